@@ -1,0 +1,51 @@
+/// A growable ring buffer of request indices: a server's waiting line.
+public struct FIFOQueue: Sendable {
+    private var storage: [Int32]
+    private var head = 0
+    public private(set) var count = 0
+
+    public init() { storage = [] }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The request waiting longest, if any.
+    @inline(__always)
+    public var first: Int32? { count == 0 ? nil : storage[head] }
+
+    public mutating func append(_ value: Int32) {
+        if count == storage.count { grow() }
+        var slot = head + count
+        if slot >= storage.count { slot -= storage.count }
+        storage[slot] = value
+        count += 1
+    }
+
+    public mutating func removeFirst() -> Int32 {
+        precondition(count > 0, "removeFirst on an empty FIFOQueue")
+        let value = storage[head]
+        head += 1
+        if head == storage.count { head = 0 }
+        count -= 1
+        return value
+    }
+
+    /// Empties the queue, returning its contents oldest first.
+    public mutating func drain() -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        while count > 0 { out.append(removeFirst()) }
+        return out
+    }
+
+    private mutating func grow() {
+        let newCapacity = max(16, storage.count * 2)
+        var grown = [Int32](repeating: -1, count: newCapacity)
+        for i in 0..<count {
+            var slot = head + i
+            if slot >= storage.count { slot -= storage.count }
+            grown[i] = storage[slot]
+        }
+        storage = grown
+        head = 0
+    }
+}

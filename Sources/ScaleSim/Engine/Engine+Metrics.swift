@@ -1,0 +1,183 @@
+extension Engine {
+    /// A bottleneck's utilization threshold (DESIGN.md).
+    public static let bottleneckUtilization = 0.85
+    /// Windows over which a growing queue or a drop marks a bottleneck.
+    public static let bottleneckWindows = 10
+
+    /// Node `n`'s counters as of now, areas included.
+    func counters(of n: Int) -> NodeCounters {
+        var c = nodes[n].counters
+        for s in nodes[n].allServers {
+            let a = servers[Int(s)].areas(at: now)
+            c.busyArea &+= a.busy
+            c.queueArea &+= a.queue
+        }
+        c.capacityArea = nodes[n].capacityArea &+ capacityRate(of: n) &* (now - nodes[n].capacityMark)
+        return c
+    }
+
+    /// Workers in rotation at node `n`.
+    func capacityRate(of n: Int) -> Int64 {
+        Int64(nodes[n].activeServers.count) * Int64(nodes[n].workers)
+    }
+
+    /// Brings node `n`'s available-capacity area up to now; call before changing its size.
+    mutating func markCapacity(of n: Int) {
+        nodes[n].capacityArea &+= capacityRate(of: n) &* (now - nodes[n].capacityMark)
+        nodes[n].capacityMark = now
+    }
+
+    func queueLength(of n: Int) -> Int {
+        nodes[n].allServers.reduce(0) { $0 + servers[Int($1)].queue.count }
+    }
+
+    /// Closes the current one-second window of every node and of the whole system.
+    mutating func closeWindow() {
+        for n in nodes.indices {
+            let c = counters(of: n)
+            let p = nodes[n].countersAtTick
+            let completions = c.completions - p.completions
+            let capacity = c.capacityArea - p.capacityArea
+            let window = NodeWindow(
+                end: now,
+                arrivals: c.arrivals - p.arrivals,
+                completions: completions,
+                dropped: c.dropped - p.dropped,
+                timedOut: c.timedOut - p.timedOut,
+                utilization: capacity > 0 ? Double(c.busyArea - p.busyArea) / Double(capacity) : 0,
+                meanQueueLength: Double(c.queueArea - p.queueArea) / Double(Self.windowLength),
+                queueLength: queueLength(of: n),
+                meanLatency: completions > 0 ? (c.latencySum - p.latencySum) / Double(completions) : nil,
+                p50: nodes[n].windowLatency.quantile(0.50),
+                p95: nodes[n].windowLatency.quantile(0.95),
+                p99: nodes[n].windowLatency.quantile(0.99)
+            )
+            nodes[n].history.append(window)
+            nodes[n].countersAtTick = c
+            nodes[n].windowLatency.clear()
+        }
+        let all = outcomesAll.total
+        let p = outcomesAtTick
+        systemHistory.append(SystemWindow(
+            end: now,
+            arrivals: all.requests - p.requests,
+            completed: all.completed - p.completed,
+            dropped: all.dropped - p.dropped,
+            timedOut: all.timedOut - p.timedOut,
+            failed: all.failed - p.failed,
+            inFlight: requests.live,
+            p50: windowLatency.quantile(0.50),
+            p95: windowLatency.quantile(0.95),
+            p99: windowLatency.quantile(0.99)
+        ))
+        outcomesAtTick = all
+        windowLatency.clear()
+    }
+
+    /// The end of the warm-up: node figures for reports count from here.
+    mutating func markStatsStart() {
+        for n in nodes.indices {
+            nodes[n].countersAtStatsStart = counters(of: n)
+            for s in nodes[n].allServers {
+                servers[Int(s)].busyAreaAtStatsStart = servers[Int(s)].areas(at: now).busy
+            }
+        }
+    }
+
+    /// Node `n` is a bottleneck now: busy at or above 0.85 in the last second, or it dropped
+    /// work, or its queue grew by more than max(10, its workers) over the last ten seconds.
+    public func isBottleneck(node n: Int) -> Bool {
+        let history = nodes[n].history
+        guard let last = history.last else { return false }
+        if last.utilization >= Self.bottleneckUtilization { return true }
+        for back in 0..<Self.bottleneckWindows {
+            if let w = history.element(back: back), w.dropped > 0 { return true }
+        }
+        return queueGrew(node: n)
+    }
+
+    func queueGrew(node n: Int) -> Bool {
+        let history = nodes[n].history
+        guard let last = history.last, let old = history.element(back: Self.bottleneckWindows) else { return false }
+        let margin = max(10, Int(capacityRate(of: n)))
+        return last.queueLength - old.queueLength > margin
+    }
+
+    /// The figures of the measured part of the run so far.
+    public func summary() -> RunSummary {
+        let measured = now - statsStart
+        let seconds = Nanos.seconds(measured)
+        var nodeSummaries: [NodeSummary] = []
+        for n in nodes.indices {
+            let c = counters(of: n)
+            let b = nodes[n].countersAtStatsStart
+            let completions = c.completions - b.completions
+            let capacity = c.capacityArea - b.capacityArea
+            let utilization = capacity > 0 ? Double(c.busyArea - b.busyArea) / Double(capacity) : nil
+            let dropped = c.dropped - b.dropped
+            let perServerCapacity = Double(nodes[n].workers) * Double(measured)
+            let serverUtilization = nodes[n].activeServers.map { s -> Double in
+                let busy = servers[Int(s)].areas(at: now).busy - servers[Int(s)].busyAreaAtStatsStart
+                return perServerCapacity > 0 ? Double(busy) / perServerCapacity : 0
+            }
+            let spec = spec.nodes[n]
+            nodeSummaries.append(NodeSummary(
+                id: spec.id,
+                kind: nodes[n].kind,
+                servers: nodes[n].activeServers.count,
+                workers: Int(nodes[n].workers),
+                arrivals: c.arrivals - b.arrivals,
+                completions: completions,
+                dropped: dropped,
+                timedOut: c.timedOut - b.timedOut,
+                utilization: utilization,
+                throughputRps: seconds > 0 ? Double(completions) / seconds : nil,
+                meanLatency: completions > 0 ? (c.latencySum - b.latencySum) / Double(completions) : nil,
+                p50: nodes[n].runLatency.quantile(0.50),
+                p95: nodes[n].runLatency.quantile(0.95),
+                p99: nodes[n].runLatency.quantile(0.99),
+                queueLength: queueLength(of: n),
+                bottleneck: (utilization ?? 0) >= Self.bottleneckUtilization || dropped > 0 || queueGrew(node: n),
+                serverUtilization: serverUtilization
+            ))
+        }
+
+        var total = LatencyHistogram()
+        var classes: [ClassSummary] = []
+        for requestClass in RequestClass.allCases {
+            let counts = outcomesRun.byClass[requestClass.rawValue]
+            let histogram = runLatency[requestClass.rawValue]
+            total.merge(histogram)
+            guard counts.requests > 0 else { continue }
+            classes.append(ClassSummary(
+                requestClass: requestClass,
+                counts: counts,
+                meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
+                p50: histogram.quantile(0.50),
+                p95: histogram.quantile(0.95),
+                p99: histogram.quantile(0.99)
+            ))
+        }
+        let counts = outcomesRun.total
+        let endToEnd = EndToEndSummary(
+            counts: counts,
+            inFlight: liveRun,
+            throughputRps: seconds > 0 ? Double(counts.completed) / seconds : nil,
+            meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
+            p50: total.quantile(0.50),
+            p95: total.quantile(0.95),
+            p99: total.quantile(0.99),
+            classes: classes
+        )
+        return RunSummary(
+            spec: spec, seed: seed, end: now, statsStart: statsStart,
+            endToEnd: endToEnd, nodes: nodeSummaries
+        )
+    }
+
+    /// Requests alive now, whenever born: the conservation check's in-flight term.
+    public var liveRequests: Int { requests.live }
+
+    /// Outcome totals since time zero, warm-up included.
+    public var totalOutcomes: OutcomeCounts { outcomesAll.total }
+}

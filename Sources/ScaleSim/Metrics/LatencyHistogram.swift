@@ -1,0 +1,84 @@
+/// A log-linear histogram of durations in nanoseconds, for percentiles.
+///
+/// Values below 256 ns have a bucket each; above, every power of two is split into 128
+/// equal buckets, so a reported percentile is within 0.8% of the true one. Durations past
+/// 2^46 ns (about 19.5 hours) share the last bucket. The bucket array has a fixed size and
+/// remembers the range it touched, so clearing and merging cost little.
+public struct LatencyHistogram: Sendable, Equatable {
+    static let subBucketBits = 7
+    static let subBuckets = 1 << subBucketBits
+    static let linearLimit = 2 * subBuckets  // 256: values below have their own bucket
+    static let maxBits = 46
+    static let bucketCount = linearLimit + (maxBits - subBucketBits - 1) * subBuckets
+
+    private var counts: [UInt64]
+    private var lowest = Int.max
+    private var highest = -1
+    public private(set) var total: UInt64 = 0
+
+    public init() { counts = [UInt64](repeating: 0, count: Self.bucketCount) }
+
+    @inline(__always)
+    static func bucket(for value: SimTime) -> Int {
+        if value < SimTime(linearLimit) { return value < 0 ? 0 : Int(value) }
+        let msb = 63 - value.leadingZeroBitCount
+        if msb >= maxBits { return bucketCount - 1 }
+        let shift = msb - subBucketBits
+        // (value >> shift) lies in [128, 256): its low 7 bits pick the sub-bucket.
+        return linearLimit + (shift - 1) * subBuckets + Int(value >> SimTime(shift)) - subBuckets
+    }
+
+    /// The smallest value that falls in `bucket`.
+    static func lowerBound(of bucket: Int) -> SimTime {
+        if bucket < linearLimit { return SimTime(bucket) }
+        let offset = bucket - linearLimit
+        let shift = offset / subBuckets + 1
+        let mantissa = offset % subBuckets + subBuckets
+        return SimTime(mantissa) << SimTime(shift)
+    }
+
+    /// The midpoint of `bucket`, the value a percentile in it reports.
+    static func representative(of bucket: Int) -> SimTime {
+        let low = lowerBound(of: bucket)
+        let high = bucket + 1 < bucketCount ? lowerBound(of: bucket + 1) : low
+        return low + (high - low) / 2
+    }
+
+    @inline(__always)
+    public mutating func record(_ value: SimTime) {
+        let b = Self.bucket(for: value)
+        counts[b] &+= 1
+        total &+= 1
+        if b < lowest { lowest = b }
+        if b > highest { highest = b }
+    }
+
+    /// The value at quantile `q` (0...1), or nil when empty.
+    public func quantile(_ q: Double) -> SimTime? {
+        guard total > 0 else { return nil }
+        let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
+        var seen: UInt64 = 0
+        for b in lowest...highest {
+            seen += counts[b]
+            if seen >= rank { return Self.representative(of: b) }
+        }
+        return Self.representative(of: highest)
+    }
+
+    /// Adds every count of `other`.
+    public mutating func merge(_ other: LatencyHistogram) {
+        guard other.total > 0 else { return }
+        for b in other.lowest...other.highest { counts[b] &+= other.counts[b] }
+        total &+= other.total
+        lowest = min(lowest, other.lowest)
+        highest = max(highest, other.highest)
+    }
+
+    public mutating func clear() {
+        guard total > 0 else { return }
+        for b in lowest...highest { counts[b] = 0 }
+        total = 0
+        lowest = .max
+        highest = -1
+    }
+}

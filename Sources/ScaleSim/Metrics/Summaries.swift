@@ -1,0 +1,65 @@
+/// One node's figures over the measured part of a run (after the warm-up).
+public struct NodeSummary: Sendable, Hashable {
+    public var id: String
+    public var kind: NodeKind
+    public var servers: Int
+    public var workers: Int
+    public var arrivals: Int
+    public var completions: Int
+    public var dropped: Int
+    public var timedOut: Int
+    /// Busy worker time over available worker time; nil when no time was measured.
+    public var utilization: Double?
+    public var throughputRps: Double?
+    /// Mean time at the node (queue plus service), in nanoseconds.
+    public var meanLatency: Double?
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+    /// Requests waiting at the end.
+    public var queueLength: Int
+    public var bottleneck: Bool
+    /// Each server's utilization, in pool order.
+    public var serverUtilization: [Double]
+}
+
+/// End-to-end figures for one request class.
+public struct ClassSummary: Sendable, Hashable {
+    public var requestClass: RequestClass
+    public var counts: OutcomeCounts
+    public var meanLatency: Double?
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+}
+
+/// End-to-end figures over the measured part of a run.
+public struct EndToEndSummary: Sendable, Hashable {
+    public var counts: OutcomeCounts
+    /// Requests born in the measured part and still alive at the end.
+    public var inFlight: Int
+    public var throughputRps: Double?
+    public var meanLatency: Double?
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+    /// Every class the workload generated, in class order.
+    public var classes: [ClassSummary]
+
+    /// (dropped + timed out + failed) / requests; nil with no requests.
+    public var errorRate: Double? {
+        counts.requests > 0
+            ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : nil
+    }
+}
+
+/// What a run measured: the input to every report.
+public struct RunSummary: Sendable, Hashable {
+    public var spec: SystemSpec
+    public var seed: UInt64
+    /// Simulated time at the end.
+    public var end: SimTime
+    public var statsStart: SimTime
+    public var endToEnd: EndToEndSummary
+    public var nodes: [NodeSummary]
+}

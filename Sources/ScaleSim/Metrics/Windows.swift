@@ -1,0 +1,70 @@
+/// One node's figures over one second of simulated time.
+public struct NodeWindow: Sendable, Hashable {
+    /// The end of the second, in simulated time.
+    public var end: SimTime
+    public var arrivals: Int
+    public var completions: Int
+    public var dropped: Int
+    public var timedOut: Int
+    /// Busy worker time over available worker time.
+    public var utilization: Double
+    /// Time-averaged number of requests waiting.
+    public var meanQueueLength: Double
+    /// Requests waiting at the end of the second.
+    public var queueLength: Int
+    public var meanLatency: Double?
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+}
+
+/// End-to-end figures over one second of simulated time.
+public struct SystemWindow: Sendable, Hashable {
+    public var end: SimTime
+    public var arrivals: Int
+    public var completed: Int
+    public var dropped: Int
+    public var timedOut: Int
+    public var failed: Int
+    /// Requests alive at the end of the second.
+    public var inFlight: Int
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+
+    /// Failed, dropped and timed-out requests over those that finished, nil when none did.
+    public var errorRate: Double? {
+        let finished = completed + dropped + timedOut + failed
+        return finished > 0 ? Double(dropped + timedOut + failed) / Double(finished) : nil
+    }
+}
+
+/// Running totals of request outcomes.
+public struct OutcomeCounts: Sendable, Hashable {
+    public var requests = 0
+    public var completed = 0
+    public var dropped = 0
+    public var timedOut = 0
+    public var failed = 0
+    /// Sum of completed requests' response times, in nanoseconds.
+    public var latencySum = 0.0
+
+    public init() {}
+
+    /// Requests neither completed nor lost.
+    public var inFlight: Int { requests - completed - dropped - timedOut - failed }
+}
+
+/// Monotonic per-node counters since the start of the run.
+struct NodeCounters: Sendable {
+    var arrivals = 0
+    var completions = 0
+    var dropped = 0
+    var timedOut = 0
+    var latencySum = 0.0
+    /// Worker-nanoseconds spent busy, and available.
+    var busyArea: Int64 = 0
+    var capacityArea: Int64 = 0
+    /// Request-nanoseconds spent waiting.
+    var queueArea: Int64 = 0
+}

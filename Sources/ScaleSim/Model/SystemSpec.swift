@@ -1,0 +1,146 @@
+/// A whole simulated system: its workload and its nodes, as a preset describes it.
+///
+/// Specs are plain values: the preset codec builds them, the engine compiles them into its
+/// runtime tables, and replay files embed them.
+public struct SystemSpec: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    /// Longer teaching text shown by the dashboard.
+    public var explanation: String
+    public var seed: UInt64
+    public var workload: WorkloadSpec
+    public var nodes: [NodeSpec]
+
+    public init(
+        name: String, description: String = "", explanation: String = "", seed: UInt64 = 1,
+        workload: WorkloadSpec, nodes: [NodeSpec]
+    ) {
+        self.name = name
+        self.description = description
+        self.explanation = explanation
+        self.seed = seed
+        self.workload = workload
+        self.nodes = nodes
+    }
+
+    /// The node with this id, if any.
+    public func node(_ id: String) -> NodeSpec? { nodes.first { $0.id == id } }
+}
+
+/// The classes of request a workload mixes.
+public enum RequestClass: Int, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case `static` = 0, read, write, job
+
+    /// The name used in presets and reports.
+    public var description: String {
+        switch self {
+        case .static: "static"
+        case .read: "read"
+        case .write: "write"
+        case .job: "job"
+        }
+    }
+
+    public init?(name: String) {
+        guard let found = Self.allCases.first(where: { $0.description == name }) else { return nil }
+        self = found
+    }
+}
+
+/// The kinds of node the engine simulates.
+public enum NodeKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A load balancer: forwards each request to one server of the next pool by its policy.
+    case lb
+    /// Application (web) servers.
+    case app
+    /// A database.
+    case db
+    /// A plain queueing station: c workers, a service time and a queue.
+    case station
+}
+
+/// How a node picks one server of a multi-server pool it forwards to.
+public enum BalancePolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    case roundRobin = "round_robin"
+    case random
+    case leastConnections = "least_connections"
+    /// Consistent hashing on the user id, so a user keeps reaching the same server.
+    case consistentHash = "consistent_hash"
+}
+
+/// A service-time distribution, given by its mean and, where it has one, its coefficient of
+/// variation (standard deviation over mean).
+public enum ServiceTime: Sendable, Hashable, Codable {
+    /// No service: the node forwards at once and never queues.
+    case none
+    case exponential(mean: SimTime)
+    case deterministic(mean: SimTime)
+    case lognormal(mean: SimTime, cv: Double)
+    case gamma(mean: SimTime, cv: Double)
+
+    /// The mean service time, zero for `.none`.
+    public var mean: SimTime {
+        switch self {
+        case .none: 0
+        case .exponential(let m), .deterministic(let m), .lognormal(let m, _), .gamma(let m, _): m
+        }
+    }
+}
+
+/// One outgoing route of a node.
+///
+/// A request leaving a node follows the routes that name its class; if none names it, the
+/// routes that name no class. Among those, `probability` splits the traffic; whatever is
+/// left over (one minus the sum) leaves the system as completed.
+public struct RouteSpec: Sendable, Hashable, Codable {
+    /// The id of the node the route leads to.
+    public var to: String
+    /// The classes this route carries; `nil` means every class without a route of its own.
+    public var classes: [RequestClass]?
+    /// The share of matching traffic; `nil` means all of it (the route must then be alone).
+    public var probability: Double?
+    /// One-way network latency of the link.
+    public var latency: SimTime
+
+    public init(to: String, classes: [RequestClass]? = nil, probability: Double? = nil, latency: SimTime = 0) {
+        self.to = to
+        self.classes = classes
+        self.probability = probability
+        self.latency = latency
+    }
+}
+
+/// One node of the system: a pool of identical servers, each with `workers` parallel workers.
+public struct NodeSpec: Sendable, Hashable, Codable {
+    public var id: String
+    public var kind: NodeKind
+    public var servers: Int
+    public var workers: Int
+    public var service: ServiceTime
+    /// Queue capacity per server; `nil` means unbounded. A full queue drops the request.
+    public var queueCapacity: Int?
+    /// Longest time a request may spend at this node (queue plus service); `nil` means none.
+    public var timeout: SimTime?
+    /// How this node picks a server of a multi-server pool it forwards to.
+    public var policy: BalancePolicy
+    public var routes: [RouteSpec]
+
+    /// The queue capacity per server used when a preset names none.
+    public static let defaultQueueCapacity = 10_000
+
+    public init(
+        id: String, kind: NodeKind, servers: Int = 1, workers: Int = 1, service: ServiceTime,
+        queueCapacity: Int? = NodeSpec.defaultQueueCapacity, timeout: SimTime? = nil,
+        policy: BalancePolicy = .random, routes: [RouteSpec] = []
+    ) {
+        self.id = id
+        self.kind = kind
+        self.servers = servers
+        self.workers = workers
+        self.service = service
+        self.queueCapacity = queueCapacity
+        self.timeout = timeout
+        self.policy = policy
+        self.routes = routes
+    }
+}

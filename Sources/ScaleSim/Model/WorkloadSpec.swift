@@ -1,0 +1,93 @@
+import Foundation
+
+/// What the users do: how many, how often, which kinds of request, which keys, and how the
+/// load changes over time.
+///
+/// Arrivals are an open Poisson stream at rate `users × ratePerUser × shape factor(t)`.
+public struct WorkloadSpec: Sendable, Hashable, Codable {
+    /// Concurrent users, 1 to 100,000,000.
+    public var users: Int
+    /// Requests per user per second.
+    public var ratePerUser: Double
+    /// Weight of each request class; weights are normalised, so they need not sum to one.
+    public var mix: [RequestClass: Double]
+    /// Key popularity for reads and writes.
+    public var keys: KeySpace
+    public var shape: TrafficShape
+    /// The id of the node that receives every new request.
+    public var entry: String
+    /// Stop generating after this many requests (benchmarks); `nil` means never.
+    public var requestLimit: Int?
+
+    public static let maxUsers = 100_000_000
+
+    public init(
+        users: Int, ratePerUser: Double, mix: [RequestClass: Double] = [.read: 1],
+        keys: KeySpace = KeySpace(), shape: TrafficShape = .steady, entry: String,
+        requestLimit: Int? = nil
+    ) {
+        self.users = users
+        self.ratePerUser = ratePerUser
+        self.mix = mix
+        self.keys = keys
+        self.shape = shape
+        self.entry = entry
+        self.requestLimit = requestLimit
+    }
+
+    /// Mean arrival rate with the shape at factor one, in requests per second.
+    public var baseRate: Double { Double(users) * ratePerUser }
+}
+
+/// Zipf key popularity: key k (1-based) is requested with probability proportional to 1/k^s.
+public struct KeySpace: Sendable, Hashable, Codable {
+    public var count: Int
+    /// The Zipf exponent s; zero means uniform.
+    public var zipf: Double
+
+    public static let maxCount = 1_000_000_000
+
+    public init(count: Int = 100_000, zipf: Double = 0.9) {
+        self.count = count
+        self.zipf = zipf
+    }
+}
+
+/// How the arrival rate moves over simulated time, as a factor on the base rate.
+public enum TrafficShape: Sendable, Hashable, Codable {
+    /// Factor one throughout.
+    case steady
+    /// From `from` rising (or falling) linearly to one over `over`, then one.
+    case ramp(from: Double, over: SimTime)
+    /// `factor` during [`at`, `at + duration`), one otherwise.
+    case spike(at: SimTime, duration: SimTime, factor: Double)
+    /// A day-like cosine wave between `trough` and one, starting at the trough.
+    case diurnal(period: SimTime, trough: Double)
+
+    /// The factor at time `t`.
+    public func factor(at t: SimTime) -> Double {
+        switch self {
+        case .steady:
+            return 1
+        case .ramp(let from, let over):
+            guard over > 0, t < over else { return 1 }
+            return from + (1 - from) * Double(t) / Double(over)
+        case .spike(let at, let duration, let factor):
+            return t >= at && t - at < duration ? factor : 1
+        case .diurnal(let period, let trough):
+            guard period > 0 else { return 1 }
+            let phase = Double(t % period) / Double(period)
+            let wave = (1 - Foundation.cos(2 * Double.pi * phase)) / 2
+            return trough + (1 - trough) * wave
+        }
+    }
+
+    /// The largest factor the shape ever reaches, for thinning.
+    public var maxFactor: Double {
+        switch self {
+        case .steady, .diurnal: 1
+        case .ramp(let from, _): max(from, 1)
+        case .spike(_, _, let factor): max(factor, 1)
+        }
+    }
+}
