@@ -8,6 +8,11 @@ import Foundation
 public struct Xoshiro256StarStar: Sendable, Hashable {
     public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
 
+    /// Starts from an explicit state (not all zero), as the reference test vectors do.
+    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        self.state = state
+    }
+
     /// Expands one 64-bit seed into the four state words with SplitMix64, as the authors advise.
     public init(seed: UInt64) {
         var mixer = SplitMix64(state: seed)

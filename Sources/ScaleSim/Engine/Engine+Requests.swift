@@ -140,6 +140,7 @@ extension Engine {
         nodes[n].windowLatency.record(latency)
         if now >= statsStart { nodes[n].runLatency.record(latency) }
         servers[s].touch(now)
+        servers[s].completions += 1
         startNextQueued(server: s)
         if nodes[n].timeout > 0 && latency > nodes[n].timeout {
             // Served to the end, as real servers do, but the answer comes too late.

@@ -47,6 +47,8 @@ struct NodeRuntime: Sendable {
 struct ServerRuntime: Sendable {
     var node: Int32
     var busy: Int32 = 0
+    /// Services completed here, timed out or not.
+    var completions = 0
     var queue = FIFOQueue()
     var lastChange: SimTime
     var busyArea: Int64 = 0

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+/// `scaletop bench`: times the engine on fixed scenarios; one key=value line each.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md)."
+    )
+
+    @Argument(help: "Scenarios to run (default: all).")
+    var scenarios: [String] = []
+
+    @Flag(help: "Print the results as a JSON array instead of lines.")
+    var json = false
+
+    @Option(help: "Runs per scenario; the median is reported.")
+    var runs = 5
+
+    static let all = ["reference"]
+
+    func run() throws {
+        let chosen = scenarios.isEmpty ? Self.all : scenarios
+        for name in chosen where !Self.all.contains(name) {
+            throw badInput("bench: unknown scenario '\(TerminalSafe.text(name))'; known: \(Self.all.joined(separator: ", "))")
+        }
+        guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
+        var results: [BenchResult] = []
+        for name in chosen {
+            let result: BenchResult
+            switch name {
+            default: result = try reference()
+            }
+            if !json { print(result.line) }
+            results.append(result)
+        }
+        if json { print(JSONValue.array(results.map(\.json)).encoded()) }
+    }
+
+    /// The reference network of BENCHMARK.md, random routing: 2,000,000 requests, drained.
+    func reference() throws -> BenchResult {
+        var (_, spec) = try loadPreset("bench-network")
+        let requests = 2_000_000
+        spec.workload.requestLimit = requests
+        var walls: [Double] = []
+        var summary: RunSummary?
+        for _ in 0..<runs {
+            var engine = Engine(spec: spec)
+            let clock = ContinuousClock()
+            let start = clock.now
+            engine.runUntilDrained()
+            let elapsed = clock.now - start
+            walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            summary = engine.summary()
+        }
+        let wall = walls.sorted()[walls.count / 2]
+        let completed = summary?.endToEnd.counts.completed ?? 0
+        let analytic = QueueingTheory.jacksonResponse(spec).map { $0 * 1000 }
+        return BenchResult(fields: [
+            ("scenario", .string("reference")),
+            ("requests", .int(completed)),
+            ("events", .int(4 * completed)),
+            ("wall_s", .double(wall, digits: 3)),
+            ("events_per_s", .int(Int(Double(4 * completed) / wall))),
+            ("req_per_s", .int(Int(Double(completed) / wall))),
+            ("mean_ms", .double((summary?.endToEnd.meanLatency ?? .nan) / 1e6, digits: 4)),
+            ("analytic_ms", .double(analytic ?? .nan, digits: 4)),
+            ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
+        ])
+    }
+}
+
+/// One scenario's figures, printable as a key=value line or a JSON object.
+struct BenchResult {
+    enum Value {
+        case string(String)
+        case int(Int)
+        case double(Double, digits: Int)
+    }
+
+    var fields: [(String, Value)]
+
+    var line: String {
+        fields.map { key, value in
+            switch value {
+            case .string(let s): "\(key)=\(s)"
+            case .int(let i): "\(key)=\(i)"
+            case .double(let d, let digits): "\(key)=\(String(format: "%.\(digits)f", d))"
+            }
+        }.joined(separator: " ")
+    }
+
+    var json: JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: fields.map { key, value in
+            switch value {
+            case .string(let s): (key, JSONValue.string(s))
+            case .int(let i): (key, JSONValue.int(i))
+            case .double(let d, _): (key, JSONValue.number(d))
+            }
+        }))
+    }
+}
+
+/// Reads this process's memory use from /proc (Linux).
+enum ResourceUsage {
+    /// Peak resident set size in MiB (VmHWM), 0 where /proc is missing.
+    static func peakResidentMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return (kib + 1023) / 1024
+        }
+        return 0
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+/// `scaletop run PRESET`: simulates headless, as fast as possible, and prints a report.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a preset headless and print a report."
+    )
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv
+    }
+
+    @Argument(help: "A preset: a file, a stage number (03) or a name.")
+    var preset: String
+
+    @Option(help: "Simulated time to run, e.g. 90s, 10m, 1.5h.")
+    var duration = "60s"
+
+    @Option(help: "Random seed (default: the preset's).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: "Override a preset value by path, e.g. workload.users=2000000.")
+    var overrides: [String] = []
+
+    @Option(help: "Report format: text, json, or csv (a per-second series).")
+    var report: ReportFormat = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Flag(help: "Overwrite the --out file if it exists.")
+    var force = false
+
+    @Option(help: "Leave the first part of the run out of the statistics, e.g. 30s.")
+    var warmup = "0s"
+
+    @Option(help: "Run this many seeds (seed, seed+1, ...) and report means with 95% confidence intervals.")
+    var seeds = 1
+
+    func run() throws {
+        let length = try parseDuration(duration, option: "--duration")
+        let warmupLength = try parseDuration(warmup, option: "--warmup")
+        guard length > 0 else { throw badInput("--duration: must be longer than zero") }
+        guard warmupLength < length else { throw badInput("--warmup (\(warmup)) must be shorter than --duration (\(duration))") }
+        guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
+        if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
+        let (name, spec) = try loadPreset(preset, overrides: overrides)
+        let output = try OutputFile(path: out, force: force)
+        let firstSeed = seed ?? spec.seed
+
+        if report == .csv {
+            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength)
+            output.write(CSVReport.header + "\n")
+            var second: SimTime = 1
+            while second * Engine.windowLength <= length {
+                engine.run(until: second * Engine.windowLength)
+                let rows = CSVReport.rows(for: engine.snapshot(historyLimit: 0))
+                output.write(rows.map { $0 + "\n" }.joined())
+                second += 1
+            }
+            return
+        }
+
+        let reports = Self.runSeeds(spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength)
+            .map { RunReport(summary: $0, preset: name).json }
+        let merged = reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)
+        switch report {
+        case .json: output.write(merged.encoded() + "\n")
+        case .text, .csv: output.write(TextReport.render(merged))
+        }
+    }
+
+    /// Runs every seed, on all cores; results come back in seed order.
+    static func runSeeds(spec: SystemSpec, seeds: [UInt64], length: SimTime, warmup: SimTime) -> [RunSummary] {
+        let results = SeedResults(count: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
+            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup)
+            engine.run(until: length)
+            results.store(engine.summary(), at: i)
+        }
+        return results.all
+    }
+}
+
+/// Per-seed results written from worker threads, each into its own slot.
+private final class SeedResults: @unchecked Sendable {
+    private var slots: [RunSummary?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ summary: RunSummary, at index: Int) {
+        lock.withLock { slots[index] = summary }
+    }
+
+    var all: [RunSummary] { lock.withLock { slots.compactMap { $0 } } }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+/// Resolves a PRESET argument and decodes it, or fails with exit status 2.
+func loadPreset(_ argument: String, overrides: [String] = []) throws -> (name: String, spec: SystemSpec) {
+    do {
+        let parsed = try overrides.map { (text: String) throws(PresetError) in try PresetOverride(parsing: text) }
+        let catalog = PresetCatalog(environment: ProcessInfo.processInfo.environment)
+        let source = try catalog.resolve(argument)
+        return (source.name, try source.decode(overrides: parsed))
+    } catch {
+        throw badInput(error.description)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import ScaleSim
+
+@Suite struct CoreTests {
+    @Test func xoshiroMatchesTheReferenceOutput() {
+        // xoshiro256** from state (1, 2, 3, 4): first outputs of the authors' C code.
+        var r = Xoshiro256StarStar(state: (1, 2, 3, 4))
+        #expect(r.next() == 11520)
+        #expect(r.next() == 0)
+        #expect(r.next() == 1_509_978_240)
+        #expect(r.next() == 1_215_971_899_390_074_240)
+    }
+
+    @Test func eventsAtTheSameTimePopInInsertionOrder() {
+        var q = EventQueue()
+        for i in 0..<100 { q.schedule(Int32(i), at: SimTime(i % 3)) }
+        var popped: [Int32] = []
+        while let e = q.pop() { popped.append(e.target) }
+        // Time 0 holds 0, 3, 6, ...; time 1 holds 1, 4, ...; each in insertion order.
+        let expected: [Int32] = [0, 1, 2].flatMap { r in (0..<100).filter { $0 % 3 == r }.map { Int32($0) } }
+        #expect(popped == expected)
+    }
+
+    @Test func fifoQueueKeepsOrderAcrossGrowth() {
+        var q = FIFOQueue()
+        var expected: [Int32] = []
+        for i in 0..<1000 {
+            q.append(Int32(i))
+            expected.append(Int32(i))
+            if i % 3 == 0 { #expect(q.removeFirst() == expected.removeFirst()) }
+        }
+        #expect(q.drain() == expected)
+        #expect(q.isEmpty)
+    }
+
+    @Test(arguments: [
+        ServiceTime.exponential(mean: 5_000_000),
+        .deterministic(mean: 5_000_000),
+        .lognormal(mean: 5_000_000, cv: 2),
+        .gamma(mean: 5_000_000, cv: 0.5),
+        .gamma(mean: 5_000_000, cv: 3),
+    ])
+    func serviceTimesHaveTheirMeanAndVariation(service: ServiceTime) {
+        let expectedCV: Double = switch service {
+        case .exponential: 1
+        case .deterministic: 0
+        case .lognormal(_, let cv), .gamma(_, let cv): cv
+        case .none: 0
+        }
+        let sampler = ServiceSampler(service)
+        var rng = Xoshiro256StarStar(seed: 99)
+        let n = 400_000
+        var sum = 0.0
+        var squares = 0.0
+        for _ in 0..<n {
+            let x = Double(sampler.sample(&rng))
+            sum += x
+            squares += x * x
+        }
+        let mean = sum / Double(n)
+        let cv = (squares / Double(n) - mean * mean).squareRoot() / mean
+        // Standard error of the mean is cv/√n ≤ 0.5%: 2% is four of them at cv 3.
+        #expect(abs(mean / 5_000_000 - 1) < 0.02)
+        #expect(abs(cv - expectedCV) < 0.05 + 0.1 * expectedCV)
+    }
+
+    @Test func zipfFrequenciesMatchTheDistribution() {
+        let zipf = ZipfSampler(count: 1000, exponent: 0.9)
+        var rng = Xoshiro256StarStar(seed: 5)
+        var counts = [Int](repeating: 0, count: 1000)
+        let n = 1_000_000
+        for _ in 0..<n { counts[zipf.sample(&rng)] += 1 }
+        for k in [0, 1, 9, 99, 999] {
+            let p = zipf.probability(ofRank: k)
+            let expected = p * Double(n)
+            // Five binomial standard deviations.
+            #expect(abs(Double(counts[k]) - expected) < 5 * (expected * (1 - p)).squareRoot(), "rank \(k)")
+        }
+    }
+
+    @Test func zipfWithZeroExponentIsUniformAndStaysInRange() {
+        var rng = Xoshiro256StarStar(seed: 1)
+        let uniform = ZipfSampler(count: 10, exponent: 0)
+        let large = ZipfSampler(count: 10_000_000, exponent: 1.0)
+        for _ in 0..<100_000 {
+            #expect((0..<10).contains(uniform.sample(&rng)))
+            let k = large.sample(&rng)
+            if !(0..<10_000_000).contains(k) { Issue.record("rank \(k) out of range") }
+        }
+    }
+
+    @Test func histogramQuantilesAreWithinOnePercent() {
+        var h = LatencyHistogram()
+        for v in 1...100_000 { h.record(SimTime(v) * 1_000) }
+        for q in [0.5, 0.95, 0.99] {
+            let exact = q * 100_000 * 1_000
+            let got = Double(h.quantile(q)!)
+            #expect(abs(got / exact - 1) < 0.01, "q \(q): \(got) vs \(exact)")
+        }
+        var other = LatencyHistogram()
+        other.record(5)
+        h.merge(other)
+        #expect(h.total == 100_001)
+        h.clear()
+        #expect(h.quantile(0.5) == nil)
+    }
+
+    @Test func histogramBucketsAreContiguous() {
+        for b in 0..<(LatencyHistogram.bucketCount - 1) {
+            let low = LatencyHistogram.lowerBound(of: b)
+            #expect(LatencyHistogram.bucket(for: low) == b)
+            let next = LatencyHistogram.lowerBound(of: b + 1)
+            #expect(LatencyHistogram.bucket(for: next - 1) == b)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@Suite struct RunCommandTests {
+    @Test func sameSeedGivesByteIdenticalReportsInSeparateProcesses() throws {
+        let args = ["run", "00", "--duration", "30s", "--seed", "7", "--report", "json"]
+        let first = try CLI.run(args)
+        let second = try CLI.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.isEmpty)
+        #expect(first.stdout == second.stdout)
+        let other = try CLI.run(["run", "00", "--duration", "30s", "--seed", "8", "--report", "json"])
+        #expect(other.stdout != first.stdout)
+    }
+
+    @Test func jsonReportHasTheContractKeysAndConserves() throws {
+        let result = try CLI.run(["run", "bench-network", "--duration", "20s", "--warmup", "5s", "--report", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        for key in ["scaletop_version", "preset", "seed", "duration_s", "warmup_s", "end_to_end", "nodes",
+                    "sessions_lost", "writes_lost", "refused_commands"] {
+            #expect(report[key] != nil, "missing \(key)")
+        }
+        #expect(report["preset"] as? String == "bench-network")
+        #expect(report["duration_s"] as? Double == 20)
+        #expect(report["warmup_s"] as? Double == 5)
+        let e = try #require(report["end_to_end"] as? [String: Any])
+        let count = { (key: String) in (e[key] as? Int) ?? -1 }
+        #expect(count("requests") == count("completed") + count("dropped") + count("timed_out") + count("failed") + count("in_flight"))
+        // 1,000 requests/s over 15 measured seconds.
+        #expect(abs(Double(count("requests")) - 15_000) < 5 * 15_000.0.squareRoot())
+        #expect(e["error_rate"] as? Double == 0)
+        let mean = try #require(e["mean_ms"] as? Double)
+        #expect(mean > 10 && mean < 22, "mean \(mean) ms near the analytic 15.47")
+        let classes = try #require(e["classes"] as? [String: Any])
+        #expect(classes.keys.sorted() == ["read"])
+        let nodes = try #require(report["nodes"] as? [[String: Any]])
+        #expect(nodes.map { $0["id"] as? String } == ["lb", "app", "cache", "db"])
+        for node in nodes {
+            for key in ["id", "kind", "dc", "servers", "workers", "utilization", "throughput_rps", "dropped",
+                        "timed_out", "mean_ms", "p99_ms", "queue_length", "bottleneck"] {
+                #expect(node[key] != nil, "node \(node["id"] ?? "?") misses \(key)")
+            }
+        }
+        let app = nodes[1]
+        #expect(app["servers"] as? Int == 4)
+        let utilization = try #require(app["utilization"] as? Double)
+        #expect(abs(utilization - 0.7) < 0.05, "app utilization \(utilization), theory 0.7")
+    }
+
+    @Test func textReportIsReadable() throws {
+        let result = try CLI.run(["run", "00", "--duration", "10s"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("00-single-server"))
+        #expect(result.stdout.contains("throughput"))
+        #expect(result.stdout.contains("server"))
+        #expect(!result.stdout.contains("\u{1B}"))
+    }
+
+    @Test func csvHasOneRowPerNodePerSecond() throws {
+        let result = try CLI.run(["run", "bench-network", "--duration", "5s", "--report", "csv"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("t_s,node,kind,arrivals") == true)
+        #expect(lines.count == 1 + 5 * 4)
+        #expect(lines[1].hasPrefix("1,lb,lb,"))
+        #expect(lines.last?.hasPrefix("5,db,db,") == true)
+    }
+
+    @Test func seedsReportMeansWithConfidenceIntervals() throws {
+        let result = try CLI.run(["run", "00", "--duration", "20s", "--seeds", "3", "--report", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        #expect((report["seeds"] as? [Int]) == [42, 43, 44])
+        let e = try #require(report["end_to_end"] as? [String: Any])
+        let throughput = try #require(e["throughput_rps"] as? [String: Double])
+        let mean = try #require(throughput["mean"])
+        let half = try #require(throughput["ci95"])
+        #expect(abs(mean - 100) < 10 && half > 0 && half < 10)
+        let text = try CLI.run(["run", "00", "--duration", "20s", "--seeds", "3"])
+        #expect(text.stdout.contains("±"))
+    }
+
+    @Test func setOverridesAPresetValue() throws {
+        let result = try CLI.run(["run", "00", "--duration", "10s", "--set", "workload.users=3000", "--report", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let e = try #require(try CLI.json(result.stdout)["end_to_end"] as? [String: Any])
+        let requests = try #require(e["requests"] as? Int)
+        #expect(abs(Double(requests) - 3_000) < 300)
+    }
+
+    @Test func outNeverOverwritesWithoutForce() throws {
+        let dir = try CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("report.json")
+        try "keep me".write(to: file, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["run", "00", "--duration", "2s", "--report", "json", "--out", file.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("exists"))
+        #expect(try String(contentsOf: file, encoding: .utf8) == "keep me")
+        let forced = try CLI.run(["run", "00", "--duration", "2s", "--report", "json", "--out", file.path, "--force"])
+        #expect(forced.status == 0)
+        #expect(try String(contentsOf: file, encoding: .utf8).hasPrefix("{"))
+    }
+}
