@@ -199,6 +199,8 @@ import Testing
              message: "expected a number greater than 0, got .inf"),
         Case(line: 5, replacement: "  rate_per_user: fast", path: "workload.rate_per_user", errorLine: 5,
              message: "expected a number greater than 0, got \"fast\""),
+        Case(line: 5, replacement: "  rate_per_user: 600000", path: "workload.rate_per_user", errorLine: 5,
+             message: "users × rate_per_user × shape peak is 60000000.0 requests/s; the limit is 50000000"),
         Case(line: 6, replacement: "  entry: nowhere", path: "workload.entry", errorLine: 6,
              message: "no node has id \"nowhere\"; the ids are \"web\", \"db\""),
         Case(line: 6, replacement: "  entry: web\n  mix: {read: 1, browse: 2}", path: "workload.mix.browse", errorLine: 7,

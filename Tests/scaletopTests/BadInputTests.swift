@@ -30,7 +30,8 @@ import Testing
         ("zero mean", valid.replacingOccurrences(of: "mean: 5ms", with: "mean: 0ms"), 16, "mean"),
         ("zero users", valid.replacingOccurrences(of: "users: 100", with: "users: 0"), 4, "users"),
         ("route to a missing node", valid.replacingOccurrences(of: "- to: db", with: "- to: dbb"), 13, "dbb"),
-        ("malformed YAML", valid.replacingOccurrences(of: "  users: 100", with: "  users: [100"), 4, ""),
+        // libyaml notices the unclosed list on the next line, and says where it opened.
+        ("malformed YAML", valid.replacingOccurrences(of: "  users: 100", with: "  users: [100"), 5, "line 4"),
     ]
 
     @Test(arguments: 0..<cases.count)

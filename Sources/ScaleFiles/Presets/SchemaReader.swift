@@ -93,15 +93,19 @@ struct SchemaReader {
         try checkKeys(map, Self.workloadFields)
         let users = try integer(
             map.required("users", expected: "a positive integer"), "workload.users", in: 1...WorkloadSpec.maxUsers)
-        let rate = try number(
-            map.required("rate_per_user", expected: "a number greater than 0"), "workload.rate_per_user",
-            expected: "a number greater than 0") { $0 > 0 }
+        let rateNode = try map.required("rate_per_user", expected: "a number greater than 0")
+        let rate = try number(rateNode, "workload.rate_per_user", expected: "a number greater than 0") { $0 > 0 }
         var mix: [RequestClass: Double] = [.read: 1]
         if let node = map.optional("mix") { mix = try self.mix(node, "workload.mix") }
         var keys = KeySpace()
         if let node = map.optional("keys") { keys = try keySpace(node, "workload.keys") }
         var shape = TrafficShape.steady
         if let node = map.optional("shape") { shape = try self.shape(node, "workload.shape") }
+        let peak = Double(users) * rate * shape.maxFactor
+        guard peak <= WorkloadSpec.maxRate else {
+            throw fail(rateNode, "workload.rate_per_user",
+                "users × rate_per_user × shape peak is \(peak) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+        }
         let entryNode = try map.required("entry", expected: "a node id")
         let entry = try string(entryNode, "workload.entry", expected: "a node id")
         var requestLimit: Int?

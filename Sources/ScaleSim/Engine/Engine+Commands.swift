@@ -27,6 +27,10 @@ extension Engine {
             guard (1...WorkloadSpec.maxUsers).contains(users) else {
                 return .refused("users must be 1 to \(WorkloadSpec.maxUsers), got \(users)")
             }
+            let peak = Double(users) * workload.ratePerUser * workload.maxFactor
+            guard peak <= WorkloadSpec.maxRate else {
+                return .refused("\(users) users would send \(Int(peak)) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+            }
             workload.users = users
             spec.workload.users = users
             workload.updateRate()

@@ -20,6 +20,9 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public var requestLimit: Int?
 
     public static let maxUsers = 100_000_000
+    /// The highest arrival rate the engine accepts, in requests per second: ten times the
+    /// largest stage, and far beyond real time on one core.
+    public static let maxRate = 50_000_000.0
 
     public init(
         users: Int, ratePerUser: Double, mix: [RequestClass: Double] = [.read: 1],
