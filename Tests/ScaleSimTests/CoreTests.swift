@@ -115,3 +115,34 @@ import Testing
         }
     }
 }
+
+@Suite struct WindowedHistogramTests {
+    @Test func subtractUndoesMerge() {
+        var a = LatencyHistogram()
+        var b = LatencyHistogram()
+        for v in [100, 2_000, 50_000] { a.record(SimTime(v)) }
+        for v in [7, 2_000, 9_000_000] { b.record(SimTime(v)) }
+        var sum = a
+        sum.merge(b)
+        sum.subtract(b)
+        #expect(sum == a)
+        sum.subtract(a)
+        #expect(sum.total == 0 && sum.quantile(0.5) == nil)
+    }
+
+    @Test func warmupSamplesAreLeftOutOfTheRunTotal() {
+        var h = WindowedHistogram()
+        let statsStart: SimTime = 1_500_000_000
+        h.record(1)  // first window, wholly in the warm-up
+        h.closeWindow(end: 1_000_000_000, statsStart: statsStart)
+        h.record(2)  // second window, before the end of the warm-up
+        h.markStatsStart()
+        h.record(3_000)  // second window, measured
+        #expect(h.measured(now: statsStart + 1, statsStart: statsStart).total == 1)
+        h.closeWindow(end: 2_000_000_000, statsStart: statsStart)
+        h.record(4_000)
+        let measured = h.measured(now: 2_500_000_000, statsStart: statsStart)
+        #expect(measured.total == 2)
+        #expect(measured.quantile(0) == LatencyHistogram.representative(of: LatencyHistogram.bucket(for: 3_000)))
+    }
+}

@@ -16,40 +16,35 @@ public struct RunReport: Sendable {
     static func ms(_ t: SimTime?) -> JSONValue { .number(t.map(Nanos.milliseconds)) }
     static func ms(_ ns: Double?) -> JSONValue { .number(ns.map { $0 / 1e6 }) }
 
+    /// The outcome counts, keyed as in reports.
+    static func outcomeFields(_ c: OutcomeCounts) -> [String: JSONValue] {
+        [
+            "requests": .int(c.requests), "completed": .int(c.completed), "dropped": .int(c.dropped),
+            "timed_out": .int(c.timedOut), "failed": .int(c.failed),
+        ]
+    }
+
+    /// Mean and percentiles in milliseconds, keyed as in reports.
+    static func latencyFields(mean: Double?, p50: SimTime?, p95: SimTime?, p99: SimTime?) -> [String: JSONValue] {
+        ["mean_ms": ms(mean), "p50_ms": ms(p50), "p95_ms": ms(p95), "p99_ms": ms(p99)]
+    }
+
     /// The report as a JSON value (see INTERFACES.md for the keys).
     public var json: JSONValue {
         let e = summary.endToEnd
         var classes: [String: JSONValue] = [:]
         for c in e.classes {
-            classes[c.requestClass.description] = .object([
-                "requests": .int(c.counts.requests),
-                "completed": .int(c.counts.completed),
-                "dropped": .int(c.counts.dropped),
-                "timed_out": .int(c.counts.timedOut),
-                "failed": .int(c.counts.failed),
-                "mean_ms": Self.ms(c.meanLatency),
-                "p50_ms": Self.ms(c.p50),
-                "p95_ms": Self.ms(c.p95),
-                "p99_ms": Self.ms(c.p99),
-            ])
+            classes[c.requestClass.description] = .object(Self.outcomeFields(c.counts).merging(
+                Self.latencyFields(mean: c.meanLatency, p50: c.p50, p95: c.p95, p99: c.p99)) { a, _ in a })
         }
-        let endToEnd: JSONValue = .object([
-            "requests": .int(e.counts.requests),
-            "completed": .int(e.counts.completed),
-            "dropped": .int(e.counts.dropped),
-            "timed_out": .int(e.counts.timedOut),
-            "failed": .int(e.counts.failed),
-            "in_flight": .int(e.inFlight),
-            "throughput_rps": .number(e.throughputRps),
-            "error_rate": .number(e.errorRate),
-            "mean_ms": Self.ms(e.meanLatency),
-            "p50_ms": Self.ms(e.p50),
-            "p95_ms": Self.ms(e.p95),
-            "p99_ms": Self.ms(e.p99),
-            "classes": .object(classes),
-        ])
+        var endToEnd = Self.outcomeFields(e.counts)
+            .merging(Self.latencyFields(mean: e.meanLatency, p50: e.p50, p95: e.p95, p99: e.p99)) { a, _ in a }
+        endToEnd["in_flight"] = .int(e.inFlight)
+        endToEnd["throughput_rps"] = .number(e.throughputRps)
+        endToEnd["error_rate"] = .number(e.errorRate)
+        endToEnd["classes"] = .object(classes)
         let nodes: [JSONValue] = summary.nodes.map { n in
-            .object([
+            let fields: [String: JSONValue] = [
                 "id": .string(n.id),
                 "kind": .string(n.kind.rawValue),
                 "dc": .null,
@@ -62,13 +57,11 @@ public struct RunReport: Sendable {
                 "throughput_rps": .number(n.throughputRps),
                 "dropped": .int(n.dropped),
                 "timed_out": .int(n.timedOut),
-                "mean_ms": Self.ms(n.meanLatency),
-                "p50_ms": Self.ms(n.p50),
-                "p95_ms": Self.ms(n.p95),
-                "p99_ms": Self.ms(n.p99),
                 "queue_length": .int(n.queueLength),
                 "bottleneck": .bool(n.bottleneck),
-            ])
+            ]
+            return .object(fields.merging(
+                Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)) { a, _ in a })
         }
         return .object([
             "scaletop_version": .string(scaletopVersion),
@@ -76,7 +69,7 @@ public struct RunReport: Sendable {
             "seed": .unsigned(summary.seed),
             "duration_s": .number(Nanos.seconds(summary.end)),
             "warmup_s": .number(Nanos.seconds(summary.statsStart)),
-            "end_to_end": endToEnd,
+            "end_to_end": .object(endToEnd),
             "nodes": .array(nodes),
             // No component of this version can lose a session or a write.
             "sessions_lost": .int(0),

@@ -84,7 +84,8 @@ extension Nanos {
     static func fromNanoseconds(_ ns: Double) -> SimTime {
         let century = 3.2e18
         if !(ns < century) { return SimTime(century) }
-        return ns > 0 ? SimTime(ns.rounded()) : 0
+        // Adding one half and truncating rounds a positive value, without a libm call.
+        return ns > 0 ? SimTime(ns + 0.5) : 0
     }
 }
 

@@ -38,6 +38,7 @@ extension Engine {
             let p = nodes[n].countersAtTick
             let completions = c.completions - p.completions
             let capacity = c.capacityArea - p.capacityArea
+            let percentiles = nodes[n].latency.window.quantiles([0.50, 0.95, 0.99])
             let window = NodeWindow(
                 end: now,
                 arrivals: c.arrivals - p.arrivals,
@@ -48,16 +49,17 @@ extension Engine {
                 meanQueueLength: Double(c.queueArea - p.queueArea) / Double(Self.windowLength),
                 queueLength: queueLength(of: n),
                 meanLatency: completions > 0 ? (c.latencySum - p.latencySum) / Double(completions) : nil,
-                p50: nodes[n].windowLatency.quantile(0.50),
-                p95: nodes[n].windowLatency.quantile(0.95),
-                p99: nodes[n].windowLatency.quantile(0.99)
+                p50: percentiles[0],
+                p95: percentiles[1],
+                p99: percentiles[2]
             )
             nodes[n].history.append(window)
             nodes[n].countersAtTick = c
-            nodes[n].windowLatency.clear()
+            nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
         }
         let all = outcomesAll.total
         let p = outcomesAtTick
+        let percentiles = windowLatency.quantiles([0.50, 0.95, 0.99])
         systemHistory.append(SystemWindow(
             end: now,
             arrivals: all.requests - p.requests,
@@ -66,9 +68,9 @@ extension Engine {
             timedOut: all.timedOut - p.timedOut,
             failed: all.failed - p.failed,
             inFlight: requests.live,
-            p50: windowLatency.quantile(0.50),
-            p95: windowLatency.quantile(0.95),
-            p99: windowLatency.quantile(0.99)
+            p50: percentiles[0],
+            p95: percentiles[1],
+            p99: percentiles[2]
         ))
         outcomesAtTick = all
         windowLatency.clear()
@@ -78,6 +80,7 @@ extension Engine {
     mutating func markStatsStart() {
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = counters(of: n)
+            nodes[n].latency.markStatsStart()
             for s in nodes[n].allServers {
                 servers[Int(s)].busyAreaAtStatsStart = servers[Int(s)].areas(at: now).busy
             }
@@ -121,6 +124,7 @@ extension Engine {
                 return perServerCapacity > 0 ? Double(busy) / perServerCapacity : 0
             }
             let spec = spec.nodes[n]
+            let percentiles = nodes[n].latency.measured(now: now, statsStart: statsStart).quantiles([0.50, 0.95, 0.99])
             nodeSummaries.append(NodeSummary(
                 id: spec.id,
                 kind: nodes[n].kind,
@@ -133,9 +137,9 @@ extension Engine {
                 utilization: utilization,
                 throughputRps: seconds > 0 ? Double(completions) / seconds : nil,
                 meanLatency: completions > 0 ? (c.latencySum - b.latencySum) / Double(completions) : nil,
-                p50: nodes[n].runLatency.quantile(0.50),
-                p95: nodes[n].runLatency.quantile(0.95),
-                p99: nodes[n].runLatency.quantile(0.99),
+                p50: percentiles[0],
+                p95: percentiles[1],
+                p99: percentiles[2],
                 queueLength: queueLength(of: n),
                 bottleneck: (utilization ?? 0) >= Self.bottleneckUtilization || dropped > 0 || queueGrew(node: n),
                 serverUtilization: serverUtilization
@@ -149,24 +153,26 @@ extension Engine {
             let histogram = runLatency[requestClass.rawValue]
             total.merge(histogram)
             guard counts.requests > 0 else { continue }
+            let percentiles = histogram.quantiles([0.50, 0.95, 0.99])
             classes.append(ClassSummary(
                 requestClass: requestClass,
                 counts: counts,
                 meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
-                p50: histogram.quantile(0.50),
-                p95: histogram.quantile(0.95),
-                p99: histogram.quantile(0.99)
+                p50: percentiles[0],
+                p95: percentiles[1],
+                p99: percentiles[2]
             ))
         }
         let counts = outcomesRun.total
+        let percentiles = total.quantiles([0.50, 0.95, 0.99])
         let endToEnd = EndToEndSummary(
             counts: counts,
             inFlight: liveRun,
             throughputRps: seconds > 0 ? Double(counts.completed) / seconds : nil,
             meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
-            p50: total.quantile(0.50),
-            p95: total.quantile(0.95),
-            p99: total.quantile(0.99),
+            p50: percentiles[0],
+            p95: percentiles[1],
+            p99: percentiles[2],
             classes: classes
         )
         return RunSummary(

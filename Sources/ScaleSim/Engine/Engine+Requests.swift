@@ -60,8 +60,7 @@ extension Engine {
         nodes[n].counters.arrivals += 1
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
-            nodes[n].windowLatency.record(0)
-            if now >= statsStart { nodes[n].runLatency.record(0) }
+            nodes[n].latency.record(0)
             leave(r, node: node)
             return
         }
@@ -100,33 +99,35 @@ extension Engine {
 
     /// Picks the server of `node`'s pool that receives a request, by the sender's policy.
     mutating func pickServer(node n: Int, policy: BalancePolicy, request i: Int) -> Int32 {
-        let pool = nodes[n].activeServers
-        if pool.count == 1 { return pool[0] }
+        let count = nodes[n].activeServers.count
+        if count == 1 { return nodes[n].activeServers[0] }
+        let position: Int
         switch policy {
         case .random:
-            return pool[rng.below(pool.count)]
+            position = rng.below(count)
         case .roundRobin:
-            let s = pool[nodes[n].roundRobinCursor % pool.count]
-            nodes[n].roundRobinCursor = (nodes[n].roundRobinCursor + 1) % pool.count
-            return s
+            position = nodes[n].roundRobinCursor % count
+            nodes[n].roundRobinCursor = (position + 1) % count
         case .leastConnections:
             // Fewest requests at the server; ties go to the first after a rotating start.
-            let start = nodes[n].roundRobinCursor % pool.count
-            nodes[n].roundRobinCursor = (start + 1) % pool.count
-            var best = pool[start]
-            var bestLoad = Int(servers[Int(best)].busy) + servers[Int(best)].queue.count
-            for k in 1..<pool.count {
-                let s = pool[(start + k) % pool.count]
-                let load = Int(servers[Int(s)].busy) + servers[Int(s)].queue.count
+            let start = nodes[n].roundRobinCursor % count
+            nodes[n].roundRobinCursor = (start + 1) % count
+            var best = start
+            var bestLoad = Int.max
+            for k in 0..<count {
+                let p = (start + k) % count
+                let s = Int(nodes[n].activeServers[p])
+                let load = Int(servers[s].busy) + servers[s].queue.count
                 if load < bestLoad {
-                    best = s
+                    best = p
                     bestLoad = load
                 }
             }
-            return best
+            position = best
         case .consistentHash:
-            return pool[nodes[n].ring.position(for: requests.user[i])]
+            position = nodes[n].ring.position(for: requests.user[i])
         }
+        return nodes[n].activeServers[position]
     }
 
     /// The end of `r`'s service: free the worker, then send `r` on (or count its timeout).
@@ -137,8 +138,7 @@ extension Engine {
         let latency = now - requests.enteredNode[i]
         nodes[n].counters.completions += 1
         nodes[n].counters.latencySum += Double(latency)
-        nodes[n].windowLatency.record(latency)
-        if now >= statsStart { nodes[n].runLatency.record(latency) }
+        nodes[n].latency.record(latency)
         servers[s].touch(now)
         servers[s].completions += 1
         startNextQueued(server: s)
@@ -194,13 +194,15 @@ extension Engine {
     /// Sends `r` along one of `node`'s routes for its class, or out of the system.
     mutating func leave(_ r: Int32, node: Int32) {
         let i = Int(r)
-        let table = nodes[Int(node)].routes[Int(requests.requestClass[i])]
+        let n = Int(node)
+        let c = Int(requests.requestClass[i])
+        let routes = nodes[n].routes[c].targets.count
         var choice = -1
-        if table.isCertain {
+        if routes == 1 && nodes[n].routes[c].cumulative[0] >= 1 {
             choice = 0
-        } else if !table.targets.isEmpty {
+        } else if routes > 0 {
             let u = rng.unitOpenBelow()
-            for k in table.cumulative.indices where u <= table.cumulative[k] {
+            for k in 0..<routes where u <= nodes[n].routes[c].cumulative[k] {
                 choice = k
                 break
             }
@@ -209,8 +211,8 @@ extension Engine {
             finish(r, .completed)
             return
         }
-        let target = table.targets[choice]
-        let latency = table.latencies[choice]
+        let target = nodes[n].routes[c].targets[choice]
+        let latency = nodes[n].routes[c].latencies[choice]
         if latency > 0 {
             requests.node[i] = target
             requests.server[i] = node

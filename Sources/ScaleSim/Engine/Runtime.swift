@@ -6,9 +6,6 @@ struct RouteTable: Sendable {
     var cumulative: [Double] = []
     var targets: [Int32] = []
     var latencies: [SimTime] = []
-
-    /// True when every request takes the first route, so no draw is needed.
-    var isCertain: Bool { targets.count == 1 && cumulative[0] >= 1 }
 }
 
 /// One node's runtime: its compiled configuration, its servers and its counters.
@@ -36,8 +33,7 @@ struct NodeRuntime: Sendable {
     /// Worker-nanoseconds available up to `capacityMark`.
     var capacityArea: Int64 = 0
     var capacityMark: SimTime = 0
-    var windowLatency = LatencyHistogram()
-    var runLatency = LatencyHistogram()
+    var latency = WindowedHistogram()
     var history = WindowRing<NodeWindow>(capacity: Engine.historyLength)
 
     var allServers: [Int32] { activeServers + retiredServers }

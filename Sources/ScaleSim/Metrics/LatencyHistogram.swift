@@ -54,15 +54,37 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     /// The value at quantile `q` (0...1), or nil when empty.
-    public func quantile(_ q: Double) -> SimTime? {
-        guard total > 0 else { return nil }
-        let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
+    public func quantile(_ q: Double) -> SimTime? { quantiles([q])[0] }
+
+    /// The values at several ascending quantiles, found in one pass over the buckets.
+    public func quantiles(_ qs: [Double]) -> [SimTime?] {
+        guard total > 0 else { return qs.map { _ in nil } }
+        var results: [SimTime?] = []
+        results.reserveCapacity(qs.count)
         var seen: UInt64 = 0
-        for b in lowest...highest {
-            seen += counts[b]
-            if seen >= rank { return Self.representative(of: b) }
+        var b = lowest
+        for q in qs {
+            let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
+            while b < highest && seen + counts[b] < rank {
+                seen += counts[b]
+                b += 1
+            }
+            results.append(Self.representative(of: b))
         }
-        return Self.representative(of: highest)
+        return results
+    }
+
+    /// Takes away every count of `other`, which must have been recorded into this one.
+    public mutating func subtract(_ other: LatencyHistogram) {
+        guard other.total > 0 else { return }
+        for b in other.lowest...other.highest { counts[b] -= other.counts[b] }
+        total -= other.total
+        while lowest <= highest && counts[lowest] == 0 { lowest += 1 }
+        while highest >= lowest && counts[highest] == 0 { highest -= 1 }
+        if total == 0 {
+            lowest = .max
+            highest = -1
+        }
     }
 
     /// Adds every count of `other`.
