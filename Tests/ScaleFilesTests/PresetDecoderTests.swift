@@ -86,7 +86,7 @@ import Testing
               rate_per_user: 2.5e-1
               mix: {static: 1, read: 2, write: 0, job: 0.5}
               keys: {count: 1000000000, zipf: 0}
-              shape: {spike: {at: 0s, duration: 30s, factor: 10}}
+              shape: {spike: {at: 0s, duration: 30s, factor: 2}}
               entry: lb
               requests: 2000000
             nodes:
@@ -113,7 +113,7 @@ import Testing
         #expect(spec.workload == WorkloadSpec(
             users: 100_000_000, ratePerUser: 0.25, mix: [.static: 1, .read: 2, .write: 0, .job: 0.5],
             keys: KeySpace(count: 1_000_000_000, zipf: 0),
-            shape: .spike(at: 0, duration: 30 * Nanos.perSecond, factor: 10), entry: "lb", requestLimit: 2_000_000))
+            shape: .spike(at: 0, duration: 30 * Nanos.perSecond, factor: 2), entry: "lb", requestLimit: 2_000_000))
         #expect(spec.nodes[0] == NodeSpec(
             id: "lb", kind: .lb, service: .none, timeout: 1_500_000_000, policy: .roundRobin,
             routes: [
