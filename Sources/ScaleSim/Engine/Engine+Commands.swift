@@ -1,20 +1,3 @@
-/// A change to a running simulation, from the user, a script or a replay.
-public enum SimCommand: Sendable, Hashable, Codable {
-    /// Sets the number of concurrent users; the arrival rate follows at once.
-    case setUsers(Int)
-    /// Grows or shrinks a pool to `count` servers.
-    case setServers(node: String, count: Int)
-    /// Sets the workers of every server of a node.
-    case setWorkers(node: String, count: Int)
-}
-
-/// What the engine made of a command.
-public enum CommandResult: Sendable, Hashable {
-    case applied
-    /// Well formed but not possible now; the reason says why.
-    case refused(String)
-}
-
 extension Engine {
     public static let maxServers = 10_000
     public static let maxWorkers = 100_000
@@ -51,6 +34,8 @@ extension Engine {
             setWorkers(n, to: count)
             spec.nodes[n].workers = count
             return .applied
+        default:
+            return .refused("not yet")
         }
     }
 

@@ -10,10 +10,12 @@ public struct SystemSpec: Sendable, Hashable, Codable {
     public var seed: UInt64
     public var workload: WorkloadSpec
     public var nodes: [NodeSpec]
+    /// Commands the preset applies at fixed simulated times, in time order.
+    public var script: [ScheduledCommand]
 
     public init(
         name: String, description: String = "", explanation: String = "", seed: UInt64 = 1,
-        workload: WorkloadSpec, nodes: [NodeSpec]
+        workload: WorkloadSpec, nodes: [NodeSpec], script: [ScheduledCommand] = []
     ) {
         self.name = name
         self.description = description
@@ -21,10 +23,22 @@ public struct SystemSpec: Sendable, Hashable, Codable {
         self.seed = seed
         self.workload = workload
         self.nodes = nodes
+        self.script = script
     }
 
     /// The node with this id, if any.
     public func node(_ id: String) -> NodeSpec? { nodes.first { $0.id == id } }
+}
+
+/// A command to apply at a simulated time.
+public struct ScheduledCommand: Sendable, Hashable, Codable {
+    public var at: SimTime
+    public var command: SimCommand
+
+    public init(at: SimTime, command: SimCommand) {
+        self.at = at
+        self.command = command
+    }
 }
 
 /// The classes of request a workload mixes.

@@ -1,0 +1,75 @@
+/// A change to a running simulation, from the user, a script, the dashboard or a replay.
+///
+/// Each case has one spelling in the script grammar (ScaleFiles' `CommandGrammar`), given
+/// beside it; the dashboard's keys issue these same commands.
+public enum SimCommand: Sendable, Hashable, Codable {
+    // MARK: Workload
+
+    /// `set users N`: concurrent users; the arrival rate follows at once.
+    case setUsers(Int)
+    /// `set rate R`: requests per user per second.
+    case setRatePerUser(Double)
+    /// `set retries N BACKOFF` / `set retries off`: clients retry failed or timed-out
+    /// requests up to N times, waiting BACKOFF, then twice that, and so on.
+    case setRetries(limit: Int, backoff: SimTime)
+
+    // MARK: Pools
+
+    /// `set servers NODE N`: grows or shrinks a pool to N servers.
+    case setServers(node: String, count: Int)
+    /// `add server NODE [N]`: adds N servers (default 1).
+    case addServers(node: String, count: Int)
+    /// `remove server NODE [N]`: removes the N newest servers (default 1).
+    case removeServers(node: String, count: Int)
+    /// `set workers NODE N`: workers per server.
+    case setWorkers(node: String, count: Int)
+    /// `set size NODE N`: instance size on the vertical ladder (0 is the smallest).
+    case setSize(node: String, size: Int)
+    /// `scale up NODE` / `scale down NODE`: one step up or down the ladder.
+    case resize(node: String, steps: Int)
+    /// `set policy NODE POLICY`: how NODE balances over the pool it forwards to.
+    case setPolicy(node: String, policy: BalancePolicy)
+    /// `add lb POOL`: puts a load balancer in front of a pool that has none.
+    case addLoadBalancer(pool: String)
+
+    // MARK: Data tier
+
+    /// `add replica DB [N]`: adds N read replicas (default 1) to DB's replica pool, creating
+    /// the pool and sending reads to it if DB has none.
+    case addReplicas(primary: String, count: Int)
+    /// `remove replica DB [N]`: removes N replicas (default 1).
+    case removeReplicas(primary: String, count: Int)
+    /// `set shards DB N`: splits DB into N shards by key hash.
+    case setShards(node: String, count: Int)
+
+    // MARK: Caches
+
+    /// `add cache NODE [ENTRIES]`: puts a key-level cache in front of NODE for reads.
+    case addCache(front: String, entries: Int)
+    /// `set capacity CACHE N`: entries the cache holds.
+    case setCacheCapacity(node: String, entries: Int)
+    /// `set eviction CACHE lru|lfu|fifo`.
+    case setEviction(node: String, policy: EvictionPolicy)
+    /// `set ttl CACHE D` / `set ttl CACHE none`.
+    case setTTL(node: String, ttl: SimTime?)
+    /// `set write-policy CACHE invalidate|write_through|ttl_only`.
+    case setWritePolicy(node: String, policy: WritePolicy)
+    /// `flush CACHE`: empties the cache at once.
+    case flush(node: String)
+
+    // MARK: Failures
+
+    /// `kill NODE [SERVER]`: the whole node, or one server (0-based) of its pool, goes down.
+    case kill(node: String, server: Int?)
+    /// `restore NODE [SERVER]`.
+    case restore(node: String, server: Int?)
+    /// `slow NODE FACTOR`: service takes FACTOR times longer (1 restores).
+    case slow(node: String, factor: Double)
+}
+
+/// What the engine made of a command.
+public enum CommandResult: Sendable, Hashable {
+    case applied
+    /// Well formed but not possible now; the reason says why.
+    case refused(String)
+}
