@@ -69,14 +69,16 @@ import Testing
 
     @Test func consistentHashKeepsAUserOnOneServer() {
         let ring = ConsistentHashRing(servers: 8)
-        let before = (0..<10_000).map { ring.position(for: UInt32($0)) }
+        let before = (0..<10_000).map { ring.position(for: UInt32($0), eligible: { _ in true })! }
         #expect(Set(before).count == 8)
         // Every server gets a fair share: at least half of an even split.
         for s in 0..<8 { #expect(before.filter { $0 == s }.count > 10_000 / 16) }
         // Removing the last server moves only that server's users.
         let smaller = ConsistentHashRing(servers: 7)
+        // Taking server 3 out of rotation moves only its users, to their next server.
         for (user, server) in before.enumerated() where server != 7 {
-            #expect(smaller.position(for: UInt32(user)) == server)
+            #expect(smaller.position(for: UInt32(user), eligible: { _ in true }) == server)
+            if server != 3 { #expect(ring.position(for: UInt32(user), eligible: { $0 != 3 }) == server) }
         }
     }
 

@@ -5,12 +5,15 @@ public struct RunReport: Sendable {
     public var summary: RunSummary
     /// The preset as named on the command line, resolved (file stem or path).
     public var preset: String
-    public var refusedCommands: [String]
 
-    public init(summary: RunSummary, preset: String, refusedCommands: [String] = []) {
+    public init(summary: RunSummary, preset: String) {
         self.summary = summary
         self.preset = preset
-        self.refusedCommands = refusedCommands
+    }
+
+    /// A refused command as the report lists it: `at TIME: COMMAND: reason`.
+    static func describe(_ refused: RefusedCommand) -> String {
+        "at \(DurationParser.format(refused.at)): \(CommandGrammar.encode(refused.command)): \(refused.reason)"
     }
 
     static func ms(_ t: SimTime?) -> JSONValue { .number(t.map(Nanos.milliseconds)) }
@@ -44,7 +47,7 @@ public struct RunReport: Sendable {
         endToEnd["error_rate"] = .number(e.errorRate)
         endToEnd["classes"] = .object(classes)
         let nodes: [JSONValue] = summary.nodes.map { n in
-            let fields: [String: JSONValue] = [
+            var fields: [String: JSONValue] = [
                 "id": .string(n.id),
                 "kind": .string(n.kind.rawValue),
                 "dc": .null,
@@ -59,7 +62,24 @@ public struct RunReport: Sendable {
                 "timed_out": .int(n.timedOut),
                 "queue_length": .int(n.queueLength),
                 "bottleneck": .bool(n.bottleneck),
+                "failed": .int(n.failed),
+                "stale_reads": .int(n.staleReads),
+                "instance_size": .int(n.size),
             ]
+            if let cache = n.cache {
+                fields["hit_ratio"] = .number(cache.hitRatio)
+                fields["hits"] = .int(cache.hits)
+                fields["misses"] = .int(cache.misses)
+                fields["evictions"] = .int(cache.evictions)
+                fields["expirations"] = .int(cache.expirations)
+                fields["entries"] = .int(n.cacheEntries ?? 0)
+            }
+            if n.kind == .replica { fields["replication_lag_ms"] = Self.ms(n.replicationLag) }
+            if n.kind == .queue {
+                fields["queue_depth"] = .int(n.queueLength)
+                fields["consumer_lag_ms"] = Self.ms(n.consumerLag)
+            }
+            if n.kind == .db { fields["shards"] = .int(n.shards) }
             return .object(fields.merging(
                 Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)) { a, _ in a })
         }
@@ -71,10 +91,10 @@ public struct RunReport: Sendable {
             "warmup_s": .number(Nanos.seconds(summary.statsStart)),
             "end_to_end": .object(endToEnd),
             "nodes": .array(nodes),
-            // No component of this version can lose a session or a write.
+            // No component of this version keeps sessions, so none can be lost.
             "sessions_lost": .int(0),
-            "writes_lost": .int(0),
-            "refused_commands": .array(refusedCommands.map { .string($0) }),
+            "writes_lost": .int(summary.writesLost),
+            "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
         ])
     }
 }

@@ -1,42 +1,142 @@
 extension Engine {
     public static let maxServers = 10_000
     public static let maxWorkers = 100_000
+    public static let maxShards = 1_024
 
     /// Applies a command at the current simulated time. Edits change capacity, never the
-    /// arrival rate, and no request in flight is lost.
+    /// arrival rate; no request in flight is lost unless a failure drops it, and then it is
+    /// counted. A refused command changes nothing.
     public mutating func apply(_ command: SimCommand) -> CommandResult {
         switch command {
         case .setUsers(let users):
             guard (1...WorkloadSpec.maxUsers).contains(users) else {
                 return .refused("users must be 1 to \(WorkloadSpec.maxUsers), got \(users)")
             }
-            let peak = Double(users) * workload.ratePerUser * workload.maxFactor
-            guard peak <= WorkloadSpec.maxRate else {
-                return .refused("\(users) users would send \(Int(peak)) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+            return setRate(users: users, ratePerUser: workload.ratePerUser)
+        case .setRatePerUser(let rate):
+            guard rate > 0, rate.isFinite else { return .refused("the rate per user must be above 0, got \(rate)") }
+            return setRate(users: workload.users, ratePerUser: rate)
+        case .setRetries(let limit, let backoff):
+            guard (0...RetrySpec.maxLimit).contains(limit) else {
+                return .refused("retries must be 0 to \(RetrySpec.maxLimit), got \(limit)")
             }
-            workload.users = users
-            spec.workload.users = users
-            workload.updateRate()
-            scheduleNextArrival()
+            guard backoff > 0 || limit == 0 else { return .refused("the retry backoff must be longer than zero") }
+            spec.workload.retries = RetrySpec(limit: limit, backoff: backoff)
             return .applied
         case .setServers(let id, let count):
             guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
-            guard count >= 1 else { return .refused("\(id) needs at least one server") }
-            guard count <= Self.maxServers else { return .refused("\(id): at most \(Self.maxServers) servers") }
-            resizePool(n, to: count)
-            spec.nodes[n].servers = count
-            return .applied
+            return setServerCount(n, to: count)
+        case .addServers(let id, let count):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return setServerCount(n, to: nodes[n].activeServers.count + count)
+        case .removeServers(let id, let count):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return setServerCount(n, to: nodes[n].activeServers.count - count)
         case .setWorkers(let id, let count):
             guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
             guard (1...Self.maxWorkers).contains(count) else {
                 return .refused("\(id): workers must be 1 to \(Self.maxWorkers), got \(count)")
             }
             setWorkers(n, to: count)
-            spec.nodes[n].workers = count
             return .applied
-        default:
-            return .refused("not yet")
+        case .setSize(let id, let size):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return resize(n, to: size)
+        case .resize(let id, let steps):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return resize(n, to: nodes[n].size + steps)
+        case .setPolicy(let id, let policy):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            nodes[n].policy = policy
+            spec.nodes[n].policy = policy
+            return .applied
+        case .addLoadBalancer(let pool):
+            guard let n = nodeIndex[pool].map(Int.init) else { return .refused("no node named \(pool)") }
+            return addLoadBalancer(in: n)
+        case .addReplicas(let primary, let count):
+            guard let n = nodeIndex[primary].map(Int.init) else { return .refused("no node named \(primary)") }
+            return addReplicas(to: n, count: count)
+        case .removeReplicas(let primary, let count):
+            guard let n = nodeIndex[primary].map(Int.init) else { return .refused("no node named \(primary)") }
+            let pool = Int(nodes[n].replicaPool)
+            guard pool >= 0 else { return .refused("\(primary) has no read replicas") }
+            return setServerCount(pool, to: nodes[pool].activeServers.count - count)
+        case .setShards(let id, let count):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return setShards(n, to: count)
+        case .addCache(let front, let entries):
+            guard let n = nodeIndex[front].map(Int.init) else { return .refused("no node named \(front)") }
+            return addCache(before: n, entries: entries)
+        case .setCacheCapacity(let id, let entries):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            guard (1...CacheSpec.maxEntries).contains(entries) else {
+                return .refused("\(id): capacity must be 1 to \(CacheSpec.maxEntries) entries, got \(entries)")
+            }
+            nodes[n].cache?.setCapacity(entries)
+            spec.nodes[n].cache?.entries = entries
+            return .applied
+        case .setEviction(let id, let policy):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            nodes[n].cache?.setPolicy(policy)
+            spec.nodes[n].cache?.eviction = policy
+            return .applied
+        case .setTTL(let id, let ttl):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            if let ttl, ttl <= 0 { return .refused("\(id): a TTL must be longer than zero") }
+            nodes[n].cache?.setTTL(ttl)
+            spec.nodes[n].cache?.ttl = ttl
+            return .applied
+        case .setWritePolicy(let id, let policy):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            nodes[n].writePolicy = policy
+            spec.nodes[n].cache?.writePolicy = policy
+            return .applied
+        case .flush(let id):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            nodes[n].cache?.flush()
+            return .applied
+        case .kill(let id, let server):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return setDown(node: n, server: server, down: true)
+        case .restore(let id, let server):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            return setDown(node: n, server: server, down: false)
+        case .slow(let id, let factor):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard factor > 0, factor.isFinite, factor <= 1_000 else {
+                return .refused("\(id): a slow-down factor must be above 0 and at most 1000, got \(factor)")
+            }
+            nodes[n].slowFactor = factor
+            return .applied
         }
+    }
+
+    mutating func setRate(users: Int, ratePerUser: Double) -> CommandResult {
+        let peak = Double(users) * ratePerUser * workload.maxFactor
+        guard peak <= WorkloadSpec.maxRate else {
+            return .refused("\(users) users at \(ratePerUser)/s would send \(Int(peak)) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+        }
+        workload.users = users
+        workload.ratePerUser = ratePerUser
+        spec.workload.users = users
+        spec.workload.ratePerUser = ratePerUser
+        workload.updateRate()
+        scheduleNextArrival()
+        return .applied
+    }
+
+    mutating func setServerCount(_ n: Int, to count: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        if nodes[n].sharded { return .refused("\(id) is sharded: use set shards \(id) N") }
+        guard count >= 1 else { return .refused("\(id) needs at least one server") }
+        guard count <= Self.maxServers else { return .refused("\(id): at most \(Self.maxServers) servers") }
+        resizePool(n, to: count)
+        return .applied
     }
 
     /// Adds servers (reusing retired ones first) or retires the newest ones; the queues of
@@ -53,14 +153,24 @@ extension Engine {
         while nodes[n].activeServers.count < count {
             if let s = nodes[n].retiredServers.popLast() {
                 nodes[n].activeServers.append(s)
+                if servers[Int(s)].applyServer >= 0 {
+                    let p = Int(nodes[n].primary)
+                    servers[Int(s)].applied = p >= 0 ? nodes[p].store?.position ?? 0 : 0
+                }
             } else {
-                nodes[n].activeServers.append(Int32(servers.count))
-                servers.append(ServerRuntime(node: Int32(n), now: now))
+                appendServer(to: n)
             }
         }
+        spec.nodes[n].servers = count
         nodes[n].ring = ConsistentHashRing(servers: count)
+        refreshRotation(n)
         for r in orphans {
-            place(r, on: pickServer(node: n, policy: nodes[n].policy, request: Int(r)))
+            if let s = pickServer(node: n, from: Int32(n), request: Int(r)) {
+                place(r, on: s)
+            } else {
+                nodes[n].counters.failed += 1
+                fail(r, .failed)
+            }
         }
     }
 
@@ -69,6 +179,7 @@ extension Engine {
     mutating func setWorkers(_ n: Int, to count: Int) {
         markCapacity(of: n)
         nodes[n].workers = Int32(count)
+        spec.nodes[n].workers = count
         for s in nodes[n].activeServers {
             let si = Int(s)
             servers[si].touch(now)
@@ -77,5 +188,84 @@ extension Engine {
                 startNextQueued(server: si)
             }
         }
+    }
+
+    /// Moves node `n` to step `size` of the vertical ladder: each step doubles the workers.
+    mutating func resize(_ n: Int, to size: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard size >= 0 else { return .refused("\(id) is already at the smallest size") }
+        guard size <= nodes[n].maxSize else {
+            return .refused("\(id) is at the largest instance size (\(nodes[n].maxSize)): scale out instead")
+        }
+        let steps = size - nodes[n].size
+        let workers = steps >= 0 ? Int(nodes[n].workers) << steps : max(1, Int(nodes[n].workers) >> -steps)
+        guard workers <= Self.maxWorkers else { return .refused("\(id): at most \(Self.maxWorkers) workers") }
+        nodes[n].size = size
+        spec.nodes[n].size = size
+        setWorkers(n, to: workers)
+        return .applied
+    }
+
+    /// Puts a load balancer in front of pool `n`: every route to the pool, and the clients
+    /// if it is the entry, now reach it through the balancer.
+    mutating func addLoadBalancer(in n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        let fronted = spec.nodes.contains { $0.kind == .lb && $0.routes.contains { $0.to == id } }
+        guard !fronted else { return .refused("\(id) already has a load balancer") }
+        let lb = NodeSpec(id: freshID("lb"), kind: .lb, service: .none, policy: .roundRobin, routes: [RouteSpec(to: id)])
+        insertNode(lb)
+        redirect(from: id, to: lb.id)
+        return .applied
+    }
+
+    /// Adds read replicas to primary `n`, creating its replica pool (and sending reads to it)
+    /// if it has none.
+    mutating func addReplicas(to n: Int, count: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
+        guard !nodes[n].sharded else { return .refused("\(id) is sharded; replicas of shards are not modelled") }
+        guard count >= 1 else { return .refused("add at least one replica") }
+        let pool = Int(nodes[n].replicaPool)
+        if pool >= 0 { return setServerCount(pool, to: nodes[pool].activeServers.count + count) }
+        var replica = spec.nodes[n]
+        replica.id = freshID("\(id)-replica")
+        replica.kind = .replica
+        replica.servers = count
+        replica.replicaOf = id
+        replica.routes = []
+        replica.shards = 1
+        insertNode(replica)
+        redirect(from: id, to: replica.id, classes: [.read])
+        return .applied
+    }
+
+    /// Splits database `n` into `count` shards by key hash (or merges them back).
+    mutating func setShards(_ n: Int, to count: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
+        guard nodes[n].replicaPool < 0 else { return .refused("\(id) has read replicas; sharding them is not modelled") }
+        guard (1...Self.maxShards).contains(count) else { return .refused("\(id): shards must be 1 to \(Self.maxShards)") }
+        nodes[n].sharded = false
+        resizePool(n, to: count)
+        nodes[n].sharded = count > 1
+        spec.nodes[n].shards = count
+        return .applied
+    }
+
+    /// Puts a cache in front of `n` for reads: hits answer, misses go on to `n`.
+    mutating func addCache(before n: Int, entries: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard (1...CacheSpec.maxEntries).contains(entries) else {
+            return .refused("a cache holds 1 to \(CacheSpec.maxEntries) entries, not \(entries)")
+        }
+        guard nodes[n].kind == .db || nodes[n].kind == .replica else {
+            return .refused("caches go in front of a database or its replicas, not \(id)")
+        }
+        let cache = NodeSpec(
+            id: freshID("cache"), kind: .cache, workers: 16, service: .exponential(mean: 500 * Nanos.perMicrosecond),
+            routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries))
+        insertNode(cache)
+        redirect(from: id, to: cache.id, classes: [.read])
+        return .applied
     }
 }

@@ -45,6 +45,11 @@ extension Engine {
                 completions: completions,
                 dropped: c.dropped - p.dropped,
                 timedOut: c.timedOut - p.timedOut,
+                failed: c.failed - p.failed,
+                staleReads: c.staleReads - p.staleReads,
+                hitRatio: nodes[n].cache.flatMap { ($0.counters - nodes[n].cacheAtTick).hitRatio },
+                replicationLag: c.applied > p.applied ? (c.applyLagSum - p.applyLagSum) / Double(c.applied - p.applied) : nil,
+                consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
                 utilization: capacity > 0 ? Double(c.busyArea - p.busyArea) / Double(capacity) : 0,
                 meanQueueLength: Double(c.queueArea - p.queueArea) / Double(Self.windowLength),
                 queueLength: queueLength(of: n),
@@ -55,6 +60,7 @@ extension Engine {
             )
             nodes[n].history.append(window)
             nodes[n].countersAtTick = c
+            nodes[n].cacheAtTick = nodes[n].cache?.counters ?? CacheCounters()
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
         }
         let all = outcomesAll.total
@@ -78,8 +84,10 @@ extension Engine {
 
     /// The end of the warm-up: node figures for reports count from here.
     mutating func markStatsStart() {
+        writesLostAtStatsStart = writesLost
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = counters(of: n)
+            nodes[n].cacheAtStatsStart = nodes[n].cache?.counters ?? CacheCounters()
             nodes[n].latency.markStatsStart()
             for s in nodes[n].allServers {
                 servers[Int(s)].busyAreaAtStatsStart = servers[Int(s)].areas(at: now).busy
@@ -134,6 +142,14 @@ extension Engine {
                 completions: completions,
                 dropped: dropped,
                 timedOut: c.timedOut - b.timedOut,
+                failed: c.failed - b.failed,
+                staleReads: c.staleReads - b.staleReads,
+                size: nodes[n].size,
+                shards: nodes[n].sharded ? nodes[n].activeServers.count : 1,
+                cache: nodes[n].cache.map { $0.counters - nodes[n].cacheAtStatsStart },
+                cacheEntries: nodes[n].cache?.count,
+                replicationLag: c.applied > b.applied ? (c.applyLagSum - b.applyLagSum) / Double(c.applied - b.applied) : nil,
+                consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
                 utilization: utilization,
                 throughputRps: seconds > 0 ? Double(completions) / seconds : nil,
                 meanLatency: completions > 0 ? (c.latencySum - b.latencySum) / Double(completions) : nil,
@@ -177,7 +193,8 @@ extension Engine {
         )
         return RunSummary(
             spec: spec, seed: seed, end: now, statsStart: statsStart,
-            endToEnd: endToEnd, nodes: nodeSummaries
+            endToEnd: endToEnd, nodes: nodeSummaries,
+            writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands
         )
     }
 

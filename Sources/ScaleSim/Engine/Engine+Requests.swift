@@ -64,16 +64,29 @@ extension Engine {
             leave(r, node: node)
             return
         }
-        let policy = from >= 0 ? nodes[Int(from)].policy : BalancePolicy.random
-        place(r, on: pickServer(node: n, policy: policy, request: i))
+        guard let s = pickServer(node: n, from: from, request: i) else {
+            // No server is believed alive: the request fails here.
+            nodes[n].counters.failed += 1
+            fail(r, .failed)
+            return
+        }
+        if nodes[n].kind == .queue && requests.role[i] == .user {
+            enqueueJob(r, on: s)
+        } else {
+            place(r, on: s)
+        }
     }
 
-    /// Starts `r` on server `s` if a worker is free, queues it if there is room, else drops it.
+    /// Starts `r` on server `s` if a worker is free, queues it if there is room, else drops
+    /// it; a dead server fails it.
     mutating func place(_ r: Int32, on s: Int32) {
         let si = Int(s)
         let n = Int(servers[si].node)
         requests.server[Int(r)] = s
-        if servers[si].busy < nodes[n].workers {
+        if servers[si].down {
+            nodes[n].counters.failed += 1
+            fail(r, .failed)
+        } else if servers[si].busy < workerLimit(si) {
             servers[si].touch(now)
             servers[si].busy += 1
             startService(r, node: n)
@@ -87,22 +100,42 @@ extension Engine {
             }
         } else {
             nodes[n].counters.dropped += 1
-            finish(r, .dropped)
+            fail(r, .dropped)
         }
+    }
+
+    /// Workers of server `s`: the node's, or one for a replica's apply server, so writes
+    /// apply in commit order.
+    @inline(__always)
+    func workerLimit(_ s: Int) -> Int32 {
+        servers[s].isApplyServer ? 1 : nodes[Int(servers[s].node)].workers
     }
 
     @inline(__always)
     mutating func startService(_ r: Int32, node n: Int) {
         requests.phase[Int(r)] = .inService
-        events.schedule(r, at: now + nodes[n].sampler.sample(&rng))
+        let sampler = requests.role[Int(r)] == .apply ? nodes[n].applySampler : nodes[n].sampler
+        var service = sampler.sample(&rng)
+        if nodes[n].slowFactor != 1 { service = Nanos.fromNanoseconds(Double(service) * nodes[n].slowFactor) }
+        events.schedule(r, at: now + service)
     }
 
-    /// Picks the server of `node`'s pool that receives a request, by the sender's policy.
-    mutating func pickServer(node n: Int, policy: BalancePolicy, request i: Int) -> Int32 {
-        let count = nodes[n].activeServers.count
-        if count == 1 { return nodes[n].activeServers[0] }
+    /// The server of `node`'s pool that receives a request, or nil when none is in rotation.
+    ///
+    /// A sharded node sends each key to its shard; clients reach a pool without a balancer
+    /// through DNS; otherwise the sender's balancing policy chooses among the servers in
+    /// rotation.
+    mutating func pickServer(node n: Int, from: Int32, request i: Int) -> Int32? {
+        if nodes[n].sharded {
+            let pool = nodes[n].activeServers
+            return pool[Int(SplitMix64.mix(UInt64(requests.key[i])) % UInt64(pool.count))]
+        }
+        if from < 0 && nodes[n].activeServers.count > 1 { return resolveByDNS(node: n, request: i) }
+        let count = nodes[n].rotation.count
+        if count == 0 { return nil }
+        if count == 1 { return nodes[n].rotation[0] }
         let position: Int
-        switch policy {
+        switch from >= 0 ? nodes[Int(from)].policy : .random {
         case .random:
             position = rng.below(count)
         case .roundRobin:
@@ -116,7 +149,7 @@ extension Engine {
             var bestLoad = Int.max
             for k in 0..<count {
                 let p = (start + k) % count
-                let s = Int(nodes[n].activeServers[p])
+                let s = Int(nodes[n].rotation[p])
                 let load = Int(servers[s].busy) + servers[s].queue.count
                 if load < bestLoad {
                     best = p
@@ -125,9 +158,31 @@ extension Engine {
             }
             position = best
         case .consistentHash:
-            position = nodes[n].ring.position(for: requests.user[i])
+            // The ring is over pool positions, so a user's server survives others' failures.
+            let pool = nodes[n].activeServers
+            let rotation = nodes[n].rotation
+            guard let owner = nodes[n].ring.position(for: requests.user[i], eligible: { rotation.contains(pool[$0]) })
+            else { return nil }
+            return pool[owner]
         }
-        return nodes[n].activeServers[position]
+        return nodes[n].rotation[position]
+    }
+
+    /// DNS round-robin: the user's resolver answers from its cache until the TTL runs out,
+    /// then asks again and gets the next server the DNS believes alive.
+    mutating func resolveByDNS(node n: Int, request i: Int) -> Int32? {
+        let resolvers = nodes[n].dnsAnswers.count
+        guard resolvers > 0 else { return nodes[n].rotation.first }
+        let r = Int(SplitMix64.mix(UInt64(requests.user[i]) ^ 0xD115) % UInt64(resolvers))
+        let cached = nodes[n].dnsAnswers[r]
+        if now < nodes[n].dnsExpiry[r], cached >= 0, nodes[n].activeServers.contains(cached) { return cached }
+        let rotation = nodes[n].rotation
+        guard !rotation.isEmpty else { return nil }
+        let answer = rotation[nodes[n].dnsCursor % rotation.count]
+        nodes[n].dnsCursor = (nodes[n].dnsCursor + 1) % rotation.count
+        nodes[n].dnsAnswers[r] = answer
+        nodes[n].dnsExpiry[r] = now + spec.workload.dns.ttl
+        return answer
     }
 
     /// The end of `r`'s service: free the worker, then send `r` on (or count its timeout).
@@ -135,32 +190,48 @@ extension Engine {
         let i = Int(r)
         let s = Int(requests.server[i])
         let n = Int(servers[s].node)
+        servers[s].touch(now)
+        servers[s].completions += 1
+        startNextQueued(server: s)
+        if requests.role[i] == .apply {
+            finishApply(r, applyServer: s)
+            return
+        }
         let latency = now - requests.enteredNode[i]
         nodes[n].counters.completions += 1
         nodes[n].counters.latencySum += Double(latency)
         nodes[n].latency.record(latency)
-        servers[s].touch(now)
-        servers[s].completions += 1
-        startNextQueued(server: s)
         if nodes[n].timeout > 0 && latency > nodes[n].timeout {
             // Served to the end, as real servers do, but the answer comes too late.
             nodes[n].counters.timedOut += 1
-            finish(r, .timedOut)
-        } else {
-            leave(r, node: Int32(n))
+            fail(r, .timedOut)
+            return
         }
+        switch nodes[n].kind {
+        case .cache where requests.requestClass[i] == UInt8(RequestClass.read.rawValue):
+            lookUp(r, cache: n)
+            return
+        case .db:
+            serveAtPrimary(r, node: n)
+        case .replica:
+            serveAtReplica(r, node: n, server: s)
+        default:
+            break
+        }
+        leave(r, node: Int32(n))
     }
 
     /// Gives a freed worker of server `s` the oldest queued request still in time.
     mutating func startNextQueued(server s: Int) {
         let n = Int(servers[s].node)
         // After a cut in workers, a freed worker above the new count retires instead.
-        if servers[s].busy <= nodes[n].workers {
+        if servers[s].busy <= workerLimit(s) {
             while let next = servers[s].queue.first {
                 _ = servers[s].queue.removeFirst()
-                if nodes[n].timeout > 0 && now - requests.enteredNode[Int(next)] >= nodes[n].timeout {
+                if nodes[n].timeout > 0 && now - requests.enteredNode[Int(next)] >= nodes[n].timeout
+                    && requests.role[Int(next)] != .apply {
                     nodes[n].counters.timedOut += 1
-                    finish(next, .timedOut)
+                    fail(next, .timedOut)
                     continue
                 }
                 startService(next, node: n)
@@ -181,7 +252,7 @@ extension Engine {
         while let head = servers[s].queue.first, now - requests.enteredNode[Int(head)] >= timeout {
             _ = servers[s].queue.removeFirst()
             nodes[n].counters.timedOut += 1
-            finish(head, .timedOut)
+            fail(head, .timedOut)
         }
         if let head = servers[s].queue.first {
             servers[s].timerPending = true
@@ -191,18 +262,27 @@ extension Engine {
 
     // MARK: Routing
 
+    /// Which of a node's route tables a request follows.
+    enum RouteSet {
+        case normal, hit, miss
+    }
+
     /// Sends `r` along one of `node`'s routes for its class, or out of the system.
-    mutating func leave(_ r: Int32, node: Int32) {
+    mutating func leave(_ r: Int32, node: Int32, by set: RouteSet = .normal) {
         let i = Int(r)
         let n = Int(node)
         let c = Int(requests.requestClass[i])
-        let routes = nodes[n].routes[c].targets.count
+        let routes = switch set {
+        case .normal: nodes[n].routes[c]
+        case .hit: nodes[n].hitRoutes[c]
+        case .miss: nodes[n].missRoutes[c]
+        }
         var choice = -1
-        if routes == 1 && nodes[n].routes[c].cumulative[0] >= 1 {
+        if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
             choice = 0
-        } else if routes > 0 {
+        } else if !routes.targets.isEmpty {
             let u = rng.unitOpenBelow()
-            for k in 0..<routes where u <= nodes[n].routes[c].cumulative[k] {
+            for k in routes.cumulative.indices where u <= routes.cumulative[k] {
                 choice = k
                 break
             }
@@ -211,8 +291,8 @@ extension Engine {
             finish(r, .completed)
             return
         }
-        let target = nodes[n].routes[c].targets[choice]
-        let latency = nodes[n].routes[c].latencies[choice]
+        let target = routes.targets[choice]
+        let latency = routes.latencies[choice]
         if latency > 0 {
             requests.node[i] = target
             requests.server[i] = node
@@ -223,9 +303,37 @@ extension Engine {
         }
     }
 
-    /// Counts `r`'s outcome end to end and frees its slot.
-    mutating func finish(_ r: Int32, _ outcome: Outcome) {
+    /// A request that failed, was dropped or timed out: the client retries it if retries
+    /// are on and attempts remain, else its outcome is final.
+    mutating func fail(_ r: Int32, _ outcome: Outcome) {
         let i = Int(r)
+        let retries = spec.workload.retries
+        guard requests.role[i] == .user, Int(requests.attempt[i]) < retries.limit else {
+            finish(r, outcome)
+            return
+        }
+        requests.attempt[i] += 1
+        let jitter = 0.5 + rng.unitOpenBelow()
+        let backoff = Double(retries.backoff) * Double(1 << (Int(requests.attempt[i]) - 1)) * jitter
+        requests.node[i] = workload.entry
+        requests.server[i] = -1
+        requests.phase[i] = .travelling
+        requests.fillCache[i] = -1
+        events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
+    }
+
+    /// Counts `r`'s outcome end to end (user requests only) and frees its slot.
+    mutating func finish(_ r: Int32, _ outcome: Outcome, eventPending: Bool = false) {
+        let i = Int(r)
+        if requests.role[i] == .user { countOutcome(of: i, outcome) }
+        if eventPending {
+            requests.retireLost(r)
+        } else {
+            requests.release(r)
+        }
+    }
+
+    mutating func countOutcome(of i: Int, _ outcome: Outcome) {
         let c = Int(requests.requestClass[i])
         let counted = requests.born[i] >= statsStart
         switch outcome {
@@ -249,6 +357,5 @@ extension Engine {
             if counted { outcomesRun.byClass[c].failed += 1 }
         }
         if counted { liveRun -= 1 }
-        requests.release(r)
     }
 }

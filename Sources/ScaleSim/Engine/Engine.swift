@@ -13,6 +13,18 @@ public struct Engine: Sendable {
         static let statsStart: Int32 = -3
         /// Queue-timeout checks for server `s` are `timeoutBase - s`.
         static let timeoutBase: Int32 = -4
+        /// Timer `k` (see `EngineTimer`) is `timerBase + k`, far below any timeout check.
+        static let timerBase: Int32 = .min
+    }
+
+    /// Something the engine must do at a set time.
+    enum EngineTimer: Sendable {
+        /// Balancers of node `n` notice the servers that died or came back.
+        case healthCheck(node: Int32)
+        /// A replica of the dead primary `n` takes over.
+        case failover(primary: Int32)
+        /// Command `k` of the script runs.
+        case script(Int)
     }
 
     /// Length of a metrics window.
@@ -34,6 +46,12 @@ public struct Engine: Sendable {
     var nodeIndex: [String: Int32] = [:]
     var requests = RequestTable()
     var workload: WorkloadRuntime
+    var timers: [EngineTimer?] = []
+    var freeTimers: [Int] = []
+    /// The timed commands: the preset's own, then any added script's, by time.
+    let script: [ScheduledCommand]
+    /// Commands the engine refused, with when and why.
+    public internal(set) var refusedCommands: [RefusedCommand] = []
 
     var outcomesAll = ClassOutcomes()
     var outcomesRun = ClassOutcomes()
@@ -42,23 +60,31 @@ public struct Engine: Sendable {
     var windowLatency = LatencyHistogram()
     var runLatency: [LatencyHistogram] = Array(repeating: LatencyHistogram(), count: RequestClass.allCases.count)
     var outcomesAtTick = OutcomeCounts()
+    /// Writes a failover lost, since time zero and at the end of the warm-up.
+    var writesLost = 0
+    var writesLostAtStatsStart = 0
     public internal(set) var systemHistory = WindowRing<SystemWindow>(capacity: Engine.historyLength)
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
-    public init(spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0) {
+    /// `script` adds timed commands to the preset's own.
+    public init(spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0, script extra: [ScheduledCommand] = []) {
         self.spec = spec
         self.statsStart = max(0, warmup)
         self.seed = seed ?? spec.seed
         rng = Xoshiro256StarStar(seed: self.seed)
         workload = WorkloadRuntime(spec.workload)
+        // A stable sort keeps same-time commands in the order they were written.
+        script = (spec.script + extra).enumerated()
+            .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         for (i, node) in spec.nodes.enumerated() { nodeIndex[node.id] = Int32(i) }
-        for node in spec.nodes { addNodeRuntime(node) }
-        for i in nodes.indices { nodes[i].routes = compileRoutes(spec.nodes[i].routes) }
         workload.entry = nodeIndex[spec.workload.entry] ?? 0
+        for node in spec.nodes { addNodeRuntime(node) }
+        linkTopology()
 
         scheduleNextArrival()
         events.schedule(EventTarget.tick, at: Self.windowLength)
         if statsStart > 0 { events.schedule(EventTarget.statsStart, at: statsStart) }
+        for k in script.indices { schedule(.script(k), at: script[k].at) }
     }
 
     /// True once a request limit was reached and every request has finished.
@@ -77,6 +103,14 @@ public struct Engine: Sendable {
         while !isDrained, events.nextTime != nil { step() }
     }
 
+    /// Applies a command now, recording it if refused.
+    @discardableResult
+    public mutating func execute(_ command: SimCommand) -> CommandResult {
+        let result = apply(command)
+        if case .refused(let reason) = result { refusedCommands.append(RefusedCommand(at: now, command: command, reason: reason)) }
+        return result
+    }
+
     /// Pops and handles one event.
     @inline(__always)
     mutating func step() {
@@ -89,7 +123,8 @@ public struct Engine: Sendable {
             case .travelling:
                 let from = requests.server[Int(target)]
                 enter(target, node: requests.node[Int(target)], from: from)
-            case .queued: break
+            case .lost: requests.reclaim(target)
+            case .queued, .free: break
             }
         } else if target == EventTarget.arrival {
             if event.sequence == workload.pendingSequence { handleArrival() }
@@ -98,8 +133,34 @@ public struct Engine: Sendable {
             events.schedule(EventTarget.tick, at: now + Self.windowLength)
         } else if target == EventTarget.statsStart {
             markStatsStart()
-        } else {
+        } else if target > EventTarget.timerBase + Int32(1 << 30) {
             expireQueue(server: Int(EventTarget.timeoutBase - target))
+        } else {
+            fireTimer(Int(target - EventTarget.timerBase))
+        }
+    }
+
+    /// Schedules `timer` at `time`.
+    mutating func schedule(_ timer: EngineTimer, at time: SimTime) {
+        let k: Int
+        if let reused = freeTimers.popLast() {
+            k = reused
+            timers[k] = timer
+        } else {
+            k = timers.count
+            timers.append(timer)
+        }
+        events.schedule(EventTarget.timerBase + Int32(k), at: time)
+    }
+
+    mutating func fireTimer(_ k: Int) {
+        guard let timer = timers[k] else { return }
+        timers[k] = nil
+        freeTimers.append(k)
+        switch timer {
+        case .healthCheck(let n): refreshRotation(Int(n))
+        case .failover(let primary): promoteReplica(of: Int(primary))
+        case .script(let index): execute(script[index].command)
         }
     }
 }

@@ -20,8 +20,39 @@ struct NodeRuntime: Sendable {
     var timeout: SimTime
     var policy: BalancePolicy
     var routes: [RouteTable] = []
-    /// Flat server indices in rotation, in pool order.
+    /// At a cache, where read hits and misses go.
+    var hitRoutes: [RouteTable] = []
+    var missRoutes: [RouteTable] = []
+    /// Flat server indices of the pool, in pool order.
     var activeServers: [Int32] = []
+    /// The servers balancers send to: those they believe alive. Their view lags the truth by
+    /// `healthCheck`, so a dead server keeps getting traffic until the check notices.
+    var rotation: [Int32] = []
+    var healthCheck: SimTime
+    /// Service takes this many times longer (failure injection).
+    var slowFactor = 1.0
+    /// Step on the vertical ladder, and its top.
+    var size: Int
+    var maxSize: Int
+    /// Requests go to the shard their key hashes to, not by a balancing policy.
+    var sharded: Bool
+    /// Key-level store of a cache node.
+    var cache: KeyCache?
+    var writePolicy: WritePolicy = .invalidate
+    /// For a cache: the primary whose data it holds; for a replica pool: its primary; -1 if none.
+    var primary: Int32 = -1
+    /// For a primary: the versions of its keys, its replica pool and the caches of its data.
+    var store: VersionStore?
+    var replicaPool: Int32 = -1
+    var caches: [Int32] = []
+    /// For a replica pool: time to apply one write, and the failover delay.
+    var applySampler: ServiceSampler
+    var failoverDelay: SimTime
+    var failoverPending = false
+    /// For the entry pool without a balancer: each DNS resolver's cached answer and expiry.
+    var dnsAnswers: [Int32] = []
+    var dnsExpiry: [SimTime] = []
+    var dnsCursor = 0
     /// Servers taken out of rotation, kept so their in-service work finishes and is counted.
     var retiredServers: [Int32] = []
     var ring = ConsistentHashRing()
@@ -30,6 +61,8 @@ struct NodeRuntime: Sendable {
     var counters = NodeCounters()
     var countersAtTick = NodeCounters()
     var countersAtStatsStart = NodeCounters()
+    var cacheAtTick = CacheCounters()
+    var cacheAtStatsStart = CacheCounters()
     /// Worker-nanoseconds available up to `capacityMark`.
     var capacityArea: Int64 = 0
     var capacityMark: SimTime = 0
@@ -51,6 +84,13 @@ struct ServerRuntime: Sendable {
     var queueArea: Int64 = 0
     var busyAreaAtStatsStart: Int64 = 0
     var timerPending = false
+    var down = false
+    /// When the server last went down or came back; balancers notice `healthCheck` later.
+    var changedAt: SimTime = .min / 2
+    /// For a replica: its apply server, and the primary's log position it has applied.
+    var applyServer: Int32 = -1
+    var applied: UInt32 = 0
+    var isApplyServer = false
 
     init(node: Int32, now: SimTime) {
         self.node = node
@@ -127,6 +167,34 @@ struct WorkloadRuntime: Sendable {
     }
 }
 
+/// A primary database's data as versions: each write takes the next log position, and a
+/// key's version is the position of its last write.
+struct VersionStore: Sendable {
+    private(set) var position: UInt32 = 0
+    private var dense: [UInt32]
+    private var sparse: [UInt32: UInt32] = [:]
+
+    /// Key spaces up to this size get a flat array (4 bytes a key); larger ones a dictionary
+    /// of the keys written so far. Lookups only: iteration order never matters.
+    static let denseLimit = 1 << 24
+
+    init(keys: Int) {
+        dense = keys <= Self.denseLimit ? [UInt32](repeating: 0, count: keys) : []
+    }
+
+    @inline(__always)
+    func version(of key: UInt32) -> UInt32 {
+        dense.isEmpty ? sparse[key] ?? 0 : dense[Int(key)]
+    }
+
+    /// Commits a write of `key`; returns its log position.
+    mutating func commit(_ key: UInt32) -> UInt32 {
+        position &+= 1
+        if dense.isEmpty { sparse[key] = position } else { dense[Int(key)] = position }
+        return position
+    }
+}
+
 /// Consistent hashing of user ids onto a pool's servers, with virtual nodes for balance.
 ///
 /// Positions come from SplitMix64, never Swift's per-process `Hasher`, so a user lands on
@@ -152,9 +220,10 @@ struct ConsistentHashRing: Sendable {
         owners = entries.map(\.1)
     }
 
-    /// The pool position owning `user`.
-    func position(for user: UInt32) -> Int {
-        guard !points.isEmpty else { return 0 }
+    /// The pool position owning `user` among those `eligible` says are up: the next point
+    /// clockwise whose owner is eligible, so a dead server's users move and no one else's do.
+    func position(for user: UInt32, eligible: (Int) -> Bool) -> Int? {
+        guard !points.isEmpty else { return nil }
         let h = SplitMix64.mix(UInt64(user) ^ 0x5CA1_E70F)
         var low = 0
         var high = points.count
@@ -162,48 +231,10 @@ struct ConsistentHashRing: Sendable {
             let mid = (low + high) / 2
             if points[mid] < h { low = mid + 1 } else { high = mid }
         }
-        return Int(owners[low == points.count ? 0 : low])
-    }
-}
-
-extension Engine {
-    /// Appends the runtime for `node`; routes are compiled once every node exists.
-    mutating func addNodeRuntime(_ node: NodeSpec) {
-        let sampler = ServiceSampler(node.service)
-        var runtime = NodeRuntime(
-            kind: node.kind,
-            sampler: sampler,
-            passThrough: sampler.isPassThrough,
-            workers: Int32(node.workers),
-            capacity: node.queueCapacity ?? Int.max,
-            timeout: node.timeout ?? 0,
-            policy: node.policy
-        )
-        let index = Int32(nodes.count)
-        for _ in 0..<node.servers {
-            runtime.activeServers.append(Int32(servers.count))
-            servers.append(ServerRuntime(node: index, now: now))
+        for step in 0..<points.count {
+            let owner = Int(owners[(low + step) % points.count])
+            if eligible(owner) { return owner }
         }
-        runtime.ring = ConsistentHashRing(servers: node.servers)
-        runtime.capacityMark = now
-        nodes.append(runtime)
-    }
-
-    /// Compiles a node's routes into one table per request class.
-    func compileRoutes(_ routes: [RouteSpec]) -> [RouteTable] {
-        RequestClass.allCases.map { requestClass in
-            let named = routes.filter { $0.classes?.contains(requestClass) == true }
-            let applicable = named.isEmpty ? routes.filter { $0.classes == nil } : named
-            var table = RouteTable()
-            var running = 0.0
-            for route in applicable {
-                guard let target = nodeIndex[route.to] else { continue }
-                running += route.probability ?? 1
-                table.cumulative.append(min(running, 1))
-                table.targets.append(target)
-                table.latencies.append(route.latency)
-            }
-            return table
-        }
+        return nil
     }
 }

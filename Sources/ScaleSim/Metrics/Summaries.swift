@@ -8,6 +8,18 @@ public struct NodeSummary: Sendable, Hashable {
     public var completions: Int
     public var dropped: Int
     public var timedOut: Int
+    public var failed: Int
+    public var staleReads: Int
+    /// Step on the vertical ladder.
+    public var size: Int
+    public var shards: Int
+    /// For a cache: its counters over the measured part and its entries now.
+    public var cache: CacheCounters?
+    public var cacheEntries: Int?
+    /// For a replica pool: mean commit-to-apply lag, in nanoseconds.
+    public var replicationLag: Double?
+    /// For a message queue: age of the oldest waiting job at the end.
+    public var consumerLag: SimTime?
     /// Busy worker time over available worker time; nil when no time was measured.
     public var utilization: Double?
     public var throughputRps: Double?
@@ -62,4 +74,15 @@ public struct RunSummary: Sendable, Hashable {
     public var statsStart: SimTime
     public var endToEnd: EndToEndSummary
     public var nodes: [NodeSummary]
+    /// Writes lost when a primary failed over, over the measured part.
+    public var writesLost: Int
+    /// Commands refused, as (time, command, reason).
+    public var refused: [RefusedCommand]
+}
+
+/// A command the simulation refused, and why.
+public struct RefusedCommand: Sendable, Hashable {
+    public var at: SimTime
+    public var command: SimCommand
+    public var reason: String
 }

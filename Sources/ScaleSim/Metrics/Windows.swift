@@ -6,6 +6,16 @@ public struct NodeWindow: Sendable, Hashable {
     public var completions: Int
     public var dropped: Int
     public var timedOut: Int
+    /// Requests that found their server down.
+    public var failed: Int
+    /// Reads answered with an outdated version.
+    public var staleReads: Int
+    /// For a cache: hits over lookups in the second.
+    public var hitRatio: Double?
+    /// For a replica pool: mean commit-to-apply lag of the writes applied in the second.
+    public var replicationLag: Double?
+    /// For a message queue: age of the oldest waiting job at the end of the second.
+    public var consumerLag: SimTime?
     /// Busy worker time over available worker time.
     public var utilization: Double
     /// Time-averaged number of requests waiting.
@@ -61,6 +71,13 @@ struct NodeCounters: Sendable {
     var completions = 0
     var dropped = 0
     var timedOut = 0
+    /// Requests that found their server down.
+    var failed = 0
+    /// Reads answered with an older version than the latest committed write.
+    var staleReads = 0
+    /// Writes a replica pool applied, and the sum of their commit-to-apply lags.
+    var applied = 0
+    var applyLagSum = 0.0
     var latencySum = 0.0
     /// Worker-nanoseconds spent busy, and available.
     var busyArea: Int64 = 0

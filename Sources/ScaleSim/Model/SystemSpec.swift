@@ -71,6 +71,34 @@ public enum NodeKind: String, Sendable, Hashable, Codable, CaseIterable {
     case db
     /// A plain queueing station: c workers, a service time and a queue.
     case station
+    /// A key-level cache in front of a database: reads hit or miss; misses go on and fill it.
+    case cache
+    /// A pool of read replicas of a `db`, each applying the primary's writes in order.
+    case replica
+    /// A message queue whose workers consume jobs: the producer is answered on enqueue.
+    case queue
+}
+
+/// Which outcome of a cache lookup a route carries.
+public enum RouteOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    case hit, miss
+}
+
+/// A cache's configuration.
+public struct CacheSpec: Sendable, Hashable, Codable {
+    public var entries: Int
+    public var eviction: EvictionPolicy
+    public var ttl: SimTime?
+    public var writePolicy: WritePolicy
+
+    public static let maxEntries = 100_000_000
+
+    public init(entries: Int, eviction: EvictionPolicy = .lru, ttl: SimTime? = nil, writePolicy: WritePolicy = .invalidate) {
+        self.entries = entries
+        self.eviction = eviction
+        self.ttl = ttl
+        self.writePolicy = writePolicy
+    }
 }
 
 /// How a node picks one server of a multi-server pool it forwards to.
@@ -115,12 +143,18 @@ public struct RouteSpec: Sendable, Hashable, Codable {
     public var probability: Double?
     /// One-way network latency of the link.
     public var latency: SimTime
+    /// At a cache, the lookup outcome this route carries; `nil` means any.
+    public var outcome: RouteOutcome?
 
-    public init(to: String, classes: [RequestClass]? = nil, probability: Double? = nil, latency: SimTime = 0) {
+    public init(
+        to: String, classes: [RequestClass]? = nil, probability: Double? = nil, latency: SimTime = 0,
+        outcome: RouteOutcome? = nil
+    ) {
         self.to = to
         self.classes = classes
         self.probability = probability
         self.latency = latency
+        self.outcome = outcome
     }
 }
 
@@ -138,15 +172,45 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     /// How this node picks a server of a multi-server pool it forwards to.
     public var policy: BalancePolicy
     public var routes: [RouteSpec]
+    /// Step on the vertical-scaling ladder: each step up doubles the workers.
+    public var size: Int
+    /// The ladder's hard top.
+    public var maxSize: Int
+    /// How long a dead server of a pool this node balances over stays in its rotation.
+    public var healthCheck: SimTime
+    /// Cache configuration, for `kind: cache`.
+    public var cache: CacheSpec?
+    /// The primary a replica pool copies, for `kind: replica`.
+    public var replicaOf: String?
+    /// Time for a replica to apply one write; `nil` means its own service time.
+    public var apply: ServiceTime?
+    /// For a replica pool: delay before a replica is promoted when the primary dies.
+    public var failover: SimTime
+    /// For a `db`: the number of shards, each holding the keys that hash to it.
+    public var shards: Int
 
     /// The queue capacity per server used when a preset names none.
     public static let defaultQueueCapacity = 10_000
+    public static let defaultHealthCheck = 5 * Nanos.perSecond
+    public static let defaultFailover = 30 * Nanos.perSecond
+    public static let defaultMaxSize = 5
 
     public init(
         id: String, kind: NodeKind, servers: Int = 1, workers: Int = 1, service: ServiceTime,
         queueCapacity: Int? = NodeSpec.defaultQueueCapacity, timeout: SimTime? = nil,
-        policy: BalancePolicy = .random, routes: [RouteSpec] = []
+        policy: BalancePolicy = .random, routes: [RouteSpec] = [], size: Int = 0,
+        maxSize: Int = NodeSpec.defaultMaxSize, healthCheck: SimTime = NodeSpec.defaultHealthCheck,
+        cache: CacheSpec? = nil, replicaOf: String? = nil, apply: ServiceTime? = nil,
+        failover: SimTime = NodeSpec.defaultFailover, shards: Int = 1
     ) {
+        self.size = size
+        self.maxSize = maxSize
+        self.healthCheck = healthCheck
+        self.cache = cache
+        self.replicaOf = replicaOf
+        self.apply = apply
+        self.failover = failover
+        self.shards = shards
         self.id = id
         self.kind = kind
         self.servers = servers

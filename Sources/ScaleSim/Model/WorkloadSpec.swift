@@ -18,6 +18,10 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public var entry: String
     /// Stop generating after this many requests (benchmarks); `nil` means never.
     public var requestLimit: Int?
+    /// How clients resolve a multi-server entry pool that has no load balancer.
+    public var dns: DNSSpec
+    /// Whether and how clients retry failed requests.
+    public var retries: RetrySpec
 
     public static let maxUsers = 100_000_000
     /// The highest arrival rate the engine accepts, in requests per second: ten times the
@@ -27,8 +31,10 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public init(
         users: Int, ratePerUser: Double, mix: [RequestClass: Double] = [.read: 1],
         keys: KeySpace = KeySpace(), shape: TrafficShape = .steady, entry: String,
-        requestLimit: Int? = nil
+        requestLimit: Int? = nil, dns: DNSSpec = DNSSpec(), retries: RetrySpec = RetrySpec()
     ) {
+        self.dns = dns
+        self.retries = retries
         self.users = users
         self.ratePerUser = ratePerUser
         self.mix = mix
@@ -40,6 +46,32 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
 
     /// Mean arrival rate with the shape at factor one, in requests per second.
     public var baseRate: Double { Double(users) * ratePerUser }
+}
+
+/// DNS round-robin as clients see it: users sit behind `resolvers` caching resolvers, each
+/// of which keeps the answer (one server) it got for `ttl`.
+public struct DNSSpec: Sendable, Hashable, Codable {
+    public var ttl: SimTime
+    public var resolvers: Int
+
+    public init(ttl: SimTime = 60 * Nanos.perSecond, resolvers: Int = 32) {
+        self.ttl = ttl
+        self.resolvers = resolvers
+    }
+}
+
+/// Client retries: up to `limit` more attempts after a failure, drop or timeout, the n-th
+/// after `backoff × 2^(n-1)`, jittered by ±50%. A limit of 0 turns retries off.
+public struct RetrySpec: Sendable, Hashable, Codable {
+    public var limit: Int
+    public var backoff: SimTime
+
+    public static let maxLimit = 10
+
+    public init(limit: Int = 0, backoff: SimTime = 100 * Nanos.perMillisecond) {
+        self.limit = limit
+        self.backoff = backoff
+    }
 }
 
 /// Zipf key popularity: key k (1-based) is requested with probability proportional to 1/k^s.

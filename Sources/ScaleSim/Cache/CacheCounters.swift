@@ -1,0 +1,38 @@
+/// What a `KeyCache` has done since it was made.
+///
+/// Every lookup is either a hit or a miss; every entry that leaves the cache other than by
+/// `flush` is counted once, by why it left.
+public struct CacheCounters: Sendable, Hashable {
+    /// Lookups that found a live entry.
+    public var hits = 0
+    /// Lookups that found none, an expired entry included.
+    public var misses = 0
+    /// Entries removed to make room: by an insert into a full cache or a smaller capacity.
+    public var evictions = 0
+    /// Entries found past their TTL by a lookup or an update, and removed.
+    public var expirations = 0
+    /// Entries removed by `invalidate`.
+    public var invalidations = 0
+    /// Inserts that stored an entry, refreshes of a present key included.
+    public var inserts = 0
+
+    public init() {}
+
+    /// The counts since `earlier` was taken.
+    public static func - (later: CacheCounters, earlier: CacheCounters) -> CacheCounters {
+        var d = CacheCounters()
+        d.hits = later.hits - earlier.hits
+        d.misses = later.misses - earlier.misses
+        d.evictions = later.evictions - earlier.evictions
+        d.expirations = later.expirations - earlier.expirations
+        d.invalidations = later.invalidations - earlier.invalidations
+        d.inserts = later.inserts - earlier.inserts
+        return d
+    }
+
+    /// Hits over lookups, or `nil` before the first lookup.
+    public var hitRatio: Double? {
+        let lookups = hits + misses
+        return lookups == 0 ? nil : Double(hits) / Double(lookups)
+    }
+}

@@ -1,0 +1,128 @@
+/// The data tier: versions at the primary, replication to replicas, caches, message queues.
+///
+/// Every write committed at a primary takes the next log position and becomes its key's
+/// version. Replicas apply the log in order through their own apply server, so their lag
+/// emerges from write load and apply capacity. A read is stale when it returns an older
+/// version than the latest committed write of its key.
+extension Engine {
+    /// The latest committed version of `key` at primary `p`.
+    @inline(__always)
+    func latestVersion(primary p: Int, key: UInt32) -> UInt32 {
+        nodes[p].store?.version(of: key) ?? 0
+    }
+
+    /// A request served at a primary: a write commits (and reaches caches and replicas), a
+    /// read returns the latest version.
+    mutating func serveAtPrimary(_ r: Int32, node n: Int) {
+        let i = Int(r)
+        let key = requests.key[i]
+        guard requests.requestClass[i] == UInt8(RequestClass.write.rawValue) else {
+            requests.version[i] = latestVersion(primary: n, key: key)
+            fillWaitingCache(r)
+            return
+        }
+        guard let position = nodes[n].store?.commit(key) else { return }
+        for c in nodes[n].caches.map(Int.init) {
+            switch nodes[c].writePolicy {
+            case .invalidate: _ = nodes[c].cache?.invalidate(key)
+            case .writeThrough: nodes[c].cache?.update(key, version: position, now: now)
+            case .ttlOnly: break
+            }
+        }
+        replicate(key: key, position: position, primary: n)
+    }
+
+    /// A read served at a replica: fresh when the replica has applied the key's last write.
+    mutating func serveAtReplica(_ r: Int32, node n: Int, server s: Int) {
+        let i = Int(r)
+        let p = Int(nodes[n].primary)
+        guard p >= 0, requests.requestClass[i] != UInt8(RequestClass.write.rawValue) else { return }
+        let latest = latestVersion(primary: p, key: requests.key[i])
+        if latest > servers[s].applied {
+            nodes[n].counters.staleReads += 1
+            requests.version[i] = latest - 1  // some older version: all that matters is that it is older
+        } else {
+            requests.version[i] = latest
+        }
+        fillWaitingCache(r)
+    }
+
+    /// Fills the cache that missed on this read with the version the read returned.
+    mutating func fillWaitingCache(_ r: Int32) {
+        let i = Int(r)
+        let c = Int(requests.fillCache[i])
+        guard c >= 0 else { return }
+        nodes[c].cache?.insert(requests.key[i], version: requests.version[i], now: now)
+        requests.fillCache[i] = -1
+    }
+
+    /// Sends a committed write to every live replica of primary `n`'s pool as an apply job.
+    mutating func replicate(key: UInt32, position: UInt32, primary n: Int) {
+        let pool = Int(nodes[n].replicaPool)
+        guard pool >= 0 else { return }
+        for s in nodes[pool].activeServers where !servers[Int(s)].down {
+            let job = requests.allocate(
+                born: now, user: 0, key: key, requestClass: UInt8(RequestClass.write.rawValue), role: .apply)
+            requests.version[Int(job)] = position
+            requests.node[Int(job)] = Int32(pool)
+            requests.enteredNode[Int(job)] = now
+            place(job, on: servers[Int(s)].applyServer)
+        }
+    }
+
+    /// A replica applied a write: its position advances and the lag is recorded.
+    mutating func finishApply(_ r: Int32, applyServer a: Int) {
+        let i = Int(r)
+        let n = Int(servers[a].node)
+        let replica = Int(servers[a].applyServer)
+        servers[replica].applied = max(servers[replica].applied, requests.version[i])
+        nodes[n].counters.applied += 1
+        nodes[n].counters.applyLagSum += Double(now - requests.born[i])
+        requests.release(r)
+    }
+
+    /// A cache lookup for a read: a hit answers (stale if older than the latest write), a
+    /// miss goes on and fills the cache when its read returns.
+    mutating func lookUp(_ r: Int32, cache n: Int) {
+        let i = Int(r)
+        let key = requests.key[i]
+        if let version = nodes[n].cache?.lookup(key, now: now) {
+            let p = Int(nodes[n].primary)
+            if p >= 0 && version < latestVersion(primary: p, key: key) { nodes[n].counters.staleReads += 1 }
+            leave(r, node: Int32(n), by: .hit)
+        } else {
+            requests.fillCache[i] = Int32(n)
+            leave(r, node: Int32(n), by: .miss)
+        }
+    }
+
+    /// A producer's request reaches a message queue: if the queue has room, the producer is
+    /// answered at once and a job waits for a consumer; a full queue drops the request.
+    mutating func enqueueJob(_ r: Int32, on s: Int32) {
+        let i = Int(r)
+        let si = Int(s)
+        let n = Int(servers[si].node)
+        if servers[si].down {
+            nodes[n].counters.failed += 1
+            fail(r, .failed)
+            return
+        }
+        guard servers[si].busy < workerLimit(si) || servers[si].queue.count < nodes[n].capacity else {
+            nodes[n].counters.dropped += 1
+            fail(r, .dropped)
+            return
+        }
+        let job = requests.allocate(
+            born: now, user: requests.user[i], key: requests.key[i], requestClass: requests.requestClass[i], role: .job)
+        requests.node[Int(job)] = Int32(n)
+        requests.enteredNode[Int(job)] = now
+        finish(r, .completed)
+        place(job, on: s)
+    }
+
+    /// Age of the oldest job waiting at queue node `n`: how far consumers lag behind.
+    func consumerLag(node n: Int) -> SimTime {
+        nodes[n].allServers.compactMap { servers[Int($0)].queue.first }
+            .map { now - requests.enteredNode[Int($0)] }.max() ?? 0
+    }
+}

@@ -1,0 +1,98 @@
+/// Failure injection: servers die and come back; balancers and DNS notice after a health
+/// check; a dead primary fails over to a replica, losing the writes it had not applied.
+extension Engine {
+    /// Takes server `s` down (losing what it held) or brings it back.
+    mutating func setServer(_ s: Int, down: Bool) {
+        guard servers[s].down != down else { return }
+        let n = Int(servers[s].node)
+        servers[s].touch(now)
+        servers[s].down = down
+        servers[s].changedAt = now
+        if down {
+            for r in servers[s].queue.drain() {
+                nodes[n].counters.failed += 1
+                fail(r, .failed)
+            }
+            loseRequestsInService(server: s)
+            servers[s].busy = 0
+            if servers[s].applyServer >= 0 && !servers[s].isApplyServer {
+                setServer(Int(servers[s].applyServer), down: true)
+            }
+        } else {
+            if servers[s].applyServer >= 0 && !servers[s].isApplyServer {
+                setServer(Int(servers[s].applyServer), down: false)
+                // A replica that comes back re-syncs from the primary before serving.
+                let p = Int(nodes[n].primary)
+                if p >= 0 { servers[s].applied = nodes[p].store?.position ?? servers[s].applied }
+            }
+        }
+    }
+
+    /// Fails every request being served by server `s`; their end-of-service events are still
+    /// pending, so their slots are reclaimed when those fire.
+    mutating func loseRequestsInService(server s: Int) {
+        let n = Int(servers[s].node)
+        for r in requests.phase.indices where requests.phase[r] == .inService && requests.server[r] == Int32(s) {
+            if requests.role[r] == .user {
+                nodes[n].counters.failed += 1
+                countOutcome(of: r, .failed)
+            }
+            requests.retireLost(Int32(r))
+        }
+    }
+
+    /// Kills or restores node `n`, or one server (a pool position) of it.
+    mutating func setDown(node n: Int, server position: Int?, down: Bool) -> CommandResult {
+        let pool = nodes[n].activeServers
+        let targets: [Int32]
+        if let position {
+            guard pool.indices.contains(position) else {
+                return .refused("\(spec.nodes[n].id) has servers 0 to \(pool.count - 1), not \(position)")
+            }
+            targets = [pool[position]]
+        } else {
+            targets = pool
+        }
+        for s in targets { setServer(Int(s), down: down) }
+        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
+        if down && nodes[n].store != nil && pool.allSatisfy({ servers[Int($0)].down }) {
+            scheduleFailover(primary: n)
+        }
+        return .applied
+    }
+
+    /// A dead primary with live replicas promotes one after the pool's failover delay.
+    mutating func scheduleFailover(primary n: Int) {
+        let pool = Int(nodes[n].replicaPool)
+        guard pool >= 0, !nodes[n].failoverPending else { return }
+        nodes[n].failoverPending = true
+        schedule(.failover(primary: Int32(n)), at: now + nodes[pool].failoverDelay)
+    }
+
+    /// The most up-to-date live replica becomes the primary: the writes it had not applied
+    /// are lost; the other replicas re-sync from it.
+    mutating func promoteReplica(of n: Int) {
+        nodes[n].failoverPending = false
+        let pool = Int(nodes[n].replicaPool)
+        guard pool >= 0, nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
+        let alive = nodes[pool].activeServers.filter { !servers[Int($0)].down }
+        guard let best = alive.max(by: { servers[Int($0)].applied < servers[Int($1)].applied }) else { return }
+        let position = nodes[n].store?.position ?? 0
+        writesLost += Int(position - servers[Int(best)].applied)
+        // The promoted replica takes the primary's place (and a new replica takes its own).
+        for s in nodes[n].activeServers { setServer(Int(s), down: false) }
+        for s in nodes[pool].activeServers { servers[Int(s)].applied = position }
+        refreshRotation(n)
+    }
+
+    /// Rebuilds node `n`'s rotation as its balancers see it: a server that died stays in
+    /// until the health check notices, one that came back joins once a check passes.
+    mutating func refreshRotation(_ n: Int) {
+        let check = nodes[n].healthCheck
+        nodes[n].rotation = nodes[n].activeServers.filter { s in
+            let server = servers[Int(s)]
+            let noticed = now - server.changedAt >= check
+            return server.down ? !noticed : noticed
+        }
+    }
+}

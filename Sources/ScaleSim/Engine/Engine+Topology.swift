@@ -1,0 +1,168 @@
+/// Building the runtime from a spec, and changing it while the simulation runs.
+extension Engine {
+    /// Appends the runtime for `node`; `linkTopology` then wires routes and roles.
+    mutating func addNodeRuntime(_ node: NodeSpec) {
+        let sampler = ServiceSampler(node.service)
+        var runtime = NodeRuntime(
+            kind: node.kind,
+            sampler: sampler,
+            passThrough: sampler.isPassThrough,
+            workers: Int32(node.workers),
+            capacity: node.queueCapacity ?? Int.max,
+            timeout: node.timeout ?? 0,
+            policy: node.policy,
+            healthCheck: NodeSpec.defaultHealthCheck,
+            size: node.size,
+            maxSize: node.maxSize,
+            sharded: node.kind == .db && node.shards > 1,
+            applySampler: ServiceSampler(node.apply ?? node.service),
+            failoverDelay: node.failover
+        )
+        if let cache = node.cache {
+            runtime.cache = KeyCache(
+                capacity: cache.entries, policy: cache.eviction, ttl: cache.ttl, keySpace: spec.workload.keys.count)
+            runtime.writePolicy = cache.writePolicy
+        }
+        if node.kind == .db { runtime.store = VersionStore(keys: spec.workload.keys.count) }
+        runtime.capacityMark = now
+        nodes.append(runtime)
+        let n = nodes.count - 1
+        for _ in 0..<node.servers { appendServer(to: n) }
+        nodes[n].ring = ConsistentHashRing(servers: node.servers)
+        nodes[n].rotation = nodes[n].activeServers
+    }
+
+    /// Adds one new server to node `n`'s pool (with its apply server, for a replica).
+    mutating func appendServer(to n: Int) {
+        let s = Int32(servers.count)
+        servers.append(ServerRuntime(node: Int32(n), now: now))
+        if nodes[n].kind == .replica {
+            servers[Int(s)].applyServer = Int32(servers.count)
+            servers.append(ServerRuntime(node: Int32(n), now: now))
+            servers[servers.count - 1].isApplyServer = true
+            servers[Int(s)].applied = nodes[n].primary >= 0 ? nodes[Int(nodes[n].primary)].store?.position ?? 0 : 0
+        }
+        nodes[n].activeServers.append(s)
+    }
+
+    /// Derives what the spec implies between nodes: route tables, replica pools and caches
+    /// of each primary, and how long balancers take to notice a dead server.
+    mutating func linkTopology() {
+        for n in nodes.indices {
+            let routes = spec.nodes[n].routes
+            let isCache = nodes[n].kind == .cache
+            nodes[n].routes = compileRoutes(routes.filter { !isCache || $0.outcome == nil })
+            nodes[n].hitRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
+            nodes[n].missRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
+            nodes[n].caches = []
+            nodes[n].replicaPool = -1
+        }
+        for n in nodes.indices where nodes[n].kind == .replica {
+            let primary = spec.nodes[n].replicaOf.flatMap { nodeIndex[$0] } ?? -1
+            nodes[n].primary = primary
+            if primary >= 0 { nodes[Int(primary)].replicaPool = Int32(n) }
+        }
+        for n in nodes.indices where nodes[n].kind == .cache {
+            // A cache holds the data of the primary its misses lead to, directly or by a replica.
+            var source: Int32 = -1
+            for t in nodes[n].missRoutes.flatMap(\.targets) where source < 0 {
+                switch nodes[Int(t)].kind {
+                case .db: source = t
+                case .replica: source = nodes[Int(t)].primary
+                default: break
+                }
+            }
+            nodes[n].primary = source
+            if source >= 0 { nodes[Int(source)].caches.append(Int32(n)) }
+        }
+        // A pool's balancers notice a dead server after the shortest health check among them.
+        for n in nodes.indices {
+            let balancers = spec.nodes.filter { sender in sender.routes.contains { $0.to == spec.nodes[n].id } }
+            nodes[n].healthCheck = balancers.map(\.healthCheck).min() ?? NodeSpec.defaultHealthCheck
+        }
+        if workload.entry >= 0 && workload.entry < nodes.count {
+            let e = Int(workload.entry)
+            let resolvers = max(1, spec.workload.dns.resolvers)
+            nodes[e].dnsAnswers = [Int32](repeating: -1, count: resolvers)
+            nodes[e].dnsExpiry = [SimTime](repeating: .min, count: resolvers)
+        }
+    }
+
+    /// Compiles routes into one table per request class.
+    func compileRoutes(_ routes: [RouteSpec]) -> [RouteTable] {
+        RequestClass.allCases.map { requestClass in
+            let named = routes.filter { $0.classes?.contains(requestClass) == true }
+            let applicable = named.isEmpty ? routes.filter { $0.classes == nil } : named
+            var table = RouteTable()
+            var running = 0.0
+            for route in applicable {
+                guard let target = nodeIndex[route.to] else { continue }
+                running += route.probability ?? 1
+                table.cumulative.append(min(running, 1))
+                table.targets.append(target)
+                table.latencies.append(route.latency)
+            }
+            return table
+        }
+    }
+
+    /// Adds a node to the running system and rewires every route from the updated spec.
+    mutating func insertNode(_ node: NodeSpec) {
+        spec.nodes.append(node)
+        nodeIndex[node.id] = Int32(spec.nodes.count - 1)
+        addNodeRuntime(node)
+        linkTopology()
+    }
+
+    /// Re-points every route (and the entry) that leads to `old` so it leads to `new`,
+    /// for the classes in `classes` (all when nil); the new node's own routes are kept.
+    mutating func redirect(from old: String, to new: String, classes: [RequestClass]? = nil) {
+        if spec.workload.entry == old && classes == nil {
+            spec.workload.entry = new
+            workload.entry = nodeIndex[new] ?? workload.entry
+        }
+        for n in spec.nodes.indices where spec.nodes[n].id != new {
+            // A route naming no class carries the classes no other route names.
+            let named = Set(spec.nodes[n].routes.flatMap { $0.classes ?? [] })
+            let unnamed = RequestClass.allCases.filter { !named.contains($0) }
+            var rewritten: [RouteSpec] = []
+            for route in spec.nodes[n].routes {
+                guard route.to == old else {
+                    rewritten.append(route)
+                    continue
+                }
+                guard let classes else {
+                    var moved = route
+                    moved.to = new
+                    rewritten.append(moved)
+                    continue
+                }
+                // Split the route: the named classes go to the new node, the rest stay.
+                let carried = route.classes ?? unnamed
+                let moving = carried.filter { classes.contains($0) }
+                let staying = carried.filter { !classes.contains($0) }
+                if !moving.isEmpty {
+                    var moved = route
+                    moved.to = new
+                    moved.classes = moving
+                    rewritten.append(moved)
+                }
+                if !staying.isEmpty {
+                    var kept = route
+                    kept.classes = staying
+                    rewritten.append(kept)
+                }
+            }
+            spec.nodes[n].routes = rewritten
+        }
+        linkTopology()
+    }
+
+    /// A node id not yet taken, from `base`.
+    func freshID(_ base: String) -> String {
+        if nodeIndex[base] == nil { return base }
+        var k = 2
+        while nodeIndex["\(base)-\(k)"] != nil { k += 1 }
+        return "\(base)-\(k)"
+    }
+}
