@@ -56,18 +56,28 @@ extension Engine {
         requests.fillCache[i] = -1
     }
 
-    /// Sends a committed write to every live replica of primary `n`'s pool as an apply job.
+    /// Ships a committed write to every live replica of primary `n`'s pool: it arrives after
+    /// the pool's replication delay and waits in the replica's apply queue.
     mutating func replicate(key: UInt32, position: UInt32, primary n: Int) {
         let pool = Int(nodes[n].replicaPool)
         guard pool >= 0 else { return }
         for s in nodes[pool].activeServers where !servers[Int(s)].down {
             let job = requests.allocate(
                 born: now, user: 0, key: key, requestClass: UInt8(RequestClass.write.rawValue), role: .apply)
-            requests.version[Int(job)] = position
-            requests.node[Int(job)] = Int32(pool)
-            requests.enteredNode[Int(job)] = now
-            place(job, on: servers[Int(s)].applyServer)
+            let j = Int(job)
+            requests.version[j] = position
+            requests.node[j] = Int32(pool)
+            requests.server[j] = servers[Int(s)].applyServer
+            requests.phase[j] = .travelling
+            events.schedule(job, at: now + nodes[pool].replicationDelay)
         }
+    }
+
+    /// A shipped write reaches its replica's apply server.
+    mutating func receiveShippedWrite(_ job: Int32) {
+        let j = Int(job)
+        requests.enteredNode[j] = now
+        place(job, on: requests.server[j])
     }
 
     /// A replica applied a write: its position advances and the lag is recorded.

@@ -56,9 +56,20 @@ extension Engine {
         for s in targets { setServer(Int(s), down: down) }
         schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
         if down && nodes[n].store != nil && pool.allSatisfy({ servers[Int($0)].down }) {
+            dropShippedWrites(primary: n)
             scheduleFailover(primary: n)
         }
         return .applied
+    }
+
+    /// Writes still on their way to the replicas die with the primary that was sending them.
+    mutating func dropShippedWrites(primary n: Int) {
+        let pool = Int32(nodes[n].replicaPool)
+        guard pool >= 0 else { return }
+        for r in requests.role.indices
+        where requests.role[r] == .apply && requests.phase[r] == .travelling && requests.node[r] == pool {
+            requests.retireLost(Int32(r))
+        }
     }
 
     /// A dead primary with live replicas promotes one after the pool's failover delay.
@@ -79,8 +90,12 @@ extension Engine {
         guard let best = alive.max(by: { servers[Int($0)].applied < servers[Int($1)].applied }) else { return }
         let position = nodes[n].store?.position ?? 0
         writesLost += Int(position - servers[Int(best)].applied)
-        // The promoted replica takes the primary's place (and a new replica takes its own).
-        for s in nodes[n].activeServers { setServer(Int(s), down: false) }
+        // The promoted replica takes the primary's place (and a new replica takes its own);
+        // clients are pointed at it at once, with no health check to wait for.
+        for s in nodes[n].activeServers {
+            setServer(Int(s), down: false)
+            servers[Int(s)].changedAt = .min / 2
+        }
         for s in nodes[pool].activeServers { servers[Int(s)].applied = position }
         refreshRotation(n)
     }

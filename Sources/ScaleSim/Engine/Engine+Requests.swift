@@ -173,7 +173,10 @@ extension Engine {
     mutating func resolveByDNS(node n: Int, request i: Int) -> Int32? {
         let resolvers = nodes[n].dnsAnswers.count
         guard resolvers > 0 else { return nodes[n].rotation.first }
-        let r = Int(SplitMix64.mix(UInt64(requests.user[i]) ^ 0xD115) % UInt64(resolvers))
+        // Resolver populations are skewed, as a few large ISP resolvers and many small ones
+        // are: squaring a uniform draw gives resolver r a share falling as 1/√r.
+        let u = Double(SplitMix64.mix(UInt64(requests.user[i]) ^ 0xD115) >> 11) * 0x1.0p-53
+        let r = min(resolvers - 1, Int(u * u * Double(resolvers)))
         let cached = nodes[n].dnsAnswers[r]
         if now < nodes[n].dnsExpiry[r], cached >= 0, nodes[n].activeServers.contains(cached) { return cached }
         let rotation = nodes[n].rotation

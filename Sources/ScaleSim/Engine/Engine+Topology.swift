@@ -16,7 +16,8 @@ extension Engine {
             maxSize: node.maxSize,
             sharded: node.kind == .db && node.shards > 1,
             applySampler: ServiceSampler(node.apply ?? node.service),
-            failoverDelay: node.failover
+            failoverDelay: node.failover,
+            replicationDelay: node.replicationDelay
         )
         if let cache = node.cache {
             runtime.cache = KeyCache(
@@ -40,6 +41,7 @@ extension Engine {
             servers[Int(s)].applyServer = Int32(servers.count)
             servers.append(ServerRuntime(node: Int32(n), now: now))
             servers[servers.count - 1].isApplyServer = true
+            servers[servers.count - 1].applyServer = s  // back to the replica it applies for
             servers[Int(s)].applied = nodes[n].primary >= 0 ? nodes[Int(nodes[n].primary)].store?.position ?? 0 : 0
         }
         nodes[n].activeServers.append(s)

@@ -120,6 +120,8 @@ public struct Engine: Sendable {
         if target >= 0 {
             switch requests.phase[Int(target)] {
             case .inService: completeService(target)
+            case .travelling where requests.role[Int(target)] == .apply:
+                receiveShippedWrite(target)
             case .travelling:
                 let from = requests.server[Int(target)]
                 enter(target, node: requests.node[Int(target)], from: from)

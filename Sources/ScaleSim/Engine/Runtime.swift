@@ -48,6 +48,7 @@ struct NodeRuntime: Sendable {
     /// For a replica pool: time to apply one write, and the failover delay.
     var applySampler: ServiceSampler
     var failoverDelay: SimTime
+    var replicationDelay: SimTime
     var failoverPending = false
     /// For the entry pool without a balancer: each DNS resolver's cached answer and expiry.
     var dnsAnswers: [Int32] = []

@@ -186,6 +186,9 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public var apply: ServiceTime?
     /// For a replica pool: delay before a replica is promoted when the primary dies.
     public var failover: SimTime
+    /// For a replica pool: time for a committed write to reach a replica (asynchronous
+    /// replication); writes still on the way when the primary dies are lost.
+    public var replicationDelay: SimTime
     /// For a `db`: the number of shards, each holding the keys that hash to it.
     public var shards: Int
 
@@ -194,6 +197,7 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public static let defaultHealthCheck = 5 * Nanos.perSecond
     public static let defaultFailover = 30 * Nanos.perSecond
     public static let defaultMaxSize = 5
+    public static let defaultReplicationDelay = 50 * Nanos.perMillisecond
 
     public init(
         id: String, kind: NodeKind, servers: Int = 1, workers: Int = 1, service: ServiceTime,
@@ -201,8 +205,10 @@ public struct NodeSpec: Sendable, Hashable, Codable {
         policy: BalancePolicy = .random, routes: [RouteSpec] = [], size: Int = 0,
         maxSize: Int = NodeSpec.defaultMaxSize, healthCheck: SimTime = NodeSpec.defaultHealthCheck,
         cache: CacheSpec? = nil, replicaOf: String? = nil, apply: ServiceTime? = nil,
-        failover: SimTime = NodeSpec.defaultFailover, shards: Int = 1
+        failover: SimTime = NodeSpec.defaultFailover, replicationDelay: SimTime = NodeSpec.defaultReplicationDelay,
+        shards: Int = 1
     ) {
+        self.replicationDelay = replicationDelay
         self.size = size
         self.maxSize = maxSize
         self.healthCheck = healthCheck
