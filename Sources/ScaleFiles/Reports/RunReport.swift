@@ -50,7 +50,7 @@ public struct RunReport: Sendable {
             var fields: [String: JSONValue] = [
                 "id": .string(n.id),
                 "kind": .string(n.kind.rawValue),
-                "dc": .null,
+                "dc": n.dc.map { .string($0) } ?? .null,
                 "servers": .int(n.servers),
                 "workers": .int(n.workers),
                 "arrivals": .int(n.arrivals),
@@ -66,6 +66,8 @@ public struct RunReport: Sendable {
                 "stale_reads": .int(n.staleReads),
                 "instance_size": .int(n.size),
             ]
+            if n.kind == .app { fields["sessions_lost"] = .int(n.sessionsLost) }
+            if n.kind == .app { fields["autoscaler_actions"] = .int(n.autoscalerActions) }
             if let cache = n.cache {
                 fields["hit_ratio"] = .number(cache.hitRatio)
                 fields["hits"] = .int(cache.hits)
@@ -91,8 +93,7 @@ public struct RunReport: Sendable {
             "warmup_s": .number(Nanos.seconds(summary.statsStart)),
             "end_to_end": .object(endToEnd),
             "nodes": .array(nodes),
-            // No component of this version keeps sessions, so none can be lost.
-            "sessions_lost": .int(0),
+            "sessions_lost": .int(summary.nodes.reduce(0) { $0 + $1.sessionsLost }),
             "writes_lost": .int(summary.writesLost),
             "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
         ])

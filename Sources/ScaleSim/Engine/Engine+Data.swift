@@ -106,6 +106,19 @@ extension Engine {
         }
     }
 
+    /// A static request at its region's CDN edge: a hit is answered at the edge, a miss goes
+    /// to the origin and fills the edge when it comes back.
+    mutating func lookUpEdge(_ r: Int32, cdn n: Int) {
+        let i = Int(r)
+        if nodes[n].cache?.lookup(requests.key[i], now: now) != nil {
+            finish(r, .completed)
+        } else {
+            requests.fillCache[i] = Int32(n)
+            requests.version[i] = 0
+            routeToOrigin(r)
+        }
+    }
+
     /// A producer's request reaches a message queue: if the queue has room, the producer is
     /// answered at once and a job waits for a consumer; a full queue drops the request.
     mutating func enqueueJob(_ r: Int32, on s: Int32) {

@@ -107,7 +107,7 @@ extension Engine {
         nodes[n].rotation = nodes[n].activeServers.filter { s in
             let server = servers[Int(s)]
             let noticed = now - server.changedAt >= check
-            return server.down ? !noticed : noticed
+            return server.down ? !noticed : noticed && now >= server.warmUntil
         }
     }
 }

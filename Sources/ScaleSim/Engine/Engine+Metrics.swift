@@ -62,6 +62,7 @@ extension Engine {
             nodes[n].countersAtTick = c
             nodes[n].cacheAtTick = nodes[n].cache?.counters ?? CacheCounters()
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
+            if nodes[n].autoscale != nil { autoscale(n) }
         }
         let all = outcomesAll.total
         let p = outcomesAtTick
@@ -150,6 +151,9 @@ extension Engine {
                 cacheEntries: nodes[n].cache?.count,
                 replicationLag: c.applied > b.applied ? (c.applyLagSum - b.applyLagSum) / Double(c.applied - b.applied) : nil,
                 consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
+                sessionsLost: c.sessionsLost - b.sessionsLost,
+                autoscalerActions: c.autoscalerActions - b.autoscalerActions,
+                dc: spec.dc,
                 utilization: utilization,
                 throughputRps: seconds > 0 ? Double(completions) / seconds : nil,
                 meanLatency: completions > 0 ? (c.latencySum - b.latencySum) / Double(completions) : nil,

@@ -39,14 +39,21 @@ extension Engine {
         }
         let requestClass = workload.classes[classIndex]
         let user = UInt32(truncatingIfNeeded: rng.below(workload.users))
-        let key = UInt32(truncatingIfNeeded: workload.zipf.sample(&rng))
+        let isStatic = requestClass == UInt8(RequestClass.static.rawValue)
+        let key = UInt32(truncatingIfNeeded: isStatic ? workload.staticZipf.sample(&rng) : workload.zipf.sample(&rng))
         let r = requests.allocate(born: now, user: user, key: key, requestClass: requestClass)
+        if !workload.regionCumulative.isEmpty {
+            let u = rng.unitOpenBelow()
+            var region = 0
+            while region < workload.regionCumulative.count - 1 && u > workload.regionCumulative[region] { region += 1 }
+            requests.region[Int(r)] = UInt8(region)
+        }
         outcomesAll.byClass[Int(requestClass)].requests += 1
         if now >= statsStart {
             outcomesRun.byClass[Int(requestClass)].requests += 1
             liveRun += 1
         }
-        enter(r, node: workload.entry, from: -1)
+        enterSystem(r)
     }
 
     // MARK: Stations
@@ -210,16 +217,33 @@ extension Engine {
             fail(r, .timedOut)
             return
         }
+        // Back from a call (to a session store): resume the caller's routes.
+        let caller = requests.returnTo[i]
+        if caller >= 0 && nodes[Int(caller)].calls == Int32(n) {
+            requests.returnTo[i] = -1
+            leave(r, node: caller)
+            return
+        }
         switch nodes[n].kind {
         case .cache where requests.requestClass[i] == UInt8(RequestClass.read.rawValue):
             lookUp(r, cache: n)
             return
+        case .cdn:
+            lookUpEdge(r, cdn: n)
+            return
+        case .app where nodes[n].sessions == .sticky:
+            useSession(request: i, node: n, server: s)
         case .db:
             serveAtPrimary(r, node: n)
         case .replica:
             serveAtReplica(r, node: n, server: s)
         default:
             break
+        }
+        if nodes[n].calls >= 0 {
+            requests.returnTo[i] = Int32(n)
+            enter(r, node: nodes[n].calls, from: Int32(n))
+            return
         }
         leave(r, node: Int32(n))
     }
@@ -318,16 +342,19 @@ extension Engine {
         requests.attempt[i] += 1
         let jitter = 0.5 + rng.unitOpenBelow()
         let backoff = Double(retries.backoff) * Double(1 << (Int(requests.attempt[i]) - 1)) * jitter
-        requests.node[i] = workload.entry
+        requests.node[i] = -1  // back through the client's own entry: CDN, geo-DNS, DNS
         requests.server[i] = -1
         requests.phase[i] = .travelling
         requests.fillCache[i] = -1
+        requests.returnTo[i] = -1
         events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
     }
 
     /// Counts `r`'s outcome end to end (user requests only) and frees its slot.
     mutating func finish(_ r: Int32, _ outcome: Outcome, eventPending: Bool = false) {
         let i = Int(r)
+        // A CDN edge that missed is filled when the origin's answer comes back.
+        if outcome == .completed && requests.fillCache[i] >= 0 { fillWaitingCache(r) }
         if requests.role[i] == .user { countOutcome(of: i, outcome) }
         if eventPending {
             requests.retireLost(r)

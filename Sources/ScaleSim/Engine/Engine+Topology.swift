@@ -25,6 +25,14 @@ extension Engine {
             runtime.writePolicy = cache.writePolicy
         }
         if node.kind == .db { runtime.store = VersionStore(keys: spec.workload.keys.count) }
+        if node.kind == .cdn {
+            let cache = node.cache ?? CacheSpec(entries: 10_000)
+            runtime.cache = KeyCache(capacity: cache.entries, policy: cache.eviction, ttl: cache.ttl,
+                                     keySpace: spec.workload.staticAssets.count)
+        }
+        runtime.sessions = node.sessions
+        runtime.sessionTTL = node.sessionTTL
+        runtime.autoscale = node.autoscale
         runtime.capacityMark = now
         nodes.append(runtime)
         let n = nodes.count - 1
@@ -37,6 +45,7 @@ extension Engine {
     mutating func appendServer(to n: Int) {
         let s = Int32(servers.count)
         servers.append(ServerRuntime(node: Int32(n), now: now))
+        servers[Int(s)].poolPosition = Int32(nodes[n].activeServers.count)
         if nodes[n].kind == .replica {
             servers[Int(s)].applyServer = Int32(servers.count)
             servers.append(ServerRuntime(node: Int32(n), now: now))
@@ -82,11 +91,38 @@ extension Engine {
             let balancers = spec.nodes.filter { sender in sender.routes.contains { $0.to == spec.nodes[n].id } }
             nodes[n].healthCheck = balancers.map(\.healthCheck).min() ?? NodeSpec.defaultHealthCheck
         }
+        for n in nodes.indices {
+            nodes[n].calls = spec.nodes[n].calls.flatMap { nodeIndex[$0] } ?? -1
+        }
+        linkRegions()
         if workload.entry >= 0 && workload.entry < nodes.count {
             let e = Int(workload.entry)
             let resolvers = max(1, spec.workload.dns.resolvers)
             nodes[e].dnsAnswers = [Int32](repeating: -1, count: resolvers)
             nodes[e].dnsExpiry = [SimTime](repeating: .min, count: resolvers)
+        }
+    }
+
+    /// Data centers, region latencies and CDN edges, by index.
+    mutating func linkRegions() {
+        let kept = Dictionary(uniqueKeysWithValues: datacenters.map { ($0.name, $0) })
+        datacenters = spec.datacenters.map { dc in
+            var runtime = kept[dc.name] ?? DataCenterRuntime(name: dc.name, entry: -1)
+            runtime.entry = nodeIndex[dc.entry] ?? -1
+            return runtime
+        }
+        for n in nodes.indices {
+            nodes[n].dc = spec.nodes[n].dc.flatMap { name in datacenters.firstIndex { $0.name == name } }.map(Int32.init) ?? -1
+        }
+        let regions = spec.workload.regions.isEmpty ? [RegionShare(name: "", share: 1)] : spec.workload.regions
+        regionLatency = regions.map { region in
+            datacenters.map { dc in
+                spec.latencies.first { $0.region == region.name && $0.dc == dc.name }?.latency ?? 0
+            }
+        }
+        cdnEdges = regions.map { region in
+            let edge = spec.nodes.firstIndex { $0.kind == .cdn && ($0.region ?? "") == region.name }
+            return edge.map(Int32.init) ?? -1
         }
     }
 

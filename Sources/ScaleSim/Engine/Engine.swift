@@ -46,6 +46,11 @@ public struct Engine: Sendable {
     var nodeIndex: [String: Int32] = [:]
     var requests = RequestTable()
     var workload: WorkloadRuntime
+    var datacenters: [DataCenterRuntime] = []
+    /// One-way latency from each user region to each data center.
+    var regionLatency: [[SimTime]] = []
+    /// The CDN edge serving each region, or -1.
+    var cdnEdges: [Int32] = []
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -122,6 +127,8 @@ public struct Engine: Sendable {
             case .inService: completeService(target)
             case .travelling where requests.role[Int(target)] == .apply:
                 receiveShippedWrite(target)
+            case .travelling where requests.node[Int(target)] < 0:
+                enterSystem(target)
             case .travelling:
                 let from = requests.server[Int(target)]
                 enter(target, node: requests.node[Int(target)], from: from)

@@ -43,6 +43,10 @@ struct RequestTable {
     var version: [UInt32] = []
     /// The cache that missed and waits for this read's answer, or -1.
     var fillCache: [Int32] = []
+    /// The node whose routes the request resumes after a call (to a session store), or -1.
+    var returnTo: [Int32] = []
+    /// The user region the request comes from.
+    var region: [UInt8] = []
     private var free: [Int32] = []
 
     /// Requests alive now, lost ones waiting for their event excluded.
@@ -59,6 +63,8 @@ struct RequestTable {
             self.role[i] = role
             attempt[i] = 0
             fillCache[i] = -1
+            returnTo[i] = -1
+            region[i] = 0
             return slot
         }
         born.append(time)
@@ -73,6 +79,8 @@ struct RequestTable {
         attempt.append(0)
         version.append(0)
         fillCache.append(-1)
+        returnTo.append(-1)
+        region.append(0)
         return Int32(born.count - 1)
     }
 

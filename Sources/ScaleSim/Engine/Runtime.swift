@@ -50,6 +50,17 @@ struct NodeRuntime: Sendable {
     var failoverDelay: SimTime
     var replicationDelay: SimTime
     var failoverPending = false
+    /// The node every request served here calls before going on, or -1.
+    var calls: Int32 = -1
+    /// Sticky sessions: per user, the pool position (plus one) holding the session in the
+    /// high 12 bits and the second it was last used (mod 2^20) in the low 20; 0 for none.
+    var sessions: SessionMode = .none
+    var sessionTTL: SimTime = 0
+    var sessionTable: [UInt32] = []
+    var autoscale: AutoscaleSpec?
+    var lastScaleAction: SimTime = .min / 2
+    /// The data center the node runs in, or -1.
+    var dc: Int32 = -1
     /// For the entry pool without a balancer: each DNS resolver's cached answer and expiry.
     var dnsAnswers: [Int32] = []
     var dnsExpiry: [SimTime] = []
@@ -92,6 +103,10 @@ struct ServerRuntime: Sendable {
     var applyServer: Int32 = -1
     var applied: UInt32 = 0
     var isApplyServer = false
+    /// Position in its pool (stable: pools grow and shrink at the end).
+    var poolPosition: Int32 = 0
+    /// A new server takes traffic only from this time (autoscaler warm-up).
+    var warmUntil: SimTime = .min
 
     init(node: Int32, now: SimTime) {
         self.node = node
@@ -116,6 +131,15 @@ struct ServerRuntime: Sendable {
     }
 }
 
+/// A data center as geo-DNS sees it.
+struct DataCenterRuntime: Sendable {
+    var name: String
+    var entry: Int32
+    var down = false
+    /// When it died or came back; geo-DNS notices a health check later.
+    var changedAt: SimTime = .min / 2
+}
+
 /// The arrival process compiled from a `WorkloadSpec`.
 struct WorkloadRuntime: Sendable {
     var users: Int
@@ -127,6 +151,9 @@ struct WorkloadRuntime: Sendable {
     var classCumulative: [Double]
     var classes: [UInt8]
     var zipf: ZipfSampler
+    var staticZipf: ZipfSampler
+    /// Cumulative shares of the user regions (empty for one region).
+    var regionCumulative: [Double]
     var entry: Int32 = 0
     var limit: Int?
     var generated = 0
@@ -154,6 +181,11 @@ struct WorkloadRuntime: Sendable {
             classCumulative = [1]
         }
         zipf = ZipfSampler(count: spec.keys.count, exponent: spec.keys.zipf)
+        staticZipf = ZipfSampler(count: spec.staticAssets.count, exponent: spec.staticAssets.zipf)
+        let shareTotal = spec.regions.reduce(0) { $0 + $1.share }
+        var runningShare = 0.0
+        regionCumulative = spec.regions.count > 1
+            ? spec.regions.map { runningShare += $0.share / shareTotal; return runningShare } : []
         updateRate()
     }
 

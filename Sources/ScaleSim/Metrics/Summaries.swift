@@ -20,6 +20,11 @@ public struct NodeSummary: Sendable, Hashable {
     public var replicationLag: Double?
     /// For a message queue: age of the oldest waiting job at the end.
     public var consumerLag: SimTime?
+    /// Users logged out because their session lived on another server.
+    public var sessionsLost: Int
+    public var autoscalerActions: Int
+    /// The data center the node runs in.
+    public var dc: String?
     /// Busy worker time over available worker time; nil when no time was measured.
     public var utilization: Double?
     public var throughputRps: Double?

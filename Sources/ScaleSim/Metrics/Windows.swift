@@ -75,6 +75,9 @@ struct NodeCounters: Sendable {
     var failed = 0
     /// Reads answered with an older version than the latest committed write.
     var staleReads = 0
+    /// Users logged out because their request reached a server without their session.
+    var sessionsLost = 0
+    var autoscalerActions = 0
     /// Writes a replica pool applied, and the sum of their commit-to-apply lags.
     var applied = 0
     var applyLagSum = 0.0

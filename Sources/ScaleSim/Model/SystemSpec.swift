@@ -12,11 +12,18 @@ public struct SystemSpec: Sendable, Hashable, Codable {
     public var nodes: [NodeSpec]
     /// Commands the preset applies at fixed simulated times, in time order.
     public var script: [ScheduledCommand]
+    /// Data centers; empty means one implicit data center reached through `workload.entry`.
+    public var datacenters: [DataCenterSpec]
+    /// Latency from each user region to each data center; geo-DNS picks the nearest live one.
+    public var latencies: [RegionLatency]
 
     public init(
         name: String, description: String = "", explanation: String = "", seed: UInt64 = 1,
-        workload: WorkloadSpec, nodes: [NodeSpec], script: [ScheduledCommand] = []
+        workload: WorkloadSpec, nodes: [NodeSpec], script: [ScheduledCommand] = [],
+        datacenters: [DataCenterSpec] = [], latencies: [RegionLatency] = []
     ) {
+        self.datacenters = datacenters
+        self.latencies = latencies
         self.name = name
         self.description = description
         self.explanation = explanation
@@ -77,6 +84,64 @@ public enum NodeKind: String, Sendable, Hashable, Codable, CaseIterable {
     case replica
     /// A message queue whose workers consume jobs: the producer is answered on enqueue.
     case queue
+    /// A shared session store (NoSQL) that app servers call on every request.
+    case sessionStore = "session_store"
+    /// A CDN edge in one region: a key-level cache of static assets near the users.
+    case cdn
+}
+
+/// Where an app pool keeps its users' sessions.
+public enum SessionMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Sessions are not modelled.
+    case none
+    /// In each server's memory: a request that reaches another server than the one holding
+    /// its user's live session logs the user out.
+    case sticky
+}
+
+/// Target-tracking autoscaling of a pool.
+public struct AutoscaleSpec: Sendable, Hashable, Codable {
+    /// Utilization the autoscaler steers toward.
+    public var target: Double
+    public var min: Int
+    public var max: Int
+    /// Time before a new server takes traffic.
+    public var warmup: SimTime
+    /// Least time between two actions.
+    public var cooldown: SimTime
+
+    public init(target: Double = 0.6, min: Int = 1, max: Int = 20, warmup: SimTime = 30 * Nanos.perSecond,
+                cooldown: SimTime = 60 * Nanos.perSecond) {
+        self.target = target
+        self.min = min
+        self.max = max
+        self.warmup = warmup
+        self.cooldown = cooldown
+    }
+}
+
+/// A data center: its name and the node that receives its users' requests.
+public struct DataCenterSpec: Sendable, Hashable, Codable {
+    public var name: String
+    public var entry: String
+
+    public init(name: String, entry: String) {
+        self.name = name
+        self.entry = entry
+    }
+}
+
+/// One-way network latency from a user region to a data center.
+public struct RegionLatency: Sendable, Hashable, Codable {
+    public var region: String
+    public var dc: String
+    public var latency: SimTime
+
+    public init(region: String, dc: String, latency: SimTime) {
+        self.region = region
+        self.dc = dc
+        self.latency = latency
+    }
 }
 
 /// Which outcome of a cache lookup a route carries.
@@ -191,6 +256,16 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public var replicationDelay: SimTime
     /// For a `db`: the number of shards, each holding the keys that hash to it.
     public var shards: Int
+    /// A node every request served here calls before going on (the app's session store).
+    public var calls: String?
+    /// For an app pool: where sessions live, and how long an idle one lasts.
+    public var sessions: SessionMode
+    public var sessionTTL: SimTime
+    public var autoscale: AutoscaleSpec?
+    /// The data center the node runs in.
+    public var dc: String?
+    /// For a CDN edge: the user region it serves.
+    public var region: String?
 
     /// The queue capacity per server used when a preset names none.
     public static let defaultQueueCapacity = 10_000
@@ -206,8 +281,16 @@ public struct NodeSpec: Sendable, Hashable, Codable {
         maxSize: Int = NodeSpec.defaultMaxSize, healthCheck: SimTime = NodeSpec.defaultHealthCheck,
         cache: CacheSpec? = nil, replicaOf: String? = nil, apply: ServiceTime? = nil,
         failover: SimTime = NodeSpec.defaultFailover, replicationDelay: SimTime = NodeSpec.defaultReplicationDelay,
-        shards: Int = 1
+        shards: Int = 1, calls: String? = nil, sessions: SessionMode = .none,
+        sessionTTL: SimTime = 30 * Nanos.perMinute, autoscale: AutoscaleSpec? = nil, dc: String? = nil,
+        region: String? = nil
     ) {
+        self.calls = calls
+        self.sessions = sessions
+        self.sessionTTL = sessionTTL
+        self.autoscale = autoscale
+        self.dc = dc
+        self.region = region
         self.replicationDelay = replicationDelay
         self.size = size
         self.maxSize = maxSize

@@ -22,6 +22,10 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public var dns: DNSSpec
     /// Whether and how clients retry failed requests.
     public var retries: RetrySpec
+    /// Where users are, with their shares; empty means one region.
+    public var regions: [RegionShare]
+    /// Popularity of static assets (what `static` requests ask for).
+    public var staticAssets: KeySpace
 
     public static let maxUsers = 100_000_000
     /// The highest arrival rate the engine accepts, in requests per second: ten times the
@@ -31,8 +35,11 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public init(
         users: Int, ratePerUser: Double, mix: [RequestClass: Double] = [.read: 1],
         keys: KeySpace = KeySpace(), shape: TrafficShape = .steady, entry: String,
-        requestLimit: Int? = nil, dns: DNSSpec = DNSSpec(), retries: RetrySpec = RetrySpec()
+        requestLimit: Int? = nil, dns: DNSSpec = DNSSpec(), retries: RetrySpec = RetrySpec(),
+        regions: [RegionShare] = [], staticAssets: KeySpace = KeySpace(count: 100_000, zipf: 0.9)
     ) {
+        self.regions = regions
+        self.staticAssets = staticAssets
         self.dns = dns
         self.retries = retries
         self.users = users
@@ -46,6 +53,17 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
 
     /// Mean arrival rate with the shape at factor one, in requests per second.
     public var baseRate: Double { Double(users) * ratePerUser }
+}
+
+/// A user region and its share of the users.
+public struct RegionShare: Sendable, Hashable, Codable {
+    public var name: String
+    public var share: Double
+
+    public init(name: String, share: Double) {
+        self.name = name
+        self.share = share
+    }
 }
 
 /// DNS round-robin as clients see it: users sit behind `resolvers` caching resolvers, each

@@ -1,0 +1,111 @@
+/// Where users are and how their requests get in: CDN edges for static assets, geo-DNS to
+/// the nearest live data center, sessions and autoscaling at the web tier.
+extension Engine {
+    /// How long geo-DNS takes to notice that a data center died or came back.
+    public static let geoHealthCheck = 10 * Nanos.perSecond
+
+    /// A user's request (or a retry) leaves the client: a static request goes to its
+    /// region's CDN edge if there is one, everything else to its origin.
+    mutating func enterSystem(_ r: Int32) {
+        let i = Int(r)
+        if requests.requestClass[i] == UInt8(RequestClass.static.rawValue) {
+            let region = Int(requests.region[i])
+            if region < cdnEdges.count, cdnEdges[region] >= 0, !nodeIsDown(Int(cdnEdges[region])) {
+                enter(r, node: cdnEdges[region], from: -1)
+                return
+            }
+        }
+        routeToOrigin(r)
+    }
+
+    /// Sends `r` to the data center geo-DNS picks for its region (the nearest one it believes
+    /// alive), across the region's round-trip latency; with no data centers, to the entry.
+    mutating func routeToOrigin(_ r: Int32) {
+        guard !datacenters.isEmpty else {
+            enter(r, node: workload.entry, from: -1)
+            return
+        }
+        let i = Int(r)
+        let region = min(Int(requests.region[i]), regionLatency.count - 1)
+        var best = -1
+        for dc in datacenters.indices {
+            let noticed = now - datacenters[dc].changedAt >= Self.geoHealthCheck
+            let believedAlive = datacenters[dc].down ? !noticed : true
+            guard believedAlive else { continue }
+            if best < 0 || regionLatency[region][dc] < regionLatency[region][best] { best = dc }
+        }
+        guard best >= 0 else {
+            fail(r, .failed)
+            return
+        }
+        requests.node[i] = datacenters[best].entry
+        requests.server[i] = -1
+        requests.phase[i] = .travelling
+        events.schedule(r, at: now + 2 * regionLatency[region][best])
+    }
+
+    func nodeIsDown(_ n: Int) -> Bool {
+        nodes[n].activeServers.allSatisfy { servers[Int($0)].down }
+    }
+
+    /// Kills or restores every node of data center `name`.
+    mutating func setDataCenter(_ name: String, down: Bool) -> CommandResult {
+        guard let dc = datacenters.firstIndex(where: { $0.name == name }) else {
+            let known = datacenters.map(\.name).joined(separator: ", ")
+            return .refused("no data center named \(name)" + (known.isEmpty ? "" : "; there are \(known)"))
+        }
+        guard datacenters[dc].down != down else { return .refused("\(name) is already \(down ? "down" : "up")") }
+        datacenters[dc].down = down
+        datacenters[dc].changedAt = now
+        for n in nodes.indices where nodes[n].dc == Int32(dc) {
+            _ = setDown(node: n, server: nil, down: down)
+        }
+        return .applied
+    }
+
+    // MARK: Sessions
+
+    /// Sticky sessions at node `n`: the request served by `server` uses its user's session;
+    /// if the live session sits on another server, the user was logged out.
+    mutating func useSession(request i: Int, node n: Int, server s: Int) {
+        let user = Int(requests.user[i])
+        if user >= nodes[n].sessionTable.count {
+            nodes[n].sessionTable += [UInt32](repeating: 0, count: max(workload.users, user + 1) - nodes[n].sessionTable.count)
+        }
+        let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
+        let position = min(UInt32(servers[s].poolPosition) + 1, 0xFFF)
+        let entry = nodes[n].sessionTable[user]
+        if entry != 0 && entry >> 20 != position {
+            let idle = SimTime((nowSeconds &- (entry & 0xFFFFF)) & 0xFFFFF) * Nanos.perSecond
+            if idle < nodes[n].sessionTTL { nodes[n].counters.sessionsLost += 1 }
+        }
+        nodes[n].sessionTable[user] = position << 20 | nowSeconds
+    }
+
+    // MARK: Autoscaling
+
+    /// At each window: grows a pool whose utilization runs above the target (to bring it
+    /// back to the target) or shrinks one far below it, within min and max, no sooner than
+    /// the cool-down after the last action. New servers warm up before taking traffic.
+    mutating func autoscale(_ n: Int) {
+        guard let policy = nodes[n].autoscale, let last = nodes[n].history.last else { return }
+        guard now - nodes[n].lastScaleAction >= policy.cooldown else { return }
+        let current = nodes[n].activeServers.count
+        let desired = Int((Double(current) * last.utilization / policy.target).rounded(.up))
+        var next = current
+        if last.utilization > policy.target * 1.1 {
+            next = min(policy.max, max(current + 1, desired))
+        } else if last.utilization < policy.target * 0.7 {
+            next = max(policy.min, min(current - 1, desired))
+        }
+        guard next != current, !nodes[n].sharded else { return }
+        resizePool(n, to: next)
+        for s in nodes[n].activeServers.suffix(max(0, next - current)) {
+            servers[Int(s)].warmUntil = now + policy.warmup
+        }
+        refreshRotation(n)
+        schedule(.healthCheck(node: Int32(n)), at: now + policy.warmup)
+        nodes[n].lastScaleAction = now
+        nodes[n].counters.autoscalerActions += 1
+    }
+}
