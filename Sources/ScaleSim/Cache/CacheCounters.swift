@@ -18,16 +18,16 @@ public struct CacheCounters: Sendable, Hashable {
 
     public init() {}
 
-    /// The counts since `earlier` was taken.
+    /// What happened between two readings of the same cache, `earlier` then `later`.
     public static func - (later: CacheCounters, earlier: CacheCounters) -> CacheCounters {
-        var d = CacheCounters()
-        d.hits = later.hits - earlier.hits
-        d.misses = later.misses - earlier.misses
-        d.evictions = later.evictions - earlier.evictions
-        d.expirations = later.expirations - earlier.expirations
-        d.invalidations = later.invalidations - earlier.invalidations
-        d.inserts = later.inserts - earlier.inserts
-        return d
+        var difference = CacheCounters()
+        difference.hits = later.hits - earlier.hits
+        difference.misses = later.misses - earlier.misses
+        difference.evictions = later.evictions - earlier.evictions
+        difference.expirations = later.expirations - earlier.expirations
+        difference.invalidations = later.invalidations - earlier.invalidations
+        difference.inserts = later.inserts - earlier.inserts
+        return difference
     }
 
     /// Hits over lookups, or `nil` before the first lookup.

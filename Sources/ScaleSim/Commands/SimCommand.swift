@@ -31,6 +31,13 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case setPolicy(node: String, policy: BalancePolicy)
     /// `add lb POOL`: puts a load balancer in front of a pool that has none.
     case addLoadBalancer(pool: String)
+    /// `autoscale POOL TARGET MIN MAX [WARMUP [COOLDOWN]]` / `autoscale POOL off`.
+    case setAutoscale(node: String, policy: AutoscaleSpec?)
+    /// `set sessions POOL sticky|none`: sessions in each server's memory, or not modelled.
+    case setSessions(node: String, mode: SessionMode)
+    /// `add session-store POOL`: moves POOL's sessions into a shared store it calls on every
+    /// request, so losing a server loses no session.
+    case addSessionStore(pool: String)
 
     // MARK: Data tier
 
@@ -65,6 +72,15 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case restore(node: String, server: Int?)
     /// `slow NODE FACTOR`: service takes FACTOR times longer (1 restores).
     case slow(node: String, factor: Double)
+    /// `kill dc DC`: every node of data center DC goes down; geo-DNS moves its users.
+    case killDataCenter(String)
+    /// `restore dc DC`.
+    case restoreDataCenter(String)
+
+    // MARK: Edges
+
+    /// `add cdn REGION [ENTRIES]`: a CDN edge serving REGION's static requests.
+    case addCDN(region: String, entries: Int)
 }
 
 /// What the engine made of a command.

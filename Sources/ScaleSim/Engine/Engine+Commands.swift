@@ -53,6 +53,33 @@ extension Engine {
         case .addLoadBalancer(let pool):
             guard let n = nodeIndex[pool].map(Int.init) else { return .refused("no node named \(pool)") }
             return addLoadBalancer(in: n)
+        case .setAutoscale(let id, let policy):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            if let policy {
+                guard policy.target > 0, policy.target < 1 else { return .refused("\(id): the target utilization must be between 0 and 1") }
+                guard policy.min >= 1, policy.min <= policy.max, policy.max <= Self.maxServers else {
+                    return .refused("\(id): need 1 <= min <= max <= \(Self.maxServers), got \(policy.min) and \(policy.max)")
+                }
+                guard !nodes[n].sharded else { return .refused("\(id) is sharded; shards do not autoscale") }
+            }
+            nodes[n].autoscale = policy
+            spec.nodes[n].autoscale = policy
+            return .applied
+        case .setSessions(let id, let mode):
+            guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
+            guard nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
+            nodes[n].sessions = mode
+            spec.nodes[n].sessions = mode
+            return .applied
+        case .addSessionStore(let pool):
+            guard let n = nodeIndex[pool].map(Int.init) else { return .refused("no node named \(pool)") }
+            return addSessionStore(for: n)
+        case .killDataCenter(let name):
+            return setDataCenter(name, down: true)
+        case .restoreDataCenter(let name):
+            return setDataCenter(name, down: false)
+        case .addCDN(let region, let entries):
+            return addCDN(region: region, entries: entries)
         case .addReplicas(let primary, let count):
             guard let n = nodeIndex[primary].map(Int.init) else { return .refused("no node named \(primary)") }
             return addReplicas(to: n, count: count)
@@ -153,10 +180,7 @@ extension Engine {
         while nodes[n].activeServers.count < count {
             if let s = nodes[n].retiredServers.popLast() {
                 nodes[n].activeServers.append(s)
-                if servers[Int(s)].applyServer >= 0 {
-                    let p = Int(nodes[n].primary)
-                    servers[Int(s)].applied = p >= 0 ? nodes[p].store?.position ?? 0 : 0
-                }
+                if nodes[n].kind == .replica { resync(replica: Int(s)) }
             } else {
                 appendServer(to: n)
             }
@@ -249,6 +273,41 @@ extension Engine {
         resizePool(n, to: count)
         nodes[n].sharded = count > 1
         spec.nodes[n].shards = count
+        return .applied
+    }
+
+    /// Gives app pool `n` a shared session store, called on every request.
+    mutating func addSessionStore(for n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
+        guard nodes[n].calls < 0 else { return .refused("\(id) already calls \(spec.nodes[Int(nodes[n].calls)].id)") }
+        let store = NodeSpec(
+            id: freshID("sessions"), kind: .sessionStore, servers: 1, workers: 64,
+            service: .exponential(mean: 500 * Nanos.perMicrosecond), dc: spec.nodes[n].dc)
+        insertNode(store)
+        spec.nodes[n].calls = store.id
+        spec.nodes[n].sessions = .none
+        nodes[n].sessions = .none
+        linkTopology()
+        return .applied
+    }
+
+    /// Adds a CDN edge for a user region (the only region, when the workload names none).
+    mutating func addCDN(region: String, entries: Int) -> CommandResult {
+        let regions = spec.workload.regions.map(\.name)
+        guard regions.isEmpty ? region == "all" : regions.contains(region) else {
+            return .refused("no user region named \(region); " + (regions.isEmpty ? "this workload has one region: all" : "there are \(regions.joined(separator: ", "))"))
+        }
+        guard (1...CacheSpec.maxEntries).contains(entries) else {
+            return .refused("a CDN edge holds 1 to \(CacheSpec.maxEntries) entries, not \(entries)")
+        }
+        let name = regions.isEmpty ? "" : region
+        guard !spec.nodes.contains(where: { $0.kind == .cdn && ($0.region ?? "") == name }) else {
+            return .refused("\(region) already has a CDN edge")
+        }
+        insertNode(NodeSpec(
+            id: freshID("cdn-\(region)"), kind: .cdn, workers: 10_000, service: .exponential(mean: 5 * Nanos.perMillisecond),
+            queueCapacity: nil, cache: CacheSpec(entries: entries, ttl: Nanos.perHour), region: name))
         return .applied
     }
 

@@ -37,6 +37,7 @@ extension Engine {
         let i = Int(r)
         let p = Int(nodes[n].primary)
         guard p >= 0, requests.requestClass[i] != UInt8(RequestClass.write.rawValue) else { return }
+        catchUp(replica: s)
         let latest = latestVersion(primary: p, key: requests.key[i])
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
@@ -57,38 +58,27 @@ extension Engine {
     }
 
     /// Ships a committed write to every live replica of primary `n`'s pool: it arrives after
-    /// the pool's replication delay and waits in the replica's apply queue.
+    /// the pool's replication delay and is applied in commit order by the replica's single
+    /// apply worker.
     mutating func replicate(key: UInt32, position: UInt32, primary n: Int) {
         let pool = Int(nodes[n].replicaPool)
         guard pool >= 0 else { return }
+        let arrives = now + nodes[pool].replicationDelay
         for s in nodes[pool].activeServers where !servers[Int(s)].down {
-            let job = requests.allocate(
-                born: now, user: 0, key: key, requestClass: UInt8(RequestClass.write.rawValue), role: .apply)
-            let j = Int(job)
-            requests.version[j] = position
-            requests.node[j] = Int32(pool)
-            requests.server[j] = servers[Int(s)].applyServer
-            requests.phase[j] = .travelling
-            events.schedule(job, at: now + nodes[pool].replicationDelay)
+            let service = nodes[pool].applySampler.sample(&rng)
+            servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service)
         }
     }
 
-    /// A shipped write reaches its replica's apply server.
-    mutating func receiveShippedWrite(_ job: Int32) {
-        let j = Int(job)
-        requests.enteredNode[j] = now
-        place(job, on: requests.server[j])
-    }
-
-    /// A replica applied a write: its position advances and the lag is recorded.
-    mutating func finishApply(_ r: Int32, applyServer a: Int) {
-        let i = Int(r)
-        let n = Int(servers[a].node)
-        let replica = Int(servers[a].applyServer)
-        servers[replica].applied = max(servers[replica].applied, requests.version[i])
-        nodes[n].counters.applied += 1
-        nodes[n].counters.applyLagSum += Double(now - requests.born[i])
-        requests.release(r)
+    /// Brings replica server `s` up to now: the writes applied by now advance its position
+    /// and count their commit-to-apply lag.
+    mutating func catchUp(replica s: Int) {
+        let n = Int(servers[s].node)
+        for entry in servers[s].applyLog.catchUp(to: now) {
+            servers[s].applied = max(servers[s].applied, entry.position)
+            nodes[n].counters.applied += 1
+            nodes[n].counters.applyLagSum += Double(entry.applied - entry.committed)
+        }
     }
 
     /// A cache lookup for a read: a hit answers (stale if older than the latest write), a

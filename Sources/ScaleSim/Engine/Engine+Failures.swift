@@ -15,16 +15,8 @@ extension Engine {
             }
             loseRequestsInService(server: s)
             servers[s].busy = 0
-            if servers[s].applyServer >= 0 && !servers[s].isApplyServer {
-                setServer(Int(servers[s].applyServer), down: true)
-            }
-        } else {
-            if servers[s].applyServer >= 0 && !servers[s].isApplyServer {
-                setServer(Int(servers[s].applyServer), down: false)
-                // A replica that comes back re-syncs from the primary before serving.
-                let p = Int(nodes[n].primary)
-                if p >= 0 { servers[s].applied = nodes[p].store?.position ?? servers[s].applied }
-            }
+        } else if nodes[n].kind == .replica {
+            resync(replica: s)
         }
     }
 
@@ -64,12 +56,16 @@ extension Engine {
 
     /// Writes still on their way to the replicas die with the primary that was sending them.
     mutating func dropShippedWrites(primary n: Int) {
-        let pool = Int32(nodes[n].replicaPool)
+        let pool = Int(nodes[n].replicaPool)
         guard pool >= 0 else { return }
-        for r in requests.role.indices
-        where requests.role[r] == .apply && requests.phase[r] == .travelling && requests.node[r] == pool {
-            requests.retireLost(Int32(r))
-        }
+        for s in nodes[pool].activeServers { servers[Int(s)].applyLog.dropUnarrived(at: now) }
+    }
+
+    /// A replica (re)joining copies its primary's current state and applies from there.
+    mutating func resync(replica s: Int) {
+        let p = Int(nodes[Int(servers[s].node)].primary)
+        servers[s].applied = p >= 0 ? nodes[p].store?.position ?? 0 : 0
+        servers[s].applyLog.reset(at: now)
     }
 
     /// A dead primary with live replicas promotes one after the pool's failover delay.
@@ -86,17 +82,21 @@ extension Engine {
         nodes[n].failoverPending = false
         let pool = Int(nodes[n].replicaPool)
         guard pool >= 0, nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
+        // What a replica received before the primary died, it applies: only the rest is lost.
+        func received(_ s: Int32) -> UInt32 {
+            servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
+        }
         let alive = nodes[pool].activeServers.filter { !servers[Int($0)].down }
-        guard let best = alive.max(by: { servers[Int($0)].applied < servers[Int($1)].applied }) else { return }
+        guard let best = alive.max(by: { received($0) < received($1) }) else { return }
         let position = nodes[n].store?.position ?? 0
-        writesLost += Int(position - servers[Int(best)].applied)
+        writesLost += Int(position - received(best))
         // The promoted replica takes the primary's place (and a new replica takes its own);
         // clients are pointed at it at once, with no health check to wait for.
         for s in nodes[n].activeServers {
             setServer(Int(s), down: false)
             servers[Int(s)].changedAt = .min / 2
         }
-        for s in nodes[pool].activeServers { servers[Int(s)].applied = position }
+        for s in nodes[pool].activeServers { resync(replica: Int(s)) }
         refreshRotation(n)
     }
 

@@ -34,6 +34,9 @@ extension Engine {
     /// Closes the current one-second window of every node and of the whole system.
     mutating func closeWindow() {
         for n in nodes.indices {
+            if nodes[n].kind == .replica {
+                for s in nodes[n].activeServers { catchUp(replica: Int(s)) }
+            }
             let c = counters(of: n)
             let p = nodes[n].countersAtTick
             let completions = c.completions - p.completions

@@ -111,18 +111,14 @@ extension Engine {
         }
     }
 
-    /// Workers of server `s`: the node's, or one for a replica's apply server, so writes
-    /// apply in commit order.
+    /// Workers of server `s`.
     @inline(__always)
-    func workerLimit(_ s: Int) -> Int32 {
-        servers[s].isApplyServer ? 1 : nodes[Int(servers[s].node)].workers
-    }
+    func workerLimit(_ s: Int) -> Int32 { nodes[Int(servers[s].node)].workers }
 
     @inline(__always)
     mutating func startService(_ r: Int32, node n: Int) {
         requests.phase[Int(r)] = .inService
-        let sampler = requests.role[Int(r)] == .apply ? nodes[n].applySampler : nodes[n].sampler
-        var service = sampler.sample(&rng)
+        var service = nodes[n].sampler.sample(&rng)
         if nodes[n].slowFactor != 1 { service = Nanos.fromNanoseconds(Double(service) * nodes[n].slowFactor) }
         events.schedule(r, at: now + service)
     }
@@ -203,10 +199,6 @@ extension Engine {
         servers[s].touch(now)
         servers[s].completions += 1
         startNextQueued(server: s)
-        if requests.role[i] == .apply {
-            finishApply(r, applyServer: s)
-            return
-        }
         let latency = now - requests.enteredNode[i]
         nodes[n].counters.completions += 1
         nodes[n].counters.latencySum += Double(latency)
@@ -255,8 +247,7 @@ extension Engine {
         if servers[s].busy <= workerLimit(s) {
             while let next = servers[s].queue.first {
                 _ = servers[s].queue.removeFirst()
-                if nodes[n].timeout > 0 && now - requests.enteredNode[Int(next)] >= nodes[n].timeout
-                    && requests.role[Int(next)] != .apply {
+                if nodes[n].timeout > 0 && now - requests.enteredNode[Int(next)] >= nodes[n].timeout {
                     nodes[n].counters.timedOut += 1
                     fail(next, .timedOut)
                     continue

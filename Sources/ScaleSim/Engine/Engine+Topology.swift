@@ -41,19 +41,13 @@ extension Engine {
         nodes[n].rotation = nodes[n].activeServers
     }
 
-    /// Adds one new server to node `n`'s pool (with its apply server, for a replica).
+    /// Adds one new server to node `n`'s pool (a replica starts as a copy of its primary).
     mutating func appendServer(to n: Int) {
         let s = Int32(servers.count)
         servers.append(ServerRuntime(node: Int32(n), now: now))
         servers[Int(s)].poolPosition = Int32(nodes[n].activeServers.count)
-        if nodes[n].kind == .replica {
-            servers[Int(s)].applyServer = Int32(servers.count)
-            servers.append(ServerRuntime(node: Int32(n), now: now))
-            servers[servers.count - 1].isApplyServer = true
-            servers[servers.count - 1].applyServer = s  // back to the replica it applies for
-            servers[Int(s)].applied = nodes[n].primary >= 0 ? nodes[Int(nodes[n].primary)].store?.position ?? 0 : 0
-        }
         nodes[n].activeServers.append(s)
+        if nodes[n].kind == .replica { resync(replica: Int(s)) }
     }
 
     /// Derives what the spec implies between nodes: route tables, replica pools and caches

@@ -125,8 +125,6 @@ public struct Engine: Sendable {
         if target >= 0 {
             switch requests.phase[Int(target)] {
             case .inService: completeService(target)
-            case .travelling where requests.role[Int(target)] == .apply:
-                receiveShippedWrite(target)
             case .travelling where requests.node[Int(target)] < 0:
                 enterSystem(target)
             case .travelling:

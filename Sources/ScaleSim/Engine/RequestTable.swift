@@ -23,8 +23,6 @@ struct RequestTable {
         case user
         /// A job taken from a message queue: counted at nodes, not end to end.
         case job
-        /// A replica applying one of its primary's writes.
-        case apply
     }
 
     var born: [SimTime] = []
@@ -39,7 +37,7 @@ struct RequestTable {
     var role: [Role] = []
     /// Retries made so far.
     var attempt: [UInt8] = []
-    /// The data version read (for cache fills), or the log position an apply job applies.
+    /// The data version a read returned, for the cache it fills.
     var version: [UInt32] = []
     /// The cache that missed and waits for this read's answer, or -1.
     var fillCache: [Int32] = []

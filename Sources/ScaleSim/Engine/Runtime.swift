@@ -99,10 +99,10 @@ struct ServerRuntime: Sendable {
     var down = false
     /// When the server last went down or came back; balancers notice `healthCheck` later.
     var changedAt: SimTime = .min / 2
-    /// For a replica: its apply server, and the primary's log position it has applied.
-    var applyServer: Int32 = -1
+    /// For a replica: the primary's log position it has applied, and the writes shipped to
+    /// it that it has not applied yet.
     var applied: UInt32 = 0
-    var isApplyServer = false
+    var applyLog = ApplyLog()
     /// Position in its pool (stable: pools grow and shrink at the end).
     var poolPosition: Int32 = 0
     /// A new server takes traffic only from this time (autoscaler warm-up).
@@ -197,6 +197,64 @@ struct WorkloadRuntime: Sendable {
     var exhausted: Bool {
         if let limit { return generated >= limit }
         return false
+    }
+}
+
+/// A replica's single-threaded apply stream, computed without events.
+///
+/// A replica applies its primary's writes in commit order, one at a time: a FIFO queue with
+/// one worker. For such a queue the finish time of each job follows from the previous one
+/// (Lindley's recursion: done = max(arrival, previous done) + service), so the engine works
+/// out when each write will be applied as it is shipped, and the replica catches up lazily.
+struct ApplyLog: Sendable {
+    struct Entry: Sendable {
+        /// When the write reaches the replica (commit plus replication delay).
+        var arrives: SimTime
+        var applied: SimTime
+        var position: UInt32
+        var committed: SimTime
+    }
+
+    private(set) var entries: [Entry] = []
+    private var head = 0
+    /// When the apply worker finishes the last write it was given.
+    private(set) var busyUntil: SimTime = .min
+
+    var isEmpty: Bool { head == entries.count }
+
+    /// Queues a write committed at `committed` that arrives at `arrives` and takes `service`.
+    mutating func ship(position: UInt32, committed: SimTime, arrives: SimTime, service: SimTime) {
+        let done = max(arrives, busyUntil) + service
+        busyUntil = done
+        entries.append(Entry(arrives: arrives, applied: done, position: position, committed: committed))
+    }
+
+    /// Removes and returns the writes applied by `now`, oldest first.
+    mutating func catchUp(to now: SimTime) -> ArraySlice<Entry> {
+        let start = head
+        while head < entries.count && entries[head].applied <= now { head += 1 }
+        let done = entries[start..<head]
+        if head > 4096 && head * 2 > entries.count {
+            entries.removeFirst(head)
+            head = 0
+            return ArraySlice(Array(done))
+        }
+        return done
+    }
+
+    /// Drops the writes that have not reached the replica by `now` (their sender died).
+    mutating func dropUnarrived(at now: SimTime) {
+        while entries.count > head && entries[entries.count - 1].arrives > now { entries.removeLast() }
+    }
+
+    /// The last position the replica has received, applied or not.
+    var lastReceived: UInt32? { isEmpty ? nil : entries[entries.count - 1].position }
+
+    /// Forgets everything: the replica re-syncs from its primary.
+    mutating func reset(at now: SimTime) {
+        entries = []
+        head = 0
+        busyUntil = now
     }
 }
 

@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a preset value by path, e.g. workload.users=2000000.")
     var overrides: [String] = []
 
+    @Option(help: "Apply the timed commands of this script file (docs/scripts.md) besides the preset's own.")
+    var script: String?
+
     @Option(help: "Report format: text, json, or csv (a per-second series).")
     var report: ReportFormat = .text
 
@@ -49,11 +52,12 @@ struct RunCommand: ParsableCommand {
         guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         let (name, spec) = try loadPreset(preset, overrides: overrides)
+        let extra = try script.map(loadScript) ?? []
         let output = try OutputFile(path: out, force: force)
         let firstSeed = seed ?? spec.seed
 
         if report == .csv {
-            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength)
+            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, script: extra)
             output.write(CSVReport.header + "\n")
             var second: SimTime = 1
             while second * Engine.windowLength <= length {
@@ -65,7 +69,8 @@ struct RunCommand: ParsableCommand {
             return
         }
 
-        let reports = Self.runSeeds(spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength)
+        let reports = Self.runSeeds(
+            spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength, script: extra)
             .map { RunReport(summary: $0, preset: name).json }
         let merged = reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)
         switch report {
@@ -75,10 +80,12 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Runs every seed, on all cores; results come back in seed order.
-    static func runSeeds(spec: SystemSpec, seeds: [UInt64], length: SimTime, warmup: SimTime) -> [RunSummary] {
+    static func runSeeds(
+        spec: SystemSpec, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand]
+    ) -> [RunSummary] {
         let results = SeedResults(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
-            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup)
+            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup, script: script)
             engine.run(until: length)
             results.store(engine.summary(), at: i)
         }

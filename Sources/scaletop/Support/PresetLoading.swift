@@ -13,3 +13,12 @@ func loadPreset(_ argument: String, overrides: [String] = []) throws -> (name: S
         throw badInput(error.description)
     }
 }
+
+/// Reads a script file, or fails with exit status 2 naming the file and line.
+func loadScript(_ path: String) throws -> [ScheduledCommand] {
+    do {
+        return try ScriptFile.read(file: path)
+    } catch {
+        throw badInput(error.description)
+    }
+}
