@@ -85,8 +85,7 @@ extension Engine {
             return addReplicas(to: n, count: count)
         case .removeReplicas(let primary, let count):
             guard let n = nodeIndex[primary].map(Int.init) else { return .refused("no node named \(primary)") }
-            let pool = Int(nodes[n].replicaPool)
-            guard pool >= 0 else { return .refused("\(primary) has no read replicas") }
+            guard let pool = nodes[n].replicaPools.first.map(Int.init) else { return .refused("\(primary) has no read replicas") }
             return setServerCount(pool, to: nodes[pool].activeServers.count - count)
         case .setShards(let id, let count):
             guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
@@ -249,8 +248,9 @@ extension Engine {
         guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
         guard !nodes[n].sharded else { return .refused("\(id) is sharded; replicas of shards are not modelled") }
         guard count >= 1 else { return .refused("add at least one replica") }
-        let pool = Int(nodes[n].replicaPool)
-        if pool >= 0 { return setServerCount(pool, to: nodes[pool].activeServers.count + count) }
+        if let pool = nodes[n].replicaPools.first.map(Int.init) {
+            return setServerCount(pool, to: nodes[pool].activeServers.count + count)
+        }
         var replica = spec.nodes[n]
         replica.id = freshID("\(id)-replica")
         replica.kind = .replica
@@ -267,7 +267,7 @@ extension Engine {
     mutating func setShards(_ n: Int, to count: Int) -> CommandResult {
         let id = spec.nodes[n].id
         guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
-        guard nodes[n].replicaPool < 0 else { return .refused("\(id) has read replicas; sharding them is not modelled") }
+        guard nodes[n].replicaPools.isEmpty else { return .refused("\(id) has read replicas; sharding them is not modelled") }
         guard (1...Self.maxShards).contains(count) else { return .refused("\(id): shards must be 1 to \(Self.maxShards)") }
         nodes[n].sharded = false
         resizePool(n, to: count)

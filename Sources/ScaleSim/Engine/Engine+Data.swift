@@ -61,12 +61,12 @@ extension Engine {
     /// the pool's replication delay and is applied in commit order by the replica's single
     /// apply worker.
     mutating func replicate(key: UInt32, position: UInt32, primary n: Int) {
-        let pool = Int(nodes[n].replicaPool)
-        guard pool >= 0 else { return }
-        let arrives = now + nodes[pool].replicationDelay
-        for s in nodes[pool].activeServers where !servers[Int(s)].down {
-            let service = nodes[pool].applySampler.sample(&rng)
-            servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service)
+        for pool in nodes[n].replicaPools.map(Int.init) {
+            let arrives = now + nodes[pool].replicationDelay
+            for s in nodes[pool].activeServers where !servers[Int(s)].down {
+                let service = nodes[pool].applySampler.sample(&rng)
+                servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service)
+            }
         }
     }
 

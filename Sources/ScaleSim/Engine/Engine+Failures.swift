@@ -56,9 +56,12 @@ extension Engine {
 
     /// Writes still on their way to the replicas die with the primary that was sending them.
     mutating func dropShippedWrites(primary n: Int) {
-        let pool = Int(nodes[n].replicaPool)
-        guard pool >= 0 else { return }
-        for s in nodes[pool].activeServers { servers[Int(s)].applyLog.dropUnarrived(at: now) }
+        for s in replicaServers(of: n) { servers[Int(s)].applyLog.dropUnarrived(at: now) }
+    }
+
+    /// Every replica server of primary `n`, pool by pool.
+    func replicaServers(of n: Int) -> [Int32] {
+        nodes[n].replicaPools.flatMap { nodes[Int($0)].activeServers }
     }
 
     /// A replica (re)joining copies its primary's current state and applies from there.
@@ -68,25 +71,25 @@ extension Engine {
         servers[s].applyLog.reset(at: now)
     }
 
-    /// A dead primary with live replicas promotes one after the pool's failover delay.
+    /// A dead primary with replicas promotes one after the shortest failover delay of its
+    /// replica pools.
     mutating func scheduleFailover(primary n: Int) {
-        let pool = Int(nodes[n].replicaPool)
-        guard pool >= 0, !nodes[n].failoverPending else { return }
+        guard let delay = nodes[n].replicaPools.map({ nodes[Int($0)].failoverDelay }).min(),
+              !nodes[n].failoverPending else { return }
         nodes[n].failoverPending = true
-        schedule(.failover(primary: Int32(n)), at: now + nodes[pool].failoverDelay)
+        schedule(.failover(primary: Int32(n)), at: now + delay)
     }
 
     /// The most up-to-date live replica becomes the primary: the writes it had not applied
     /// are lost; the other replicas re-sync from it.
     mutating func promoteReplica(of n: Int) {
         nodes[n].failoverPending = false
-        let pool = Int(nodes[n].replicaPool)
-        guard pool >= 0, nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
+        guard nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
         // What a replica received before the primary died, it applies: only the rest is lost.
         func received(_ s: Int32) -> UInt32 {
             servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
         }
-        let alive = nodes[pool].activeServers.filter { !servers[Int($0)].down }
+        let alive = replicaServers(of: n).filter { !servers[Int($0)].down }
         guard let best = alive.max(by: { received($0) < received($1) }) else { return }
         let position = nodes[n].store?.position ?? 0
         writesLost += Int(position - received(best))
@@ -96,7 +99,7 @@ extension Engine {
             setServer(Int(s), down: false)
             servers[Int(s)].changedAt = .min / 2
         }
-        for s in nodes[pool].activeServers { resync(replica: Int(s)) }
+        for s in replicaServers(of: n) { resync(replica: Int(s)) }
         refreshRotation(n)
     }
 

@@ -60,12 +60,12 @@ extension Engine {
             nodes[n].hitRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
             nodes[n].missRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
             nodes[n].caches = []
-            nodes[n].replicaPool = -1
+            nodes[n].replicaPools = []
         }
         for n in nodes.indices where nodes[n].kind == .replica {
             let primary = spec.nodes[n].replicaOf.flatMap { nodeIndex[$0] } ?? -1
             nodes[n].primary = primary
-            if primary >= 0 { nodes[Int(primary)].replicaPool = Int32(n) }
+            if primary >= 0 { nodes[Int(primary)].replicaPools.append(Int32(n)) }
         }
         for n in nodes.indices where nodes[n].kind == .cache {
             // A cache holds the data of the primary its misses lead to, directly or by a replica.

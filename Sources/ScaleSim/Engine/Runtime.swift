@@ -43,7 +43,7 @@ struct NodeRuntime: Sendable {
     var primary: Int32 = -1
     /// For a primary: the versions of its keys, its replica pool and the caches of its data.
     var store: VersionStore?
-    var replicaPool: Int32 = -1
+    var replicaPools: [Int32] = []
     var caches: [Int32] = []
     /// For a replica pool: time to apply one write, and the failover delay.
     var applySampler: ServiceSampler
