@@ -203,8 +203,8 @@ import Testing
         ("sett users 5", 1,
          "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"),
         ("set user 5", 5,
-         "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, shards, "
-             + "capacity, eviction, ttl, write-policy (did you mean users?)"),
+         "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, sessions, "
+             + "shards, capacity, eviction, ttl, write-policy (did you mean users?)"),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
         ("set users", 10, "set users N: expected a number of users from 1 to 100_000_000, got nothing"),
@@ -241,8 +241,9 @@ import Testing
         ("set write-policy cache", 23,
          "set write-policy CACHE invalidate|write_through|ttl_only: expected one of invalidate, write_through, ttl_only, got nothing"),
         ("kill db!", 6, "kill NODE [SERVER]: expected a node id of 1 to 64 letters, digits, - or _, got \"db!\""),
-        ("kill dc eu-west", 9,
+        ("kill app eu-west", 10,
          "kill NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"eu-west\""),
+        ("kill dc", 8, "kill dc DC: expected a data center name, got nothing"),
         ("restore app -1", 13,
          "restore NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"-1\""),
         ("slow db 0", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"0\""),

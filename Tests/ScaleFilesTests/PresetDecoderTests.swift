@@ -180,9 +180,9 @@ import Testing
         Case(line: 10, replacement: "    servers: 0", path: "nodes[0].servers", errorLine: 10,
              message: "expected a positive integer, got 0"),
         Case(line: 10, replacement: "    workrs: 2", path: "nodes[0].workrs", errorLine: 10,
-             message: "unknown field \"workrs\"; expected one of: id, kind, servers, workers, service, queue, timeout, policy, routes (did you mean workers?)"),
-        Case(line: 9, replacement: "    kind: cache", path: "nodes[0].kind", errorLine: 9,
-             message: "expected one of lb, app, db, station, got \"cache\""),
+             message: "unknown field \"workrs\"; expected one of: \(nodeFieldList) (did you mean workers?)"),
+        Case(line: 9, replacement: "    kind: mainframe", path: "nodes[0].kind", errorLine: 9,
+             message: "expected one of \(kindList), got \"mainframe\""),
         Case(line: 4, replacement: "  users: 0", path: "workload.users", errorLine: 4,
              message: "expected a positive integer, got 0"),
         Case(line: 4, replacement: "  users: 100000001", path: "workload.users", errorLine: 4,
@@ -281,7 +281,7 @@ import Testing
         Case(line: 2, replacement: "name: \"  \"", path: "name", errorLine: 2,
              message: "expected a non-empty string, got \"  \""),
         Case(line: 2, replacement: "name: Test\ncolour: blue", path: "colour", errorLine: 3,
-             message: "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes"),
+             message: "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes, datacenters, latency, script"),
         Case(line: 2, replacement: "name: Test\nseed: -1", path: "seed", errorLine: 3,
              message: "expected a non-negative integer, got -1"),
         Case(line: 2, replacement: "name: Test\nseed: 18446744073709551616", path: "seed", errorLine: 3,
@@ -353,16 +353,40 @@ import Testing
 }
 
 @Suite struct PresetDocumentationTests {
-    @Test func annotatedExampleDecodes() throws {
+    /// The YAML blocks of docs/presets.md that are whole presets, in order.
+    static func examples() throws -> [String] {
         let docs = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/presets.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        let start = try #require(text.range(of: "```yaml\n"))
-        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
-        let spec = try PresetDecoder.decode(String(text[start.upperBound..<end.lowerBound]), file: "docs/presets.md")
+        return text.components(separatedBy: "```yaml\n").dropFirst()
+            .compactMap { $0.components(separatedBy: "```").first }
+            .filter { $0.hasPrefix("version: 1\n") }
+    }
+
+    @Test func annotatedExampleDecodes() throws {
+        let example = try #require(try Self.examples().first)
+        let spec = try PresetDecoder.decode(example, file: "docs/presets.md")
         #expect(spec.workload.baseRate == 1000)
         #expect(spec.node("app")?.routes == [RouteSpec(to: "db", classes: [.read, .write], latency: 500_000)])
         #expect(spec.workload.shape == .ramp(from: 0.1, over: 10 * Nanos.perMinute))
+        #expect(spec.script == [
+            ScheduledCommand(at: 5 * Nanos.perMinute, command: .addServers(node: "app", count: 4)),
+            ScheduledCommand(at: 8 * Nanos.perMinute, command: .resize(node: "db", steps: 1)),
+        ])
+    }
+
+    @Test func twoDataCenterExampleDecodes() throws {
+        let examples = try Self.examples()
+        try #require(examples.count == 2)
+        let spec = try PresetDecoder.decode(examples[1], file: "docs/presets.md")
+        #expect(spec.workload.baseRate == 1000)
+        #expect(spec.workload.entry == "lb-us")
+        #expect(spec.datacenters.map(\.entry) == ["lb-us", "lb-eu"])
+        #expect(spec.latencies.map(\.latency) == [15, 90, 90, 12].map { $0 * Nanos.perMillisecond })
+        #expect(Set(spec.nodes.map(\.kind)) == Set(NodeKind.allCases).subtracting([.station]))
+        #expect(spec.node("web-us")?.servers == 2)
+        #expect(spec.node("cache")?.routes == [RouteSpec(to: "replicas", outcome: .miss)])
+        #expect(spec.script.map(\.command) == [.killDataCenter("us-east"), .restoreDataCenter("us-east")])
     }
 }

@@ -69,7 +69,7 @@ import Testing
         ("nodes.web.servers=-1", "nodes.web.servers", "expected a positive integer, got -1"),
         ("nodes.web.timeout=fast", "nodes.web.timeout", "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"fast\""),
         ("nodes.web.bogus=1", "nodes.web.bogus",
-         "unknown field \"bogus\"; expected one of: id, kind, servers, workers, service, queue, timeout, policy, routes"),
+         "unknown field \"bogus\"; expected one of: \(nodeFieldList)"),
         ("workload.entry=cache", "workload.entry", "no node has id \"cache\"; the ids are \"web\", \"db\""),
         ("version=2", "version", "unsupported preset version 2, expected 1"),
     ])

@@ -87,7 +87,7 @@ import Testing
         #expect(!key.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
         #expect(key.message.contains("\\u{1b}[31mworkers"))
         let value = try #require(decodeError(basePreset(line: 9, "    kind: \"\\x9b2J\\u202Eapp\"")))
-        #expect(value.message == "expected one of lb, app, db, station, got \"\\u{9b}2J\\u{202e}app\"")
+        #expect(value.message == "expected one of \(kindList), got \"\\u{9b}2J\\u{202e}app\"")
         let error = PresetError(file: "a\u{1B}b", line: 1, path: "p\u{7F}", message: "m\r\n")
         #expect(error.description == "a\\u{1b}b:1: p\\u{7f}: m\\u{d}\\u{a}")
     }

@@ -32,10 +32,23 @@ let basePreset = """
 /// `basePreset` with `count` lines from line `number` (from 1) replaced by `text`, which may
 /// hold several lines.
 func basePreset(line number: Int, count: Int = 1, _ text: String) -> String {
-    var lines = basePreset.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    replacing(basePreset, line: number, count: count, text)
+}
+
+/// `yaml` with `count` lines from line `number` (from 1) replaced by `text`, which may hold
+/// several lines.
+func replacing(_ yaml: String, line number: Int, count: Int = 1, _ text: String) -> String {
+    var lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     lines.replaceSubrange((number - 1)..<(number - 1 + count), with: [text])
     return lines.joined(separator: "\n")
 }
+
+/// The node fields as an unknown-field error lists them.
+let nodeFieldList = "id, kind, servers, workers, service, queue, timeout, policy, routes, size, max_size, health_check, "
+    + "cache, replica_of, apply, failover, replication_delay, shards, calls, sessions, session_ttl, autoscale, dc, region"
+
+/// The node kinds as an error lists them.
+let kindList = "lb, app, db, station, cache, replica, queue, session_store, cdn"
 
 /// The error decoding `yaml` (with `overrides`) gives, or `nil` if it decodes.
 func decodeError(_ yaml: String, overrides: [String] = []) -> PresetError? {

@@ -42,8 +42,9 @@ public enum DurationParser {
         let message: String
     }
 
-    /// The duration `text` denotes, or what is wrong with it.
-    static func read(_ text: String) -> Result<SimTime, Problem> {
+    /// The duration `text` denotes, or what is wrong with it; a text that is no duration at
+    /// all is reported as not being `expected`, so callers can name the alternatives they take.
+    static func read(_ text: String, expected: String = expected) -> Result<SimTime, Problem> {
         let got = TerminalSafe.quoted(text)
         switch outcome(text) {
         case .value(let t): return .success(t)

@@ -130,28 +130,7 @@ public struct PresetCatalog: Sendable {
 
     /// The text of the preset file at `path`: a regular file of at most 1 MiB of UTF-8.
     public static func read(file path: String) throws(PresetError) -> String {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PresetError(file: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw PresetError(file: path, message: "this is a directory, not a preset file") }
-        // Attributes describe a symbolic link itself, so look at what it points to.
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let attributes = try? manager.attributesOfItem(atPath: target)
-        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
-            throw PresetError(file: path, message: "not a regular file")
-        }
-        if let size = attributes?[.size] as? Int, size > PresetDecoder.maxTextBytes {
-            throw PresetError(file: path, message: "the file is \(size) bytes, more than the limit of 1 MiB")
-        }
-        guard manager.isReadableFile(atPath: path), let data = manager.contents(atPath: path) else {
-            throw PresetError(file: path, message: "cannot read the file (permission denied?)")
-        }
-        guard let text = String(bytes: data, encoding: .utf8) else {
-            throw PresetError(file: path, line: firstBadLine(data), message: "the file is not UTF-8 text")
-        }
-        return text
+        try TextFile.read(path, maxBytes: PresetDecoder.maxTextBytes, kind: "preset file")
     }
 
     // MARK: - Private
@@ -200,16 +179,5 @@ public struct PresetCatalog: Sendable {
     private static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-    }
-
-    /// The line (from 1) holding the first byte that is not valid UTF-8.
-    private static func firstBadLine(_ data: Data) -> Int {
-        var line = 1
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
-            if scalar == "\n" { line += 1 }
-        }
-        return line
     }
 }

@@ -11,9 +11,10 @@ public enum PresetDecoder {
 
     /// Decodes `text`, read from `file` (used only in errors), after applying `overrides` in order.
     ///
-    /// Unknown fields, values of the wrong type or out of range, routes to missing nodes,
-    /// inconsistent route probabilities and loops without an exit are all errors, located at
-    /// their line; errors in an override's value are reported against the override.
+    /// Unknown fields, fields that do not apply to a node's kind, values of the wrong type or
+    /// out of range, names of nodes, data centers or regions that do not exist, inconsistent
+    /// route probabilities and loops without an exit are all errors, located at their line;
+    /// errors in an override's value are reported against the override.
     public static func decode(_ text: String, file: String, overrides: [PresetOverride] = []) throws(PresetError) -> SystemSpec {
         guard var root = try YAMLReader.read(text, file: file), !root.isNull else {
             throw PresetError(file: file, message: "the preset is empty; it needs at least version, name, workload and nodes")

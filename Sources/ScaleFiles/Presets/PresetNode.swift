@@ -18,6 +18,9 @@ struct PresetNode: Sendable {
     struct Scalar: Sendable {
         var text: String
         var type: ScalarType
+        /// Written without quotes or a block indicator: on one line, as such values nearly
+        /// always are, character N of `text` then sits N - 1 columns right of the origin.
+        var isPlain = false
     }
 
     enum ScalarType: Sendable, Equatable {

@@ -3,25 +3,36 @@ import ScaleSim
 /// Reads preset schema version 1 from a `PresetNode` tree into a `SystemSpec`.
 ///
 /// Every error names the field by its path and points at the line of the offending value
-/// (or, for a missing field, of the mapping that lacks it). Cross-field rules, such as route
-/// targets and probabilities, are checked once all nodes are read; see `RouteCheck.swift`.
+/// (or, for a missing field, of the mapping that lacks it). Nodes are read one by one (see
+/// `SchemaNodes.swift`); the rules that span nodes, data centers and regions are checked
+/// once all are read (see `TopologyCheck.swift` and `RouteCheck.swift`).
 struct SchemaReader {
     let file: String
 
-    static let topFields = ["version", "name", "description", "explanation", "seed", "workload", "nodes"]
-    static let workloadFields = ["users", "rate_per_user", "mix", "keys", "shape", "entry", "requests"]
+    static let topFields = [
+        "version", "name", "description", "explanation", "seed", "workload", "nodes", "datacenters", "latency", "script",
+    ]
+    static let workloadFields = [
+        "users", "rate_per_user", "mix", "keys", "shape", "entry", "requests", "dns", "retries", "regions", "static_assets",
+    ]
     static let keyFields = ["count", "zipf"]
-    static let nodeFields = ["id", "kind", "servers", "workers", "service", "queue", "timeout", "policy", "routes"]
-    static let serviceFields = ["distribution", "mean", "cv"]
-    static let routeFields = ["to", "class", "p", "latency"]
+    static let dnsFields = ["ttl", "resolvers"]
+    static let retryFields = ["limit", "backoff"]
+    static let regionFields = ["name", "share"]
     static let classNames = RequestClass.allCases.map(\.description)
+    /// Requests carry their region's index in one byte.
+    static let maxRegions = 256
 
     /// Where the parts of one node were written, for the checks that span nodes.
     struct NodeSite {
         let path: String
         let origin: NodeOrigin
-        let idOrigin: NodeOrigin
+        /// The node's mapping, so a check can point at the value of any of its fields.
+        let fields: Fields
         var routes: [RouteSite] = []
+
+        /// Where the value of `key` was written; the node itself when it was left out.
+        func origin(of key: String) -> NodeOrigin { fields.optional(key)?.origin ?? origin }
     }
 
     struct RouteSite {
@@ -55,7 +66,7 @@ struct SchemaReader {
         var seed: UInt64 = 1
         if let node = top.optional("seed") { seed = try unsigned(node, "seed") }
 
-        let (workload, entryNode) = try workload(top.required("workload", expected: "a mapping"))
+        var (workload, workloadMap) = try self.workload(top.required("workload", expected: "a mapping"))
 
         let nodesNode = try top.required("nodes", expected: "a non-empty list of nodes")
         guard case .sequence(let items) = nodesNode.value, !items.isEmpty else {
@@ -68,7 +79,7 @@ struct SchemaReader {
             let (node, site) = try nodeSpec(item, "nodes[\(index)]")
             if let first = indexByID[node.id] {
                 throw fail(
-                    site.idOrigin, site.path + ".id",
+                    site.origin(of: "id"), site.path + ".id",
                     "duplicate node id \(TerminalSafe.quoted(node.id)); \(sites[first].path) has it already")
             }
             indexByID[node.id] = index
@@ -76,43 +87,183 @@ struct SchemaReader {
             sites.append(site)
         }
 
-        guard let entry = indexByID[workload.entry] else {
-            throw fail(entryNode, "workload.entry", "no node has id \(TerminalSafe.quoted(workload.entry)); \(Self.idList(nodes))")
+        var datacenters: [DataCenterSpec] = []
+        var datacenterSites: [DataCenterSite] = []
+        if let node = top.optional("datacenters") {
+            (datacenters, datacenterSites) = try self.datacenters(node, "datacenters", nodes: nodes, indexByID: indexByID)
         }
-        try RouteCheck(reader: self, nodes: nodes, sites: sites, indexByID: indexByID, entry: entry).run()
+        workload.entry = try entry(workloadMap, datacenters: datacenters, nodes: nodes, indexByID: indexByID)
+        let latencies = try self.latencies(top, regions: workload.regions, datacenters: datacenters)
+        try TopologyCheck(
+            reader: self, nodes: nodes, sites: sites, indexByID: indexByID, regions: workload.regions.map(\.name),
+            datacenters: datacenters, datacenterSites: datacenterSites
+        ).run()
+        // Users reach the entry, or with data centers the entry of the one geo-DNS picks.
+        let entries = ([workload.entry] + datacenters.map(\.entry)).compactMap { indexByID[$0] }
+        try RouteCheck(reader: self, nodes: nodes, sites: sites, indexByID: indexByID, entries: entries).run()
+
+        var script: [ScheduledCommand] = []
+        if let node = top.optional("script") { script = try self.script(node, "script") }
 
         return SystemSpec(
             name: name, description: description, explanation: explanation, seed: seed,
-            workload: workload, nodes: nodes)
+            workload: workload, nodes: nodes, script: script, datacenters: datacenters, latencies: latencies)
+    }
+
+    // MARK: - Script
+
+    /// Timed commands, each a line as a script file has it, in time order. Node ids are not
+    /// checked against the nodes: a command may name a node an earlier command creates.
+    private func script(_ node: PresetNode, _ path: String) throws(PresetError) -> [ScheduledCommand] {
+        let example = "\"at 60s add replica db 2\""
+        guard case .sequence(let items) = node.value else {
+            throw fail(node, path, "expected a list of timed commands such as \(example), got \(node.found)")
+        }
+        var script: [ScheduledCommand] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = path + "[\(index)]"
+            guard case .scalar(let scalar) = item.value, Self.scalarText(item) != nil else {
+                throw fail(item, itemPath, "expected a timed command such as \(example), got \(item.found)")
+            }
+            let text = try self.text(item, itemPath, lines: .one)
+            let parsed: ScheduledCommand?
+            do throws(CommandSyntaxError) {
+                parsed = try ScriptFile.scheduledCommand(text)
+            } catch {
+                // Inside quotes, escapes shift columns; the item's own column is the best there is.
+                var origin = item.origin
+                if scalar.isPlain, case .file(let line, let column) = origin {
+                    origin = .file(line: line, column: column + error.column - 1)
+                }
+                throw fail(origin, itemPath, error.message)
+            }
+            guard let parsed else { throw fail(item, itemPath, "expected a timed command such as \(example), got \(item.found)") }
+            script.append(parsed)
+        }
+        return ScriptFile.inTimeOrder(script)
     }
 
     // MARK: - Workload
 
-    private func workload(_ node: PresetNode) throws(PresetError) -> (WorkloadSpec, entry: PresetNode) {
+    /// The workload without its entry, and the workload's mapping to read the entry from
+    /// once the data centers are known.
+    private func workload(_ node: PresetNode) throws(PresetError) -> (WorkloadSpec, Fields) {
         let map = try fields(node, "workload", expected: "a mapping with users, rate_per_user and entry")
         try checkKeys(map, Self.workloadFields)
         let users = try integer(
             map.required("users", expected: "a positive integer"), "workload.users", in: 1...WorkloadSpec.maxUsers)
         let rateNode = try map.required("rate_per_user", expected: "a number greater than 0")
         let rate = try number(rateNode, "workload.rate_per_user", expected: "a number greater than 0") { $0 > 0 }
-        var mix: [RequestClass: Double] = [.read: 1]
-        if let node = map.optional("mix") { mix = try self.mix(node, "workload.mix") }
-        var keys = KeySpace()
-        if let node = map.optional("keys") { keys = try keySpace(node, "workload.keys") }
-        var shape = TrafficShape.steady
-        if let node = map.optional("shape") { shape = try self.shape(node, "workload.shape") }
-        let peak = Double(users) * rate * shape.maxFactor
+        var spec = WorkloadSpec(users: users, ratePerUser: rate, entry: "")
+        if let node = map.optional("mix") { spec.mix = try mix(node, "workload.mix") }
+        if let node = map.optional("keys") { spec.keys = try keySpace(node, "workload.keys", defaults: spec.keys) }
+        if let node = map.optional("shape") { spec.shape = try shape(node, "workload.shape") }
+        let peak = Double(users) * rate * spec.shape.maxFactor
         guard peak <= WorkloadSpec.maxRate else {
             throw fail(rateNode, "workload.rate_per_user",
                 "users × rate_per_user × shape peak is \(peak) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
         }
-        let entryNode = try map.required("entry", expected: "a node id")
-        let entry = try string(entryNode, "workload.entry", expected: "a node id")
-        var requestLimit: Int?
-        if let node = map.optional("requests") { requestLimit = try integer(node, "workload.requests", in: 1...Int.max) }
-        let spec = WorkloadSpec(
-            users: users, ratePerUser: rate, mix: mix, keys: keys, shape: shape, entry: entry, requestLimit: requestLimit)
-        return (spec, entryNode)
+        if let node = map.optional("requests") { spec.requestLimit = try integer(node, "workload.requests", in: 1...Int.max) }
+        if let node = map.optional("dns") { spec.dns = try dns(node, "workload.dns") }
+        if let node = map.optional("retries") { spec.retries = try retries(node, "workload.retries") }
+        if let node = map.optional("regions") { spec.regions = try regions(node, "workload.regions") }
+        if let node = map.optional("static_assets") {
+            spec.staticAssets = try keySpace(node, "workload.static_assets", defaults: spec.staticAssets)
+        }
+        return (spec, map)
+    }
+
+    /// The node every new request arrives at: required without data centers; with them, one
+    /// of their entries, by default the first data center's.
+    private func entry(
+        _ workload: Fields, datacenters: [DataCenterSpec], nodes: [NodeSpec], indexByID: [String: Int]
+    ) throws(PresetError) -> String {
+        let path = "workload.entry"
+        let node: PresetNode
+        if datacenters.isEmpty {
+            node = try workload.required("entry", expected: "a node id")
+        } else if let given = workload.optional("entry") {
+            node = given
+        } else {
+            return datacenters[0].entry
+        }
+        let entry = try string(node, path, expected: "a node id")
+        try checkEntry(node, path, id: entry, nodes: nodes, indexByID: indexByID)
+        let entries = datacenters.map(\.entry)
+        guard entries.isEmpty || entries.contains(entry) else {
+            let listed = entries.map(TerminalSafe.quoted).joined(separator: ", ")
+            throw fail(
+                node, path,
+                "users arrive at the entry of the data center geo-DNS picks, so expected one of \(listed), got \(node.found)")
+        }
+        return entry
+    }
+
+    /// An entry is a node, and not a CDN edge: an edge sends its misses to the entry.
+    func checkEntry(
+        _ node: PresetNode, _ path: String, id: String, nodes: [NodeSpec], indexByID: [String: Int]
+    ) throws(PresetError) {
+        guard let index = indexByID[id] else {
+            throw fail(node, path, "no node has id \(TerminalSafe.quoted(id)); \(Self.idList(nodes))")
+        }
+        guard nodes[index].kind != .cdn else {
+            throw fail(
+                node, path,
+                "\(TerminalSafe.quoted(id)) is a cdn edge, which sends its misses on to the entry, so it cannot be one")
+        }
+    }
+
+    private func dns(_ node: PresetNode, _ path: String) throws(PresetError) -> DNSSpec {
+        let map = try fields(node, path, expected: "a mapping with ttl and resolvers")
+        try checkKeys(map, Self.dnsFields)
+        var dns = DNSSpec()
+        if let node = map.optional("ttl") { dns.ttl = try duration(node, Self.join(path, "ttl"), allowZero: false) }
+        if let node = map.optional("resolvers") {
+            dns.resolvers = try integer(node, Self.join(path, "resolvers"), in: 1...100_000)
+        }
+        return dns
+    }
+
+    private func retries(_ node: PresetNode, _ path: String) throws(PresetError) -> RetrySpec {
+        let map = try fields(node, path, expected: "a mapping with limit and backoff")
+        try checkKeys(map, Self.retryFields)
+        let expected = "an integer from 0 to \(RetrySpec.maxLimit)"
+        var retries = RetrySpec()
+        retries.limit = try integer(
+            map.required("limit", expected: expected), Self.join(path, "limit"), in: 0...RetrySpec.maxLimit,
+            expected: expected)
+        if let node = map.optional("backoff") {
+            retries.backoff = try duration(node, Self.join(path, "backoff"), allowZero: false)
+        }
+        return retries
+    }
+
+    private func regions(_ node: PresetNode, _ path: String) throws(PresetError) -> [RegionShare] {
+        guard case .sequence(let items) = node.value else {
+            throw fail(
+                node, path, "expected a list of regions such as [{name: us, share: 0.6}, {name: eu, share: 0.4}], got \(node.found)")
+        }
+        guard items.count <= Self.maxRegions else {
+            throw fail(node, path, "expected at most \(Self.maxRegions) regions, got \(items.count)")
+        }
+        var regions: [RegionShare] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = path + "[\(index)]"
+            let map = try fields(item, itemPath, expected: "a mapping with name and share")
+            try checkKeys(map, Self.regionFields)
+            let nameNode = try map.required("name", expected: Self.nameExpected)
+            let name = try self.name(nameNode, itemPath + ".name")
+            if let first = regions.firstIndex(where: { $0.name == name }) {
+                throw fail(
+                    nameNode, itemPath + ".name",
+                    "duplicate region name \(TerminalSafe.quoted(name)); \(path)[\(first)] has it already")
+            }
+            let share = try number(
+                map.required("share", expected: "a number greater than 0"), itemPath + ".share",
+                expected: "a number greater than 0") { $0 > 0 }
+            regions.append(RegionShare(name: name, share: share))
+        }
+        return regions
     }
 
     private func mix(_ node: PresetNode, _ path: String) throws(PresetError) -> [RequestClass: Double] {
@@ -131,10 +282,10 @@ struct SchemaReader {
         return mix
     }
 
-    private func keySpace(_ node: PresetNode, _ path: String) throws(PresetError) -> KeySpace {
+    private func keySpace(_ node: PresetNode, _ path: String, defaults: KeySpace) throws(PresetError) -> KeySpace {
         let map = try fields(node, path, expected: "a mapping with count and zipf")
         try checkKeys(map, Self.keyFields)
-        var keys = KeySpace()
+        var keys = defaults
         if let node = map.optional("count") {
             keys.count = try integer(node, Self.join(path, "count"), in: 1...KeySpace.maxCount)
         }
@@ -183,122 +334,5 @@ struct SchemaReader {
         default:
             throw unknownName(entry, path: inner, kind: "traffic shape", allowed: ["steady"] + shapes)
         }
-    }
-
-    // MARK: - Nodes
-
-    private func nodeSpec(_ item: PresetNode, _ path: String) throws(PresetError) -> (NodeSpec, NodeSite) {
-        let map = try fields(item, path, expected: "a mapping with id, kind and service")
-        try checkKeys(map, Self.nodeFields)
-        let idNode = try map.required("id", expected: "a node id")
-        let id = try string(idNode, path + ".id", expected: "a node id")
-        guard Self.isValidID(id) else {
-            throw fail(idNode, path + ".id", "expected an id of 1 to 64 letters, digits, - or _, got \(idNode.found)")
-        }
-        let kind = try choice(
-            map.required("kind", expected: "a node kind"), path + ".kind",
-            NodeKind.allCases.map { ($0.rawValue, $0) })
-        var spec = NodeSpec(id: id, kind: kind, service: .none)
-        if let node = map.optional("servers") { spec.servers = try integer(node, path + ".servers", in: 1...10_000) }
-        if let node = map.optional("workers") { spec.workers = try integer(node, path + ".workers", in: 1...100_000) }
-        spec.service = try service(map.required("service", expected: "none, or a mapping with distribution and mean"), path + ".service")
-        if let node = map.optional("queue") {
-            if case .scalar(let scalar) = node.value, scalar.text == "unbounded" {
-                spec.queueCapacity = nil
-            } else {
-                spec.queueCapacity = try integer(
-                    node, path + ".queue", in: 0...Int.max, expected: "a non-negative integer or unbounded")
-            }
-        }
-        if let node = map.optional("timeout") { spec.timeout = try duration(node, path + ".timeout", allowZero: false) }
-        if let node = map.optional("policy") {
-            spec.policy = try choice(node, path + ".policy", BalancePolicy.allCases.map { ($0.rawValue, $0) })
-        }
-        var site = NodeSite(path: path, origin: item.origin, idOrigin: idNode.origin)
-        if let node = map.optional("routes") {
-            guard case .sequence(let items) = node.value else {
-                throw fail(node, path + ".routes", "expected a list of routes, got \(node.found)")
-            }
-            for (index, routeNode) in items.enumerated() {
-                let (route, routeSite) = try route(routeNode, path + ".routes[\(index)]")
-                spec.routes.append(route)
-                site.routes.append(routeSite)
-            }
-        }
-        return (spec, site)
-    }
-
-    private func service(_ node: PresetNode, _ path: String) throws(PresetError) -> ServiceTime {
-        if case .scalar(let scalar) = node.value, scalar.text == "none" { return .none }
-        let map = try fields(node, path, expected: "none, or a mapping with distribution and mean")
-        try checkKeys(map, Self.serviceFields)
-        let distributions = ["exponential", "deterministic", "lognormal", "gamma"]
-        let distribution = try choice(
-            map.required("distribution", expected: "a distribution"), path + ".distribution",
-            distributions.map { ($0, $0) })
-        let mean = try duration(map.required("mean", expected: DurationParser.expected), path + ".mean", allowZero: false)
-        let hasCV = distribution == "lognormal" || distribution == "gamma"
-        if !hasCV, let entry = map.entries.first(where: { $0.key == "cv" }), !entry.value.isNull {
-            throw fail(
-                entry.keyOrigin, path + ".cv",
-                "cv applies only to lognormal and gamma; \(distribution) has a fixed variability")
-        }
-        switch distribution {
-        case "exponential": return .exponential(mean: mean)
-        case "deterministic": return .deterministic(mean: mean)
-        default:
-            let cv = try number(
-                map.required("cv", expected: "a number greater than 0 and at most 100"), path + ".cv",
-                expected: "a number greater than 0 and at most 100") { $0 > 0 && $0 <= 100 }
-            return distribution == "gamma" ? .gamma(mean: mean, cv: cv) : .lognormal(mean: mean, cv: cv)
-        }
-    }
-
-    private func route(_ node: PresetNode, _ path: String) throws(PresetError) -> (RouteSpec, RouteSite) {
-        let map = try fields(node, path, expected: "a mapping with to, and optionally class, p and latency")
-        try checkKeys(map, Self.routeFields)
-        let targetNode = try map.required("to", expected: "a node id")
-        var route = RouteSpec(to: try string(targetNode, path + ".to", expected: "a node id"))
-        if let node = map.optional("class") { route.classes = try classes(node, path + ".class") }
-        let probabilityNode = map.optional("p")
-        if let probabilityNode {
-            route.probability = try number(
-                probabilityNode, path + ".p", expected: "a probability greater than 0 and at most 1") { $0 > 0 && $0 <= 1 }
-        }
-        if let node = map.optional("latency") { route.latency = try duration(node, path + ".latency", allowZero: true) }
-        let site = RouteSite(
-            path: path, origin: node.origin, targetOrigin: targetNode.origin, probabilityOrigin: probabilityNode?.origin)
-        return (route, site)
-    }
-
-    private func classes(_ node: PresetNode, _ path: String) throws(PresetError) -> [RequestClass] {
-        let options = RequestClass.allCases.map { ($0.description, $0) }
-        guard case .sequence(let items) = node.value else { return [try choice(node, path, options)] }
-        guard !items.isEmpty else { throw fail(node, path, "expected a request class or a non-empty list of them, got an empty list") }
-        var classes: [RequestClass] = []
-        for (index, item) in items.enumerated() {
-            let requestClass = try choice(item, path + "[\(index)]", options)
-            guard !classes.contains(requestClass) else {
-                throw fail(item, path + "[\(index)]", "the class \(requestClass) is listed twice")
-            }
-            classes.append(requestClass)
-        }
-        return classes
-    }
-
-    static func isValidID(_ id: String) -> Bool {
-        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): true
-            default: false
-            }
-        }
-    }
-
-    /// The node ids for a message, the first ten of them if there are more.
-    static func idList(_ nodes: [NodeSpec]) -> String {
-        let shown = nodes.prefix(10).map { TerminalSafe.quoted($0.id) }.joined(separator: ", ")
-        return "the ids are " + shown + (nodes.count > 10 ? ", … (\(nodes.count) in all)" : "")
     }
 }

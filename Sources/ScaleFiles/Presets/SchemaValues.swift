@@ -13,6 +13,11 @@ struct Fields {
         return value
     }
 
+    /// The entry of `key` when it holds a value, to point an error at the key itself.
+    func present(_ key: String) -> PresetNode.Entry? {
+        entries.first { $0.key == key && !$0.value.isNull }
+    }
+
     /// The value of `key`; a missing key is an error at the mapping, saying what was `expected`.
     func required(_ key: String, expected: String) throws(PresetError) -> PresetNode {
         guard let value = entries.first(where: { $0.key == key })?.value else {
@@ -74,6 +79,15 @@ extension SchemaReader {
 
     func string(_ node: PresetNode, _ path: String, expected: String) throws(PresetError) -> String {
         guard let text = Self.scalarText(node) else { throw fail(node, path, "expected \(expected), got \(node.found)") }
+        return text
+    }
+
+    static let nameExpected = "a name of 1 to 64 letters, digits, - or _"
+
+    /// A data center or region name: the characters of a node id, so commands can name it.
+    func name(_ node: PresetNode, _ path: String) throws(PresetError) -> String {
+        let text = try string(node, path, expected: Self.nameExpected)
+        guard Self.isValidID(text) else { throw fail(node, path, "expected \(Self.nameExpected), got \(node.found)") }
         return text
     }
 
@@ -202,13 +216,18 @@ extension SchemaReader {
             guard case .value(let value) = decimal(scalar.text) else { return nil }
             return Double(value)
         case .float:
-            let clean = scalar.text.filter { $0 != "_" }
-            // Only plain decimal notation: not `.inf`, `.nan`, base 60, or Swift's hex floats.
-            guard clean.allSatisfy({ isDigit($0) || "+-.eE".contains($0) }) else { return nil }
-            return Double(clean)
+            return real(scalar.text)
         default:
             return nil
         }
+    }
+
+    /// A number in plain decimal notation (`0.5`, `1e-3`, `1_000.5`), or `nil`; not `.inf`,
+    /// `.nan`, base 60, or Swift's hex floats. The value may be infinite when it overflows.
+    static func real(_ text: String) -> Double? {
+        let clean = text.filter { $0 != "_" }
+        guard clean.allSatisfy({ isDigit($0) || "+-.eE".contains($0) }) else { return nil }
+        return Double(clean)
     }
 
     private static func isDigit(_ character: Character) -> Bool { ("0"..."9").contains(character) }

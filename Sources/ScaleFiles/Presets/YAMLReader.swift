@@ -153,7 +153,8 @@ private struct Lifter {
         }
         switch node {
         case .scalar(let scalar):
-            return PresetNode(value: .scalar(.init(text: scalar.string, type: Self.type(of: node))), origin: origin(of: node))
+            let lifted = PresetNode.Scalar(text: scalar.string, type: Self.type(of: node), isPlain: scalar.style == .plain)
+            return PresetNode(value: .scalar(lifted), origin: origin(of: node))
         case .mapping(let mapping):
             var entries: [PresetNode.Entry] = []
             entries.reserveCapacity(mapping.count)

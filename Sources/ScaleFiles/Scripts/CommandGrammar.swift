@@ -214,16 +214,16 @@ public enum CommandGrammar {
             .slow(node: try r.node(), factor: try r.positiveNumber("a factor greater than 0, such as 3 or 0.5"))
         },
         Form("kill dc DC", "every node of data center DC goes down; geo-DNS moves its users") { r throws(CommandSyntaxError) in
-            .killDataCenter(try r.node())
+            .killDataCenter(try r.id("a data center name"))
         },
         Form("restore dc DC", "brings data center DC back up") { r throws(CommandSyntaxError) in
-            .restoreDataCenter(try r.node())
+            .restoreDataCenter(try r.id("a data center name"))
         },
         Form(
             "add cdn REGION [ENTRIES]",
             "a CDN edge of ENTRIES entries (default \(defaultCacheEntries)) serving REGION's static requests (region all when there is one)"
         ) { r throws(CommandSyntaxError) in
-            .addCDN(region: try r.node(), entries: try r.optionalCount("entries") ?? defaultCacheEntries)
+            .addCDN(region: try r.id("a region name"), entries: try r.optionalCount("entries") ?? defaultCacheEntries)
         },
     ]
 
@@ -369,10 +369,13 @@ struct CommandReader {
 
     // MARK: Arguments
 
-    mutating func node() throws(CommandSyntaxError) -> String {
-        guard let word = next() else { throw failure(expected: "a node id", at: nil) }
+    mutating func node() throws(CommandSyntaxError) -> String { try id("a node id") }
+
+    /// An id (of a node, a data center or a region): 1 to 64 letters, digits, - or _.
+    mutating func id(_ what: String) throws(CommandSyntaxError) -> String {
+        guard let word = next() else { throw failure(expected: what, at: nil) }
         guard SchemaReader.isValidID(word.text) else {
-            throw failure(expected: "a node id of 1 to 64 letters, digits, - or _", at: word)
+            throw failure(expected: "\(what) of 1 to 64 letters, digits, - or _", at: word)
         }
         return word.text
     }

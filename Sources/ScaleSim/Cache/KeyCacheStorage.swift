@@ -167,21 +167,47 @@ final class KeyCacheStorage: @unchecked Sendable {
         return slots[slot].version
     }
 
-    @inline(__always)
     func insert(_ key: UInt32, version: UInt32, now: SimTime) {
         guard capacity > 0 else { return }
-        counters.inserts += 1
-        var slot = slotIndex(of: key)
-        if slot >= 0 {
-            detach(slot)
-        } else {
-            if count == capacity { evictOne() }
-            slot = takeFreeSlot()
-            setSlot(Int32(truncatingIfNeeded: slot), for: key)
-            count += 1
+        let slot = slotIndex(of: key)
+        guard slot >= 0 else {
+            insertAbsent(key, version: version, now: now)
+            return
         }
+        counters.inserts += 1
+        detach(slot)
         slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
         attachAsNew(slot)
+    }
+
+    /// `insert` of a key known to be absent, into a cache of nonzero capacity.
+    @inline(__always)
+    private func insertAbsent(_ key: UInt32, version: UInt32, now: SimTime) {
+        counters.inserts += 1
+        if count == capacity { evictOne() }
+        let slot = takeFreeSlot()
+        setSlot(Int32(truncatingIfNeeded: slot), for: key)
+        count += 1
+        slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
+        attachAsNew(slot)
+    }
+
+    func replay(keys: ArraySlice<UInt32>, times: ArraySlice<SimTime>?, writes: ArraySlice<Bool>?) {
+        guard times != nil || writes != nil else {
+            // The common case gets a loop of its own: nothing but lookups and fills.
+            for key in keys where lookup(key, now: 0) == nil && capacity > 0 {
+                insertAbsent(key, version: 0, now: 0)
+            }
+            return
+        }
+        for (offset, key) in keys.enumerated() {
+            let now = times.map { $0[$0.startIndex + offset] } ?? 0
+            if let writes, writes[writes.startIndex + offset] {
+                _ = invalidate(key)
+            } else if lookup(key, now: now) == nil && capacity > 0 {
+                insertAbsent(key, version: 0, now: now)
+            }
+        }
     }
 
     func invalidate(_ key: UInt32) -> Bool {

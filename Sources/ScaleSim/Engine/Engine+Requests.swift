@@ -68,6 +68,7 @@ extension Engine {
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
             nodes[n].latency.record(0)
+            if nodes[n].kind == .db { serveAtPrimary(r, node: n) }
             leave(r, node: node)
             return
         }

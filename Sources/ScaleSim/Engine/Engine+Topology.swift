@@ -89,11 +89,11 @@ extension Engine {
             nodes[n].calls = spec.nodes[n].calls.flatMap { nodeIndex[$0] } ?? -1
         }
         linkRegions()
-        if workload.entry >= 0 && workload.entry < nodes.count {
-            let e = Int(workload.entry)
-            let resolvers = max(1, spec.workload.dns.resolvers)
-            nodes[e].dnsAnswers = [Int32](repeating: -1, count: resolvers)
-            nodes[e].dnsExpiry = [SimTime](repeating: .min, count: resolvers)
+        // Any node clients reach directly (the entry, a data center's entry) resolves by DNS.
+        let resolvers = max(1, spec.workload.dns.resolvers)
+        for n in nodes.indices where nodes[n].dnsAnswers.count != resolvers {
+            nodes[n].dnsAnswers = [Int32](repeating: -1, count: resolvers)
+            nodes[n].dnsExpiry = [SimTime](repeating: .min, count: resolvers)
         }
     }
 
