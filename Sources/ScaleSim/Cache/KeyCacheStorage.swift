@@ -285,7 +285,12 @@ final class KeyCacheStorage: @unchecked Sendable {
         // The dense table is a raw pointer: this check is what keeps it in bounds.
         precondition(UInt64(key) < UInt64(keySpace), "key \(key) outside the key space 0..<\(keySpace)")
         if let denseIndex { return Int(denseIndex[Int(key)]) }
-        return Int(hashedIndex[key] ?? Self.none)
+        return hashedSlot(of: key)
+    }
+
+    @inline(never)
+    private func hashedSlot(of key: UInt32) -> Int {
+        Int(hashedIndex[key] ?? Self.none)
     }
 
     @inline(__always)
@@ -293,8 +298,13 @@ final class KeyCacheStorage: @unchecked Sendable {
         if let denseIndex {
             denseIndex[Int(key)] = slot
         } else {
-            hashedIndex[key] = slot == Self.none ? nil : slot
+            setHashedSlot(slot, for: key)
         }
+    }
+
+    @inline(never)
+    private func setHashedSlot(_ slot: Int32, for key: UInt32) {
+        hashedIndex[key] = slot == Self.none ? nil : slot
     }
 
     // MARK: - Slots
@@ -313,18 +323,22 @@ final class KeyCacheStorage: @unchecked Sendable {
             freeSlots = slots[slot].older
             return slot
         }
-        // Only reached below capacity with no free slot, so slotsUsed < capacity.
-        if slotsUsed == slotsAllocated {
-            let grown = min(max(16, 2 * slotsAllocated), capacity)
-            let fresh = Self.allocateSlots(grown)
-            fresh.moveInitialize(from: slots, count: slotsUsed)
-            UnsafeMutableRawPointer(slots).deallocate()
-            slots = fresh
-            slotsAllocated = grown
-        }
+        if slotsUsed == slotsAllocated { growSlots() }
         (slots + slotsUsed).initialize(to: Slot(storedAt: 0, key: 0, version: 0, newer: Self.none, older: Self.none, uses: 0, bucket: Self.none))
         slotsUsed += 1
         return slotsUsed - 1
+    }
+
+    /// Doubles the slot allocation, up to the capacity. Only reached below capacity with no
+    /// free slot, so there is room for at least one more.
+    @inline(never)
+    private func growSlots() {
+        let grown = min(max(16, 2 * slotsAllocated), capacity)
+        let fresh = Self.allocateSlots(grown)
+        fresh.moveInitialize(from: slots, count: slotsUsed)
+        UnsafeMutableRawPointer(slots).deallocate()
+        slots = fresh
+        slotsAllocated = grown
     }
 
     /// Takes the entry in `slot` out of the cache and frees the slot.

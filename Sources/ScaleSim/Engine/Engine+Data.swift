@@ -15,9 +15,9 @@ extension Engine {
     /// read returns the latest version.
     mutating func serveAtPrimary(_ r: Int32, node n: Int) {
         let i = Int(r)
-        let key = requests.key[i]
-        guard requests.requestClass[i] == UInt8(RequestClass.write.rawValue) else {
-            requests.version[i] = latestVersion(primary: n, key: key)
+        let key = requests.slots[i].key
+        guard requests.slots[i].requestClass == UInt8(RequestClass.write.rawValue) else {
+            requests.slots[i].version = latestVersion(primary: n, key: key)
             fillWaitingCache(r)
             return
         }
@@ -36,14 +36,14 @@ extension Engine {
     mutating func serveAtReplica(_ r: Int32, node n: Int, server s: Int) {
         let i = Int(r)
         let p = Int(nodes[n].primary)
-        guard p >= 0, requests.requestClass[i] != UInt8(RequestClass.write.rawValue) else { return }
+        guard p >= 0, requests.slots[i].requestClass != UInt8(RequestClass.write.rawValue) else { return }
         catchUp(replica: s)
-        let latest = latestVersion(primary: p, key: requests.key[i])
+        let latest = latestVersion(primary: p, key: requests.slots[i].key)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
-            requests.version[i] = latest - 1  // some older version: all that matters is that it is older
+            requests.slots[i].version = latest - 1  // some older version: all that matters is that it is older
         } else {
-            requests.version[i] = latest
+            requests.slots[i].version = latest
         }
         fillWaitingCache(r)
     }
@@ -51,10 +51,10 @@ extension Engine {
     /// Fills the cache that missed on this read with the version the read returned.
     mutating func fillWaitingCache(_ r: Int32) {
         let i = Int(r)
-        let c = Int(requests.fillCache[i])
+        let c = Int(requests.slots[i].fillCache)
         guard c >= 0 else { return }
-        nodes[c].cache?.insert(requests.key[i], version: requests.version[i], now: now)
-        requests.fillCache[i] = -1
+        nodes[c].cache?.insert(requests.slots[i].key, version: requests.slots[i].version, now: now)
+        requests.slots[i].fillCache = -1
     }
 
     /// Ships a committed write to every live replica of primary `n`'s pool: it arrives after
@@ -85,13 +85,13 @@ extension Engine {
     /// miss goes on and fills the cache when its read returns.
     mutating func lookUp(_ r: Int32, cache n: Int) {
         let i = Int(r)
-        let key = requests.key[i]
+        let key = requests.slots[i].key
         if let version = nodes[n].cache?.lookup(key, now: now) {
             let p = Int(nodes[n].primary)
             if p >= 0 && version < latestVersion(primary: p, key: key) { nodes[n].counters.staleReads += 1 }
             leave(r, node: Int32(n), by: .hit)
         } else {
-            requests.fillCache[i] = Int32(n)
+            requests.slots[i].fillCache = Int32(n)
             leave(r, node: Int32(n), by: .miss)
         }
     }
@@ -100,11 +100,11 @@ extension Engine {
     /// to the origin and fills the edge when it comes back.
     mutating func lookUpEdge(_ r: Int32, cdn n: Int) {
         let i = Int(r)
-        if nodes[n].cache?.lookup(requests.key[i], now: now) != nil {
+        if nodes[n].cache?.lookup(requests.slots[i].key, now: now) != nil {
             finish(r, .completed)
         } else {
-            requests.fillCache[i] = Int32(n)
-            requests.version[i] = 0
+            requests.slots[i].fillCache = Int32(n)
+            requests.slots[i].version = 0
             routeToOrigin(r)
         }
     }
@@ -126,9 +126,9 @@ extension Engine {
             return
         }
         let job = requests.allocate(
-            born: now, user: requests.user[i], key: requests.key[i], requestClass: requests.requestClass[i], role: .job)
-        requests.node[Int(job)] = Int32(n)
-        requests.enteredNode[Int(job)] = now
+            born: now, user: requests.slots[i].user, key: requests.slots[i].key, requestClass: requests.slots[i].requestClass, role: .job)
+        requests.slots[Int(job)].node = Int32(n)
+        requests.slots[Int(job)].enteredNode = now
         finish(r, .completed)
         place(job, on: s)
     }
@@ -136,6 +136,6 @@ extension Engine {
     /// Age of the oldest job waiting at queue node `n`: how far consumers lag behind.
     func consumerLag(node n: Int) -> SimTime {
         nodes[n].allServers.compactMap { servers[Int($0)].queue.first }
-            .map { now - requests.enteredNode[Int($0)] }.max() ?? 0
+            .map { now - requests.slots[Int($0)].enteredNode }.max() ?? 0
     }
 }

@@ -24,8 +24,8 @@ extension Engine {
     /// pending, so their slots are reclaimed when those fire.
     mutating func loseRequestsInService(server s: Int) {
         let n = Int(servers[s].node)
-        for r in requests.phase.indices where requests.phase[r] == .inService && requests.server[r] == Int32(s) {
-            if requests.role[r] == .user {
+        for r in requests.slots.indices where requests.slots[r].phase == .inService && requests.slots[r].server == Int32(s) {
+            if requests.slots[r].role == .user {
                 nodes[n].counters.failed += 1
                 countOutcome(of: r, .failed)
             }

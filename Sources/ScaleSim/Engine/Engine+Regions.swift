@@ -8,8 +8,8 @@ extension Engine {
     /// region's CDN edge if there is one, everything else to its origin.
     mutating func enterSystem(_ r: Int32) {
         let i = Int(r)
-        if requests.requestClass[i] == UInt8(RequestClass.static.rawValue) {
-            let region = Int(requests.region[i])
+        if requests.slots[i].requestClass == UInt8(RequestClass.static.rawValue) {
+            let region = Int(requests.slots[i].region)
             if region < cdnEdges.count, cdnEdges[region] >= 0, !nodeIsDown(Int(cdnEdges[region])) {
                 enter(r, node: cdnEdges[region], from: -1)
                 return
@@ -26,7 +26,7 @@ extension Engine {
             return
         }
         let i = Int(r)
-        let region = min(Int(requests.region[i]), regionLatency.count - 1)
+        let region = min(Int(requests.slots[i].region), regionLatency.count - 1)
         var best = -1
         for dc in datacenters.indices {
             let noticed = now - datacenters[dc].changedAt >= Self.geoHealthCheck
@@ -38,9 +38,9 @@ extension Engine {
             fail(r, .failed)
             return
         }
-        requests.node[i] = datacenters[best].entry
-        requests.server[i] = -1
-        requests.phase[i] = .travelling
+        requests.slots[i].node = datacenters[best].entry
+        requests.slots[i].server = -1
+        requests.slots[i].phase = .travelling
         events.schedule(r, at: now + 2 * regionLatency[region][best])
     }
 
@@ -68,7 +68,7 @@ extension Engine {
     /// Sticky sessions at node `n`: the request served by `server` uses its user's session;
     /// if the live session sits on another server, the user was logged out.
     mutating func useSession(request i: Int, node n: Int, server s: Int) {
-        let user = Int(requests.user[i])
+        let user = Int(requests.slots[i].user)
         if user >= nodes[n].sessionTable.count {
             nodes[n].sessionTable += [UInt32](repeating: 0, count: max(workload.users, user + 1) - nodes[n].sessionTable.count)
         }

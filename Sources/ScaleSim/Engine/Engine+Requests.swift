@@ -46,7 +46,7 @@ extension Engine {
             let u = rng.unitOpenBelow()
             var region = 0
             while region < workload.regionCumulative.count - 1 && u > workload.regionCumulative[region] { region += 1 }
-            requests.region[Int(r)] = UInt8(region)
+            requests.slots[Int(r)].region = UInt8(region)
         }
         outcomesAll.byClass[Int(requestClass)].requests += 1
         if now >= statsStart {
@@ -62,8 +62,8 @@ extension Engine {
     mutating func enter(_ r: Int32, node: Int32, from: Int32) {
         let i = Int(r)
         let n = Int(node)
-        requests.node[i] = node
-        requests.enteredNode[i] = now
+        requests.slots[i].node = node
+        requests.slots[i].enteredNode = now
         nodes[n].counters.arrivals += 1
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
@@ -78,7 +78,7 @@ extension Engine {
             fail(r, .failed)
             return
         }
-        if nodes[n].kind == .queue && requests.role[i] == .user {
+        if nodes[n].kind == .queue && requests.slots[i].role == .user {
             enqueueJob(r, on: s)
         } else {
             place(r, on: s)
@@ -90,7 +90,7 @@ extension Engine {
     mutating func place(_ r: Int32, on s: Int32) {
         let si = Int(s)
         let n = Int(servers[si].node)
-        requests.server[Int(r)] = s
+        requests.slots[Int(r)].server = s
         if servers[si].down {
             nodes[n].counters.failed += 1
             fail(r, .failed)
@@ -101,7 +101,7 @@ extension Engine {
         } else if servers[si].queue.count < nodes[n].capacity {
             servers[si].touch(now)
             servers[si].queue.append(r)
-            requests.phase[Int(r)] = .queued
+            requests.slots[Int(r)].phase = .queued
             if nodes[n].timeout > 0 && !servers[si].timerPending {
                 servers[si].timerPending = true
                 events.schedule(EventTarget.timeoutBase - s, at: now + nodes[n].timeout)
@@ -118,7 +118,7 @@ extension Engine {
 
     @inline(__always)
     mutating func startService(_ r: Int32, node n: Int) {
-        requests.phase[Int(r)] = .inService
+        requests.slots[Int(r)].phase = .inService
         var service = nodes[n].sampler.sample(&rng)
         if nodes[n].slowFactor != 1 { service = Nanos.fromNanoseconds(Double(service) * nodes[n].slowFactor) }
         events.schedule(r, at: now + service)
@@ -132,7 +132,7 @@ extension Engine {
     mutating func pickServer(node n: Int, from: Int32, request i: Int) -> Int32? {
         if nodes[n].sharded {
             let pool = nodes[n].activeServers
-            return pool[Int(SplitMix64.mix(UInt64(requests.key[i])) % UInt64(pool.count))]
+            return pool[Int(SplitMix64.mix(UInt64(requests.slots[i].key)) % UInt64(pool.count))]
         }
         if from < 0 && nodes[n].activeServers.count > 1 { return resolveByDNS(node: n, request: i) }
         let count = nodes[n].rotation.count
@@ -165,7 +165,7 @@ extension Engine {
             // The ring is over pool positions, so a user's server survives others' failures.
             let pool = nodes[n].activeServers
             let rotation = nodes[n].rotation
-            guard let owner = nodes[n].ring.position(for: requests.user[i], eligible: { rotation.contains(pool[$0]) })
+            guard let owner = nodes[n].ring.position(for: requests.slots[i].user, eligible: { rotation.contains(pool[$0]) })
             else { return nil }
             return pool[owner]
         }
@@ -179,7 +179,7 @@ extension Engine {
         guard resolvers > 0 else { return nodes[n].rotation.first }
         // Resolver populations are skewed, as a few large ISP resolvers and many small ones
         // are: squaring a uniform draw gives resolver r a share falling as 1/√r.
-        let u = Double(SplitMix64.mix(UInt64(requests.user[i]) ^ 0xD115) >> 11) * 0x1.0p-53
+        let u = Double(SplitMix64.mix(UInt64(requests.slots[i].user) ^ 0xD115) >> 11) * 0x1.0p-53
         let r = min(resolvers - 1, Int(u * u * Double(resolvers)))
         let cached = nodes[n].dnsAnswers[r]
         if now < nodes[n].dnsExpiry[r], cached >= 0, nodes[n].activeServers.contains(cached) { return cached }
@@ -195,12 +195,12 @@ extension Engine {
     /// The end of `r`'s service: free the worker, then send `r` on (or count its timeout).
     mutating func completeService(_ r: Int32) {
         let i = Int(r)
-        let s = Int(requests.server[i])
+        let s = Int(requests.slots[i].server)
         let n = Int(servers[s].node)
         servers[s].touch(now)
         servers[s].completions += 1
         startNextQueued(server: s)
-        let latency = now - requests.enteredNode[i]
+        let latency = now - requests.slots[i].enteredNode
         nodes[n].counters.completions += 1
         nodes[n].counters.latencySum += Double(latency)
         nodes[n].latency.record(latency)
@@ -211,14 +211,14 @@ extension Engine {
             return
         }
         // Back from a call (to a session store): resume the caller's routes.
-        let caller = requests.returnTo[i]
+        let caller = requests.slots[i].returnTo
         if caller >= 0 && nodes[Int(caller)].calls == Int32(n) {
-            requests.returnTo[i] = -1
+            requests.slots[i].returnTo = -1
             leave(r, node: caller)
             return
         }
         switch nodes[n].kind {
-        case .cache where requests.requestClass[i] == UInt8(RequestClass.read.rawValue):
+        case .cache where requests.slots[i].requestClass == UInt8(RequestClass.read.rawValue):
             lookUp(r, cache: n)
             return
         case .cdn:
@@ -234,7 +234,7 @@ extension Engine {
             break
         }
         if nodes[n].calls >= 0 {
-            requests.returnTo[i] = Int32(n)
+            requests.slots[i].returnTo = Int32(n)
             enter(r, node: nodes[n].calls, from: Int32(n))
             return
         }
@@ -248,7 +248,7 @@ extension Engine {
         if servers[s].busy <= workerLimit(s) {
             while let next = servers[s].queue.first {
                 _ = servers[s].queue.removeFirst()
-                if nodes[n].timeout > 0 && now - requests.enteredNode[Int(next)] >= nodes[n].timeout {
+                if nodes[n].timeout > 0 && now - requests.slots[Int(next)].enteredNode >= nodes[n].timeout {
                     nodes[n].counters.timedOut += 1
                     fail(next, .timedOut)
                     continue
@@ -268,14 +268,14 @@ extension Engine {
         let timeout = nodes[n].timeout
         guard timeout > 0 else { return }
         servers[s].touch(now)
-        while let head = servers[s].queue.first, now - requests.enteredNode[Int(head)] >= timeout {
+        while let head = servers[s].queue.first, now - requests.slots[Int(head)].enteredNode >= timeout {
             _ = servers[s].queue.removeFirst()
             nodes[n].counters.timedOut += 1
             fail(head, .timedOut)
         }
         if let head = servers[s].queue.first {
             servers[s].timerPending = true
-            events.schedule(EventTarget.timeoutBase - Int32(s), at: requests.enteredNode[Int(head)] + timeout)
+            events.schedule(EventTarget.timeoutBase - Int32(s), at: requests.slots[Int(head)].enteredNode + timeout)
         }
     }
 
@@ -290,7 +290,7 @@ extension Engine {
     mutating func leave(_ r: Int32, node: Int32, by set: RouteSet = .normal) {
         let i = Int(r)
         let n = Int(node)
-        let c = Int(requests.requestClass[i])
+        let c = Int(requests.slots[i].requestClass)
         let routes = switch set {
         case .normal: nodes[n].routes[c]
         case .hit: nodes[n].hitRoutes[c]
@@ -313,9 +313,9 @@ extension Engine {
         let target = routes.targets[choice]
         let latency = routes.latencies[choice]
         if latency > 0 {
-            requests.node[i] = target
-            requests.server[i] = node
-            requests.phase[i] = .travelling
+            requests.slots[i].node = target
+            requests.slots[i].server = node
+            requests.slots[i].phase = .travelling
             events.schedule(r, at: now + latency)
         } else {
             enter(r, node: target, from: node)
@@ -327,18 +327,18 @@ extension Engine {
     mutating func fail(_ r: Int32, _ outcome: Outcome) {
         let i = Int(r)
         let retries = spec.workload.retries
-        guard requests.role[i] == .user, Int(requests.attempt[i]) < retries.limit else {
+        guard requests.slots[i].role == .user, Int(requests.slots[i].attempt) < retries.limit else {
             finish(r, outcome)
             return
         }
-        requests.attempt[i] += 1
+        requests.slots[i].attempt += 1
         let jitter = 0.5 + rng.unitOpenBelow()
-        let backoff = Double(retries.backoff) * Double(1 << (Int(requests.attempt[i]) - 1)) * jitter
-        requests.node[i] = -1  // back through the client's own entry: CDN, geo-DNS, DNS
-        requests.server[i] = -1
-        requests.phase[i] = .travelling
-        requests.fillCache[i] = -1
-        requests.returnTo[i] = -1
+        let backoff = Double(retries.backoff) * Double(1 << (Int(requests.slots[i].attempt) - 1)) * jitter
+        requests.slots[i].node = -1  // back through the client's own entry: CDN, geo-DNS, DNS
+        requests.slots[i].server = -1
+        requests.slots[i].phase = .travelling
+        requests.slots[i].fillCache = -1
+        requests.slots[i].returnTo = -1
         events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
     }
 
@@ -346,8 +346,8 @@ extension Engine {
     mutating func finish(_ r: Int32, _ outcome: Outcome, eventPending: Bool = false) {
         let i = Int(r)
         // A CDN edge that missed is filled when the origin's answer comes back.
-        if outcome == .completed && requests.fillCache[i] >= 0 { fillWaitingCache(r) }
-        if requests.role[i] == .user { countOutcome(of: i, outcome) }
+        if outcome == .completed && requests.slots[i].fillCache >= 0 { fillWaitingCache(r) }
+        if requests.slots[i].role == .user { countOutcome(of: i, outcome) }
         if eventPending {
             requests.retireLost(r)
         } else {
@@ -356,11 +356,11 @@ extension Engine {
     }
 
     mutating func countOutcome(of i: Int, _ outcome: Outcome) {
-        let c = Int(requests.requestClass[i])
-        let counted = requests.born[i] >= statsStart
+        let c = Int(requests.slots[i].requestClass)
+        let counted = requests.slots[i].born >= statsStart
         switch outcome {
         case .completed:
-            let latency = now - requests.born[i]
+            let latency = now - requests.slots[i].born
             outcomesAll.byClass[c].completed += 1
             windowLatency.record(latency)
             if counted {

@@ -123,13 +123,13 @@ public struct Engine: Sendable {
         now = event.time
         let target = event.target
         if target >= 0 {
-            switch requests.phase[Int(target)] {
+            switch requests.slots[Int(target)].phase {
             case .inService: completeService(target)
-            case .travelling where requests.node[Int(target)] < 0:
+            case .travelling where requests.slots[Int(target)].node < 0:
                 enterSystem(target)
             case .travelling:
-                let from = requests.server[Int(target)]
-                enter(target, node: requests.node[Int(target)], from: from)
+                let from = requests.slots[Int(target)].server
+                enter(target, node: requests.slots[Int(target)].node, from: from)
             case .lost: requests.reclaim(target)
             case .queued, .free: break
             }

@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md)."
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users)."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Runs per scenario; the median is reported.")
     var runs = 5
 
-    static let all = ["reference"]
+    static let all = ["reference", "stage9"]
 
     func run() throws {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
@@ -31,6 +31,7 @@ struct BenchCommand: ParsableCommand {
         for name in chosen {
             let result: BenchResult
             switch name {
+            case "stage9": result = try stage9Scenario()
             default: result = try reference()
             }
             if !json { print(result.line) }

@@ -1,0 +1,50 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+extension BenchCommand {
+    /// The `stage9` scenario: the ten-million-users preset (2 data centers, 500,000
+    /// requests/s, 1,000,000-entry caches over 10,000,000 Zipf keys, CDN, replicas, queues).
+    ///
+    /// After a 20 s warm-up (caches fill), the engine runs `runs` slices of 10 simulated
+    /// seconds; the line reports the median slice. `speed_x` is simulated seconds per wall
+    /// second: at least 1 means real time on one core.
+    func stage9Scenario() throws -> BenchResult {
+        let (_, spec) = try loadPreset("ten-million-users")
+        let warmup = 20 * Nanos.perSecond
+        let slice = 10 * Nanos.perSecond
+        var engine = Engine(spec: spec, warmup: warmup)
+        engine.run(until: warmup)
+        var walls: [Double] = []
+        var requests: [Int] = []
+        let clock = ContinuousClock()
+        for _ in 0..<runs {
+            let before = engine.totalOutcomes.requests
+            let start = clock.now
+            engine.run(until: engine.now + slice)
+            walls.append(Self.seconds(clock.now - start))
+            requests.append(engine.totalOutcomes.requests - before)
+        }
+        let middle = walls.indices.sorted { walls[$0] < walls[$1] }[walls.count / 2]
+        let wall = walls[middle]
+        let summary = engine.summary()
+        let caches = summary.nodes.filter { $0.kind == .cache }.compactMap { $0.cache }
+        let hits = caches.reduce(0) { $0 + $1.hits }
+        let lookups = caches.reduce(0) { $0 + $1.hits + $1.misses }
+        return BenchResult(fields: [
+            ("scenario", .string("stage9")),
+            ("users", .int(spec.workload.users)),
+            ("requests", .int(requests[middle])),
+            ("wall_s", .double(wall, digits: 3)),
+            ("speed_x", .double(Nanos.seconds(slice) / wall, digits: 2)),
+            ("req_per_s", .int(Int(Double(requests[middle]) / wall))),
+            ("cache_hit_ratio", .double(lookups > 0 ? Double(hits) / Double(lookups) : .nan, digits: 3)),
+            ("error_rate", .double(summary.endToEnd.errorRate ?? .nan, digits: 4)),
+            ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
+        ])
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
