@@ -4,7 +4,10 @@
 /// (see `EngineEvent`).
 public struct ScheduledEvent: Sendable {
     public var time: SimTime
-    public var sequence: UInt64
+    /// Insertion order, modulo 2^32: 16-byte entries keep the heap compact, and two events
+    /// at the same nanosecond are never 2^31 insertions apart, so serial-number comparison
+    /// (RFC 1982) orders them exactly.
+    public var sequence: UInt32
     public var target: Int32
 }
 
@@ -14,7 +17,7 @@ public struct ScheduledEvent: Sendable {
 /// the engine's determinism rests on this.
 public struct EventQueue: Sendable {
     private var heap: [ScheduledEvent] = []
-    private var nextSequence: UInt64 = 0
+    private var nextSequence: UInt32 = 0
 
     public init() { heap.reserveCapacity(1024) }
 
@@ -27,12 +30,12 @@ public struct EventQueue: Sendable {
 
     @inline(__always)
     static func precedes(_ a: ScheduledEvent, _ b: ScheduledEvent) -> Bool {
-        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
+        a.time < b.time || (a.time == b.time && Int32(bitPattern: a.sequence &- b.sequence) < 0)
     }
 
     /// Schedules `target` at `time`; returns the sequence number it was given.
     @discardableResult
-    public mutating func schedule(_ target: Int32, at time: SimTime) -> UInt64 {
+    public mutating func schedule(_ target: Int32, at time: SimTime) -> UInt32 {
         let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)
         nextSequence &+= 1
         heap.append(event)

@@ -9,7 +9,7 @@ extension Engine {
     /// Schedules the next candidate arrival at the peak rate (thinning handles the shape).
     mutating func scheduleNextArrival() {
         guard !workload.exhausted, workload.meanGap.isFinite else {
-            workload.pendingSequence = .max
+            workload.pendingSequence = nil
             return
         }
         let gap = Nanos.fromNanoseconds(rng.exponential(mean: workload.meanGap))

@@ -159,7 +159,7 @@ struct WorkloadRuntime: Sendable {
     var generated = 0
     /// Only the arrival event with this sequence number is live; a rate change makes the
     /// pending one stale instead of searching the heap for it.
-    var pendingSequence: UInt64 = .max
+    var pendingSequence: UInt32?
 
     init(_ spec: WorkloadSpec) {
         users = spec.users
