@@ -16,6 +16,7 @@ struct SchemaReader {
         "users", "rate_per_user", "mix", "keys", "shape", "entry", "requests", "dns", "retries", "regions", "static_assets",
     ]
     static let keyFields = ["count", "zipf"]
+    static let traceKeyFields = ["count", "zipf", "trace"]
     static let dnsFields = ["ttl", "resolvers"]
     static let retryFields = ["limit", "backoff"]
     static let regionFields = ["name", "share"]
@@ -156,7 +157,9 @@ struct SchemaReader {
         let rate = try number(rateNode, "workload.rate_per_user", expected: "a number greater than 0") { $0 > 0 }
         var spec = WorkloadSpec(users: users, ratePerUser: rate, entry: "")
         if let node = map.optional("mix") { spec.mix = try mix(node, "workload.mix") }
-        if let node = map.optional("keys") { spec.keys = try keySpace(node, "workload.keys", defaults: spec.keys) }
+        if let node = map.optional("keys") {
+            spec.keys = try keySpace(node, "workload.keys", defaults: spec.keys, allowsTrace: true)
+        }
         if let node = map.optional("shape") { spec.shape = try shape(node, "workload.shape") }
         let peak = Double(users) * rate * spec.shape.maxFactor
         guard peak <= WorkloadSpec.maxRate else {
@@ -282,10 +285,20 @@ struct SchemaReader {
         return mix
     }
 
-    private func keySpace(_ node: PresetNode, _ path: String, defaults: KeySpace) throws(PresetError) -> KeySpace {
+    private func keySpace(
+        _ node: PresetNode, _ path: String, defaults: KeySpace, allowsTrace: Bool = false
+    ) throws(PresetError) -> KeySpace {
         let map = try fields(node, path, expected: "a mapping with count and zipf")
-        try checkKeys(map, Self.keyFields)
+        try checkKeys(map, allowsTrace ? Self.traceKeyFields : Self.keyFields)
         var keys = defaults
+        if let node = map.optional("trace") {
+            // The trace decides the keys and their popularity; the loader counts them.
+            guard map.optional("count") == nil, map.optional("zipf") == nil else {
+                throw fail(node, Self.join(path, "trace"), "a trace gives the keys; leave out count and zipf")
+            }
+            keys.trace = try string(node, Self.join(path, "trace"), expected: "the path of a key trace file")
+            return keys
+        }
         if let node = map.optional("count") {
             keys.count = try integer(node, Self.join(path, "count"), in: 1...KeySpace.maxCount)
         }

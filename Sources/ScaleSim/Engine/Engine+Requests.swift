@@ -40,7 +40,15 @@ extension Engine {
         let requestClass = workload.classes[classIndex]
         let user = UInt32(truncatingIfNeeded: rng.below(workload.users))
         let isStatic = requestClass == UInt8(RequestClass.static.rawValue)
-        let key = UInt32(truncatingIfNeeded: isStatic ? workload.staticZipf.sample(&rng) : workload.zipf.sample(&rng))
+        let key: UInt32
+        if isStatic {
+            key = UInt32(truncatingIfNeeded: workload.staticZipf.sample(&rng))
+        } else if !workload.traceKeys.isEmpty {
+            key = workload.traceKeys[workload.traceCursor]
+            workload.traceCursor = (workload.traceCursor + 1) % workload.traceKeys.count
+        } else {
+            key = UInt32(truncatingIfNeeded: workload.zipf.sample(&rng))
+        }
         let r = requests.allocate(born: now, user: user, key: key, requestClass: requestClass)
         if !workload.regionCumulative.isEmpty {
             let u = rng.unitOpenBelow()

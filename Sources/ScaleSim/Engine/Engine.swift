@@ -71,13 +71,18 @@ public struct Engine: Sendable {
     public internal(set) var systemHistory = WindowRing<SystemWindow>(capacity: Engine.historyLength)
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
-    /// `script` adds timed commands to the preset's own.
-    public init(spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0, script extra: [ScheduledCommand] = []) {
+    /// `script` adds timed commands to the preset's own; `keyTrace` holds the keys of the
+    /// workload's key trace, when it names one (ids below `workload.keys.count`).
+    public init(
+        spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0, script extra: [ScheduledCommand] = [],
+        keyTrace: [UInt32] = []
+    ) {
         self.spec = spec
         self.statsStart = max(0, warmup)
         self.seed = seed ?? spec.seed
         rng = Xoshiro256StarStar(seed: self.seed)
         workload = WorkloadRuntime(spec.workload)
+        workload.traceKeys = keyTrace
         // A stable sort keeps same-time commands in the order they were written.
         script = (spec.script + extra).enumerated()
             .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)

@@ -151,6 +151,9 @@ struct WorkloadRuntime: Sendable {
     var classCumulative: [Double]
     var classes: [UInt8]
     var zipf: ZipfSampler
+    /// Keys from a trace, used in order and over again; empty means Zipf.
+    var traceKeys: [UInt32] = []
+    var traceCursor = 0
     var staticZipf: ZipfSampler
     /// Cumulative shares of the user regions (empty for one region).
     var regionCumulative: [Double]

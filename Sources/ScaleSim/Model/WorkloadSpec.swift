@@ -97,6 +97,9 @@ public struct KeySpace: Sendable, Hashable, Codable {
     public var count: Int
     /// The Zipf exponent s; zero means uniform.
     public var zipf: Double
+    /// A key trace file: requests take their keys from it in order, over and over, instead
+    /// of from the Zipf law (its path as the preset gives it, relative to the preset).
+    public var trace: String?
 
     public static let maxCount = 1_000_000_000
 

@@ -10,7 +10,7 @@ extension BenchCommand {
     /// seconds; the line reports the median slice. `speed_x` is simulated seconds per wall
     /// second: at least 1 means real time on one core.
     func stage9Scenario() throws -> BenchResult {
-        let (_, spec) = try loadPreset("ten-million-users")
+        let spec = try loadPreset("ten-million-users").spec
         let warmup = 20 * Nanos.perSecond
         let slice = 10 * Nanos.perSecond
         var engine = Engine(spec: spec, warmup: warmup)

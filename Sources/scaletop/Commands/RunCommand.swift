@@ -51,13 +51,14 @@ struct RunCommand: ParsableCommand {
         guard warmupLength < length else { throw badInput("--warmup (\(warmup)) must be shorter than --duration (\(duration))") }
         guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
-        let (name, spec) = try loadPreset(preset, overrides: overrides)
+        let loaded = try loadPreset(preset, overrides: overrides)
+        let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
         let output = try OutputFile(path: out, force: force)
         let firstSeed = seed ?? spec.seed
 
         if report == .csv {
-            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, script: extra)
+            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, script: extra, keyTrace: loaded.keyTrace)
             output.write(CSVReport.header + "\n")
             var second: SimTime = 1
             while second * Engine.windowLength <= length {
@@ -70,8 +71,9 @@ struct RunCommand: ParsableCommand {
         }
 
         let reports = Self.runSeeds(
-            spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength, script: extra)
-            .map { RunReport(summary: $0, preset: name).json }
+            spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength,
+            script: extra, keyTrace: loaded.keyTrace)
+            .map { RunReport(summary: $0, preset: loaded.name).json }
         let merged = reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)
         switch report {
         case .json: output.write(merged.encoded() + "\n")
@@ -81,11 +83,12 @@ struct RunCommand: ParsableCommand {
 
     /// Runs every seed, on all cores; results come back in seed order.
     static func runSeeds(
-        spec: SystemSpec, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand]
+        spec: SystemSpec, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand],
+        keyTrace: [UInt32]
     ) -> [RunSummary] {
         let results = SeedResults(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
-            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup, script: script)
+            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup, script: script, keyTrace: keyTrace)
             engine.run(until: length)
             results.store(engine.summary(), at: i)
         }
