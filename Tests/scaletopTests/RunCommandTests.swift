@@ -102,3 +102,37 @@ import Testing
         #expect(try String(contentsOf: file, encoding: .utf8).hasPrefix("{"))
     }
 }
+
+@Suite struct ScriptOptionTests {
+    @Test func scriptCommandsRunAndRefusalsAreReported() throws {
+        let dir = try CLI.temporaryDirectory()
+        let script = dir.appendingPathComponent("ops.script")
+        try """
+            # grow, then try the impossible
+            at 5s  set users 1500
+            at 8s  remove server server     # refused: the last server stays
+            at 9s  kill nowhere
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", "00", "--duration", "20s", "--script", script.path, "--report", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        #expect(report["refused_commands"] as? [String] == [
+            "at 8s: remove server server: server needs at least one server",
+            "at 9s: kill nowhere: no node named nowhere",
+        ])
+        let e = try #require(report["end_to_end"] as? [String: Any])
+        // 100 req/s for 5 s, then 150 req/s for 15 s.
+        let requests = Double(e["requests"] as? Int ?? 0)
+        #expect(abs(requests - 2_750) < 5 * 2_750.0.squareRoot())
+    }
+
+    @Test func aBrokenScriptIsBadInputWithItsLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        let script = dir.appendingPathComponent("bad.script")
+        try "at 1s set users 10\nat 2s sett users 5\n".write(to: script, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", "00", "--duration", "5s", "--script", script.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bad.script:2:7"))
+        #expect(result.stdout.isEmpty)
+    }
+}
