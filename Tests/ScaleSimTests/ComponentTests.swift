@@ -247,6 +247,10 @@ import Testing
         let s = engine.summary()
         #expect(s.endToEnd.counts.failed + s.endToEnd.counts.dropped == 0, "the burst failed no request")
         #expect(s.nodes[1].queueLength < 10, "16 workers drained the backlog")
+        // Queue conservation: every job that arrived was served, or is waiting or in service.
+        let jobs = s.nodes[1]
+        let inService = engine.nodes[1].activeServers.reduce(0) { $0 + Int(engine.servers[Int($1)].busy) }
+        #expect(jobs.arrivals == jobs.completions + jobs.dropped + jobs.queueLength + inService)
         #expect(engine.nodes[1].history.elements[39].queueLength > engine.nodes[1].history.elements[60].queueLength)
     }
 }
