@@ -14,13 +14,13 @@
 ///   hot path measured twice as fast, mostly because the CPU then overlaps the DRAM misses
 ///   of consecutive requests.
 ///
-/// Memory: 4 bytes per key plus 32 per slot, slots allocated as the cache fills; 72 MiB for
-/// a million entries over ten million keys.
+/// Memory: 4 bytes per key plus 32 per slot, slots allocated as the cache fills; about
+/// 69 MiB for a million entries over ten million keys.
 ///
 /// `@unchecked Sendable`: `KeyCache` changes a storage only while it holds the only
 /// reference to it (copy on write), so no two threads ever see one change.
 final class KeyCacheStorage: @unchecked Sendable {
-    /// One entry.
+    /// One entry, in 32 bytes.
     struct Slot {
         var storedAt: SimTime
         var key: UInt32
@@ -138,15 +138,21 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     // MARK: - Operations
 
-    @inline(__always)
     func lookup(_ key: UInt32, now: SimTime) -> UInt32? {
+        lookup(key, now: now, as: policy)
+    }
+
+    /// `lookup` under `policy`, which callers pass as a constant where they can (see
+    /// `replay`): the compiler then drops the other policies' branches from the hot loop.
+    @inline(__always)
+    private func lookup(_ key: UInt32, now: SimTime, as policy: EvictionPolicy) -> UInt32? {
         let slot = slotIndex(of: key)
         guard slot >= 0 else {
             counters.misses += 1
             return nil
         }
         if now - slots[slot].storedAt >= expiryAge {
-            remove(slot)
+            remove(slot, as: policy)
             counters.expirations += 1
             counters.misses += 1
             return nil
@@ -156,7 +162,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         switch policy {
         case .lru:
             if buckets[0].entries.newest != Int32(truncatingIfNeeded: slot) {
-                unlink(slot)
+                unlink(slot, from: 0)
                 pushNewest(slot, onto: 0)
             }
         case .lfu:
@@ -171,32 +177,39 @@ final class KeyCacheStorage: @unchecked Sendable {
         guard capacity > 0 else { return }
         let slot = slotIndex(of: key)
         guard slot >= 0 else {
-            insertAbsent(key, version: version, now: now)
+            insertAbsent(key, version: version, now: now, as: policy)
             return
         }
         counters.inserts += 1
-        detach(slot)
+        detach(slot, as: policy)
         slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
-        attachAsNew(slot)
+        attachAsNew(slot, as: policy)
     }
 
     /// `insert` of a key known to be absent, into a cache of nonzero capacity.
     @inline(__always)
-    private func insertAbsent(_ key: UInt32, version: UInt32, now: SimTime) {
+    private func insertAbsent(_ key: UInt32, version: UInt32, now: SimTime, as policy: EvictionPolicy) {
         counters.inserts += 1
-        if count == capacity { evictOne() }
+        if count == capacity { evictOne(as: policy) }
         let slot = takeFreeSlot()
         setSlot(Int32(truncatingIfNeeded: slot), for: key)
         count += 1
         slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
-        attachAsNew(slot)
+        attachAsNew(slot, as: policy)
     }
 
     func replay(keys: ArraySlice<UInt32>, times: ArraySlice<SimTime>?, writes: ArraySlice<Bool>?) {
         guard times != nil || writes != nil else {
-            // The common case gets a loop of its own: nothing but lookups and fills.
-            for key in keys where lookup(key, now: 0) == nil && capacity > 0 {
-                insertAbsent(key, version: 0, now: 0)
+            // The common case gets a loop of its own per policy: nothing but lookups and fills.
+            @inline(__always) func readThrough(as policy: EvictionPolicy) {
+                for key in keys where lookup(key, now: 0, as: policy) == nil && capacity > 0 {
+                    insertAbsent(key, version: 0, now: 0, as: policy)
+                }
+            }
+            switch policy {
+            case .lru: readThrough(as: .lru)
+            case .lfu: readThrough(as: .lfu)
+            case .fifo: readThrough(as: .fifo)
             }
             return
         }
@@ -205,7 +218,7 @@ final class KeyCacheStorage: @unchecked Sendable {
             if let writes, writes[writes.startIndex + offset] {
                 _ = invalidate(key)
             } else if lookup(key, now: now) == nil && capacity > 0 {
-                insertAbsent(key, version: 0, now: now)
+                insertAbsent(key, version: 0, now: now, as: policy)
             }
         }
     }
@@ -213,7 +226,7 @@ final class KeyCacheStorage: @unchecked Sendable {
     func invalidate(_ key: UInt32) -> Bool {
         let slot = slotIndex(of: key)
         guard slot >= 0 else { return false }
-        remove(slot)
+        remove(slot, as: policy)
         counters.invalidations += 1
         return true
     }
@@ -222,7 +235,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         let slot = slotIndex(of: key)
         guard slot >= 0 else { return false }
         if now - slots[slot].storedAt >= expiryAge {
-            remove(slot)
+            remove(slot, as: policy)
             counters.expirations += 1
             return false
         }
@@ -248,7 +261,7 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     func setCapacity(_ newCapacity: Int) {
         capacity = newCapacity
-        while count > capacity { evictOne() }
+        while count > capacity { evictOne(as: policy) }
     }
 
     func setTTL(_ newTTL: SimTime?) {
@@ -343,8 +356,8 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     /// Takes the entry in `slot` out of the cache and frees the slot.
     @inline(__always)
-    private func remove(_ slot: Int) {
-        detach(slot)
+    private func remove(_ slot: Int, as policy: EvictionPolicy) {
+        detach(slot, as: policy)
         setSlot(Self.none, for: slots[slot].key)
         slots[slot].older = freeSlots
         freeSlots = Int32(truncatingIfNeeded: slot)
@@ -353,8 +366,8 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     /// Removes the entry the policy picks, and counts the eviction.
     @inline(__always)
-    private func evictOne() {
-        remove(Int(buckets[Int(lowestBucket)].entries.oldest))
+    private func evictOne(as policy: EvictionPolicy) {
+        remove(Int(buckets[Int(lowestBucket)].entries.oldest), as: policy)
         counters.evictions += 1
     }
 
@@ -386,15 +399,19 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     /// Unlinks a slot from its list; under LFU a bucket left empty goes.
     @inline(__always)
-    private func detach(_ slot: Int) {
+    private func detach(_ slot: Int, as policy: EvictionPolicy) {
+        guard policy == .lfu else {
+            unlink(slot, from: 0)
+            return
+        }
         let bucket = Int(slots[slot].bucket)
-        unlink(slot)
-        if policy == .lfu && buckets[bucket].entries.newest == Self.none { removeBucket(bucket) }
+        unlink(slot, from: bucket)
+        if buckets[bucket].entries.newest == Self.none { removeBucket(bucket) }
     }
 
     /// Links a just-stored entry in as the newest (LFU: of the one-use bucket).
     @inline(__always)
-    private func attachAsNew(_ slot: Int) {
+    private func attachAsNew(_ slot: Int, as policy: EvictionPolicy) {
         guard policy == .lfu else {
             pushNewest(slot, onto: 0)
             return
@@ -412,7 +429,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         let frequency = buckets[bucket].frequency
         guard frequency < .max else {
             // Saturated: the count stays, only recency changes.
-            unlink(slot)
+            unlink(slot, from: bucket)
             pushNewest(slot, onto: bucket)
             return
         }
@@ -424,7 +441,7 @@ final class KeyCacheStorage: @unchecked Sendable {
             buckets[bucket].frequency = frequency + 1
             return
         }
-        unlink(slot)
+        unlink(slot, from: bucket)
         let target = higherFits ? Int(higher) : makeBucket(frequency: frequency + 1, above: Int32(truncatingIfNeeded: bucket))
         pushNewest(slot, onto: target)
         if alone { removeBucket(bucket) }
@@ -480,10 +497,9 @@ final class KeyCacheStorage: @unchecked Sendable {
         buckets[bucket].entries.newest = link
     }
 
-    /// Unlinks a slot from its bucket's list.
+    /// Unlinks a slot from the list of `bucket`, which holds it.
     @inline(__always)
-    private func unlink(_ slot: Int) {
-        let bucket = Int(slots[slot].bucket)
+    private func unlink(_ slot: Int, from bucket: Int) {
         let newer = slots[slot].newer
         let older = slots[slot].older
         if newer == Self.none { buckets[bucket].entries.newest = older } else { slots[Int(newer)].older = older }

@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users)."
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy)."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Runs per scenario; the median is reported.")
     var runs = 5
 
-    static let all = ["reference", "stage9"]
+    static let all = ["reference", "stage9", "cache"]
 
     func run() throws {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
@@ -29,20 +29,21 @@ struct BenchCommand: ParsableCommand {
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         var results: [BenchResult] = []
         for name in chosen {
-            let result: BenchResult
+            let scenarioResults: [BenchResult]
             switch name {
-            case "stage9": result = try stage9Scenario()
-            default: result = try reference()
+            case "stage9": scenarioResults = [try stage9Scenario()]
+            case "cache": scenarioResults = cacheScenarios()
+            default: scenarioResults = [try reference()]
             }
-            if !json { print(result.line) }
-            results.append(result)
+            for result in scenarioResults where !json { print(result.line) }
+            results += scenarioResults
         }
         if json { print(JSONValue.array(results.map(\.json)).encoded()) }
     }
 
     /// The reference network of BENCHMARK.md, random routing: 2,000,000 requests, drained.
     func reference() throws -> BenchResult {
-        var (_, spec) = try loadPreset("bench-network")
+        var spec = try loadPreset("bench-network").spec
         let requests = 2_000_000
         spec.workload.requestLimit = requests
         var walls: [Double] = []

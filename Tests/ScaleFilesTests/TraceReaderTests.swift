@@ -1,0 +1,153 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+import Testing
+
+@Suite struct TraceReaderTests {
+    @Test func plainTraceNumbersKeysByFirstAppearance() throws {
+        let trace = try TraceReader.parse("b\na\nb\nc\na\n", file: "t")
+        #expect(trace == KeyTrace(keys: [0, 1, 0, 2, 1], distinctKeys: 3))
+    }
+
+    @Test func aPlainLineReadingKeyIsAKey() throws {
+        let trace = try TraceReader.parse("key\nx\nkey", file: "t")
+        #expect(trace.keys == [0, 1, 0])
+        #expect(trace.times == nil && trace.writes == nil)
+    }
+
+    @Test func plainLinesLoseSpacesCRLFAndTheByteOrderMark() throws {
+        let trace = try TraceReader.parse("\u{FEFF}a\r\n\r\n  b \t\r\n\n a\nb", file: "t")
+        #expect(trace.keys == [0, 1, 0, 1])
+    }
+
+    @Test func aFirstLineWithCommasButNoKeyFieldIsPlain() throws {
+        let trace = try TraceReader.parse("a,b\nc\na,b\n", file: "t")
+        #expect(trace.keys == [0, 1, 0])
+        #expect(trace.distinctKeys == 2)
+    }
+
+    @Test func csvWithTimeAndOp() throws {
+        let text = """
+            key,time,op
+            x,0.5,read
+            y,1,GET
+            x,1.25,write
+            x,2,Set
+            y,2,get
+            """
+        let trace = try TraceReader.parse(text, file: "t")
+        #expect(trace.keys == [0, 1, 0, 0, 1])
+        #expect(trace.times == [500_000_000, 1_000_000_000, 1_250_000_000, 2_000_000_000, 2_000_000_000])
+        #expect(trace.writes == [false, false, true, true, false])
+        #expect(trace.distinctKeys == 2)
+    }
+
+    @Test func csvColumnsMayComeInAnyOrderWithOthersAndAnyCase() throws {
+        let trace = try TraceReader.parse("size,Key\n10, a \n20,b\n30,a\n", file: "t")
+        #expect(trace == KeyTrace(keys: [0, 1, 0], distinctKeys: 2))
+    }
+
+    @Test func csvHeaderOnlyGivesAnEmptyTraceWithItsColumns() throws {
+        let trace = try TraceReader.parse("key,time\n", file: "t")
+        #expect(trace == KeyTrace(keys: [], times: [], distinctKeys: 0))
+    }
+
+    @Test func emptyTrace() throws {
+        #expect(try TraceReader.parse("", file: "t") == KeyTrace(keys: [], distinctKeys: 0))
+        #expect(try TraceReader.parse("\n\n", file: "t") == KeyTrace(keys: [], distinctKeys: 0))
+    }
+
+    @Test func quotedFieldsMayHoldCommasAndQuotes() throws {
+        let text = #"""
+            key,op
+            "a,b",read
+            "say ""hi""" ,read
+            "a,b",write
+            say "hi",read
+            """#
+        let trace = try TraceReader.parse(text, file: "t")
+        // Quotes inside an unquoted field are kept: the last key is the second one again.
+        #expect(trace.keys == [0, 1, 0, 1])
+        #expect(trace.writes == [false, false, true, false])
+    }
+
+    @Test(arguments: [
+        ("3", 3_000_000_000),
+        ("0.000000001", 1),
+        (".5", 500_000_000),
+        ("12.", 12_000_000_000),
+        ("0.0000000015", 2),
+        ("0.0000000014", 1),
+        ("9223372036", 9_223_372_036_000_000_000),
+    ] as [(String, SimTime)])
+    func timesAreSecondsToTheNearestNanosecond(text: String, nanos: SimTime) throws {
+        let trace = try TraceReader.parse("key,time\na,\(text)\n", file: "t")
+        #expect(trace.times == [nanos])
+    }
+
+    /// (what is wrong, the trace, the line the error must name, words the message must hold)
+    static let badTraces: [(String, String, Int, String)] = [
+        ("too few fields", "key,time\na,1\nb\n", 3, "expected 2 fields"),
+        ("too many fields", "key,time\na,1,2\n", 2, "found 3"),
+        ("a time that is not a number", "key,time\na,1\nb,soon\n", 3, "time: expected a time in seconds"),
+        ("a negative time", "key,time\na,-1\n", 2, "\"-1\""),
+        ("a time beyond SimTime", "key,time\na,9223372037\n", 2, "time"),
+        ("times going backwards", "key,time\na,2\nb,1.5\n", 3, "1.5 s is earlier than the request before (2 s)"),
+        ("an unknown op", "key,op\na,read\nb,delete\n", 3, "op: expected read, get, write or set, got \"delete\""),
+        ("an empty key", "key,time\na,1\n ,2\n", 3, "empty key"),
+        ("an unclosed quote", "key,time\n\"a,1\n", 2, "not closed"),
+        ("text after a closing quote", "key,time\n\"a\"b,1\n", 2, "after a closing quote"),
+        ("a column named twice", "key,time,time\na,1,2\n", 1, "\"time\" twice"),
+    ]
+
+    @Test(arguments: 0..<badTraces.count)
+    func badTracesNameTheLine(index: Int) throws {
+        let (name, text, line, words) = Self.badTraces[index]
+        let error = #expect(throws: PresetError.self, "\(name)") { try TraceReader.parse(text, file: "bad.csv") }
+        #expect(error?.file == "bad.csv", "\(name)")
+        #expect(error?.line == line, "\(name): \(String(describing: error))")
+        #expect(error?.description.contains(words) == true, "\(name): \(String(describing: error))")
+    }
+
+    @Test func errorsAreSafeForATerminal() throws {
+        let error = #expect(throws: PresetError.self) { try TraceReader.parse("key,op\na,\u{1B}[31mred\n", file: "t") }
+        #expect(error?.description.contains("\u{1B}") == false)
+    }
+
+    @Test func readsAFileInChunksAsParseDoes() throws {
+        // About 8 MiB: lines cross the reader's chunk boundaries many times.
+        var text = "key,time,op\n"
+        var random = Xoshiro256StarStar(seed: 1)
+        for i in 0..<400_000 {
+            let key = String(repeating: "k", count: random.below(20)) + String(random.below(50_000))
+            text += "\(key),\(i / 10).\(i % 10),\(random.below(5) == 0 ? "write" : "read")\r\n"
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let read = try TraceReader.read(path: file.path)
+        #expect(read == (try TraceReader.parse(text, file: file.path)))
+        #expect(read.keys.count == 400_000)
+        #expect(read.distinctKeys > 10_000)
+    }
+
+    @Test(arguments: [1, 3 * TraceReader.maxLineLength])
+    func aLineLongerThanTheLimitIsRefused(bytesAfter: Int) throws {
+        // The long line either fits in one chunk with the lines around it, or does not.
+        let long = String(repeating: "x", count: TraceReader.maxLineLength + 1)
+        let text = "a\nb\n" + long + "\n" + String(repeating: "c", count: bytesAfter) + "\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).txt")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = #expect(throws: PresetError.self) { try TraceReader.read(path: file.path) }
+        #expect(error?.line == 3)
+        #expect(error?.message.contains("longer than") == true)
+    }
+
+    @Test func missingFilesAndDirectoriesAreNamed() throws {
+        let missing = #expect(throws: PresetError.self) { try TraceReader.read(path: "/nonexistent/trace.txt") }
+        #expect(missing?.description.hasPrefix("/nonexistent/trace.txt: cannot open the trace") == true)
+        let directory = #expect(throws: PresetError.self) { try TraceReader.read(path: FileManager.default.temporaryDirectory.path) }
+        #expect(directory?.message.contains("cannot") == true)
+    }
+}
