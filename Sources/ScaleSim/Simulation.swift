@@ -64,8 +64,9 @@ public actor Simulation {
 
     public var now: SimTime { engine.now }
 
-    /// Applies a topology or workload edit at the current simulated time.
-    public func apply(_ command: SimCommand) -> CommandResult { engine.apply(command) }
+    /// Applies a topology or workload edit at the current simulated time; a refused one is
+    /// listed in the report with the script's.
+    public func apply(_ command: SimCommand) -> CommandResult { engine.execute(command) }
 
     public func pause() { paused = true }
     public func resume() { paused = false }

@@ -61,8 +61,6 @@ public struct OutcomeCounts: Sendable, Hashable {
 
     public init() {}
 
-    /// Requests neither completed nor lost.
-    public var inFlight: Int { requests - completed - dropped - timedOut - failed }
 }
 
 /// Monotonic per-node counters since the start of the run.

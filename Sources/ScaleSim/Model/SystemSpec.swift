@@ -185,13 +185,6 @@ public enum ServiceTime: Sendable, Hashable, Codable {
     case lognormal(mean: SimTime, cv: Double)
     case gamma(mean: SimTime, cv: Double)
 
-    /// The mean service time, zero for `.none`.
-    public var mean: SimTime {
-        switch self {
-        case .none: 0
-        case .exponential(let m), .deterministic(let m), .lognormal(let m, _), .gamma(let m, _): m
-        }
-    }
 }
 
 /// One outgoing route of a node.
