@@ -15,6 +15,8 @@ public struct Engine: Sendable {
         static let timeoutBase: Int32 = -4
         /// Timer `k` (see `EngineTimer`) is `timerBase + k`, far below any timeout check.
         static let timerBase: Int32 = .min
+        /// Timer targets lie below this, timeout checks above: each range has 2^30 ids.
+        static let timerLimit: Int32 = timerBase + (1 << 30)
     }
 
     /// Something the engine must do at a set time.
@@ -145,7 +147,7 @@ public struct Engine: Sendable {
             events.schedule(EventTarget.tick, at: now + Self.windowLength)
         } else if target == EventTarget.statsStart {
             markStatsStart()
-        } else if target > EventTarget.timerBase + Int32(1 << 30) {
+        } else if target >= EventTarget.timerLimit {
             expireQueue(server: Int(EventTarget.timeoutBase - target))
         } else {
             fireTimer(Int(target - EventTarget.timerBase))
