@@ -22,15 +22,19 @@ import Testing
         #expect(spec.name == "Single server")
         #expect(spec.description == "Web server and database in one box: watch the CPU saturate as users grow.")
         let lines = spec.explanation.split(separator: "\n")
-        #expect((3...6).contains(lines.count))
+        #expect((3...8).contains(lines.count))
         #expect(spec.seed == 42)
         #expect(spec.workload == WorkloadSpec(
-            users: 1000, ratePerUser: 0.1, mix: [.static: 0.2, .read: 0.6, .write: 0.2],
-            keys: KeySpace(count: 100_000, zipf: 0.9), shape: .steady, entry: "server"))
+            users: 1000, ratePerUser: 0.1, mix: [.static: 0.3, .read: 0.65, .write: 0.05],
+            keys: KeySpace(count: 100_000, zipf: 0.9), shape: .steady, entry: "app",
+            dns: DNSSpec(ttl: 60 * Nanos.perSecond, resolvers: 16),
+            regions: [RegionShare(name: "us", share: 0.6), RegionShare(name: "eu", share: 0.4)],
+            staticAssets: KeySpace(count: 5000, zipf: 0.9)))
+        #expect(spec.datacenters == [DataCenterSpec(name: "us-east", entry: "app")])
         #expect(spec.nodes == [NodeSpec(
-            id: "server", kind: .app, servers: 1, workers: 8,
+            id: "app", kind: .app, servers: 1, workers: 8,
             service: .lognormal(mean: 40 * Nanos.perMillisecond, cv: 1.0),
-            queueCapacity: 1000, timeout: 5 * Nanos.perSecond)])
+            queueCapacity: 1000, timeout: 5 * Nanos.perSecond, sessions: .sticky, dc: "us-east")])
     }
 
     @Test func referenceNetwork() throws {
