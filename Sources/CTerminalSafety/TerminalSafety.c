@@ -1,0 +1,313 @@
+// Everything a signal handler does here is async-signal-safe: atomics, write, read, lseek,
+// dup2, close, tcsetattr, sigaction, sigprocmask, raise, clock_gettime.
+#include "CTerminalSafety.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/// One signal we catch, and what it did before.
+struct caught_signal {
+    int number;
+    int installed;
+    struct sigaction previous;
+};
+
+enum { handled_count = 12 };
+
+static struct caught_signal caught[handled_count] = {
+    {SIGINT, 0, {0}}, {SIGTSTP, 0, {0}}, {SIGCONT, 0, {0}},
+    {SIGTERM, 0, {0}}, {SIGHUP, 0, {0}}, {SIGQUIT, 0, {0}},
+    {SIGSEGV, 0, {0}}, {SIGBUS, 0, {0}}, {SIGILL, 0, {0}},
+    {SIGFPE, 0, {0}}, {SIGTRAP, 0, {0}}, {SIGABRT, 0, {0}},
+};
+
+static atomic_int active;
+static atomic_int screen_active;
+static atomic_int suspend_requested;
+static atomic_int continued;
+/// Monotonic milliseconds (plus one, so never 0) of the first SIGINT; 0 before it.
+static atomic_llong first_interrupt_ms;
+
+static char reset_bytes[512];
+static size_t reset_length;
+
+static struct termios saved_modes[2];
+static int saved_modes_valid[2];
+
+static atomic_int stderr_held;
+static int held_fd = -1;
+static int original_stderr = -1;
+
+static char alternate_stack[64 * 1024];
+static int exit_hook_registered;
+
+static void write_all(int fd, const char *bytes, size_t length) {
+    while (length > 0) {
+        ssize_t written = write(fd, bytes, length);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        bytes += written;
+        length -= (size_t)written;
+    }
+}
+
+static void restore_terminal_now(void) {
+    if (!atomic_exchange(&screen_active, 0)) return;
+    write_all(STDOUT_FILENO, reset_bytes, reset_length);
+    for (int fd = 0; fd < 2; fd++) {
+        // TCSANOW: waiting for output to drain could hang a dying process.
+        if (saved_modes_valid[fd]) tcsetattr(fd, TCSANOW, &saved_modes[fd]);
+    }
+}
+
+void scaletop_safety_release_stderr(void) {
+    if (!atomic_exchange(&stderr_held, 0)) return;
+    dup2(original_stderr, STDERR_FILENO);
+    close(original_stderr);
+    if (lseek(held_fd, 0, SEEK_SET) == 0) {
+        char chunk[4096];
+        for (;;) {
+            ssize_t count = read(held_fd, chunk, sizeof chunk);
+            if (count < 0 && errno == EINTR) continue;
+            if (count <= 0) break;
+            write_all(STDERR_FILENO, chunk, (size_t)count);
+        }
+    }
+    close(held_fd);
+}
+
+static void restore_everything_now(void) {
+    restore_terminal_now();
+    scaletop_safety_release_stderr();
+}
+
+static struct caught_signal *find_caught(int number) {
+    for (int i = 0; i < handled_count; i++) {
+        if (caught[i].number == number) return &caught[i];
+    }
+    return NULL;
+}
+
+static void set_default_action(int number) {
+    struct sigaction action = {0};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(number, &action, NULL);
+}
+
+static long long monotonic_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 + 1;
+}
+
+static void on_interrupt(int number) {
+    int saved_errno = errno;
+    long long now = monotonic_ms();
+    long long first = 0;
+    if (!atomic_compare_exchange_strong(&first_interrupt_ms, &first, now) && now - first >= 1000) {
+        // The loop has not acted on the first Ctrl-C for a second: end by SIGINT (status 130).
+        restore_everything_now();
+        set_default_action(number);
+        raise(number);
+    }
+    errno = saved_errno;
+}
+
+/// Stops the process by SIGTSTP's default action and comes back with our handler in place.
+static void stop_now(void);
+
+static void on_suspend(int number) {
+    (void)number;
+    int saved_errno = errno;
+    if (atomic_load(&screen_active)) {
+        // Leaving curses (endwin) is not async-signal-safe: the screen owner does it.
+        atomic_store(&suspend_requested, 1);
+    } else {
+        stop_now();
+    }
+    errno = saved_errno;
+}
+
+static void on_continue(int number) {
+    (void)number;
+    atomic_store(&continued, 1);
+}
+
+/// SIGTERM, SIGHUP, SIGQUIT and crashes: restore, then let the previous action end us.
+static void on_fatal(int number, siginfo_t *info, void *context) {
+    (void)context;
+    restore_everything_now();
+    struct caught_signal *entry = find_caught(number);
+    if (entry != NULL) sigaction(number, &entry->previous, NULL);
+    int fault = number == SIGSEGV || number == SIGBUS || number == SIGILL || number == SIGFPE;
+    // A fault raised by the CPU recurs when the instruction runs again, with its real
+    // details for the next handler (such as Swift's backtracer); anything else is re-sent.
+    if (!fault || info == NULL || info->si_code <= 0) raise(number);
+}
+
+static void install(struct caught_signal *entry) {
+    struct sigaction action = {0};
+    sigemptyset(&action.sa_mask);
+    switch (entry->number) {
+    case SIGINT:
+        action.sa_handler = on_interrupt;
+        action.sa_flags = SA_RESTART;
+        break;
+    case SIGTSTP:
+        action.sa_handler = on_suspend;
+        action.sa_flags = SA_RESTART;
+        break;
+    case SIGCONT:
+        action.sa_handler = on_continue;
+        action.sa_flags = SA_RESTART;
+        break;
+    default:
+        action.sa_sigaction = on_fatal;
+        action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigfillset(&action.sa_mask);
+        break;
+    }
+    sigaction(entry->number, &action, NULL);
+}
+
+static void stop_now(void) {
+    set_default_action(SIGTSTP);
+    raise(SIGTSTP);
+    // Inside our handler SIGTSTP is blocked: unblocking delivers it, and we stop here.
+    sigset_t tstp;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+    struct caught_signal *entry = find_caught(SIGTSTP);
+    if (entry->installed) install(entry);
+}
+
+static void at_exit(void) {
+    // Someone called exit() with the screen up: the terminal still has to come back.
+    if (atomic_load(&active)) restore_everything_now();
+}
+
+/// Gives the main thread's crash handlers a stack of their own, so a stack overflow
+/// still restores the terminal; an alternate stack already set up is kept.
+static void ensure_alternate_stack(void) {
+    stack_t current;
+    if (sigaltstack(NULL, &current) != 0 || !(current.ss_flags & SS_DISABLE)) return;
+    stack_t ours = {0};
+    ours.ss_sp = alternate_stack;
+    ours.ss_size = sizeof alternate_stack;
+    sigaltstack(&ours, NULL);
+}
+
+int scaletop_safety_begin(void) {
+    if (atomic_load(&active)) return -1;
+    atomic_store(&suspend_requested, 0);
+    atomic_store(&continued, 0);
+    atomic_store(&first_interrupt_ms, 0);
+    atomic_store(&screen_active, 0);
+    reset_length = 0;
+    for (int fd = 0; fd < 2; fd++) {
+        saved_modes_valid[fd] = tcgetattr(fd, &saved_modes[fd]) == 0;
+    }
+    ensure_alternate_stack();
+    for (int i = 0; i < handled_count; i++) {
+        struct caught_signal *entry = &caught[i];
+        sigaction(entry->number, NULL, &entry->previous);
+        int crash = entry->number == SIGSEGV || entry->number == SIGBUS || entry->number == SIGILL
+            || entry->number == SIGFPE || entry->number == SIGTRAP || entry->number == SIGABRT;
+        // A signal ignored on purpose (nohup, a background job) stays ignored.
+        int ignored = !(entry->previous.sa_flags & SA_SIGINFO) && entry->previous.sa_handler == SIG_IGN;
+        entry->installed = crash || !ignored;
+        if (entry->installed) install(entry);
+    }
+    if (!exit_hook_registered) exit_hook_registered = atexit(at_exit) == 0;
+    atomic_store(&active, 1);
+    return 0;
+}
+
+void scaletop_safety_set_reset_sequence(const char *bytes, size_t length) {
+    // Handlers read these only while screen_active is set, which the caller sets afterwards.
+    if (length > sizeof reset_bytes) length = sizeof reset_bytes;
+    for (size_t i = 0; i < length; i++) reset_bytes[i] = bytes[i];
+    reset_length = length;
+}
+
+void scaletop_safety_set_screen_active(int is_active) {
+    atomic_store(&screen_active, is_active ? 1 : 0);
+}
+
+static int open_hold_file(const char *directory) {
+    char path[4096];
+    int length = snprintf(path, sizeof path, "%s/scaletop-stderr-XXXXXX", directory);
+    if (length <= 0 || (size_t)length >= sizeof path) return -1;
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
+int scaletop_safety_hold_stderr(void) {
+    if (atomic_load(&stderr_held) || !isatty(STDERR_FILENO)) return 0;
+    const char *directory = getenv("TMPDIR");
+    int fd = (directory != NULL && *directory != '\0') ? open_hold_file(directory) : -1;
+    if (fd < 0) fd = open_hold_file("/tmp");
+    if (fd < 0) return 0;
+    int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (saved < 0) {
+        close(fd);
+        return 0;
+    }
+    held_fd = fd;
+    original_stderr = saved;
+    atomic_store(&stderr_held, 1);
+    if (dup2(fd, STDERR_FILENO) < 0) {
+        scaletop_safety_release_stderr();
+        return 0;
+    }
+    return 1;
+}
+
+void scaletop_safety_end(void) {
+    if (!atomic_exchange(&active, 0)) return;
+    atomic_store(&screen_active, 0);
+    scaletop_safety_release_stderr();
+    for (int i = 0; i < handled_count; i++) {
+        if (caught[i].installed) sigaction(caught[i].number, &caught[i].previous, NULL);
+        caught[i].installed = 0;
+    }
+}
+
+int scaletop_safety_interrupt_requested(void) {
+    return atomic_load(&first_interrupt_ms) != 0;
+}
+
+int scaletop_safety_take_suspend_request(void) {
+    return atomic_exchange(&suspend_requested, 0);
+}
+
+int scaletop_safety_take_continued(void) {
+    return atomic_exchange(&continued, 0);
+}
+
+void scaletop_safety_suspend_self(void) {
+    stop_now();
+}
+
+int scaletop_safety_window_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) return -1;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}

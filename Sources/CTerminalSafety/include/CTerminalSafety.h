@@ -1,0 +1,52 @@
+// Signal handling and emergency terminal restore for the dashboard, in C because a signal
+// handler may only call async-signal-safe functions (write, tcsetattr, sigaction, raise),
+// which Swift code cannot promise. TerminalSession is the only caller.
+#ifndef SCALETOP_TERMINAL_SAFETY_H
+#define SCALETOP_TERMINAL_SAFETY_H
+
+#include <stddef.h>
+
+/// Saves the modes of the terminal on fds 0 and 1 and installs the handlers: SIGINT sets a
+/// flag; SIGTSTP asks for a suspend; SIGCONT notes a resume; SIGTERM, SIGHUP, SIGQUIT and
+/// the crash signals restore the terminal and then take their previous action. Call before
+/// newterm so ncurses keeps its own handlers off SIGINT, SIGTERM and SIGTSTP.
+/// Returns 0, or -1 when already active.
+int scaletop_safety_begin(void);
+
+/// The bytes that put the terminal back (mouse off, sgr0, cnorm, rmkx, rmcup), computed from
+/// terminfo while it is safe to; at most 512 bytes are kept. Call before marking the screen
+/// active.
+void scaletop_safety_set_reset_sequence(const char *bytes, size_t length);
+
+/// Whether curses owns the screen now; while it does, emergency paths send the reset bytes.
+void scaletop_safety_set_screen_active(int active);
+
+/// Sends what fd 2 receives to an unlinked temporary file until released, when fd 2 is a
+/// terminal (a file or pipe is left alone). Returns 1 if held, 0 if not.
+int scaletop_safety_hold_stderr(void);
+
+/// Puts fd 2 back and copies what was held to it; at most once per hold.
+void scaletop_safety_release_stderr(void);
+
+/// Releases stderr and puts back the signal actions found by scaletop_safety_begin.
+void scaletop_safety_end(void);
+
+/// 1 once SIGINT arrived since scaletop_safety_begin. A second SIGINT a second or more after
+/// the first, before scaletop_safety_end, restores the terminal and ends the process by
+/// SIGINT, in case the loop that should poll this is stuck.
+int scaletop_safety_interrupt_requested(void);
+
+/// 1 (and clears it) if SIGTSTP asked the screen owner to suspend.
+int scaletop_safety_take_suspend_request(void);
+
+/// 1 (and clears it) if the process was continued (SIGCONT) since the last call.
+int scaletop_safety_take_continued(void);
+
+/// Stops the process as SIGTSTP's default action would, returning once it is continued.
+/// Call after endwin.
+void scaletop_safety_suspend_self(void);
+
+/// The size of the terminal on `fd` (TIOCGWINSZ); 0 on success, -1 if unknown.
+int scaletop_safety_window_size(int fd, int *rows, int *columns);
+
+#endif
