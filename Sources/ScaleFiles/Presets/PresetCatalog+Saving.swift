@@ -1,0 +1,111 @@
+import Foundation
+import ScaleSim
+
+/// Saving user presets: a system written as a new file in the user folder, never over another.
+extension PresetCatalog {
+    /// The longest file stem `fileStem(for:)` makes, before any `-2` suffix.
+    public static let maxStemLength = 64
+
+    /// Writes `spec` as a new user preset, `<stem>.yaml` in `userDirectory`, and returns its path.
+    ///
+    /// The folder is created if it is missing. `stem` is made safe by `fileStem(for:)`; if
+    /// that name is taken, by a file or by a shipped preset (the name would then fit both),
+    /// the file is `<stem>-2.yaml`, `<stem>-3.yaml` and so on: the file is created only if
+    /// it does not exist, so nothing is ever overwritten, even by another process saving at
+    /// the same moment. A relative key trace path is resolved against the folder of `source`,
+    /// the preset the spec was loaded from, as `loadKeyTrace` resolves it, since the new file
+    /// lives elsewhere.
+    ///
+    /// Errors name the path: no user folder is known, the folder cannot be created or the file
+    /// written, or the spec does not encode to a valid preset (nothing is written then).
+    public func save(_ spec: SystemSpec, stem: String, loadedFrom source: PresetSource? = nil) throws(PresetError) -> String {
+        guard let directory = userDirectory else {
+            throw PresetError(file: "user presets", message: "no folder for user presets: neither XDG_DATA_HOME nor HOME is set")
+        }
+        let base = Self.fileStem(for: stem)
+        var spec = spec
+        if let source, let trace = spec.workload.keys.trace { spec.workload.keys.trace = Self.absolute(trace, from: source) }
+        let text = PresetEncoder.yaml(spec)
+        do throws(PresetError) {
+            _ = try PresetDecoder.decode(text, file: base + ".yaml")
+        } catch {
+            throw PresetError(
+                file: directory + "/" + base + ".yaml",
+                message: "the system does not make a valid preset, so it was not saved: "
+                    + (error.path.map { $0 + ": " } ?? "") + error.message)
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PresetError(file: directory, message: "cannot create the folder for user presets: \(error.localizedDescription)")
+        }
+        // Far more than anyone saves under one name; the bound keeps a broken folder from looping.
+        for attempt in 1...10_000 {
+            let candidate = attempt == 1 ? base : "\(base)-\(attempt)"
+            guard !clashesWithShipped(candidate) else { continue }
+            let path = directory + "/" + candidate + ".yaml"
+            if try Self.createNew(path, text: text) { return path }
+        }
+        throw PresetError(file: directory, message: "every name from \(base).yaml to \(base)-10000.yaml is taken")
+    }
+
+    /// A safe file stem for a preset called `name`: lowercase letters, digits and single `-`,
+    /// accents dropped, at most `maxStemLength` characters; `preset` if nothing is left.
+    /// For example `My System (v2)` gives `my-system-v2`.
+    public static func fileStem(for name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        var stem = ""
+        for scalar in folded.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                stem.unicodeScalars.append(scalar)
+            } else if !stem.isEmpty, stem.last != "-" {
+                stem.append("-")
+            }
+        }
+        stem = String(stem.prefix(maxStemLength))
+        while stem.last == "-" { stem.removeLast() }
+        return stem.isEmpty ? "preset" : stem
+    }
+
+    // MARK: - Private
+
+    /// True when a user preset named `stem` would make a name fit a shipped preset too:
+    /// the same name, or a stage number such as `03`.
+    private func clashesWithShipped(_ stem: String) -> Bool {
+        let isStageNumber = stem.utf8.count == 2 && stem.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        return shipped.contains { $0.name == stem || (isStageNumber && $0.name.hasPrefix(stem + "-")) }
+    }
+
+    /// `trace` as an absolute path, resolved as `loadKeyTrace` resolves it for `source`.
+    private static func absolute(_ trace: String, from source: PresetSource) -> String {
+        guard !trace.hasPrefix("/") else { return trace }
+        let folder = source.isShipped
+            ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            : URL(fileURLWithPath: source.origin).deletingLastPathComponent()
+        return folder.appendingPathComponent(trace).standardizedFileURL.path
+    }
+
+    /// Creates the file at `path` holding `text`, only if no file is there: `false` if one is.
+    private static func createNew(_ path: String, text: String) throws(PresetError) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return false }
+            throw PresetError(file: path, message: "cannot create the file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                // A half-written preset would be listed with a confusing error; remove it.
+                unlink(path)
+                throw PresetError(file: path, message: "cannot write the file: \(reason)")
+            }
+            written += count
+        }
+        return true
+    }
+}
