@@ -20,10 +20,16 @@ let package = Package(
             dependencies: ["ScaleSim", "Yams"],
             plugins: ["EmbedPresets"]
         ),
+        // System ncurses (wide-char ncursesw) for the dashboard's terminal backend.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // Signal handlers that restore the terminal (C: they must be async-signal-safe).
+        .target(name: "CTerminalSafety"),
+        // The dashboard: state, actions, reducer, views into a cell buffer, key map, terminals.
+        .target(name: "ScaleTUI", dependencies: ["ScaleSim", "ScaleFiles", "CNCurses", "CTerminalSafety"]),
         .executableTarget(
             name: "scaletop",
             dependencies: [
-                "ScaleSim", "ScaleFiles",
+                "ScaleSim", "ScaleFiles", "ScaleTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +39,11 @@ let package = Package(
 
         .testTarget(name: "ScaleSimTests", dependencies: ["ScaleSim"]),
         .testTarget(name: "ScaleFilesTests", dependencies: ["ScaleFiles", "ScaleSim"]),
+        .testTarget(
+            name: "ScaleTUITests",
+            dependencies: ["ScaleTUI", "ScaleSim", "ScaleFiles"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "scaletopTests", dependencies: ["scaletop", "ScaleFiles", "ScaleSim"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,9 +27,7 @@ static inline WINDOW *scaletop_curscr(void) { return curscr; }
 static inline int scaletop_lines(void) { return LINES; }
 static inline int scaletop_cols(void) { return COLS; }
 static inline int scaletop_colors(void) { return COLORS; }
-static inline int scaletop_color_pairs(void) { return COLOR_PAIRS; }
 
-static inline int scaletop_err(void) { return ERR; }
 static inline int scaletop_ok(void) { return OK; }
 
 // Attributes are built with NCURSES_BITS, which Swift cannot evaluate.
@@ -37,14 +35,10 @@ static inline attr_t scaletop_a_normal(void) { return A_NORMAL; }
 static inline attr_t scaletop_a_bold(void) { return A_BOLD; }
 static inline attr_t scaletop_a_dim(void) { return A_DIM; }
 static inline attr_t scaletop_a_reverse(void) { return A_REVERSE; }
-static inline attr_t scaletop_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
 
 static inline int scaletop_key_f(int n) { return KEY_F(n); }
 
 static inline mmask_t scaletop_button1_pressed(void) { return BUTTON1_PRESSED; }
-static inline mmask_t scaletop_button1_clicked(void) { return BUTTON1_CLICKED; }
-static inline mmask_t scaletop_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
-static inline mmask_t scaletop_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }
 
 /// Reads the pending mouse event; returns OK and fills the cell and button state, or ERR.
 static inline int scaletop_getmouse(int *x, int *y, mmask_t *bstate) {

@@ -2,21 +2,43 @@ import Foundation
 
 /// One node as the dashboard sees it at an instant.
 public struct NodeSnapshot: Sendable, Hashable {
-    public var id: String
-    public var kind: NodeKind
+    /// The node as configured now, commands included (its routes give the topology).
+    public var spec: NodeSpec
     public var servers: Int
+    /// Servers of the pool that are down.
+    public var downServers: Int
+    /// Servers still warming up after the autoscaler added them.
+    public var warmingServers: Int
     public var workers: Int
+    /// Step on the vertical ladder.
+    public var size: Int
+    /// Service takes this many times longer than normal (1 unless slowed down).
+    public var slowFactor: Double
+    /// For a cache or CDN edge: entries held now.
+    public var cacheEntries: Int?
     /// The last closed one-second window.
     public var window: NodeWindow?
     public var bottleneck: Bool
     /// Recent windows, oldest first.
     public var history: [NodeWindow]
+
+    public var id: String { spec.id }
+    public var kind: NodeKind { spec.kind }
+    /// Every server of the pool is down.
+    public var isDown: Bool { servers > 0 && downServers == servers }
+}
+
+/// A data center and whether it is up.
+public struct DataCenterStatus: Sendable, Hashable {
+    public var name: String
+    public var down: Bool
 }
 
 /// An immutable picture of a running simulation, safe to hand to any thread.
 public struct SimulationSnapshot: Sendable, Hashable {
     public var time: SimTime
-    public var users: Int
+    /// The workload as it is now, commands included.
+    public var workload: WorkloadSpec
     public var paused: Bool
     /// Simulated seconds per wall second asked for.
     public var speed: Double
@@ -24,24 +46,41 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var behind: Bool
     /// The last closed one-second window of the whole system.
     public var system: SystemWindow?
+    /// Recent system windows, oldest first.
+    public var systemHistory: [SystemWindow]
     public var nodes: [NodeSnapshot]
+    public var datacenters: [DataCenterStatus]
+    /// The engine's latest notices, oldest first; `sequence` tells new from seen.
+    public var notices: [EngineNotice]
+
+    public var users: Int { workload.users }
+    public var ratePerUser: Double { workload.ratePerUser }
 }
 
 extension Engine {
     /// The engine's state for display, with at most `historyLimit` windows per node.
     public func snapshot(historyLimit: Int = 120) -> [NodeSnapshot] {
         nodes.indices.map { n in
-            let history = nodes[n].history.elements
+            let pool = nodes[n].activeServers.map { servers[Int($0)] }
             return NodeSnapshot(
-                id: spec.nodes[n].id,
-                kind: nodes[n].kind,
-                servers: nodes[n].activeServers.count,
+                spec: spec.nodes[n],
+                servers: pool.count,
+                downServers: pool.count { $0.down },
+                warmingServers: pool.count { $0.warmUntil > now },
                 workers: Int(nodes[n].workers),
+                size: nodes[n].size,
+                slowFactor: nodes[n].slowFactor,
+                cacheEntries: nodes[n].cache?.count,
                 window: nodes[n].history.last,
                 bottleneck: isBottleneck(node: n),
-                history: Array(history.suffix(historyLimit))
+                history: Array(nodes[n].history.elements.suffix(historyLimit))
             )
         }
+    }
+
+    /// Each data center and whether it is up.
+    public var dataCenterStatus: [DataCenterStatus] {
+        datacenters.map { DataCenterStatus(name: $0.name, down: $0.down) }
     }
 }
 
@@ -58,11 +97,20 @@ public actor Simulation {
     /// Longest wall time one `tick` may spend simulating, so callers stay responsive.
     public static let tickBudget: Duration = .milliseconds(50)
 
-    public init(spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0) {
-        engine = Engine(spec: spec, seed: seed, warmup: warmup)
+    public init(spec: SystemSpec, seed: UInt64? = nil, warmup: SimTime = 0, keyTrace: [UInt32] = []) {
+        engine = Engine(spec: spec, seed: seed, warmup: warmup, keyTrace: keyTrace)
     }
 
     public var now: SimTime { engine.now }
+
+    /// The system as configured now, every command applied: what `w` saves.
+    public var spec: SystemSpec { engine.spec }
+
+    /// Starts over from `spec` at time zero (loading a stage); pause and speed stay.
+    public func load(_ spec: SystemSpec, seed: UInt64? = nil, keyTrace: [UInt32] = []) {
+        engine = Engine(spec: spec, seed: seed, keyTrace: keyTrace)
+        behind = false
+    }
 
     /// Applies a topology or workload edit at the current simulated time; a refused one is
     /// listed in the report with the script's.
@@ -107,12 +155,15 @@ public actor Simulation {
     public func snapshot(historyLimit: Int = 120) -> SimulationSnapshot {
         SimulationSnapshot(
             time: engine.now,
-            users: engine.spec.workload.users,
+            workload: engine.spec.workload,
             paused: paused,
             speed: speed,
             behind: behind,
             system: engine.systemHistory.last,
-            nodes: engine.snapshot(historyLimit: historyLimit)
+            systemHistory: Array(engine.systemHistory.elements.suffix(historyLimit)),
+            nodes: engine.snapshot(historyLimit: historyLimit),
+            datacenters: engine.dataCenterStatus,
+            notices: engine.notices.recent
         )
     }
 }

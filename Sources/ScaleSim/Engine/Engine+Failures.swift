@@ -92,7 +92,9 @@ extension Engine {
         let alive = replicaServers(of: n).filter { !servers[Int($0)].down }
         guard let best = alive.max(by: { received($0) < received($1) }) else { return }
         let position = nodes[n].store?.position ?? 0
-        writesLost += Int(position - received(best))
+        let lost = Int(position - received(best))
+        writesLost += lost
+        notices.post(.failover(primary: spec.nodes[n].id, writesLost: lost), at: now)
         // The promoted replica takes the primary's place (and a new replica takes its own);
         // clients are pointed at it at once, with no health check to wait for.
         for s in nodes[n].activeServers {

@@ -107,5 +107,6 @@ extension Engine {
         schedule(.healthCheck(node: Int32(n)), at: now + policy.warmup)
         nodes[n].lastScaleAction = now
         nodes[n].counters.autoscalerActions += 1
+        notices.post(.autoscaled(node: spec.nodes[n].id, from: current, to: next), at: now)
     }
 }

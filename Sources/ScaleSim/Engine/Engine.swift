@@ -59,6 +59,8 @@ public struct Engine: Sendable {
     let script: [ScheduledCommand]
     /// Commands the engine refused, with when and why.
     public internal(set) var refusedCommands: [RefusedCommand] = []
+    /// What the engine did on its own lately, for the dashboard's event log.
+    public internal(set) var notices = NoticeLog()
 
     var outcomesAll = ClassOutcomes()
     var outcomesRun = ClassOutcomes()
@@ -174,7 +176,9 @@ public struct Engine: Sendable {
         switch timer {
         case .healthCheck(let n): refreshRotation(Int(n))
         case .failover(let primary): promoteReplica(of: Int(primary))
-        case .script(let index): execute(script[index].command)
+        case .script(let index):
+            let command = script[index].command
+            notices.post(.scheduledCommand(command, execute(command)), at: now)
         }
     }
 }

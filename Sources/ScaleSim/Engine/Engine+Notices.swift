@@ -1,0 +1,34 @@
+/// Something the engine did on its own that a person watching should hear about: a timed
+/// command ran, the autoscaler acted, a replica was promoted.
+///
+/// Commands sent by the user are not notices: whoever sent them already knows the result.
+public struct EngineNotice: Sendable, Hashable {
+    public enum Event: Sendable, Hashable {
+        /// A command of the preset's or a script's timeline ran, or was refused.
+        case scheduledCommand(SimCommand, CommandResult)
+        /// The autoscaler changed a pool's size.
+        case autoscaled(node: String, from: Int, to: Int)
+        /// A replica took over from a dead primary; `writesLost` never reached it.
+        case failover(primary: String, writesLost: Int)
+    }
+
+    public var time: SimTime
+    public var event: Event
+    /// 1 for the engine's first notice, then counting up: lets readers skip what they saw.
+    public var sequence: Int
+}
+
+/// The engine's latest notices, oldest first, in fixed memory.
+public struct NoticeLog: Sendable {
+    public static let capacity = 64
+    private var ring = WindowRing<EngineNotice>(capacity: NoticeLog.capacity)
+    /// Notices ever posted, including those the ring no longer holds.
+    public private(set) var total = 0
+
+    public var recent: [EngineNotice] { ring.elements }
+
+    mutating func post(_ event: EngineNotice.Event, at time: SimTime) {
+        total += 1
+        ring.append(EngineNotice(time: time, event: event, sequence: total))
+    }
+}

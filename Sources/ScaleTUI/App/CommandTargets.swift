@@ -1,0 +1,142 @@
+import ScaleFiles
+import ScaleSim
+
+/// Why a key had nothing to act on, said to the user in the event log.
+public struct NoTarget: Error, Sendable, Equatable {
+    public var message: String
+}
+
+/// Turns a building key into the engine command it stands for, picking the node it acts
+/// on: the selected node when it fits, else the obvious one (the app pool, the database).
+public struct CommandTargets: Sendable {
+    public var snapshot: SimulationSnapshot
+    public var selection: String?
+
+    var selected: NodeSnapshot? { snapshot.nodes.first { $0.id == selection } }
+
+    /// The selected node if it is of one of `kinds`, else the first such node.
+    func node(_ kinds: Set<NodeKind>, where condition: (NodeSnapshot) -> Bool = { _ in true }) -> NodeSnapshot? {
+        if let selected, kinds.contains(selected.kind), condition(selected) { return selected }
+        return snapshot.nodes.first { kinds.contains($0.kind) && condition($0) }
+    }
+
+    /// The database a data-tier key acts on: the selected one, the primary of a selected
+    /// replica pool or cache, else the first primary.
+    var database: NodeSnapshot? {
+        if let selected {
+            if selected.kind == .db { return selected }
+            let primary = selected.spec.replicaOf
+                ?? (selected.kind == .cache ? selected.spec.routes.first { $0.outcome == .miss }?.to : nil)
+            if let primary, let node = snapshot.nodes.first(where: { $0.id == primary && $0.kind == .db }) { return node }
+        }
+        return snapshot.nodes.first { $0.kind == .db }
+    }
+
+    func requireSelection(_ verb: String) -> Result<NodeSnapshot, NoTarget> {
+        guard let selected else { return .failure(NoTarget(message: "select a node first (Tab or arrows) to \(verb) it")) }
+        return .success(selected)
+    }
+
+    public func command(for action: KeyAction) -> Result<SimCommand, NoTarget> {
+        switch action {
+        case .addAppServer, .removeAppServer:
+            guard let app = node([.app]) else { return .failure(NoTarget(message: "there is no app pool")) }
+            return .success(action == .addAppServer ? .addServers(node: app.id, count: 1) : .removeServers(node: app.id, count: 1))
+        case .addReplica:
+            guard let db = database else { return .failure(NoTarget(message: "there is no database to replicate")) }
+            return .success(.addReplicas(primary: db.id, count: 1))
+        case .addCache:
+            let cached = Set(snapshot.nodes.filter { $0.kind == .cache }.flatMap { $0.spec.routes.map(\.to) })
+            let target = selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
+                ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
+            guard let target else { return .failure(NoTarget(message: "every database already has a cache; select a node to cache")) }
+            return .success(.addCache(front: target.id, entries: CommandGrammar.defaultCacheEntries))
+        case .addLoadBalancer:
+            let balanced = Set(snapshot.nodes.filter { $0.kind == .lb }.flatMap { $0.spec.routes.map(\.to) })
+            guard let app = node([.app], where: { !balanced.contains($0.id) }) else {
+                return .failure(NoTarget(message: "every app pool already has a load balancer"))
+            }
+            return .success(.addLoadBalancer(pool: app.id))
+        case .cycleBalancePolicy:
+            guard let lb = node([.lb]) else { return .failure(NoTarget(message: "there is no load balancer; l adds one")) }
+            let all = BalancePolicy.allCases
+            let next = all[((all.firstIndex(of: lb.spec.policy) ?? 0) + 1) % all.count]
+            return .success(.setPolicy(node: lb.id, policy: next))
+        case .addCDN:
+            let served = Set(snapshot.nodes.filter { $0.kind == .cdn }.compactMap(\.spec.region))
+            let regions = snapshot.workload.regions.map(\.name)
+            guard let region = (regions.isEmpty ? ["default"] : regions).first(where: { !served.contains($0) }) else {
+                return .failure(NoTarget(message: "every region already has a CDN edge"))
+            }
+            return .success(.addCDN(region: region, entries: CommandGrammar.defaultCacheEntries))
+        case .addSessionStore:
+            guard let app = node([.app], where: { $0.spec.calls == nil }) else {
+                return .failure(NoTarget(message: "every app pool already uses a session store"))
+            }
+            return .success(.addSessionStore(pool: app.id))
+        case .toggleAutoscale:
+            guard let pool = node([.app, .station]) else { return .failure(NoTarget(message: "there is no pool to autoscale")) }
+            if pool.spec.autoscale != nil { return .success(.setAutoscale(node: pool.id, policy: nil)) }
+            let servers = max(1, pool.servers)
+            return .success(.setAutoscale(node: pool.id, policy: AutoscaleSpec(min: servers, max: min(Engine.maxServers, servers * 10))))
+        case .addShard:
+            guard let db = database else { return .failure(NoTarget(message: "there is no database to shard")) }
+            return .success(.setShards(node: db.id, count: max(2, db.spec.shards + 1)))
+        case .scaleUp, .scaleDown:
+            switch requireSelection("resize") {
+            case .success(let node): return .success(.resize(node: node.id, steps: action == .scaleUp ? 1 : -1))
+            case .failure(let reason): return .failure(reason)
+            }
+        case .toggleDataCenter:
+            guard let dc = selected?.spec.dc ?? snapshot.datacenters.first?.name,
+                  let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
+                return .failure(NoTarget(message: "there are no data centers in this preset"))
+            }
+            return .success(status.down ? .restoreDataCenter(dc) : .killDataCenter(dc))
+        case .addWorkers:
+            switch requireSelection("add a server to") {
+            case .success(let node):
+                // A queue's workers are the pool it feeds.
+                let pool = node.kind == .queue ? node.spec.routes.first?.to ?? node.id : node.id
+                return .success(.addServers(node: pool, count: 1))
+            case .failure(let reason): return .failure(reason)
+            }
+        case .toggleKill:
+            switch requireSelection("kill or restore") {
+            case .success(let node): return .success(node.isDown ? .restore(node: node.id, server: nil) : .kill(node: node.id, server: nil))
+            case .failure(let reason): return .failure(reason)
+            }
+        case .toggleSlow:
+            switch requireSelection("slow down") {
+            case .success(let node): return .success(.slow(node: node.id, factor: node.slowFactor == 1 ? 4 : 1))
+            case .failure(let reason): return .failure(reason)
+            }
+        case .cycleEviction, .cycleTTL, .flushCache:
+            guard let cache = node([.cache, .cdn], where: { $0.spec.cache != nil }), let spec = cache.spec.cache else {
+                return .failure(NoTarget(message: "there is no cache; c adds one"))
+            }
+            switch action {
+            case .cycleEviction:
+                let all = EvictionPolicy.allCases
+                return .success(.setEviction(node: cache.id, policy: all[((all.firstIndex(of: spec.eviction) ?? 0) + 1) % all.count]))
+            case .cycleTTL:
+                let ladder = CacheDefaults.ttlLadder
+                let next = ladder[((ladder.firstIndex(of: spec.ttl) ?? 0) + 1) % ladder.count]
+                return .success(.setTTL(node: cache.id, ttl: next))
+            default:
+                return .success(.flush(node: cache.id))
+            }
+        case .toggleRetries:
+            let retries = snapshot.workload.retries
+            return .success(retries.limit > 0 ? .setRetries(limit: 0, backoff: retries.backoff) : .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond))
+        default:
+            return .failure(NoTarget(message: "not a building key"))
+        }
+    }
+}
+
+/// The TTLs the dashboard's keys step through.
+enum CacheDefaults {
+    /// `T` steps through these TTLs.
+    static let ttlLadder: [SimTime?] = [nil, 10 * Nanos.perSecond, 60 * Nanos.perSecond, 300 * Nanos.perSecond]
+}

@@ -1,0 +1,29 @@
+import ScaleSim
+
+/// Something that happened, from the terminal, the simulation or the file system.
+public enum DashboardAction: Sendable {
+    case keyPressed(Key)
+    case clicked(x: Int, y: Int)
+    case resized(width: Int, height: Int)
+    case snapshotArrived(SimulationSnapshot)
+    /// The engine applied or refused a command the dashboard sent.
+    case commandAnswered(SimCommand, CommandResult)
+    /// A stage or preset was loaded: what it is and what changed from the one before.
+    case presetLoaded(PresetInfo, changes: [String])
+    /// A preset could not be loaded; the simulation goes on as it was.
+    case presetFailed(String)
+    case presetSaved(path: String)
+    case saveFailed(String)
+}
+
+/// Work the reducer asks the runtime to do; its outcome comes back as an action.
+public enum DashboardEffect: Sendable, Equatable {
+    /// An engine command: the same one a script line or a replay would carry.
+    case send(SimCommand)
+    case pause
+    case resume
+    case setSpeed(Double)
+    case loadStage(Int)
+    case savePreset
+    case quit
+}

@@ -1,0 +1,211 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+extension DashboardState {
+    /// Applies what happened and returns the work the runtime must do.
+    public mutating func reduce(_ action: DashboardAction) -> [DashboardEffect] {
+        switch action {
+        case .keyPressed(let key):
+            return keyPressed(key)
+        case .clicked(let x, let y):
+            guard !isTooSmall, overlay == .none, let snapshot else { return [] }
+            let layout = topologyLayout(snapshot)
+            if let box = layout.boxes.first(where: { $0.rect.contains(x: x, y: y) && layout.area.contains(x: x, y: y) }) {
+                selection = box.id
+            }
+            return []
+        case .resized(let width, let height):
+            screenWidth = width
+            screenHeight = height
+            return []
+        case .snapshotArrived(let snapshot):
+            absorb(snapshot)
+            return []
+        case .commandAnswered(let command, let result):
+            switch result {
+            case .applied: log(CommandGrammar.encode(command), tone: .accent)
+            case .refused(let reason): log("refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error)
+            }
+            return []
+        case .presetLoaded(let info, let changes):
+            preset = info
+            selection = nil
+            topologyScroll = 0
+            lastNoticeSeen = 0
+            bottlenecks = []
+            log("loaded \(info.name): \(info.description)", tone: .title)
+            for change in changes { log("  " + change, tone: .accent) }
+            return []
+        case .presetFailed(let message):
+            log(message, tone: .error)
+            return []
+        case .presetSaved(let path):
+            log("saved the live topology as \(path)", tone: .healthy)
+            return []
+        case .saveFailed(let message):
+            log("could not save: \(message)", tone: .error)
+            return []
+        }
+    }
+
+    /// The topology's layout on the current screen, as the view draws it.
+    public func topologyLayout(_ snapshot: SimulationSnapshot, keepVisible: String? = nil) -> TopologyLayout {
+        let screen = ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen)
+        return TopologyLayout.make(snapshot, in: screen.topology, scroll: topologyScroll, keepVisible: keepVisible)
+    }
+
+    /// Takes in a new snapshot: logs the engine's new notices and bottleneck changes.
+    mutating func absorb(_ new: SimulationSnapshot) {
+        let restarted = (snapshot?.time ?? 0) > new.time
+        snapshot = new
+        if restarted { lastNoticeSeen = 0 }
+        for notice in new.notices where notice.sequence > lastNoticeSeen {
+            switch notice.event {
+            case .scheduledCommand(let command, .applied):
+                log("script: \(CommandGrammar.encode(command))", tone: .accent)
+            case .scheduledCommand(let command, .refused(let reason)):
+                log("script refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error)
+            case .autoscaled(let node, let from, let to):
+                log("autoscaler: \(node) \(from) -> \(to) servers", tone: .accent)
+            case .failover(let primary, let lost):
+                log("failover: a replica took over \(primary); \(lost) writes lost", tone: .bottleneck)
+            }
+            lastNoticeSeen = notice.sequence
+        }
+        let flagged = Set(new.nodes.filter(\.bottleneck).map(\.id))
+        for id in new.nodes.map(\.id) where flagged.contains(id) && !bottlenecks.contains(id) {
+            let utilization = new.nodes.first { $0.id == id }?.window?.utilization ?? 0
+            log("\(id) saturated (\(Format.percent(utilization)) busy)", tone: .bottleneck)
+        }
+        bottlenecks = flagged
+        if let selection, !new.nodes.contains(where: { $0.id == selection }) { self.selection = nil }
+    }
+
+    mutating func keyPressed(_ key: Key) -> [DashboardEffect] {
+        if isTooSmall {
+            if keyMap.action(for: key) == .quit { requestQuit(); return [.quit] }
+            return []
+        }
+        if prompt != nil { return promptKey(key) }
+        if overlay != .none {
+            switch keyMap.action(for: key) {
+            case .quit?: requestQuit(); return [.quit]
+            case .toggleHelp? where overlay == .help: overlay = .none
+            case .toggleExplanation? where overlay == .explanation: overlay = .none
+            case .back?: overlay = .none
+            default: break
+            }
+            return []
+        }
+        guard let action = keyMap.action(for: key) else { return [] }
+        return perform(action, key: key)
+    }
+
+    mutating func promptKey(_ key: Key) -> [DashboardEffect] {
+        switch key {
+        case .escape:
+            prompt = nil
+        case .enter:
+            let line = prompt?.text.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !line.isEmpty else { prompt = nil; return [] }
+            do {
+                let command = try CommandGrammar.parse(line)
+                prompt = nil
+                return [.send(command)]
+            } catch {
+                prompt?.error = error.description
+            }
+        case .backspace, .delete:
+            if prompt?.text.isEmpty == true { prompt = nil } else { prompt?.text.removeLast() }
+            prompt?.error = nil
+        case .character(let c):
+            if (prompt?.text.count ?? 0) < 200 { prompt?.text.append(c) }
+            prompt?.error = nil
+        case .control("c"):
+            requestQuit()
+            return [.quit]
+        case .control("u"):
+            prompt?.text = ""
+            prompt?.error = nil
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func perform(_ action: KeyAction, key: Key) -> [DashboardEffect] {
+        switch action {
+        case .quit:
+            requestQuit()
+            return [.quit]
+        case .toggleHelp: overlay = .help
+        case .toggleExplanation: overlay = .explanation
+        case .togglePause:
+            return snapshot?.paused == true ? [.resume] : [.pause]
+        case .doubleUsers, .halveUsers:
+            guard let users = snapshot?.users else { return [] }
+            let target = action == .doubleUsers ? min(WorkloadSpec.maxUsers, users * 2) : max(1, users / 2)
+            return target == users ? [] : [.send(.setUsers(target))]
+        case .faster:
+            return [.setSpeed(min(Self.maxSpeed, (snapshot?.speed ?? 1) * 2))]
+        case .slower:
+            return [.setSpeed(max(Self.minSpeed, (snapshot?.speed ?? 1) / 2))]
+        case .selectNext, .selectPrevious, .selectUp, .selectDown, .selectLeft, .selectRight:
+            moveSelection(action)
+        case .toggleInspector: inspectorOpen.toggle()
+        case .back:
+            if inspectorOpen { inspectorOpen = false } else { selection = nil }
+        case .scrollUp: topologyScroll = max(0, topologyScroll - max(1, screenHeight / 3))
+        case .scrollDown:
+            if let snapshot {
+                let layout = topologyLayout(snapshot)
+                topologyScroll = min(max(0, layout.contentHeight - layout.area.height), layout.scroll + max(1, screenHeight / 3))
+            }
+        case .openPrompt: prompt = PromptState()
+        case .savePreset: return [.savePreset]
+        case .loadStage:
+            guard case .character(let c) = key, let stage = c.wholeNumberValue else { return [] }
+            return [.loadStage(stage)]
+        default:
+            guard let snapshot else { return [] }
+            switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
+            case .success(let command): return [.send(command)]
+            case .failure(let reason): log(reason.message, tone: .warm)
+            }
+        }
+        return []
+    }
+
+    /// The fastest and slowest speeds `]` and `[` reach, in simulated seconds per wall second.
+    public static let maxSpeed = 1024.0
+    public static let minSpeed = 1.0 / 64
+
+    /// Moves the selection through the boxes as laid out on screen.
+    mutating func moveSelection(_ action: KeyAction) {
+        guard let snapshot else { return }
+        let layout = topologyLayout(snapshot)
+        let boxes = layout.boxes
+        guard !boxes.isEmpty else { return }
+        guard let current = boxes.firstIndex(where: { $0.id == selection }) else {
+            selection = (action == .selectPrevious ? boxes.last : boxes.first)?.id
+            topologyScroll = topologyLayout(snapshot, keepVisible: selection).scroll
+            return
+        }
+        let here = boxes[current].rect
+        func distance(_ r: Rect) -> Int { abs((r.x + r.width / 2) - (here.x + here.width / 2)) + 4 * abs(r.y - here.y) }
+        let next: TopologyLayout.Box?
+        switch action {
+        case .selectNext: next = boxes[(current + 1) % boxes.count]
+        case .selectPrevious: next = boxes[(current + boxes.count - 1) % boxes.count]
+        case .selectUp: next = boxes.filter { $0.rect.maxY <= here.y }.min { distance($0.rect) < distance($1.rect) }
+        case .selectDown: next = boxes.filter { $0.rect.y >= here.maxY }.min { distance($0.rect) < distance($1.rect) }
+        case .selectLeft: next = boxes.filter { $0.rect.maxX <= here.x && $0.rect.y < here.maxY && $0.rect.maxY > here.y }.min { distance($0.rect) < distance($1.rect) }
+        case .selectRight: next = boxes.filter { $0.rect.x >= here.maxX && $0.rect.y < here.maxY && $0.rect.maxY > here.y }.min { distance($0.rect) < distance($1.rect) }
+        default: next = nil
+        }
+        guard let next else { return }
+        selection = next.id
+        topologyScroll = topologyLayout(snapshot, keepVisible: next.id).scroll
+    }
+}

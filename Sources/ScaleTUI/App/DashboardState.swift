@@ -1,0 +1,98 @@
+import ScaleSim
+
+/// What the dashboard knows about the preset it runs.
+public struct PresetInfo: Sendable, Hashable {
+    /// The name to type, such as `03-load-balancer`.
+    public var name: String
+    /// The preset's own title.
+    public var title: String
+    public var description: String
+    /// The longer text of the explanation overlay.
+    public var explanation: String
+
+    public init(name: String, title: String, description: String, explanation: String) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.explanation = explanation
+    }
+}
+
+/// One line of the event log.
+public struct LogEntry: Sendable, Hashable {
+    /// Simulated time when it happened.
+    public var time: SimTime
+    public var text: String
+    public var tone: Tone
+}
+
+/// The command prompt opened by `:`.
+public struct PromptState: Sendable, Hashable {
+    public var text = ""
+    /// Why the last line entered did not parse, shown in place until the next edit.
+    public var error: String?
+}
+
+/// What covers the main screen, if anything.
+public enum Overlay: Sendable, Hashable {
+    case none
+    case help
+    case explanation
+}
+
+/// Everything the dashboard shows, as one value: views are pure functions of it and only
+/// the reducer changes it.
+public struct DashboardState: Sendable {
+    public var preset: PresetInfo
+    /// The latest picture of the simulation; nil until the first one arrives.
+    public var snapshot: SimulationSnapshot?
+    /// The id of the selected node.
+    public var selection: String?
+    public var inspectorOpen = false
+    public var overlay: Overlay = .none
+    public var prompt: PromptState?
+    /// Newest last.
+    public private(set) var log: [LogEntry] = []
+    /// The file being recorded into, shown in the status bar.
+    public var recordingPath: String?
+    /// Rows of the topology scrolled past.
+    public var topologyScroll = 0
+    public var screenWidth: Int
+    public var screenHeight: Int
+    /// Box drawing, blocks and braille; ASCII when false.
+    public var unicode: Bool
+    public var keyMap: KeyMap
+    /// The engine notices already logged.
+    var lastNoticeSeen = 0
+    /// Nodes flagged as bottlenecks in the last snapshot, to log only the change.
+    var bottlenecks: Set<String> = []
+    /// Set once the user asked to quit.
+    public private(set) var quitRequested = false
+
+    public static let logLimit = 200
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    public init(preset: PresetInfo, width: Int, height: Int, unicode: Bool = true, keyMap: KeyMap = .standard) {
+        self.preset = preset
+        screenWidth = width
+        screenHeight = height
+        self.unicode = unicode
+        self.keyMap = keyMap
+    }
+
+    public var isTooSmall: Bool { screenWidth < Self.minimumWidth || screenHeight < Self.minimumHeight }
+
+    /// The selected node's latest figures.
+    public var selectedNode: NodeSnapshot? {
+        guard let selection else { return nil }
+        return snapshot?.nodes.first { $0.id == selection }
+    }
+
+    mutating func log(_ text: String, tone: Tone = .normal) {
+        log.append(LogEntry(time: snapshot?.time ?? 0, text: text, tone: tone))
+        if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
+    }
+
+    mutating func requestQuit() { quitRequested = true }
+}

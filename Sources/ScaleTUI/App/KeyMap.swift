@@ -1,0 +1,133 @@
+/// What a key asks the dashboard to do.
+public enum KeyAction: Sendable, Hashable {
+    case quit
+    case toggleHelp
+    case toggleExplanation
+    case togglePause
+    case doubleUsers
+    case halveUsers
+    case slower
+    case faster
+    case selectNext
+    case selectPrevious
+    case selectUp
+    case selectDown
+    case selectLeft
+    case selectRight
+    case toggleInspector
+    case back
+    case scrollUp
+    case scrollDown
+    case openPrompt
+    case savePreset
+    /// The stage is the digit pressed.
+    case loadStage
+    // Topology edits: each becomes one engine command (see `DashboardState.command(for:)`).
+    case addAppServer
+    case removeAppServer
+    case addReplica
+    case addCache
+    case addLoadBalancer
+    case cycleBalancePolicy
+    case addCDN
+    case addSessionStore
+    case toggleAutoscale
+    case addShard
+    case scaleUp
+    case scaleDown
+    case toggleDataCenter
+    case addWorkers
+    case toggleKill
+    case toggleSlow
+    case cycleEviction
+    case cycleTTL
+    case flushCache
+    case toggleRetries
+}
+
+/// One binding: the keys, how the help overlay names them, and what they do.
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    /// How the help overlay and the hint bar spell the keys, such as `+ -` or `Tab`.
+    public var label: String
+    public var help: String
+    public var action: KeyAction
+    public var group: Group
+
+    public enum Group: String, Sendable, CaseIterable {
+        case general = "General"
+        case view = "Select and view"
+        case build = "Build"
+        case data = "Data tier"
+        case failures = "Failures"
+        case stages = "Stages"
+    }
+}
+
+/// The dashboard's keys, as data: the reducer looks keys up here and the help overlay is
+/// drawn from it, so the two cannot disagree.
+public struct KeyMap: Sendable {
+    public var bindings: [KeyBinding]
+
+    public func action(for key: Key) -> KeyAction? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    public func binding(for action: KeyAction) -> KeyBinding? {
+        bindings.first { $0.action == action }
+    }
+
+    public static let standard = KeyMap(bindings: [
+        bind([.character("q"), .control("c")], "q ^C", "quit", .quit, .general),
+        bind([.character("?"), .function(1)], "? F1", "this help", .toggleHelp, .general),
+        bind([.character(" ")], "Space", "pause / resume", .togglePause, .general),
+        bind([.character("+"), .character("=")], "+", "double the users", .doubleUsers, .general),
+        bind([.character("-"), .character("_")], "-", "halve the users", .halveUsers, .general),
+        bind([.character("[")], "[", "slower (halve the speed)", .slower, .general),
+        bind([.character("]")], "]", "faster (double the speed)", .faster, .general),
+        bind([.character(":")], ":", "command prompt (script grammar)", .openPrompt, .general),
+        bind([.character("w")], "w", "save the live topology as a user preset", .savePreset, .general),
+        bind([.character("e")], "e", "this stage's explanation", .toggleExplanation, .general),
+
+        bind([.tab], "Tab", "select the next node", .selectNext, .view),
+        bind([.backTab], "S-Tab", "select the previous node", .selectPrevious, .view),
+        bind([.up], "Up", "select the node above", .selectUp, .view),
+        bind([.down], "Down", "select the node below", .selectDown, .view),
+        bind([.left], "Left", "select the node to the left", .selectLeft, .view),
+        bind([.right], "Right", "select the node to the right", .selectRight, .view),
+        bind([.enter], "Enter", "open / close the inspector", .toggleInspector, .view),
+        bind([.escape], "Esc", "back: close the overlay, prompt or inspector", .back, .view),
+        bind([.pageUp], "PgUp", "scroll the topology up", .scrollUp, .view),
+        bind([.pageDown], "PgDn", "scroll the topology down", .scrollDown, .view),
+
+        bind([.character("a")], "a", "add an app server", .addAppServer, .build),
+        bind([.character("A")], "A", "remove an app server", .removeAppServer, .build),
+        bind([.character("l")], "l", "put a load balancer in front of the app pool", .addLoadBalancer, .build),
+        bind([.character("p")], "p", "next balancing policy of the selected balancer", .cycleBalancePolicy, .build),
+        bind([.character("n")], "n", "add a CDN edge for the next region without one", .addCDN, .build),
+        bind([.character("s")], "s", "move sessions to a shared session store", .addSessionStore, .build),
+        bind([.character("o")], "o", "autoscaler on / off for the app pool", .toggleAutoscale, .build),
+        bind([.character("W")], "W", "add a server to the selected pool (a queue: its workers)", .addWorkers, .build),
+        bind([.character("t")], "t", "retries on / off (3, 100 ms backoff)", .toggleRetries, .build),
+
+        bind([.character("r")], "r", "add a read replica to the database", .addReplica, .data),
+        bind([.character("c")], "c", "add a cache in front of the database", .addCache, .data),
+        bind([.character("h")], "h", "one more shard of the database", .addShard, .data),
+        bind([.character("u")], "u", "scale the selected node up one instance size", .scaleUp, .data),
+        bind([.character("U")], "U", "scale the selected node down one size", .scaleDown, .data),
+        bind([.character("v")], "v", "next eviction policy of the selected cache", .cycleEviction, .data),
+        bind([.character("T")], "T", "next TTL of the selected cache", .cycleTTL, .data),
+        bind([.character("f")], "f", "flush the selected cache", .flushCache, .data),
+
+        bind([.character("k")], "k", "kill / restore the selected node", .toggleKill, .failures),
+        bind([.character("d")], "d", "kill / restore the selected node's data center", .toggleDataCenter, .failures),
+        bind([.character("x")], "x", "slow the selected node 4x / back to normal", .toggleSlow, .failures),
+        bind((0...9).map { .character(Character(String($0))) }, "0-9", "load stage 00 to 09 (shows what changed)", .loadStage, .stages),
+    ])
+
+    private static func bind(
+        _ keys: [Key], _ label: String, _ help: String, _ action: KeyAction, _ group: KeyBinding.Group
+    ) -> KeyBinding {
+        KeyBinding(keys: keys, label: label, help: help, action: action, group: group)
+    }
+}

@@ -1,0 +1,47 @@
+/// A key the dashboard understands, decoded from the terminal.
+public enum Key: Sendable, Hashable {
+    case character(Character)
+    /// Ctrl with a letter, such as Ctrl-L (`.control("l")`).
+    case control(Character)
+    case enter
+    case escape
+    case tab
+    case backTab
+    case backspace
+    case delete
+    case up
+    case down
+    case left
+    case right
+    case home
+    case end
+    case pageUp
+    case pageDown
+    /// F1 to F12.
+    case function(Int)
+}
+
+/// What a terminal reports between two frames.
+public enum InputEvent: Sendable, Hashable {
+    case key(Key)
+    /// A mouse button pressed at a cell (0-based column and row).
+    case click(x: Int, y: Int)
+    /// The terminal changed size; read `size` again.
+    case resize
+}
+
+/// Where frames go and input comes from: ncurses on a real terminal, memory in tests.
+///
+/// Every call comes from the one thread that owns the terminal (ncurses is not thread-safe).
+public protocol TerminalBackend: AnyObject {
+    /// Columns and rows right now.
+    var size: (width: Int, height: Int) { get }
+    /// Whether colours may be used (a colour terminal, no NO_COLOR, no --no-color).
+    var hasColor: Bool { get }
+    /// Whether box-drawing, block and braille characters display; if not, views use ASCII.
+    var hasUnicode: Bool { get }
+    /// Shows `buffer`, sending only what changed since the last frame.
+    func present(_ buffer: ScreenBuffer)
+    /// The next input event, waiting at most `timeoutMilliseconds` (0 polls); nil if none.
+    func nextEvent(timeoutMilliseconds: Int) -> InputEvent?
+}

@@ -1,0 +1,130 @@
+import Foundation
+import ScaleSim
+
+/// The whole screen as a pure function of the state.
+public enum DashboardView {
+    public static func render(_ state: DashboardState) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: state.screenWidth, height: state.screenHeight)
+        draw(state, into: &buffer)
+        return buffer
+    }
+
+    public static func draw(_ state: DashboardState, into buffer: inout ScreenBuffer) {
+        let glyphs = Glyphs.forUnicode(state.unicode)
+        if state.isTooSmall {
+            TooSmallView.draw(width: state.screenWidth, height: state.screenHeight, into: &buffer)
+            return
+        }
+        let layout = ScreenLayout(width: state.screenWidth, height: state.screenHeight, inspectorOpen: state.inspectorOpen)
+        StatusBarView.draw(state, in: layout.status, into: &buffer)
+        AdvisorView.draw(state, in: layout.advisor, into: &buffer)
+        TopologyView.draw(state, in: layout.topology, glyphs: glyphs, into: &buffer)
+        if let panel = layout.inspector {
+            InspectorView.draw(state, in: panel, glyphs: glyphs, into: &buffer)
+        }
+        EventLogView.draw(state, in: layout.log, glyphs: glyphs, into: &buffer)
+        if let prompt = state.prompt {
+            PromptView.draw(prompt, in: layout.bottom, into: &buffer)
+        } else {
+            HintBarView.draw(state, in: layout.bottom, into: &buffer)
+        }
+        switch state.overlay {
+        case .none: break
+        case .help: HelpOverlay.draw(state.keyMap, screen: buffer.bounds, glyphs: glyphs, into: &buffer)
+        case .explanation: ExplanationOverlay.draw(state.preset, screen: buffer.bounds, glyphs: glyphs, into: &buffer)
+        }
+    }
+}
+
+/// The screen shown below the minimum size; `q` still quits.
+enum TooSmallView {
+    static func draw(width: Int, height: Int, into buffer: inout ScreenBuffer) {
+        let lines = [
+            "terminal too small: \(width)x\(height), need \(DashboardState.minimumWidth)x\(DashboardState.minimumHeight)",
+            "enlarge the window, or press q to quit",
+        ]
+        for (i, line) in lines.enumerated() {
+            let y = max(0, height / 2 - 1) + i
+            buffer.write(line, x: max(0, (width - line.count) / 2), y: y, style: Style(i == 0 ? .warm : .dim, bold: i == 0))
+        }
+    }
+}
+
+/// Row 0: what runs, how fast and how well; terser below 120 columns so it all fits 80.
+enum StatusBarView {
+    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let bar = Style(.bar, reverse: true)
+        buffer.fill(rect, style: bar)
+        let roomy = rect.width >= 120
+        var x = rect.x
+        func field(_ text: String, _ style: Style = Style(.bar, reverse: true)) {
+            guard x < rect.maxX else { return }
+            x = buffer.write(" " + text + (roomy ? " " : ""), x: x, y: rect.y, style: style, clip: rect)
+        }
+        if roomy { field("scaletop", Style(.bar, bold: true, reverse: true)) }
+        field(roomy ? state.preset.name : String(state.preset.name.prefix(20)), Style(.bar, bold: !roomy, reverse: true))
+        guard let snapshot = state.snapshot else {
+            field("starting")
+            return
+        }
+        field(Format.clock(snapshot.time))
+        let speed = (roomy ? "speed " : "") + Format.speed(snapshot.speed)
+        if snapshot.behind {
+            field(speed + " BEHIND", Style(.bottleneck, bold: true, reverse: true))
+        } else {
+            field(speed)
+        }
+        field("\(Format.count(snapshot.users)) users")
+        let system = snapshot.system
+        field("\(Format.count(Double(system?.arrivals ?? 0))) req/s")
+        field("p50 \(system?.p50.map(Format.duration) ?? "-") p99 \(system?.p99.map(Format.duration) ?? "-")")
+        let errorRate = system?.errorRate ?? 0
+        field("err \(String(format: "%.1f%%", errorRate * 100))",
+              errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : bar)
+        if snapshot.paused { field("PAUSED", Style(.warm, bold: true, reverse: true)) }
+        if let recording = state.recordingPath {
+            field("REC \(recording.split(separator: "/").last.map(String.init) ?? recording)", Style(.bottleneck, bold: true, reverse: true))
+        }
+    }
+}
+
+/// Row 1: the current bottleneck and the step that would relieve it.
+enum AdvisorView {
+    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        guard let snapshot = state.snapshot else { return }
+        let advice = Advisor.advice(for: snapshot)
+        buffer.write(advice.text, x: rect.x + 1, y: rect.y, style: Style(advice.tone, bold: advice.tone != .healthy), clip: rect)
+    }
+}
+
+/// The last row: the most used keys, labelled from the key map.
+enum HintBarView {
+    static let shown: [(action: KeyAction, word: String)] = [
+        (.quit, "quit"), (.toggleHelp, "help"), (.togglePause, "pause"), (.doubleUsers, "users"),
+        (.addAppServer, "app"), (.addReplica, "replica"), (.addCache, "cache"), (.openPrompt, "command"),
+        (.toggleInspector, "inspect"),
+    ]
+
+    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        var x = rect.x + 1
+        for (action, word) in shown {
+            guard let binding = state.keyMap.binding(for: action) else { continue }
+            let key = binding.label.split(separator: " ").first.map(String.init) ?? binding.label
+            if x + key.count + word.count + 1 > rect.maxX { break }
+            x = buffer.write(key, x: x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
+            x = buffer.write(" " + word + "  ", x: x, y: rect.y, style: Style(.dim), clip: rect)
+        }
+    }
+}
+
+/// The `:` prompt, with the parse error in place.
+enum PromptView {
+    static func draw(_ prompt: PromptState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        var x = buffer.write(":", x: rect.x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
+        x = buffer.write(prompt.text, x: x, y: rect.y, clip: rect)
+        buffer.put("_", x: x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
+        if let error = prompt.error {
+            buffer.write("  " + error, x: x + 1, y: rect.y, style: Style(.error, bold: true), clip: rect)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import ScaleSim
+
+/// Short, fixed-width renderings of figures for boxes and bars.
+public enum Format {
+    /// A count with k/M/G suffixes: `950`, `1.2k`, `34k`, `1.5M`.
+    public static func count(_ value: Double) -> String {
+        guard value.isFinite else { return "-" }
+        let v = abs(value)
+        let sign = value < 0 ? "-" : ""
+        func scaled(_ x: Double, _ suffix: String) -> String {
+            x < 9.95 ? sign + String(format: "%.1f", x) + suffix : sign + String(format: "%.0f", x) + suffix
+        }
+        if v < 999.5 { return sign + String(format: "%.0f", v) }
+        if v < 999_500 { return scaled(v / 1e3, "k") }
+        if v < 999_500_000 { return scaled(v / 1e6, "M") }
+        return scaled(v / 1e9, "G")
+    }
+
+    public static func count(_ value: Int) -> String { count(Double(value)) }
+
+    /// A rate per second: `1.2k/s`.
+    public static func rate(_ perSecond: Double) -> String { count(perSecond) + "/s" }
+
+    /// A ratio as a whole percentage: `64%`.
+    public static func percent(_ ratio: Double) -> String {
+        guard ratio.isFinite else { return "-" }
+        return String(format: "%.0f%%", ratio * 100)
+    }
+
+    /// A duration in nanoseconds as `850us`, `12ms`, `1.4s`, `3m20s`.
+    public static func duration(_ nanos: SimTime) -> String {
+        let ns = Double(nanos)
+        if ns < 1e6 { return String(format: "%.0fus", ns / 1e3) }
+        if ns < 9.95e6 { return String(format: "%.1fms", ns / 1e6) }
+        if ns < 1e9 { return String(format: "%.0fms", ns / 1e6) }
+        if ns < 60e9 { return String(format: "%.1fs", ns / 1e9) }
+        let seconds = Int(ns / 1e9)
+        return "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s"
+    }
+
+    /// Simulated time as `hh:mm:ss`.
+    public static func clock(_ time: SimTime) -> String {
+        let seconds = max(0, time / Nanos.perSecond)
+        return String(format: "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
+    }
+
+    /// A speed factor: `1x`, `0.5x`, `16x`.
+    public static func speed(_ factor: Double) -> String {
+        factor >= 1 || factor == 0 ? String(format: "%.0fx", factor) : String(format: "%gx", factor)
+    }
+}

@@ -1,0 +1,150 @@
+import ScaleSim
+
+/// The selected node's figures, and sparklines of the last minutes.
+enum InspectorView {
+    static func draw(_ state: DashboardState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        buffer.fill(rect)
+        guard let node = state.selectedNode else {
+            buffer.frame(rect, title: "inspector", style: Style(.dim), glyphs: glyphs)
+            buffer.write("Tab or the arrows select a node", x: rect.x + 2, y: rect.y + 2, style: Style(.dim), clip: rect.inset(by: 1))
+            return
+        }
+        let tone = node.healthTone
+        buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
+        let inner = rect.inset(by: 1)
+        var y = inner.y
+        func line(_ label: String, _ value: String, _ style: Style = .normal) {
+            guard y < inner.maxY else { return }
+            let x = buffer.write(label.padding(toLength: 12, withPad: " ", startingAt: 0), x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
+            buffer.write(value, x: x, y: y, style: style, clip: inner)
+            y += 1
+        }
+        let w = node.window
+        let state: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK" : tone == .warm ? "warm" : "healthy"
+        line("state", state, Style(tone, bold: true))
+        line("servers", "\(node.servers) x \(node.workers) workers, size \(node.size)"
+             + (node.downServers > 0 ? ", \(node.downServers) down" : ""))
+        line("throughput", "\(Format.rate(Double(w?.completions ?? 0))) of \(Format.rate(node.arrivalRate)) in")
+        line("utilization", w.map { Format.percent($0.utilization) } ?? "-")
+        line("latency", "p50 \(w?.p50.map(Format.duration) ?? "-")  p99 \(w?.p99.map(Format.duration) ?? "-")")
+        line("queue", "\(w?.queueLength ?? 0) waiting" + ((w?.dropped ?? 0) > 0 ? ", \(Format.rate(Double(w?.dropped ?? 0))) dropped" : ""))
+        if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
+            line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
+        }
+        if let cache = node.spec.cache {
+            line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
+                 + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
+        }
+        if let figure = node.keyFigure, [.cache, .cdn, .replica].contains(node.kind) {
+            line(node.kind == .replica ? "replication" : "hit ratio", figure)
+        }
+        if node.slowFactor != 1 { line("slowed", "\(node.slowFactor)x", Style(.warm)) }
+        if let stale = w?.staleReads, stale > 0 { line("stale reads", Format.rate(Double(stale)), Style(.warm)) }
+        if let autoscale = node.spec.autoscale {
+            line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
+        }
+        y += 1
+        let history = node.history
+        let sparkWidth = max(0, inner.width - 14)
+        func spark(_ label: String, _ values: [Double?], maximum: Double? = nil, style: Style) {
+            guard y < inner.maxY else { return }
+            buffer.write(label, x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
+            buffer.sparkline(values, x: inner.x + 13, y: y, width: sparkWidth, maximum: maximum, style: style, glyphs: glyphs)
+            y += 1
+        }
+        spark("req/s", history.map { Double($0.completions) }, style: Style(.accent))
+        spark("p99", history.map { $0.p99.map(Double.init) }, style: Style(.warm))
+        spark("utilization", history.map { $0.utilization }, maximum: 1, style: Style(tone))
+        if node.kind == .cache || node.kind == .cdn {
+            spark("hit ratio", history.map(\.hitRatio), maximum: 1, style: Style(.healthy))
+        }
+        if y < inner.maxY {
+            buffer.write("last \(min(history.count, sparkWidth)) s", x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
+        }
+    }
+}
+
+/// The latest events, newest at the bottom.
+enum EventLogView {
+    static func draw(_ state: DashboardState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        guard rect.height > 0 else { return }
+        for x in rect.x..<rect.maxX { buffer.put(glyphs.horizontal, x: x, y: rect.y, style: Style(.dim)) }
+        buffer.write(" events ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
+        let rows = rect.height - 1
+        for (i, entry) in state.log.suffix(rows).enumerated() {
+            let y = rect.y + 1 + i
+            let x = buffer.write(Format.clock(entry.time), x: rect.x + 1, y: y, style: Style(.dim), clip: rect)
+            buffer.write(" " + entry.text, x: x, y: y, style: Style(entry.tone), clip: rect)
+        }
+    }
+}
+
+/// Every binding of the key map, grouped: generated from the map, so always complete.
+enum HelpOverlay {
+    static func draw(_ keyMap: KeyMap, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        var lines: [(text: String, style: Style)] = []
+        for group in KeyBinding.Group.allCases {
+            let bindings = keyMap.bindings.filter { $0.group == group }
+            guard !bindings.isEmpty else { continue }
+            lines.append((group.rawValue, Style(.title, bold: true)))
+            for binding in bindings {
+                lines.append(("  " + binding.label.padding(toLength: 7, withPad: " ", startingAt: 0) + binding.help, .normal))
+            }
+        }
+        let longest = lines.map(\.text.count).max() ?? 0
+        let columns = screen.width - 2 >= 2 * (longest + 2) + 2 ? 2 : 1
+        let width = min(screen.width - 2, columns * (longest + 2) + 2)
+        let perColumn = (lines.count + columns - 1) / columns
+        let height = min(screen.height - 2, perColumn + 3)
+        let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
+        buffer.fill(box)
+        buffer.frame(box, title: "keys (? or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
+        let inner = box.inset(by: 1)
+        let columnWidth = inner.width / columns
+        for (i, line) in lines.enumerated() {
+            let column = i / perColumn, row = i % perColumn
+            let clip = Rect(x: inner.x + column * columnWidth, y: inner.y, width: columnWidth, height: inner.height - 1)
+            buffer.write(line.text, x: clip.x + 1, y: inner.y + row, style: line.style, clip: clip)
+        }
+        if perColumn > inner.height - 1 {
+            buffer.write("(enlarge the terminal to see every key)", x: inner.x + 1, y: inner.maxY - 1, style: Style(.dim), clip: inner)
+        }
+    }
+}
+
+/// The preset's longer explanation, word-wrapped.
+enum ExplanationOverlay {
+    static func draw(_ preset: PresetInfo, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        let width = min(screen.width - 4, 90)
+        let text = [preset.description, ""] + preset.explanation.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.flatMap { wrap($0, width: width - 4) }
+        let height = min(screen.height - 2, lines.count + 3)
+        let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
+        buffer.fill(box)
+        buffer.frame(box, title: "\(preset.title) (e or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
+        let inner = box.inset(by: 1)
+        for (i, line) in lines.prefix(inner.height - 1).enumerated() {
+            buffer.write(line, x: inner.x + 1, y: inner.y + i, style: i == 0 ? Style(.title, bold: true) : .normal, clip: inner)
+        }
+    }
+
+    /// Splits `text` into lines of at most `width` characters at spaces.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + 1 + word.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+            while current.count > width {
+                lines.append(String(current.prefix(width)))
+                current = String(current.dropFirst(width))
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+}

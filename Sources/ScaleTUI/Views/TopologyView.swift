@@ -1,0 +1,74 @@
+import ScaleSim
+
+/// Every node as a box inside its data center's frame, with the request rate flowing in.
+enum TopologyView {
+    static func draw(_ state: DashboardState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        guard let snapshot = state.snapshot else {
+            buffer.write("waiting for the first simulated second...", x: area.x + 2, y: area.y + 1, style: Style(.dim), clip: area)
+            return
+        }
+        let layout = TopologyLayout.make(snapshot, in: area, scroll: state.topologyScroll)
+        let nodes = Dictionary(snapshot.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var clipped = buffer
+        clipped.fill(area)
+        for group in layout.groups {
+            let tone: Tone = group.down ? .down : .dim
+            clipped.frame(group.rect, title: group.title, style: Style(tone), titleStyle: Style(group.down ? .down : .title, bold: true), glyphs: glyphs)
+        }
+        for box in layout.boxes {
+            guard let node = nodes[box.id] else { continue }
+            drawBox(node, at: box.rect, compact: layout.compact, selected: state.selection == node.id, glyphs: glyphs, into: &clipped)
+        }
+        // Frames and boxes may extend past the area when scrolled: copy only the area back.
+        for y in max(0, area.y)..<min(buffer.height, area.maxY) {
+            for x in max(0, area.x)..<min(buffer.width, area.maxX) {
+                let cell = clipped[x, y]
+                buffer.put(cell.scalar, x: x, y: y, style: cell.style)
+            }
+        }
+        if layout.scroll > 0 {
+            buffer.write(" more above (PgUp) ", x: area.maxX - 20, y: area.y, style: Style(.dim), clip: area)
+        }
+        if layout.contentHeight - layout.scroll > area.height {
+            buffer.write(" more below (PgDn) ", x: area.maxX - 20, y: area.maxY - 1, style: Style(.dim), clip: area)
+        }
+    }
+
+    static func title(_ node: NodeSnapshot) -> String {
+        node.servers > 1 || node.kind == .app || node.kind == .replica ? "\(node.id) x\(node.servers)" : node.id
+    }
+
+    static func drawBox(_ node: NodeSnapshot, at rect: Rect, compact: Bool, selected: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        let tone = node.healthTone
+        let utilization = node.window?.utilization ?? 0
+        let inflow = "\(String(glyphs.arrow)) \(Format.rate(node.arrivalRate))"
+        buffer.write(inflow, x: rect.x + 1, y: rect.y - 1, style: Style(.dim))
+        let titleStyle = Style(tone, bold: true, reverse: selected)
+        let rate = Format.rate(Double(node.window?.completions ?? 0))
+        var details = [node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : rate]
+        if let figure = node.keyFigure { details.append(figure) }
+        if node.warmingServers > 0 { details.append("+\(node.warmingServers) warming") }
+        if compact {
+            var x = buffer.write(title(node), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
+            x = buffer.writeWhole(" " + Format.percent(utilization), x: x, y: rect.y, limit: rect.maxX, style: Style(tone))
+            for detail in details {
+                x = buffer.writeWhole(" " + detail, x: x, y: rect.y, limit: rect.maxX, style: Style(node.isDown ? .down : .normal))
+            }
+            return
+        }
+        buffer.frame(rect, title: title(node), style: Style(tone), titleStyle: titleStyle, glyphs: glyphs)
+        let inner = rect.inset(by: 1)
+        guard inner.width > 0 else { return }
+        var x = buffer.write(node.kindTag + " ", x: inner.x, y: inner.y, style: Style(.dim), clip: inner)
+        let percent = Format.percent(utilization)
+        let barWidth = max(0, inner.maxX - x - percent.count - 1)
+        buffer.bar(ratio: utilization, x: x, y: inner.y, width: barWidth, style: Style(tone), glyphs: glyphs)
+        x += barWidth
+        buffer.write(" " + percent, x: x, y: inner.y, style: Style(tone, bold: true), clip: inner)
+        x = inner.x
+        for (i, detail) in details.enumerated() {
+            x = buffer.writeWhole((i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
+                                  style: Style(node.isDown && i == 0 ? .down : .normal))
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ScaleFiles
+@testable import ScaleSim
+import Testing
+@testable import ScaleTUI
+
+@Suite struct DashboardReducerTests {
+    @Test func buildingKeysSendTheScriptGrammarsCommands() async throws {
+        var state = try await Fixtures.state("00", width: 120, height: 40)
+        let app = try #require(state.snapshot?.nodes.first { $0.kind == .app || $0.kind == .station })
+        if app.kind == .app {
+            #expect(state.reduce(.keyPressed(.character("a"))) == [.send(.addServers(node: app.id, count: 1))])
+        }
+        let users = try #require(state.snapshot?.users)
+        #expect(state.reduce(.keyPressed(.character("+"))) == [.send(.setUsers(users * 2))])
+        #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(max(1, users / 2)))])
+        #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
+        #expect(state.reduce(.keyPressed(.character("["))) == [.setSpeed(0.5)])
+        #expect(state.reduce(.keyPressed(.character(" "))) == [.pause])
+        #expect(state.reduce(.keyPressed(.character("3"))) == [.loadStage(3)])
+        #expect(state.reduce(.keyPressed(.character("w"))) == [.savePreset])
+        #expect(state.reduce(.keyPressed(.character("q"))) == [.quit])
+        #expect(state.quitRequested)
+    }
+
+    @Test func replicaAndCacheKeysActOnTheDatabase() async throws {
+        var state = try await Fixtures.state("ten-million-users", width: 160, height: 48, seconds: 2)
+        #expect(state.reduce(.keyPressed(.character("r"))) == [.send(.addReplicas(primary: "db", count: 1))])
+        // Both caches already sit in front of the database's replicas or the database.
+        let effects = state.reduce(.keyPressed(.character("c")))
+        if case .send(.addCache(let front, _))? = effects.first {
+            #expect(state.snapshot?.nodes.contains { $0.id == front } == true)
+        } else {
+            #expect(state.log.last?.text.contains("cache") == true)
+        }
+    }
+
+    @Test func promptParsesTheScriptGrammarAndShowsErrorsInPlace() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        #expect(state.reduce(.keyPressed(.character(":"))).isEmpty)
+        #expect(state.prompt != nil)
+        for c in "add replica" { _ = state.reduce(.keyPressed(.character(c))) }
+        #expect(state.reduce(.keyPressed(.enter)).isEmpty)
+        let error = try #require(state.prompt?.error)
+        #expect(error.contains("column"))
+        // Fixing the line clears the error and sends the command.
+        for c in " db 2" { _ = state.reduce(.keyPressed(.character(c))) }
+        #expect(state.prompt?.error == nil)
+        #expect(state.reduce(.keyPressed(.enter)) == [.send(.addReplicas(primary: "db", count: 2))])
+        #expect(state.prompt == nil)
+        // Keys typed in the prompt are text, not commands: `q` does not quit.
+        _ = state.reduce(.keyPressed(.character(":")))
+        #expect(state.reduce(.keyPressed(.character("q"))).isEmpty)
+        #expect(state.prompt?.text == "q")
+        _ = state.reduce(.keyPressed(.escape))
+        #expect(state.prompt == nil)
+        #expect(!state.quitRequested)
+    }
+
+    @Test func helpOverlayOpensAndCloses() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        _ = state.reduce(.keyPressed(.character("?")))
+        #expect(state.overlay == .help)
+        // Other keys do nothing while the overlay is up.
+        #expect(state.reduce(.keyPressed(.character("a"))).isEmpty)
+        _ = state.reduce(.keyPressed(.function(1)))
+        #expect(state.overlay == .none)
+        _ = state.reduce(.keyPressed(.function(1)))
+        _ = state.reduce(.keyPressed(.escape))
+        #expect(state.overlay == .none)
+    }
+
+    @Test func tooSmallScreenAnswersOnlyQuit() async throws {
+        var state = try await Fixtures.state("00", width: 120, height: 40)
+        _ = state.reduce(.resized(width: 60, height: 20))
+        #expect(state.isTooSmall)
+        #expect(state.reduce(.keyPressed(.character("a"))).isEmpty)
+        #expect(state.reduce(.keyPressed(.character("q"))) == [.quit])
+    }
+
+    @Test func selectionMovesThroughTheLayout() async throws {
+        var state = try await Fixtures.state("ten-million-users", width: 160, height: 48, seconds: 2)
+        let order = state.topologyLayout(try #require(state.snapshot)).boxes.map(\.id)
+        #expect(order.count == state.snapshot?.nodes.count)
+        _ = state.reduce(.keyPressed(.tab))
+        #expect(state.selection == order[0])
+        _ = state.reduce(.keyPressed(.tab))
+        #expect(state.selection == order[1])
+        _ = state.reduce(.keyPressed(.backTab))
+        #expect(state.selection == order[0])
+        // Down goes to a box lower on screen.
+        let layout = state.topologyLayout(try #require(state.snapshot))
+        let before = try #require(layout.box(order[0]))
+        _ = state.reduce(.keyPressed(.down))
+        let selected = try #require(state.selection)
+        let after = try #require(layout.box(selected))
+        #expect(after.rect.y > before.rect.y)
+        // A click on a box selects it.
+        let target = layout.boxes[3]
+        _ = state.reduce(.clicked(x: target.rect.x + 1, y: target.rect.y))
+        #expect(state.selection == target.id)
+        _ = state.reduce(.keyPressed(.enter))
+        #expect(state.inspectorOpen)
+    }
+
+    @Test func keysNeedingASelectionSayWhy() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        #expect(state.reduce(.keyPressed(.character("k"))).isEmpty)
+        #expect(state.log.last?.text.contains("select a node") == true)
+        _ = state.reduce(.keyPressed(.tab))
+        let selected = try #require(state.selection)
+        #expect(state.reduce(.keyPressed(.character("k"))) == [.send(.kill(node: selected, server: nil))])
+        #expect(state.reduce(.keyPressed(.character("x"))) == [.send(.slow(node: selected, factor: 4))])
+    }
+
+    @Test func eventLogTellsSaturationNoticesAndRefusals() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        let users = try #require(state.snapshot?.users)
+        // Far more users than one box serves: it saturates within seconds.
+        let snapshot = try await Fixtures.snapshot("00", seconds: 8, commands: [.setUsers(users * 40)])
+        let hot = try #require(snapshot.nodes.first { $0.bottleneck })
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.log.contains { $0.text.contains("\(hot.id) saturated") && $0.tone == .bottleneck })
+        // Logged once, not at every snapshot.
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.log.filter { $0.text.contains("saturated") }.count == snapshot.nodes.filter(\.bottleneck).count)
+
+        _ = state.reduce(.commandAnswered(.removeServers(node: hot.id, count: 99), .refused("cannot remove the last server")))
+        #expect(state.log.last?.text == "refused: remove server \(hot.id) 99: cannot remove the last server")
+        #expect(state.log.last?.tone == .error)
+    }
+
+    @Test func scheduledCommandsAndFailoversReachTheLog() throws {
+        var state = DashboardState(preset: PresetInfo(name: "t", title: "t", description: "", explanation: ""), width: 100, height: 30)
+        var snapshot = try #require(emptySnapshot())
+        snapshot.notices = [
+            EngineNotice(time: 0, event: .scheduledCommand(.killDataCenter("eu"), .applied), sequence: 1),
+            EngineNotice(time: 0, event: .autoscaled(node: "web", from: 2, to: 4), sequence: 2),
+            EngineNotice(time: 0, event: .failover(primary: "db", writesLost: 17), sequence: 3),
+        ]
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.log.map(\.text) == ["script: kill dc eu", "autoscaler: web 2 -> 4 servers", "failover: a replica took over db; 17 writes lost"])
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.log.count == 3)
+    }
+
+    @Test func loadingAPresetLogsWhatChanged() {
+        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 100, height: 30)
+        let info = PresetInfo(name: "03-load-balancer", title: "LB", description: "even load", explanation: "")
+        _ = state.reduce(.presetLoaded(info, changes: ["added lb in front of app"]))
+        #expect(state.preset == info)
+        #expect(state.log.map(\.text) == ["loaded 03-load-balancer: even load", "  added lb in front of app"])
+        _ = state.reduce(.presetFailed("cannot load stage 04: broken"))
+        #expect(state.log.last?.tone == .error)
+    }
+
+    func emptySnapshot() -> SimulationSnapshot? {
+        SimulationSnapshot(time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "app"), paused: false, speed: 1, behind: false,
+                           system: nil, systemHistory: [], nodes: [], datacenters: [], notices: [])
+    }
+}

@@ -1,0 +1,81 @@
+import ScaleSim
+import Testing
+@testable import ScaleTUI
+
+/// Golden screens at 80x24 and 160x48, drawn from real simulations of shipped presets.
+@Suite struct DashboardViewTests {
+    @Test func stageZeroAt80x24() async throws {
+        let state = try await Fixtures.state("00", width: 80, height: 24)
+        ScreenSnapshot.assertMatches(DashboardView.render(state), named: "00-80x24")
+    }
+
+    @Test func stageZeroOverloadedAt160x48WithInspector() async throws {
+        var state = try await Fixtures.state("00", width: 160, height: 48, seconds: 30, commands: [.setUsers(20_000)])
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.enter))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "00-overloaded-160x48")
+        #expect(screen.text.contains("BOTTLENECK"))
+        #expect(screen.text.contains("saturated"))
+    }
+
+    @Test func tenMillionUsersAt160x48() async throws {
+        let state = try await Fixtures.state("ten-million-users", width: 160, height: 48, seconds: 3)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "ten-million-users-160x48")
+        for node in try #require(state.snapshot).nodes {
+            #expect(screen.text.contains(node.id), "\(node.id) not on screen")
+        }
+    }
+
+    @Test func tenMillionUsersAt80x24ScrollsRatherThanOverflows() async throws {
+        var state = try await Fixtures.state("ten-million-users", width: 80, height: 24, seconds: 3)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "ten-million-users-80x24")
+        #expect(screen.text.contains("more below"))
+        let layout = state.topologyLayout(try #require(state.snapshot))
+        #expect(layout.compact)
+        // Selecting the last node scrolls it into view.
+        _ = state.reduce(.keyPressed(.backTab))
+        let scrolled = state.topologyLayout(try #require(state.snapshot))
+        let selected = try #require(state.selection)
+        let box = try #require(scrolled.box(selected))
+        #expect(scrolled.area.contains(x: box.rect.x, y: box.rect.y))
+    }
+
+    @Test func helpOverlayAt80x24() async throws {
+        var state = try await Fixtures.state("00", width: 80, height: 24)
+        _ = state.reduce(.keyPressed(.character("?")))
+        ScreenSnapshot.assertMatches(DashboardView.render(state), named: "help-80x24")
+    }
+
+    @Test func promptErrorShownInPlace() async throws {
+        var state = try await Fixtures.state("00", width: 80, height: 24)
+        for key in [":", "a", "d", "d", " ", "r", "e", "p"] { _ = state.reduce(.keyPressed(.character(Character(key)))) }
+        _ = state.reduce(.keyPressed(.enter))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "prompt-error-80x24")
+        #expect(screen.line(23).hasPrefix(":add rep_"))
+    }
+
+    @Test func tooSmall() async throws {
+        let state = try await Fixtures.state("00", width: 60, height: 20)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "too-small-60x20")
+        #expect(screen.text.contains("terminal too small: 60x20, need 80x24"))
+    }
+
+    @Test func asciiWhenTheLocaleIsNotUTF8() async throws {
+        let state = try await Fixtures.state("00", width: 80, height: 24, unicode: false)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "00-ascii-80x24")
+        #expect(screen.text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test func textFromFilesCannotEscape() {
+        var buffer = ScreenBuffer(width: 40, height: 2)
+        buffer.write("evil\u{1B}]0;owned\u{07}\u{1B}[2J name\u{0}", x: 0, y: 0)
+        #expect(buffer.line(0).unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F })
+        #expect(buffer.line(0).hasPrefix("evil?]0;owned??[2J name?"))
+    }
+}

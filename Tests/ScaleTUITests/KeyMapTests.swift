@@ -1,0 +1,33 @@
+import Testing
+@testable import ScaleTUI
+
+@Suite struct KeyMapTests {
+    @Test func noKeyIsBoundTwice() {
+        let keys = KeyMap.standard.bindings.flatMap(\.keys)
+        #expect(Set(keys).count == keys.count)
+    }
+
+    @Test func theIssuesKeysAreBound() {
+        let map = KeyMap.standard
+        let expected: [(Key, KeyAction)] = [
+            (.character("q"), .quit), (.control("c"), .quit), (.character("?"), .toggleHelp), (.function(1), .toggleHelp),
+            (.character(" "), .togglePause), (.character("+"), .doubleUsers), (.character("-"), .halveUsers),
+            (.character("["), .slower), (.character("]"), .faster), (.tab, .selectNext), (.up, .selectUp),
+            (.enter, .toggleInspector), (.character("a"), .addAppServer), (.character("r"), .addReplica),
+            (.character("c"), .addCache), (.character(":"), .openPrompt), (.character("w"), .savePreset),
+            (.character("0"), .loadStage), (.character("9"), .loadStage),
+        ]
+        for (key, action) in expected {
+            #expect(map.action(for: key) == action, "\(key)")
+        }
+    }
+
+    @Test func helpOverlayListsEveryBinding() {
+        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 200, height: 60)
+        _ = state.reduce(.keyPressed(.character("?")))
+        let screen = DashboardView.render(state).text
+        for binding in KeyMap.standard.bindings {
+            #expect(screen.contains(binding.help), "help lacks \(binding.label): \(binding.help)")
+        }
+    }
+}
