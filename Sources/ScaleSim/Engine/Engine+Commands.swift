@@ -235,7 +235,9 @@ extension Engine {
         let id = spec.nodes[n].id
         let fronted = spec.nodes.contains { $0.kind == .lb && $0.routes.contains { $0.to == id } }
         guard !fronted else { return .refused("\(id) already has a load balancer") }
-        let lb = NodeSpec(id: freshID("lb"), kind: .lb, service: .none, policy: .roundRobin, routes: [RouteSpec(to: id)])
+        let lb = NodeSpec(
+            id: freshID("lb"), kind: .lb, service: .none, policy: .roundRobin, routes: [RouteSpec(to: id)],
+            dc: spec.nodes[n].dc)
         insertNode(lb)
         redirect(from: id, to: lb.id)
         return .applied
@@ -322,7 +324,7 @@ extension Engine {
         }
         let cache = NodeSpec(
             id: freshID("cache"), kind: .cache, workers: 16, service: .exponential(mean: 500 * Nanos.perMicrosecond),
-            routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries))
+            routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries), dc: spec.nodes[n].dc)
         insertNode(cache)
         redirect(from: id, to: cache.id, classes: [.read])
         return .applied

@@ -153,6 +153,10 @@ extension Engine {
             spec.workload.entry = new
             workload.entry = nodeIndex[new] ?? workload.entry
         }
+        // A data center's users arrive at its entry: they now arrive at the new node.
+        if classes == nil {
+            for k in spec.datacenters.indices where spec.datacenters[k].entry == old { spec.datacenters[k].entry = new }
+        }
         for n in spec.nodes.indices where spec.nodes[n].id != new {
             // A route naming no class carries the classes no other route names.
             let named = Set(spec.nodes[n].routes.flatMap { $0.classes ?? [] })
