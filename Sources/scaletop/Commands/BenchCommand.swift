@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy)."
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy); presets (300 s of each shipped preset) only when named."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -20,11 +20,13 @@ struct BenchCommand: ParsableCommand {
     var runs = 5
 
     static let all = ["reference", "stage9", "cache"]
+    /// Scenarios run only when named: `presets` takes many minutes.
+    static let onRequest = ["presets"]
 
     func run() throws {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
-        for name in chosen where !Self.all.contains(name) {
-            throw badInput("bench: unknown scenario '\(TerminalSafe.text(name))'; known: \(Self.all.joined(separator: ", "))")
+        for name in chosen where !(Self.all + Self.onRequest).contains(name) {
+            throw badInput("bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))")
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         var results: [BenchResult] = []
@@ -33,6 +35,7 @@ struct BenchCommand: ParsableCommand {
             switch name {
             case "stage9": scenarioResults = [try stage9Scenario()]
             case "cache": scenarioResults = cacheScenarios()
+            case "presets": scenarioResults = try presetScenarios()
             default: scenarioResults = [try reference()]
             }
             for result in scenarioResults where !json { print(result.line) }
