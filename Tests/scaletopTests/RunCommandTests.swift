@@ -110,14 +110,14 @@ import Testing
         try """
             # grow, then try the impossible
             at 5s  set users 1500
-            at 8s  remove server server     # refused: the last server stays
+            at 8s  remove server app        # refused: the last server stays
             at 9s  kill nowhere
             """.write(to: script, atomically: true, encoding: .utf8)
         let result = try CLI.run(["run", "00", "--duration", "20s", "--script", script.path, "--report", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try CLI.json(result.stdout)
         #expect(report["refused_commands"] as? [String] == [
-            "at 8s: remove server server: server needs at least one server",
+            "at 8s: remove server app: app needs at least one server",
             "at 9s: kill nowhere: no node named nowhere",
         ])
         let e = try #require(report["end_to_end"] as? [String: Any])
