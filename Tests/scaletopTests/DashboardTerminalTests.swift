@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The real dashboard in a real terminal (tmux), driven by keys and read off the screen.
+@Suite(.serialized) struct DashboardTerminalTests {
+    /// After the dashboard exits, the pane prints `stty -a`: echo and canonical input must be
+    /// back on, which is what a broken terminal lacks.
+    func expectTerminalRestored(_ screen: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(screen.contains(" icanon"), "canonical mode not restored", sourceLocation: sourceLocation)
+        #expect(screen.contains(" echo ") || screen.contains(" echo\n"), "echo not restored", sourceLocation: sourceLocation)
+        #expect(!screen.contains("-icanon") && !screen.contains(" -echo "), sourceLocation: sourceLocation)
+    }
+
+    @Test func opensBuildsRunsACommandAndQuits() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"])
+        try tmux.waitFor("app x1")
+        #expect(try tmux.screen().contains("00-single-server"))
+        try tmux.send("a")
+        try tmux.waitFor("app x2")
+        try tmux.send("?")
+        let help = try tmux.waitFor("keys (? or Esc closes)")
+        #expect(help.contains("add a read replica"))
+        try tmux.send("Escape")
+        try tmux.send(":")
+        try tmux.type("set users 3000")
+        try tmux.send("Enter")
+        try tmux.waitFor("3.0k users")
+        try tmux.send(":")
+        try tmux.type("add nonsense")
+        try tmux.send("Enter")
+        try tmux.waitFor("unknown word")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=0"))
+        expectTerminalRestored(after)
+    }
+
+    @Test func tooSmallThenResized() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"], width: 60, height: 20)
+        try tmux.waitFor("terminal too small: 60x20, need 80x24")
+        try tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("app x1")
+        try tmux.resize(width: 60, height: 20)
+        try tmux.waitFor("terminal too small")
+        try tmux.send("q")
+        #expect(try tmux.finished().contains("EXIT=0"))
+    }
+
+    @Test func ctrlCQuitsWithStatusZero() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"])
+        try tmux.waitFor("app x1")
+        try tmux.send("C-c")
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=0"))
+        expectTerminalRestored(after)
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"])
+        try tmux.waitFor("app x1")
+        kill(try tmux.scaletopPID(), SIGTERM)
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=143"))
+        expectTerminalRestored(after)
+    }
+
+    @Test func crashRestoresTheTerminal() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00", "--debug-crash"], environment: ["SWIFT_BACKTRACE": "enable=no"])
+        let after = try tmux.finished(timeout: 30)
+        #expect(!after.contains("EXIT=0"))
+        #expect(after.contains("crash on purpose"))
+        expectTerminalRestored(after)
+    }
+
+    @Test func notATerminalIsAClearError() throws {
+        let result = try CLI.run(["00"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("scaletop run"))
+        #expect(!result.stderr.contains("\u{1B}"))
+    }
+}
