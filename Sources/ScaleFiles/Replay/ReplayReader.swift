@@ -1,0 +1,233 @@
+import Foundation
+import ScaleSim
+
+/// A replay file read whole: its header, its lines in order, and what was skipped.
+public struct ReplayFile: Sendable {
+    /// One line after the header, with its line number (from 1).
+    public struct Entry: Sendable, Equatable {
+        public var line: Int
+        public var record: ReplayRecord
+        /// For a `load` line, its preset decoded.
+        public var loadedSpec: SystemSpec?
+    }
+
+    /// The path (or name) the file was read from, for messages.
+    public var path: String
+    public var header: ReplayHeader
+    /// The header's preset, decoded.
+    public var spec: SystemSpec
+    /// Every line after the header, in file order.
+    public var entries: [Entry]
+    /// Warnings for the caller to print, such as a last line cut short.
+    public var warnings: [String]
+
+    /// True when the file ends with its `end` line, as a finished recording does.
+    public var isComplete: Bool {
+        if case .end = entries.last?.record { return true }
+        return false
+    }
+}
+
+/// Reads replay files (JSON Lines, see docs/replay.md), checking every line.
+///
+/// Errors name the file and line: a first line that is no scaletop replay header, an
+/// unknown format version, a header without its preset, a line that is not JSON or not a
+/// record, a command that does not parse, time running backwards, anything after the end
+/// line. A last line cut short (no newline at its end, or not JSON), as a crash leaves it,
+/// is skipped with a warning instead, so the replay runs up to the cut.
+public enum ReplayReader {
+    /// The largest replay file accepted, in bytes (an hour of a recording takes well under 5 MiB).
+    public static let maxBytes = 1 << 30
+
+    /// The replay file at `path`.
+    public static func read(file path: String) throws(ReplayError) -> ReplayFile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReplayError(file: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ReplayError(file: path, message: "this is a directory, not a replay file") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maxBytes else {
+            throw ReplayError(file: path, message: "the file is \(size) bytes, more than the limit of \(maxBytes >> 20) MiB")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReplayError(file: path, message: "cannot read the file (permission denied?)")
+        }
+        return try parse(data, file: path)
+    }
+
+    /// The replay file whose bytes are `data`, read from `file` (used only in messages).
+    public static func parse(_ data: Data, file: String) throws(ReplayError) -> ReplayFile {
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // A final newline leaves an empty piece behind it; its absence means the last line was cut.
+        let lastLineCut = lines.last?.isEmpty == false
+        if !lastLineCut { lines.removeLast() }
+        guard let first = lines.first, !(lastLineCut && lines.count == 1) else {
+            throw ReplayError(file: file, line: 1, message: lines.isEmpty
+                ? "the file is empty, not a scaletop replay file"
+                : "the header line is cut short; nothing to replay")
+        }
+        let header = try readHeader(first, file: file)
+        let spec = try decodePreset(header.preset, file: file, line: 1, what: "the header's preset")
+
+        var reader = Reader(file: file)
+        for index in 1..<lines.count {
+            let isLast = index == lines.count - 1
+            if isLast && lastLineCut {
+                reader.warnings.append("\(TerminalSafe.text(file)):\(index + 1): the last line is cut short (no newline at its end); skipped, the replay stops before it")
+                break
+            }
+            do throws(ReplayLineProblem) {
+                let fields = try Fields.decode(lines[index])
+                try reader.accept(fields, line: index + 1)
+            } catch let problem {
+                if isLast && problem.notJSON {
+                    reader.warnings.append("\(TerminalSafe.text(file)):\(index + 1): the last line is not JSON (cut short?); skipped, the replay stops before it")
+                    break
+                }
+                throw ReplayError(file: file, line: index + 1, message: problem.message)
+            }
+        }
+        return ReplayFile(path: file, header: header, spec: spec, entries: reader.entries, warnings: reader.warnings)
+    }
+
+    /// Reads the first line, which must be a version 1 scaletop replay header with a preset.
+    private static func readHeader(_ line: Data.SubSequence, file: String) throws(ReplayError) -> ReplayHeader {
+        let notReplay = "not a scaletop replay file: the first line is no \"\(ReplayHeader.format)\" header"
+        guard let fields = try? Fields.decode(line), fields.type == "header", fields.format == ReplayHeader.format else {
+            throw ReplayError(file: file, line: 1, message: notReplay)
+        }
+        guard let version = fields.version else { throw ReplayError(file: file, line: 1, message: "the header has no version") }
+        guard version == ReplayHeader.version else {
+            throw ReplayError(file: file, line: 1, message: "unknown replay format version \(version); this scaletop reads version \(ReplayHeader.version)")
+        }
+        guard let preset = fields.preset, !preset.isEmpty else {
+            throw ReplayError(file: file, line: 1, message: "the header has no preset (the preset YAML inline)")
+        }
+        guard let seed = fields.seed else { throw ReplayError(file: file, line: 1, message: "the header has no seed") }
+        let warmup = fields.warmupMicroseconds ?? 0
+        guard warmup >= 0 else { throw ReplayError(file: file, line: 1, message: "warmup_us must not be negative, got \(warmup)") }
+        return ReplayHeader(
+            seed: seed, preset: preset, presetName: fields.presetName ?? "replay", terminal: fields.terminal,
+            warmupMicroseconds: warmup, created: fields.created ?? "", scaletopVersion: fields.scaletopVersion ?? "")
+    }
+
+    /// Decodes an inline preset; a key trace is refused, since the file does not carry it.
+    static func decodePreset(_ text: String, file: String, line: Int, what: String) throws(ReplayError) -> SystemSpec {
+        let spec: SystemSpec
+        do {
+            spec = try PresetDecoder.decode(text, file: "preset")
+        } catch {
+            throw ReplayError(file: file, line: line, message: "\(what) does not decode: \(error.description)")
+        }
+        guard spec.workload.keys.trace == nil else {
+            throw ReplayError(file: file, line: line, message: "\(what) names a key trace, which replay files do not carry")
+        }
+        return spec
+    }
+
+    /// The checks that span lines: time order within a stage, nothing after the end.
+    private struct Reader {
+        let file: String
+        var entries: [ReplayFile.Entry] = []
+        var warnings: [String] = []
+        /// Simulated time of the last line, in microseconds since the stage began.
+        var clock: Int64 = 0
+        var ended = false
+
+        init(file: String) { self.file = file }
+
+        mutating func accept(_ fields: Fields, line: Int) throws(ReplayLineProblem) {
+            guard !ended else { throw ReplayLineProblem("a line after the end line") }
+            let record = try fields.record()
+            // `record()` never gives a header, so every record here has a time.
+            let t = (record.time ?? 0) / Nanos.perMicrosecond
+            guard t >= clock else {
+                throw ReplayLineProblem("t_us \(t) is earlier than the line before (\(clock)); simulated time only moves forward")
+            }
+            clock = t
+            var loadedSpec: SystemSpec?
+            switch record {
+            case .command(_, .load(_, let preset, _), _):
+                do {
+                    loadedSpec = try decodePreset(preset, file: file, line: line, what: "the loaded preset")
+                } catch {
+                    throw ReplayLineProblem(error.message)
+                }
+                // A stage load starts the clock over.
+                clock = 0
+            case .end: ended = true
+            default: break
+            }
+            entries.append(ReplayFile.Entry(line: line, record: record, loadedSpec: loadedSpec))
+        }
+    }
+
+    /// Every field any line may have; which are required depends on `type`. Unknown fields
+    /// are ignored, so later versions can add some.
+    private struct Fields: Decodable {
+        var type: String?
+        var format: String?
+        var version: Int?
+        var scaletopVersion: String?
+        var seed: UInt64?
+        var created: String?
+        var preset: String?
+        var presetName: String?
+        var terminal: String?
+        var warmupMicroseconds: Int64?
+        var microseconds: Int64?
+        var command: String?
+        var wallMilliseconds: Int64?
+        var digest: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type, format, version, seed, created, preset, terminal, command, digest
+            case scaletopVersion = "scaletop_version"
+            case presetName = "preset_name"
+            case warmupMicroseconds = "warmup_us"
+            case microseconds = "t_us"
+            case wallMilliseconds = "wall_ms"
+        }
+
+        static func decode(_ line: Data.SubSequence) throws(ReplayLineProblem) -> Fields {
+            do {
+                return try JSONDecoder().decode(Fields.self, from: Data(line))
+            } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+                throw ReplayLineProblem("field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type of value")
+            } catch {
+                throw ReplayLineProblem(notJSON: "not a JSON object (a broken line)")
+            }
+        }
+
+        func record() throws(ReplayLineProblem) -> ReplayRecord {
+            guard let type else { throw ReplayLineProblem("the line has no type") }
+            switch type {
+            case "command":
+                let t = try time()
+                guard let command else { throw ReplayLineProblem("a command line without its command") }
+                let action = try ReplayAction.parse(command, preset: preset, seed: seed)
+                return .command(microseconds: t, action: action, wallMilliseconds: wallMilliseconds ?? 0)
+            case "checkpoint": return .checkpoint(microseconds: try time(), digest: try hexDigest())
+            case "end": return .end(microseconds: try time(), digest: try hexDigest())
+            case "header": throw ReplayLineProblem("a second header; a replay file has one, on its first line")
+            default:
+                throw ReplayLineProblem("unknown line type \(TerminalSafe.quoted(type)); expected command, checkpoint or end")
+            }
+        }
+
+        func time() throws(ReplayLineProblem) -> Int64 {
+            guard let microseconds else { throw ReplayLineProblem("a \(type ?? "") line without t_us") }
+            guard microseconds >= 0 else { throw ReplayLineProblem("t_us must not be negative, got \(microseconds)") }
+            return microseconds
+        }
+
+        func hexDigest() throws(ReplayLineProblem) -> UInt64 {
+            guard let digest else { throw ReplayLineProblem("a \(type ?? "") line without its digest") }
+            guard digest.count == 16, let value = UInt64(digest, radix: 16) else {
+                throw ReplayLineProblem("digest: expected 16 hex digits, got \(TerminalSafe.quoted(digest))")
+            }
+            return value
+        }
+    }
+}
