@@ -33,9 +33,6 @@ enum Stage {
         engine.run(until: SimTime(seconds) * Nanos.perSecond)
         return engine
     }
-
-    /// The figures of `engine`'s run so far.
-    static func summary(_ engine: Engine) -> RunSummary { engine.summary() }
 }
 
 extension RunSummary {
@@ -66,5 +63,24 @@ extension Engine {
         systemHistory.elements
             .filter { $0.end > SimTime(from) * Nanos.perSecond && $0.end <= SimTime(to) * Nanos.perSecond }
             .reduce(0) { $0 + $1.dropped + $1.timedOut + $1.failed }
+    }
+}
+
+/// The commands each shipped preset's explanation suggests (written `` `:command` ``)
+/// parse, and the simulation carries them out on that preset, one a second, in order.
+@Suite struct ExplanationCommandTests {
+    @Test func suggestedCommandsWork() throws {
+        for source in PresetCatalog(environment: [:]).shipped {
+            let spec = try source.decode()
+            let suggested = spec.explanation.split(separator: "`").enumerated()
+                .filter { $0.offset % 2 == 1 && $0.element.hasPrefix(":") }
+                .map { String($0.element.dropFirst()) }
+            var engine = Engine(spec: spec)
+            for text in suggested {
+                let command = try CommandGrammar.parse(text)
+                engine.run(until: engine.now + Nanos.perSecond)
+                #expect(engine.execute(command) == .applied, "\(source.name): \(text)")
+            }
+        }
     }
 }
