@@ -31,8 +31,11 @@ public struct ReplayDivergence: Error, CustomStringConvertible, Equatable, Senda
     public let expected: UInt64
     public let actual: UInt64
 
-    public var description: String {
-        "line \(line): the replay diverges at \(DurationParser.format(time)) of simulated time: "
+    /// What differs, without the line.
+    public var message: String {
+        "the replay diverges at \(DurationParser.format(time)) of simulated time: "
             + "digest \(ReplayRecord.hex(actual)), the recording has \(ReplayRecord.hex(expected))"
     }
+
+    public var description: String { "line \(line): " + message }
 }

@@ -10,7 +10,7 @@ extension Engine {
     /// applied or refused by then. Commands after `end` are left out.
     public mutating func run(
         until end: SimTime, applying commands: [ScheduledCommand],
-        onSecond: (Engine) throws -> Void = { _ in }, onCommand: (ScheduledCommand) throws -> Void = { _ in }
+        onSecond: (Engine) throws -> Void, onCommand: (ScheduledCommand) throws -> Void
     ) rethrows {
         for scheduled in commands where scheduled.at <= end {
             try run(until: scheduled.at, checkpointEvery: Nanos.perSecond, onSecond)
@@ -18,5 +18,11 @@ extension Engine {
             try onCommand(scheduled)
         }
         try run(until: end, checkpointEvery: Nanos.perSecond, onSecond)
+    }
+
+    /// Runs to `end`, applying each of `commands` (in time order) after every event at or
+    /// before its time.
+    public mutating func run(until end: SimTime, applying commands: [ScheduledCommand]) {
+        run(until: end, applying: commands, onSecond: { _ in }, onCommand: { _ in })
     }
 }

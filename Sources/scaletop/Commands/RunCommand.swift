@@ -35,7 +35,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var out: String?
 
-    @Flag(help: "Overwrite the --out file if it exists.")
+    @Option(help: "Record the run to this replay file (docs/replay.md).")
+    var record: String?
+
+    @Flag(help: "Overwrite the --out or --record file if it exists.")
     var force = false
 
     @Option(help: "Leave the first part of the run out of the statistics, e.g. 30s.")
@@ -54,19 +57,30 @@ struct RunCommand: ParsableCommand {
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
-        let output = try OutputFile(path: out, force: force)
         let firstSeed = seed ?? spec.seed
+        let recorder = try record.map { path in
+            try RunRecorder(path: path, force: force, loaded: loaded, seed: firstSeed, seeds: seeds, warmup: warmupLength,
+                            length: length, script: extra)
+        }
+        let output: OutputFile
+        do {
+            output = try OutputFile(path: out, force: force)
+        } catch {
+            recorder?.discard()
+            throw error
+        }
 
-        if report == .csv {
-            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, script: extra, keyTrace: loaded.keyTrace)
-            output.write(CSVReport.header + "\n")
-            var second: SimTime = 1
-            while second * Engine.windowLength <= length {
-                engine.run(until: second * Engine.windowLength)
-                let rows = CSVReport.rows(for: engine.snapshot(historyLimit: 0))
-                output.write(rows.map { $0 + "\n" }.joined())
-                second += 1
-            }
+        if report == .csv || recorder != nil {
+            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, keyTrace: loaded.keyTrace)
+            if report == .csv { output.write(CSVReport.header + "\n") }
+            try engine.run(until: length, applying: extra, onSecond: { engine in
+                if report == .csv { output.write(CSVReport.rows(for: engine.snapshot(historyLimit: 0)).map { $0 + "\n" }.joined()) }
+                try recorder?.write(.checkpoint(of: engine))
+            }, onCommand: { scheduled in
+                try recorder?.write(command: scheduled)
+            })
+            try recorder?.write(.end(of: engine))
+            if report != .csv { output.write(render(RunReport(summary: engine.summary(), preset: loaded.name).json)) }
             return
         }
 
@@ -74,11 +88,12 @@ struct RunCommand: ParsableCommand {
             spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmupLength,
             script: extra, keyTrace: loaded.keyTrace)
             .map { RunReport(summary: $0, preset: loaded.name).json }
-        let merged = reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)
-        switch report {
-        case .json: output.write(merged.encoded() + "\n")
-        case .text, .csv: output.write(TextReport.render(merged))
-        }
+        output.write(render(reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)))
+    }
+
+    /// The report as `--report` asks: JSON on one line, or text (CSV is written as it runs).
+    func render(_ report: JSONValue) -> String {
+        self.report == .json ? report.encoded() + "\n" : TextReport.render(report)
     }
 
     /// Runs every seed, on all cores; results come back in seed order.
@@ -88,8 +103,8 @@ struct RunCommand: ParsableCommand {
     ) -> [RunSummary] {
         let results = SeedResults(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
-            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup, script: script, keyTrace: keyTrace)
-            engine.run(until: length)
+            var engine = Engine(spec: spec, seed: seeds[i], warmup: warmup, keyTrace: keyTrace)
+            engine.run(until: length, applying: script)
             results.store(engine.summary(), at: i)
         }
         return results.all

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+/// `scaletop replay FILE`: plays a recording back in the dashboard, or headless to check it
+/// and report on it.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Play a replay file back: in the dashboard, or headless to verify it and print its report.",
+        discussion: "The file format is described in docs/replay.md."
+    )
+
+    @Argument(help: "A replay file, as written by --record.")
+    var file: String
+
+    @Flag(help: "Replay without the dashboard, as fast as possible.")
+    var headless = false
+
+    @Flag(help: "With --headless: compare every checkpoint's digest; exit 1 at the first divergence.")
+    var verify = false
+
+    @Option(help: "With --headless: report format, text, json or csv (default text), as `scaletop run` prints it.")
+    var report: RunCommand.ReportFormat?
+
+    @Option(help: "Playback speed in the dashboard: a factor (0.5, 4) or max.")
+    var speed: String?
+
+    @Option(name: .customLong("export-cast"), help: "Write the playback as an asciicast v2 file instead of showing it.")
+    var exportCast: String?
+
+    @Option(help: "Terminal size for --export-cast, WxH (default: the recorded one).")
+    var size: String?
+
+    @Flag(help: "Overwrite the --export-cast file if it exists.")
+    var force = false
+
+    func run() throws {
+        guard headless else {
+            if verify || report != nil { throw badInput("--verify and --report replay headless; add --headless") }
+            try runDashboardReplay(path: file, speed: speed, exportCast: exportCast, size: size, force: force)
+            return
+        }
+        for (name, value) in [("--speed", speed), ("--export-cast", exportCast), ("--size", size)] where value != nil {
+            throw badInput("\(name) does not apply with --headless, which replays as fast as it can")
+        }
+        let replay: ReplayFile
+        do {
+            replay = try ReplayReader.read(file: file)
+        } catch {
+            throw badInput(error.description)
+        }
+        for warning in replay.warnings { printError("scaletop: warning: " + warning) }
+
+        var replayer = Replayer(file: replay)
+        let format = report ?? .text
+        if format == .csv { print(CSVReport.header) }
+        do {
+            try replayer.runToEnd(verify: verify) { engine in
+                if format == .csv { print(CSVReport.rows(for: engine.snapshot(historyLimit: 0)).joined(separator: "\n")) }
+            }
+        } catch {
+            printError("scaletop: \(TerminalSafe.text(file)):\(error.line): \(error.message)")
+            throw ExitCode(1)
+        }
+        if verify {
+            let ending = replay.isComplete ? "" : " (the recording has no end line: it stops early)"
+            printError("scaletop: verified \(replayer.verifiedCheckpoints) checkpoints of \(TerminalSafe.text(file))\(ending)")
+        }
+        let json = RunReport(summary: replayer.engine.summary(), preset: replayer.presetName).json
+        switch format {
+        case .json: print(json.encoded())
+        case .text: print(TextReport.render(json), terminator: "")
+        case .csv: break
+        }
+    }
+}
