@@ -78,6 +78,22 @@ extension Engine {
         }
     }
 
+    /// The whole picture for display, with the pace settings of whoever drives the engine.
+    public func simulationSnapshot(paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120) -> SimulationSnapshot {
+        SimulationSnapshot(
+            time: now,
+            workload: spec.workload,
+            paused: paused,
+            speed: speed,
+            behind: behind,
+            system: systemHistory.last,
+            systemHistory: Array(systemHistory.elements.suffix(historyLimit)),
+            nodes: snapshot(historyLimit: historyLimit),
+            datacenters: dataCenterStatus,
+            notices: notices.recent
+        )
+    }
+
     /// Each data center and whether it is up.
     public var dataCenterStatus: [DataCenterStatus] {
         datacenters.map { DataCenterStatus(name: $0.name, down: $0.down) }
@@ -138,7 +154,8 @@ public actor Simulation {
             behind = false
             return
         }
-        let target = engine.now + Nanos.from(seconds: wallSeconds * speed)
+        // Whole microseconds: commands land between ticks, and replay files time them in µs.
+        let target = (engine.now + Nanos.from(seconds: wallSeconds * speed)) / 1_000 * 1_000
         let slice = 10 * Nanos.perMillisecond
         let clock = ContinuousClock()
         let deadline = clock.now + Self.tickBudget
@@ -153,17 +170,6 @@ public actor Simulation {
     public func summary() -> RunSummary { engine.summary() }
 
     public func snapshot(historyLimit: Int = 120) -> SimulationSnapshot {
-        SimulationSnapshot(
-            time: engine.now,
-            workload: engine.spec.workload,
-            paused: paused,
-            speed: speed,
-            behind: behind,
-            system: engine.systemHistory.last,
-            systemHistory: Array(engine.systemHistory.elements.suffix(historyLimit)),
-            nodes: engine.snapshot(historyLimit: historyLimit),
-            datacenters: engine.dataCenterStatus,
-            notices: engine.notices.recent
-        )
+        engine.simulationSnapshot(paused: paused, speed: speed, behind: behind, historyLimit: historyLimit)
     }
 }

@@ -32,7 +32,7 @@ import Testing
         var state = try await Fixtures.state("ten-million-users", width: 80, height: 24, seconds: 3)
         let screen = DashboardView.render(state)
         ScreenSnapshot.assertMatches(screen, named: "ten-million-users-80x24")
-        #expect(screen.text.contains("more below"))
+        #expect(screen.text.contains("PgDn: more below"))
         let layout = state.topologyLayout(try #require(state.snapshot))
         #expect(layout.compact)
         // Selecting the last node scrolls it into view.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ScaleTUI
 
@@ -28,6 +29,15 @@ import Testing
         let screen = DashboardView.render(state).text
         for binding in KeyMap.standard.bindings {
             #expect(screen.contains(binding.help), "help lacks \(binding.label): \(binding.help)")
+        }
+    }
+
+    @Test func docsListEveryBinding() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/dashboard.md").standardized
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for binding in KeyMap.standard.bindings {
+            #expect(text.contains("| `\(binding.label)` | \(binding.help) |"), "docs/dashboard.md lacks \(binding.label)")
         }
     }
 }

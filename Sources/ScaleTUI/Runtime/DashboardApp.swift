@@ -44,7 +44,8 @@ public final class DashboardApp {
         var dirty = true
         while true {
             if interrupted() { return }
-            let wait = max(.zero, lastFrame + frameInterval - clock.now)
+            // Idle, wait a whole frame for input; with a frame owed, only until it is due.
+            let wait = dirty ? max(.zero, lastFrame + frameInterval - clock.now) : frameInterval
             if let event = terminal.nextEvent(timeoutMilliseconds: Int(wait / .milliseconds(1))) {
                 dirty = true
                 if handle(event) { return }

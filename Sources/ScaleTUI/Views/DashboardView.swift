@@ -18,11 +18,12 @@ public enum DashboardView {
         let layout = ScreenLayout(width: state.screenWidth, height: state.screenHeight, inspectorOpen: state.inspectorOpen)
         StatusBarView.draw(state, in: layout.status, into: &buffer)
         AdvisorView.draw(state, in: layout.advisor, into: &buffer)
-        TopologyView.draw(state, in: layout.topology, glyphs: glyphs, into: &buffer)
+        let topology = TopologyView.draw(state, in: layout.topology, glyphs: glyphs, into: &buffer)
         if let panel = layout.inspector {
             InspectorView.draw(state, in: panel, glyphs: glyphs, into: &buffer)
         }
         EventLogView.draw(state, in: layout.log, glyphs: glyphs, into: &buffer)
+        if let topology { TopologyView.markScrolling(topology, onRow: layout.log.y, into: &buffer) }
         if let prompt = state.prompt {
             PromptView.draw(prompt, in: layout.bottom, into: &buffer)
         } else {

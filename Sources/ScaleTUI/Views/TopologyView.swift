@@ -2,10 +2,12 @@ import ScaleSim
 
 /// Every node as a box inside its data center's frame, with the request rate flowing in.
 enum TopologyView {
-    static func draw(_ state: DashboardState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    /// Draws the topology and returns its layout (the caller marks what is scrolled off).
+    @discardableResult
+    static func draw(_ state: DashboardState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> TopologyLayout? {
         guard let snapshot = state.snapshot else {
             buffer.write("waiting for the first simulated second...", x: area.x + 2, y: area.y + 1, style: Style(.dim), clip: area)
-            return
+            return nil
         }
         let layout = TopologyLayout.make(snapshot, in: area, scroll: state.topologyScroll)
         let nodes = Dictionary(snapshot.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -26,12 +28,17 @@ enum TopologyView {
                 buffer.put(cell.scalar, x: x, y: y, style: cell.style)
             }
         }
-        if layout.scroll > 0 {
-            buffer.write(" more above (PgUp) ", x: area.maxX - 20, y: area.y, style: Style(.dim), clip: area)
-        }
-        if layout.contentHeight - layout.scroll > area.height {
-            buffer.write(" more below (PgDn) ", x: area.maxX - 20, y: area.maxY - 1, style: Style(.dim), clip: area)
-        }
+        return layout
+    }
+
+    /// Says on the rule below the topology that part of it is scrolled off.
+    static func markScrolling(_ layout: TopologyLayout, onRow row: Int, into buffer: inout ScreenBuffer) {
+        var marks: [String] = []
+        if layout.scroll > 0 { marks.append("PgUp: more above") }
+        if layout.contentHeight - layout.scroll > layout.area.height { marks.append("PgDn: more below") }
+        guard !marks.isEmpty else { return }
+        let text = " " + marks.joined(separator: ", ") + " "
+        buffer.write(text, x: layout.area.maxX - text.count - 2, y: row, style: Style(.warm))
     }
 
     static func title(_ node: NodeSnapshot) -> String {

@@ -1,0 +1,157 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+import ScaleTUI
+
+extension BenchCommand {
+    /// The `render` scenario: the dashboard's own costs, without a terminal.
+    ///
+    /// - `frame_ms`: one 200x60 frame of the stage 9 topology (`ten-million-users` after
+    ///   5 simulated seconds, a node selected, the inspector open), state to cell buffer:
+    ///   the median of 300 frames.
+    /// - `key_ms`: the dashboard loop (`DashboardApp`, stage 00, running at 1x) from `a`
+    ///   pressed to the first frame showing the added server: the median of 20 presses.
+    /// - `cpu_pct`: the process's CPU time over wall time while the simulation is paused
+    ///   and a redraw is forced every frame (30 frames per second), over 5 s;
+    ///   `idle_cpu_pct` the same with nothing to redraw (the loop must sleep, not spin).
+    func renderScenario() throws -> BenchResult {
+        let frame = try frameMilliseconds()
+        let key = try keyToScreenMilliseconds()
+        let cpu = try pausedCPUPercent(forcingFrames: true)
+        let idle = try pausedCPUPercent(forcingFrames: false)
+        return BenchResult(fields: [
+            ("scenario", .string("render")),
+            ("size", .string("200x60")),
+            ("frame_ms", .double(frame, digits: 3)),
+            ("key_ms", .double(key, digits: 1)),
+            ("cpu_pct", .double(cpu, digits: 1)),
+            ("idle_cpu_pct", .double(idle, digits: 1)),
+            ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
+        ])
+    }
+
+    func frameMilliseconds() throws -> Double {
+        let loaded = try loadPreset("ten-million-users")
+        var engine = Engine(spec: loaded.spec, seed: loaded.spec.seed, keyTrace: loaded.keyTrace)
+        engine.run(until: 5 * Nanos.perSecond)
+        var state = DashboardState(
+            preset: PresetInfo(name: loaded.name, title: loaded.spec.name, description: loaded.spec.description, explanation: ""),
+            width: 200, height: 60)
+        _ = state.reduce(.snapshotArrived(engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)))
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.enter))
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        var cells = 0
+        for _ in 0..<300 {
+            let start = clock.now
+            let buffer = DashboardView.render(state)
+            times.append(Self.milliseconds(clock.now - start))
+            cells += buffer.width
+        }
+        precondition(cells == 300 * 200)
+        return times.sorted()[times.count / 2]
+    }
+
+    func keyToScreenMilliseconds() throws -> Double {
+        let presses = 20
+        let terminal = ProbeTerminal(width: 120, height: 40)
+        terminal.script = { terminal, now in
+            // One `a` every 250 ms once the first server shows, then `q`.
+            guard terminal.screenContains("app x1") || terminal.presses > 0 else { return nil }
+            if terminal.awaiting != nil { return nil }
+            if terminal.presses == presses { return .key(.character("q")) }
+            if let last = terminal.lastPress, now - last < .milliseconds(250) { return nil }
+            terminal.awaiting = "app x\(terminal.presses + 2)"
+            return .key(.character("a"))
+        }
+        let app = DashboardApp(terminal: terminal, preset: try loadPreset("00"), seed: nil, speed: 1, catalog: PresetCatalog())
+        app.run()
+        guard terminal.latencies.count == presses else {
+            throw badInput("bench render: only \(terminal.latencies.count) of \(presses) key presses reached the screen")
+        }
+        return terminal.latencies.map(Self.milliseconds).sorted()[presses / 2]
+    }
+
+    func pausedCPUPercent(forcingFrames: Bool) throws -> Double {
+        let terminal = ProbeTerminal(width: 200, height: 60)
+        let clock = ContinuousClock()
+        var start: ContinuousClock.Instant?
+        var lastResize = clock.now
+        var frames = 0
+        var cpuAtStart = 0.0
+        terminal.script = { terminal, now in
+            if terminal.presses == 0 { return .key(.character(" ")) }
+            if start == nil {
+                start = now
+                cpuAtStart = Self.processCPUSeconds()
+            }
+            if let start, now - start >= .seconds(5) { return .key(.character("q")) }
+            // A resize redraws the whole screen: one per frame interval.
+            guard forcingFrames, now - lastResize >= .seconds(1) / DashboardApp.framesPerSecond else { return nil }
+            lastResize = now
+            frames += 1
+            return .resize
+        }
+        let app = DashboardApp(terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1, catalog: PresetCatalog())
+        app.run()
+        guard let start else { return .nan }
+        let wall = Self.seconds(clock.now - start)
+        guard !forcingFrames || Double(frames) >= 0.8 * wall * Double(DashboardApp.framesPerSecond) else {
+            throw badInput("bench render: only \(frames) frames in \(wall) s; the loop fell behind")
+        }
+        return 100 * (Self.processCPUSeconds() - cpuAtStart) / wall
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
+}
+
+/// A terminal for the bench: input from a script, and the time each scripted edit took
+/// to show up on screen.
+final class ProbeTerminal: TerminalBackend {
+    let size: (width: Int, height: Int)
+    let hasColor = true
+    let hasUnicode = true
+    private let clock = ContinuousClock()
+    private var screen: ScreenBuffer
+    /// Decides the next input from what is on screen; nil for none yet.
+    var script: (ProbeTerminal, ContinuousClock.Instant) -> InputEvent? = { _, _ in nil }
+    /// Text the last key should bring on screen, and when that key was pressed.
+    var awaiting: String?
+    private(set) var lastPress: ContinuousClock.Instant?
+    private(set) var presses = 0
+    private(set) var latencies: [Duration] = []
+
+    init(width: Int, height: Int) {
+        size = (width, height)
+        screen = ScreenBuffer(width: width, height: height)
+    }
+
+    func screenContains(_ text: String) -> Bool { screen.text.contains(text) }
+
+    func present(_ buffer: ScreenBuffer) {
+        screen = buffer
+        if let expected = awaiting, let pressed = lastPress, buffer.text.contains(expected) {
+            latencies.append(clock.now - pressed)
+            awaiting = nil
+        }
+    }
+
+    func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+        if let event = script(self, clock.now) {
+            if case .key = event {
+                presses += 1
+                lastPress = clock.now
+            }
+            return event
+        }
+        if timeoutMilliseconds > 0 { usleep(UInt32(min(timeoutMilliseconds, 5)) * 1000) }
+        return nil
+    }
+}
