@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs); presets (300 s of each shipped preset) only when named."
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (stage 9 replayed against run; an hour's file size); presets (300 s of each shipped preset) only when named."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Runs per scenario; the median is reported.")
     var runs = 5
 
-    static let all = ["reference", "stage9", "cache", "render"]
+    static let all = ["reference", "stage9", "cache", "render", "replay"]
     /// Scenarios run only when named: `presets` takes many minutes.
     static let onRequest = ["presets"]
 
@@ -36,6 +36,7 @@ struct BenchCommand: ParsableCommand {
             case "stage9": scenarioResults = [try stage9Scenario()]
             case "cache": scenarioResults = cacheScenarios()
             case "render": scenarioResults = [try renderScenario()]
+            case "replay": scenarioResults = [try replayScenario()]
             case "presets": scenarioResults = try presetScenarios()
             default: scenarioResults = [try reference()]
             }

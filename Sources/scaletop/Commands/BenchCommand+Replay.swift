@@ -1,0 +1,97 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+extension BenchCommand {
+    /// The `replay` scenario: a headless replay of a recording of stage 9
+    /// (`ten-million-users`) against `scaletop run` of the same preset and commands, and the
+    /// size of an hour of recording.
+    ///
+    /// The recording covers 10 simulated seconds with one user command (`set users`) at 5 s;
+    /// each of `runs` rounds times the plain run and the replay (reading the file, replaying
+    /// and verifying every checkpoint), and the line gives the medians. `replay_vs_run` above
+    /// 1 means the replay is faster. `bytes_per_hour` is the size of a recording of one
+    /// simulated hour at 1x with a user command every 10 s, written line by line: digests
+    /// are fixed-width, so the size does not depend on their values.
+    func replayScenario() throws -> BenchResult {
+        let loaded = try loadPreset("ten-million-users")
+        let spec = loaded.spec
+        let length = 10 * Nanos.perSecond
+        let script = [ScheduledCommand(at: 5 * Nanos.perSecond, command: .setUsers(spec.workload.users + spec.workload.users / 100))]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try record(to: path, loaded: loaded, length: length, script: script)
+
+        let clock = ContinuousClock()
+        var runWalls: [Double] = []
+        var replayWalls: [Double] = []
+        var verified = 0
+        var requests = 0
+        for _ in 0..<runs {
+            var start = clock.now
+            var engine = Engine(spec: spec, seed: spec.seed)
+            engine.run(until: length, applying: script)
+            runWalls.append(Self.seconds(clock.now - start))
+
+            start = clock.now
+            var replayer = Replayer(file: try ReplayReader.read(file: path))
+            try replayer.runToEnd(verify: true)
+            replayWalls.append(Self.seconds(clock.now - start))
+            verified = replayer.verifiedCheckpoints
+            requests = replayer.engine.totalOutcomes.requests
+        }
+        let runWall = runWalls.sorted()[runWalls.count / 2]
+        let replayWall = replayWalls.sorted()[replayWalls.count / 2]
+        let hourBytes = try hourOfRecordingBytes(loaded: loaded)
+        return BenchResult(fields: [
+            ("scenario", .string("replay")),
+            ("preset", .string(loaded.name)),
+            ("sim_s", .int(Int(Nanos.seconds(length)))),
+            ("requests", .int(requests)),
+            ("wall_s", .double(replayWall, digits: 3)),
+            ("run_wall_s", .double(runWall, digits: 3)),
+            ("speed_x", .double(Nanos.seconds(length) / replayWall, digits: 2)),
+            ("run_speed_x", .double(Nanos.seconds(length) / runWall, digits: 2)),
+            ("replay_vs_run", .double(runWall / replayWall, digits: 3)),
+            ("req_per_s", .int(Int(Double(requests) / replayWall))),
+            ("verified", .int(verified)),
+            ("bytes_per_hour", .int(hourBytes)),
+            ("file_mib", .double(Double(hourBytes) / 1_048_576, digits: 2)),
+            ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
+        ])
+    }
+
+    /// Records `length` of `loaded` with `script` to `path`, as `run --record` does.
+    private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws {
+        let writer = try ReplayWriter(creating: path, force: false)
+        try writer.write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: loaded.spec.seed)))
+        var engine = Engine(spec: loaded.spec, seed: loaded.spec.seed)
+        try engine.run(until: length, applying: script, onSecond: { try writer.write(.checkpoint(of: $0)) }) { scheduled in
+            try writer.write(.command(
+                microseconds: scheduled.at / Nanos.perMicrosecond, action: .simulation(scheduled.command),
+                wallMilliseconds: scheduled.at / Nanos.perMillisecond))
+        }
+        try writer.write(.end(of: engine))
+    }
+
+    /// The bytes of a one-hour recording of `loaded` at 1x with a `set users` every 10 s.
+    private func hourOfRecordingBytes(loaded: LoadedPreset) throws -> Int {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try ReplayWriter(creating: path, force: false)
+        try writer.write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: loaded.spec.seed)))
+        let users = loaded.spec.workload.users
+        for second in Int64(1)...3_600 {
+            let t = second * 1_000_000
+            // Digests spread over the whole range, as real ones are: the width is fixed anyway.
+            try writer.write(.checkpoint(microseconds: t, digest: SplitMix64.mix(UInt64(second))))
+            if second % 10 == 0 {
+                try writer.write(.command(
+                    microseconds: t, action: .simulation(.setUsers(users + Int(second))), wallMilliseconds: t / 1_000))
+            }
+        }
+        try writer.write(.end(microseconds: 3_600_000_000, digest: SplitMix64.mix(0)))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return attributes[.size] as? Int ?? 0
+    }
+}
