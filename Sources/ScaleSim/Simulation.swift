@@ -109,6 +109,10 @@ public actor Simulation {
     public private(set) var paused = false
     public private(set) var speed = 1.0
     private var behind = false
+    /// Digests taken at each whole simulated second, while a recorder wants them.
+    private var checkpoints: [(time: SimTime, digest: UInt64)] = []
+    /// Whether `tick` stops at each whole simulated second to take a digest.
+    public private(set) var takesCheckpoints = false
 
     /// Longest wall time one `tick` may spend simulating, so callers stay responsive.
     public static let tickBudget: Duration = .milliseconds(50)
@@ -117,7 +121,30 @@ public actor Simulation {
         engine = Engine(spec: spec, seed: seed, warmup: warmup, keyTrace: keyTrace)
     }
 
+    /// Continues from `engine` as it stands (a replay taken over by the user).
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
     public var now: SimTime { engine.now }
+
+    /// The seed the running engine's random stream started from.
+    public var seed: UInt64 { engine.seed }
+
+    /// The digest of the engine's state now (see `Engine.digest()`).
+    public var digest: UInt64 { engine.digest() }
+
+    /// Starts or stops taking a digest at every whole simulated second (for recording).
+    public func setTakesCheckpoints(_ on: Bool) {
+        takesCheckpoints = on
+        if !on { checkpoints = [] }
+    }
+
+    /// The checkpoints taken since the last call, oldest first.
+    public func takeCheckpoints() -> [(time: SimTime, digest: UInt64)] {
+        defer { checkpoints = [] }
+        return checkpoints
+    }
 
     /// The system as configured now, every command applied: what `w` saves.
     public var spec: SystemSpec { engine.spec }
@@ -160,7 +187,12 @@ public actor Simulation {
         let clock = ContinuousClock()
         let deadline = clock.now + Self.tickBudget
         while engine.now < target {
-            engine.run(until: min(target, engine.now + slice))
+            let end = min(target, engine.now + slice)
+            if takesCheckpoints {
+                engine.run(until: end, checkpointEvery: Nanos.perSecond) { checkpoints.append(($0.now, $0.digest())) }
+            } else {
+                engine.run(until: end)
+            }
             if clock.now > deadline { break }
         }
         behind = engine.now < target

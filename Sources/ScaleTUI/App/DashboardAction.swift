@@ -14,6 +14,12 @@ public enum DashboardAction: Sendable {
     case presetFailed(String)
     case presetSaved(path: String)
     case saveFailed(String)
+    /// A recording started, stopped (its file complete) or failed.
+    case recording(RecordingEvent)
+    /// A replay played on to `progress`.
+    case replayProgressed(ReplayProgress)
+    /// The viewer took a replay over; the session is live from here.
+    case tookOver
 }
 
 /// Work the reducer asks the runtime to do; its outcome comes back as an action.
@@ -25,5 +31,9 @@ public enum DashboardEffect: Sendable, Equatable {
     case setSpeed(Double)
     case loadStage(Int)
     case savePreset
+    case toggleRecording
+    /// Replay only.
+    case seek(SimTime)
+    case takeOver
     case quit
 }

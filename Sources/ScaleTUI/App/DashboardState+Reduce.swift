@@ -46,6 +46,28 @@ extension DashboardState {
         case .saveFailed(let message):
             log("could not save: \(message)", tone: .error)
             return []
+        case .recording(.started(let path)):
+            recordingPath = path
+            log("recording into \(path)", tone: .accent)
+            return []
+        case .recording(.stopped(let path)):
+            recordingPath = nil
+            log("recording saved: \(path) (scaletop replay FILE plays it)", tone: .healthy)
+            return []
+        case .replayProgressed(let progress):
+            if replay?.progress?.finished == false, progress.finished {
+                log("replay finished: L takes over to go on live", tone: .title)
+            }
+            replay?.progress = progress
+            return []
+        case .tookOver:
+            replay = nil
+            log("took over: live from here; every key works", tone: .title)
+            return []
+        case .recording(.failed(let message)):
+            recordingPath = nil
+            log("recording stopped: \(message)", tone: .error)
+            return []
         }
     }
 
@@ -99,8 +121,36 @@ extension DashboardState {
             return []
         }
         guard let action = keyMap.action(for: key) else { return [] }
+        if replay != nil { return performInReplay(action, key: key) }
         return perform(action, key: key)
     }
+
+    /// Keys during a replay: viewing, pacing and seeking work; anything that would change
+    /// the system waits until the viewer takes over.
+    mutating func performInReplay(_ action: KeyAction, key: Key) -> [DashboardEffect] {
+        guard var status = replay else { return [] }
+        defer { replay = status }
+        switch action {
+        case .togglePause:
+            status.viewerPaused.toggle()
+            return [status.viewerPaused ? .pause : .resume]
+        case .faster, .slower:
+            status.factor = action == .faster ? min(Self.maxSpeed, status.factor * 2) : max(Self.minSpeed, status.factor / 2)
+            return [.setSpeed(status.factor)]
+        case .seekBack: return [.seek(-Self.seekStep)]
+        case .seekForward: return [.seek(Self.seekStep)]
+        case .takeOver: return [.takeOver]
+        case .quit, .toggleHelp, .toggleExplanation, .selectNext, .selectPrevious, .selectUp, .selectDown, .selectLeft,
+             .selectRight, .toggleInspector, .back, .scrollUp, .scrollDown:
+            return perform(action, key: key)
+        default:
+            log("replaying: \(keyMap.binding(for: .takeOver)?.label ?? "L") takes over before the system can change", tone: .warm)
+            return []
+        }
+    }
+
+    /// How far `,` and `.` jump in a replay.
+    public static let seekStep: SimTime = 30 * Nanos.perSecond
 
     mutating func promptKey(_ key: Key) -> [DashboardEffect] {
         switch key {
@@ -164,6 +214,9 @@ extension DashboardState {
             }
         case .openPrompt: prompt = PromptState()
         case .savePreset: return [.savePreset]
+        case .toggleRecording: return [.toggleRecording]
+        case .seekBack, .seekForward, .takeOver:
+            log("\(keyMap.binding(for: action)?.label ?? "") works in a replay (scaletop replay FILE)", tone: .dim)
         case .loadStage:
             guard case .character(let c) = key, let stage = c.wholeNumberValue else { return [] }
             return [.loadStage(stage)]

@@ -33,6 +33,20 @@ public struct PromptState: Sendable, Hashable {
     public var error: String?
 }
 
+/// A replay being played: which file, how far, and the viewer's own pause and speed.
+public struct ReplayStatus: Sendable, Hashable {
+    public var file: String
+    public var progress: ReplayProgress?
+    public var viewerPaused = false
+    /// Multiplies the recorded speed.
+    public var factor = 1.0
+
+    public init(file: String, factor: Double = 1) {
+        self.file = file
+        self.factor = factor
+    }
+}
+
 /// What covers the main screen, if anything.
 public enum Overlay: Sendable, Hashable {
     case none
@@ -55,6 +69,8 @@ public struct DashboardState: Sendable {
     public private(set) var log: [LogEntry] = []
     /// The file being recorded into, shown in the status bar.
     public var recordingPath: String?
+    /// Set while a replay plays instead of a live simulation.
+    public var replay: ReplayStatus?
     /// Rows of the topology scrolled past.
     public var topologyScroll = 0
     public var screenWidth: Int

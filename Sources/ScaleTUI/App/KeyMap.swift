@@ -20,6 +20,7 @@ public enum KeyAction: Sendable, Hashable {
     case scrollDown
     case openPrompt
     case savePreset
+    case toggleRecording
     /// The stage is the digit pressed.
     case loadStage
     // Topology edits: each becomes one engine command (see `DashboardState.command(for:)`).
@@ -43,6 +44,9 @@ public enum KeyAction: Sendable, Hashable {
     case cycleTTL
     case flushCache
     case toggleRetries
+    case seekBack
+    case seekForward
+    case takeOver
 }
 
 /// One binding: the keys, how the help overlay names them, and what they do.
@@ -61,6 +65,7 @@ public struct KeyBinding: Sendable, Hashable {
         case data = "Data tier"
         case failures = "Failures"
         case stages = "Stages"
+        case replay = "Replay (scaletop replay FILE)"
     }
 }
 
@@ -87,6 +92,7 @@ public struct KeyMap: Sendable {
         bind([.character("]")], "]", "faster (double the speed)", .faster, .general),
         bind([.character(":")], ":", "command prompt (script grammar)", .openPrompt, .general),
         bind([.character("w")], "w", "save the live topology as a user preset", .savePreset, .general),
+        bind([.character("R")], "R", "start / stop recording (a replay file)", .toggleRecording, .general),
         bind([.character("e")], "e", "this stage's explanation", .toggleExplanation, .general),
 
         bind([.tab], "Tab", "select the next node", .selectNext, .view),
@@ -122,6 +128,9 @@ public struct KeyMap: Sendable {
         bind([.character("k")], "k", "kill / restore the selected node", .toggleKill, .failures),
         bind([.character("d")], "d", "kill / restore the selected node's data center", .toggleDataCenter, .failures),
         bind([.character("x")], "x", "slow the selected node 4x / back to normal", .toggleSlow, .failures),
+        bind([.character(",")], ",", "back 30 s (re-simulates from the start)", .seekBack, .replay),
+        bind([.character(".")], ".", "forward 30 s", .seekForward, .replay),
+        bind([.character("L")], "L", "take over: live from here (R records it)", .takeOver, .replay),
         bind((0...9).map { .character(Character(String($0))) }, "0-9", "load stage 00 to 09 (shows what changed)", .loadStage, .stages),
     ])
 

@@ -10,7 +10,10 @@ import ScaleSim
 public final class DashboardApp {
     public private(set) var state: DashboardState
     let terminal: any TerminalBackend
-    let driver: SimulationDriver
+    /// The live simulation, or a replay until the viewer takes it over.
+    var driver: any EngineDriver
+    /// Signalled as each driver's task ends; all are awaited before `run` returns.
+    var driverTasks: [DispatchSemaphore] = []
     let catalog: PresetCatalog
     /// Where the running preset came from: saving resolves its relative trace path.
     var source: PresetSource
@@ -20,7 +23,15 @@ public final class DashboardApp {
     /// can check the terminal is restored after a crash.
     public var crashAfterFirstFrame = false
 
-    public init(terminal: any TerminalBackend, preset: LoadedPreset, seed: UInt64?, speed: Double, catalog: PresetCatalog) {
+    /// Where `R` starts recordings, or nil when no directory is known.
+    let recordingsDirectory: String?
+
+    /// A dashboard over `preset`; with `recording`, the session is recorded from its start.
+    public init(
+        terminal: any TerminalBackend, preset: LoadedPreset, seed: UInt64?, speed: Double, catalog: PresetCatalog,
+        recording: ReplayWriter? = nil, recordingsDirectory: String? = nil
+    ) {
+        self.recordingsDirectory = recordingsDirectory
         self.terminal = terminal
         self.catalog = catalog
         source = preset.source
@@ -28,15 +39,42 @@ public final class DashboardApp {
         state = DashboardState(preset: PresetInfo(preset), width: size.width, height: size.height, unicode: terminal.hasUnicode)
         let simulation = Simulation(spec: preset.spec, seed: seed, keyTrace: preset.keyTrace)
         driver = SimulationDriver(simulation: simulation)
-        driver.send(.setSpeed(speed))
+        if let recording { driver.send(.startRecording(recording, terminal: "\(size.width)x\(size.height)")) }
+        if speed != 1 { driver.send(.setSpeed(speed)) }
+    }
+
+    /// A dashboard playing `replay` at its recorded pace times `factor`.
+    public init(terminal: any TerminalBackend, replay: ReplayFile, factor: Double, catalog: PresetCatalog, recordingsDirectory: String? = nil) {
+        self.recordingsDirectory = recordingsDirectory
+        self.terminal = terminal
+        self.catalog = catalog
+        source = PresetSource(name: replay.header.presetName, path: replay.path, text: replay.header.preset)
+        let size = terminal.size
+        let info = PresetInfo(name: replay.header.presetName, title: replay.spec.name, description: replay.spec.description,
+                              explanation: replay.spec.explanation)
+        state = DashboardState(preset: info, width: size.width, height: size.height, unicode: terminal.hasUnicode)
+        state.replay = ReplayStatus(file: replay.path, factor: factor)
+        driver = ReplayDriver(file: replay, factor: factor)
+    }
+
+    /// Starts `driver` on its own task.
+    func start(_ driver: any EngineDriver) {
+        let finished = DispatchSemaphore(value: 0)
+        driverTasks.append(finished)
+        let presetName = state.preset.name
+        Task.detached {
+            await driver.run(presetName: presetName)
+            finished.signal()
+        }
     }
 
     /// Runs until the user quits with `q`, or `interrupted` turns true (Ctrl-C).
     public func run(interrupted: () -> Bool = { false }) {
-        let engineTask = Task.detached { [driver] in await driver.run() }
+        start(driver)
+        // The driver ends a recording's file before the process goes on to exit.
         defer {
             driver.stop()
-            engineTask.cancel()
+            for task in driverTasks { task.wait() }
         }
         let clock = ContinuousClock()
         let frameInterval = Duration.seconds(1) / Self.framesPerSecond
@@ -84,6 +122,23 @@ public final class DashboardApp {
             perform(state.reduce(.commandAnswered(command, result)))
             changed = true
         }
+        if let progress = output.replay, progress != state.replay?.progress {
+            perform(state.reduce(.replayProgressed(progress)))
+            changed = true
+        }
+        for (name, spec) in output.loads {
+            let info = PresetInfo(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
+            perform(state.reduce(.presetLoaded(info, changes: [])))
+            changed = true
+        }
+        if let handover = output.handover {
+            goLive(from: handover)
+            changed = true
+        }
+        for event in output.recording {
+            perform(state.reduce(.recording(event)))
+            changed = true
+        }
         for spec in output.specs {
             save(spec)
             changed = true
@@ -104,6 +159,9 @@ public final class DashboardApp {
             case .setSpeed(let factor): driver.send(.setSpeed(factor))
             case .loadStage(let stage): loadStage(stage)
             case .savePreset: driver.send(.fetchSpec)
+            case .toggleRecording: toggleRecording()
+            case .seek(let offset): driver.send(.seek(offset))
+            case .takeOver: driver.send(.takeOver)
             case .quit: break
             }
         }
@@ -116,11 +174,41 @@ public final class DashboardApp {
         do throws(PresetError) {
             let preset = try catalog.load(name)
             let changes: [String] = []  // what changed: PresetDiff, arriving with the stage presets
-            driver.send(.load(preset.spec, keyTrace: preset.keyTrace))
+            driver.send(.load(preset.spec, keyTrace: preset.keyTrace, name: preset.name))
             source = preset.source
             perform(state.reduce(.presetLoaded(PresetInfo(preset), changes: changes)))
         } catch {
             perform(state.reduce(.presetFailed("cannot load stage \(name): \(error.description)")))
+        }
+    }
+
+    /// Continues the replay live: a simulation from the replay's engine, with the replay's
+    /// history so a recording from here replays from the start.
+    func goLive(from handover: ReplayHandover) {
+        let live = SimulationDriver(
+            simulation: Simulation(engine: handover.engine), history: (handover.header, handover.commands))
+        driver = live
+        start(live)
+        perform(state.reduce(.tookOver))
+    }
+
+    /// Stops the recording, or starts one in a new file named by the time.
+    func toggleRecording() {
+        if state.recordingPath != nil {
+            driver.send(.stopRecording)
+            return
+        }
+        guard let directory = recordingsDirectory else {
+            perform(state.reduce(.recording(.failed("no place for recordings: set XDG_STATE_HOME or HOME"))))
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let stamp = Date().ISO8601Format(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.omitted))
+            let writer = try ReplayWriter(creating: "\(directory)/\(PresetCatalog.fileStem(for: state.preset.name))-\(stamp).jsonl", force: false)
+            driver.send(.startRecording(writer, terminal: "\(state.screenWidth)x\(state.screenHeight)"))
+        } catch {
+            perform(state.reduce(.recording(.failed("\(error)"))))
         }
     }
 

@@ -1,3 +1,4 @@
+import ScaleFiles
 import ScaleSim
 import Synchronization
 
@@ -8,9 +9,23 @@ public enum DriverRequest: Sendable {
     case resume
     case setSpeed(Double)
     /// Start over from a preset (a stage key).
-    case load(SystemSpec, keyTrace: [UInt32])
+    case load(SystemSpec, keyTrace: [UInt32], name: String)
     /// Send back the live topology (for `w`).
     case fetchSpec
+    /// Record the session into `writer`, from its start; `terminal` is the screen's `WxH`.
+    case startRecording(ReplayWriter, terminal: String)
+    case stopRecording
+    /// Replay only: jump by this much simulated time (back replays from the start).
+    case seek(SimTime)
+    /// Replay only: hand the engine over for a live session from here.
+    case takeOver
+}
+
+/// What became of a recording.
+public enum RecordingEvent: Sendable, Equatable {
+    case started(path: String)
+    case stopped(path: String)
+    case failed(String)
 }
 
 /// What came back from the simulation since the UI last looked.
@@ -19,6 +34,11 @@ public struct DriverOutput: Sendable {
     public var snapshot: SimulationSnapshot?
     public var answers: [(SimCommand, CommandResult)] = []
     public var specs: [SystemSpec] = []
+    public var recording: [RecordingEvent] = []
+    /// Replay only: presets the file loaded, how far it has played, and the handover.
+    public var loads: [(name: String, spec: SystemSpec)] = []
+    public var replay: ReplayProgress?
+    public var handover: ReplayHandover?
 }
 
 /// Runs the simulation at its own pace on its own task, independent of the frame rate.
@@ -36,8 +56,12 @@ public final class SimulationDriver: Sendable {
     /// Windows of history each snapshot carries, for the inspector's sparklines.
     public static let historyLimit = 180
 
-    public init(simulation: Simulation) {
+    /// The history a replay taken over brings: its header and the commands played so far.
+    private let history: (header: ReplayHeader, commands: [ReplayRecord])?
+
+    public init(simulation: Simulation, history: (header: ReplayHeader, commands: [ReplayRecord])? = nil) {
         self.simulation = simulation
+        self.history = history
     }
 
     /// Queues a request for the next tick.
@@ -55,39 +79,109 @@ public final class SimulationDriver: Sendable {
 
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
-    /// Ticks the simulation until `stop()`, at wall-clock pace.
-    public func run() async {
+    /// Ticks the simulation until `stop()`, at wall-clock pace; `presetName` names the
+    /// running preset in recordings. A recording still open at the end gets its end line.
+    public func run(presetName: String) async {
+        var recorder = if let history {
+            SessionRecorder(header: history.header, commands: history.commands)
+        } else {
+            SessionRecorder(header: ReplayHeader(spec: await simulation.spec, presetName: presetName, seed: await simulation.seed))
+        }
         let clock = ContinuousClock()
         var last = clock.now
         while !stopped.load(ordering: .relaxed) {
-            await handleRequests()
+            await handleRequests(&recorder)
             let now = clock.now
             let elapsed = now - last
             last = now
             await simulation.tick(wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            if recorder.isRecording {
+                do throws(ReplayError) {
+                    for (time, digest) in await simulation.takeCheckpoints() { try recorder.checkpoint(at: time, digest: digest) }
+                } catch {
+                    await fail(&recorder, error)
+                }
+            }
             let snapshot = await simulation.snapshot(historyLimit: Self.historyLimit)
             outbox.withLock { $0.snapshot = snapshot }
             try? await Task.sleep(until: now + Self.tickInterval, clock: clock)
         }
+        await handleRequests(&recorder)
+        await stopRecording(&recorder)
     }
 
-    private func handleRequests() async {
+    private func fail(_ recorder: inout SessionRecorder, _ error: ReplayError) async {
+        _ = try? recorder.stopRecording(at: await simulation.now, digest: await simulation.digest)
+        await simulation.setTakesCheckpoints(false)
+        outbox.withLock { $0.recording.append(.failed(error.description)) }
+    }
+
+    private func stopRecording(_ recorder: inout SessionRecorder) async {
+        guard recorder.isRecording else { return }
+        do throws(ReplayError) {
+            if let name = try recorder.stopRecording(at: await simulation.now, digest: await simulation.digest) {
+                outbox.withLock { $0.recording.append(.stopped(path: name)) }
+            }
+        } catch {
+            outbox.withLock { $0.recording.append(.failed(error.description)) }
+        }
+        await simulation.setTakesCheckpoints(false)
+    }
+
+    private func handleRequests(_ recorder: inout SessionRecorder) async {
         let requests = inbox.withLock { pending in
             defer { pending = [] }
             return pending
         }
         for request in requests {
+            // The action a replay of this session must repeat, logged at the engine's time.
+            var logged: ReplayAction?
             switch request {
             case .command(let command):
                 let result = await simulation.apply(command)
                 outbox.withLock { $0.answers.append((command, result)) }
-            case .pause: await simulation.pause()
-            case .resume: await simulation.resume()
-            case .setSpeed(let factor): await simulation.setSpeed(factor)
-            case .load(let spec, let keyTrace): await simulation.load(spec, keyTrace: keyTrace)
+                logged = .simulation(command)
+            case .pause:
+                await simulation.pause()
+                logged = .pause
+            case .resume:
+                await simulation.resume()
+                logged = .resume
+            case .setSpeed(let factor):
+                await simulation.setSpeed(factor)
+                logged = .speed(factor)
+            case .load(let spec, let keyTrace, let name):
+                // Logged before the engine restarts: the line carries the time it left.
+                do throws(ReplayError) {
+                    try recorder.log(.load(name: name, preset: PresetEncoder.yaml(spec), seed: nil), at: await simulation.now)
+                } catch {
+                    await fail(&recorder, error)
+                }
+                await simulation.load(spec, keyTrace: keyTrace)
             case .fetchSpec:
                 let spec = await simulation.spec
                 outbox.withLock { $0.specs.append(spec) }
+            case .startRecording(let writer, let terminal):
+                await stopRecording(&recorder)
+                do throws(ReplayError) {
+                    try recorder.startRecording(into: writer, terminal: terminal)
+                    await simulation.setTakesCheckpoints(true)
+                    outbox.withLock { $0.recording.append(.started(path: writer.name)) }
+                } catch {
+                    outbox.withLock { $0.recording.append(.failed(error.description)) }
+                }
+            case .stopRecording:
+                await stopRecording(&recorder)
+            case .seek, .takeOver:
+                // Only a replay seeks or hands over.
+                break
+            }
+            if let logged {
+                do throws(ReplayError) {
+                    try recorder.log(logged, at: await simulation.now)
+                } catch {
+                    await fail(&recorder, error)
+                }
             }
         }
     }

@@ -82,6 +82,10 @@ enum StatusBarView {
         let errorRate = system?.errorRate ?? 0
         field("err \(String(format: "%.1f%%", errorRate * 100))",
               errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : bar)
+        if let replay = state.replay {
+            let percent = replay.progress.map { $0.lines > 0 ? " \(100 * $0.line / $0.lines)%" : "" } ?? ""
+            field("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")", Style(.accent, bold: true, reverse: true))
+        }
         if snapshot.paused { field("PAUSED", Style(.warm, bold: true, reverse: true)) }
         if let recording = state.recordingPath {
             field("REC \(recording.split(separator: "/").last.map(String.init) ?? recording)", Style(.bottleneck, bold: true, reverse: true))

@@ -24,6 +24,12 @@ struct DashboardCommand: ParsableCommand {
     @Flag(help: "Monochrome, as NO_COLOR does.")
     var noColor = false
 
+    @Option(help: "Record the session into this replay file (see `scaletop replay`).")
+    var record: String?
+
+    @Flag(help: "Overwrite the --record file if it exists.")
+    var force = false
+
     /// Makes the dashboard crash on purpose once it is up, to test that the terminal is
     /// restored (hidden: for tests only).
     @Flag(help: .hidden)
@@ -31,7 +37,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try loadPreset(preset)
-        let factor = try parseSpeed(speed)
+        let factor = try parseSpeedFactor(speed)
         let environment = ProcessInfo.processInfo.environment
         let colorAllowed = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
         let session: TerminalSession
@@ -40,20 +46,30 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw badInput("\(error)")
         }
+        // Created once the terminal is known to work, so a failed start leaves no file.
+        var recording: ReplayWriter?
+        if let record {
+            do {
+                recording = try ReplayWriter(creating: record, force: force)
+            } catch {
+                session.close()
+                throw badInput(error.description)
+            }
+        }
         let app = DashboardApp(
             terminal: session.terminal, preset: loaded, seed: seed, speed: factor,
-            catalog: PresetCatalog(environment: environment))
+            catalog: PresetCatalog(environment: environment), recording: recording,
+            recordingsDirectory: Self.recordingsDirectory(environment))
         if debugCrash { app.crashAfterFirstFrame = true }
         app.run { session.interruptRequested }
         session.close()
     }
 
-    /// `--speed`: a positive factor, or `max` for as fast as the engine goes.
-    func parseSpeed(_ text: String) throws -> Double {
-        if text == "max" { return DashboardState.maxSpeed }
-        guard let value = Double(text), value.isFinite, value > 0, value <= DashboardState.maxSpeed else {
-            throw badInput("--speed: expected a factor above 0 and at most \(Int(DashboardState.maxSpeed)), or max; got '\(TerminalSafe.text(text))'")
-        }
-        return value
+    /// `$XDG_STATE_HOME/scaletop/recordings`, by default `~/.local/state/scaletop/recordings`.
+    static func recordingsDirectory(_ environment: [String: String]) -> String? {
+        // The XDG base directory spec says to ignore a relative XDG_STATE_HOME.
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/scaletop/recordings" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.local/state/scaletop/recordings" }
+        return nil
     }
 }

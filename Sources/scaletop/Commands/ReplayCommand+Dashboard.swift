@@ -1,11 +1,56 @@
 import ArgumentParser
+import Foundation
+import ScaleFiles
+import ScaleTUI
 
-/// Plays the replay file at `path` in the dashboard at `speed` (a factor or `max`, nil for
-/// the recorded pace), or with `exportCast` writes it as an asciicast v2 file of `size`
-/// (`WxH`, nil for the recorded terminal), overwriting an existing one only with `force`.
-///
-/// The extension point for the dashboard's playback, which arrives with the next commit;
-/// until then it says so and exits with status 2.
+/// Plays the replay file at `path` in the dashboard at its recorded pace times `speed` (a
+/// factor or `max`, nil for 1), or with `exportCast` writes it as an asciicast v2 file of
+/// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`.
 func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool) throws {
-    throw badInput("playing a replay in the dashboard arrives with the next commit; use --headless")
+    let replay: ReplayFile
+    do {
+        replay = try ReplayReader.read(file: path)
+    } catch {
+        throw badInput(error.description)
+    }
+    for warning in replay.warnings { printError("scaletop: warning: " + warning) }
+    if let exportCast {
+        try exportReplay(replay, to: exportCast, size: size, force: force)
+        return
+    }
+    if size != nil { throw badInput("--size applies to --export-cast") }
+    let factor = try parseSpeedFactor(speed ?? "1")
+    let environment = ProcessInfo.processInfo.environment
+    let session: TerminalSession
+    do {
+        session = try TerminalSession.open(colorAllowed: (environment["NO_COLOR"] ?? "").isEmpty)
+    } catch {
+        throw badInput("\(error)")
+    }
+    let app = DashboardApp(
+        terminal: session.terminal, replay: replay, factor: factor, catalog: PresetCatalog(environment: environment),
+        recordingsDirectory: DashboardCommand.recordingsDirectory(environment))
+    app.run { session.interruptRequested }
+    session.close()
+}
+
+/// `--speed`: a positive factor up to the dashboard's fastest, or `max` for that fastest.
+func parseSpeedFactor(_ text: String) throws -> Double {
+    if text == "max" { return DashboardState.maxSpeed }
+    guard let value = Double(text), value.isFinite, value > 0, value <= DashboardState.maxSpeed else {
+        throw badInput("--speed: expected a factor above 0 and at most \(Int(DashboardState.maxSpeed)), or max; got '\(TerminalSafe.text(text))'")
+    }
+    return value
+}
+
+/// `--export-cast`: renders `replay` into an asciicast v2 file; says what it wrote on stderr.
+func exportReplay(_ replay: ReplayFile, to path: String, size: String?, force: Bool) throws {
+    do throws(CastExportError) {
+        let dimensions = try size.map { (text: String) throws(CastExportError) in try CastExporter.size(parsing: text) }
+        let summary = try CastExporter.export(replay, to: path, size: dimensions, force: force,
+                                              color: (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
+        printError("scaletop: wrote \(TerminalSafe.text(path)): \(summary)")
+    } catch {
+        throw badInput(error.description)
+    }
 }
