@@ -153,6 +153,36 @@ import Testing
         #expect(state.log.last?.tone == .error)
     }
 
+    @Test func replayKeysPaceAndSeekButDoNotEdit() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        state.replay = ReplayStatus(file: "session.jsonl")
+        #expect(state.reduce(.keyPressed(.character("a"))).isEmpty)
+        #expect(state.log.last?.text.contains("takes over") == true)
+        #expect(state.reduce(.keyPressed(.character(":"))).isEmpty)
+        #expect(state.prompt == nil)
+        #expect(state.reduce(.keyPressed(.character(" "))) == [.pause])
+        #expect(state.reduce(.keyPressed(.character(" "))) == [.resume])
+        #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
+        #expect(state.reduce(.keyPressed(.character(","))) == [.seek(-DashboardState.seekStep)])
+        #expect(state.reduce(.keyPressed(.character("."))) == [.seek(DashboardState.seekStep)])
+        #expect(state.reduce(.keyPressed(.character("L"))) == [.takeOver])
+        _ = state.reduce(.replayProgressed(ReplayProgress(line: 10, lines: 10, finished: true)))
+        #expect(DashboardView.render(state).line(0).contains("REPLAY 100% END"))
+        _ = state.reduce(.tookOver)
+        #expect(state.replay == nil)
+        #expect(state.reduce(.keyPressed(.character("a"))).count == 1)
+    }
+
+    @Test func recordingShowsInTheStatusBar() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        #expect(state.reduce(.keyPressed(.character("R"))) == [.toggleRecording])
+        _ = state.reduce(.recording(.started(path: "/tmp/x/00-single-server-1.jsonl")))
+        #expect(DashboardView.render(state).line(0).contains("REC 00-single-server-1.jsonl"))
+        _ = state.reduce(.recording(.stopped(path: "/tmp/x/00-single-server-1.jsonl")))
+        #expect(state.recordingPath == nil)
+        #expect(state.log.last?.text.contains("recording saved") == true)
+    }
+
     func emptySnapshot() -> SimulationSnapshot? {
         SimulationSnapshot(time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "app"), paused: false, speed: 1, behind: false,
                            system: nil, systemHistory: [], nodes: [], datacenters: [], notices: [])

@@ -32,6 +32,20 @@ import Testing
         }
     }
 
+    @Test func helpScrollsToEveryBindingOnASmallScreen() {
+        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 80, height: 24)
+        _ = state.reduce(.keyPressed(.character("?")))
+        var seen = ""
+        for _ in 0..<KeyMap.standard.bindings.count {
+            seen += DashboardView.render(state).text
+            _ = state.reduce(.keyPressed(.down))
+        }
+        #expect(state.overlay == .help)
+        for binding in KeyMap.standard.bindings {
+            #expect(seen.contains(binding.help), "never shown at 80x24: \(binding.help)")
+        }
+    }
+
     @Test func docsListEveryBinding() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../docs/dashboard.md").standardized

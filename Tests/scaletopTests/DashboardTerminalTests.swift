@@ -78,6 +78,43 @@ import Testing
         expectTerminalRestored(after)
     }
 
+    @Test func aRecordingMadeInTheDashboardVerifiesAndPlaysBack() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let directory = try CLI.temporaryDirectory()
+        let file = directory.appendingPathComponent("session.jsonl").path
+        do {
+            let tmux = try Tmux(["00", "--record", file])
+            try tmux.waitFor("REC session.jsonl")
+            try tmux.waitFor("00:00:01")
+            try tmux.send("a")
+            try tmux.waitFor("app x2")
+            try tmux.send("+")
+            try tmux.waitFor("set users")
+            try tmux.waitFor("00:00:03")
+            try tmux.send("q")
+            #expect(try tmux.finished().contains("EXIT=0"))
+        }
+        let verified = try CLI.run(["replay", file, "--headless", "--verify"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stderr.contains("verified"))
+
+        let replay = try Tmux(["replay", file])
+        try replay.waitFor("REPLAY")
+        try replay.waitFor("add server app")
+        try replay.waitFor("app x2")
+        try replay.send("a")
+        try replay.waitFor("takes over before the system can change")
+        try replay.send("L")
+        try replay.waitFor("took over")
+        try replay.send("q")
+        #expect(try replay.finished().contains("EXIT=0"))
+        // An existing file is never recorded over.
+        let again = try Tmux(["00", "--record", file])
+        let refused = try again.finished()
+        #expect(refused.contains("cannot write the recording"))
+        #expect(refused.contains("EXIT=2"))
+    }
+
     @Test func notATerminalIsAClearError() throws {
         let result = try CLI.run(["00"])
         #expect(result.status == 2)

@@ -116,6 +116,8 @@ extension DashboardState {
             case .toggleHelp? where overlay == .help: overlay = .none
             case .toggleExplanation? where overlay == .explanation: overlay = .none
             case .back?: overlay = .none
+            case .selectDown?, .scrollDown?: helpScroll = min(helpScroll + (key == .pageDown ? 10 : 1), max(0, HelpOverlay.lines(keyMap).count - (screenHeight - 5)))
+            case .selectUp?, .scrollUp?: helpScroll = max(0, helpScroll - (key == .pageUp ? 10 : 1))
             default: break
             }
             return []
@@ -189,7 +191,9 @@ extension DashboardState {
         case .quit:
             requestQuit()
             return [.quit]
-        case .toggleHelp: overlay = .help
+        case .toggleHelp:
+            overlay = .help
+            helpScroll = 0
         case .toggleExplanation: overlay = .explanation
         case .togglePause:
             return snapshot?.paused == true ? [.resume] : [.pause]

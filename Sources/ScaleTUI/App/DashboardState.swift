@@ -64,6 +64,8 @@ public struct DashboardState: Sendable {
     public var selection: String?
     public var inspectorOpen = false
     public var overlay: Overlay = .none
+    /// Lines of the help overlay scrolled past, where it needs to scroll.
+    public var helpScroll = 0
     public var prompt: PromptState?
     /// Newest last.
     public private(set) var log: [LogEntry] = []

@@ -65,7 +65,7 @@ public struct KeyBinding: Sendable, Hashable {
         case data = "Data tier"
         case failures = "Failures"
         case stages = "Stages"
-        case replay = "Replay (scaletop replay FILE)"
+        case replay = "Replay"
     }
 }
 
@@ -109,24 +109,24 @@ public struct KeyMap: Sendable {
         bind([.character("a")], "a", "add an app server", .addAppServer, .build),
         bind([.character("A")], "A", "remove an app server", .removeAppServer, .build),
         bind([.character("l")], "l", "put a load balancer in front of the app pool", .addLoadBalancer, .build),
-        bind([.character("p")], "p", "next balancing policy of the selected balancer", .cycleBalancePolicy, .build),
-        bind([.character("n")], "n", "add a CDN edge for the next region without one", .addCDN, .build),
+        bind([.character("p")], "p", "next policy of the selected load balancer", .cycleBalancePolicy, .build),
+        bind([.character("n")], "n", "add a CDN edge for a region without one", .addCDN, .build),
         bind([.character("s")], "s", "move sessions to a shared session store", .addSessionStore, .build),
         bind([.character("o")], "o", "autoscaler on / off for the app pool", .toggleAutoscale, .build),
-        bind([.character("W")], "W", "add a server to the selected pool (a queue: its workers)", .addWorkers, .build),
+        bind([.character("W")], "W", "add a server to the selected pool or queue", .addWorkers, .build),
         bind([.character("t")], "t", "retries on / off (3, 100 ms backoff)", .toggleRetries, .build),
 
         bind([.character("r")], "r", "add a read replica to the database", .addReplica, .data),
         bind([.character("c")], "c", "add a cache in front of the database", .addCache, .data),
         bind([.character("h")], "h", "one more shard of the database", .addShard, .data),
-        bind([.character("u")], "u", "scale the selected node up one instance size", .scaleUp, .data),
+        bind([.character("u")], "u", "scale the selected node up one size", .scaleUp, .data),
         bind([.character("U")], "U", "scale the selected node down one size", .scaleDown, .data),
         bind([.character("v")], "v", "next eviction policy of the selected cache", .cycleEviction, .data),
         bind([.character("T")], "T", "next TTL of the selected cache", .cycleTTL, .data),
         bind([.character("f")], "f", "flush the selected cache", .flushCache, .data),
 
         bind([.character("k")], "k", "kill / restore the selected node", .toggleKill, .failures),
-        bind([.character("d")], "d", "kill / restore the selected node's data center", .toggleDataCenter, .failures),
+        bind([.character("d")], "d", "kill / restore the selected data center", .toggleDataCenter, .failures),
         bind([.character("x")], "x", "slow the selected node 4x / back to normal", .toggleSlow, .failures),
         bind([.character(",")], ",", "back 30 s (re-simulates from the start)", .seekBack, .replay),
         bind([.character(".")], ".", "forward 30 s", .seekForward, .replay),

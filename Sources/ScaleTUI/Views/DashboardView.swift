@@ -31,7 +31,7 @@ public enum DashboardView {
         }
         switch state.overlay {
         case .none: break
-        case .help: HelpOverlay.draw(state.keyMap, screen: buffer.bounds, glyphs: glyphs, into: &buffer)
+        case .help: HelpOverlay.draw(state.keyMap, scroll: state.helpScroll, screen: buffer.bounds, glyphs: glyphs, into: &buffer)
         case .explanation: ExplanationOverlay.draw(state.preset, screen: buffer.bounds, glyphs: glyphs, into: &buffer)
         }
     }

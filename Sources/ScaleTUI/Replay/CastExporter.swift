@@ -1,0 +1,345 @@
+import Foundation
+import ScaleFiles
+import ScaleSim
+
+/// What an export wrote, for the caller to report on stderr.
+public struct CastSummary: Sendable, Equatable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    /// Output events written: frames left after merging those closer than 1/30 s.
+    public var frames: Int
+    /// Cast time of the last frame, in seconds: how long the cast plays.
+    public var duration: Double
+    /// Size of the cast file.
+    public var bytes: Int
+
+    /// For example `412 frames, 61.3 s, 120x40, 734 KiB`.
+    public var description: String {
+        "\(frames) frames, \(String(format: "%.1f", duration)) s, \(width)x\(height), \((bytes + 1023) / 1024) KiB"
+    }
+}
+
+/// Why a cast could not be exported; the caller prints `description` (one line) and exits
+/// with status 2.
+public enum CastExportError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// `--size` is not `WxH` or lies outside what the dashboard can draw.
+    case badSize(String)
+    /// The output file exists and `force` was not given.
+    case fileExists(path: String)
+    /// The output file could not be created or written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badSize(let message): message
+        case .fileExists(let path): "\(TerminalSafe.text(path)): file exists (use --force to overwrite)"
+        case .cannotWrite(let path, let reason): "\(TerminalSafe.text(path)): cannot write the cast: \(reason)"
+        }
+    }
+}
+
+/// Renders a replay through the dashboard's views into an asciicast v2 file, as a terminal
+/// recording that plays at the recorded pace in asciinema and other players.
+///
+/// The replay runs from the start, as `Replayer` plays it. A frame is taken at every whole
+/// simulated second (a window closes), after every command line (the event log shows the
+/// command and the engine's answer) and after every stage load; frames closer than 1/30 s
+/// of cast time merge, the last one kept, and a frame that changes nothing is left out.
+/// Frames are ANSI diffs against the frame before (the first one full), from `ANSIRenderer`.
+public enum CastExporter {
+    /// The size used when neither the caller nor the recording gives one.
+    public static let defaultSize = (width: 120, height: 40)
+    /// The largest size accepted: beyond it a frame is more bytes than any screen shows.
+    public static let maximumSize = (width: 1000, height: 500)
+    /// The `TERM` the cast's header names, for players that emulate one.
+    static let term = "xterm-256color"
+
+    /// The size `text` spells as `WxH` (such as `120x40`), checked against the dashboard's
+    /// minimum and `maximumSize`.
+    public static func size(parsing text: String) throws(CastExportError) -> (width: Int, height: Int) {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]) else {
+            throw .badSize("--size: expected WxH, such as 120x40, got \(TerminalSafe.quoted(text))")
+        }
+        guard width >= DashboardState.minimumWidth, height >= DashboardState.minimumHeight else {
+            throw .badSize("--size \(width)x\(height): the dashboard needs at least \(DashboardState.minimumWidth)x\(DashboardState.minimumHeight)")
+        }
+        guard width <= maximumSize.width, height <= maximumSize.height else {
+            throw .badSize("--size \(width)x\(height): at most \(maximumSize.width)x\(maximumSize.height)")
+        }
+        return (width, height)
+    }
+
+    /// Writes `file` played back as an asciicast v2 file at `path`, `size` columns by rows
+    /// (default: the recording's terminal when it is a size the dashboard can draw, else
+    /// `defaultSize`).
+    ///
+    /// The file is created anew: an existing one is an error unless `force`. A write that
+    /// fails removes what was written. With `color` false, styles are bold, dim and reverse
+    /// alone, as the dashboard draws them under `--no-color`.
+    public static func export(
+        _ file: ReplayFile, to path: String, size: (width: Int, height: Int)? = nil, force: Bool = false, color: Bool = true
+    ) throws(CastExportError) -> CastSummary {
+        let size = size ?? file.header.terminal.flatMap { try? Self.size(parsing: $0) } ?? defaultSize
+        let output = try CastOutput(creating: path, force: force)
+        output.write(header(for: file, size: size).encoded() + "\n")
+        var frames = CastFrames(renderer: ANSIRenderer(color: color), output: output)
+        play(file, width: size.width, height: size.height, into: &frames)
+        frames.finish()
+        do throws(CastExportError) {
+            try output.close()
+        } catch {
+            output.discard()
+            throw error
+        }
+        return CastSummary(width: size.width, height: size.height, frames: frames.count, duration: frames.lastTime, bytes: output.bytesWritten)
+    }
+
+    /// The cast's first line: format version, size, when the recording began, a title.
+    static func header(for file: ReplayFile, size: (width: Int, height: Int)) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "version": .int(2), "width": .int(size.width), "height": .int(size.height),
+            // Players may print the title on a terminal: no control characters in it.
+            "title": .string(TerminalSafe.text("scaletop replay: " + file.header.presetName)),
+            "env": .object(["TERM": .string(term)]),
+        ]
+        // The recording's own start, not now, so the same file always gives the same cast.
+        if let created = try? Date(file.header.created, strategy: .iso8601) {
+            fields["timestamp"] = .int(Int(created.timeIntervalSince1970))
+        }
+        return .object(fields)
+    }
+
+    /// Replays `file` from the start into a dashboard of `width` by `height`, handing
+    /// `frames` the screen at each moment it may change, with its cast time.
+    static func play(_ file: ReplayFile, width: Int, height: Int, into frames: inout CastFrames) {
+        var replayer = Replayer(file: file)
+        var pacing = CastPacing(file)
+        var stageSpec = file.spec
+        var state = DashboardState(
+            preset: presetInfo(name: file.header.presetName, spec: stageSpec), width: width, height: height, unicode: true)
+        _ = state.reduce(.snapshotArrived(snapshot(of: replayer.engine, paused: false, speed: replayer.speed)))
+        frames.offer(state, at: 0)
+
+        while !replayer.isFinished {
+            let entry = file.entries[replayer.position]
+            let (paused, speed) = (replayer.paused, replayer.speed)
+            let refusedBefore = replayer.engine.refusedCommands.count
+            // Without verification a step cannot throw.
+            try? replayer.step(verify: false) { engine in
+                _ = state.reduce(.snapshotArrived(snapshot(of: engine, paused: paused, speed: speed)))
+                frames.offer(state, at: pacing.castTime(at: engine.now, speed: speed))
+            }
+            let now = snapshot(of: replayer.engine, paused: replayer.paused, speed: replayer.speed)
+            guard case .command(let microseconds, let action, let wall) = entry.record else {
+                _ = state.reduce(.snapshotArrived(now))
+                frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
+                continue
+            }
+            var startsStage = false
+            switch action {
+            case .simulation(let command):
+                // The snapshot first: the engine's notices up to this time came before the command.
+                _ = state.reduce(.snapshotArrived(now))
+                _ = state.reduce(.commandAnswered(command, answer(to: command, in: replayer.engine, refusedBefore: refusedBefore)))
+            case .load:
+                // The reader decoded every load's preset.
+                let spec = entry.loadedSpec ?? stageSpec
+                let info = presetInfo(name: replayer.presetName, spec: spec)
+                _ = state.reduce(.presetLoaded(info, changes: PresetDiff.changes(from: stageSpec, to: spec)))
+                _ = state.reduce(.snapshotArrived(now))
+                stageSpec = spec
+                startsStage = true
+            case .pause, .resume, .speed:
+                _ = state.reduce(.snapshotArrived(now))
+            }
+            pacing.pass(anchorAt: microseconds * Nanos.perMicrosecond, wallMilliseconds: wall, startsStage: startsStage)
+            frames.offer(state, at: pacing.now)
+        }
+    }
+
+    /// The engine's picture as the dashboard would have received it.
+    static func snapshot(of engine: Engine, paused: Bool, speed: Double) -> SimulationSnapshot {
+        engine.simulationSnapshot(paused: paused, speed: speed, historyLimit: SimulationDriver.historyLimit)
+    }
+
+    static func presetInfo(name: String, spec: SystemSpec) -> PresetInfo {
+        PresetInfo(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
+    }
+
+    /// What the engine answered to `command`, just executed: `Replayer` does not hand the
+    /// result back, but the engine lists every command it refused.
+    static func answer(to command: SimCommand, in engine: Engine, refusedBefore: Int) -> CommandResult {
+        guard engine.refusedCommands.count > refusedBefore, let last = engine.refusedCommands.last,
+              last.command == command, last.at == engine.now else { return .applied }
+        return .refused(last.reason)
+    }
+}
+
+/// Maps simulated time onto cast time by the recorded pace.
+///
+/// Command lines are anchors: the line's simulated time was reached `wall_ms` after
+/// recording began. Between two anchors simulated time maps linearly onto the wall time
+/// recorded between them (the speed in force, or slower where the dashboard fell behind);
+/// two anchors at one simulated time (a pause and its resume) make a jump. After the last
+/// anchor the speed in force paces the rest. Cast time never goes backwards.
+struct CastPacing {
+    /// Anchors not yet passed, in file order: each command line's simulated time and wall
+    /// time in seconds.
+    private var upcoming: ArraySlice<(time: SimTime, wall: Double)>
+    /// The last anchor passed, its simulated time in the current stage.
+    private var last: (time: SimTime, wall: Double) = (0, 0)
+    /// The latest cast time handed out, in seconds.
+    private(set) var now = 0.0
+
+    /// Pacing for `file`, before its first line.
+    init(_ file: ReplayFile) {
+        upcoming = file.entries.compactMap { entry in
+            guard case .command(let t, _, let wall) = entry.record else { return nil }
+            return (t * Nanos.perMicrosecond, Double(wall) / 1000)
+        }[...]
+    }
+
+    /// The cast time of simulated time `time` of the current stage, played at `speed`
+    /// (simulated seconds per wall second) where no anchor lies ahead.
+    mutating func castTime(at time: SimTime, speed: Double) -> Double {
+        let wall: Double
+        if let next = upcoming.first {
+            let span = next.time - last.time
+            let fraction = span > 0 ? Double(min(time, next.time) - last.time) / Double(span) : 0
+            wall = last.wall + fraction * (next.wall - last.wall)
+        } else {
+            // `speed max` plays the rest in no time.
+            wall = speed.isInfinite ? last.wall : last.wall + Double(time - last.time) / Double(Nanos.perSecond) / speed
+        }
+        now = max(now, wall)
+        return now
+    }
+
+    /// Passes the next anchor, the command line just applied at simulated `time` and
+    /// `wallMilliseconds`; a stage load starts the simulated clock over.
+    mutating func pass(anchorAt time: SimTime, wallMilliseconds: Int64, startsStage: Bool) {
+        let wall = Double(wallMilliseconds) / 1000
+        last = (startsStage ? 0 : time, wall)
+        upcoming = upcoming.dropFirst()
+        now = max(now, wall)
+    }
+}
+
+/// Frames on their way into the cast: at most `framesPerSecond` a second of cast time.
+///
+/// Cast time is cut into slots of 1/`framesPerSecond` s; of the states offered in one slot
+/// the last is drawn, at the slot's start, so events are at least a slot apart. A state
+/// whose screen matches the frame before is left out.
+struct CastFrames {
+    static let framesPerSecond = 30
+
+    let renderer: ANSIRenderer
+    let output: CastOutput
+    /// The latest state offered and its slot, not yet drawn.
+    private var pending: (slot: Int, state: DashboardState)?
+    /// The screen as the last event left it.
+    private var shown: ScreenBuffer?
+    /// Events written.
+    private(set) var count = 0
+    /// Cast time of the last event, in seconds.
+    private(set) var lastTime = 0.0
+
+    init(renderer: ANSIRenderer, output: CastOutput) {
+        self.renderer = renderer
+        self.output = output
+    }
+
+    /// Offers the dashboard as `state` shows it at cast time `seconds` (never earlier than
+    /// the time offered before).
+    mutating func offer(_ state: DashboardState, at seconds: Double) {
+        let slot = Int((seconds * Double(Self.framesPerSecond)).rounded(.down))
+        if let pending, pending.slot != slot { emit(pending.state, slot: pending.slot) }
+        pending = (slot, state)
+    }
+
+    /// Draws the last state offered and shows the cursor again, so a player or `cat` leaves
+    /// the terminal as it found it.
+    mutating func finish() {
+        guard let pending else { return }
+        emit(pending.state, slot: pending.slot, then: ANSIRenderer.showCursor)
+        self.pending = nil
+    }
+
+    private mutating func emit(_ state: DashboardState, slot: Int, then suffix: String = "") {
+        let screen = DashboardView.render(state)
+        let frame = shown == nil ? ANSIRenderer.hideCursor + renderer.fullFrame(screen) : renderer.diff(from: shown, to: screen)
+        guard !(frame + suffix).isEmpty else { return }
+        let time = Double(slot) / Double(Self.framesPerSecond)
+        output.write("[" + String(format: "%.6f", time) + ",\"o\"," + JSONValue.string(frame + suffix).encoded() + "]\n")
+        shown = screen
+        count += 1
+        lastTime = time
+    }
+}
+
+/// The cast file, created anew and written in large pieces.
+///
+/// A failed write is kept, later writes are dropped, and `close` reports it: the replay
+/// loop calls `write` from a callback that cannot throw.
+final class CastOutput {
+    let path: String
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var failure: String?
+    private var isClosed = false
+    private(set) var bytesWritten = 0
+    /// Bytes gathered before one `write` call.
+    static let chunk = 1 << 16
+
+    /// Creates `path`; an existing file is an error unless `force`, so a cast never
+    /// silently replaces a file.
+    init(creating path: String, force: Bool) throws(CastExportError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0o644)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw .fileExists(path: path) }
+            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        if !isClosed { Foundation.close(descriptor) }
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        bytesWritten += text.utf8.count
+        if buffer.count >= Self.chunk { flush() }
+    }
+
+    /// Writes what is gathered, unless a write failed before.
+    private func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            offset += written
+        }
+    }
+
+    /// Writes the rest and closes the file; throws if any write failed.
+    func close() throws(CastExportError) {
+        flush()
+        isClosed = true
+        if Foundation.close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure { throw .cannotWrite(path: path, reason: failure) }
+    }
+
+    /// Removes the file, after a failed write.
+    func discard() {
+        unlink(path)
+    }
+}
