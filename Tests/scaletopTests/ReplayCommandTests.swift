@@ -148,13 +148,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: file.path))
     }
 
-    @Test func dashboardPlaybackIsNotHereYetAndHeadlessOptionsNeedHeadless() throws {
+    @Test func headlessOptionsGoOnlyWithHeadless() throws {
         let (dir, file, _) = try Self.record()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let playback = try CLI.run(["replay", file.path])
-        #expect(playback.status == 2)
-        #expect(playback.stderr.contains("use --headless"))
-        #expect(try CLI.run(["replay", file.path, "--verify"]).status == 2)
+        let verify = try CLI.run(["replay", file.path, "--verify"])
+        #expect(verify.status == 2)
+        #expect(verify.stderr.contains("add --headless"))
+        #expect(try CLI.run(["replay", file.path, "--report", "json"]).status == 2)
         #expect(try CLI.run(["replay", file.path, "--headless", "--speed", "2"]).status == 2)
     }
 

@@ -94,7 +94,13 @@ public enum ReplayReader {
     /// Reads the first line, which must be a version 1 scaletop replay header with a preset.
     private static func readHeader(_ line: Data.SubSequence, file: String) throws(ReplayError) -> ReplayHeader {
         let notReplay = "not a scaletop replay file: the first line is no \"\(ReplayHeader.format)\" header"
-        guard let fields = try? Fields.decode(line), fields.type == "header", fields.format == ReplayHeader.format else {
+        let fields: Fields
+        do throws(ReplayLineProblem) {
+            fields = try Fields.decode(line)
+        } catch {
+            throw ReplayError(file: file, line: 1, message: error.notJSON ? notReplay : "the header's " + error.message)
+        }
+        guard fields.type == "header", fields.format == ReplayHeader.format else {
             throw ReplayError(file: file, line: 1, message: notReplay)
         }
         guard let version = fields.version else { throw ReplayError(file: file, line: 1, message: "the header has no version") }
