@@ -131,30 +131,28 @@ public enum CastExporter {
                 frames.offer(state, at: pacing.castTime(at: engine.now, speed: speed))
             }
             let now = snapshot(of: replayer.engine, paused: replayer.paused, speed: replayer.speed)
-            guard case .command(let microseconds, let action, let wall) = entry.record else {
-                _ = state.reduce(.snapshotArrived(now))
-                frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
-                continue
-            }
-            var startsStage = false
-            switch action {
-            case .simulation(let command):
+            switch entry.record {
+            case .command(_, .simulation(let command), _):
                 // The snapshot first: the engine's notices up to this time came before the command.
                 _ = state.reduce(.snapshotArrived(now))
                 _ = state.reduce(.commandAnswered(command, answer(to: command, in: replayer.engine, refusedBefore: refusedBefore)))
-            case .load:
+            case .command(_, .load, _):
                 // The reader decoded every load's preset.
                 let spec = entry.loadedSpec ?? stageSpec
                 let info = presetInfo(name: replayer.presetName, spec: spec)
                 _ = state.reduce(.presetLoaded(info, changes: PresetDiff.changes(from: stageSpec, to: spec)))
                 _ = state.reduce(.snapshotArrived(now))
                 stageSpec = spec
-                startsStage = true
-            case .pause, .resume, .speed:
+            default:
                 _ = state.reduce(.snapshotArrived(now))
             }
-            pacing.pass(anchorAt: microseconds * Nanos.perMicrosecond, wallMilliseconds: wall, startsStage: startsStage)
-            frames.offer(state, at: pacing.now)
+            if case .command(let microseconds, let action, let wall) = entry.record {
+                let startsStage = if case .load = action { true } else { false }
+                pacing.pass(anchorAt: microseconds * Nanos.perMicrosecond, wallMilliseconds: wall, startsStage: startsStage)
+                frames.offer(state, at: pacing.now)
+            } else {
+                frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
+            }
         }
     }
 
@@ -163,6 +161,7 @@ public enum CastExporter {
         engine.simulationSnapshot(paused: paused, speed: speed, historyLimit: SimulationDriver.historyLimit)
     }
 
+    /// What the status bar and the explanation overlay show of a preset.
     static func presetInfo(name: String, spec: SystemSpec) -> PresetInfo {
         PresetInfo(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
     }
@@ -269,9 +268,10 @@ struct CastFrames {
     private mutating func emit(_ state: DashboardState, slot: Int, then suffix: String = "") {
         let screen = DashboardView.render(state)
         let frame = shown == nil ? ANSIRenderer.hideCursor + renderer.fullFrame(screen) : renderer.diff(from: shown, to: screen)
-        guard !(frame + suffix).isEmpty else { return }
+        let data = frame + suffix
+        guard !data.isEmpty else { return }
         let time = Double(slot) / Double(Self.framesPerSecond)
-        output.write("[" + String(format: "%.6f", time) + ",\"o\"," + JSONValue.string(frame + suffix).encoded() + "]\n")
+        output.write("[" + String(format: "%.6f", time) + ",\"o\"," + JSONValue.string(data).encoded() + "]\n")
         shown = screen
         count += 1
         lastTime = time
@@ -308,6 +308,7 @@ final class CastOutput {
         if !isClosed { Foundation.close(descriptor) }
     }
 
+    /// Adds `text`, writing once a chunk has gathered.
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         bytesWritten += text.utf8.count
