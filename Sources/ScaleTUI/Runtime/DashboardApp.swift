@@ -173,7 +173,9 @@ public final class DashboardApp {
         let name = String(format: "%02d", stage)
         do throws(PresetError) {
             let preset = try catalog.load(name)
-            let changes: [String] = []  // what changed: PresetDiff, arriving with the stage presets
+            // What this stage adds to the one before: the step it teaches.
+            let previous = stage > 0 ? try? catalog.load(String(format: "%02d", stage - 1)) : nil
+            let changes = previous.map { PresetDiff.changes(from: $0.spec, to: preset.spec) } ?? []
             driver.send(.load(preset.spec, keyTrace: preset.keyTrace, name: preset.name))
             source = preset.source
             perform(state.reduce(.presetLoaded(PresetInfo(preset), changes: changes)))
