@@ -7,13 +7,7 @@ import ScaleTUI
 /// factor or `max`, nil for 1), or with `exportCast` writes it as an asciicast v2 file of
 /// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`.
 func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool) throws {
-    let replay: ReplayFile
-    do {
-        replay = try ReplayReader.read(file: path)
-    } catch {
-        throw badInput(error.description)
-    }
-    for warning in replay.warnings { printError("scaletop: warning: " + warning) }
+    let replay = try loadReplay(path)
     if let exportCast {
         try exportReplay(replay, to: exportCast, size: size, force: force)
         return

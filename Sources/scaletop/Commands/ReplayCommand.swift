@@ -45,13 +45,7 @@ struct ReplayCommand: ParsableCommand {
         for (name, value) in [("--speed", speed), ("--export-cast", exportCast), ("--size", size)] where value != nil {
             throw badInput("\(name) does not apply with --headless, which replays as fast as it can")
         }
-        let replay: ReplayFile
-        do {
-            replay = try ReplayReader.read(file: file)
-        } catch {
-            throw badInput(error.description)
-        }
-        for warning in replay.warnings { printError("scaletop: warning: " + warning) }
+        let replay = try loadReplay(file)
 
         var replayer = Replayer(file: replay)
         let format = report ?? .text

@@ -21,3 +21,16 @@ func loadScript(_ path: String) throws -> [ScheduledCommand] {
         throw badInput(error.description)
     }
 }
+
+/// Reads a replay file, or fails with exit status 2 naming the file and line; warns on
+/// stderr about a last line cut short.
+func loadReplay(_ path: String) throws -> ReplayFile {
+    let replay: ReplayFile
+    do {
+        replay = try ReplayReader.read(file: path)
+    } catch {
+        throw badInput(error.description)
+    }
+    for warning in replay.warnings { printError("scaletop: warning: " + warning) }
+    return replay
+}
