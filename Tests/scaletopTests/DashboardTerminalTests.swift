@@ -69,6 +69,22 @@ import Testing
         expectTerminalRestored(after)
     }
 
+    @Test func stopAndContinueRedrawsAndStillQuitsCleanly() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"])
+        try tmux.waitFor("app x1")
+        let pid = try tmux.scaletopPID()
+        kill(pid, SIGTSTP)
+        usleep(300_000)
+        kill(pid, SIGCONT)
+        try tmux.send("a")
+        try tmux.waitFor("app x2")
+        try tmux.send("q")
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=0"))
+        expectTerminalRestored(after)
+    }
+
     @Test func crashRestoresTheTerminal() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00", "--debug-crash"], environment: ["SWIFT_BACKTRACE": "enable=no"])
