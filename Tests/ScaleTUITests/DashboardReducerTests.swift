@@ -174,7 +174,7 @@ import Testing
     }
 
     @Test func recordingShowsInTheStatusBar() async throws {
-        var state = try await Fixtures.state("00", width: 100, height: 30)
+        var state = try await Fixtures.state("00", width: 160, height: 30)
         #expect(state.reduce(.keyPressed(.character("R"))) == [.toggleRecording])
         _ = state.reduce(.recording(.started(path: "/tmp/x/00-single-server-1.jsonl")))
         #expect(DashboardView.render(state).line(0).contains("REC 00-single-server-1.jsonl"))

@@ -185,6 +185,13 @@ public enum ServiceTime: Sendable, Hashable, Codable {
     case lognormal(mean: SimTime, cv: Double)
     case gamma(mean: SimTime, cv: Double)
 
+    /// The mean service time; zero for `none`.
+    public var mean: SimTime {
+        switch self {
+        case .none: 0
+        case .exponential(let mean), .deterministic(let mean), .lognormal(let mean, _), .gamma(let mean, _): mean
+        }
+    }
 }
 
 /// One outgoing route of a node.
