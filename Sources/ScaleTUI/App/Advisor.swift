@@ -16,6 +16,9 @@ public enum Advisor {
         if let node = snapshot.nodes.filter(\.bottleneck).max(by: { ($0.window?.utilization ?? 0) < ($1.window?.utilization ?? 0) }) {
             return Advice(text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
+        if let dc = snapshot.datacenters.first(where: \.down) {
+            return Advice(text: "data center \(dc.name) is down: geo-DNS moves its users; \(key(.toggleDataCenter, keyMap)) on one of its nodes restores it", tone: .down)
+        }
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }
