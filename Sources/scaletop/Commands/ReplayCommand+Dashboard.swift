@@ -5,11 +5,13 @@ import ScaleTUI
 
 /// Plays the replay file at `path` in the dashboard at its recorded pace times `speed` (a
 /// factor or `max`, nil for 1), or with `exportCast` writes it as an asciicast v2 file of
-/// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`.
-func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool) throws {
+/// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`; monochrome
+/// with `noColor` or a non-empty NO_COLOR.
+func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool, noColor: Bool) throws {
     let replay = try loadReplay(path)
+    let colorAllowed = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     if let exportCast {
-        try exportReplay(replay, to: exportCast, size: size, force: force)
+        try exportReplay(replay, to: exportCast, size: size, force: force, color: colorAllowed)
         return
     }
     if size != nil { throw badInput("--size applies to --export-cast") }
@@ -17,7 +19,7 @@ func runDashboardReplay(path: String, speed: String?, exportCast: String?, size:
     let environment = ProcessInfo.processInfo.environment
     let session: TerminalSession
     do {
-        session = try TerminalSession.open(colorAllowed: (environment["NO_COLOR"] ?? "").isEmpty)
+        session = try TerminalSession.open(colorAllowed: colorAllowed)
     } catch {
         throw badInput("\(error)")
     }
@@ -38,11 +40,10 @@ func parseSpeedFactor(_ text: String) throws -> Double {
 }
 
 /// `--export-cast`: renders `replay` into an asciicast v2 file; says what it wrote on stderr.
-func exportReplay(_ replay: ReplayFile, to path: String, size: String?, force: Bool) throws {
+func exportReplay(_ replay: ReplayFile, to path: String, size: String?, force: Bool, color: Bool) throws {
     do throws(CastExportError) {
         let dimensions = try size.map { (text: String) throws(CastExportError) in try CastExporter.size(parsing: text) }
-        let summary = try CastExporter.export(replay, to: path, size: dimensions, force: force,
-                                              color: (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
+        let summary = try CastExporter.export(replay, to: path, size: dimensions, force: force, color: color)
         printError("scaletop: wrote \(TerminalSafe.text(path)): \(summary)")
     } catch {
         throw badInput(error.description)

@@ -36,10 +36,13 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Overwrite the --export-cast file if it exists.")
     var force = false
 
+    @Flag(help: "Monochrome, as NO_COLOR does (the dashboard and --export-cast).")
+    var noColor = false
+
     func run() throws {
         guard headless else {
             if verify || report != nil { throw badInput("--verify and --report replay headless; add --headless") }
-            try runDashboardReplay(path: file, speed: speed, exportCast: exportCast, size: size, force: force)
+            try runDashboardReplay(path: file, speed: speed, exportCast: exportCast, size: size, force: force, noColor: noColor)
             return
         }
         for (name, value) in [("--speed", speed), ("--export-cast", exportCast), ("--size", size)] where value != nil {
