@@ -55,33 +55,51 @@ extension BenchCommand {
 
     func keyToScreenMilliseconds() throws -> Double {
         let presses = 20
-        let terminal = ProbeTerminal(width: 120, height: 40)
-        terminal.script = { terminal, now in
-            // One `a` every 250 ms once the first server shows, then `q`.
-            guard terminal.screenContains("app x1") || terminal.presses > 0 else { return nil }
-            if terminal.awaiting != nil { return nil }
-            if terminal.presses == presses { return .key(.character("q")) }
-            if let last = terminal.lastPress, now - last < .milliseconds(250) { return nil }
-            terminal.awaiting = "app x\(terminal.presses + 2)"
+        let clock = ContinuousClock()
+        let terminal = MemoryTerminal(width: 120, height: 40)
+        var pressed = 0
+        var lastPress: ContinuousClock.Instant?
+        /// The text the last `a` should bring on screen, until a frame shows it.
+        var awaiting: String?
+        var latencies: [Duration] = []
+        terminal.onPresent = { frame in
+            if let expected = awaiting, let lastPress, frame.text.contains(expected) {
+                latencies.append(clock.now - lastPress)
+                awaiting = nil
+            }
+        }
+        // One `a` every 250 ms once the first server shows, each after the last showed.
+        terminal.script = { terminal in
+            guard awaiting == nil, pressed > 0 || terminal.screen.text.contains("app x1") else { return nil }
+            if pressed == presses { return .key(.character("q")) }
+            if let lastPress, clock.now - lastPress < .milliseconds(250) { return nil }
+            pressed += 1
+            lastPress = clock.now
+            awaiting = "app x\(pressed + 1)"
             return .key(.character("a"))
         }
         let app = DashboardApp(terminal: terminal, preset: try loadPreset("00"), seed: nil, speed: 1, catalog: PresetCatalog())
         app.run()
-        guard terminal.latencies.count == presses else {
-            throw badInput("bench render: only \(terminal.latencies.count) of \(presses) key presses reached the screen")
+        guard latencies.count == presses else {
+            throw badInput("bench render: only \(latencies.count) of \(presses) key presses reached the screen")
         }
-        return terminal.latencies.map(Self.milliseconds).sorted()[presses / 2]
+        return latencies.map(Self.milliseconds).sorted()[presses / 2]
     }
 
     func pausedCPUPercent(forcingFrames: Bool) throws -> Double {
-        let terminal = ProbeTerminal(width: 200, height: 60)
+        let terminal = MemoryTerminal(width: 200, height: 60)
         let clock = ContinuousClock()
+        var paused = false
         var start: ContinuousClock.Instant?
         var lastResize = clock.now
         var frames = 0
         var cpuAtStart = 0.0
-        terminal.script = { terminal, now in
-            if terminal.presses == 0 { return .key(.character(" ")) }
+        terminal.script = { _ in
+            let now = clock.now
+            if !paused {
+                paused = true
+                return .key(.character(" "))
+            }
             if start == nil {
                 start = now
                 cpuAtStart = Self.processCPUSeconds()
@@ -110,48 +128,4 @@ extension BenchCommand {
     }
 
     static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
-}
-
-/// A terminal for the bench: input from a script, and the time each scripted edit took
-/// to show up on screen.
-final class ProbeTerminal: TerminalBackend {
-    let size: (width: Int, height: Int)
-    let hasColor = true
-    let hasUnicode = true
-    private let clock = ContinuousClock()
-    private var screen: ScreenBuffer
-    /// Decides the next input from what is on screen; nil for none yet.
-    var script: (ProbeTerminal, ContinuousClock.Instant) -> InputEvent? = { _, _ in nil }
-    /// Text the last key should bring on screen, and when that key was pressed.
-    var awaiting: String?
-    private(set) var lastPress: ContinuousClock.Instant?
-    private(set) var presses = 0
-    private(set) var latencies: [Duration] = []
-
-    init(width: Int, height: Int) {
-        size = (width, height)
-        screen = ScreenBuffer(width: width, height: height)
-    }
-
-    func screenContains(_ text: String) -> Bool { screen.text.contains(text) }
-
-    func present(_ buffer: ScreenBuffer) {
-        screen = buffer
-        if let expected = awaiting, let pressed = lastPress, buffer.text.contains(expected) {
-            latencies.append(clock.now - pressed)
-            awaiting = nil
-        }
-    }
-
-    func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
-        if let event = script(self, clock.now) {
-            if case .key = event {
-                presses += 1
-                lastPress = clock.now
-            }
-            return event
-        }
-        if timeoutMilliseconds > 0 { usleep(UInt32(min(timeoutMilliseconds, 5)) * 1000) }
-        return nil
-    }
 }
