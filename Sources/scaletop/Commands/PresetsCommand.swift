@@ -15,13 +15,15 @@ struct PresetsCommand: ParsableCommand {
     func run() throws {
         let catalog = PresetCatalog(environment: ProcessInfo.processInfo.environment)
         if path {
-            catalog.searchPaths.forEach { print($0) }
+            catalog.searchPaths.forEach { print(TerminalSafe.text($0)) }
             return
         }
         let entries = catalog.list()
-        let width = entries.map(\.name.count).max() ?? 0
-        for entry in entries {
-            let name = entry.name.padding(toLength: width, withPad: " ", startingAt: 0)
+        // A user preset's file name is text from outside: shown without control characters.
+        let names = entries.map { TerminalSafe.text($0.name) }
+        let width = names.map(\.count).max() ?? 0
+        for (entry, safeName) in zip(entries, names) {
+            let name = safeName.padding(toLength: width, withPad: " ", startingAt: 0)
             if let error = entry.error {
                 print("\(name)  (cannot load: \(error.description))")
             } else {
