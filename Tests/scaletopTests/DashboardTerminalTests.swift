@@ -131,6 +131,21 @@ import Testing
         #expect(refused.contains("EXIT=2"))
     }
 
+    @Test func aRecordingKilledWithSIGKILLReplaysToItsLastLine() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let file = try CLI.temporaryDirectory().appendingPathComponent("killed.jsonl").path
+        let tmux = try Tmux(["00", "--record", file, "--speed", "4"])
+        try tmux.waitFor("app x1")
+        try tmux.send("a")
+        try tmux.waitFor("00:00:06")
+        kill(try tmux.scaletopPID(), SIGKILL)
+        _ = try tmux.finished()
+        let replay = try CLI.run(["replay", file, "--headless", "--verify"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stderr.contains("no end line"))
+        #expect(replay.stderr.contains("verified"))
+    }
+
     @Test func notATerminalIsAClearError() throws {
         let result = try CLI.run(["00"])
         #expect(result.status == 2)
