@@ -56,6 +56,10 @@ public enum ReplayReader {
         return try parse(data, file: path)
     }
 
+    /// The largest time in a file, in microseconds: beyond it the time in nanoseconds
+    /// (`SimTime`) overflows.
+    static let maxMicroseconds = SimTime.max / Nanos.perMicrosecond
+
     /// The replay file whose bytes are `data`, read from `file` (used only in messages).
     public static func parse(_ data: Data, file: String) throws(ReplayError) -> ReplayFile {
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -113,6 +117,9 @@ public enum ReplayReader {
         guard let seed = fields.seed else { throw ReplayError(file: file, line: 1, message: "the header has no seed") }
         let warmup = fields.warmupMicroseconds ?? 0
         guard warmup >= 0 else { throw ReplayError(file: file, line: 1, message: "warmup_us must not be negative, got \(warmup)") }
+        guard warmup <= maxMicroseconds else {
+            throw ReplayError(file: file, line: 1, message: "warmup_us must be at most \(maxMicroseconds), got \(warmup)")
+        }
         return ReplayHeader(
             seed: seed, preset: preset, presetName: fields.presetName ?? "replay", terminal: fields.terminal,
             warmupMicroseconds: warmup, created: fields.created ?? "", scaletopVersion: fields.scaletopVersion ?? "")
@@ -225,6 +232,9 @@ public enum ReplayReader {
         func time() throws(ReplayLineProblem) -> Int64 {
             guard let microseconds else { throw ReplayLineProblem("a \(type ?? "") line without t_us") }
             guard microseconds >= 0 else { throw ReplayLineProblem("t_us must not be negative, got \(microseconds)") }
+            guard microseconds <= maxMicroseconds else {
+                throw ReplayLineProblem("t_us must be at most \(maxMicroseconds), got \(microseconds)")
+            }
             return microseconds
         }
 
