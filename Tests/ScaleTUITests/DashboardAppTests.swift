@@ -32,43 +32,30 @@ import Testing
         return lastScreen.withLock { $0 }
     }
 
-    @Test func aKeyGoesThroughTheEngineToTheScreen() async throws {
-        let step = Mutex(0)
-        let screen = try await Self.session("00") { screen in
-            step.withLock { step in
-                switch step {
-                case 0 where screen.contains("app x1"):
-                    step = 1
-                    return .key(.character("a"))
-                case 1 where screen.contains("app x2"):
-                    step = 2
-                    return .key(.character("q"))
-                default:
-                    return nil
-                }
+    /// A session that presses each key once its screen shows the text before it; returns
+    /// how many keys were pressed and the last screen.
+    static func session(_ preset: String, width: Int = 120, height: Int = 40, steps: [(waitFor: String, key: Character)]) async throws -> (pressed: Int, screen: String) {
+        let pressed = Mutex(0)
+        let screen = try await session(preset, width: width, height: height) { screen in
+            pressed.withLock { pressed in
+                guard pressed < steps.count, screen.contains(steps[pressed].waitFor) else { return nil }
+                pressed += 1
+                return .key(.character(steps[pressed - 1].key))
             }
         }
-        #expect(step.withLock { $0 } == 2, "the added server never showed")
+        return (pressed.withLock { $0 }, screen)
+    }
+
+    @Test func aKeyGoesThroughTheEngineToTheScreen() async throws {
+        let (pressed, screen) = try await Self.session("00", steps: [("app x1", "a"), ("app x2", "q")])
+        #expect(pressed == 2, "the added server never showed")
         #expect(screen.contains("add server app"))
     }
 
     @Test func aStageKeyLoadsTheStageAndSaysWhatChanged() async throws {
-        let step = Mutex(0)
-        let screen = try await Self.session("02", width: 160, height: 48) { screen in
-            step.withLock { step in
-                switch step {
-                case 0 where screen.contains("02-dns-round-robin"):
-                    step = 1
-                    return .key(.character("3"))
-                case 1 where screen.contains("loaded 03-load-balancer"):
-                    step = 2
-                    return .key(.character("q"))
-                default:
-                    return nil
-                }
-            }
-        }
-        #expect(step.withLock { $0 } == 2)
+        let (pressed, screen) = try await Self.session(
+            "02", width: 160, height: 48, steps: [("02-dns-round-robin", "3"), ("loaded 03-load-balancer", "q")])
+        #expect(pressed == 2)
         #expect(screen.contains("added lb"))
     }
 }
