@@ -43,13 +43,17 @@ public struct CommandTargets: Sendable {
             guard let app = node([.app]) else { return .failure(NoTarget(message: "there is no app pool")) }
             return .success(action == .addAppServer ? .addServers(node: app.id, count: 1) : .removeServers(node: app.id, count: 1))
         case .addReplica:
-            guard let db = database else { return .failure(NoTarget(message: "there is no database to replicate")) }
+            guard let db = database else { return .failure(NoTarget(message: "there is no database to replicate (stage 01 splits it out)")) }
             return .success(.addReplicas(primary: db.id, count: 1))
         case .addCache:
             let cached = Set(snapshot.nodes.filter { $0.kind == .cache }.flatMap { $0.spec.routes.map(\.to) })
             let target = selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
                 ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
-            guard let target else { return .failure(NoTarget(message: "every database already has a cache; select a node to cache")) }
+            guard let target else {
+                let reason = snapshot.nodes.contains { $0.kind == .db }
+                    ? "every database already has a cache" : "there is no database to cache (stage 01 splits it out)"
+                return .failure(NoTarget(message: reason + "; select a node to cache it"))
+            }
             return .success(.addCache(front: target.id, entries: CommandGrammar.defaultCacheEntries))
         case .addLoadBalancer:
             let balanced = Set(snapshot.nodes.filter { $0.kind == .lb }.flatMap { $0.spec.routes.map(\.to) })
