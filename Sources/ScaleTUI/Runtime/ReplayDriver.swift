@@ -1,6 +1,5 @@
 import ScaleFiles
 import ScaleSim
-import Synchronization
 
 /// Plays a replay file back at its recorded pace, on its own task.
 ///
@@ -8,11 +7,9 @@ import Synchronization
 /// each command line applies when the engine reaches its time, so the run is the recorded
 /// one exactly. A pause in the recording lasts the wall time it lasted then. Seeking back
 /// replays from the start (`Replayer.seek`); the engine is fast enough.
-public final class ReplayDriver: Sendable {
+public final class ReplayDriver: EngineDriver {
     public let file: ReplayFile
-    private let inbox = Mutex<[DriverRequest]>([])
-    private let outbox = Mutex(DriverOutput())
-    private let stopped = Atomic<Bool>(false)
+    public let mailbox = DriverMailbox()
     private let initialFactor: Double
 
     /// `factor` multiplies the recorded speed (`--speed`).
@@ -21,16 +18,8 @@ public final class ReplayDriver: Sendable {
         initialFactor = factor
     }
 
-    public func send(_ request: DriverRequest) { inbox.withLock { $0.append(request) } }
 
-    public func take() -> DriverOutput {
-        outbox.withLock { output in
-            defer { output = DriverOutput() }
-            return output
-        }
-    }
 
-    public func stop() { stopped.store(true, ordering: .relaxed) }
 
     /// Playback state owned by the run loop.
     private struct Playback {
@@ -45,12 +34,12 @@ public final class ReplayDriver: Sendable {
         let clock = ContinuousClock()
         var playback = Playback(replayer: Replayer(file: file), factor: initialFactor)
         var last = clock.now
-        while !stopped.load(ordering: .relaxed) {
+        while !mailbox.isStopped {
             let now = clock.now
             let elapsed = now - last
             last = now
             if handleRequests(&playback) { return }
-            let behind = play(&playback, wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, now: now)
+            let behind = play(&playback, wallSeconds: elapsed.seconds, now: now)
             publish(playback, behind: behind)
             try? await Task.sleep(until: now + SimulationDriver.tickInterval, clock: clock)
         }
@@ -58,10 +47,7 @@ public final class ReplayDriver: Sendable {
 
     /// Applies the viewer's requests; true once the viewer took over (the loop ends).
     private func handleRequests(_ playback: inout Playback) -> Bool {
-        let requests = inbox.withLock { pending in
-            defer { pending = [] }
-            return pending
-        }
+        let requests = mailbox.receive()
         for request in requests {
             switch request {
             case .pause: playback.viewerPaused = true
@@ -79,7 +65,7 @@ public final class ReplayDriver: Sendable {
                 let handover = ReplayHandover(engine: playback.replayer.engine, header: file.header,
                                               commands: file.entries.prefix(playback.replayer.position).map(\.record).filter(\.isCommand),
                                               presetName: playback.replayer.presetName)
-                outbox.withLock { $0.handover = handover }
+                mailbox.post { $0.handover = handover }
                 return true
             case .command, .load, .fetchSpec, .startRecording, .stopRecording:
                 // The reducer sends none of these during a replay: the file decides.
@@ -103,8 +89,7 @@ public final class ReplayDriver: Sendable {
             let pausedAt = playback.recordedPause?.wallMilliseconds ?? lastWallMilliseconds(playback.replayer)
             playback.recordedPause = (since, pausedAt)
             let waited = now - since
-            guard Double(waited.components.seconds) * 1000 + Double(waited.components.attoseconds) * 1e-15
-                    >= Double(resume - pausedAt) / playback.factor else { return false }
+            guard waited.seconds * 1000 >= Double(resume - pausedAt) / playback.factor else { return false }
             playback.recordedPause = nil
             step(&playback)
             return false
@@ -144,9 +129,9 @@ public final class ReplayDriver: Sendable {
         case .simulation(let command):
             let refused = playback.replayer.engine.refusedCommands.dropFirst(refusedBefore).first
             let result: CommandResult = refused.map { .refused($0.reason) } ?? .applied
-            outbox.withLock { $0.answers.append((command, result)) }
+            mailbox.post { $0.answers.append((command, result)) }
         case .load(let name, _, _):
-            if let spec = entry.loadedSpec { outbox.withLock { $0.loads.append((name, spec)) } }
+            if let spec = entry.loadedSpec { mailbox.post { $0.loads.append((name, spec)) } }
             return true
         case .pause, .resume, .speed:
             break
@@ -174,14 +159,13 @@ public final class ReplayDriver: Sendable {
             paused: playback.viewerPaused || replayer.paused || replayer.isFinished,
             speed: replayer.speed * playback.factor, behind: behind, historyLimit: SimulationDriver.historyLimit)
         let progress = ReplayProgress(line: replayer.position, lines: file.entries.count, finished: replayer.isFinished)
-        outbox.withLock {
+        mailbox.post {
             $0.snapshot = snapshot
             $0.replay = progress
         }
     }
 }
 
-extension ReplayDriver: EngineDriver {}
 
 /// How far a replay has played.
 public struct ReplayProgress: Sendable, Hashable {

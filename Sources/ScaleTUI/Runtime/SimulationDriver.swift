@@ -1,6 +1,5 @@
 import ScaleFiles
 import ScaleSim
-import Synchronization
 
 /// What the dashboard asks of the simulation between two ticks.
 public enum DriverRequest: Sendable {
@@ -46,11 +45,9 @@ public struct DriverOutput: Sendable {
 /// The UI thread never awaits: it drops requests into a mailbox and takes whatever output
 /// is ready, both behind a lock held only for the swap. The actor is crossed once per tick,
 /// never per request.
-public final class SimulationDriver: Sendable {
+public final class SimulationDriver: EngineDriver {
     public let simulation: Simulation
-    private let inbox = Mutex<[DriverRequest]>([])
-    private let outbox = Mutex(DriverOutput())
-    private let stopped = Atomic<Bool>(false)
+    public let mailbox = DriverMailbox()
     /// How often the engine is ticked and a snapshot published.
     public static let tickInterval: Duration = .milliseconds(33)
     /// Windows of history each snapshot carries, for the inspector's sparklines.
@@ -64,20 +61,8 @@ public final class SimulationDriver: Sendable {
         self.history = history
     }
 
-    /// Queues a request for the next tick.
-    public func send(_ request: DriverRequest) {
-        inbox.withLock { $0.append(request) }
-    }
 
-    /// Everything that arrived since the last call.
-    public func take() -> DriverOutput {
-        outbox.withLock { output in
-            defer { output = DriverOutput() }
-            return output
-        }
-    }
 
-    public func stop() { stopped.store(true, ordering: .relaxed) }
 
     /// Ticks the simulation until `stop()`, at wall-clock pace; `presetName` names the
     /// running preset in recordings. A recording still open at the end gets its end line.
@@ -89,12 +74,12 @@ public final class SimulationDriver: Sendable {
         }
         let clock = ContinuousClock()
         var last = clock.now
-        while !stopped.load(ordering: .relaxed) {
+        while !mailbox.isStopped {
             await handleRequests(&recorder)
             let now = clock.now
             let elapsed = now - last
             last = now
-            await simulation.tick(wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            await simulation.tick(wallSeconds: elapsed.seconds)
             if recorder.isRecording {
                 do throws(ReplayError) {
                     for (time, digest) in await simulation.takeCheckpoints() { try recorder.checkpoint(at: time, digest: digest) }
@@ -103,7 +88,7 @@ public final class SimulationDriver: Sendable {
                 }
             }
             let snapshot = await simulation.snapshot(historyLimit: Self.historyLimit)
-            outbox.withLock { $0.snapshot = snapshot }
+            mailbox.post { $0.snapshot = snapshot }
             try? await Task.sleep(until: now + Self.tickInterval, clock: clock)
         }
         await handleRequests(&recorder)
@@ -113,33 +98,30 @@ public final class SimulationDriver: Sendable {
     private func fail(_ recorder: inout SessionRecorder, _ error: ReplayError) async {
         _ = try? recorder.stopRecording(at: await simulation.now, digest: await simulation.digest)
         await simulation.setTakesCheckpoints(false)
-        outbox.withLock { $0.recording.append(.failed(error.description)) }
+        mailbox.post { $0.recording.append(.failed(error.description)) }
     }
 
     private func stopRecording(_ recorder: inout SessionRecorder) async {
         guard recorder.isRecording else { return }
         do throws(ReplayError) {
             if let name = try recorder.stopRecording(at: await simulation.now, digest: await simulation.digest) {
-                outbox.withLock { $0.recording.append(.stopped(path: name)) }
+                mailbox.post { $0.recording.append(.stopped(path: name)) }
             }
         } catch {
-            outbox.withLock { $0.recording.append(.failed(error.description)) }
+            mailbox.post { $0.recording.append(.failed(error.description)) }
         }
         await simulation.setTakesCheckpoints(false)
     }
 
     private func handleRequests(_ recorder: inout SessionRecorder) async {
-        let requests = inbox.withLock { pending in
-            defer { pending = [] }
-            return pending
-        }
+        let requests = mailbox.receive()
         for request in requests {
             // The action a replay of this session must repeat, logged at the engine's time.
             var logged: ReplayAction?
             switch request {
             case .command(let command):
                 let result = await simulation.apply(command)
-                outbox.withLock { $0.answers.append((command, result)) }
+                mailbox.post { $0.answers.append((command, result)) }
                 logged = .simulation(command)
             case .pause:
                 await simulation.pause()
@@ -160,15 +142,15 @@ public final class SimulationDriver: Sendable {
                 await simulation.load(spec, keyTrace: keyTrace)
             case .fetchSpec:
                 let spec = await simulation.spec
-                outbox.withLock { $0.specs.append(spec) }
+                mailbox.post { $0.specs.append(spec) }
             case .startRecording(let writer, let terminal):
                 await stopRecording(&recorder)
                 do throws(ReplayError) {
                     try recorder.startRecording(into: writer, terminal: terminal)
                     await simulation.setTakesCheckpoints(true)
-                    outbox.withLock { $0.recording.append(.started(path: writer.name)) }
+                    mailbox.post { $0.recording.append(.started(path: writer.name)) }
                 } catch {
-                    outbox.withLock { $0.recording.append(.failed(error.description)) }
+                    mailbox.post { $0.recording.append(.failed(error.description)) }
                 }
             case .stopRecording:
                 await stopRecording(&recorder)
