@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (stage 9 replayed against run; an hour's file size); presets (300 s of each shipped preset) only when named."
+        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (stage 9 replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -19,9 +19,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Runs per scenario; the median is reported.")
     var runs = 5
 
+    @Option(help: "Simulated time of the soak scenario, at least 10m.")
+    var soakDuration = "3h"
+
     static let all = ["reference", "stage9", "cache", "render", "replay"]
-    /// Scenarios run only when named: `presets` takes many minutes.
-    static let onRequest = ["presets"]
+    /// Scenarios run only when named: each takes many minutes.
+    static let onRequest = ["presets", "soak"]
 
     func run() throws {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
@@ -38,6 +41,7 @@ struct BenchCommand: ParsableCommand {
             case "render": scenarioResults = [try renderScenario()]
             case "replay": scenarioResults = [try replayScenario()]
             case "presets": scenarioResults = try presetScenarios()
+            case "soak": scenarioResults = [try soakScenario()]
             default: scenarioResults = [try reference()]
             }
             for result in scenarioResults where !json { print(result.line) }
@@ -112,10 +116,16 @@ struct BenchResult {
 
 /// Reads this process's memory use from /proc (Linux).
 enum ResourceUsage {
+    /// Resident set size now in MiB (VmRSS), 0 where /proc is missing.
+    static func residentMiB() -> Int { statusMiB("VmRSS:") }
+
     /// Peak resident set size in MiB (VmHWM), 0 where /proc is missing.
-    static func peakResidentMiB() -> Int {
+    static func peakResidentMiB() -> Int { statusMiB("VmHWM:") }
+
+    /// A `/proc/self/status` field given in kB, rounded up to MiB.
+    private static func statusMiB(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
             return (kib + 1023) / 1024
         }
