@@ -2,6 +2,9 @@ import ScaleSim
 
 /// Durations as people write them (`250ms`, `90s`, `10m`, `1.5h`), converted exactly.
 ///
+/// Units are `ns`, `us`, `ms`, `s`, `m`, `h` and `d`; the longest duration is
+/// `Nanos.longest` (3650d, ten years).
+///
 /// The conversion is digit arithmetic on integers, never through `Double`, so `0.875ms` is
 /// exactly 875,000 ns and `0.1s` is exactly 100,000,000 ns.
 public enum DurationParser {
@@ -9,10 +12,10 @@ public enum DurationParser {
     public static let expected = "a duration such as 250ms, 90s, 10m or 1.5h"
 
     /// The duration `text` denotes, or `nil` if it is malformed, negative, finer than a
-    /// nanosecond, or beyond `SimTime.max`.
+    /// nanosecond, or longer than `Nanos.longest`.
     ///
     /// The grammar is digits, optionally a point and more digits, then one of the units
-    /// `ms`, `s`, `m` or `h`, with nothing around it.
+    /// `ns`, `us`, `ms`, `s`, `m`, `h` or `d`, with nothing around it.
     public static func parse(_ text: String) -> SimTime? {
         try? read(text).get()
     }
@@ -26,7 +29,8 @@ public enum DurationParser {
     ///
     /// Among the units that express `t` exactly, the shortest text wins; on a tie, a text not
     /// starting `0.` (`250ms` rather than `0.25s`), then the larger unit (`2.5h` rather than
-    /// `150m`). Zero is `0s`.
+    /// `150m`). `ns` and `us` are only for times under 0.1 ms (`50us`, but `0.5ms` as people
+    /// write it). Zero is `0s`.
     public static func format(_ t: SimTime) -> String {
         if t < 0 {
             // Int64.min has no positive counterpart; its magnitude still fits in UInt64.
@@ -49,7 +53,7 @@ public enum DurationParser {
         switch outcome(text) {
         case .value(let t): return .success(t)
         case .malformed: return .failure(Problem(message: "expected \(expected), got \(got)"))
-        case .tooLong: return .failure(Problem(message: "duration \(got) is too long (the limit is about 292 years)"))
+        case .tooLong: return .failure(Problem(message: "duration \(got) is too long (at most \(format(Nanos.longest)), ten years)"))
         case .tooPrecise: return .failure(Problem(message: "duration \(got) is finer than one nanosecond"))
         }
     }
@@ -61,7 +65,8 @@ public enum DurationParser {
 
     /// Units longest suffix first, so `ms` is not read as `m` followed by garbage.
     private static let units: [(suffix: String, nanos: SimTime)] = [
-        ("ms", Nanos.perMillisecond), ("s", Nanos.perSecond), ("m", Nanos.perMinute), ("h", Nanos.perHour),
+        ("ns", 1), ("us", Nanos.perMicrosecond), ("ms", Nanos.perMillisecond),
+        ("s", Nanos.perSecond), ("m", Nanos.perMinute), ("h", Nanos.perHour), ("d", Nanos.perDay),
     ]
 
     private static func outcome(_ text: String) -> Outcome {
@@ -76,10 +81,10 @@ public enum DurationParser {
         guard let wholeValue = decimal(whole) else { return .tooLong }
         let (wholeNanos, o1) = wholeValue.multipliedReportingOverflow(by: unit.nanos)
         if o1 { return .tooLong }
-        if fraction.isEmpty { return .value(wholeNanos) }
+        if fraction.isEmpty { return wholeNanos > Nanos.longest ? .tooLong : .value(wholeNanos) }
 
         // fraction / 10^k of a unit is fraction × unit / 10^k nanoseconds; exact only when
-        // 10^k divides the product. Past 18 digits no unit (at most 3.6e12 ns) can make it whole.
+        // 10^k divides the product. Past 18 digits no unit (at most 8.64e13 ns) can make it whole.
         guard fraction.count <= 18, let fractionValue = decimal(fraction) else { return .tooPrecise }
         var scale: SimTime = 1
         for _ in 0..<fraction.count { scale *= 10 }
@@ -88,7 +93,7 @@ public enum DurationParser {
         let (fractionNanos, remainder) = scale.dividingFullWidth(product)
         guard remainder == 0 else { return .tooPrecise }
         let (total, o2) = wholeNanos.addingReportingOverflow(fractionNanos)
-        return o2 ? .tooLong : .value(total)
+        return o2 || total > Nanos.longest ? .tooLong : .value(total)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -110,9 +115,12 @@ public enum DurationParser {
     private static func format(magnitude t: UInt64) -> String {
         if t == 0 { return "0s" }
         // Largest unit first: `min` keeps the first of equally good texts.
+        let fineUnitsBelow: UInt64 = 100_000
         let candidates = units.sorted { $0.nanos > $1.nanos }
+            .filter { t < fineUnitsBelow || $0.nanos >= Nanos.perMillisecond }
             .compactMap { exact(t, in: UInt64($0.nanos), suffix: $0.suffix) }
-        // Milliseconds always terminate within six decimals, so there is a candidate.
+        // Nanoseconds are always exact, and milliseconds terminate within six decimals, so
+        // there is a candidate.
         return candidates.min { ($0.count, $0.hasPrefix("0.") ? 1 : 0) < ($1.count, $1.hasPrefix("0.") ? 1 : 0) }!
     }
 

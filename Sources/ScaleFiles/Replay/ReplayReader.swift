@@ -56,9 +56,9 @@ public enum ReplayReader {
         return try parse(data, file: path)
     }
 
-    /// The largest time in a file, in microseconds: beyond it the time in nanoseconds
-    /// (`SimTime`) overflows.
-    static let maxMicroseconds = SimTime.max / Nanos.perMicrosecond
+    /// The largest time in a file, in microseconds: `Nanos.longest`, the longest duration
+    /// anything may give (beyond `SimTime.max` the time in nanoseconds would overflow).
+    static let maxMicroseconds = Nanos.longest / Nanos.perMicrosecond
 
     /// The replay file whose bytes are `data`, read from `file` (used only in messages).
     public static func parse(_ data: Data, file: String) throws(ReplayError) -> ReplayFile {

@@ -1,7 +1,8 @@
 /// Simulated time and durations, in integer nanoseconds.
 ///
 /// Integer time keeps event order exact and reproducible: no rounding drift over hours of
-/// simulated time, and `Int64` nanoseconds reach 292 years.
+/// simulated time, and `Int64` nanoseconds reach 292 years (durations stop at
+/// `Nanos.longest`, ten years).
 public typealias SimTime = Int64
 
 /// Constants and conversions for `SimTime`.
@@ -11,6 +12,13 @@ public enum Nanos {
     public static let perSecond: SimTime = 1_000_000_000
     public static let perMinute: SimTime = 60 * perSecond
     public static let perHour: SimTime = 60 * perMinute
+    public static let perDay: SimTime = 24 * perHour
+
+    /// The longest duration a file, an option or a command may give: ten years.
+    ///
+    /// With run lengths, timers and latencies below it and random samples clamped to a
+    /// century, `now + delay` stays far below `SimTime.max`, so it never overflows.
+    public static let longest: SimTime = 3650 * perDay
 
     /// Seconds as a `Double`, for rates and reports.
     @inlinable public static func seconds(_ t: SimTime) -> Double { Double(t) / 1e9 }

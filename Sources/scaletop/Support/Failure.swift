@@ -17,7 +17,7 @@ func badInput(_ message: String) -> ExitCode {
 /// Parses a duration option, or fails with exit status 2 naming the option.
 func parseDuration(_ text: String, option: String) throws -> SimTime {
     guard let value = DurationParser.parse(text) else {
-        throw badInput("\(option): expected \(DurationParser.expected), got '\(TerminalSafe.text(text))'")
+        throw badInput("\(option): \(DurationParser.problem(with: text) ?? DurationParser.expected)")
     }
     return value
 }
