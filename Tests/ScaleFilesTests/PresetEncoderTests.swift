@@ -456,6 +456,8 @@ private struct SeededRandom: RandomNumberGenerator {
         for r in spec.workload.regions.indices { spec.workload.regions[r].share = number(0.001...100) }
         for l in spec.latencies.indices { spec.latencies[l].latency = duration(minimum: 0) }
         for n in spec.nodes.indices { vary(&spec.nodes[n]) }
+        // The decoder refuses a spec past the memory bound; fewer keys bring it back under.
+        while spec.dataMemoryProblem != nil { spec.workload.keys.count /= 10 }
         return spec
     }
 

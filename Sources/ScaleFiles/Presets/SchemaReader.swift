@@ -106,9 +106,11 @@ struct SchemaReader {
         var script: [ScheduledCommand] = []
         if let node = top.optional("script") { script = try self.script(node, "script") }
 
-        return SystemSpec(
+        let system = SystemSpec(
             name: name, description: description, explanation: explanation, seed: seed,
             workload: workload, nodes: nodes, script: script, datacenters: datacenters, latencies: latencies)
+        if let problem = system.dataMemoryProblem { throw fail(nodesNode, "nodes", problem) }
+        return system
     }
 
     // MARK: - Script

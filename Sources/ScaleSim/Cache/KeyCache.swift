@@ -1,3 +1,11 @@
+/// What a cache entry keeps of its data's version: the low 32 bits of the primary's log
+/// position, so that an entry fits 32 bytes.
+///
+/// A cached version was current once and is never newer than the latest, so a different
+/// low half means a newer write; only exactly a multiple of 2^32 writes of the key between
+/// would look fresh.
+public typealias CachedVersion = UInt32
+
 /// A key-level cache of bounded capacity with LRU, LFU or FIFO eviction and an optional TTL:
 /// the one implementation behind the engine's cache and CDN nodes and `scaletop cache`.
 ///
@@ -26,9 +34,25 @@
 public struct KeyCache: Sendable {
     /// The largest capacity: slots are numbered by `Int32`.
     public static let maxCapacity = 1 << 30
-    /// Key spaces up to this size get the dense key→slot table (4 bytes per key, 256 MiB at
-    /// the limit); larger ones a dictionary.
+    /// Key spaces up to this size can get the dense key→slot table (4 bytes per key, 256 MiB
+    /// at the limit); larger ones a dictionary.
     public static let denseIndexLimit = 1 << 26
+    /// A cache gets the dense table only when the key space is at most this many times its
+    /// capacity, so a small cache over a huge key space costs no more than its entries.
+    public static let denseIndexRatio = 16
+
+    /// Whether a cache of `capacity` entries over `keySpace` keys finds keys through the
+    /// dense table (fast, 4 bytes per key) rather than a dictionary (only the keys held).
+    public static func usesDenseIndex(capacity: Int, keySpace: Int) -> Bool {
+        keySpace <= denseIndexLimit && keySpace <= capacity.multipliedReportingOverflow(by: denseIndexRatio).partialValue
+    }
+
+    /// The most bytes a cache of `capacity` entries over `keySpace` keys takes once full:
+    /// a 32-byte slot per entry, plus the dense table or about 24 bytes of dictionary per entry.
+    public static func memoryBound(capacity: Int, keySpace: Int) -> Int {
+        let entries = min(capacity, keySpace)
+        return usesDenseIndex(capacity: capacity, keySpace: keySpace) ? 32 * entries + 4 * keySpace : 56 * entries
+    }
 
     private var storage: KeyCacheStorage
 
@@ -38,7 +62,7 @@ public struct KeyCache: Sendable {
         precondition((0...(1 << 32)).contains(keySpace), "key space \(keySpace) outside 0...2^32")
         precondition((ttl ?? 0) >= 0, "negative TTL")
         storage = KeyCacheStorage(capacity: capacity, policy: policy, ttl: ttl, keySpace: keySpace,
-                                  denseIndex: keySpace <= Self.denseIndexLimit)
+                                  denseIndex: Self.usesDenseIndex(capacity: capacity, keySpace: keySpace))
     }
 
     /// How many entries the cache holds at most.
@@ -58,7 +82,7 @@ public struct KeyCache: Sendable {
     ///
     /// A hit makes the entry the most recently used (LRU) or adds one to its count (LFU);
     /// FIFO ignores it. An entry past its TTL is removed and the lookup is a miss.
-    public mutating func lookup(_ key: UInt32, now: SimTime) -> UInt32? {
+    public mutating func lookup(_ key: UInt32, now: SimTime) -> CachedVersion? {
         makeStorageUnique()
         return storage.lookup(key, now: now)
     }
@@ -66,7 +90,7 @@ public struct KeyCache: Sendable {
     /// A miss fill: stores `key` at `version`, evicting by the policy when the cache is full.
     ///
     /// A key already present is replaced as if new (see the type's notes).
-    public mutating func insert(_ key: UInt32, version: UInt32, now: SimTime) {
+    public mutating func insert(_ key: UInt32, version: CachedVersion, now: SimTime) {
         makeStorageUnique()
         storage.insert(key, version: version, now: now)
     }
@@ -81,7 +105,7 @@ public struct KeyCache: Sendable {
     /// Write-through: gives a live entry for `key` the new version and restarts its TTL
     /// clock; true if there was one. An expired entry is removed (an expiration) instead.
     @discardableResult
-    public mutating func update(_ key: UInt32, version: UInt32, now: SimTime) -> Bool {
+    public mutating func update(_ key: UInt32, version: CachedVersion, now: SimTime) -> Bool {
         makeStorageUnique()
         return storage.update(key, version: version, now: now)
     }

@@ -24,7 +24,7 @@ final class KeyCacheStorage: @unchecked Sendable {
     struct Slot {
         var storedAt: SimTime
         var key: UInt32
-        var version: UInt32
+        var version: CachedVersion
         /// Neighbours in the bucket's list, `none` at the ends. Free slots chain through `older`.
         var newer: Int32
         var older: Int32
@@ -138,14 +138,14 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     // MARK: - Operations
 
-    func lookup(_ key: UInt32, now: SimTime) -> UInt32? {
+    func lookup(_ key: UInt32, now: SimTime) -> CachedVersion? {
         lookup(key, now: now, as: policy)
     }
 
     /// `lookup` under `policy`, which callers pass as a constant where they can (see
     /// `replay`): the compiler then drops the other policies' branches from the hot loop.
     @inline(__always)
-    private func lookup(_ key: UInt32, now: SimTime, as policy: EvictionPolicy) -> UInt32? {
+    private func lookup(_ key: UInt32, now: SimTime, as policy: EvictionPolicy) -> CachedVersion? {
         let slot = slotIndex(of: key)
         guard slot >= 0 else {
             counters.misses += 1
@@ -173,7 +173,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         return slots[slot].version
     }
 
-    func insert(_ key: UInt32, version: UInt32, now: SimTime) {
+    func insert(_ key: UInt32, version: CachedVersion, now: SimTime) {
         guard capacity > 0 else { return }
         let slot = slotIndex(of: key)
         guard slot >= 0 else {
@@ -188,7 +188,7 @@ final class KeyCacheStorage: @unchecked Sendable {
 
     /// `insert` of a key known to be absent, into a cache of nonzero capacity.
     @inline(__always)
-    private func insertAbsent(_ key: UInt32, version: UInt32, now: SimTime, as policy: EvictionPolicy) {
+    private func insertAbsent(_ key: UInt32, version: CachedVersion, now: SimTime, as policy: EvictionPolicy) {
         counters.inserts += 1
         if count == capacity { evictOne(as: policy) }
         let slot = takeFreeSlot()
@@ -231,7 +231,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         return true
     }
 
-    func update(_ key: UInt32, version: UInt32, now: SimTime) -> Bool {
+    func update(_ key: UInt32, version: CachedVersion, now: SimTime) -> Bool {
         let slot = slotIndex(of: key)
         guard slot >= 0 else { return false }
         if now - slots[slot].storedAt >= expiryAge {

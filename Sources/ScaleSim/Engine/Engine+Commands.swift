@@ -15,6 +15,7 @@ extension Engine {
             guard (1...WorkloadSpec.maxUsers).contains(users) else {
                 return .refused("users must be 1 to \(WorkloadSpec.maxUsers), got \(users)")
             }
+            if let refusal = refusalOverMemory({ $0.workload.users = users }) { return refusal }
             return setRate(users: users, ratePerUser: workload.ratePerUser)
         case .setRatePerUser(let rate):
             guard rate > 0, rate.isFinite else { return .refused("the rate per user must be above 0, got \(rate)") }
@@ -71,6 +72,7 @@ extension Engine {
         case .setSessions(let id, let mode):
             guard let n = nodeIndex[id].map(Int.init) else { return .refused("no node named \(id)") }
             guard nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
+            if let refusal = refusalOverMemory({ $0.nodes[n].sessions = mode }) { return refusal }
             nodes[n].sessions = mode
             spec.nodes[n].sessions = mode
             return .applied
@@ -102,6 +104,7 @@ extension Engine {
             guard (1...CacheSpec.maxEntries).contains(entries) else {
                 return .refused("\(id): capacity must be 1 to \(CacheSpec.maxEntries) entries, got \(entries)")
             }
+            if let refusal = refusalOverMemory({ $0.nodes[n].cache?.entries = entries }) { return refusal }
             nodes[n].cache?.setCapacity(entries)
             spec.nodes[n].cache?.entries = entries
             return .applied
@@ -274,6 +277,14 @@ extension Engine {
         return .applied
     }
 
+    /// The refusal of a change that would take the system past the memory bound
+    /// (`SystemSpec.dataMemoryLimit`); `nil` if the changed system fits.
+    func refusalOverMemory(_ change: (inout SystemSpec) -> Void) -> CommandResult? {
+        var changed = spec
+        change(&changed)
+        return changed.dataMemoryProblem.map { .refused($0) }
+    }
+
     /// Splits database `n` into `count` shards by key hash (or merges them back).
     mutating func setShards(_ n: Int, to count: Int) -> CommandResult {
         let id = spec.nodes[n].id
@@ -316,9 +327,11 @@ extension Engine {
         guard !spec.nodes.contains(where: { $0.kind == .cdn && ($0.region ?? "") == name }) else {
             return .refused("\(region) already has a CDN edge")
         }
-        insertNode(NodeSpec(
+        let edge = NodeSpec(
             id: freshID("cdn-\(region)"), kind: .cdn, workers: 10_000, service: .exponential(mean: 5 * Nanos.perMillisecond),
-            queueCapacity: nil, cache: CacheSpec(entries: entries, ttl: Nanos.perHour), region: name))
+            queueCapacity: nil, cache: CacheSpec(entries: entries, ttl: Nanos.perHour), region: name)
+        if let refusal = refusalOverMemory({ $0.nodes.append(edge) }) { return refusal }
+        insertNode(edge)
         return .applied
     }
 
@@ -334,6 +347,7 @@ extension Engine {
         let cache = NodeSpec(
             id: freshID("cache"), kind: .cache, workers: 16, service: .exponential(mean: 500 * Nanos.perMicrosecond),
             routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries), dc: spec.nodes[n].dc)
+        if let refusal = refusalOverMemory({ $0.nodes.append(cache) }) { return refusal }
         insertNode(cache)
         redirect(from: id, to: cache.id, classes: [.read])
         return .applied

@@ -7,7 +7,7 @@
 extension Engine {
     /// The latest committed version of `key` at primary `p`.
     @inline(__always)
-    func latestVersion(primary p: Int, key: UInt32) -> UInt32 {
+    func latestVersion(primary p: Int, key: UInt32) -> LogPosition {
         nodes[p].store?.version(of: key) ?? 0
     }
 
@@ -17,7 +17,7 @@ extension Engine {
         let i = Int(r)
         let key = requests.slots[i].key
         guard requests.slots[i].requestClass == UInt8(RequestClass.write.rawValue) else {
-            requests.slots[i].version = latestVersion(primary: n, key: key)
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latestVersion(primary: n, key: key))
             fillWaitingCache(r)
             return
         }
@@ -25,7 +25,7 @@ extension Engine {
         for c in nodes[n].caches.map(Int.init) {
             switch nodes[c].writePolicy {
             case .invalidate: _ = nodes[c].cache?.invalidate(key)
-            case .writeThrough: nodes[c].cache?.update(key, version: position, now: now)
+            case .writeThrough: nodes[c].cache?.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
             case .ttlOnly: break
             }
         }
@@ -41,9 +41,9 @@ extension Engine {
         let latest = latestVersion(primary: p, key: requests.slots[i].key)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
-            requests.slots[i].version = latest - 1  // some older version: all that matters is that it is older
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)  // some older version: all that matters is that it is older
         } else {
-            requests.slots[i].version = latest
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
         }
         fillWaitingCache(r)
     }
@@ -60,7 +60,7 @@ extension Engine {
     /// Ships a committed write to every live replica of primary `n`'s pool: it arrives after
     /// the pool's replication delay and is applied in commit order by the replica's single
     /// apply worker.
-    mutating func replicate(key: UInt32, position: UInt32, primary n: Int) {
+    mutating func replicate(key: UInt32, position: LogPosition, primary n: Int) {
         for pool in nodes[n].replicaPools.map(Int.init) {
             let arrives = now + nodes[pool].replicationDelay
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
@@ -88,7 +88,8 @@ extension Engine {
         let key = requests.slots[i].key
         if let version = nodes[n].cache?.lookup(key, now: now) {
             let p = Int(nodes[n].primary)
-            if p >= 0 && version < latestVersion(primary: p, key: key) { nodes[n].counters.staleReads += 1 }
+            // A cache holds versions that were current once, never newer: stale means changed.
+            if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) { nodes[n].counters.staleReads += 1 }
             leave(r, node: Int32(n), by: .hit)
         } else {
             requests.slots[i].fillCache = Int32(n)

@@ -86,7 +86,7 @@ extension Engine {
         nodes[n].failoverPending = false
         guard nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
         // What a replica received before the primary died, it applies: only the rest is lost.
-        func received(_ s: Int32) -> UInt32 {
+        func received(_ s: Int32) -> LogPosition {
             servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
         }
         let alive = replicaServers(of: n).filter { !servers[Int($0)].down }

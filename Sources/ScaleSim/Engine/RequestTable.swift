@@ -35,7 +35,7 @@ struct RequestTable {
         var user: UInt32
         var key: UInt32
         /// The data version a read returned, for the cache it fills.
-        var version: UInt32 = 0
+        var version: CachedVersion = 0
         /// The cache that missed and waits for this read's answer, or -1.
         var fillCache: Int32 = -1
         /// The node whose routes the request resumes after a call (to a session store), or -1.

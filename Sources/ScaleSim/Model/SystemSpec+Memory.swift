@@ -1,0 +1,40 @@
+/// The memory bound: what a system's data can grow to, checked before it runs.
+///
+/// The engine's memory grows with what it holds, not with time: cache entries, database
+/// versions and sticky-session tables fill up to their sizes and stop. Those sizes are
+/// known from the spec, so a system that could outgrow the machine is refused up front
+/// (by the preset decoder and by the commands that add capacity), never half-way through
+/// a run. Requests in flight come on top; they are bounded by queues and timeouts.
+extension SystemSpec {
+    /// The most memory the data of one simulation may need: 16 GiB.
+    public static let dataMemoryLimit = 16 << 30
+
+    /// The bytes the caches, CDN edges, databases and sticky-session tables take at most
+    /// once full.
+    public var dataMemoryBound: Int {
+        nodes.reduce(0) { total, node in
+            var bytes = 0
+            if node.kind == .cdn {
+                bytes += KeyCache.memoryBound(capacity: node.cache?.entries ?? 10_000, keySpace: workload.staticAssets.count)
+            } else if let cache = node.cache {
+                bytes += KeyCache.memoryBound(capacity: cache.entries, keySpace: workload.keys.count)
+            }
+            if node.kind == .db { bytes += VersionStore.memoryBound(keys: workload.keys.count) }
+            if node.kind == .app && node.sessions == .sticky { bytes += 4 * workload.users }
+            return total + bytes
+        }
+    }
+
+    /// Why this system is over the memory bound, naming what to reduce; `nil` if it fits.
+    public var dataMemoryProblem: String? {
+        let bound = dataMemoryBound
+        guard bound > Self.dataMemoryLimit else { return nil }
+        return "caches, databases and sessions could take \(Self.gibibytes(bound)) once full; the limit is "
+            + "\(Self.gibibytes(Self.dataMemoryLimit)): use fewer or smaller caches, or fewer keys"
+    }
+
+    private static func gibibytes(_ bytes: Int) -> String {
+        let gib = Double(bytes) / Double(1 << 30)
+        return gib < 10 ? "\((gib * 10).rounded(.up) / 10) GiB" : "\(Int(gib.rounded(.up))) GiB"
+    }
+}
