@@ -56,6 +56,18 @@ import Testing
         #expect(!state.quitRequested)
     }
 
+    @Test func promptRefusesAbsurdValuesSayingTheLimit() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        for (line, limit) in [("set users 1000000000000", "1 to 100_000_000"), ("set ttl cache 3651d", "at most 3650d")] {
+            _ = state.reduce(.keyPressed(.character(":")))
+            for c in line { _ = state.reduce(.keyPressed(.character(c))) }
+            #expect(state.reduce(.keyPressed(.enter)).isEmpty, "\(line) was sent")
+            let error = try #require(state.prompt?.error, "\(line)")
+            #expect(error.contains(limit), "\(error)")
+            _ = state.reduce(.keyPressed(.escape))
+        }
+    }
+
     @Test func helpOverlayOpensAndCloses() async throws {
         var state = try await Fixtures.state("00", width: 100, height: 30)
         _ = state.reduce(.keyPressed(.character("?")))

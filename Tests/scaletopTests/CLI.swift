@@ -8,12 +8,19 @@ enum CLI {
         var stderr: String
     }
 
+    /// The status of a run killed by a signal: by its `timeout`, or a crash.
+    static let signalled: Int32 = -1
+
     /// The `scaletop` executable beside the test bundle in the build folder.
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scaletop")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Result {
+    /// Runs `scaletop` with `arguments`; with a `timeout` (seconds), a run still going then is
+    /// killed and reported as status `signalled`.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, timeout: Double? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -27,6 +34,9 @@ enum CLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog) }
         // Read both pipes while the process runs so a full pipe cannot stall it.
         let group = DispatchGroup()
         nonisolated(unsafe) var stdout = Data()
@@ -39,8 +49,9 @@ enum CLI {
         stderr = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        watchdog.cancel()
         return Result(
-            status: process.terminationStatus,
+            status: process.terminationReason == .uncaughtSignal ? signalled : process.terminationStatus,
             stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self)
         )
