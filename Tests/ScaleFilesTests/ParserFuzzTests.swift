@@ -606,11 +606,10 @@ enum FuzzHarness {
     }
 
     /// The most lines a parser could count in `bytes`: one plus every line break, where YAML
-    /// also breaks at CR, NEL and the Unicode separators. libyaml puts the end of a stream
-    /// whose last line has no line break on a line of its own, and an error there (such as an
-    /// unclosed `{`) names that line, one past the text's last.
+    /// also breaks at CR, NEL and the Unicode separators. (libyaml puts an error at the end
+    /// of a stream one line past the text's last; the reader moves it back.)
     static func lineCount(_ bytes: [UInt8], yaml: Bool) -> Int {
-        var count = yaml && bytes.last != 0x0A && bytes.last != 0x0D ? 2 : 1
+        var count = 1
         for (i, byte) in bytes.enumerated() {
             if byte == 0x0A || byte == 0x0D { count += 1 }
             // NEL is C2 85; LS and PS are E2 80 A8 and E2 80 A9.

@@ -13,6 +13,22 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("version: 1\nname: x\nworkload:\n  users: [100", 4, 14),
+        ("version: 1\nname: x\nworkload:\n  users: [100\n", 4, 14),
+        ("version: 1\r\nname: x\r\nworkload:\r\n  users: {a: 1", 4, 15),
+        ("version: 1\nname: x\nworkload:\n  users: [100\n\n", 5, 1),
+    ] as [(String, Int, Int)])
+    func anErrorAtTheEndNamesALineTheFileHas(text: String, line: Int, column: Int) {
+        // libyaml places the end of the stream one line past the last; the reader moves it back.
+        #expect(throws: PresetError.self) { try PresetDecoder.decode(text, file: "cut.yaml") }
+        do {
+            _ = try PresetDecoder.decode(text, file: "cut.yaml")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+        }
+    }
+
     @Test func singleServer() throws {
         let source = try catalog.resolve("00")
         #expect(source.name == "00-single-server")

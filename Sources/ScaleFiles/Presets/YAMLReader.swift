@@ -54,8 +54,36 @@ enum YAMLReader {
             // An explicit encoding: the default one reads an environment variable and prints.
             return try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch {
-            throw presetError(from: error, file: file)
+            throw withinText(presetError(from: error, file: file), text)
         }
+    }
+
+    /// `error` moved onto the last line of `text` when libyaml places it past the end (at
+    /// the end of input it points one line further), so the line named is one the file has.
+    private static func withinText(_ error: PresetError, _ text: String) -> PresetError {
+        // Line breaks as YAML counts them: LF, CR, CR LF, NEL, LS and PS.
+        var breaks = 0
+        var length = 0
+        var lengthBeforeBreak = 0
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r": break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                breaks += 1
+                lengthBeforeBreak = length
+                length = 0
+            default:
+                length += 1
+            }
+            previous = scalar
+        }
+        // A text ending in a line break has no line after that break.
+        let endsWithBreak = breaks > 0 && length == 0
+        let lines = endsWithBreak ? breaks : breaks + 1
+        guard let line = error.line, line > lines else { return error }
+        let column = (endsWithBreak ? lengthBeforeBreak : length) + 1
+        return PresetError(file: error.file, line: lines, column: column, path: error.path, message: error.message)
     }
 
     /// Checks the alias-free first pass: nesting within `maxDepth`, keys plain scalars.
