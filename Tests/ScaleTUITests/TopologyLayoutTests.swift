@@ -57,4 +57,29 @@ import Testing
         let screen = DashboardView.render({ var s = state; _ = s.reduce(.snapshotArrived(snapshot)); return s }())
         #expect(screen.text.contains("web-us-east x80"))
     }
+
+    @Test func aLongChainHasOneTierPerHopAndUnreachedNodesGoBelow() {
+        // 2,000 nodes in a chain, then two that nothing routes to: grouping is linear in
+        // the nodes (it was quadratic, a core's worth of CPU per frame at this size).
+        var nodes: [NodeSnapshot] = []
+        for i in 0..<2_002 {
+            let routes = i < 1_999 ? [RouteSpec(to: "n\(i + 1)")] : []
+            let spec = NodeSpec(id: "n\(i)", kind: .app, service: .exponential(mean: Nanos.perMillisecond), routes: routes)
+            nodes.append(NodeSnapshot(spec: spec, servers: 1, downServers: 0, warmingServers: 0, workers: 1, size: 0,
+                                      slowFactor: 1, cacheEntries: nil, window: nil, bottleneck: false, history: []))
+        }
+        // n2000 and n2001 call each other and nothing reaches them: each gets a tier below all.
+        nodes[2_000].spec.routes = [RouteSpec(to: "n2001")]
+        nodes[2_001].spec.routes = [RouteSpec(to: "n2000")]
+        let snapshot = SimulationSnapshot(
+            time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "n0"), paused: false, speed: 1,
+            behind: false, system: nil, systemHistory: [], nodes: nodes, datacenters: [], notices: [])
+        let groups = TopologyLayout.grouped(snapshot)
+        #expect(groups.count == 1)
+        let tiers = groups[0].tiers
+        #expect(tiers.count == 2_002)
+        #expect(tiers[0] == ["n0"])
+        #expect(tiers[1_999] == ["n1999"])
+        #expect(tiers[2_000] == ["n2000"] && tiers[2_001] == ["n2001"])
+    }
 }

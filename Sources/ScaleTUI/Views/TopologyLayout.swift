@@ -67,9 +67,10 @@ public struct TopologyLayout: Sendable, Equatable {
         var groups: [NodeGroup] = []
         func add(_ title: String, down: Bool, _ nodes: [NodeSnapshot]) {
             guard !nodes.isEmpty else { return }
-            let levels = Set(nodes.map { depth[$0.id] ?? 0 }).sorted()
-            let tiers = levels.map { level in nodes.filter { (depth[$0.id] ?? 0) == level }.map(\.id) }
-            groups.append(NodeGroup(title: title, down: down, tiers: tiers))
+            // One pass, so a chain of thousands of nodes stays linear.
+            var tiers: [Int: [String]] = [:]
+            for node in nodes { tiers[depth[node.id] ?? 0, default: []].append(node.id) }
+            groups.append(NodeGroup(title: title, down: down, tiers: tiers.keys.sorted().map { tiers[$0]! }))
         }
         if dcs.isEmpty {
             add("system", down: false, snapshot.nodes)
@@ -112,8 +113,12 @@ public struct TopologyLayout: Sendable, Equatable {
             }
             frontier = following
         }
+        // Nodes nothing reaches go below everything, each a tier further down.
+        var deepest = depth.values.max() ?? 0
         for node in snapshot.nodes where depth[node.id] == nil {
-            depth[node.id] = node.spec.replicaOf.flatMap { depth[$0] } ?? (depth.values.max() ?? 0) + 1
+            let level = node.spec.replicaOf.flatMap { depth[$0] } ?? deepest + 1
+            depth[node.id] = level
+            deepest = max(deepest, level)
         }
         return depth
     }
