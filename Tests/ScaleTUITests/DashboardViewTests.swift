@@ -56,6 +56,8 @@ import Testing
         let screen = DashboardView.render(state)
         ScreenSnapshot.assertMatches(screen, named: "prompt-error-80x24")
         #expect(screen.line(23).hasPrefix(":add rep_"))
+        // Too long for the prompt's row, the message wraps above it, whole.
+        #expect(screen.line(22).contains("replica, cache, cdn"))
     }
 
     @Test func tooSmall() async throws {

@@ -25,7 +25,7 @@ public enum DashboardView {
         EventLogView.draw(state, in: layout.log, glyphs: glyphs, into: &buffer)
         if let topology { TopologyView.markScrolling(topology, onRow: layout.log.y, into: &buffer) }
         if let prompt = state.prompt {
-            PromptView.draw(prompt, in: layout.bottom, into: &buffer)
+            PromptView.draw(prompt, in: layout.bottom, above: layout.log, into: &buffer)
         } else {
             HintBarView.draw(state, in: layout.bottom, into: &buffer)
         }
@@ -122,14 +122,25 @@ enum HintBarView {
     }
 }
 
-/// The `:` prompt, with the parse error in place.
+/// The `:` prompt, with the parse error in place: after the text when it fits, else over the
+/// event log's last rows, wrapped, so a limit at the end of a long message stays readable.
 enum PromptView {
-    static func draw(_ prompt: PromptState, in rect: Rect, into buffer: inout ScreenBuffer) {
+    static func draw(_ prompt: PromptState, in rect: Rect, above log: Rect, into buffer: inout ScreenBuffer) {
         var x = buffer.write(":", x: rect.x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
         x = buffer.write(prompt.text, x: x, y: rect.y, clip: rect)
         buffer.put("_", x: x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
-        if let error = prompt.error {
-            buffer.write("  " + error, x: x + 1, y: rect.y, style: Style(.error, bold: true), clip: rect)
+        guard let error = prompt.error else { return }
+        let style = Style(.error, bold: true)
+        if x + 3 + error.count <= rect.maxX {
+            buffer.write("  " + error, x: x + 1, y: rect.y, style: style, clip: rect)
+            return
+        }
+        // The log's first row is its title rule; the rows under it can take the message.
+        let lines = Format.wrap(error, width: log.width - 2).prefix(max(1, log.height - 1))
+        for (i, line) in lines.enumerated() {
+            let row = Rect(x: log.x, y: log.maxY - lines.count + i, width: log.width, height: 1)
+            buffer.fill(row)
+            buffer.write(line, x: row.x + 1, y: row.y, style: style, clip: row)
         }
     }
 }

@@ -3,6 +3,26 @@ import ScaleSim
 
 /// Short, fixed-width renderings of figures for boxes and bars.
 public enum Format {
+    /// Splits `text` into lines of at most `width` characters at spaces.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + 1 + word.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+            while current.count > width {
+                lines.append(String(current.prefix(width)))
+                current = String(current.dropFirst(width))
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
     /// A count with k/M/G suffixes: `950`, `1.2k`, `34k`, `1.5M`.
     public static func count(_ value: Double) -> String {
         guard value.isFinite else { return "-" }

@@ -126,7 +126,7 @@ enum ExplanationOverlay {
     static func draw(_ preset: PresetInfo, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let width = min(screen.width - 4, 90)
         let text = [preset.description, ""] + preset.explanation.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let lines = text.flatMap { wrap($0, width: width - 4) }
+        let lines = text.flatMap { Format.wrap($0, width: width - 4) }
         let height = min(screen.height - 2, lines.count + 3)
         let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
         buffer.fill(box)
@@ -135,25 +135,5 @@ enum ExplanationOverlay {
         for (i, line) in lines.prefix(inner.height - 1).enumerated() {
             buffer.write(line, x: inner.x + 1, y: inner.y + i, style: i == 0 ? Style(.title, bold: true) : .normal, clip: inner)
         }
-    }
-
-    /// Splits `text` into lines of at most `width` characters at spaces.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty, current.count + 1 + word.count > width {
-                lines.append(current)
-                current = ""
-            }
-            current += (current.isEmpty ? "" : " ") + word
-            while current.count > width {
-                lines.append(String(current.prefix(width)))
-                current = String(current.dropFirst(width))
-            }
-        }
-        lines.append(current)
-        return lines
     }
 }
