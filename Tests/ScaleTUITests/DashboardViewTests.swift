@@ -49,6 +49,17 @@ import Testing
         ScreenSnapshot.assertMatches(DashboardView.render(state), named: "help-80x24")
     }
 
+    @Test func aLongLogEntryWrapsSoItsEndIsReadable() async throws {
+        var state = try await Fixtures.state("00", width: 80, height: 24)
+        state.log("refused: set capacity cache 1000000000: cache: capacity must be 1 to 100000000 entries, got 1000000000", tone: .error)
+        state.log("next", tone: .normal)
+        let screen = DashboardView.render(state)
+        let rows = (0..<24).map { screen.line($0) }
+        let first = try #require(rows.firstIndex { $0.contains("refused: set capacity cache") })
+        #expect(rows[first + 1].contains("entries, got 1000000000"), "\(rows[first + 1])")
+        #expect(rows[first + 2].contains("next"))
+    }
+
     @Test func promptErrorShownInPlace() async throws {
         var state = try await Fixtures.state("00", width: 80, height: 24)
         for key in [":", "a", "d", "d", " ", "r", "e", "p"] { _ = state.reduce(.keyPressed(.character(Character(key)))) }

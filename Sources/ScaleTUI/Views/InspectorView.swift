@@ -71,10 +71,20 @@ enum EventLogView {
         for x in rect.x..<rect.maxX { buffer.put(glyphs.horizontal, x: x, y: rect.y, style: Style(.dim)) }
         buffer.write(" events ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
         let rows = rect.height - 1
-        for (i, entry) in state.log.suffix(rows).enumerated() {
+        // Newest entries last; a long one wraps under its text, so its end (often the
+        // limit or the reason) stays readable at 80 columns.
+        var lines: [(clock: String, text: String, tone: Tone)] = []
+        for entry in state.log.suffix(rows).reversed() where lines.count < rows {
+            let clock = Format.clock(entry.time)
+            let wrapped = Format.wrap(entry.text, width: rect.width - clock.count - 2)
+            lines.insert(contentsOf: wrapped.enumerated().map { (i, text) in
+                (i == 0 ? clock : String(repeating: " ", count: clock.count), text, entry.tone)
+            }, at: 0)
+        }
+        for (i, line) in lines.suffix(rows).enumerated() {
             let y = rect.y + 1 + i
-            let x = buffer.write(Format.clock(entry.time), x: rect.x + 1, y: y, style: Style(.dim), clip: rect)
-            buffer.write(" " + entry.text, x: x, y: y, style: Style(entry.tone), clip: rect)
+            let x = buffer.write(line.clock, x: rect.x + 1, y: y, style: Style(.dim), clip: rect)
+            buffer.write(" " + line.text, x: x, y: y, style: Style(line.tone), clip: rect)
         }
     }
 }
