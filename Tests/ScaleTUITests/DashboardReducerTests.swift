@@ -68,6 +68,19 @@ import Testing
         }
     }
 
+    @Test func aFlaggedNodeIsLoggedWithWhatFlaggedIt() {
+        func window(utilization: Double, dropped: Int, queue: Int) -> NodeWindow {
+            NodeWindow(end: 0, arrivals: 0, completions: 0, dropped: dropped, timedOut: 0, failed: 0, staleReads: 0,
+                       hitRatio: nil, replicationLag: nil, consumerLag: nil, utilization: utilization,
+                       meanQueueLength: 0, queueLength: queue, meanLatency: nil, p50: nil, p95: nil, p99: nil)
+        }
+        #expect(DashboardState.bottleneckSymptom(window(utilization: 0.97, dropped: 5, queue: 900)) == "saturated (97% busy)")
+        // A surge mid-second: drops while the second's average is still low.
+        #expect(DashboardState.bottleneckSymptom(window(utilization: 0.43, dropped: 1200, queue: 1000))
+            == "dropping requests (1.2k/s, 43% busy)")
+        #expect(DashboardState.bottleneckSymptom(window(utilization: 0.6, dropped: 0, queue: 250)) == "queue growing (250 waiting, 60% busy)")
+    }
+
     @Test func helpOverlayOpensAndCloses() async throws {
         var state = try await Fixtures.state("00", width: 100, height: 30)
         _ = state.reduce(.keyPressed(.character("?")))

@@ -96,12 +96,20 @@ extension DashboardState {
             lastNoticeSeen = notice.sequence
         }
         let flagged = Set(new.nodes.filter(\.bottleneck).map(\.id))
-        for id in new.nodes.map(\.id) where flagged.contains(id) && !bottlenecks.contains(id) {
-            let utilization = new.nodes.first { $0.id == id }?.window?.utilization ?? 0
-            log("\(id) saturated (\(Format.percent(utilization)) busy)", tone: .bottleneck)
+        for node in new.nodes where flagged.contains(node.id) && !bottlenecks.contains(node.id) {
+            log("\(node.id) \(Self.bottleneckSymptom(node.window))", tone: .bottleneck)
         }
         bottlenecks = flagged
         if let selection, !new.nodes.contains(where: { $0.id == selection }) { self.selection = nil }
+    }
+
+    /// What made the engine flag a node, from its last second: busy, dropping or queueing.
+    static func bottleneckSymptom(_ window: NodeWindow?) -> String {
+        let busy = "\(Format.percent(window?.utilization ?? 0)) busy"
+        guard let window else { return "saturated" }
+        if window.utilization >= Engine.bottleneckUtilization { return "saturated (\(busy))" }
+        if window.dropped > 0 { return "dropping requests (\(Format.count(window.dropped))/s, \(busy))" }
+        return "queue growing (\(window.queueLength) waiting, \(busy))"
     }
 
     mutating func keyPressed(_ key: Key) -> [DashboardEffect] {
