@@ -79,6 +79,10 @@ import Testing
         #expect(abs(mean - 100) < 10 && half > 0 && half < 10)
         let text = try CLI.run(["run", "00", "--duration", "20s", "--seeds", "3"])
         #expect(text.stdout.contains("±"))
+        #expect(text.stdout.contains("seeds 42,43,44,"))
+        // Many seeds are named by their count and first, not listed.
+        let many = try CLI.run(["run", "00", "--duration", "1s", "--seeds", "200"])
+        #expect(many.stdout.split(separator: "\n").first?.contains("200 seeds from 42,") == true, "\(many.stdout.prefix(200))")
     }
 
     @Test func setOverridesAPresetValue() throws {

@@ -7,7 +7,10 @@ public enum TextReport {
         guard case .object(let top) = report else { return "" }
         var lines: [String] = []
         let seeds: String
-        if case .array(let list)? = top["seeds"] {
+        if case .array(let list)? = top["seeds"], list.count > 4 {
+            // Seeds run consecutively from the first: a thousand of them is one phrase, not a line.
+            seeds = "\(list.count) seeds from " + figure(list[0], digits: 0)
+        } else if case .array(let list)? = top["seeds"] {
             seeds = "seeds " + list.map { figure($0, digits: 0) }.joined(separator: ",")
         } else {
             seeds = "seed " + figure(top["seed"], digits: 0)
