@@ -64,6 +64,21 @@ import Testing
         #expect(engine.apply(.addCDN(region: "all", entries: 100_000_000)) == .applied)
     }
 
+    @Test func pastTheLiveRequestLimitArrivalsAreDroppedAndCounted() {
+        // Twice the capacity into an unbounded queue with no timeout: without a limit the
+        // queue, and memory, grow as long as the run.
+        var engine = Engine(spec: TestNetworks.mmc(rho: 2, workers: 4))
+        engine.liveRequestLimit = 500
+        engine.run(until: 10 * Nanos.perSecond)
+        #expect(engine.requests.live <= 500)
+        let total = engine.totalOutcomes
+        #expect(total.dropped > 1_000)
+        // Conservation still holds: every request completed, was dropped, or is alive.
+        #expect(total.requests == total.completed + total.dropped + total.timedOut + total.failed + engine.requests.live)
+        let limits = engine.notices.recent.filter { $0.event == .requestLimitReached(500) }
+        #expect(limits.count == 1)
+    }
+
     @Test func logPositionsDoNotWrapAt32Bits() {
         // At 50M writes/s a 32-bit log position wrapped in 86 s; failover then trapped.
         var store = VersionStore(keys: 4)

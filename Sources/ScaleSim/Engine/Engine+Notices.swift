@@ -10,6 +10,9 @@ public struct EngineNotice: Sendable, Hashable {
         case autoscaled(node: String, from: Int, to: Int)
         /// A replica took over from a dead primary; `writesLost` never reached it.
         case failover(primary: String, writesLost: Int)
+        /// This many requests were alive at once, the engine's limit: new arrivals are
+        /// dropped until some finish. Posted the first time only.
+        case requestLimitReached(Int)
     }
 
     public var time: SimTime
@@ -27,7 +30,11 @@ public struct NoticeLog: Sendable {
 
     public var recent: [EngineNotice] { ring.elements }
 
+    /// Whether `requestLimitReached` has been posted.
+    public private(set) var reachedRequestLimit = false
+
     mutating func post(_ event: EngineNotice.Event, at time: SimTime) {
+        if case .requestLimitReached = event { reachedRequestLimit = true }
         total += 1
         ring.append(EngineNotice(time: time, event: event, sequence: total))
     }

@@ -61,6 +61,11 @@ extension Engine {
             outcomesRun.byClass[Int(requestClass)].requests += 1
             liveRun += 1
         }
+        guard requests.live <= liveRequestLimit else {
+            if !notices.reachedRequestLimit { notices.post(.requestLimitReached(liveRequestLimit), at: now) }
+            finish(r, .dropped)
+            return
+        }
         enterSystem(r)
     }
 

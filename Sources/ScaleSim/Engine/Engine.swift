@@ -61,6 +61,8 @@ public struct Engine: Sendable {
     public internal(set) var refusedCommands: [RefusedCommand] = []
     /// What the engine did on its own lately, for the dashboard's event log.
     public internal(set) var notices = NoticeLog()
+    /// Requests alive at once beyond which new arrivals are dropped (see `RequestTable.maxLive`).
+    var liveRequestLimit = RequestTable.maxLive
 
     var outcomesAll = ClassOutcomes()
     var outcomesRun = ClassOutcomes()

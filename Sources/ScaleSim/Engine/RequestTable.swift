@@ -49,6 +49,13 @@ struct RequestTable {
         var region: UInt8 = 0
     }
 
+    /// The most requests alive at once: 2^25, about 2.5 GB of slots. An overloaded pool with
+    /// an unbounded queue and no timeout holds every request it is sent; past this many the
+    /// engine drops new arrivals (counted as dropped, with a notice) instead of growing until
+    /// the machine runs out of memory. Legitimate traffic stays far below: 50,000,000
+    /// requests/s with 160 ms round trips keep 8,000,000 in flight.
+    static let maxLive = 1 << 25
+
     var slots: [Slot] = []
     private var free: [Int32] = []
 

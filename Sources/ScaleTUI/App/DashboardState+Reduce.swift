@@ -92,6 +92,9 @@ extension DashboardState {
                 log("autoscaler: \(node) \(from) -> \(to) servers", tone: .accent)
             case .failover(let primary, let lost):
                 log("failover: a replica took over \(primary); \(lost) writes lost", tone: .bottleneck)
+            case .requestLimitReached(let limit):
+                log("\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
+                    tone: .error)
             }
             lastNoticeSeen = notice.sequence
         }
