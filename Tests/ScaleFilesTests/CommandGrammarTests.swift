@@ -168,9 +168,9 @@ import Testing
         return max(lowest, Int(truncatingIfNeeded: random.next() >> UInt64(1 + bits)))
     }
 
-    /// A duration of a random magnitude, exact to the nanosecond.
+    /// A duration of a random magnitude up to `Nanos.longest`, exact to the nanosecond.
     static func randomDuration(_ random: inout Xoshiro256StarStar, from lowest: SimTime) -> SimTime {
-        SimTime(randomInteger(&random, from: Int(lowest)))
+        max(lowest, SimTime(randomInteger(&random, from: Int(lowest))) % (Nanos.longest + 1))
     }
 
     /// A positive finite double: a short decimal, a ratio, or any bit pattern.
@@ -230,8 +230,8 @@ import Testing
         ("set ttl cache 5", 15,
          "set ttl CACHE D|none: expected a duration such as 250ms, 90s, 10m or 1.5h, or none, got \"5\""),
         ("set ttl cache 0s", 15, "set ttl CACHE D|none: expected a duration greater than 0, got \"0s\""),
-        ("set ttl cache 0.1ns", 15,
-         "set ttl CACHE D|none: expected a duration such as 250ms, 90s, 10m or 1.5h, or none, got \"0.1ns\""),
+        ("set ttl cache 0.1ns", 15, "set ttl CACHE D|none: duration \"0.1ns\" is finer than one nanosecond"),
+        ("set ttl cache 3651d", 15, "set ttl CACHE D|none: duration \"3651d\" is too long (at most 3650d, ten years)"),
         ("set ttl cache 0.0000000001s", 15, "set ttl CACHE D|none: duration \"0.0000000001s\" is finer than one nanosecond"),
         ("set policy lb round-robin", 15,
          "set policy NODE round_robin|random|least_connections|consistent_hash: expected one of round_robin, random, "
