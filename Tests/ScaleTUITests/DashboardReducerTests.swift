@@ -12,9 +12,10 @@ import Testing
         }
         let users = try #require(state.snapshot?.users)
         #expect(state.reduce(.keyPressed(.character("+"))) == [.send(.setUsers(users * 2))])
-        #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(max(1, users / 2)))])
+        // Before any snapshot shows the doubling, `-` halves what was asked: back to the start.
+        #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(users))])
         #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
-        #expect(state.reduce(.keyPressed(.character("["))) == [.setSpeed(0.5)])
+        #expect(state.reduce(.keyPressed(.character("["))) == [.setSpeed(1)])
         #expect(state.reduce(.keyPressed(.character(" "))) == [.pause])
         #expect(state.reduce(.keyPressed(.character("3"))) == [.loadStage(3)])
         #expect(state.reduce(.keyPressed(.character("w"))) == [.savePreset])
@@ -66,6 +67,24 @@ import Testing
             #expect(error.contains(limit), "\(error)")
             _ = state.reduce(.keyPressed(.escape))
         }
+    }
+
+    @Test func keysPressedBeforeTheEngineAnswersBuildOnWhatWasAsked() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)  // 1,000 users, speed 1
+        let plus = Key.character("+")
+        #expect(state.reduce(.keyPressed(plus)) == [.send(.setUsers(2_000))])
+        #expect(state.reduce(.keyPressed(plus)) == [.send(.setUsers(4_000))])
+        #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
+        #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(4)])
+        // A refused request no longer counts: the next key starts from what runs.
+        _ = state.reduce(.commandAnswered(.setUsers(4_000), .refused("too many")))
+        var snapshot = try #require(state.snapshot)
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(500))])
+        // Once a snapshot shows the asked value, keys build on the snapshot again.
+        snapshot.workload.users = 500
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(250))])
     }
 
     @Test func aFlaggedNodeIsLoggedWithWhatFlaggedIt() {

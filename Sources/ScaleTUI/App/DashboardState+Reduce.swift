@@ -23,6 +23,7 @@ extension DashboardState {
             absorb(snapshot)
             return []
         case .commandAnswered(let command, let result):
+            if case .setUsers(let users) = command, pendingUsers?.value == users { pendingUsers?.answered = true }
             switch result {
             case .applied: log(CommandGrammar.encode(command), tone: .accent)
             case .refused(let reason): log("refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error)
@@ -81,6 +82,8 @@ extension DashboardState {
     mutating func absorb(_ new: SimulationSnapshot) {
         let restarted = (snapshot?.time ?? 0) > new.time
         snapshot = new
+        if pendingUsers?.answered == true || pendingUsers?.value == new.users { pendingUsers = nil }
+        if pendingSpeed == new.speed { pendingSpeed = nil }
         if restarted { lastNoticeSeen = 0 }
         for notice in new.notices where notice.sequence > lastNoticeSeen {
             switch notice.event {
@@ -209,13 +212,16 @@ extension DashboardState {
         case .togglePause:
             return snapshot?.paused == true ? [.resume] : [.pause]
         case .doubleUsers, .halveUsers:
-            guard let users = snapshot?.users else { return [] }
+            guard let users = pendingUsers?.value ?? snapshot?.users else { return [] }
             let target = action == .doubleUsers ? min(WorkloadSpec.maxUsers, users * 2) : max(1, users / 2)
-            return target == users ? [] : [.send(.setUsers(target))]
-        case .faster:
-            return [.setSpeed(min(Self.maxSpeed, (snapshot?.speed ?? 1) * 2))]
-        case .slower:
-            return [.setSpeed(max(Self.minSpeed, (snapshot?.speed ?? 1) / 2))]
+            guard target != users else { return [] }
+            pendingUsers = (target, false)
+            return [.send(.setUsers(target))]
+        case .faster, .slower:
+            let speed = pendingSpeed ?? snapshot?.speed ?? 1
+            let target = action == .faster ? min(Self.maxSpeed, speed * 2) : max(Self.minSpeed, speed / 2)
+            pendingSpeed = target
+            return [.setSpeed(target)]
         case .selectNext, .selectPrevious, .selectUp, .selectDown, .selectLeft, .selectRight:
             moveSelection(action)
         case .toggleInspector: inspectorOpen.toggle()

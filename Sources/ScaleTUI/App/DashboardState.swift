@@ -84,6 +84,11 @@ public struct DashboardState: Sendable {
     var lastNoticeSeen = 0
     /// Nodes flagged as bottlenecks in the last snapshot, to log only the change.
     var bottlenecks: Set<String> = []
+    /// Users asked for by `+`/`-` that no snapshot shows yet, and whether the engine has
+    /// answered: a second key pressed before then doubles the asked value, not the old one.
+    var pendingUsers: (value: Int, answered: Bool)?
+    /// Speed asked for by `[`/`]` that no snapshot shows yet, likewise.
+    var pendingSpeed: Double?
     /// Set once the user asked to quit.
     public private(set) var quitRequested = false
 
