@@ -54,19 +54,19 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var notices: [EngineNotice]
 
     public var users: Int { workload.users }
-    public var ratePerUser: Double { workload.ratePerUser }
 }
 
 extension Engine {
     /// The engine's state for display, with at most `historyLimit` windows per node.
     public func snapshot(historyLimit: Int = 120) -> [NodeSnapshot] {
         nodes.indices.map { n in
-            let pool = nodes[n].activeServers.map { servers[Int($0)] }
+            // Counted in place: copying each server would copy its queue and apply log.
+            let pool = nodes[n].activeServers
             return NodeSnapshot(
                 spec: spec.nodes[n],
                 servers: pool.count,
-                downServers: pool.count { $0.down },
-                warmingServers: pool.count { $0.warmUntil > now },
+                downServers: pool.count { servers[Int($0)].down },
+                warmingServers: pool.count { servers[Int($0)].warmUntil > now },
                 workers: Int(nodes[n].workers),
                 size: nodes[n].size,
                 slowFactor: nodes[n].slowFactor,

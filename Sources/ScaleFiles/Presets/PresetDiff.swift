@@ -208,10 +208,7 @@ public enum PresetDiff {
     }
 
     /// The shortest decimal that reads back as `value`: `0.1`, `2`.
-    static func number(_ value: Double) -> String {
-        let text = "\(value)"
-        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-    }
+    static func number(_ value: Double) -> String { CommandGrammar.number(value) }
 
     static func percent(_ share: Double) -> String {
         let tenths = (share * 1000).rounded() / 10

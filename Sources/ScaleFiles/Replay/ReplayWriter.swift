@@ -6,16 +6,8 @@ import Foundation
 /// before it whole and at most the last one cut short, which `ReplayReader` skips.
 public final class ReplayWriter: Sendable {
     private let descriptor: Int32
-    private let closesDescriptor: Bool
-    /// The path or name, for messages.
+    /// The path, for messages.
     public let name: String
-
-    /// Writes to an open file descriptor, which stays open when the writer goes away.
-    public init(fileDescriptor: Int32, name: String) {
-        descriptor = fileDescriptor
-        closesDescriptor = false
-        self.name = name
-    }
 
     /// Creates the file at `path` for a new recording; an existing file is an error unless
     /// `force`, so a recording is never silently overwritten.
@@ -27,12 +19,11 @@ public final class ReplayWriter: Sendable {
             throw ReplayError(file: path, message: "cannot write the recording: \(reason)")
         }
         descriptor = fd
-        closesDescriptor = true
         name = path
     }
 
     deinit {
-        if closesDescriptor { close(descriptor) }
+        close(descriptor)
     }
 
     /// Writes `record` as one line.
