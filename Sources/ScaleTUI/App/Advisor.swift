@@ -11,9 +11,8 @@ public enum Advisor {
         guard snapshot.system != nil else {
             return Advice(text: "warming up: the first simulated second has not closed yet", tone: .dim)
         }
-        let busiest = snapshot.nodes.filter { !$0.isDown }
-            .max { ($0.window?.utilization ?? 0) < ($1.window?.utilization ?? 0) }
-        if let node = snapshot.nodes.filter(\.bottleneck).max(by: { ($0.window?.utilization ?? 0) < ($1.window?.utilization ?? 0) }) {
+        let byUtilization = { (a: NodeSnapshot, b: NodeSnapshot) in (a.window?.utilization ?? 0) < (b.window?.utilization ?? 0) }
+        if let node = snapshot.nodes.filter(\.bottleneck).max(by: byUtilization) {
             return Advice(text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
         if let dc = snapshot.datacenters.first(where: \.down) {
@@ -22,7 +21,8 @@ public enum Advisor {
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }
-        if let node = busiest, let utilization = node.window?.utilization, utilization >= 0.7 {
+        if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byUtilization), let utilization = node.window?.utilization,
+           utilization >= NodeSnapshot.warmUtilization {
             return Advice(text: "\(node.id) at \(Format.percent(utilization)), the next bottleneck: \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .warm)
         }
         let errors = snapshot.system?.errorRate ?? 0
@@ -70,6 +70,6 @@ public enum Advisor {
     }
 
     static func key(_ action: KeyAction, _ keyMap: KeyMap) -> String {
-        keyMap.binding(for: action)?.label.split(separator: " ").first.map(String.init) ?? "?"
+        keyMap.binding(for: action)?.primaryLabel ?? "?"
     }
 }

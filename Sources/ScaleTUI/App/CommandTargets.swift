@@ -32,6 +32,11 @@ public struct CommandTargets: Sendable {
         return snapshot.nodes.first { $0.kind == .db }
     }
 
+    /// The value after `value` in `list`, wrapping round.
+    static func after<T: Equatable>(_ value: T, in list: [T]) -> T {
+        list[((list.firstIndex(of: value) ?? 0) + 1) % list.count]
+    }
+
     func requireSelection(_ verb: String) -> Result<NodeSnapshot, NoTarget> {
         guard let selected else { return .failure(NoTarget(message: "select a node first (Tab or arrows) to \(verb) it")) }
         return .success(selected)
@@ -63,9 +68,7 @@ public struct CommandTargets: Sendable {
             return .success(.addLoadBalancer(pool: app.id))
         case .cycleBalancePolicy:
             guard let lb = node([.lb]) else { return .failure(NoTarget(message: "there is no load balancer; l adds one")) }
-            let all = BalancePolicy.allCases
-            let next = all[((all.firstIndex(of: lb.spec.policy) ?? 0) + 1) % all.count]
-            return .success(.setPolicy(node: lb.id, policy: next))
+            return .success(.setPolicy(node: lb.id, policy: Self.after(lb.spec.policy, in: BalancePolicy.allCases)))
         case .addCDN:
             let served = Set(snapshot.nodes.filter { $0.kind == .cdn }.compactMap(\.spec.region))
             let regions = snapshot.workload.regions.map(\.name)
@@ -87,10 +90,7 @@ public struct CommandTargets: Sendable {
             guard let db = database else { return .failure(NoTarget(message: "there is no database to shard")) }
             return .success(.setShards(node: db.id, count: max(2, db.spec.shards + 1)))
         case .scaleUp, .scaleDown:
-            switch requireSelection("resize") {
-            case .success(let node): return .success(.resize(node: node.id, steps: action == .scaleUp ? 1 : -1))
-            case .failure(let reason): return .failure(reason)
-            }
+            return requireSelection("resize").map { .resize(node: $0.id, steps: action == .scaleUp ? 1 : -1) }
         case .toggleDataCenter:
             guard let dc = selected?.spec.dc ?? snapshot.datacenters.first?.name,
                   let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
@@ -98,35 +98,23 @@ public struct CommandTargets: Sendable {
             }
             return .success(status.down ? .restoreDataCenter(dc) : .killDataCenter(dc))
         case .addWorkers:
-            switch requireSelection("add a server to") {
-            case .success(let node):
+            return requireSelection("add a server to").map { node in
                 // A queue's workers are the pool it feeds.
-                let pool = node.kind == .queue ? node.spec.routes.first?.to ?? node.id : node.id
-                return .success(.addServers(node: pool, count: 1))
-            case .failure(let reason): return .failure(reason)
+                .addServers(node: node.kind == .queue ? node.spec.routes.first?.to ?? node.id : node.id, count: 1)
             }
         case .toggleKill:
-            switch requireSelection("kill or restore") {
-            case .success(let node): return .success(node.isDown ? .restore(node: node.id, server: nil) : .kill(node: node.id, server: nil))
-            case .failure(let reason): return .failure(reason)
-            }
+            return requireSelection("kill or restore").map { $0.isDown ? .restore(node: $0.id, server: nil) : .kill(node: $0.id, server: nil) }
         case .toggleSlow:
-            switch requireSelection("slow down") {
-            case .success(let node): return .success(.slow(node: node.id, factor: node.slowFactor == 1 ? 4 : 1))
-            case .failure(let reason): return .failure(reason)
-            }
+            return requireSelection("slow down").map { .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1) }
         case .cycleEviction, .cycleTTL, .flushCache:
             guard let cache = node([.cache, .cdn], where: { $0.spec.cache != nil }), let spec = cache.spec.cache else {
                 return .failure(NoTarget(message: "there is no cache; c adds one"))
             }
             switch action {
             case .cycleEviction:
-                let all = EvictionPolicy.allCases
-                return .success(.setEviction(node: cache.id, policy: all[((all.firstIndex(of: spec.eviction) ?? 0) + 1) % all.count]))
+                return .success(.setEviction(node: cache.id, policy: Self.after(spec.eviction, in: EvictionPolicy.allCases)))
             case .cycleTTL:
-                let ladder = CacheDefaults.ttlLadder
-                let next = ladder[((ladder.firstIndex(of: spec.ttl) ?? 0) + 1) % ladder.count]
-                return .success(.setTTL(node: cache.id, ttl: next))
+                return .success(.setTTL(node: cache.id, ttl: Self.after(spec.ttl, in: CacheDefaults.ttlLadder)))
             default:
                 return .success(.flush(node: cache.id))
             }

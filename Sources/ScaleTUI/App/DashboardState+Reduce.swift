@@ -101,11 +101,10 @@ extension DashboardState {
             }
             lastNoticeSeen = notice.sequence
         }
-        let flagged = Set(new.nodes.filter(\.bottleneck).map(\.id))
-        for node in new.nodes where flagged.contains(node.id) && !bottlenecks.contains(node.id) {
+        for node in new.nodes where node.bottleneck && !bottlenecks.contains(node.id) {
             log("\(node.id) \(Self.bottleneckSymptom(node.window))", tone: .bottleneck)
         }
-        bottlenecks = flagged
+        bottlenecks = Set(new.nodes.filter(\.bottleneck).map(\.id))
         if let selection, !new.nodes.contains(where: { $0.id == selection }) { self.selection = nil }
     }
 

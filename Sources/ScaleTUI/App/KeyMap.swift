@@ -58,6 +58,9 @@ public struct KeyBinding: Sendable, Hashable {
     public var action: KeyAction
     public var group: Group
 
+    /// The first key of the label, as the hint bar and the advisor name it: `+` of `+ -`.
+    public var primaryLabel: String { label.split(separator: " ").first.map(String.init) ?? label }
+
     public enum Group: String, Sendable, CaseIterable {
         case general = "General"
         case view = "Select and view"

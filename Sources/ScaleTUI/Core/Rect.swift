@@ -14,7 +14,6 @@ public struct Rect: Sendable, Hashable {
 
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
-    public var isEmpty: Bool { width == 0 || height == 0 }
 
     public func contains(x px: Int, y py: Int) -> Bool {
         px >= x && px < maxX && py >= y && py < maxY
@@ -37,13 +36,6 @@ public struct Rect: Sendable, Hashable {
         let bottom = min(max(0, rows), height)
         return (Rect(x: x, y: y, width: width, height: height - bottom),
                 Rect(x: x, y: y + height - bottom, width: width, height: bottom))
-    }
-
-    /// The left `columns` columns, and the rest.
-    public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
-        let left = min(max(0, columns), width)
-        return (Rect(x: x, y: y, width: left, height: height),
-                Rect(x: x + left, y: y, width: width - left, height: height))
     }
 
     /// The right `columns` columns, and the rest to their left.

@@ -65,16 +65,6 @@ public struct ScreenBuffer: Sendable, Equatable {
         }
     }
 
-    /// Restyles `rect` without changing its characters.
-    public mutating func restyle(_ rect: Rect, style: Style) {
-        let x0 = max(0, rect.x), x1 = min(width, rect.maxX)
-        let y0 = max(0, rect.y), y1 = min(height, rect.maxY)
-        guard x0 < x1 else { return }
-        for y in y0..<y1 {
-            for x in x0..<x1 { styles[y * width + x] = style.packed }
-        }
-    }
-
     /// Row `y` as text, trailing spaces kept.
     public func line(_ y: Int) -> String {
         var text = String.UnicodeScalarView()

@@ -97,7 +97,7 @@ enum StatusBarView {
 enum AdvisorView {
     static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
         guard let snapshot = state.snapshot else { return }
-        let advice = Advisor.advice(for: snapshot)
+        let advice = Advisor.advice(for: snapshot, keyMap: state.keyMap)
         buffer.write(advice.text, x: rect.x + 1, y: rect.y, style: Style(advice.tone, bold: advice.tone != .healthy), clip: rect)
     }
 }
@@ -114,7 +114,7 @@ enum HintBarView {
         var x = rect.x + 1
         for (action, word) in shown {
             guard let binding = state.keyMap.binding(for: action) else { continue }
-            let key = binding.label.split(separator: " ").first.map(String.init) ?? binding.label
+            let key = binding.primaryLabel
             if x + key.count + word.count + 1 > rect.maxX { break }
             x = buffer.write(key, x: x, y: rect.y, style: Style(.accent, bold: true), clip: rect)
             x = buffer.write(" " + word + "  ", x: x, y: rect.y, style: Style(.dim), clip: rect)

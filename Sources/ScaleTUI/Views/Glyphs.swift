@@ -14,20 +14,19 @@ public struct Glyphs: Sendable {
     public var levels: [Unicode.Scalar]
     /// Marks the flow of requests into a node.
     public var arrow: Unicode.Scalar
-    public var ellipsis: Unicode.Scalar
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         barFull: "█", barEmpty: "░",
         levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-        arrow: "↓", ellipsis: "…"
+        arrow: "↓"
     )
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         barFull: "#", barEmpty: ".",
         levels: ["_", ".", "-", "=", "+", "*", "#", "@"],
-        arrow: "v", ellipsis: "~"
+        arrow: "v"
     )
 
     public static func forUnicode(_ unicode: Bool) -> Glyphs { unicode ? .unicode : .ascii }

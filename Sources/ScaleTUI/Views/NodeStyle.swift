@@ -1,12 +1,15 @@
 import ScaleSim
 
 extension NodeSnapshot {
+    /// Utilization from which a node shows warm and the advisor names it the next bottleneck.
+    public static let warmUtilization = 0.7
+
     /// The node's health as a colour slot: down, bottleneck (DESIGN.md's definition, from
-    /// the engine), warm (utilization at or above 0.7) or healthy.
+    /// the engine), warm (utilization at or above `warmUtilization`) or healthy.
     public var healthTone: Tone {
         if isDown { return .down }
         if bottleneck { return .bottleneck }
-        if (window?.utilization ?? 0) >= 0.7 { return .warm }
+        if (window?.utilization ?? 0) >= Self.warmUtilization { return .warm }
         return .healthy
     }
 

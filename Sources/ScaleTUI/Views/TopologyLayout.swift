@@ -38,7 +38,7 @@ public struct TopologyLayout: Sendable, Equatable {
     public static func make(_ snapshot: SimulationSnapshot, in area: Rect, scroll: Int, keepVisible: String? = nil) -> TopologyLayout {
         let groups = grouped(snapshot)
         let full = place(groups, in: area, compact: false)
-        let compact = full.height <= area.height ? false : true
+        let compact = full.height > area.height
         var placed = compact ? place(groups, in: area, compact: true) : full
         let maxScroll = max(0, placed.height - area.height)
         var offset = min(max(0, scroll), maxScroll)
