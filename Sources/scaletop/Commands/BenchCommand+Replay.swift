@@ -66,36 +66,34 @@ extension BenchCommand {
         ])
     }
 
-    /// Records `length` of `loaded` with `script` to `path`, as `run --record` does.
+    /// Records `length` of `loaded` with `script` to `path` with `run --record`'s recorder.
     private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws {
-        let writer = try ReplayWriter(creating: path, force: false)
-        try writer.write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: loaded.spec.seed)))
+        let recorder = try RunRecorder(
+            path: path, force: false, loaded: loaded, seed: loaded.spec.seed, seeds: 1, warmup: 0, length: length, script: script)
         var engine = Engine(spec: loaded.spec, seed: loaded.spec.seed)
-        try engine.run(until: length, applying: script, onSecond: { try writer.write(.checkpoint(of: $0)) }) { scheduled in
-            try writer.write(.command(
-                microseconds: scheduled.at / Nanos.perMicrosecond, action: .simulation(scheduled.command),
-                wallMilliseconds: scheduled.at / Nanos.perMillisecond))
+        try engine.run(until: length, applying: script, onSecond: { try recorder.write(.checkpoint(of: $0)) }) { scheduled in
+            try recorder.write(command: scheduled)
         }
-        try writer.write(.end(of: engine))
+        try recorder.write(.end(of: engine))
     }
 
     /// The bytes of a one-hour recording of `loaded` at 1x with a `set users` every 10 s.
     private func hourOfRecordingBytes(loaded: LoadedPreset) throws -> Int {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try ReplayWriter(creating: path, force: false)
-        try writer.write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: loaded.spec.seed)))
+        let length = 3_600 * Nanos.perSecond
+        let recorder = try RunRecorder(
+            path: path, force: false, loaded: loaded, seed: loaded.spec.seed, seeds: 1, warmup: 0, length: length, script: [])
         let users = loaded.spec.workload.users
         for second in Int64(1)...3_600 {
             let t = second * 1_000_000
             // Digests spread over the whole range, as real ones are: the width is fixed anyway.
-            try writer.write(.checkpoint(microseconds: t, digest: SplitMix64.mix(UInt64(second))))
+            try recorder.write(.checkpoint(microseconds: t, digest: SplitMix64.mix(UInt64(second))))
             if second % 10 == 0 {
-                try writer.write(.command(
-                    microseconds: t, action: .simulation(.setUsers(users + Int(second))), wallMilliseconds: t / 1_000))
+                try recorder.write(command: ScheduledCommand(at: second * Nanos.perSecond, command: .setUsers(users + Int(second))))
             }
         }
-        try writer.write(.end(microseconds: 3_600_000_000, digest: SplitMix64.mix(0)))
+        try recorder.write(.end(microseconds: length / Nanos.perMicrosecond, digest: SplitMix64.mix(0)))
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return attributes[.size] as? Int ?? 0
     }
