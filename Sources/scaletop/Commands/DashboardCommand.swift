@@ -39,13 +39,8 @@ struct DashboardCommand: ParsableCommand {
         let loaded = try loadPreset(preset)
         let factor = try parseSpeedFactor(speed)
         let environment = ProcessInfo.processInfo.environment
-        let colorAllowed = !noColor && (environment["NO_COLOR"] ?? "").isEmpty
-        let session: TerminalSession
-        do {
-            session = try TerminalSession.open(colorAllowed: colorAllowed)
-        } catch {
-            throw badInput("\(error)")
-        }
+        let colorAllowed = TerminalSession.colorAllowed(noColor: noColor, environment: environment)
+        let session = try TerminalSession.openForDashboard(colorAllowed: colorAllowed)
         // Created once the terminal is known to work, so a failed start leaves no file.
         var recording: ReplayWriter?
         if let record {
@@ -61,8 +56,7 @@ struct DashboardCommand: ParsableCommand {
             catalog: PresetCatalog(environment: environment), recording: recording,
             recordingsDirectory: Self.recordingsDirectory(environment))
         if debugCrash { app.crashAfterFirstFrame = true }
-        app.run { session.interruptRequested }
-        session.close()
+        session.run(app)
     }
 
     /// `$XDG_STATE_HOME/scaletop/recordings`, by default `~/.local/state/scaletop/recordings`.

@@ -9,7 +9,7 @@ import ScaleTUI
 /// with `noColor` or a non-empty NO_COLOR.
 func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool, noColor: Bool) throws {
     let replay = try loadReplay(path)
-    let colorAllowed = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let colorAllowed = TerminalSession.colorAllowed(noColor: noColor)
     if let exportCast {
         try exportReplay(replay, to: exportCast, size: size, force: force, color: colorAllowed)
         return
@@ -17,17 +17,11 @@ func runDashboardReplay(path: String, speed: String?, exportCast: String?, size:
     if size != nil { throw badInput("--size applies to --export-cast") }
     let factor = try parseSpeedFactor(speed ?? "1")
     let environment = ProcessInfo.processInfo.environment
-    let session: TerminalSession
-    do {
-        session = try TerminalSession.open(colorAllowed: colorAllowed)
-    } catch {
-        throw badInput("\(error)")
-    }
+    let session = try TerminalSession.openForDashboard(colorAllowed: colorAllowed)
     let app = DashboardApp(
         terminal: session.terminal, replay: replay, factor: factor, catalog: PresetCatalog(environment: environment),
         recordingsDirectory: DashboardCommand.recordingsDirectory(environment))
-    app.run { session.interruptRequested }
-    session.close()
+    session.run(app)
 }
 
 /// `--speed`: a positive factor up to the dashboard's fastest, or `max` for that fastest.
