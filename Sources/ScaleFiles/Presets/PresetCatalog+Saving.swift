@@ -79,10 +79,12 @@ extension PresetCatalog {
     /// `trace` as an absolute path, resolved as `loadKeyTrace` resolves it for `source`.
     private static func absolute(_ trace: String, from source: PresetSource) -> String {
         guard !trace.hasPrefix("/") else { return trace }
-        let folder = source.isShipped
-            ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-            : URL(fileURLWithPath: source.origin).deletingLastPathComponent()
-        return folder.appendingPathComponent(trace).standardizedFileURL.path
+        let resolved = source.tracePath(trace)
+        // Still relative only in a shipped preset, which reads it from the working folder; not
+        // URL(fileURLWithPath:) alone, which would expand a leading `~`.
+        let working = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let url = resolved.hasPrefix("/") ? URL(fileURLWithPath: resolved) : working.appendingPathComponent(resolved)
+        return url.standardizedFileURL.path
     }
 
     /// Creates the file at `path` holding `text`, only if no file is there: `false` if one is.
