@@ -70,7 +70,8 @@ static void restore_terminal_now(void) {
     }
 }
 
-void scaletop_safety_release_stderr(void) {
+/// Puts fd 2 back and copies what was held to it; at most once per hold.
+static void release_stderr(void) {
     if (!atomic_exchange(&stderr_held, 0)) return;
     dup2(original_stderr, STDERR_FILENO);
     close(original_stderr);
@@ -88,7 +89,7 @@ void scaletop_safety_release_stderr(void) {
 
 static void restore_everything_now(void) {
     restore_terminal_now();
-    scaletop_safety_release_stderr();
+    release_stderr();
 }
 
 static struct caught_signal *find_caught(int number) {
@@ -272,7 +273,7 @@ int scaletop_safety_hold_stderr(void) {
     original_stderr = saved;
     atomic_store(&stderr_held, 1);
     if (dup2(fd, STDERR_FILENO) < 0) {
-        scaletop_safety_release_stderr();
+        release_stderr();
         return 0;
     }
     return 1;
@@ -281,7 +282,7 @@ int scaletop_safety_hold_stderr(void) {
 void scaletop_safety_end(void) {
     if (!atomic_exchange(&active, 0)) return;
     atomic_store(&screen_active, 0);
-    scaletop_safety_release_stderr();
+    release_stderr();
     for (int i = 0; i < handled_count; i++) {
         if (caught[i].installed) sigaction(caught[i].number, &caught[i].previous, NULL);
         caught[i].installed = 0;

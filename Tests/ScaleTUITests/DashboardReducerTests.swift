@@ -199,7 +199,7 @@ import Testing
 
     @Test func replayKeysPaceAndSeekButDoNotEdit() async throws {
         var state = try await Fixtures.state("00", width: 100, height: 30)
-        state.replay = ReplayStatus(file: "session.jsonl")
+        state.replay = ReplayStatus()
         #expect(state.reduce(.keyPressed(.character("a"))).isEmpty)
         #expect(state.log.last?.text.contains("takes over") == true)
         #expect(state.reduce(.keyPressed(.character(":"))).isEmpty)

@@ -21,12 +21,10 @@ void scaletop_safety_set_reset_sequence(const char *bytes, size_t length);
 /// Whether curses owns the screen now; while it does, emergency paths send the reset bytes.
 void scaletop_safety_set_screen_active(int active);
 
-/// Sends what fd 2 receives to an unlinked temporary file until released, when fd 2 is a
-/// terminal (a file or pipe is left alone). Returns 1 if held, 0 if not.
+/// Sends what fd 2 receives to an unlinked temporary file until scaletop_safety_end (or an
+/// emergency restore) releases it, when fd 2 is a terminal (a file or pipe is left alone).
+/// Returns 1 if held, 0 if not.
 int scaletop_safety_hold_stderr(void);
-
-/// Puts fd 2 back and copies what was held to it; at most once per hold.
-void scaletop_safety_release_stderr(void);
 
 /// Releases stderr and puts back the signal actions found by scaletop_safety_begin.
 void scaletop_safety_end(void);

@@ -89,24 +89,18 @@ extension PresetCatalog {
 
     /// Creates the file at `path` holding `text`, only if no file is there: `false` if one is.
     private static func createNew(_ path: String, text: String) throws(PresetError) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { return false }
-            throw PresetError(file: path, message: "cannot create the file: \(String(cString: strerror(errno)))")
+        let descriptor: Int32
+        switch FileDescriptorIO.createFile(path, force: false) {
+        case .success(let fd): descriptor = fd
+        case .failure(let failure):
+            if failure.isFileExists { return false }
+            throw PresetError(file: path, message: "cannot create the file: \(failure.reason)")
         }
         defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                // A half-written preset would be listed with a confusing error; remove it.
-                unlink(path)
-                throw PresetError(file: path, message: "cannot write the file: \(reason)")
-            }
-            written += count
+        if let failure = FileDescriptorIO.writeAll(descriptor, Array(text.utf8)) {
+            // A half-written preset would be listed with a confusing error; remove it.
+            unlink(path)
+            throw PresetError(file: path, message: "cannot write the file: \(failure.reason)")
         }
         return true
     }

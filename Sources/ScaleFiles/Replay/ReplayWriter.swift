@@ -12,13 +12,12 @@ public final class ReplayWriter: Sendable {
     /// Creates the file at `path` for a new recording; an existing file is an error unless
     /// `force`, so a recording is never silently overwritten.
     public init(creating path: String, force: Bool) throws(ReplayError) {
-        let flags = O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL)
-        let fd = open(path, flags, 0o644)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "file exists (use --force to overwrite)" : String(cString: strerror(errno))
+        switch FileDescriptorIO.createFile(path, force: force) {
+        case .success(let fd): descriptor = fd
+        case .failure(let failure):
+            let reason = failure.isFileExists ? "file exists (use --force to overwrite)" : failure.reason
             throw ReplayError(file: path, message: "cannot write the recording: \(reason)")
         }
-        descriptor = fd
         name = path
     }
 
@@ -28,15 +27,8 @@ public final class ReplayWriter: Sendable {
 
     /// Writes `record` as one line.
     public func write(_ record: ReplayRecord) throws(ReplayError) {
-        let bytes = Array((record.jsonLine + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ReplayError(file: name, message: "cannot write the recording: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        if let failure = FileDescriptorIO.writeAll(descriptor, Array((record.jsonLine + "\n").utf8)) {
+            throw ReplayError(file: name, message: "cannot write the recording: \(failure.reason)")
         }
     }
 }

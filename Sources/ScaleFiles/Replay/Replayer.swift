@@ -35,11 +35,13 @@ public struct Replayer: Sendable {
     /// True once every line has been applied.
     public var isFinished: Bool { position == file.entries.count }
 
-    /// Applies the next line. With `verify`, a checkpoint or end digest that differs from
-    /// the engine's throws, naming the line. `onSecond` sees the engine at every whole
-    /// simulated second the engine passes.
-    public mutating func step(verify: Bool, onSecond: (Engine) -> Void = { _ in }) throws(ReplayDivergence) {
-        guard !isFinished else { return }
+    /// Applies the next line and returns the engine's answer to it when it is a simulation
+    /// command; nil for any other line. With `verify`, a checkpoint or end digest that
+    /// differs from the engine's throws, naming the line. `onSecond` sees the engine at
+    /// every whole simulated second the engine passes.
+    @discardableResult
+    public mutating func step(verify: Bool, onSecond: (Engine) -> Void = { _ in }) throws(ReplayDivergence) -> CommandResult? {
+        guard !isFinished else { return nil }
         let entry = file.entries[position]
         position += 1
         if let time = entry.record.time { engine.run(until: time, checkpointEvery: Nanos.perSecond, onSecond) }
@@ -47,10 +49,10 @@ public struct Replayer: Sendable {
         case .header: break
         case .command(_, let action, _):
             switch action {
-            case .simulation(let command): engine.execute(command)
+            case .simulation(let command): return engine.execute(command)
             case .load(let name, _, let seed):
                 // The reader decoded every load's preset.
-                guard let spec = entry.loadedSpec else { return }
+                guard let spec = entry.loadedSpec else { return nil }
                 engine = Engine(spec: spec, seed: seed)
                 presetName = name
                 stage += 1
@@ -59,13 +61,14 @@ public struct Replayer: Sendable {
             case .speed(let factor): speed = factor
             }
         case .checkpoint(_, let expected), .end(_, let expected):
-            guard verify else { return }
+            guard verify else { return nil }
             let actual = engine.digest()
             guard actual == expected else {
                 throw ReplayDivergence(line: entry.line, time: engine.now, expected: expected, actual: actual)
             }
             verifiedCheckpoints += 1
         }
+        return nil
     }
 
     /// Applies every line left.
@@ -88,7 +91,7 @@ public struct Replayer: Sendable {
     public static func seek(_ file: ReplayFile, to time: SimTime, stage: Int = 0) -> Replayer {
         var replayer = Replayer(file: file)
         // Without verification no line can throw.
-        while replayer.stage < stage, !replayer.isFinished { try? replayer.step(verify: false) }
+        while replayer.stage < stage, !replayer.isFinished { _ = try? replayer.step(verify: false) }
         try? replayer.advance(to: time)
         return replayer
     }

@@ -33,3 +33,8 @@ public enum Nanos {
         return ns > 0 ? SimTime(ns) : 0
     }
 }
+
+extension Duration {
+    /// The duration in seconds, as a `Double`: for wall-clock rates and timings.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -16,6 +16,11 @@ public struct PresetInfo: Sendable, Hashable {
         self.description = description
         self.explanation = explanation
     }
+
+    /// What the status bar and the explanation overlay show of `spec`, running as `name`.
+    public init(name: String, spec: SystemSpec) {
+        self.init(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
+    }
 }
 
 /// One line of the event log.
@@ -33,16 +38,14 @@ public struct PromptState: Sendable, Hashable {
     public var error: String?
 }
 
-/// A replay being played: which file, how far, and the viewer's own pause and speed.
+/// A replay being played: how far, and the viewer's own pause and speed.
 public struct ReplayStatus: Sendable, Hashable {
-    public var file: String
     public var progress: ReplayProgress?
     public var viewerPaused = false
     /// Multiplies the recorded speed.
     public var factor = 1.0
 
-    public init(file: String, factor: Double = 1) {
-        self.file = file
+    public init(factor: Double = 1) {
         self.factor = factor
     }
 }

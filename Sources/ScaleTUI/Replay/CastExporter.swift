@@ -117,16 +117,15 @@ public enum CastExporter {
         var pacing = CastPacing(file)
         var stageSpec = file.spec
         var state = DashboardState(
-            preset: presetInfo(name: file.header.presetName, spec: stageSpec), width: width, height: height, unicode: true)
+            preset: PresetInfo(name: file.header.presetName, spec: stageSpec), width: width, height: height, unicode: true)
         _ = state.reduce(.snapshotArrived(snapshot(of: replayer.engine, paused: false, speed: replayer.speed)))
         frames.offer(state, at: 0)
 
         while !replayer.isFinished {
             let entry = file.entries[replayer.position]
             let (paused, speed) = (replayer.paused, replayer.speed)
-            let refusedBefore = replayer.engine.refusedCommands.count
             // Without verification a step cannot throw.
-            try? replayer.step(verify: false) { engine in
+            let answer = try? replayer.step(verify: false) { engine in
                 _ = state.reduce(.snapshotArrived(snapshot(of: engine, paused: paused, speed: speed)))
                 frames.offer(state, at: pacing.castTime(at: engine.now, speed: speed))
             }
@@ -135,11 +134,11 @@ public enum CastExporter {
             case .command(_, .simulation(let command), _):
                 // The snapshot first: the engine's notices up to this time came before the command.
                 _ = state.reduce(.snapshotArrived(now))
-                _ = state.reduce(.commandAnswered(command, answer(to: command, in: replayer.engine, refusedBefore: refusedBefore)))
+                if let answer { _ = state.reduce(.commandAnswered(command, answer)) }
             case .command(_, .load, _):
                 // The reader decoded every load's preset.
                 let spec = entry.loadedSpec ?? stageSpec
-                let info = presetInfo(name: replayer.presetName, spec: spec)
+                let info = PresetInfo(name: replayer.presetName, spec: spec)
                 _ = state.reduce(.presetLoaded(info, changes: PresetDiff.changes(from: stageSpec, to: spec)))
                 _ = state.reduce(.snapshotArrived(now))
                 stageSpec = spec
@@ -159,19 +158,6 @@ public enum CastExporter {
     /// The engine's picture as the dashboard would have received it.
     static func snapshot(of engine: Engine, paused: Bool, speed: Double) -> SimulationSnapshot {
         engine.simulationSnapshot(paused: paused, speed: speed, historyLimit: SimulationDriver.historyLimit)
-    }
-
-    /// What the status bar and the explanation overlay show of a preset.
-    static func presetInfo(name: String, spec: SystemSpec) -> PresetInfo {
-        PresetInfo(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
-    }
-
-    /// What the engine answered to `command`, just executed: `Replayer` does not hand the
-    /// result back, but the engine lists every command it refused.
-    static func answer(to command: SimCommand, in engine: Engine, refusedBefore: Int) -> CommandResult {
-        guard engine.refusedCommands.count > refusedBefore, let last = engine.refusedCommands.last,
-              last.command == command, last.at == engine.now else { return .applied }
-        return .refused(last.reason)
     }
 }
 
@@ -295,13 +281,13 @@ final class CastOutput {
     /// Creates `path`; an existing file is an error unless `force`, so a cast never
     /// silently replaces a file.
     init(creating path: String, force: Bool) throws(CastExportError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0o644)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw .fileExists(path: path) }
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        switch FileDescriptorIO.createFile(path, force: force) {
+        case .success(let descriptor): self.descriptor = descriptor
+        case .failure(let failure):
+            if failure.isFileExists { throw .fileExists(path: path) }
+            throw .cannotWrite(path: path, reason: failure.reason)
         }
         self.path = path
-        self.descriptor = descriptor
     }
 
     deinit {
@@ -319,16 +305,7 @@ final class CastOutput {
     private func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard failure == nil else { return }
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                return
-            }
-            offset += written
-        }
+        failure = FileDescriptorIO.writeAll(descriptor, buffer)?.reason
     }
 
     /// Writes the rest and closes the file; throws if any write failed.

@@ -50,10 +50,9 @@ public final class DashboardApp {
         self.catalog = catalog
         source = PresetSource(name: replay.header.presetName, path: replay.path, text: replay.header.preset)
         let size = terminal.size
-        let info = PresetInfo(name: replay.header.presetName, title: replay.spec.name, description: replay.spec.description,
-                              explanation: replay.spec.explanation)
+        let info = PresetInfo(name: replay.header.presetName, spec: replay.spec)
         state = DashboardState(preset: info, width: size.width, height: size.height, unicode: terminal.hasUnicode)
-        state.replay = ReplayStatus(file: replay.path, factor: factor)
+        state.replay = ReplayStatus(factor: factor)
         driver = ReplayDriver(file: replay, factor: factor)
     }
 
@@ -127,8 +126,7 @@ public final class DashboardApp {
             changed = true
         }
         for (name, spec) in output.loads {
-            let info = PresetInfo(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
-            perform(state.reduce(.presetLoaded(info, changes: [])))
+            perform(state.reduce(.presetLoaded(PresetInfo(name: name, spec: spec), changes: [])))
             changed = true
         }
         if let handover = output.handover {
@@ -231,7 +229,6 @@ public final class DashboardApp {
 
 extension PresetInfo {
     init(_ preset: LoadedPreset) {
-        self.init(name: preset.name, title: preset.spec.name, description: preset.spec.description,
-                  explanation: preset.spec.explanation)
+        self.init(name: preset.name, spec: preset.spec)
     }
 }

@@ -49,8 +49,3 @@ public final class DriverMailbox: Sendable {
     /// Adds to the output waiting for the UI.
     func post(_ change: (inout DriverOutput) -> Void) { outbox.withLock { change(&$0) } }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -18,9 +18,6 @@ public final class ReplayDriver: EngineDriver {
         initialFactor = factor
     }
 
-
-
-
     /// Playback state owned by the run loop.
     private struct Playback {
         var replayer: Replayer
@@ -63,8 +60,7 @@ public final class ReplayDriver: EngineDriver {
                 }
             case .takeOver:
                 let handover = ReplayHandover(engine: playback.replayer.engine, header: file.header,
-                                              commands: file.entries.prefix(playback.replayer.position).map(\.record).filter(\.isCommand),
-                                              presetName: playback.replayer.presetName)
+                                              commands: file.entries.prefix(playback.replayer.position).map(\.record).filter(\.isCommand))
                 mailbox.post { $0.handover = handover }
                 return true
             case .command, .load, .fetchSpec, .startRecording, .stopRecording:
@@ -94,12 +90,12 @@ public final class ReplayDriver: EngineDriver {
             step(&playback)
             return false
         }
-        let engine = playback.replayer.engine
-        let target = (engine.now + Nanos.from(seconds: wallSeconds * playback.replayer.speed * playback.factor)) / 1_000 * 1_000
+        let start = playback.replayer.engine.now
+        let target = (start + Nanos.from(seconds: wallSeconds * playback.replayer.speed * playback.factor)) / 1_000 * 1_000
         let clock = ContinuousClock()
         let deadline = clock.now + Simulation.tickBudget
         let slice = 10 * Nanos.perMillisecond
-        var reached = engine.now
+        var reached = start
         while reached < target, !playback.replayer.isFinished, !playback.replayer.paused {
             reached = min(target, reached + slice)
             apply(&playback, upTo: reached)
@@ -122,14 +118,12 @@ public final class ReplayDriver: EngineDriver {
     @discardableResult
     private func step(_ playback: inout Playback) -> Bool {
         let entry = file.entries[playback.replayer.position]
-        let refusedBefore = playback.replayer.engine.refusedCommands.count
-        try? playback.replayer.step(verify: false)
+        // Without verification a step cannot throw.
+        let result = try? playback.replayer.step(verify: false)
         guard case .command(_, let action, _) = entry.record else { return false }
         switch action {
         case .simulation(let command):
-            let refused = playback.replayer.engine.refusedCommands.dropFirst(refusedBefore).first
-            let result: CommandResult = refused.map { .refused($0.reason) } ?? .applied
-            mailbox.post { $0.answers.append((command, result)) }
+            if let result { mailbox.post { $0.answers.append((command, result)) } }
         case .load(let name, _, _):
             if let spec = entry.loadedSpec { mailbox.post { $0.loads.append((name, spec)) } }
             return true
@@ -180,7 +174,6 @@ public struct ReplayHandover: Sendable {
     public var engine: Engine
     public var header: ReplayHeader
     public var commands: [ReplayRecord]
-    public var presetName: String
 }
 
 extension ReplayRecord {

@@ -100,11 +100,11 @@ public struct ANSIRenderer: Sendable {
     /// the same theme the curses terminal uses.
     static func selectGraphicRendition(_ style: Style, color: Bool) -> String {
         // Players of recordings have at least 16 colours, so grey is available for `.dim`.
-        let look = CursesTheme.look(for: style.tone, color: color, colorCount: 16)
+        let look = CursesTheme.look(of: style, color: color, colorCount: 16)
         var codes = ["0"]
-        if look.bold || style.bold { codes.append("1") }
+        if look.bold { codes.append("1") }
         if look.dim { codes.append("2") }
-        if look.reverse || style.reverse { codes.append("7") }
+        if look.reverse { codes.append("7") }
         if let foreground = look.foreground { codes.append(String(foreground.ansiForeground)) }
         if let background = look.background { codes.append(String(background.ansiForeground + 10)) }
         return "\u{1B}[" + codes.joined(separator: ";") + "m"

@@ -33,7 +33,6 @@ public enum TerminalUnavailable: Error, Equatable, CustomStringConvertible {
 /// crashes. Every call must come from the thread that opened it.
 public final class CursesTerminal: TerminalBackend {
     public private(set) var size: (width: Int, height: Int)
-    public let hasColor: Bool
     public let hasUnicode: Bool
 
     private let screen: OpaquePointer
@@ -83,7 +82,6 @@ public final class CursesTerminal: TerminalBackend {
         set_escdelay(25)
 
         let color = colorAllowed && has_colors() && start_color() == scaletop_ok()
-        hasColor = color
         if color {
             // The terminal's own colours where it allows; white on black where it does not.
             let defaults = use_default_colors() == scaletop_ok()
@@ -97,11 +95,11 @@ public final class CursesTerminal: TerminalBackend {
         var table: [(attributes: attr_t, pair: Int16)] = []
         for packed in 0...UInt8.max {
             let style = Style(packed: packed)
-            let look = CursesTheme.look(for: style.tone, color: color, colorCount: Int(scaletop_colors()))
+            let look = CursesTheme.look(of: style, color: color, colorCount: Int(scaletop_colors()))
             var attributes = scaletop_a_normal()
-            if look.bold || style.bold { attributes |= scaletop_a_bold() }
+            if look.bold { attributes |= scaletop_a_bold() }
             if look.dim { attributes |= scaletop_a_dim() }
-            if look.reverse || style.reverse { attributes |= scaletop_a_reverse() }
+            if look.reverse { attributes |= scaletop_a_reverse() }
             table.append((attributes, color ? Self.pair(for: style.tone) : 0))
         }
         looks = table
@@ -381,5 +379,13 @@ enum CursesTheme {
         case .error: return CursesLook(foreground: .red)
         case .bar: return CursesLook(foreground: .white, background: .blue)
         }
+    }
+
+    /// The look of `style`: its tone's look, with the style's own bold and reverse added.
+    static func look(of style: Style, color: Bool, colorCount: Int) -> CursesLook {
+        var look = look(for: style.tone, color: color, colorCount: colorCount)
+        look.bold = look.bold || style.bold
+        look.reverse = look.reverse || style.reverse
+        return look
     }
 }

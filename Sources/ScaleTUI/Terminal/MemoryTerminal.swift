@@ -5,11 +5,9 @@ import Foundation
 /// terminal (ratatui's TestBackend).
 public final class MemoryTerminal: TerminalBackend {
     public var size: (width: Int, height: Int)
-    public let hasColor: Bool
     public let hasUnicode: Bool
     /// The last frame presented.
     public private(set) var screen: ScreenBuffer
-    public private(set) var framesPresented = 0
     /// Input waiting to be read, oldest first.
     public var pendingInput: [InputEvent] = []
     /// Asked for the next input when none is queued, with the screen as it stands: a
@@ -18,16 +16,14 @@ public final class MemoryTerminal: TerminalBackend {
     /// Sees every frame presented.
     public var onPresent: ((ScreenBuffer) -> Void)?
 
-    public init(width: Int, height: Int, hasColor: Bool = true, hasUnicode: Bool = true) {
+    public init(width: Int, height: Int, hasUnicode: Bool = true) {
         size = (width, height)
-        self.hasColor = hasColor
         self.hasUnicode = hasUnicode
         screen = ScreenBuffer(width: width, height: height)
     }
 
     public func present(_ buffer: ScreenBuffer) {
         screen = buffer
-        framesPresented += 1
         onPresent?(buffer)
     }
 

@@ -36,8 +36,6 @@ public enum InputEvent: Sendable, Hashable {
 public protocol TerminalBackend: AnyObject {
     /// Columns and rows right now.
     var size: (width: Int, height: Int) { get }
-    /// Whether colours may be used (a colour terminal, no NO_COLOR, no --no-color).
-    var hasColor: Bool { get }
     /// Whether box-drawing, block and braille characters display; if not, views use ASCII.
     var hasUnicode: Bool { get }
     /// Shows `buffer`, sending only what changed since the last frame.

@@ -27,7 +27,7 @@ extension BenchCommand {
                 let start = clock.now
                 cache.replay(keys: keys[warmup...])
                 let elapsed = clock.now - start
-                walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                walls.append(elapsed.seconds)
                 hitRatio = (cache.counters - before).hitRatio
             }
             let wall = walls.sorted()[walls.count / 2]

@@ -25,7 +25,7 @@ extension BenchCommand {
                 var engine = Engine(spec: loaded.spec, keyTrace: loaded.keyTrace)
                 let start = clock.now
                 engine.run(until: end)
-                walls.append(Self.seconds(clock.now - start))
+                walls.append((clock.now - start).seconds)
                 summaries.append(engine.summary())
             }
             let middle = walls.indices.sorted { walls[$0] < walls[$1] }[walls.count / 2]

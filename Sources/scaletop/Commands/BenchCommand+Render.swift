@@ -46,7 +46,7 @@ extension BenchCommand {
         for _ in 0..<300 {
             let start = clock.now
             let buffer = DashboardView.render(state)
-            times.append(Self.milliseconds(clock.now - start))
+            times.append((clock.now - start).seconds * 1000)
             cells += buffer.width
         }
         precondition(cells == 300 * 200)
@@ -83,7 +83,7 @@ extension BenchCommand {
         guard latencies.count == presses else {
             throw badInput("bench render: only \(latencies.count) of \(presses) key presses reached the screen")
         }
-        return latencies.map(Self.milliseconds).sorted()[presses / 2]
+        return latencies.map { $0.seconds * 1000 }.sorted()[presses / 2]
     }
 
     func pausedCPUPercent(forcingFrames: Bool) throws -> Double {
@@ -114,7 +114,7 @@ extension BenchCommand {
         let app = DashboardApp(terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1, catalog: PresetCatalog())
         app.run()
         guard let start else { return .nan }
-        let wall = Self.seconds(clock.now - start)
+        let wall = (clock.now - start).seconds
         guard !forcingFrames || Double(frames) >= 0.8 * wall * Double(DashboardApp.framesPerSecond) else {
             throw badInput("bench render: only \(frames) frames in \(wall) s; the loop fell behind")
         }
@@ -126,6 +126,4 @@ extension BenchCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
-
-    static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
 }

@@ -35,13 +35,13 @@ extension BenchCommand {
                 if replaying {
                     var replayer = Replayer(file: try ReplayReader.read(file: path))
                     try replayer.runToEnd(verify: true)
-                    replayWalls.append(Self.seconds(clock.now - start))
+                    replayWalls.append((clock.now - start).seconds)
                     verified = replayer.verifiedCheckpoints
                     requests = replayer.engine.totalOutcomes.requests
                 } else {
                     var engine = Engine(spec: spec, seed: spec.seed)
                     engine.run(until: length, applying: script)
-                    runWalls.append(Self.seconds(clock.now - start))
+                    runWalls.append((clock.now - start).seconds)
                 }
             }
         }

@@ -38,7 +38,7 @@ extension BenchCommand {
                 firstSampleMiB = ResourceUsage.residentMiB()
             }
         }
-        let wall = Self.seconds(clock.now - start)
+        let wall = (clock.now - start).seconds
         let endMiB = ResourceUsage.residentMiB()
         let growth = firstSampleMiB > 0 ? Double(endMiB - firstSampleMiB) / Double(firstSampleMiB) * 100 : .nan
         let counts = engine.summary().endToEnd.counts

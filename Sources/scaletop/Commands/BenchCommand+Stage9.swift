@@ -22,7 +22,7 @@ extension BenchCommand {
             let before = engine.totalOutcomes.requests
             let start = clock.now
             engine.run(until: engine.now + slice)
-            walls.append(Self.seconds(clock.now - start))
+            walls.append((clock.now - start).seconds)
             requests.append(engine.totalOutcomes.requests - before)
         }
         let middle = walls.indices.sorted { walls[$0] < walls[$1] }[walls.count / 2]
@@ -42,9 +42,5 @@ extension BenchCommand {
             ("error_rate", .double(summary.endToEnd.errorRate ?? .nan, digits: 4)),
             ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
         ])
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

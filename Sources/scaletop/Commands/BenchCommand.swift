@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
             let start = clock.now
             engine.runUntilDrained()
             let elapsed = clock.now - start
-            walls.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            walls.append(elapsed.seconds)
             summary = engine.summary()
         }
         let wall = walls.sorted()[walls.count / 2]
