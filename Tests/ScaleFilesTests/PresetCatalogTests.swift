@@ -60,6 +60,30 @@ import Testing
         #expect(try catalog.resolve("00").file == "00-single-server.yaml")
     }
 
+    @Test func resolvesAStageVariantByItsNumberAndLetter() throws {
+        let catalog = PresetCatalog(environment: [:])
+        // Every shipped variant, as the README and the stage explanations name them.
+        let variants = catalog.shipped.map(\.name).filter { name in
+            name.split(separator: "-").first.map { $0.count == 3 && PresetCatalog.isStageNumber(String($0)) } == true
+        }
+        #expect(!variants.isEmpty)
+        for name in variants {
+            let number = String(name.prefix(3))
+            #expect(try catalog.resolve(number).name == name)
+            #expect(try catalog.load(number).name == name)
+        }
+        // The plain number still names the stage, not its variants.
+        #expect(try catalog.resolve("05").name == "05-cache")
+        let lettered = PresetCatalog(environment: [:], shippedFiles: [("05-a.yaml", ""), ("05v-b.yaml", ""), ("05vv-c.yaml", "")])
+        #expect(try lettered.resolve("05v").name == "05v-b")
+        #expect(try lettered.resolve("05vv").name == "05vv-c")
+        #expect(throws: PresetError.self) { try lettered.resolve("05x") }
+        // A user preset named like a variant would fit both: saving gives it another name.
+        let directory = try TempDirectory()
+        let saving = PresetCatalog(environment: ["XDG_DATA_HOME": directory.path], shippedFiles: [("05v-b.yaml", basePreset)])
+        #expect(try saving.save(try PresetDecoder.decode(basePreset, file: "t.yaml"), stem: "05v").hasSuffix("/05v-2.yaml"))
+    }
+
     @Test func resolvesAPathFirst() throws {
         let directory = try TempDirectory()
         let path = try directory.write("00", basePreset)

@@ -70,10 +70,9 @@ extension PresetCatalog {
     // MARK: - Private
 
     /// True when a user preset named `stem` would make a name fit a shipped preset too:
-    /// the same name, or a stage number such as `03`.
+    /// the same name, or a stage number such as `03` or `05v`.
     private func clashesWithShipped(_ stem: String) -> Bool {
-        let isStageNumber = stem.utf8.count == 2 && stem.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        return shipped.contains { $0.name == stem || (isStageNumber && $0.name.hasPrefix(stem + "-")) }
+        shipped.contains { Self.fits($0.name, stem) }
     }
 
     /// `trace` as an absolute path, resolved as `loadKeyTrace` resolves it for `source`.

@@ -82,16 +82,15 @@ public struct PresetCatalog: Sendable {
     public var searchPaths: [String] { userDirectory.map { [$0] } ?? [] }
 
     /// The preset `name` refers to: a path if such a file exists; else a shipped preset by
-    /// stage number (`03` for `03-*.yaml`) or by name (`03-load-balancer`, with or without
-    /// `.yaml`); else a user preset by name. A name that fits more than one preset is an error
-    /// listing them all.
+    /// stage number (`03` for `03-*.yaml`, `05v` for the variant `05v-*.yaml`) or by name
+    /// (`03-load-balancer`, with or without `.yaml`); else a user preset by name. A name that
+    /// fits more than one preset is an error listing them all.
     public func resolve(_ name: String) throws(PresetError) -> PresetSource {
         if Self.isFile(name) {
             return PresetSource(name: Self.stem(Self.lastComponent(name)), path: name, text: try Self.read(file: name))
         }
         let wanted = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
-        let isStage = wanted.utf8.count == 2 && wanted.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        let shippedMatches = shipped.filter { $0.name == wanted || (isStage && $0.name.hasPrefix(wanted + "-")) }
+        let shippedMatches = shipped.filter { Self.fits($0.name, wanted) }
         let userMatches = userDirectory.map { directory in
             userFiles().filter { Self.stem($0) == wanted }.map { directory + "/" + $0 }
         } ?? []
@@ -148,6 +147,20 @@ public struct PresetCatalog: Sendable {
     private func userFiles() -> [String] {
         guard let userDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: userDirectory) else { return [] }
         return names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.sorted(by: Self.precedes)
+    }
+
+    /// True when `name`, a shipped preset's, is what `wanted` names: the same name, or the
+    /// stage number that starts it (`03` for `03-load-balancer`, `05v` for `05v-vertical`).
+    static func fits(_ name: String, _ wanted: String) -> Bool {
+        name == wanted || (isStageNumber(wanted) && name.hasPrefix(wanted + "-"))
+    }
+
+    /// A stage number: two digits, then the letters of a variant if any, such as `03` or `05v`.
+    static func isStageNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        let isLetter = { (byte: UInt8) in (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
+        return bytes.count >= 2 && isDigit(bytes[0]) && isDigit(bytes[1]) && bytes.dropFirst(2).allSatisfy(isLetter)
     }
 
     /// Catalogue order: stages (`05-x.yaml`), then variants (`05v-x.yaml`), then the rest,

@@ -9,7 +9,7 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate presets without running them."
     )
 
-    @Argument(help: "Preset files or names.")
+    @Argument(help: "Preset files, stage numbers (03, 05v) or names.")
     var presets: [String]
 
     func run() throws {

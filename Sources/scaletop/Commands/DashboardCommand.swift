@@ -12,7 +12,7 @@ struct DashboardCommand: ParsableCommand {
         discussion: "Keys: ? shows them all. q or Ctrl-C quits. Needs a terminal; for scripts use `scaletop run`."
     )
 
-    @Argument(help: "A preset: a file, a stage number (03) or a name. Default: stage 00.")
+    @Argument(help: "A preset: a file, a stage number (03, 05v) or a name. Default: stage 00.")
     var preset: String = "00"
 
     @Option(help: "Random seed (default: the preset's).")

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
         case text, json, csv
     }
 
-    @Argument(help: "A preset: a file, a stage number (03) or a name.")
+    @Argument(help: "A preset: a file, a stage number (03, 05v) or a name.")
     var preset: String
 
     @Option(help: "Simulated time to run, e.g. 90s, 10m, 1.5h.")
