@@ -49,6 +49,15 @@ import Testing
         #expect(try tmux.finished().contains("EXIT=0"))
     }
 
+    @Test func anUnknownTerminalIsNamedOnceByTheProgram() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"], environment: ["TERM": "no-such-terminal"])
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=2"))
+        #expect(after.contains("scaletop: the dashboard cannot drive this terminal (TERM=no-such-terminal"), "\(after)")
+        #expect(!after.contains("scaletop: scaletop"))
+    }
+
     @Test func ctrlCQuitsWithStatusZero() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00"])

@@ -17,12 +17,12 @@ public enum TerminalUnavailable: Error, Equatable, CustomStringConvertible {
         let headless = "for a headless run use `scaletop run PRESET`"
         switch self {
         case .notATerminal(let stream):
-            return "scaletop: the dashboard needs a terminal (\(stream) is not a terminal); \(headless)"
+            return "the dashboard needs a terminal (\(stream) is not a terminal); \(headless)"
         case .unusableTerminal(let term?):
-            return "scaletop: the dashboard cannot drive this terminal (TERM=\(term) is unknown or cannot "
+            return "the dashboard cannot drive this terminal (TERM=\(term) is unknown or cannot "
                 + "move the cursor); \(headless)"
         case .unusableTerminal(nil):
-            return "scaletop: the dashboard needs TERM to name the terminal (it is not set); \(headless)"
+            return "the dashboard needs TERM to name the terminal (it is not set); \(headless)"
         }
     }
 }
