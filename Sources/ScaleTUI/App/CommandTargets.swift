@@ -8,6 +8,7 @@ public struct NoTarget: Error, Sendable, Equatable {
 
 /// Turns a building key into the engine command it stands for, picking the node it acts
 /// on: the selected node when it fits, else the obvious one (the app pool, the database).
+/// A destructive key acts only on the selected node, never on a guess.
 public struct CommandTargets: Sendable {
     public var snapshot: SimulationSnapshot
     public var selection: String?
@@ -37,16 +38,30 @@ public struct CommandTargets: Sendable {
         list[((list.firstIndex(of: value) ?? 0) + 1) % list.count]
     }
 
-    func requireSelection(_ verb: String) -> Result<NodeSnapshot, NoTarget> {
-        guard let selected else { return .failure(NoTarget(message: "select a node first (Tab or arrows) to \(verb) it")) }
-        return .success(selected)
+    /// The selected node when it is `what` (any node by default); else why not, with the
+    /// nodes it could be when they are few enough to name. `purpose` ends the hint: "select a
+    /// node first (Tab or arrows) to kill or restore it".
+    func requireSelection(
+        to purpose: String, _ what: String = "a node", where fits: (NodeSnapshot) -> Bool = { _ in true }
+    ) -> Result<NodeSnapshot, NoTarget> {
+        if let selected, fits(selected) { return .success(selected) }
+        let candidates = snapshot.nodes.filter(fits).map(\.id)
+        let named = candidates.count <= Self.namedCandidates && what != "a node" ? ": " + candidates.joined(separator: ", ") : ""
+        let notIt = selected.map { "\($0.id) is not \(what); " } ?? ""
+        return .failure(NoTarget(message: "\(notIt)select \(what) first (Tab or arrows) to \(purpose)\(named)"))
     }
+
+    /// At most this many nodes are named in a hint.
+    static let namedCandidates = 4
 
     public func command(for action: KeyAction) -> Result<SimCommand, NoTarget> {
         switch action {
-        case .addAppServer, .removeAppServer:
+        case .addAppServer:
             guard let app = node([.app]) else { return .failure(NoTarget(message: "there is no app pool")) }
-            return .success(action == .addAppServer ? .addServers(node: app.id, count: 1) : .removeServers(node: app.id, count: 1))
+            return .success(.addServers(node: app.id, count: 1))
+        case .removeAppServer:
+            guard node([.app]) != nil else { return .failure(NoTarget(message: "there is no app pool")) }
+            return requireSelection(to: "remove a server from it", "an app pool") { $0.kind == .app }.map { .removeServers(node: $0.id, count: 1) }
         case .addReplica:
             guard let db = database else { return .failure(NoTarget(message: "there is no database to replicate (stage 01 splits it out)")) }
             return .success(.addReplicas(primary: db.id, count: 1))
@@ -90,24 +105,27 @@ public struct CommandTargets: Sendable {
             guard let db = database else { return .failure(NoTarget(message: "there is no database to shard")) }
             return .success(.setShards(node: db.id, count: max(2, db.spec.shards + 1)))
         case .scaleUp, .scaleDown:
-            return requireSelection("resize").map { .resize(node: $0.id, steps: action == .scaleUp ? 1 : -1) }
+            return requireSelection(to: "resize it").map { .resize(node: $0.id, steps: action == .scaleUp ? 1 : -1) }
         case .toggleDataCenter:
-            guard let dc = selected?.spec.dc ?? snapshot.datacenters.first?.name,
-                  let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
-                return .failure(NoTarget(message: "there are no data centers in this preset"))
+            guard !snapshot.datacenters.isEmpty else { return .failure(NoTarget(message: "there are no data centers in this preset")) }
+            guard let dc = selected?.spec.dc, let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
+                let notIt = selected.map { "\($0.id) is in no data center; " } ?? ""
+                let names = snapshot.datacenters.map(\.name).joined(separator: ", ")
+                return .failure(NoTarget(message: "\(notIt)select a node of the data center first (Tab or arrows) to kill or restore it: \(names)"))
             }
             return .success(status.down ? .restoreDataCenter(dc) : .killDataCenter(dc))
         case .addWorkers:
-            return requireSelection("add a server to").map { node in
+            return requireSelection(to: "add a server to it").map { node in
                 // A queue's workers are the pool it feeds.
                 .addServers(node: node.kind == .queue ? node.spec.routes.first?.to ?? node.id : node.id, count: 1)
             }
         case .toggleKill:
-            return requireSelection("kill or restore").map { $0.isDown ? .restore(node: $0.id, server: nil) : .kill(node: $0.id, server: nil) }
+            return requireSelection(to: "kill or restore it").map { $0.isDown ? .restore(node: $0.id, server: nil) : .kill(node: $0.id, server: nil) }
         case .toggleSlow:
-            return requireSelection("slow down").map { .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1) }
+            return requireSelection(to: "slow it down or back to normal").map { .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1) }
         case .cycleEviction, .cycleTTL, .flushCache:
-            guard let cache = node([.cache, .cdn], where: { $0.spec.cache != nil }), let spec = cache.spec.cache else {
+            let isCache = { (node: NodeSnapshot) in [.cache, .cdn].contains(node.kind) && node.spec.cache != nil }
+            guard let cache = node([.cache, .cdn], where: isCache), let spec = cache.spec.cache else {
                 return .failure(NoTarget(message: "there is no cache; c adds one"))
             }
             switch action {
@@ -116,7 +134,7 @@ public struct CommandTargets: Sendable {
             case .cycleTTL:
                 return .success(.setTTL(node: cache.id, ttl: Self.after(spec.ttl, in: CacheDefaults.ttlLadder)))
             default:
-                return .success(.flush(node: cache.id))
+                return requireSelection(to: "flush it", "a cache", where: isCache).map { .flush(node: $0.id) }
             }
         case .toggleRetries:
             let retries = snapshot.workload.retries
