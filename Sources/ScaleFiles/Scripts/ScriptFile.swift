@@ -13,6 +13,10 @@ import ScaleSim
 /// may come in any order: commands run in time order, and commands at the same time in the
 /// order they are written.
 public enum ScriptFile {
+    /// The dashboard prompt's `load PRESET`, which starts the run over from a preset: a
+    /// script is part of one run, so a script line naming it is an error saying so.
+    public static let loadKeyword = "load"
+
     /// The largest script accepted, in bytes.
     public static let maxBytes = 4 << 20
 
@@ -50,6 +54,12 @@ public enum ScriptFile {
             throw reader.failure(expected: "at, as in \"at 60s add replica db 2\"", at: first)
         }
         let time = try reader.duration(allowZero: true)
+        if let word = reader.peek(), word.text == loadKeyword {
+            reader.usage = nil
+            throw reader.fail(
+                "load starts the run over from a preset, so only the dashboard's : prompt takes it; "
+                    + "a script is part of one run (run another preset with its own script instead)", at: word)
+        }
         return ScheduledCommand(at: time, command: try CommandGrammar.command(from: &reader))
     }
 
