@@ -17,7 +17,7 @@ import Testing
         #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
         #expect(state.reduce(.keyPressed(.character("["))) == [.setSpeed(1)])
         #expect(state.reduce(.keyPressed(.character(" "))) == [.pause])
-        #expect(state.reduce(.keyPressed(.character("3"))) == [.loadStage(3)])
+        #expect(state.reduce(.keyPressed(.character("3"))) == [.loadPreset("03")])
         #expect(state.reduce(.keyPressed(.character("w"))) == [.savePreset])
         #expect(state.reduce(.keyPressed(.character("q"))) == [.quit])
         #expect(state.quitRequested)
@@ -77,7 +77,7 @@ import Testing
         #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
         #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(4)])
         // A refused request no longer counts: the next key starts from what runs.
-        _ = state.reduce(.commandAnswered(.setUsers(4_000), .refused("too many")))
+        _ = state.reduce(.commandAnswered(.setUsers(4_000), .refused("too many"), at: 0))
         var snapshot = try #require(state.snapshot)
         _ = state.reduce(.snapshotArrived(snapshot))
         #expect(state.reduce(.keyPressed(.character("-"))) == [.send(.setUsers(500))])
@@ -168,7 +168,7 @@ import Testing
         _ = state.reduce(.snapshotArrived(snapshot))
         #expect(state.log.filter { $0.text.contains("saturated") }.count == snapshot.nodes.filter(\.bottleneck).count)
 
-        _ = state.reduce(.commandAnswered(.removeServers(node: hot.id, count: 99), .refused("cannot remove the last server")))
+        _ = state.reduce(.commandAnswered(.removeServers(node: hot.id, count: 99), .refused("cannot remove the last server"), at: snapshot.time))
         #expect(state.log.last?.text == "refused: remove server \(hot.id) 99: cannot remove the last server")
         #expect(state.log.last?.tone == .error)
     }
@@ -210,7 +210,7 @@ import Testing
         #expect(state.reduce(.keyPressed(.character(","))) == [.seek(-DashboardState.seekStep)])
         #expect(state.reduce(.keyPressed(.character("."))) == [.seek(DashboardState.seekStep)])
         #expect(state.reduce(.keyPressed(.character("L"))) == [.takeOver])
-        _ = state.reduce(.replayProgressed(ReplayProgress(line: 10, lines: 10, finished: true)))
+        _ = state.reduce(.replayProgressed(ReplayProgress(elapsed: 10, length: 10, finished: true)))
         #expect(DashboardView.render(state).line(0).contains("REPLAY 100% END"))
         _ = state.reduce(.tookOver)
         #expect(state.replay == nil)
@@ -225,6 +225,132 @@ import Testing
         _ = state.reduce(.recording(.stopped(path: "/tmp/x/00-single-server-1.jsonl")))
         #expect(state.recordingPath == nil)
         #expect(state.log.last?.text.contains("recording saved") == true)
+    }
+
+    @Test func aSecondColonStartsThePromptAfresh() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        _ = state.reduce(.keyPressed(.character(":")))
+        for c in "add nonsense" { _ = state.reduce(.keyPressed(.character(c))) }
+        #expect(state.reduce(.keyPressed(.enter)).isEmpty)
+        #expect(state.prompt?.error != nil)
+        // The user reads the error and starts again, as they started the first time.
+        _ = state.reduce(.keyPressed(.character(":")))
+        #expect(state.prompt == PromptState())
+        for c in "set users 7" { _ = state.reduce(.keyPressed(.character(c))) }
+        #expect(state.reduce(.keyPressed(.enter)) == [.send(.setUsers(7))])
+    }
+
+    @Test func thePromptLoadsAPresetAsAStageKeyDoes() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        func enter(_ line: String) -> [DashboardEffect] {
+            _ = state.reduce(.keyPressed(.character(":")))
+            for c in line { _ = state.reduce(.keyPressed(.character(c))) }
+            return state.reduce(.keyPressed(.enter))
+        }
+        #expect(enter("load 05v") == [.loadPreset("05v")])
+        #expect(state.prompt == nil)
+        #expect(enter("  load   million-users ") == [.loadPreset("million-users")])
+        // The stage key asks for the same effect with the stage's number.
+        #expect(state.reduce(.keyPressed(.character("5"))) == [.loadPreset("05")])
+        for bad in ["load", "load 03 04"] {
+            #expect(enter(bad).isEmpty, "\(bad)")
+            let error = try #require(state.prompt?.error, "\(bad)")
+            #expect(error.contains("load PRESET: expected one stage number"), "\(error)")
+            _ = state.reduce(.keyPressed(.escape))
+        }
+    }
+
+    @Test func commandsAreLoggedAtTheTimeTheEngineTookThem() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        // A replay jumping forward applies commands made at 18 s and 20 s while the screen still shows 4 s.
+        let shown = try #require(state.snapshot?.time)
+        for seconds in [18, 20] {
+            let time = SimTime(seconds) * Nanos.perSecond
+            #expect(time != shown)
+            _ = state.reduce(.commandAnswered(.setUsers(seconds), .applied, at: time))
+            #expect(state.log.last?.time == time)
+            #expect(state.log.last?.text == "set users \(seconds)")
+        }
+    }
+
+    @Test func noticesOfAnEngineLeftBehindAreNeverLoggedAgain() throws {
+        var state = DashboardState(preset: PresetInfo(name: "09", title: "", description: "", explanation: ""), width: 100, height: 30)
+        var old = try #require(emptySnapshot())
+        old.time = 100 * Nanos.perSecond
+        old.notices = [
+            EngineNotice(time: 90 * Nanos.perSecond, event: .failover(primary: "db", writesLost: 74), sequence: 1),
+            EngineNotice(time: 95 * Nanos.perSecond, event: .autoscaled(node: "app", from: 2, to: 3), sequence: 2),
+        ]
+        _ = state.reduce(.snapshotArrived(old))
+        let logged = state.log.map(\.text)
+        #expect(logged.count == 2)
+        // Each at its own time, not the snapshot's.
+        #expect(state.log.map(\.time) == old.notices.map(\.time))
+        // A replay seeking back re-simulates the same stage: the same notices, earlier.
+        var rewound = old
+        rewound.time = 92 * Nanos.perSecond
+        rewound.notices.removeLast()
+        _ = state.reduce(.snapshotArrived(rewound))
+        _ = state.reduce(.snapshotArrived(old))
+        #expect(state.log.map(\.text) == logged)
+        // Another engine: its notices count from 1 again, and only they are logged.
+        _ = state.reduce(.presetLoaded(PresetInfo(name: "03", title: "", description: "", explanation: ""), changes: []))
+        var fresh = try #require(emptySnapshot())
+        fresh.time = Nanos.perSecond
+        fresh.notices = [EngineNotice(time: Nanos.perSecond / 2, event: .scheduledCommand(.setUsers(9), .applied), sequence: 1)]
+        _ = state.reduce(.snapshotArrived(fresh))
+        #expect(state.log.map(\.text) == logged + ["loaded 03: ", "script: set users 9"])
+        #expect(state.log.filter { $0.text.contains("failover") }.count == 1)
+    }
+
+    /// The node or data center a command takes something from (a server, its speed, its
+    /// entries, the whole of it); nil for a command that takes nothing away.
+    static func destructiveTarget(_ command: SimCommand) -> String? {
+        switch command {
+        case .kill(let node, _), .flush(let node), .removeServers(let node, _), .removeReplicas(let node, _): node
+        case .slow(let node, let factor) where factor > 1: node
+        case .resize(let node, let steps) where steps < 0: node
+        case .killDataCenter(let dc): dc
+        default: nil
+        }
+    }
+
+    @Test func destructiveKeysActOnTheSelectionAndNeverGuess() async throws {
+        var destructiveKeys: Set<String> = []
+        for preset in ["00", "05", "06", "08"] {
+            let base = try await Fixtures.state(preset, width: 160, height: 48)
+            let nodes = try #require(base.snapshot?.nodes)
+            for binding in KeyMap.standard.bindings {
+                var takesAway = false
+                for selected in nodes {
+                    var state = base
+                    state.selection = selected.id
+                    for case .send(let command) in state.reduce(.keyPressed(binding.keys[0])) {
+                        guard let target = Self.destructiveTarget(command) else { continue }
+                        takesAway = true
+                        #expect(target == selected.id || target == selected.spec.dc,
+                                "\(preset): \(binding.label) on \(selected.id) sent \(CommandGrammar.encode(command))")
+                    }
+                }
+                guard takesAway else { continue }
+                destructiveKeys.insert(binding.label)
+                // Nothing selected: nothing sent, and the log says what to select.
+                var state = base
+                #expect(state.reduce(.keyPressed(binding.keys[0])).isEmpty, "\(preset): \(binding.label) guessed")
+                #expect(state.log.last?.text.contains("select") == true, "\(preset): \(binding.label): \(state.log.last?.text ?? "")")
+            }
+        }
+        // Every key that takes something away was met, so none escaped the check.
+        #expect(destructiveKeys == ["A", "U", "f", "k", "d", "x"])
+    }
+
+    @Test func dataCenterKeyNamesTheDataCentersToChooseFrom() async throws {
+        var state = try await Fixtures.state("08", width: 160, height: 48)
+        let names = try #require(state.snapshot?.datacenters.map(\.name))
+        #expect(names.count > 1)
+        #expect(state.reduce(.keyPressed(.character("d"))).isEmpty)
+        let hint = try #require(state.log.last?.text)
+        for name in names { #expect(hint.contains(name), "\(hint)") }
     }
 
     func emptySnapshot() -> SimulationSnapshot? {

@@ -6,9 +6,10 @@ public enum DashboardAction: Sendable {
     case clicked(x: Int, y: Int)
     case resized(width: Int, height: Int)
     case snapshotArrived(SimulationSnapshot)
-    /// The engine applied or refused a command the dashboard sent.
-    case commandAnswered(SimCommand, CommandResult)
-    /// A stage or preset was loaded: what it is and what changed from the one before.
+    /// The engine applied or refused a command the dashboard sent, at simulated time `at`.
+    case commandAnswered(SimCommand, CommandResult, at: SimTime)
+    /// The engine started over from a stage or preset: what it is and what changed from the
+    /// stage before. Every snapshot after this one is of the new engine.
     case presetLoaded(PresetInfo, changes: [String])
     /// A preset could not be loaded; the simulation goes on as it was.
     case presetFailed(String)
@@ -29,7 +30,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case pause
     case resume
     case setSpeed(Double)
-    case loadStage(Int)
+    /// Start over from a preset: a stage number (`03`, `05v`), a name or a path.
+    case loadPreset(String)
     case savePreset
     case toggleRecording
     /// Replay only.

@@ -22,11 +22,11 @@ extension DashboardState {
         case .snapshotArrived(let snapshot):
             absorb(snapshot)
             return []
-        case .commandAnswered(let command, let result):
+        case .commandAnswered(let command, let result, let time):
             if case .setUsers(let users) = command, pendingUsers?.value == users { pendingUsers?.answered = true }
             switch result {
-            case .applied: log(CommandGrammar.encode(command), tone: .accent)
-            case .refused(let reason): log("refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error)
+            case .applied: log(CommandGrammar.encode(command), tone: .accent, at: time)
+            case .refused(let reason): log("refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error, at: time)
             }
             return []
         case .presetLoaded(let info, let changes):
@@ -78,26 +78,29 @@ extension DashboardState {
         return TopologyLayout.make(snapshot, in: screen.topology, scroll: topologyScroll, keepVisible: keepVisible)
     }
 
-    /// Takes in a new snapshot: logs the engine's new notices and bottleneck changes.
+    /// Takes in a new snapshot: logs the engine's new notices, at their own times, and
+    /// bottleneck changes.
+    ///
+    /// Snapshots come from one engine until `presetLoaded` says another started (a replay
+    /// seeking back re-simulates the same stage, whose notices keep their numbers), so the
+    /// notice cursor needs no guess from the clock.
     mutating func absorb(_ new: SimulationSnapshot) {
-        let restarted = (snapshot?.time ?? 0) > new.time
         snapshot = new
         if pendingUsers?.answered == true || pendingUsers?.value == new.users { pendingUsers = nil }
         if pendingSpeed == new.speed { pendingSpeed = nil }
-        if restarted { lastNoticeSeen = 0 }
         for notice in new.notices where notice.sequence > lastNoticeSeen {
             switch notice.event {
             case .scheduledCommand(let command, .applied):
-                log("script: \(CommandGrammar.encode(command))", tone: .accent)
+                log("script: \(CommandGrammar.encode(command))", tone: .accent, at: notice.time)
             case .scheduledCommand(let command, .refused(let reason)):
-                log("script refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error)
+                log("script refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error, at: notice.time)
             case .autoscaled(let node, let from, let to):
-                log("autoscaler: \(node) \(from) -> \(to) servers", tone: .accent)
+                log("autoscaler: \(node) \(from) -> \(to) servers", tone: .accent, at: notice.time)
             case .failover(let primary, let lost):
-                log("failover: a replica took over \(primary); \(lost) writes lost", tone: .bottleneck)
+                log("failover: a replica took over \(primary); \(lost) writes lost", tone: .bottleneck, at: notice.time)
             case .requestLimitReached(let limit):
                 log("\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
-                    tone: .error)
+                    tone: .error, at: notice.time)
             }
             lastNoticeSeen = notice.sequence
         }
@@ -175,12 +178,19 @@ extension DashboardState {
             let line = prompt?.text.trimmingCharacters(in: .whitespaces) ?? ""
             guard !line.isEmpty else { prompt = nil; return [] }
             do {
-                let command = try CommandGrammar.parse(line)
+                let command = try PromptCommand.parse(line)
                 prompt = nil
-                return [.send(command)]
+                switch command {
+                case .simulation(let command): return [.send(command)]
+                case .load(let preset): return [.loadPreset(preset)]
+                }
             } catch {
                 prompt?.error = error.description
             }
+        case .character(":"):
+            // No command word holds a colon: a second `:` starts a new line, empty, as the
+            // first did, rather than extending one that failed.
+            prompt = PromptState()
         case .backspace, .delete:
             if prompt?.text.isEmpty == true { prompt = nil } else { prompt?.text.removeLast() }
             prompt?.error = nil
@@ -239,7 +249,7 @@ extension DashboardState {
             log("\(keyMap.binding(for: action)?.label ?? "") works in a replay (scaletop replay FILE)", tone: .dim)
         case .loadStage:
             guard case .character(let c) = key, let stage = c.wholeNumberValue else { return [] }
-            return [.loadStage(stage)]
+            return [.loadPreset(String(format: "%02d", stage))]
         default:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {

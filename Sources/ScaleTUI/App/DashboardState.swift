@@ -83,7 +83,8 @@ public struct DashboardState: Sendable {
     /// Box drawing, blocks and braille; ASCII when false.
     public var unicode: Bool
     public var keyMap: KeyMap
-    /// The engine notices already logged.
+    /// The engine notices already logged: the sequence number of the last one. Sequence
+    /// numbers count from 1 in each engine, so a preset load resets it.
     var lastNoticeSeen = 0
     /// Nodes flagged as bottlenecks in the last snapshot, to log only the change.
     var bottlenecks: Set<String> = []
@@ -115,8 +116,9 @@ public struct DashboardState: Sendable {
         return snapshot?.nodes.first { $0.id == selection }
     }
 
-    mutating func log(_ text: String, tone: Tone = .normal) {
-        log.append(LogEntry(time: snapshot?.time ?? 0, text: text, tone: tone))
+    /// Adds a line stamped with simulated time `time`, by default the latest snapshot's.
+    mutating func log(_ text: String, tone: Tone = .normal, at time: SimTime? = nil) {
+        log.append(LogEntry(time: time ?? snapshot?.time ?? 0, text: text, tone: tone))
         if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
     }
 

@@ -134,7 +134,7 @@ public enum CastExporter {
             case .command(_, .simulation(let command), _):
                 // The snapshot first: the engine's notices up to this time came before the command.
                 _ = state.reduce(.snapshotArrived(now))
-                if let answer { _ = state.reduce(.commandAnswered(command, answer)) }
+                if let answer { _ = state.reduce(.commandAnswered(command, answer, at: now.time)) }
             case .command(_, .load, _):
                 // The reader decoded every load's preset.
                 let spec = entry.loadedSpec ?? stageSpec

@@ -17,6 +17,9 @@ public final class DashboardApp {
     let catalog: PresetCatalog
     /// Where the running preset came from: saving resolves its relative trace path.
     var source: PresetSource
+    /// Presets sent to the driver that it has not loaded yet, oldest first, with what each
+    /// changed from the stage before: the log says so once the engine started over.
+    var pendingLoads: [(info: PresetInfo, changes: [String], source: PresetSource)] = []
     /// At most this many frames per second.
     public static let framesPerSecond = 30
     /// Crash on purpose after the first frame (the hidden `--debug-crash` switch), so tests
@@ -117,8 +120,8 @@ public final class DashboardApp {
     /// Feeds what the simulation sent into the state; true if anything changed.
     func absorb(_ output: DriverOutput) -> Bool {
         var changed = false
-        for (command, result) in output.answers {
-            perform(state.reduce(.commandAnswered(command, result)))
+        for (command, result, time) in output.answers {
+            perform(state.reduce(.commandAnswered(command, result, at: time)))
             changed = true
         }
         if let progress = output.replay, progress != state.replay?.progress {
@@ -126,7 +129,14 @@ public final class DashboardApp {
             changed = true
         }
         for (name, spec) in output.loads {
-            perform(state.reduce(.presetLoaded(PresetInfo(name: name, spec: spec), changes: [])))
+            if let pending = pendingLoads.first, pending.info.name == name {
+                pendingLoads.removeFirst()
+                source = pending.source
+                perform(state.reduce(.presetLoaded(pending.info, changes: pending.changes)))
+            } else {
+                // A replay's load: the file carries the preset.
+                perform(state.reduce(.presetLoaded(PresetInfo(name: name, spec: spec), changes: [])))
+            }
             changed = true
         }
         if let handover = output.handover {
@@ -155,7 +165,7 @@ public final class DashboardApp {
             case .pause: driver.send(.pause)
             case .resume: driver.send(.resume)
             case .setSpeed(let factor): driver.send(.setSpeed(factor))
-            case .loadStage(let stage): loadStage(stage)
+            case .loadPreset(let name): loadPreset(name)
             case .savePreset: driver.send(.fetchSpec)
             case .toggleRecording: toggleRecording()
             case .seek(let offset): driver.send(.seek(offset))
@@ -165,20 +175,21 @@ public final class DashboardApp {
         }
     }
 
-    /// Loads stage `stage` and tells what changed from the stage before; a preset that
-    /// fails to load leaves the simulation running as it was.
-    func loadStage(_ stage: Int) {
-        let name = String(format: "%02d", stage)
+    /// Asks the driver to start over from the preset `name` (a stage number, a name or a
+    /// path); the log says what changed from the stage before once the engine did. A preset
+    /// that fails to load leaves the simulation running as it was.
+    func loadPreset(_ name: String) {
         do throws(PresetError) {
             let preset = try catalog.load(name)
-            // What this stage adds to the one before: the step it teaches.
-            let previous = stage > 0 ? try? catalog.load(String(format: "%02d", stage - 1)) : nil
+            // What a stage adds to the one before (a variant, to the one before its number):
+            // the step it teaches.
+            let number = preset.source.isShipped ? preset.name.prefix(2) : ""
+            let previous = Int(number).flatMap { $0 > 0 ? try? catalog.load(String(format: "%02d", $0 - 1)) : nil }
             let changes = previous.map { PresetDiff.changes(from: $0.spec, to: preset.spec) } ?? []
             driver.send(.load(preset.spec, keyTrace: preset.keyTrace, name: preset.name))
-            source = preset.source
-            perform(state.reduce(.presetLoaded(PresetInfo(preset), changes: changes)))
+            pendingLoads.append((PresetInfo(preset), changes, preset.source))
         } catch {
-            perform(state.reduce(.presetFailed("cannot load stage \(name): \(error.description)")))
+            perform(state.reduce(.presetFailed("cannot load \(name): \(error.description)")))
         }
     }
 

@@ -18,50 +18,75 @@ public final class ReplayDriver: EngineDriver {
         initialFactor = factor
     }
 
-    /// Playback state owned by the run loop.
-    private struct Playback {
-        var replayer: Replayer
-        var viewerPaused = false
-        var factor: Double
-        /// When the recording's own pause began here, and its wall time in the file.
-        var recordedPause: (since: ContinuousClock.Instant, wallMilliseconds: Int64)?
-    }
-
     public func run(presetName: String) async {
         let clock = ContinuousClock()
-        var playback = Playback(replayer: Replayer(file: file), factor: initialFactor)
+        var playback = ReplayPlayback(file: file, factor: initialFactor)
         var last = clock.now
         while !mailbox.isStopped {
             let now = clock.now
             let elapsed = now - last
             last = now
-            if handleRequests(&playback) { return }
-            let behind = play(&playback, wallSeconds: elapsed.seconds, now: now)
-            publish(playback, behind: behind)
+            var output = DriverOutput()
+            let tookOver = playback.handle(mailbox.receive(), into: &output)
+            if !tookOver {
+                let deadline = clock.now + Simulation.tickBudget
+                let behind = playback.play(for: elapsed, into: &output) { clock.now > deadline }
+                playback.publish(behind: behind, into: &output)
+            }
+            mailbox.post { $0.append(output) }
+            if tookOver { return }
             try? await Task.sleep(until: now + SimulationDriver.tickInterval, clock: clock)
         }
     }
+}
 
-    /// Applies the viewer's requests; true once the viewer took over (the loop ends).
-    private func handleRequests(_ playback: inout Playback) -> Bool {
-        let requests = mailbox.receive()
+/// A replay file being played: the state behind `ReplayDriver`, moved on by the wall time
+/// it is given, so a test can drive it with a clock of its own.
+struct ReplayPlayback {
+    let file: ReplayFile
+    private(set) var replayer: Replayer
+    private(set) var viewerPaused = false
+    /// Multiplies the recorded speed.
+    private(set) var factor: Double
+    /// Wall time played so far: the sum of what `play` was given.
+    private var wallClock: Duration = .zero
+    /// When the recording's own pause began here, on `wallClock`, and its wall time in the file.
+    private var recordedPause: (since: Duration, wallMilliseconds: Int64)?
+    /// Each stage's length in simulated time: the time of its last line, the end line or
+    /// the `load` that left it. Stage 0 is the header's preset.
+    let stageLengths: [SimTime]
+
+    init(file: ReplayFile, factor: Double) {
+        self.file = file
+        self.factor = factor
+        replayer = Replayer(file: file)
+        var lengths: [SimTime] = [0]
+        for entry in file.entries {
+            if let time = entry.record.time { lengths[lengths.count - 1] = max(lengths[lengths.count - 1], time) }
+            if case .command(_, .load, _) = entry.record { lengths.append(0) }
+        }
+        stageLengths = lengths
+    }
+
+    /// Applies the viewer's requests; true once the viewer took over (the handover is in
+    /// `output` and playback ends).
+    mutating func handle(_ requests: [DriverRequest], into output: inout DriverOutput) -> Bool {
         for request in requests {
             switch request {
-            case .pause: playback.viewerPaused = true
-            case .resume: playback.viewerPaused = false
-            case .setSpeed(let factor): playback.factor = factor
+            case .pause: viewerPaused = true
+            case .resume: viewerPaused = false
+            case .setSpeed(let factor): self.factor = factor
+            case .seek(let offset) where offset < 0:
+                replayer = Replayer.seek(file, to: max(0, replayer.engine.now + offset), stage: replayer.stage)
+                recordedPause = nil
             case .seek(let offset):
-                let target = max(0, playback.replayer.engine.now + offset)
-                if offset < 0 {
-                    playback.replayer = Replayer.seek(file, to: target, stage: playback.replayer.stage)
-                    playback.recordedPause = nil
-                } else {
-                    apply(&playback, upTo: target)
-                }
+                // Forward no further than the stage's last line: past the end of a recording
+                // there is nothing recorded to show.
+                apply(upTo: min(replayer.engine.now + offset, stageLengths[replayer.stage]), into: &output)
             case .takeOver:
-                let handover = ReplayHandover(engine: playback.replayer.engine, header: file.header,
-                                              commands: file.entries.prefix(playback.replayer.position).map(\.record).filter(\.isCommand))
-                mailbox.post { $0.handover = handover }
+                output.handover = ReplayHandover(
+                    engine: replayer.engine, header: file.header,
+                    commands: file.entries.prefix(replayer.position).map(\.record).filter(\.isCommand))
                 return true
             case .command, .load, .fetchSpec, .startRecording, .stopRecording:
                 // The reducer sends none of these during a replay: the file decides.
@@ -71,61 +96,77 @@ public final class ReplayDriver: EngineDriver {
         return false
     }
 
-    /// Advances by `wallSeconds` at the recorded pace within the tick budget; true when the
-    /// budget ran out first.
-    private func play(_ playback: inout Playback, wallSeconds: Double, now: ContinuousClock.Instant) -> Bool {
-        guard !playback.viewerPaused, !playback.replayer.isFinished else { return false }
-        if playback.replayer.paused {
+    /// Advances by `wall` at the recorded pace; true when `overBudget` turned true first
+    /// (the tick's time ran out: the replay falls behind).
+    mutating func play(for wall: Duration, into output: inout DriverOutput, overBudget: () -> Bool) -> Bool {
+        wallClock += wall
+        guard !viewerPaused, !replayer.isFinished else { return false }
+        if replayer.paused {
             // Wait out the recorded pause, then take the line that ended it.
-            guard let resume = nextWallMilliseconds(playback.replayer) else {
-                step(&playback)
+            guard let resume = nextWallMilliseconds() else {
+                step(into: &output)
                 return false
             }
-            let since = playback.recordedPause?.since ?? now
-            let pausedAt = playback.recordedPause?.wallMilliseconds ?? lastWallMilliseconds(playback.replayer)
-            playback.recordedPause = (since, pausedAt)
-            let waited = now - since
-            guard waited.seconds * 1000 >= Double(resume - pausedAt) / playback.factor else { return false }
-            playback.recordedPause = nil
-            step(&playback)
+            let since = recordedPause?.since ?? wallClock
+            let pausedAt = recordedPause?.wallMilliseconds ?? lastWallMilliseconds()
+            recordedPause = (since, pausedAt)
+            let waited = wallClock - since
+            guard waited.seconds * 1000 >= Double(resume - pausedAt) / factor else { return false }
+            recordedPause = nil
+            step(into: &output)
             return false
         }
-        let start = playback.replayer.engine.now
-        let target = (start + Nanos.from(seconds: wallSeconds * playback.replayer.speed * playback.factor)) / 1_000 * 1_000
-        let clock = ContinuousClock()
-        let deadline = clock.now + Simulation.tickBudget
+        let start = replayer.engine.now
+        let target = (start + Nanos.from(seconds: wall.seconds * replayer.speed * factor)) / 1_000 * 1_000
         let slice = 10 * Nanos.perMillisecond
         var reached = start
-        while reached < target, !playback.replayer.isFinished, !playback.replayer.paused {
+        while reached < target, !replayer.isFinished, !replayer.paused {
             reached = min(target, reached + slice)
-            apply(&playback, upTo: reached)
-            if clock.now > deadline { return true }
+            apply(upTo: reached, into: &output)
+            if overBudget() { return true }
         }
         return false
     }
 
-    /// Applies every line up to `time` (stopping after a load, which restarts the clock),
-    /// then runs the engine to it.
-    private func apply(_ playback: inout Playback, upTo time: SimTime) {
-        while let next = nextTime(playback.replayer), next <= time {
-            let isLoad = step(&playback)
-            if isLoad || playback.replayer.paused { return }
-        }
-        try? playback.replayer.advance(to: time)
+    /// The snapshot and progress the dashboard shows now.
+    func publish(behind: Bool, into output: inout DriverOutput) {
+        output.snapshot = replayer.engine.simulationSnapshot(
+            paused: viewerPaused || replayer.paused || replayer.isFinished,
+            speed: replayer.speed * factor, behind: behind, historyLimit: SimulationDriver.historyLimit)
+        output.replay = progress
     }
 
-    /// Applies the next line and reports commands as the event log shows them; true for a load.
+    /// How far the replay has played, in simulated time over every stage.
+    var progress: ReplayProgress {
+        let before = stageLengths[..<replayer.stage].reduce(0, +)
+        return ReplayProgress(
+            elapsed: before + min(replayer.engine.now, stageLengths[replayer.stage]), length: stageLengths.reduce(0, +),
+            finished: replayer.isFinished)
+    }
+
+    /// Applies every line up to `time` (stopping after a load, which restarts the clock),
+    /// then runs the engine to it.
+    private mutating func apply(upTo time: SimTime, into output: inout DriverOutput) {
+        while let next = nextTime(), next <= time {
+            let isLoad = step(into: &output)
+            if isLoad || replayer.paused { return }
+        }
+        try? replayer.advance(to: time)
+    }
+
+    /// Applies the next line and reports commands as the event log shows them, at the time
+    /// the engine took them; true for a load.
     @discardableResult
-    private func step(_ playback: inout Playback) -> Bool {
-        let entry = file.entries[playback.replayer.position]
+    private mutating func step(into output: inout DriverOutput) -> Bool {
+        let entry = file.entries[replayer.position]
         // Without verification a step cannot throw.
-        let result = try? playback.replayer.step(verify: false)
+        let result = try? replayer.step(verify: false)
         guard case .command(_, let action, _) = entry.record else { return false }
         switch action {
         case .simulation(let command):
-            if let result { mailbox.post { $0.answers.append((command, result)) } }
+            if let result { output.answers.append((command, result, replayer.engine.now)) }
         case .load(let name, _, _):
-            if let spec = entry.loadedSpec { mailbox.post { $0.loads.append((name, spec)) } }
+            if let spec = entry.loadedSpec { output.loads.append((name, spec)) }
             return true
         case .pause, .resume, .speed:
             break
@@ -133,39 +174,36 @@ public final class ReplayDriver: EngineDriver {
         return false
     }
 
-    private func nextTime(_ replayer: Replayer) -> SimTime? {
+    private func nextTime() -> SimTime? {
         replayer.isFinished ? nil : file.entries[replayer.position].record.time
     }
 
-    private func nextWallMilliseconds(_ replayer: Replayer) -> Int64? {
+    private func nextWallMilliseconds() -> Int64? {
         guard !replayer.isFinished, case .command(_, _, let wall) = file.entries[replayer.position].record else { return nil }
         return wall
     }
 
-    private func lastWallMilliseconds(_ replayer: Replayer) -> Int64 {
+    private func lastWallMilliseconds() -> Int64 {
         guard replayer.position > 0, case .command(_, _, let wall) = file.entries[replayer.position - 1].record else { return 0 }
         return wall
     }
-
-    private func publish(_ playback: Playback, behind: Bool) {
-        let replayer = playback.replayer
-        let snapshot = replayer.engine.simulationSnapshot(
-            paused: playback.viewerPaused || replayer.paused || replayer.isFinished,
-            speed: replayer.speed * playback.factor, behind: behind, historyLimit: SimulationDriver.historyLimit)
-        let progress = ReplayProgress(line: replayer.position, lines: file.entries.count, finished: replayer.isFinished)
-        mailbox.post {
-            $0.snapshot = snapshot
-            $0.replay = progress
-        }
-    }
 }
 
-
-/// How far a replay has played.
+/// How far a replay has played, in simulated time: a recording begun late still replays
+/// from the session's start, so lines would say little about time.
 public struct ReplayProgress: Sendable, Hashable {
-    public var line: Int
-    public var lines: Int
+    /// Simulated time played, the stages before the current one counted whole.
+    public var elapsed: SimTime
+    /// Every stage's simulated time, from the start to the last line.
+    public var length: SimTime
     public var finished: Bool
+
+    /// Played so far, 0 to 100; 100 once finished.
+    public var percent: Int {
+        guard !finished else { return 100 }
+        guard length > 0 else { return 0 }
+        return Int(min(100, max(0, 100 * elapsed / length)))
+    }
 }
 
 /// A replay the viewer took over: the engine as it stands, and the history that leads to

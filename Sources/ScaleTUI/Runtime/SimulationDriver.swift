@@ -7,7 +7,8 @@ public enum DriverRequest: Sendable {
     case pause
     case resume
     case setSpeed(Double)
-    /// Start over from a preset (a stage key).
+    /// Start over from a preset (a stage key, `load` at the prompt); `loads` in the output
+    /// says when the engine did.
     case load(SystemSpec, keyTrace: [UInt32], name: String)
     /// Send back the live topology (for `w`).
     case fetchSpec
@@ -29,15 +30,30 @@ public enum RecordingEvent: Sendable, Equatable {
 
 /// What came back from the simulation since the UI last looked.
 public struct DriverOutput: Sendable {
-    /// The newest snapshot, if one arrived since the last take.
+    /// The newest snapshot, if one arrived since the last take: of the engine the last of
+    /// `loads` started, if any.
     public var snapshot: SimulationSnapshot?
-    public var answers: [(SimCommand, CommandResult)] = []
+    /// Commands applied or refused, each at the simulated time the engine took it.
+    public var answers: [(command: SimCommand, result: CommandResult, time: SimTime)] = []
     public var specs: [SystemSpec] = []
     public var recording: [RecordingEvent] = []
-    /// Replay only: presets the file loaded, how far it has played, and the handover.
+    /// Presets the engine started over from, oldest first.
     public var loads: [(name: String, spec: SystemSpec)] = []
+    /// Replay only: how far it has played, and the handover.
     public var replay: ReplayProgress?
     public var handover: ReplayHandover?
+
+    /// Adds `newer`, produced after this: its lists after these, its snapshot and progress
+    /// in place of these.
+    mutating func append(_ newer: DriverOutput) {
+        snapshot = newer.snapshot ?? snapshot
+        answers += newer.answers
+        specs += newer.specs
+        recording += newer.recording
+        loads += newer.loads
+        replay = newer.replay ?? replay
+        handover = newer.handover ?? handover
+    }
 }
 
 /// Runs the simulation at its own pace on its own task, independent of the frame rate.
@@ -60,9 +76,6 @@ public final class SimulationDriver: EngineDriver {
         self.simulation = simulation
         self.history = history
     }
-
-
-
 
     /// Ticks the simulation until `stop()`, at wall-clock pace; `presetName` names the
     /// running preset in recordings. A recording still open at the end gets its end line.
@@ -121,7 +134,8 @@ public final class SimulationDriver: EngineDriver {
             switch request {
             case .command(let command):
                 let result = await simulation.apply(command)
-                mailbox.post { $0.answers.append((command, result)) }
+                let time = await simulation.now
+                mailbox.post { $0.answers.append((command, result, time)) }
                 logged = .simulation(command)
             case .pause:
                 await simulation.pause()
@@ -140,6 +154,12 @@ public final class SimulationDriver: EngineDriver {
                     await fail(&recorder, error)
                 }
                 await simulation.load(spec, keyTrace: keyTrace)
+                // A snapshot of the engine left behind, not yet taken, would follow the load
+                // and bring back its notices: only the new engine's go out from here.
+                mailbox.post {
+                    $0.snapshot = nil
+                    $0.loads.append((name, spec))
+                }
             case .fetchSpec:
                 let spec = await simulation.spec
                 mailbox.post { $0.specs.append(spec) }

@@ -83,7 +83,7 @@ enum StatusBarView {
         field("err \(String(format: "%.1f%%", errorRate * 100))",
               errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : bar)
         if let replay = state.replay {
-            let percent = replay.progress.map { $0.lines > 0 ? " \(100 * $0.line / $0.lines)%" : "" } ?? ""
+            let percent = replay.progress.map { " \($0.percent)%" } ?? ""
             field("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")", Style(.accent, bold: true, reverse: true))
         }
         if snapshot.paused { field("PAUSED", Style(.warm, bold: true, reverse: true)) }
