@@ -28,8 +28,10 @@ public enum TextReport {
                     + "failed \(figure(e["failed"], digits: 0))  in flight \(figure(e["in_flight"], digits: 0))"
             )
             lines.append(
-                "throughput \(figure(e["throughput_rps"], digits: 1)) req/s  error rate \(percent(e["error_rate"]))  "
-                    + "mean \(figure(e["mean_ms"], digits: 2)) ms  p50 \(figure(e["p50_ms"], digits: 2))  "
+                "throughput \(figure(e["throughput_rps"], digits: 1)) req/s  error rate \(percent(e["error_rate"]))"
+            )
+            lines.append(
+                "latency mean \(figure(e["mean_ms"], digits: 2)) ms  p50 \(figure(e["p50_ms"], digits: 2))  "
                     + "p95 \(figure(e["p95_ms"], digits: 2))  p99 \(figure(e["p99_ms"], digits: 2)) ms"
             )
             lines.append("sessions lost \(figure(top["sessions_lost"], digits: 0))  writes lost \(figure(top["writes_lost"], digits: 0))")
@@ -133,13 +135,29 @@ public enum TextReport {
         if count("autoscaler_actions") > 0 { figures.append("autoscaler actions \(figure(n["autoscaler_actions"], digits: 0))") }
         if count("shards") > 1 { figures.append("shards \(figure(n["shards"], digits: 0))") }
         if count("instance_size") != 0 { figures.append("instance size \(figure(n["instance_size"], digits: 0))") }
-        if case .array(let servers)? = n["server_utilization"], servers.count > 1 {
-            let busiest = servers.compactMap { $0.numberValue ?? mean($0) }.max()
-            let idlest = servers.compactMap { $0.numberValue ?? mean($0) }.min()
-            figures.append("per-server util \(figure(idlest.map(JSONValue.double), digits: 3))"
-                           + " to \(figure(busiest.map(JSONValue.double), digits: 3))")
+        if let (idlest, busiest) = serverSpread(n["server_utilization"]) {
+            figures.append("per-server util \(figure(idlest, digits: 3)) to \(figure(busiest, digits: 3))")
         }
         return figures
+    }
+
+    /// The idlest and the busiest server's utilization of a pool of more than one server; under
+    /// `--seeds` (one array per seed) each as an interval over the seeds.
+    static func serverSpread(_ value: JSONValue?) -> (idlest: JSONValue, busiest: JSONValue)? {
+        guard case .array(let items)? = value else { return nil }
+        let perSeed: [[Double]] = items.allSatisfy { $0.numberValue != nil }
+            ? [items.compactMap(\.numberValue)]
+            : items.compactMap { item in
+                guard case .array(let servers) = item else { return nil }
+                return servers.compactMap(\.numberValue)
+            }
+        guard !perSeed.isEmpty, perSeed.allSatisfy({ $0.count > 1 }) else { return nil }
+        func pair(_ values: [Double]) -> JSONValue {
+            guard values.count > 1 else { return .double(values[0]) }
+            let (mean, half) = SeedAggregate.interval(values)
+            return .object(["mean": .double(mean), "ci95": JSONValue.number(half)])
+        }
+        return (pair(perSeed.map { $0.min()! }), pair(perSeed.map { $0.max()! }))
     }
 
     /// The mean of a `{"mean", "ci95"}` pair.
