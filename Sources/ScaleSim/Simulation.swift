@@ -52,6 +52,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var datacenters: [DataCenterStatus]
     /// The engine's latest notices, oldest first; `sequence` tells new from seen.
     public var notices: [EngineNotice]
+    /// Each user region's end-to-end figures, in workload order; empty when it names none.
+    public var regions: [RegionSnapshot] = []
 
     public var users: Int { workload.users }
 }
@@ -90,7 +92,8 @@ extension Engine {
             systemHistory: Array(systemHistory.elements.suffix(historyLimit)),
             nodes: snapshot(historyLimit: historyLimit),
             datacenters: dataCenterStatus,
-            notices: notices.recent
+            notices: notices.recent,
+            regions: regionSnapshots(historyLimit: historyLimit)
         )
     }
 

@@ -46,6 +46,7 @@ public struct RunReport: Sendable {
         endToEnd["throughput_rps"] = .number(e.throughputRps)
         endToEnd["error_rate"] = .number(e.errorRate)
         endToEnd["classes"] = .object(classes)
+        if !summary.regions.isEmpty { endToEnd["regions"] = .object(regionFields) }
         let nodes: [JSONValue] = summary.nodes.map { n in
             var fields: [String: JSONValue] = [
                 "id": .string(n.id),
@@ -75,6 +76,7 @@ public struct RunReport: Sendable {
                 fields["evictions"] = .int(cache.evictions)
                 fields["expirations"] = .int(cache.expirations)
                 fields["entries"] = .int(n.cacheEntries ?? 0)
+                fields["capacity"] = .int(summary.spec.nodes.first { $0.id == n.id }?.cache?.entries ?? 0)
             }
             if n.kind == .replica { fields["replication_lag_ms"] = Self.ms(n.replicationLag) }
             if n.kind == .queue {
@@ -97,5 +99,20 @@ public struct RunReport: Sendable {
             "writes_lost": .int(summary.writesLost),
             "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
         ])
+    }
+
+    /// Each user region's end-to-end figures, keyed by region name.
+    var regionFields: [String: JSONValue] {
+        var regions: [String: JSONValue] = [:]
+        for r in summary.regions {
+            var fields = Self.outcomeFields(r.counts)
+                .merging(Self.latencyFields(mean: r.meanLatency, p50: r.p50, p95: r.p95, p99: r.p99)) { a, _ in a }
+            fields["share"] = .number(r.share)
+            fields["in_flight"] = .int(r.inFlight)
+            fields["throughput_rps"] = .number(r.throughputRps)
+            fields["error_rate"] = .number(r.errorRate)
+            regions[r.name] = .object(fields)
+        }
+        return regions
     }
 }

@@ -13,8 +13,11 @@ public enum SeedAggregate {
     /// Mean and half-width of the 95% interval; the half-width is nil for a single value.
     public static func interval(_ values: [Double]) -> (mean: Double, halfWidth: Double?) {
         let n = values.count
+        guard let first = values.first else { return (.nan, nil) }
+        guard n > 1 else { return (first, nil) }
+        // A value every seed agrees on is exact: summing would leave a rounding residue.
+        if values.allSatisfy({ $0 == first }) { return (first, 0) }
         let mean = values.reduce(0, +) / Double(n)
-        guard n > 1 else { return (mean, nil) }
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)
         let t = n - 1 <= t975.count ? t975[n - 2] : 1.96
         return (mean, t * (variance / Double(n)).squareRoot())

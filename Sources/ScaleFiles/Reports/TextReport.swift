@@ -1,4 +1,5 @@
 import Foundation
+import ScaleSim
 
 /// The human-readable report: a few lines and a table, from a single-seed or a merged
 /// multi-seed JSON report (where each figure prints as `mean ± ci95`).
@@ -27,10 +28,13 @@ public enum TextReport {
                     + "failed \(figure(e["failed"], digits: 0))  in flight \(figure(e["in_flight"], digits: 0))"
             )
             lines.append(
-                "throughput \(figure(e["throughput_rps"], digits: 1)) req/s  error rate \(percent(e["error_rate"]))  "
-                    + "mean \(figure(e["mean_ms"], digits: 2)) ms  p50 \(figure(e["p50_ms"], digits: 2))  "
+                "throughput \(figure(e["throughput_rps"], digits: 1)) req/s  error rate \(percent(e["error_rate"]))"
+            )
+            lines.append(
+                "latency mean \(figure(e["mean_ms"], digits: 2)) ms  p50 \(figure(e["p50_ms"], digits: 2))  "
                     + "p95 \(figure(e["p95_ms"], digits: 2))  p99 \(figure(e["p99_ms"], digits: 2)) ms"
             )
+            lines.append("sessions lost \(figure(top["sessions_lost"], digits: 0))  writes lost \(figure(top["writes_lost"], digits: 0))")
             if case .object(let classes)? = e["classes"] {
                 for name in ["static", "read", "write", "job"] {
                     guard case .object(let c)? = classes[name] else { continue }
@@ -40,23 +44,14 @@ public enum TextReport {
                     )
                 }
             }
+            if case .object(let regions)? = e["regions"], !regions.isEmpty {
+                lines.append("")
+                lines += table(regionRows(regions))
+            }
         }
         if case .array(let nodes)? = top["nodes"] {
-            let header = ["node", "kind", "size", "util", "req/s", "mean ms", "p99 ms", "queue", "dropped", "timed out", ""]
-            var rows = [header]
-            for case .object(let n) in nodes {
-                rows.append([
-                    text(n["id"]), text(n["kind"]),
-                    "\(figure(n["servers"], digits: 0))x\(figure(n["workers"], digits: 0))",
-                    figure(n["utilization"], digits: 3), figure(n["throughput_rps"], digits: 1),
-                    figure(n["mean_ms"], digits: 2), figure(n["p99_ms"], digits: 2),
-                    figure(n["queue_length"], digits: 0), figure(n["dropped"], digits: 0),
-                    figure(n["timed_out"], digits: 0),
-                    n["bottleneck"] == .bool(true) ? "BOTTLENECK" : "",
-                ])
-            }
             lines.append("")
-            lines += table(rows)
+            lines += nodeTable(nodes)
         }
         if case .array(let refused)? = top["refused_commands"], !refused.isEmpty {
             lines.append("")
@@ -64,6 +59,119 @@ public enum TextReport {
             lines += refused.map { "  " + text($0) }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per user region, with a header: share, requests, errors and percentiles.
+    static func regionRows(_ regions: [String: JSONValue]) -> [[String]] {
+        var rows = [["region", "share", "requests", "error rate", "req/s", "mean ms", "p50 ms", "p99 ms"]]
+        for name in regions.keys.sorted() {
+            guard case .object(let r)? = regions[name] else { continue }
+            rows.append([
+                name, percent(r["share"], digits: 0), figure(r["requests"], digits: 0), percent(r["error_rate"]),
+                figure(r["throughput_rps"], digits: 1), figure(r["mean_ms"], digits: 2),
+                figure(r["p50_ms"], digits: 2), figure(r["p99_ms"], digits: 2),
+            ])
+        }
+        return rows
+    }
+
+    /// The node table, each row followed by the figures of its kind that apply (hit ratio,
+    /// replication lag, sessions lost...), and a heading where the data center changes.
+    static func nodeTable(_ nodes: [JSONValue]) -> [String] {
+        let header = ["node", "kind", "size", "util", "req/s", "mean ms", "p99 ms", "dropped", "timed out", "failed", ""]
+        var rows = [header]
+        var extras: [[String]] = [[]]
+        var dataCenters: [String?] = [nil]
+        for case .object(let n) in nodes {
+            let kind = text(n["kind"])
+            let size = kind == NodeKind.cdn.rawValue
+                ? "\(compact(n["capacity"])) entries"
+                : "\(figure(n["servers"], digits: 0))x\(figure(n["workers"], digits: 0))"
+            rows.append([
+                text(n["id"]), kind == NodeKind.sessionStore.rawValue ? "sessions" : kind, size,
+                figure(n["utilization"], digits: 3), figure(n["throughput_rps"], digits: 1),
+                figure(n["mean_ms"], digits: 2), figure(n["p99_ms"], digits: 2),
+                figure(n["dropped"], digits: 0), figure(n["timed_out"], digits: 0), figure(n["failed"], digits: 0),
+                n["bottleneck"] == .bool(true) ? "BOTTLENECK" : "",
+            ])
+            extras.append(kindFigures(n))
+            if case .string(let dc)? = n["dc"] { dataCenters.append(dc) } else { dataCenters.append(nil) }
+        }
+        let formatted = table(rows)
+        var lines: [String] = []
+        var currentDataCenter: String?
+        for (i, line) in formatted.enumerated() {
+            if i > 0, let dc = dataCenters[i], dc != currentDataCenter {
+                lines.append("[\(dc)]")
+            }
+            if i > 0 { currentDataCenter = dataCenters[i] }
+            lines.append(line)
+            if !extras[i].isEmpty { lines.append("    " + extras[i].joined(separator: "  ")) }
+        }
+        return lines
+    }
+
+    /// The figures a node's kind adds to the table, as `label value` pairs; empty when none apply.
+    static func kindFigures(_ n: [String: JSONValue]) -> [String] {
+        var figures: [String] = []
+        func count(_ key: String) -> Double { n[key]?.numberValue ?? (n[key].flatMap(mean) ?? 0) }
+        if n["hit_ratio"] != nil {
+            figures.append("hit ratio \(percent(n["hit_ratio"]))")
+            figures.append("entries \(figure(n["entries"], digits: 0)) of \(figure(n["capacity"], digits: 0))")
+            figures.append("evictions \(figure(n["evictions"], digits: 0))")
+            if count("expirations") > 0 { figures.append("expirations \(figure(n["expirations"], digits: 0))") }
+        }
+        if n["replication_lag_ms"] != nil { figures.append("replication lag \(figure(n["replication_lag_ms"], digits: 2)) ms") }
+        if n["replication_lag_ms"] != nil || count("stale_reads") > 0 {
+            figures.append("stale reads \(figure(n["stale_reads"], digits: 0))")
+        }
+        if n["queue_depth"] != nil {
+            figures.append("queue depth \(figure(n["queue_depth"], digits: 0))")
+            figures.append("consumer lag \(figure(n["consumer_lag_ms"], digits: 2)) ms")
+        } else if count("queue_length") > 0 {
+            figures.append("queue \(figure(n["queue_length"], digits: 0)) at the end")
+        }
+        if n["sessions_lost"] != nil { figures.append("sessions lost \(figure(n["sessions_lost"], digits: 0))") }
+        if count("autoscaler_actions") > 0 { figures.append("autoscaler actions \(figure(n["autoscaler_actions"], digits: 0))") }
+        if count("shards") > 1 { figures.append("shards \(figure(n["shards"], digits: 0))") }
+        if count("instance_size") != 0 { figures.append("instance size \(figure(n["instance_size"], digits: 0))") }
+        if let (idlest, busiest) = serverSpread(n["server_utilization"]) {
+            figures.append("per-server util \(figure(idlest, digits: 3)) to \(figure(busiest, digits: 3))")
+        }
+        return figures
+    }
+
+    /// The idlest and the busiest server's utilization of a pool of more than one server; under
+    /// `--seeds` (one array per seed) each as an interval over the seeds.
+    static func serverSpread(_ value: JSONValue?) -> (idlest: JSONValue, busiest: JSONValue)? {
+        guard case .array(let items)? = value else { return nil }
+        let perSeed: [[Double]] = items.allSatisfy { $0.numberValue != nil }
+            ? [items.compactMap(\.numberValue)]
+            : items.compactMap { item in
+                guard case .array(let servers) = item else { return nil }
+                return servers.compactMap(\.numberValue)
+            }
+        guard !perSeed.isEmpty, perSeed.allSatisfy({ $0.count > 1 }) else { return nil }
+        func pair(_ values: [Double]) -> JSONValue {
+            guard values.count > 1 else { return .double(values[0]) }
+            let (mean, half) = SeedAggregate.interval(values)
+            return .object(["mean": .double(mean), "ci95": JSONValue.number(half)])
+        }
+        return (pair(perSeed.map { $0.min()! }), pair(perSeed.map { $0.max()! }))
+    }
+
+    /// The mean of a `{"mean", "ci95"}` pair.
+    static func mean(_ value: JSONValue) -> Double? {
+        if case .object(let pair) = value { return pair["mean"]?.numberValue }
+        return nil
+    }
+
+    /// A count with k/M suffixes (`10k`, `1.5M`), a mean with them under `--seeds`.
+    static func compact(_ value: JSONValue?) -> String {
+        guard let v = value?.numberValue ?? value.flatMap(mean) else { return "-" }
+        if v >= 1_000_000, v.truncatingRemainder(dividingBy: 100_000) == 0 { return JSONValue.format(v / 1_000_000) + "M" }
+        if v >= 1_000, v.truncatingRemainder(dividingBy: 100) == 0 { return JSONValue.format(v / 1_000) + "k" }
+        return JSONValue.format(v)
     }
 
     static func table(_ rows: [[String]]) -> [String] {
@@ -90,7 +198,7 @@ public enum TextReport {
         switch value {
         case .object(let pair)?:
             let mean = figure(pair["mean"], digits: digits)
-            guard let half = pair["ci95"]?.numberValue else { return mean }
+            guard let half = pair["ci95"]?.numberValue, half != 0 else { return mean }
             return "\(mean)±\(String(format: "%.\(max(digits, 1))f", half))"
         case let v?:
             guard let d = v.numberValue else { return "-" }
@@ -100,14 +208,14 @@ public enum TextReport {
         }
     }
 
-    static func percent(_ value: JSONValue?) -> String {
+    static func percent(_ value: JSONValue?, digits: Int = 2) -> String {
         switch value {
         case .object(let pair)?:
-            let mean = pair["mean"]?.numberValue.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
-            guard let half = pair["ci95"]?.numberValue else { return mean }
+            let mean = pair["mean"]?.numberValue.map { String(format: "%.\(digits)f%%", $0 * 100) } ?? "-"
+            guard let half = pair["ci95"]?.numberValue, half != 0 else { return mean }
             return "\(mean)±\(String(format: "%.2f", half * 100))"
         case let v?:
-            return v.numberValue.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+            return v.numberValue.map { String(format: "%.\(digits)f%%", $0 * 100) } ?? "-"
         case nil:
             return "-"
         }

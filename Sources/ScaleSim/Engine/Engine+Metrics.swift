@@ -84,6 +84,7 @@ extension Engine {
         ))
         outcomesAtTick = all
         windowLatency.clear()
+        regionMetrics.closeWindow(end: now)
     }
 
     /// The end of the warm-up: node figures for reports count from here.
@@ -201,7 +202,8 @@ extension Engine {
         return RunSummary(
             spec: spec, seed: seed, end: now, statsStart: statsStart,
             endToEnd: endToEnd, nodes: nodeSummaries,
-            writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands
+            writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands,
+            regions: regionSummaries()
         )
     }
 

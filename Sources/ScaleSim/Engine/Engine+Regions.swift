@@ -38,6 +38,7 @@ extension Engine {
             fail(r, .failed)
             return
         }
+        countRegionRouting(of: i, to: best)
         requests.slots[i].node = datacenters[best].entry
         requests.slots[i].server = -1
         requests.slots[i].phase = .travelling

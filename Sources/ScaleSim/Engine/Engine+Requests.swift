@@ -61,6 +61,7 @@ extension Engine {
             outcomesRun.byClass[Int(requestClass)].requests += 1
             liveRun += 1
         }
+        countRegionRequest(of: Int(r))
         guard requests.live <= liveRequestLimit else {
             if !notices.reachedRequestLimit { notices.post(.requestLimitReached(liveRequestLimit), at: now) }
             finish(r, .dropped)
@@ -392,5 +393,6 @@ extension Engine {
             if counted { outcomesRun.byClass[c].failed += 1 }
         }
         if counted { liveRun -= 1 }
+        countRegionOutcome(of: i, outcome)
     }
 }

@@ -75,6 +75,8 @@ public struct Engine: Sendable {
     var writesLost = 0
     var writesLostAtStatsStart = 0
     public internal(set) var systemHistory = WindowRing<SystemWindow>(capacity: Engine.historyLength)
+    /// End-to-end figures per user region (see Engine+RegionMetrics.swift).
+    var regionMetrics = RegionMetrics(regionCount: 0)
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
     /// `script` adds timed commands to the preset's own; `keyTrace` holds the keys of the
@@ -96,6 +98,7 @@ public struct Engine: Sendable {
         workload.entry = nodeIndex[spec.workload.entry] ?? 0
         for node in spec.nodes { addNodeRuntime(node) }
         linkTopology()
+        regionMetrics = RegionMetrics(regionCount: spec.workload.regions.count)
 
         scheduleNextArrival()
         events.schedule(EventTarget.tick, at: Self.windowLength)

@@ -47,6 +47,8 @@ struct RequestTable {
         var attempt: UInt8 = 0
         /// The user region the request comes from.
         var region: UInt8 = 0
+        /// The data center geo-DNS last sent the request to, plus one; 0 for none yet.
+        var dataCenter: UInt8 = 0
     }
 
     /// The most requests alive at once: 2^25, about 2.5 GB of slots. An overloaded pool with

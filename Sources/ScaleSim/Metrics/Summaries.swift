@@ -83,6 +83,8 @@ public struct RunSummary: Sendable, Hashable {
     public var writesLost: Int
     /// Commands refused, as (time, command, reason).
     public var refused: [RefusedCommand]
+    /// End-to-end figures per user region, in workload order; empty when it names none.
+    public var regions: [RegionSummary] = []
 }
 
 /// A command the simulation refused, and why.

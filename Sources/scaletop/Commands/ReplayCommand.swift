@@ -55,7 +55,7 @@ struct ReplayCommand: ParsableCommand {
         if format == .csv { print(CSVReport.header) }
         do {
             try replayer.runToEnd(verify: verify) { engine in
-                if format == .csv { print(CSVReport.rows(for: engine.snapshot(historyLimit: 0)).joined(separator: "\n")) }
+                if format == .csv { print(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).joined(separator: "\n")) }
             }
         } catch {
             printError("scaletop: \(TerminalSafe.text(file)):\(error.line): \(error.message)")

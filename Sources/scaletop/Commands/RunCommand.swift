@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
             var engine = Engine(spec: spec, seed: firstSeed, warmup: warmupLength, keyTrace: loaded.keyTrace)
             if report == .csv { output.write(CSVReport.header + "\n") }
             try engine.run(until: length, applying: extra, onSecond: { engine in
-                if report == .csv { output.write(CSVReport.rows(for: engine.snapshot(historyLimit: 0)).map { $0 + "\n" }.joined()) }
+                if report == .csv { output.write(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).map { $0 + "\n" }.joined()) }
                 try recorder?.write(.checkpoint(of: engine))
             }, onCommand: { scheduled in
                 try recorder?.write(command: scheduled)

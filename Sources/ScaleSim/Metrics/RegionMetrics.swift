@@ -1,0 +1,183 @@
+/// End-to-end figures of one user region's requests over one second of simulated time.
+///
+/// For a region as a whole, `arrivals` counts the requests its users made; split by data
+/// center, it counts the requests geo-DNS sent there (retries included), and the outcomes
+/// are those of requests whose last attempt went there.
+public struct RegionWindow: Sendable, Hashable {
+    /// The end of the second, in simulated time.
+    public var end: SimTime
+    public var arrivals: Int
+    public var completed: Int
+    public var dropped: Int
+    public var timedOut: Int
+    public var failed: Int
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+
+    /// Failed, dropped and timed-out requests over those that finished, nil when none did.
+    public var errorRate: Double? {
+        let finished = completed + dropped + timedOut + failed
+        return finished > 0 ? Double(dropped + timedOut + failed) / Double(finished) : nil
+    }
+}
+
+/// One user region as the dashboard sees it at an instant.
+public struct RegionSnapshot: Sendable, Hashable {
+    public var name: String
+    /// The region's share of the users, normalised to sum to 1 over the regions.
+    public var share: Double
+    /// The last closed one-second window of the region's requests.
+    public var window: RegionWindow?
+    /// Recent windows, oldest first.
+    public var history: [RegionWindow]
+    /// The last closed window split by the data center geo-DNS sent the requests to, by data
+    /// center name (empty without data centers). Static requests a CDN edge answered belong
+    /// to no data center.
+    public var byDataCenter: [String: RegionWindow]
+}
+
+/// One user region's end-to-end figures over the measured part of a run.
+public struct RegionSummary: Sendable, Hashable {
+    public var name: String
+    /// The region's share of the users, normalised to sum to 1 over the regions.
+    public var share: Double
+    /// Outcomes of the requests the region's users made after the warm-up.
+    public var counts: OutcomeCounts
+    /// Those requests still alive at the end.
+    public var inFlight: Int
+    public var throughputRps: Double?
+    public var meanLatency: Double?
+    public var p50: SimTime?
+    public var p95: SimTime?
+    public var p99: SimTime?
+
+    /// (dropped + timed out + failed) / requests; nil with no requests.
+    public var errorRate: Double? {
+        counts.requests > 0
+            ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : nil
+    }
+}
+
+/// The engine's per-region accumulators: counts and latency histograms per user region, and
+/// per region and data center, closed into windows every second like the system's.
+///
+/// Only counting: nothing here draws a random number or schedules an event.
+struct RegionMetrics: Sendable {
+    /// Requests of one region that went to one place: no data center (place 0) or data
+    /// center `place - 1`.
+    struct PlaceTally: Sendable {
+        var routed = 0
+        var routedAtTick = 0
+        var outcomes = OutcomeCounts()
+        var outcomesAtTick = OutcomeCounts()
+        var window = LatencyHistogram()
+        /// The last closed window.
+        var last: RegionWindow?
+    }
+
+    /// One region's accumulators.
+    struct RegionTally: Sendable {
+        /// Requests made since time zero.
+        var requests = 0
+        var requestsAtTick = 0
+        /// Outcomes, latencies and live count of requests born after the warm-up.
+        var measured = OutcomeCounts()
+        var measuredLatency = LatencyHistogram()
+        var measuredInFlight = 0
+        var places: [PlaceTally] = [PlaceTally()]
+        var history = WindowRing<RegionWindow>(capacity: Engine.historyLength)
+    }
+
+    /// One tally per region of the workload; empty when the workload names no regions.
+    var regions: [RegionTally]
+
+    init(regionCount: Int) {
+        regions = Array(repeating: RegionTally(), count: regionCount)
+    }
+
+    var isTracking: Bool { !regions.isEmpty }
+
+    /// A request of `region` was made; `measured` when born after the warm-up.
+    mutating func countRequest(region: Int, measured: Bool) {
+        regions[region].requests += 1
+        if measured {
+            regions[region].measured.requests += 1
+            regions[region].measuredInFlight += 1
+        }
+    }
+
+    /// Geo-DNS sent a request of `region` to data center `dataCenter`.
+    mutating func countRouted(region: Int, dataCenter: Int) {
+        let place = dataCenter + 1
+        growPlaces(region: region, to: place)
+        regions[region].places[place].routed += 1
+    }
+
+    /// A request of `region` ended with `outcome` after `latency`; `place` is 0 or its data
+    /// center plus one.
+    mutating func countOutcome(region: Int, place: Int, _ outcome: Outcome, latency: SimTime, measured: Bool) {
+        growPlaces(region: region, to: place)
+        switch outcome {
+        case .completed:
+            regions[region].places[place].outcomes.completed += 1
+            regions[region].places[place].window.record(latency)
+            if measured {
+                regions[region].measured.completed += 1
+                regions[region].measured.latencySum += Double(latency)
+                regions[region].measuredLatency.record(latency)
+            }
+        case .dropped:
+            regions[region].places[place].outcomes.dropped += 1
+            if measured { regions[region].measured.dropped += 1 }
+        case .timedOut:
+            regions[region].places[place].outcomes.timedOut += 1
+            if measured { regions[region].measured.timedOut += 1 }
+        case .failed:
+            regions[region].places[place].outcomes.failed += 1
+            if measured { regions[region].measured.failed += 1 }
+        }
+        if measured { regions[region].measuredInFlight -= 1 }
+    }
+
+    private mutating func growPlaces(region: Int, to place: Int) {
+        while regions[region].places.count <= place { regions[region].places.append(PlaceTally()) }
+    }
+
+    /// Closes the second ending at `end` for every region and place.
+    mutating func closeWindow(end: SimTime) {
+        for r in regions.indices {
+            var merged = LatencyHistogram()
+            var outcomes = OutcomeCounts()
+            for p in regions[r].places.indices {
+                let tally = regions[r].places[p]
+                let window = Self.window(end: end, arrivals: tally.routed - tally.routedAtTick,
+                                         outcomes: tally.outcomes, atTick: tally.outcomesAtTick, latency: tally.window)
+                outcomes.completed += window.completed
+                outcomes.dropped += window.dropped
+                outcomes.timedOut += window.timedOut
+                outcomes.failed += window.failed
+                merged.merge(tally.window)
+                regions[r].places[p].last = window
+                regions[r].places[p].routedAtTick = tally.routed
+                regions[r].places[p].outcomesAtTick = tally.outcomes
+                regions[r].places[p].window.clear()
+            }
+            regions[r].history.append(Self.window(
+                end: end, arrivals: regions[r].requests - regions[r].requestsAtTick,
+                outcomes: outcomes, atTick: OutcomeCounts(), latency: merged))
+            regions[r].requestsAtTick = regions[r].requests
+        }
+    }
+
+    private static func window(
+        end: SimTime, arrivals: Int, outcomes: OutcomeCounts, atTick: OutcomeCounts, latency: LatencyHistogram
+    ) -> RegionWindow {
+        let percentiles = latency.quantiles([0.50, 0.95, 0.99])
+        return RegionWindow(
+            end: end, arrivals: arrivals,
+            completed: outcomes.completed - atTick.completed, dropped: outcomes.dropped - atTick.dropped,
+            timedOut: outcomes.timedOut - atTick.timedOut, failed: outcomes.failed - atTick.failed,
+            p50: percentiles[0], p95: percentiles[1], p99: percentiles[2])
+    }
+}
