@@ -173,6 +173,54 @@ import ScaleSim
         #expect(Self.error(joined([lines[0], load]))?.message.contains("does not decode") == true)
     }
 
+    @Test func theHeaderCarriesTheEngineRevisionAndAFileWithoutOneIsRevisionOne() throws {
+        let text = Self.text(Self.recording())
+        let field = "\"engine_revision\":\(Engine.revision),"
+        #expect(text.split(separator: "\n")[0].contains(field))
+        let file = try Self.parse(text)
+        #expect(file.header.engineRevision == Engine.revision)
+        #expect(file.isVerifiable)
+        #expect(file.revisionNote == nil)
+
+        let unrevised = try Self.parse(text.replacingOccurrences(of: field, with: ""))
+        #expect(unrevised.header.engineRevision == 1)
+        #expect(unrevised.isVerifiable == (Engine.revision == 1))
+    }
+
+    @Test func aFileOfAnotherRevisionPlaysWithoutComparingDigests() throws {
+        var records = Self.recording()
+        guard case .header(var header) = records[0], case .checkpoint(let t, let digest) = records[4] else {
+            Issue.record("no header or no checkpoint at line 5")
+            return
+        }
+        header.engineRevision = Engine.revision + 1
+        records[0] = .header(header)
+        records[4] = .checkpoint(microseconds: t, digest: digest ^ 1)
+        let file = try Self.parse(Self.text(records))
+        #expect(!file.isVerifiable)
+        #expect(file.revisionNote == "recorded with engine revision \(Engine.revision + 1); "
+            + "this build simulates revision \(Engine.revision): it plays, but cannot verify")
+        var replayer = Replayer(file: file)
+        try replayer.runToEnd(verify: true)
+        #expect(replayer.verifiedCheckpoints == 0)
+        var straight = Engine(spec: Self.spec, seed: 9)
+        straight.run(until: 6 * Nanos.perSecond, applying: Self.script)
+        #expect(replayer.engine.summary() == straight.summary())
+    }
+
+    @Test func badEngineRevisionsAreErrorsOnTheHeaderLine() {
+        let text = Self.text(Self.recording())
+        let field = "\"engine_revision\":\(Engine.revision),"
+        for (value, shown) in [("-3", "-3"), ("0", "0"), ("2.5", "2.5"), ("\"1\"", "\"1\""), ("1e30", "1e+30"),
+                               ("99999999999999999999", "1e+20"), ("5000000", "5000000"),
+                               ("1e400", "a number beyond any revision"), ("false", "false"), ("{}", "an object"),
+                               ("[]", "an array"), ("null", "null")] {
+            let error = Self.error(text.replacingOccurrences(of: field, with: "\"engine_revision\":\(value),"))
+            #expect(error == ReplayError(
+                file: "r.jsonl", line: 1, message: "engine_revision: expected a whole number from 1 to 1000000, got \(shown)"), "\(value)")
+        }
+    }
+
     @Test func theWriterNeverOverwritesUnlessForced() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -21,6 +21,16 @@ public struct ReplayFile: Sendable {
     /// Warnings for the caller to print, such as a last line cut short.
     public var warnings: [String]
 
+    /// True when this build's engine is the revision that recorded the file: only then do
+    /// its digests mean anything to verify.
+    public var isVerifiable: Bool { header.engineRevision == Engine.revision }
+
+    /// What to tell the user about a file of another engine revision; nil for this one.
+    public var revisionNote: String? {
+        isVerifiable ? nil : "recorded with engine revision \(header.engineRevision); "
+            + "this build simulates revision \(Engine.revision): it plays, but cannot verify"
+    }
+
     /// True when the file ends with its `end` line, as a finished recording does.
     public var isComplete: Bool {
         if case .end = entries.last?.record { return true }
@@ -55,6 +65,10 @@ public enum ReplayReader {
         }
         return try parse(data, file: path)
     }
+
+    /// The largest `engine_revision` accepted: far beyond any revision, so a garbled value
+    /// is an error rather than a file from the future.
+    static let maxEngineRevision = 1_000_000
 
     /// The largest time in a file, in microseconds: `Nanos.longest`, the longest duration
     /// anything may give (beyond `SimTime.max` the time in nanoseconds would overflow).
@@ -122,7 +136,18 @@ public enum ReplayReader {
         }
         return ReplayHeader(
             seed: seed, preset: preset, presetName: fields.presetName ?? "replay", terminal: fields.terminal,
-            warmupMicroseconds: warmup, created: fields.created ?? "", scaletopVersion: fields.scaletopVersion ?? "")
+            warmupMicroseconds: warmup, created: fields.created ?? "", scaletopVersion: fields.scaletopVersion ?? "",
+            engineRevision: try engineRevision(line, file: file))
+    }
+
+    /// The `engine_revision` of header `line`: 1 when absent, as in files from before the field.
+    private static func engineRevision(_ line: Data.SubSequence, file: String) throws(ReplayError) -> Int {
+        // The line decoded as JSON already, with every other field.
+        guard let value = (try? JSONDecoder().decode(RevisionField.self, from: Data(line)))?.value else { return 1 }
+        guard case .integer(let revision) = value, (1...maxEngineRevision).contains(revision) else {
+            throw ReplayError(file: file, line: 1, message: "engine_revision: expected a whole number from 1 to \(maxEngineRevision), got \(value)")
+        }
+        return revision
     }
 
     /// Decodes an inline preset; a key trace is refused, since the file does not carry it.
@@ -245,5 +270,65 @@ public enum ReplayReader {
             }
             return value
         }
+    }
+}
+
+/// A header's `engine_revision` as it stands: nil when absent, any other value (null
+/// among them) for `ReplayReader` to check.
+private struct RevisionField: Decodable {
+    var value: LooseJSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case value = "engine_revision"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.value) else { return }
+        value = try container.decodeNil(forKey: .value) ? .other("null") : container.decode(LooseJSONValue.self, forKey: .value)
+    }
+}
+
+/// Any JSON value, read without failing on its type, so a field of the wrong kind gets a
+/// message that shows its value.
+enum LooseJSONValue: Decodable, CustomStringConvertible {
+    case integer(Int)
+    /// Anything else, as the message shows it: a number too large or with a fraction, a
+    /// quoted string, true or false, or what kind of value it is (an object, an array, a
+    /// number beyond a double's range).
+    case other(String)
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let integer = try? container.decode(Int.self) {
+            self = .integer(integer)
+        } else if let number = try? container.decode(Double.self) {
+            self = .other(JSONValue.format(number))
+        } else if let text = try? container.decode(String.self) {
+            self = .other(TerminalSafe.quoted(text))
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .other(String(flag))
+        } else if (try? decoder.unkeyedContainer()) != nil {
+            self = .other("an array")
+        } else if (try? decoder.container(keyedBy: AnyKey.self)) != nil {
+            self = .other("an object")
+        } else {
+            self = .other("a number beyond any revision")
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .integer(let integer): String(integer)
+        case .other(let text): text
+        }
+    }
+
+    /// Any key, to tell an object from a number.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

@@ -10,6 +10,9 @@ public struct ReplayHeader: Sendable, Equatable {
 
     /// The scaletop that recorded the file.
     public var scaletopVersion: String
+    /// The `Engine.revision` that recorded the file; 1 for a file from before headers gave
+    /// it. Only a file of this build's revision can be verified.
+    public var engineRevision: Int
     public var seed: UInt64
     /// When recording began, ISO 8601.
     public var created: String
@@ -24,9 +27,11 @@ public struct ReplayHeader: Sendable, Equatable {
 
     public init(
         seed: UInt64, preset: String, presetName: String, terminal: String? = nil, warmupMicroseconds: Int64 = 0,
-        created: String = Date().ISO8601Format(), scaletopVersion: String = ScaleFiles.scaletopVersion
+        created: String = Date().ISO8601Format(), scaletopVersion: String = ScaleFiles.scaletopVersion,
+        engineRevision: Int = Engine.revision
     ) {
         self.scaletopVersion = scaletopVersion
+        self.engineRevision = engineRevision
         self.seed = seed
         self.created = created
         self.preset = preset
@@ -133,7 +138,7 @@ public enum ReplayRecord: Sendable, Equatable {
         case .header(let h):
             fields = [
                 "type": .string("header"), "format": .string(ReplayHeader.format), "version": .int(ReplayHeader.version),
-                "scaletop_version": .string(h.scaletopVersion), "seed": .unsigned(h.seed), "created": .string(h.created),
+                "scaletop_version": .string(h.scaletopVersion), "engine_revision": .int(h.engineRevision), "seed": .unsigned(h.seed), "created": .string(h.created),
                 "preset": .string(h.preset), "preset_name": .string(h.presetName),
                 "warmup_us": .int(Int(h.warmupMicroseconds)),
             ]

@@ -9,7 +9,7 @@ extension BenchCommand {
     ///
     /// The recording covers 10 simulated seconds with one user command (`set users`) at 5 s;
     /// each of `runs` rounds times the plain run and the replay (reading the file, replaying
-    /// and verifying every checkpoint), and the line gives the medians. `replay_vs_run` above
+    /// and verifying every checkpoint, which must all agree), and the line gives the medians. `replay_vs_run` above
     /// 1 means the replay is faster. `bytes_per_hour` is the size of a recording of one
     /// simulated hour at 1x with a user command every 10 s, written line by line: digests
     /// are fixed-width, so the size does not depend on their values.
@@ -44,6 +44,14 @@ extension BenchCommand {
                     runWalls.append((clock.now - start).seconds)
                 }
             }
+        }
+        // A checkpoint each second and the end line, all verified: a recording this build
+        // cannot verify (another engine revision in its header) would time a replay that
+        // compared nothing.
+        let checkpoints = Int(length / Nanos.perSecond) + 1
+        guard verified == checkpoints else {
+            let file = try ReplayReader.read(file: path)
+            throw badInput("bench replay: verified \(verified) of \(checkpoints) checkpoints" + (file.revisionNote.map { "; " + $0 } ?? ""))
         }
         let runWall = runWalls.sorted()[runWalls.count / 2]
         let replayWall = replayWalls.sorted()[replayWalls.count / 2]

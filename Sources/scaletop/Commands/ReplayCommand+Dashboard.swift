@@ -6,12 +6,14 @@ import ScaleTUI
 /// Plays the replay file at `path` in the dashboard at its recorded pace times `speed` (a
 /// factor or `max`, nil for 1), or with `exportCast` writes it as an asciicast v2 file of
 /// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`; monochrome
-/// with `noColor` or a non-empty NO_COLOR.
+/// with `noColor` or a non-empty NO_COLOR. A file of another engine revision plays (or
+/// exports) all the same; then it says so and ends with `ReplayCommand.otherRevisionStatus`.
 func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool, noColor: Bool) throws {
     let replay = try loadReplay(path)
     let colorAllowed = TerminalSession.colorAllowed(noColor: noColor)
     if let exportCast {
         try exportReplay(replay, to: exportCast, size: size, force: force, color: colorAllowed)
+        if let status = ReplayCommand.revisionMismatch(of: replay) { throw status }
         return
     }
     if size != nil { throw badInput("--size applies to --export-cast") }
@@ -22,6 +24,8 @@ func runDashboardReplay(path: String, speed: String?, exportCast: String?, size:
         terminal: session.terminal, replay: replay, factor: factor, catalog: PresetCatalog(environment: environment),
         recordingsDirectory: DashboardCommand.recordingsDirectory(environment))
     session.run(app)
+    // Said once the dashboard has closed, so the message stays on the screen.
+    if let status = ReplayCommand.revisionMismatch(of: replay) { throw status }
 }
 
 /// `--speed`: a positive factor up to the dashboard's fastest, or `max` for that fastest.

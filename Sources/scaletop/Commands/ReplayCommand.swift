@@ -18,7 +18,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Replay without the dashboard, as fast as possible.")
     var headless = false
 
-    @Flag(help: "With --headless: compare every checkpoint's digest; exit 1 at the first divergence.")
+    @Flag(help: "With --headless: compare every checkpoint's digest; exit 1 at the first divergence, 3 for a file of another engine revision.")
     var verify = false
 
     @Option(help: "With --headless: report format, text, json or csv (default text), as `scaletop run` prints it.")
@@ -38,6 +38,18 @@ struct ReplayCommand: ParsableCommand {
 
     @Flag(help: "Monochrome, as NO_COLOR does (the dashboard and --export-cast).")
     var noColor = false
+
+    /// The exit status of a replay of a file recorded with another engine revision: it
+    /// played, but its digests could not be verified (docs/reports.md).
+    static let otherRevisionStatus = ExitCode(3)
+
+    /// Says on stderr that `replay` comes from another engine revision, if it does, and
+    /// returns the exit status to end with then; nil for a file of this revision.
+    static func revisionMismatch(of replay: ReplayFile) -> ExitCode? {
+        guard let note = replay.revisionNote else { return nil }
+        printError("scaletop: \(TerminalSafe.text(replay.path)): \(note)")
+        return otherRevisionStatus
+    }
 
     func run() throws {
         guard headless else {
@@ -61,7 +73,7 @@ struct ReplayCommand: ParsableCommand {
             printError("scaletop: \(TerminalSafe.text(file)):\(error.line): \(error.message)")
             throw ExitCode(1)
         }
-        if verify {
+        if verify && replay.isVerifiable {
             let ending = replay.isComplete ? "" : " (the recording has no end line: it stops early)"
             printError("scaletop: verified \(replayer.verifiedCheckpoints) checkpoints of \(TerminalSafe.text(file))\(ending)")
         }
@@ -71,5 +83,6 @@ struct ReplayCommand: ParsableCommand {
         case .text: print(TextReport.render(json), terminator: "")
         case .csv: break
         }
+        if let status = Self.revisionMismatch(of: replay) { throw status }
     }
 }
