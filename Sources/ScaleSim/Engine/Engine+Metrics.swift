@@ -84,6 +84,7 @@ extension Engine {
         ))
         outcomesAtTick = all
         windowLatency.clear()
+        links.closeWindow()
     }
 
     /// The end of the warm-up: node figures for reports count from here.

@@ -75,6 +75,8 @@ public struct Engine: Sendable {
     var writesLost = 0
     var writesLostAtStatsStart = 0
     public internal(set) var systemHistory = WindowRing<SystemWindow>(capacity: Engine.historyLength)
+    /// Messages per link, for display only (see `LinkCounters`).
+    var links = LinkCounters()
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
     /// `script` adds timed commands to the preset's own; `keyTrace` holds the keys of the
