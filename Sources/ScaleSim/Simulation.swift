@@ -54,6 +54,11 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var notices: [EngineNotice]
     /// Each user region's end-to-end figures, in workload order; empty when it names none.
     public var regions: [RegionSnapshot] = []
+    /// Simulated seconds advanced per wall second over about the last second, when measured
+    /// (a live run ticking); it depends on the machine, never on the simulation.
+    public var speedReached: Double? = nil
+    /// Every link with what it carried over the last closed second (see `Engine.linkSnapshot`).
+    public var links: [LinkSnapshot] = []
 
     public var users: Int { workload.users }
 }
@@ -81,7 +86,9 @@ extension Engine {
     }
 
     /// The whole picture for display, with the pace settings of whoever drives the engine.
-    public func simulationSnapshot(paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120) -> SimulationSnapshot {
+    public func simulationSnapshot(
+        paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120, speedReached: Double? = nil
+    ) -> SimulationSnapshot {
         SimulationSnapshot(
             time: now,
             workload: spec.workload,
@@ -93,7 +100,9 @@ extension Engine {
             nodes: snapshot(historyLimit: historyLimit),
             datacenters: dataCenterStatus,
             notices: notices.recent,
-            regions: regionSnapshots(historyLimit: historyLimit)
+            regions: regionSnapshots(historyLimit: historyLimit),
+            speedReached: speedReached,
+            links: linkSnapshot
         )
     }
 
@@ -112,6 +121,8 @@ public actor Simulation {
     public private(set) var paused = false
     public private(set) var speed = 1.0
     private var behind = false
+    /// Measures the speed reached, from the wall clock at each tick.
+    private var gauge = SpeedGauge()
     /// Digests taken at each whole simulated second, while a recorder wants them.
     private var checkpoints: [(time: SimTime, digest: UInt64)] = []
     /// Whether `tick` stops at each whole simulated second to take a digest.
@@ -156,6 +167,7 @@ public actor Simulation {
     public func load(_ spec: SystemSpec, seed: UInt64? = nil, keyTrace: [UInt32] = []) {
         engine = Engine(spec: spec, seed: seed, keyTrace: keyTrace)
         behind = false
+        gauge.reset()
     }
 
     /// Applies a topology or workload edit at the current simulated time; a refused one is
@@ -173,6 +185,7 @@ public actor Simulation {
 
     /// Advances simulated time by `duration`, however long that takes, paused or not.
     public func advance(by duration: SimTime) {
+        gauge.reset()
         engine.run(until: engine.now + max(0, duration))
     }
 
@@ -182,6 +195,7 @@ public actor Simulation {
     public func tick(wallSeconds: Double) {
         guard !paused, wallSeconds > 0 else {
             behind = false
+            gauge.reset()
             return
         }
         // Whole microseconds: commands land between ticks, and replay files time them in µs.
@@ -199,12 +213,42 @@ public actor Simulation {
             if clock.now > deadline { break }
         }
         behind = engine.now < target
+        gauge.record(wall: clock.now, simulated: engine.now)
     }
 
     /// The figures of the measured part of the run so far.
     public func summary() -> RunSummary { engine.summary() }
 
     public func snapshot(historyLimit: Int = 120) -> SimulationSnapshot {
-        engine.simulationSnapshot(paused: paused, speed: speed, behind: behind, historyLimit: historyLimit)
+        engine.simulationSnapshot(paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: gauge.reached)
+    }
+}
+
+/// The speed a run actually reaches: simulated time advanced per wall second, over the
+/// samples of about the last second.
+public struct SpeedGauge: Sendable {
+    private var samples: [(wall: ContinuousClock.Instant, simulated: SimTime)] = []
+    /// Wall time the measure spans at most.
+    public static let span: Duration = .seconds(1)
+    /// Wall time it needs at least before it says anything.
+    public static let minimumSpan: Duration = .milliseconds(250)
+
+    public init() {}
+
+    /// Notes where simulated time stood at wall instant `wall`.
+    public mutating func record(wall: ContinuousClock.Instant, simulated: SimTime) {
+        samples.append((wall, simulated))
+        while samples.count > 2, wall - samples[1].wall >= Self.span { samples.removeFirst() }
+    }
+
+    /// Forgets the samples (a pause, a load, a jump): the next measure starts afresh.
+    public mutating func reset() { samples.removeAll(keepingCapacity: true) }
+
+    /// Simulated seconds per wall second over the samples kept, once they span long enough.
+    public var reached: Double? {
+        guard let first = samples.first, let last = samples.last else { return nil }
+        let wall = last.wall - first.wall
+        guard wall >= Self.minimumSpan else { return nil }
+        return Nanos.seconds(last.simulated - first.simulated) / wall.seconds
     }
 }

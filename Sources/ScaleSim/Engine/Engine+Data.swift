@@ -24,8 +24,12 @@ extension Engine {
         guard let position = nodes[n].store?.commit(key) else { return }
         for c in nodes[n].caches.map(Int.init) {
             switch nodes[c].writePolicy {
-            case .invalidate: _ = nodes[c].cache?.invalidate(key)
-            case .writeThrough: nodes[c].cache?.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
+            case .invalidate:
+                _ = nodes[c].cache?.invalidate(key)
+                links.count(from: Int32(n), to: c, slot: LinkCounters.invalidationSlot)
+            case .writeThrough:
+                nodes[c].cache?.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
+                links.count(from: Int32(n), to: c, slot: LinkCounters.writeThroughSlot)
             case .ttlOnly: break
             }
         }
@@ -63,6 +67,7 @@ extension Engine {
     mutating func replicate(key: UInt32, position: LogPosition, primary n: Int) {
         for pool in nodes[n].replicaPools.map(Int.init) {
             let arrives = now + nodes[pool].replicationDelay
+            links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
                 let service = nodes[pool].applySampler.sample(&rng)
                 servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service)

@@ -85,6 +85,7 @@ extension Engine {
         outcomesAtTick = all
         windowLatency.clear()
         regionMetrics.closeWindow(end: now)
+        links.closeWindow()
     }
 
     /// The end of the warm-up: node figures for reports count from here.

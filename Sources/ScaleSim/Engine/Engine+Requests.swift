@@ -79,6 +79,7 @@ extension Engine {
         requests.slots[i].node = node
         requests.slots[i].enteredNode = now
         nodes[n].counters.arrivals += 1
+        countLink(i, from: from, to: n)
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
             nodes[n].latency.record(0)

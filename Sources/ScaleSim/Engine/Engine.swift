@@ -77,6 +77,8 @@ public struct Engine: Sendable {
     public internal(set) var systemHistory = WindowRing<SystemWindow>(capacity: Engine.historyLength)
     /// End-to-end figures per user region (see Engine+RegionMetrics.swift).
     var regionMetrics = RegionMetrics(regionCount: 0)
+    /// Messages per link, for display only (see `LinkCounters`).
+    var links = LinkCounters()
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
     /// `script` adds timed commands to the preset's own; `keyTrace` holds the keys of the

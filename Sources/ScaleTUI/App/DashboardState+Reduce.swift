@@ -74,8 +74,7 @@ extension DashboardState {
 
     /// The topology's layout on the current screen, as the view draws it.
     public func topologyLayout(_ snapshot: SimulationSnapshot, keepVisible: String? = nil) -> TopologyLayout {
-        let screen = ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen)
-        return TopologyLayout.make(snapshot, in: screen.topology, scroll: topologyScroll, keepVisible: keepVisible)
+        TopologyLayout.make(snapshot, in: screenLayout.topology, scroll: topologyScroll, keepVisible: keepVisible)
     }
 
     /// Takes in a new snapshot: logs the engine's new notices, at their own times, and
@@ -159,7 +158,7 @@ extension DashboardState {
         case .seekForward: return [.seek(Self.seekStep)]
         case .takeOver: return [.takeOver]
         case .quit, .toggleHelp, .toggleExplanation, .selectNext, .selectPrevious, .selectUp, .selectDown, .selectLeft,
-             .selectRight, .toggleInspector, .back, .scrollUp, .scrollDown:
+             .selectRight, .toggleInspector, .back, .scrollUp, .scrollDown, .scrollLogBack, .scrollLogForward, .toggleLogFilter:
             return perform(action, key: key)
         default:
             log("replaying: \(keyMap.binding(for: .takeOver)?.label ?? "L") takes over before the system can change", tone: .warm)
@@ -242,6 +241,12 @@ extension DashboardState {
                 let layout = topologyLayout(snapshot)
                 topologyScroll = min(max(0, layout.contentHeight - layout.area.height), layout.scroll + max(1, screenHeight / 3))
             }
+        case .scrollLogBack: scrollLog(by: max(1, logRows / 2))
+        case .scrollLogForward: scrollLog(by: -max(1, logRows / 2))
+        case .toggleLogFilter:
+            logFollowsSelection.toggle()
+            logScroll = 0
+            if logFollowsSelection && selection == nil { log("the event log follows the selection: Tab selects a node", tone: .dim) }
         case .openPrompt: prompt = PromptState()
         case .savePreset: return [.savePreset]
         case .toggleRecording: return [.toggleRecording]

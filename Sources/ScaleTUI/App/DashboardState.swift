@@ -78,6 +78,10 @@ public struct DashboardState: Sendable {
     public var replay: ReplayStatus?
     /// Rows of the topology scrolled past.
     public var topologyScroll = 0
+    /// Entries of the event log scrolled back past; 0 follows the newest.
+    public var logScroll = 0
+    /// The event log shows only the entries naming the selected node.
+    public var logFollowsSelection = false
     public var screenWidth: Int
     public var screenHeight: Int
     /// Box drawing, blocks and braille; ASCII when false.
@@ -118,7 +122,10 @@ public struct DashboardState: Sendable {
 
     /// Adds a line stamped with simulated time `time`, by default the latest snapshot's.
     mutating func log(_ text: String, tone: Tone = .normal, at time: SimTime? = nil) {
-        log.append(LogEntry(time: time ?? snapshot?.time ?? 0, text: text, tone: tone))
+        let entry = LogEntry(time: time ?? snapshot?.time ?? 0, text: text, tone: tone)
+        log.append(entry)
+        // A log scrolled back stays on the entries being read.
+        if logScroll > 0, logFilterNode.map(entry.mentions) ?? true { logScroll += 1 }
         if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
     }
 

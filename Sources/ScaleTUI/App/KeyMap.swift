@@ -18,6 +18,9 @@ public enum KeyAction: Sendable, Hashable {
     case back
     case scrollUp
     case scrollDown
+    case scrollLogBack
+    case scrollLogForward
+    case toggleLogFilter
     case openPrompt
     case savePreset
     case toggleRecording
@@ -108,6 +111,9 @@ public struct KeyMap: Sendable {
         bind([.escape], "Esc", "back: close the overlay, prompt or inspector", .back, .view),
         bind([.pageUp], "PgUp", "scroll the topology up", .scrollUp, .view),
         bind([.pageDown], "PgDn", "scroll the topology down", .scrollDown, .view),
+        bind([.character("{")], "{", "scroll the event log back (older)", .scrollLogBack, .view),
+        bind([.character("}")], "}", "scroll the event log forward (newer)", .scrollLogForward, .view),
+        bind([.character("/")], "/", "event log: only the selected node / all", .toggleLogFilter, .view),
 
         bind([.character("a")], "a", "add an app server", .addAppServer, .build),
         bind([.character("A")], "A", "remove an app server", .removeAppServer, .build),

@@ -15,7 +15,7 @@ public enum DashboardView {
             TooSmallView.draw(width: state.screenWidth, height: state.screenHeight, into: &buffer)
             return
         }
-        let layout = ScreenLayout(width: state.screenWidth, height: state.screenHeight, inspectorOpen: state.inspectorOpen)
+        let layout = state.screenLayout
         StatusBarView.draw(state, in: layout.status, into: &buffer)
         AdvisorView.draw(state, in: layout.advisor, into: &buffer)
         let topology = TopologyView.draw(state, in: layout.topology, glyphs: glyphs, into: &buffer)
@@ -47,48 +47,6 @@ enum TooSmallView {
         for (i, line) in lines.enumerated() {
             let y = max(0, height / 2 - 1) + i
             buffer.write(line, x: max(0, (width - line.count) / 2), y: y, style: Style(i == 0 ? .warm : .dim, bold: i == 0))
-        }
-    }
-}
-
-/// Row 0: what runs, how fast and how well; terser below 120 columns so it all fits 80.
-enum StatusBarView {
-    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
-        let bar = Style(.bar, reverse: true)
-        buffer.fill(rect, style: bar)
-        let roomy = rect.width >= 120
-        var x = rect.x
-        func field(_ text: String, _ style: Style = Style(.bar, reverse: true)) {
-            guard x < rect.maxX else { return }
-            x = buffer.write(" " + text + (roomy ? " " : ""), x: x, y: rect.y, style: style, clip: rect)
-        }
-        if roomy { field("scaletop", Style(.bar, bold: true, reverse: true)) }
-        field(roomy ? state.preset.name : String(state.preset.name.prefix(20)), Style(.bar, bold: !roomy, reverse: true))
-        guard let snapshot = state.snapshot else {
-            field("starting")
-            return
-        }
-        field(Format.clock(snapshot.time))
-        let speed = (roomy ? "speed " : "") + Format.speed(snapshot.speed)
-        if snapshot.behind {
-            field(speed + " BEHIND", Style(.bottleneck, bold: true, reverse: true))
-        } else {
-            field(speed)
-        }
-        field("\(Format.count(snapshot.users)) users")
-        let system = snapshot.system
-        field("\(Format.count(Double(system?.arrivals ?? 0))) req/s")
-        field("p50 \(system?.p50.map(Format.duration) ?? "-") p99 \(system?.p99.map(Format.duration) ?? "-")")
-        let errorRate = system?.errorRate ?? 0
-        field("err \(String(format: "%.1f%%", errorRate * 100))",
-              errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : bar)
-        if let replay = state.replay {
-            let percent = replay.progress.map { " \($0.percent)%" } ?? ""
-            field("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")", Style(.accent, bold: true, reverse: true))
-        }
-        if snapshot.paused { field("PAUSED", Style(.warm, bold: true, reverse: true)) }
-        if let recording = state.recordingPath {
-            field("REC \(recording.split(separator: "/").last.map(String.init) ?? recording)", Style(.bottleneck, bold: true, reverse: true))
         }
     }
 }

@@ -12,7 +12,7 @@ enum InspectorView {
         let tone = node.healthTone
         let regionTable = regionTable(state, node: node)
         buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
-        let inner = rect.inset(by: 1)
+        let inner = drawLinks(of: node, state, in: rect.inset(by: 1), into: &buffer)
         var y = inner.y
         func line(_ label: String, _ value: String, _ style: Style = .normal) {
             guard y < inner.maxY else { return }
@@ -21,8 +21,8 @@ enum InspectorView {
             y += 1
         }
         let w = node.window
-        let state: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK" : tone == .warm ? "warm" : "healthy"
-        line("state", state, Style(tone, bold: true))
+        let health: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK" : tone == .warm ? "warm" : "healthy"
+        line("state", health, Style(tone, bold: true))
         line("servers", "\(node.servers) x \(node.workers) workers, size \(node.size)"
              + (node.downServers > 0 ? ", \(node.downServers) down" : ""))
         line("throughput", "\(Format.rate(Double(w?.completions ?? 0))) of \(Format.rate(node.arrivalRate)) in")
@@ -62,31 +62,6 @@ enum InspectorView {
         }
         if y < inner.maxY {
             buffer.write("last \(min(history.count, sparkWidth)) s", x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
-        }
-    }
-}
-
-/// The latest events, newest at the bottom.
-enum EventLogView {
-    static func draw(_ state: DashboardState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
-        guard rect.height > 0 else { return }
-        for x in rect.x..<rect.maxX { buffer.put(glyphs.horizontal, x: x, y: rect.y, style: Style(.dim)) }
-        buffer.write(" events ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
-        let rows = rect.height - 1
-        // Newest entries last; a long one wraps under its text, so its end (often the
-        // limit or the reason) stays readable at 80 columns.
-        var lines: [(clock: String, text: String, tone: Tone)] = []
-        for entry in state.log.suffix(rows).reversed() where lines.count < rows {
-            let clock = Format.clock(entry.time)
-            let wrapped = Format.wrap(entry.text, width: rect.width - clock.count - 2)
-            lines.insert(contentsOf: wrapped.enumerated().map { (i, text) in
-                (i == 0 ? clock : String(repeating: " ", count: clock.count), text, entry.tone)
-            }, at: 0)
-        }
-        for (i, line) in lines.suffix(rows).enumerated() {
-            let y = rect.y + 1 + i
-            let x = buffer.write(line.clock, x: rect.x + 1, y: y, style: Style(.dim), clip: rect)
-            buffer.write(" " + line.text, x: x, y: y, style: Style(line.tone), clip: rect)
         }
     }
 }

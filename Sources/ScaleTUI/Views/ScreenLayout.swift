@@ -11,12 +11,25 @@ public struct ScreenLayout: Sendable, Equatable {
 
     public static let inspectorWidth = 44
 
-    public init(width: Int, height: Int, inspectorOpen: Bool) {
+    /// The rows the event log gets at least: more on a tall screen.
+    public static func minimumLogRows(height: Int) -> Int { height >= 40 ? 9 : 6 }
+
+    /// Rows an open inspector can fill with figures, links and sparklines.
+    public static let inspectorRows = 30
+
+    /// Splits the screen; when `topologyHeight` (the rows the topology needs at the
+    /// topology's width) leaves rows blank, the event log takes them.
+    public init(width: Int, height: Int, inspectorOpen: Bool, topologyHeight: Int? = nil) {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (statusRow, afterStatus) = screen.splitTop(1)
         let (advisorRow, afterAdvisor) = afterStatus.splitTop(1)
         let (aboveBottom, bottomRow) = afterAdvisor.splitBottom(1)
-        let (middle, logArea) = aboveBottom.splitBottom(height >= 40 ? 9 : 6)
+        var (middle, logArea) = aboveBottom.splitBottom(Self.minimumLogRows(height: height))
+        if let topologyHeight {
+            let needed = max(topologyHeight, inspectorOpen ? Self.inspectorRows : 0)
+            let spare = middle.height - needed - 1
+            if spare > 0 { (middle, logArea) = aboveBottom.splitBottom(logArea.height + spare) }
+        }
         status = statusRow
         advisor = advisorRow
         bottom = bottomRow
@@ -29,5 +42,15 @@ public struct ScreenLayout: Sendable, Equatable {
             topology = middle
             inspector = nil
         }
+    }
+}
+
+extension DashboardState {
+    /// The screen's split as drawn now: the log takes the rows the topology leaves blank.
+    public var screenLayout: ScreenLayout {
+        let fixed = ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen)
+        guard let snapshot else { return fixed }
+        let needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width)
+        return ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen, topologyHeight: needed)
     }
 }

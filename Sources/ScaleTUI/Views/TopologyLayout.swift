@@ -26,6 +26,8 @@ public struct TopologyLayout: Sendable, Equatable {
     public var contentHeight: Int
     public var scroll: Int
     public var area: Rect
+    /// Rows under the frames listing links as labelled arrows, when the topology has room.
+    public var linkStrip: Rect?
 
     public static let fullBoxHeight = 4
     public static let maxBoxWidth = 26
@@ -39,6 +41,8 @@ public struct TopologyLayout: Sendable, Equatable {
         let groups = grouped(snapshot)
         let full = place(groups, in: area, compact: false)
         let compact = full.height > area.height
+        let strip = linkStripHeight(snapshot, width: area.width)
+        let withLinks = strip > 0 && full.height + strip <= area.height
         var placed = compact ? place(groups, in: area, compact: true) : full
         let maxScroll = max(0, placed.height - area.height)
         var offset = min(max(0, scroll), maxScroll)
@@ -49,8 +53,16 @@ public struct TopologyLayout: Sendable, Equatable {
         }
         for i in placed.boxes.indices { placed.boxes[i].rect.y -= offset }
         for i in placed.groups.indices { placed.groups[i].rect.y -= offset }
+        let linkStrip = withLinks ? Rect(x: area.x, y: area.y + placed.height - offset, width: area.width, height: strip) : nil
         return TopologyLayout(boxes: placed.boxes, groups: placed.groups, compact: compact,
-                              contentHeight: placed.height, scroll: offset, area: area)
+                              contentHeight: placed.height + (withLinks ? strip : 0), scroll: offset, area: area, linkStrip: linkStrip)
+    }
+
+    /// Rows the topology needs at `width` with full boxes and its link strip: what the
+    /// screen gives it before the event log takes the rest.
+    public static func neededHeight(_ snapshot: SimulationSnapshot, width: Int) -> Int {
+        let area = Rect(x: 0, y: 0, width: width, height: 0)
+        return place(grouped(snapshot), in: area, compact: false).height + linkStripHeight(snapshot, width: width)
     }
 
     /// A group of nodes drawn in one frame, its nodes in tiers.
@@ -187,5 +199,41 @@ public struct TopologyLayout: Sendable, Equatable {
         let height = y + 1 - origin.y
         placed.groups.append(Group(title: group.title, rect: Rect(x: origin.x, y: origin.y, width: origin.width, height: height), down: group.down))
         return height
+    }
+}
+
+extension TopologyLayout {
+    /// Width of one labelled link in the strip.
+    public static let linkCellWidth = 40
+    /// Rows of links the strip lists at most; the inspector lists every link of a node.
+    public static let maxLinkRows = 4
+
+    /// The links the strip lists, in order: links between data centers, then replication,
+    /// invalidation and write-through streams, then requests within a data center. Users'
+    /// arrivals are left out: the `↓` over each box shows them.
+    public static func stripLinks(_ snapshot: SimulationSnapshot) -> [LinkSnapshot] {
+        let between = snapshot.links.filter { $0.from != nil && crossesDataCenters($0, in: snapshot) }
+        let data = snapshot.links.filter { $0.kind != .requests && !crossesDataCenters($0, in: snapshot) }
+        let within = snapshot.links.filter { $0.kind == .requests && $0.from != nil && !crossesDataCenters($0, in: snapshot) }
+        return between + data + within
+    }
+
+    /// Whether `link` joins nodes of two different data centers.
+    public static func crossesDataCenters(_ link: LinkSnapshot, in snapshot: SimulationSnapshot) -> Bool {
+        guard let from = link.from,
+              let a = snapshot.nodes.first(where: { $0.id == from })?.spec.dc,
+              let b = snapshot.nodes.first(where: { $0.id == link.to })?.spec.dc else { return false }
+        return a != b
+    }
+
+    /// Links the strip's cells hold side by side at `width`.
+    public static func linkColumns(width: Int) -> Int { max(1, (width - 2) / linkCellWidth) }
+
+    /// Rows of the link strip (a title rule, then the links), or 0 when there is none.
+    static func linkStripHeight(_ snapshot: SimulationSnapshot, width: Int) -> Int {
+        let count = stripLinks(snapshot).count
+        guard count > 0 else { return 0 }
+        let columns = linkColumns(width: width)
+        return 1 + min(maxLinkRows, (count + columns - 1) / columns)
     }
 }

@@ -21,6 +21,7 @@ enum TopologyView {
             guard let node = nodes[box.id] else { continue }
             drawBox(node, at: box.rect, compact: layout.compact, selected: state.selection == node.id, glyphs: glyphs, into: &clipped)
         }
+        drawLinks(snapshot, layout, unicode: state.unicode, glyphs: glyphs, into: &clipped)
         // Frames and boxes may extend past the area when scrolled: copy only the area back.
         for y in max(0, area.y)..<min(buffer.height, area.maxY) {
             for x in max(0, area.x)..<min(buffer.width, area.maxX) {

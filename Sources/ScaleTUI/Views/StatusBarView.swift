@@ -1,0 +1,118 @@
+import ScaleSim
+
+/// One field of the status bar: what it says, how, and how much it matters.
+struct StatusField: Equatable {
+    /// The words shown when the bar is tight.
+    var text: String
+    /// Longer words shown when every field fits with them, such as `speed 1x` for `1x`.
+    var wide: String?
+    var style: Style
+    /// Lower matters more: as the terminal narrows, fields drop from the highest number
+    /// down (the rightmost first among equals), and a field is never cut in half.
+    var priority: Int
+
+    init(_ text: String, wide: String? = nil, _ style: Style = StatusBarView.plain, priority: Int) {
+        self.text = text
+        self.wide = wide
+        self.style = style
+        self.priority = priority
+    }
+}
+
+/// Row 0: what runs, how fast and how well, as fields that drop by priority to fit the width.
+enum StatusBarView {
+    static let plain = Style(.bar, reverse: true)
+
+    /// Every field the bar would show with unlimited room, left to right.
+    static func fields(_ state: DashboardState) -> [StatusField] {
+        var fields = [
+            StatusField("scaletop", Style(.bar, bold: true, reverse: true), priority: 9),
+            StatusField(String(state.preset.name.prefix(20)), wide: state.preset.name, Style(.bar, bold: true, reverse: true), priority: 1),
+        ]
+        guard let snapshot = state.snapshot else { return fields + [StatusField("starting", priority: 1)] }
+        let system = snapshot.system
+        let errorRate = system?.errorRate ?? 0
+        fields += [
+            StatusField(Format.clock(snapshot.time), priority: 1),
+            speedField(snapshot),
+            StatusField("\(Format.count(snapshot.users)) users", priority: 3),
+            StatusField("\(Format.count(Double(system?.arrivals ?? 0))) req/s", priority: 3),
+        ]
+        if let shape = shapeField(snapshot) { fields.append(shape) }
+        fields += [
+            StatusField("p50 \(system?.p50.map(Format.duration) ?? "-") p99 \(system?.p99.map(Format.duration) ?? "-")", priority: 4),
+            StatusField("err \(String(format: "%.1f%%", errorRate * 100))",
+                        errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
+        ]
+        if let replay = state.replay {
+            let percent = replay.progress.map { " \($0.percent)%" } ?? ""
+            fields.append(StatusField("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")",
+                                      Style(.accent, bold: true, reverse: true), priority: 0))
+        }
+        if snapshot.paused { fields.append(StatusField("PAUSED", Style(.warm, bold: true, reverse: true), priority: 0)) }
+        if let recording = state.recordingPath {
+            let file = recording.split(separator: "/").last.map(String.init) ?? recording
+            fields.append(StatusField("REC", wide: "REC \(file)", Style(.bottleneck, bold: true, reverse: true), priority: 2))
+        }
+        return fields
+    }
+
+    /// The speed asked for; when the engine cannot keep up, `BEHIND` and the speed reached.
+    static func speedField(_ snapshot: SimulationSnapshot) -> StatusField {
+        let asked = Format.speed(snapshot.speed)
+        guard snapshot.behind else { return StatusField(asked, wide: "speed " + asked, priority: 6) }
+        let behind = "BEHIND" + (snapshot.speedReached.map { " " + reachedSpeed($0) } ?? "")
+        return StatusField(behind, wide: "speed \(asked) \(behind)", Style(.bottleneck, bold: true, reverse: true), priority: 0)
+    }
+
+    /// A measured speed with two significant figures: `0.55x`, `3.2x`, `12x`.
+    static func reachedSpeed(_ factor: Double) -> String {
+        if factor < 1 { return String(format: "%.2fx", factor) }
+        return String(format: factor < 10 ? "%.1fx" : "%.0fx", factor)
+    }
+
+    /// Says that traffic is not steady: a ramp under way (its share of the full rate), a
+    /// spike to come or under way, or where a day-like wave stands.
+    static func shapeField(_ snapshot: SimulationSnapshot) -> StatusField? {
+        let shape = snapshot.workload.shape
+        let factor = shape.factor(at: snapshot.time)
+        let full = Format.count(snapshot.workload.baseRate)
+        switch shape {
+        case .steady:
+            return nil
+        case .ramp(_, let over):
+            guard snapshot.time < over else { return nil }
+            return StatusField("ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
+                               Style(.warm, reverse: true), priority: 5)
+        case .spike(let at, let duration, let spike):
+            if snapshot.time < at {
+                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 5)
+            }
+            guard snapshot.time - at < duration else { return nil }
+            return StatusField("SPIKE x\(Format.count(spike))", Style(.warm, bold: true, reverse: true), priority: 2)
+        case .diurnal:
+            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 5)
+        }
+    }
+
+    /// The fields that fit in `width`, in order, and whether they fit with their wide words.
+    static func fit(_ fields: [StatusField], width: Int) -> (fields: [StatusField], wide: Bool) {
+        if fields.reduce(0, { $0 + ($1.wide ?? $1.text).count + 2 }) <= width { return (fields, true) }
+        var kept = fields
+        while kept.count > 1, kept.reduce(0, { $0 + $1.text.count + 1 }) > width {
+            let least = kept.indices.max { (kept[$0].priority, $0) < (kept[$1].priority, $1) }!
+            kept.remove(at: least)
+        }
+        return (kept, false)
+    }
+
+    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        buffer.fill(rect, style: plain)
+        let (fields, wide) = fit(fields(state), width: rect.width)
+        var x = rect.x
+        for field in fields {
+            let text = wide ? " " + (field.wide ?? field.text) + " " : " " + field.text
+            x = buffer.write(text, x: x, y: rect.y, style: field.style, clip: rect)
+        }
+    }
+}
