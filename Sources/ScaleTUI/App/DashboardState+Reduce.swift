@@ -98,6 +98,8 @@ extension DashboardState {
             case .requestLimitReached(let limit):
                 log("\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
                     tone: .error)
+            case .sessionsDropped(let node, let servers, let sessions, let removed):
+                log(Format.sessionsDropped(node: node, servers: servers, sessions: sessions, removed: removed), tone: .warm)
             }
             lastNoticeSeen = notice.sequence
         }
