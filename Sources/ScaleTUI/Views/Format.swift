@@ -92,6 +92,20 @@ public enum Format {
         return (removed ? "removed \(names)" : "\(names) went down") + ": \(grouped(sessions)) live sessions dropped"
     }
 
+    /// `values` in columns of `perColumn`, aligned on the newest: each the mean of its
+    /// values, or the largest when `worst`; a column with no value is nil.
+    static func columns(_ values: [Double?], perColumn: Int, worst: Bool = false) -> [Double?] {
+        guard perColumn > 1 else { return values }
+        var columns: [Double?] = []
+        var end = values.count
+        while end > 0 {
+            let present = values[max(0, end - perColumn)..<end].compactMap { $0 }
+            columns.append(present.isEmpty ? nil : worst ? present.max() : present.reduce(0, +) / Double(present.count))
+            end -= perColumn
+        }
+        return columns.reversed()
+    }
+
     /// A speed factor: `1x`, `0.5x`, `16x`.
     public static func speed(_ factor: Double) -> String {
         factor >= 1 || factor == 0 ? String(format: "%.0fx", factor) : String(format: "%gx", factor)
