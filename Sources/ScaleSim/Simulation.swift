@@ -21,6 +21,16 @@ public struct NodeSnapshot: Sendable, Hashable {
     public var bottleneck: Bool
     /// Recent windows, oldest first.
     public var history: [NodeWindow]
+    /// Each server of the pool (each shard of a sharded database) over the last closed
+    /// window, in pool order.
+    public var members: [MemberSnapshot] = []
+    /// Users of a sticky pool logged out (their request reached another server than the
+    /// one holding their live session): since time zero, and in the last closed window.
+    public var sessionsLost = 0
+    public var sessionsLostLastWindow = 0
+    /// Live sticky sessions dropped since time zero with the servers that held them
+    /// (removed or gone down), counted at that moment.
+    public var sessionsDropped = 0
 
     public var id: String { spec.id }
     public var kind: NodeKind { spec.kind }
@@ -80,7 +90,11 @@ extension Engine {
                 cacheEntries: nodes[n].cache?.count,
                 window: nodes[n].history.last,
                 bottleneck: isBottleneck(node: n),
-                history: Array(nodes[n].history.elements.suffix(historyLimit))
+                history: Array(nodes[n].history.elements.suffix(historyLimit)),
+                members: memberSnapshots(of: n),
+                sessionsLost: nodes[n].counters.sessionsLost,
+                sessionsLostLastWindow: nodes[n].sessionFigures.lostInWindow,
+                sessionsDropped: nodes[n].sessionFigures.dropped
             )
         }
     }

@@ -28,3 +28,37 @@ import Testing
         #expect(advice.text.contains("d on one of its nodes"))
     }
 }
+
+@Suite struct AdvisorHotSpotTests {
+    @Test func anOverloadedStage07SaysWhatHelpsTheAutoscalerNotToTurnItOn() async throws {
+        let snapshot = try await Fixtures.snapshot("07", seconds: 90, commands: [.setUsers(260_000)])
+        let app = try #require(snapshot.nodes.first { $0.id == "app" })
+        #expect(app.spec.autoscale != nil)
+        let advice = Advisor.advice(for: snapshot)
+        #expect(advice.text.hasPrefix("app "), "\(advice.text)")
+        #expect(!advice.text.contains("turns on the autoscaler"))
+        #expect(advice.text.contains("autoscal"))
+        #expect(advice.text.contains(":autoscale app ") || advice.text.contains("warming up"), "\(advice.text)")
+    }
+
+    @Test func anAutoscalerAtItsMaximumIsToldToRaiseIt() throws {
+        let policy = AutoscaleSpec(target: 0.6, min: 24, max: 40)
+        var spec = NodeSpec(id: "app", kind: .app, servers: 40, workers: 8, service: .exponential(mean: 20 * Nanos.perMillisecond))
+        spec.autoscale = policy
+        let node = NodeSnapshot(spec: spec, servers: 40, downServers: 0, warmingServers: 0, workers: 8, size: 0, slowFactor: 1,
+                                cacheEntries: nil, window: nil, bottleneck: true, history: [])
+        let text = Advisor.autoscalerRemedy(node, policy, keyMap: .standard)
+        #expect(text.contains("maximum (40)"))
+        #expect(text.contains("`:autoscale app 0.6 24 80 30s 1m`"), "\(text)")
+        var lower = node
+        lower.servers = 30
+        #expect(Advisor.autoscalerRemedy(lower, policy, keyMap: .standard).contains("`:autoscale app 0.45 24 40 30s 1m` lowers its target"))
+    }
+
+    @Test func anEvenlyLoadedPoolGetsMoreServersNotABalancer() async throws {
+        let overloaded = try await Fixtures.snapshot("00", seconds: 20, commands: [.setUsers(20_000)])
+        let app = try #require(overloaded.nodes.first { $0.id == "app" })
+        #expect(!app.showsSpread)
+        #expect(Advisor.advice(for: overloaded).text.contains("a adds an app server"))
+    }
+}

@@ -92,3 +92,72 @@ import Testing
         #expect(buffer.line(0).hasPrefix("evil?]0;owned??[2J name?"))
     }
 }
+
+/// The lessons the engine computes, on the screen: hot spots behind a mean, sessions lost.
+@Suite struct LessonScreenTests {
+    @Test func stage02ShowsTheHotServerBesideTheMean() async throws {
+        var state = try await Fixtures.state("02", width: 80, height: 24, seconds: 20, commands: [.setUsers(20_000)])
+        _ = state.reduce(.keyPressed(.tab))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "02-hot-server-80x24")
+        let app = try #require(state.snapshot?.nodes.first { $0.id == "app" })
+        let hottest = try #require(app.hottestMember)
+        #expect(hottest.isOverloaded)
+        #expect(screen.text.contains("avg \(Format.percent(app.servingUtilization)) max \(Format.percent(hottest.load)) offered"))
+        #expect(screen.line(1).contains("load balancer"))
+        #expect(screen.line(1).contains("app-\(hottest.position)"))
+    }
+
+    @Test func stage02InspectorNamesTheHottestServerAndSortsThem() async throws {
+        var state = try await Fixtures.state("02", width: 120, height: 40, seconds: 20, commands: [.setUsers(20_000)])
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.enter))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "02-inspector-120x40")
+        let app = try #require(state.snapshot?.nodes.first { $0.id == "app" })
+        let hottest = try #require(app.hottestMember)
+        let row = try #require((0..<40).map { screen.line($0) }.first { $0.contains("hottest") })
+        #expect(row.contains("app-\(hottest.position) \(Format.percent(hottest.load)) offered"))
+        #expect(screen.text.contains("under 5%"))
+    }
+
+    @Test func stage05sNamesTheHotShardAndACache() async throws {
+        // At 75k users the hot shard is flagged while app, busy on average, is not.
+        var state = try await Fixtures.state("05s-sharding", width: 120, height: 40, seconds: 70, commands: [.setUsers(75_000)])
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.enter))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "05s-hot-shard-120x40")
+        let db = try #require(state.snapshot?.nodes.first { $0.id == "db" })
+        #expect(db.bottleneck)
+        #expect(state.snapshot?.nodes.first { $0.id == "app" }?.bottleneck == false)
+        let hottest = try #require(db.hottestMember)
+        #expect(screen.line(1).hasPrefix(" db-\(hottest.position) "))
+        #expect(screen.line(1).contains("c adds a cache"))
+        #expect(!screen.line(1).contains("app"))
+        #expect(screen.text.contains("max \(Format.percent(hottest.load))"))
+    }
+
+    @Test func stage06RemovingAServerLogsTheSessionsDroppedAndTheBoxCountsLogouts() async throws {
+        let loaded = try Fixtures.preset("06")
+        let simulation = Simulation(spec: loaded.spec, seed: 1)
+        await simulation.advance(by: 20 * Nanos.perSecond)
+        var state = DashboardState(preset: PresetInfo(loaded), width: 120, height: 40)
+        _ = state.reduce(.snapshotArrived(await simulation.snapshot(historyLimit: SimulationDriver.historyLimit)))
+        let command = SimCommand.removeServers(node: "app", count: 1)
+        _ = state.reduce(.commandAnswered(command, await simulation.apply(command)))
+        await simulation.advance(by: 10 * Nanos.perSecond)
+        let snapshot = await simulation.snapshot(historyLimit: SimulationDriver.historyLimit)
+        _ = state.reduce(.snapshotArrived(snapshot))
+        let app = try #require(snapshot.nodes.first { $0.id == "app" })
+        let line = try #require(state.log.first { $0.text.hasPrefix("removed app-23: ") })
+        #expect(line.text == "removed app-23: \(Format.grouped(app.sessionsDropped)) live sessions dropped")
+        #expect(app.sessionsLost > 0)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "06-sessions-dropped-120x40")
+        #expect(screen.text.contains("sess lost \(Format.count(app.sessionsLost))"))
+        #expect(screen.text.contains(line.text))
+    }
+}

@@ -175,6 +175,7 @@ extension Engine {
     /// retired servers are handed to the servers that stay.
     mutating func resizePool(_ n: Int, to count: Int) {
         markCapacity(of: n)
+        noteSessionsDropped(node: n, positions: Array(count..<max(count, nodes[n].activeServers.count)), removed: true)
         var orphans: [Int32] = []
         while nodes[n].activeServers.count > count {
             let s = nodes[n].activeServers.removeLast()

@@ -45,6 +45,10 @@ extension Engine {
         } else {
             targets = pool
         }
+        if down {
+            let positions = position.map { [$0] } ?? Array(pool.indices)
+            noteSessionsDropped(node: n, positions: positions.filter { !servers[Int(pool[$0])].down }, removed: false)
+        }
         for s in targets { setServer(Int(s), down: down) }
         schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
         if down && nodes[n].store != nil && pool.allSatisfy({ servers[Int($0)].down }) {

@@ -62,6 +62,7 @@ extension Engine {
                 p99: percentiles[2]
             )
             nodes[n].history.append(window)
+            closeMemberWindows(node: n, counters: c)
             nodes[n].countersAtTick = c
             nodes[n].cacheAtTick = nodes[n].cache?.counters ?? CacheCounters()
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)

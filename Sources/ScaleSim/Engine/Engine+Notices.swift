@@ -1,7 +1,9 @@
 /// Something the engine did on its own that a person watching should hear about: a timed
-/// command ran, the autoscaler acted, a replica was promoted.
+/// command ran, the autoscaler acted, a replica was promoted, servers went with the
+/// sessions they held.
 ///
-/// Commands sent by the user are not notices: whoever sent them already knows the result.
+/// Commands sent by the user are not notices: whoever sent them already knows the result
+/// (but not the sessions a removal dropped, which are).
 public struct EngineNotice: Sendable, Hashable {
     public enum Event: Sendable, Hashable {
         /// A command of the preset's or a script's timeline ran, or was refused.
@@ -13,6 +15,10 @@ public struct EngineNotice: Sendable, Hashable {
         /// This many requests were alive at once, the engine's limit: new arrivals are
         /// dropped until some finish. Posted the first time only.
         case requestLimitReached(Int)
+        /// Servers of `node` (pool positions) that were removed (or went down) held this
+        /// many live sticky sessions, lost with them. The pool's `sessions_lost` counts a
+        /// user later, when their next request lands on another server.
+        case sessionsDropped(node: String, servers: [Int], sessions: Int, removed: Bool)
     }
 
     public var time: SimTime

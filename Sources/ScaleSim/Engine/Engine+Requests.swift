@@ -93,6 +93,7 @@ extension Engine {
             fail(r, .failed)
             return
         }
+        countMemberArrival(server: s)
         if nodes[n].kind == .queue && requests.slots[i].role == .user {
             enqueueJob(r, on: s)
         } else {

@@ -73,6 +73,7 @@ struct NodeRuntime: Sendable {
     var counters = NodeCounters()
     var countersAtTick = NodeCounters()
     var countersAtStatsStart = NodeCounters()
+    var sessionFigures = PoolSessionFigures()
     var cacheAtTick = CacheCounters()
     var cacheAtStatsStart = CacheCounters()
     /// Worker-nanoseconds available up to `capacityMark`.
@@ -107,6 +108,8 @@ struct ServerRuntime: Sendable {
     var poolPosition: Int32 = 0
     /// A new server takes traffic only from this time (autoscaler warm-up).
     var warmUntil: SimTime = .min
+    /// This server's own arrivals and last window (see Engine+MemberMetrics.swift).
+    var member = MemberCounters()
 
     init(node: Int32, now: SimTime) {
         self.node = node

@@ -1,3 +1,4 @@
+import ScaleFiles
 import ScaleSim
 
 /// Names the current bottleneck and the step that would relieve it, with its key.
@@ -11,8 +12,10 @@ public enum Advisor {
         guard snapshot.system != nil else {
             return Advice(text: "warming up: the first simulated second has not closed yet", tone: .dim)
         }
-        let byUtilization = { (a: NodeSnapshot, b: NodeSnapshot) in (a.window?.utilization ?? 0) < (b.window?.utilization ?? 0) }
-        if let node = snapshot.nodes.filter(\.bottleneck).max(by: byUtilization) {
+        // The hottest member decides, not the pool's mean: one server of 24 at 112% is the
+        // problem even when the pool averages 19%.
+        let byLoad = { (a: NodeSnapshot, b: NodeSnapshot) in a.peakLoad < b.peakLoad }
+        if let node = snapshot.nodes.filter(\.bottleneck).max(by: byLoad) {
             return Advice(text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
         if let dc = snapshot.datacenters.first(where: \.down) {
@@ -21,9 +24,9 @@ public enum Advisor {
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }
-        if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byUtilization), let utilization = node.window?.utilization,
-           utilization >= NodeSnapshot.warmUtilization {
-            return Advice(text: "\(node.id) at \(Format.percent(utilization)), the next bottleneck: \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .warm)
+        if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byLoad), node.peakLoad >= NodeSnapshot.warmUtilization {
+            let what = node.showsSpread ? describe(node, in: snapshot) : "\(node.id) at \(Format.percent(node.servingUtilization))"
+            return Advice(text: "\(what), the next bottleneck: \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .warm)
         }
         let errors = snapshot.system?.errorRate ?? 0
         if errors > 0.01 {
@@ -32,9 +35,14 @@ public enum Advisor {
         return Advice(text: "all healthy at \(Format.count(snapshot.users)) users: \(key(.doubleUsers, keyMap)) doubles them to find the next limit", tone: .healthy)
     }
 
-    /// "db 97% busy on reads", "queue-us backlog 3.4k".
+    /// "db 97% busy on reads", "queue-us backlog 3.4k", or the hot member behind a mean:
+    /// "app-3 112% offered (app avg 19%)".
     static func describe(_ node: NodeSnapshot, in snapshot: SimulationSnapshot) -> String {
-        let utilization = Format.percent(node.window?.utilization ?? 0)
+        let utilization = Format.percent(node.servingUtilization)
+        if node.showsSpread, let hottest = node.hottestMember {
+            let load = Format.percent(hottest.load) + (hottest.isOverloaded ? " offered" : "")
+            return "\(node.memberName(hottest)) \(load) (\(node.id) avg \(utilization))"
+        }
         switch node.kind {
         case .queue: return "\(node.id) backlog \(Format.count(node.window?.queueLength ?? 0))"
         case .db:
@@ -47,14 +55,21 @@ public enum Advisor {
     static func remedy(for node: NodeSnapshot, in snapshot: SimulationSnapshot, keyMap: KeyMap) -> String {
         switch node.kind {
         case .app:
-            if !snapshot.nodes.contains(where: { $0.kind == .lb }) {
+            let balanced = snapshot.nodes.contains { $0.kind == .lb && $0.spec.routes.contains { $0.to == node.id } }
+            if !balanced && node.showsSpread {
+                return "\(key(.addLoadBalancer, keyMap)) puts a load balancer in front: DNS skews the load, more servers would not help"
+            }
+            if !balanced {
                 return "\(key(.addAppServer, keyMap)) adds an app server, \(key(.addLoadBalancer, keyMap)) puts a load balancer in front"
             }
+            if let autoscale = node.spec.autoscale { return autoscalerRemedy(node, autoscale, keyMap: keyMap) }
             return "\(key(.addAppServer, keyMap)) adds an app server, \(key(.toggleAutoscale, keyMap)) turns on the autoscaler"
+        case .db where node.spec.shards > 1 && node.showsSpread:
+            return "\(key(.addCache, keyMap)) adds a cache: hot keys pile on one shard, more shards would not move them"
         case .db:
             let readShare = snapshot.workload.mix[.read] ?? 0
             let cached = snapshot.nodes.contains { $0.kind == .cache && $0.spec.routes.contains { $0.to == node.id } }
-            if readShare >= 0.5 && !(hasReplicas(node, snapshot) && cached) {
+            if readShare >= 0.5 && !(hasReplicas(node, snapshot) && cached) && node.spec.shards <= 1 {
                 return "\(key(.addReplica, keyMap)) adds a read replica, \(key(.addCache, keyMap)) adds a cache"
             }
             return "\(key(.addShard, keyMap)) adds a shard, \(key(.scaleUp, keyMap)) scales it up"
@@ -63,6 +78,22 @@ public enum Advisor {
         case .queue: return "\(key(.addWorkers, keyMap)) on the queue adds a consumer worker"
         case .lb, .sessionStore, .station: return "\(key(.addWorkers, keyMap)) adds a server, \(key(.scaleUp, keyMap)) scales it up"
         }
+    }
+
+    /// What helps a pool whose autoscaler is on (where `o` would turn it off): waiting for
+    /// warming servers, a higher maximum, or a lower target, with the command that sets it.
+    static func autoscalerRemedy(_ node: NodeSnapshot, _ policy: AutoscaleSpec, keyMap: KeyMap) -> String {
+        if node.warmingServers > 0 {
+            return "the autoscaler's \(node.warmingServers) new servers are still warming up; \(key(.addAppServer, keyMap)) adds one at once"
+        }
+        if node.servers >= policy.max {
+            var raised = policy
+            raised.max = min(Engine.maxServers, policy.max * 2)
+            return "the autoscaler is at its maximum (\(policy.max)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: raised)))` raises it"
+        }
+        var lowered = policy
+        lowered.target = max(0.1, ((policy.target - 0.15) * 20).rounded() / 20)
+        return "the autoscaler keeps it near \(Format.percent(policy.target)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: lowered)))` lowers its target"
     }
 
     static func hasReplicas(_ node: NodeSnapshot, _ snapshot: SimulationSnapshot) -> Bool {

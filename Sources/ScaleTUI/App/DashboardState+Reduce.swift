@@ -100,6 +100,8 @@ extension DashboardState {
             case .requestLimitReached(let limit):
                 log("\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
                     tone: .error, at: notice.time)
+            case .sessionsDropped(let node, let servers, let sessions, let removed):
+                log(Format.sessionsDropped(node: node, servers: servers, sessions: sessions, removed: removed), tone: .warm, at: notice.time)
             }
             lastNoticeSeen = notice.sequence
         }

@@ -65,6 +65,47 @@ public enum Format {
         return String(format: "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
     }
 
+    /// A count in full with thousands separators: `1,985`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// Servers of a pool by name: `app-8`, `app-7, app-8`, `app-3 to app-8`.
+    static func serverNames(_ node: String, _ positions: [Int]) -> String {
+        let sorted = positions.sorted()
+        guard let first = sorted.first, let last = sorted.last else { return node }
+        if sorted.count <= 3 { return sorted.map { "\(node)-\($0)" }.joined(separator: ", ") }
+        if last - first == sorted.count - 1 { return "\(node)-\(first) to \(node)-\(last)" }
+        return "\(sorted.count) servers of \(node)"
+    }
+
+    /// The event log's line for live sessions lost with their servers:
+    /// `removed app-8: 1,985 live sessions dropped`.
+    static func sessionsDropped(node: String, servers: [Int], sessions: Int, removed: Bool) -> String {
+        let names = serverNames(node, servers)
+        return (removed ? "removed \(names)" : "\(names) went down") + ": \(grouped(sessions)) live sessions dropped"
+    }
+
+    /// `values` in columns of `perColumn`, aligned on the newest: each the mean of its
+    /// values, or the largest when `worst`; a column with no value is nil.
+    static func columns(_ values: [Double?], perColumn: Int, worst: Bool = false) -> [Double?] {
+        guard perColumn > 1 else { return values }
+        var columns: [Double?] = []
+        var end = values.count
+        while end > 0 {
+            let present = values[max(0, end - perColumn)..<end].compactMap { $0 }
+            columns.append(present.isEmpty ? nil : worst ? present.max() : present.reduce(0, +) / Double(present.count))
+            end -= perColumn
+        }
+        return columns.reversed()
+    }
+
     /// A speed factor: `1x`, `0.5x`, `16x`.
     public static func speed(_ factor: Double) -> String {
         factor >= 1 || factor == 0 ? String(format: "%.0fx", factor) : String(format: "%gx", factor)

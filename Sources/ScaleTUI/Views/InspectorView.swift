@@ -14,19 +14,25 @@ enum InspectorView {
         buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
         let inner = drawLinks(of: node, state, in: rect.inset(by: 1), into: &buffer)
         var y = inner.y
+        // A value too long for the panel goes on under itself, at spaces, never cut.
         func line(_ label: String, _ value: String, _ style: Style = .normal) {
-            guard y < inner.maxY else { return }
-            let x = buffer.write(label.padding(toLength: 12, withPad: " ", startingAt: 0), x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
-            buffer.write(value, x: x, y: y, style: style, clip: inner)
-            y += 1
+            for (i, part) in Format.wrap(value, width: max(1, inner.width - 13)).enumerated() where y < inner.maxY {
+                let x = buffer.write((i == 0 ? label : "").padding(toLength: 12, withPad: " ", startingAt: 0),
+                                     x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
+                buffer.write(part, x: x, y: y, style: style, clip: inner)
+                y += 1
+            }
         }
         let w = node.window
-        let health: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK" : tone == .warm ? "warm" : "healthy"
+        let health: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK"
+            : tone == .bottleneck ? "hot \(node.memberNoun)" : tone == .warm ? "warm" : "healthy"
         line("state", health, Style(tone, bold: true))
         line("servers", "\(node.servers) x \(node.workers) workers, size \(node.size)"
-             + (node.downServers > 0 ? ", \(node.downServers) down" : ""))
+             + (node.downServers > 0 ? ", \(node.downServers) down" : "")
+             + (node.warmingServers > 0 ? ", \(node.warmingServers) warming" : ""))
         line("throughput", "\(Format.rate(Double(w?.completions ?? 0))) of \(Format.rate(node.arrivalRate)) in")
-        line("utilization", w.map { Format.percent($0.utilization) } ?? "-")
+        line("utilization", w == nil ? "-" : Format.percent(node.servingUtilization)
+             + (node.warmingServers > 0 || node.downServers > 0 ? " of the servers taking traffic" : ""))
         line("latency", "p50 \(w?.p50.map(Format.duration) ?? "-")  p99 \(w?.p99.map(Format.duration) ?? "-")")
         line("queue", "\(w?.queueLength ?? 0) waiting" + ((w?.dropped ?? 0) > 0 ? ", \(Format.rate(Double(w?.dropped ?? 0))) dropped" : ""))
         if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
@@ -36,32 +42,42 @@ enum InspectorView {
             line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
                  + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
         }
-        if let figure = node.keyFigure, [.cache, .cdn, .replica].contains(node.kind) {
-            line(node.kind == .replica ? "replication" : "hit ratio", figure)
+        if let figure = node.keyFigureParts, [.cache, .cdn, .replica].contains(node.kind) {
+            line(node.kind == .replica ? "replica lag" : "hit ratio", figure.value)
+        }
+        if node.sessionsLost > 0 || node.sessionsDropped > 0 {
+            line("sessions", "\(Format.grouped(node.sessionsLost)) users logged out (\(Format.grouped(node.sessionsLostLastWindow)) in the last second), "
+                 + "\(Format.grouped(node.sessionsDropped)) live sessions dropped with servers", Style(.warm))
         }
         if node.slowFactor != 1 { line("slowed", "\(node.slowFactor)x", Style(.warm)) }
         if let stale = w?.staleReads, stale > 0 { line("stale reads", Format.rate(Double(stale)), Style(.warm)) }
         if let autoscale = node.spec.autoscale {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
         }
+        drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         drawRegions(regionTable, in: inner, y: &y, into: &buffer)
         y += 1
         let history = node.history
         let sparkWidth = max(0, inner.width - 14)
-        func spark(_ label: String, _ values: [Double?], maximum: Double? = nil, style: Style) {
+        // The whole history in the width: each column is `perColumn` seconds (the mean, or
+        // the worst for p99), so the sparklines always span what the label says.
+        let perColumn = max(1, (history.count + sparkWidth - 1) / max(1, sparkWidth))
+        func spark(_ label: String, _ values: [Double?], worst: Bool = false, maximum: Double? = nil, style: Style) {
             guard y < inner.maxY else { return }
             buffer.write(label, x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
-            buffer.sparkline(values, x: inner.x + 13, y: y, width: sparkWidth, maximum: maximum, style: style, glyphs: glyphs)
+            let columns = Format.columns(values, perColumn: perColumn, worst: worst)
+            buffer.sparkline(columns, x: inner.x + 13, y: y, width: sparkWidth, maximum: maximum, style: style, glyphs: glyphs)
             y += 1
         }
         spark("req/s", history.map { Double($0.completions) }, style: Style(.accent))
-        spark("p99", history.map { $0.p99.map(Double.init) }, style: Style(.warm))
+        spark("p99", history.map { $0.p99.map(Double.init) }, worst: true, style: Style(.warm))
         spark("utilization", history.map { $0.utilization }, maximum: 1, style: Style(tone))
         if node.kind == .cache || node.kind == .cdn {
             spark("hit ratio", history.map(\.hitRatio), maximum: 1, style: Style(.healthy))
         }
-        if y < inner.maxY {
-            buffer.write("last \(min(history.count, sparkWidth)) s", x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
+        if y < inner.maxY, !history.isEmpty {
+            let span = Format.duration(SimTime(history.count) * Nanos.perSecond)
+            buffer.write("last \(span)" + (perColumn > 1 ? ", \(perColumn) s a column" : ""), x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
         }
     }
 }

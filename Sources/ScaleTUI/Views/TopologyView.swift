@@ -46,37 +46,62 @@ enum TopologyView {
         node.servers > 1 || node.kind == .app || node.kind == .replica ? "\(node.id) x\(node.servers)" : node.id
     }
 
+    /// One node's box: its load (the mean, and the hottest member's beside it when that
+    /// stands out), then throughput and the figures that matter for its kind; one line
+    /// when `compact`.
     static func drawBox(_ node: NodeSnapshot, at rect: Rect, compact: Bool, selected: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let tone = node.healthTone
-        let utilization = node.window?.utilization ?? 0
         let inflow = "\(String(glyphs.arrow)) \(Format.rate(node.arrivalRate))"
         buffer.write(inflow, x: rect.x + 1, y: rect.y - 1, style: Style(.dim))
         let titleStyle = Style(tone, bold: true, reverse: selected)
+        let status = node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : nil
         let rate = Format.rate(Double(node.window?.completions ?? 0))
-        var details = [node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : rate]
-        if let figure = node.keyFigure { details.append(figure) }
-        if node.warmingServers > 0 { details.append("+\(node.warmingServers) warming") }
+        var figures: [String] = []
+        if let sessions = node.sessionsFigure { figures.append(sessions) }
+        if let figure = node.keyFigure { figures.append(figure) }
+        if node.warmingServers > 0 { figures.append("+\(node.warmingServers) warming") }
         if compact {
+            // The inflow label above already gives the rate: the kind's own figure comes first.
             var x = buffer.write(title(node), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
-            x = buffer.writeWhole(" " + Format.percent(utilization), x: x, y: rect.y, limit: rect.maxX, style: Style(tone))
-            for detail in details {
-                x = buffer.writeWhole(" " + detail, x: x, y: rect.y, limit: rect.maxX, style: Style(node.isDown ? .down : .normal))
+            // A shorter load leaves room for the sessions lost, the lesson of a sticky pool.
+            let reserved = node.sessionsFigure.map { $0.count + 1 } ?? 0
+            let texts = node.loadTexts
+            if let load = texts.first(where: { x + 1 + $0.count + reserved <= rect.maxX }) ?? texts.last {
+                x = buffer.writeWhole(" " + load, x: x, y: rect.y, limit: rect.maxX, style: Style(tone))
+            }
+            for (i, detail) in ((status.map { [$0] } ?? []) + figures + [rate]).enumerated() {
+                x = buffer.writeWhole(" " + detail, x: x, y: rect.y, limit: rect.maxX,
+                                      style: Style(status != nil && i == 0 ? .down : .normal))
             }
             return
         }
         buffer.frame(rect, title: title(node), style: Style(tone), titleStyle: titleStyle, glyphs: glyphs)
         let inner = rect.inset(by: 1)
         guard inner.width > 0 else { return }
+        drawLoad(node, tone: tone, in: inner, glyphs: glyphs, into: &buffer)
+        var x = inner.x
+        for (i, detail) in ([status ?? rate] + figures).enumerated() {
+            x = buffer.writeWhole((i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
+                                  style: Style(status != nil && i == 0 ? .down : .normal))
+        }
+    }
+
+    /// A box's first row: the kind and a utilization bar, or, when a member stands out, the
+    /// mean beside the hottest member's load (`avg 19% max 112% offered`).
+    static func drawLoad(_ node: NodeSnapshot, tone: Tone, in inner: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        let utilization = node.servingUtilization
+        if node.showsSpread {
+            let texts = node.loadTexts
+            let tagged = node.kindTag + " " + texts[0]
+            let text = tagged.count <= inner.width ? tagged : texts.first { $0.count <= inner.width } ?? texts[texts.count - 1]
+            buffer.write(text, x: inner.x, y: inner.y, style: Style(tone, bold: true), clip: inner)
+            return
+        }
         var x = buffer.write(node.kindTag + " ", x: inner.x, y: inner.y, style: Style(.dim), clip: inner)
         let percent = Format.percent(utilization)
         let barWidth = max(0, inner.maxX - x - percent.count - 1)
         buffer.bar(ratio: utilization, x: x, y: inner.y, width: barWidth, style: Style(tone), glyphs: glyphs)
         x += barWidth
         buffer.write(" " + percent, x: x, y: inner.y, style: Style(tone, bold: true), clip: inner)
-        x = inner.x
-        for (i, detail) in details.enumerated() {
-            x = buffer.writeWhole((i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
-                                  style: Style(node.isDown && i == 0 ? .down : .normal))
-        }
     }
 }

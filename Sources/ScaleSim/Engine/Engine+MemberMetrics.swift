@@ -1,0 +1,141 @@
+/// One server's running counts, kept beside the pool's so the dashboard can show the
+/// hottest server (or shard) behind a pool's mean. Counting only: nothing here draws a
+/// random number or schedules an event, so no simulated figure moves.
+struct MemberCounters: Sendable {
+    /// Requests given to this server since time zero (placed, queued or dropped there).
+    var arrivals = 0
+    /// `arrivals` and the busy area at the last window's close.
+    var arrivalsAtTick = 0
+    var busyAreaAtTick: Int64 = 0
+    /// The last closed window's arrivals and busy worker-nanoseconds.
+    var windowArrivals = 0
+    var windowBusyArea: Int64 = 0
+}
+
+/// A pool's figures about sessions that its `NodeCounters` do not window.
+struct PoolSessionFigures: Sendable {
+    /// Users logged out in the last closed window.
+    var lostInWindow = 0
+    /// Live sessions dropped when servers holding them were removed or went down.
+    var dropped = 0
+}
+
+/// One server of a pool, or one shard of a sharded database, as the dashboard sees it.
+public struct MemberSnapshot: Sendable, Hashable {
+    /// Position in the pool: `kill app 3` names position 3.
+    public var position: Int
+    /// Requests given to the server in the last closed window.
+    public var arrivals: Int
+    /// Busy worker time over the server's worker time in the last closed window (at most 1).
+    public var utilization: Double
+    /// The work sent to the server over what it can do: arrivals times the mean service
+    /// time (slow-down included) over its workers, per second. Unlike utilization it passes
+    /// 1 when more arrives than the server can serve.
+    public var offeredLoad: Double
+    /// Requests waiting at the server now.
+    public var queueLength: Int
+    public var down: Bool
+    /// Added by the autoscaler and still warming up: it takes no traffic yet.
+    public var warming: Bool
+
+    public init(position: Int, arrivals: Int, utilization: Double, offeredLoad: Double, queueLength: Int, down: Bool, warming: Bool) {
+        self.position = position
+        self.arrivals = arrivals
+        self.utilization = utilization
+        self.offeredLoad = offeredLoad
+        self.queueLength = queueLength
+        self.down = down
+        self.warming = warming
+    }
+
+    /// Whether balancers may send it requests: neither down nor warming.
+    public var takesTraffic: Bool { !down && !warming }
+
+    /// Whether more work was sent than the server can do: its utilization cannot show it.
+    public var isOverloaded: Bool { offeredLoad > 1 }
+
+    /// How loaded the server is: its utilization, or its offered load once that passes 1.
+    public var load: Double { isOverloaded ? max(offeredLoad, utilization) : utilization }
+}
+
+extension Engine {
+    /// Counts request `r`'s arrival at server `s`.
+    @inline(__always)
+    mutating func countMemberArrival(server s: Int32) {
+        servers[Int(s)].member.arrivals += 1
+    }
+
+    /// Closes the window of each server of node `n`, and of its session figures; call
+    /// before the node's own counters are marked for the next window.
+    mutating func closeMemberWindows(node n: Int, counters c: NodeCounters) {
+        nodes[n].sessionFigures.lostInWindow = c.sessionsLost - nodes[n].countersAtTick.sessionsLost
+        for s in nodes[n].allServers {
+            let i = Int(s)
+            let busy = servers[i].areas(at: now).busy
+            servers[i].member.windowArrivals = servers[i].member.arrivals - servers[i].member.arrivalsAtTick
+            servers[i].member.windowBusyArea = busy - servers[i].member.busyAreaAtTick
+            servers[i].member.arrivalsAtTick = servers[i].member.arrivals
+            servers[i].member.busyAreaAtTick = busy
+        }
+    }
+
+    /// Node `n`'s servers in pool order, with their last closed window's figures.
+    func memberSnapshots(of n: Int) -> [MemberSnapshot] {
+        let workerTime = Double(nodes[n].workers) * Double(Self.windowLength)
+        let meanService = Double(spec.nodes[n].service.mean) * nodes[n].slowFactor
+        return nodes[n].activeServers.enumerated().map { position, s in
+            let server = servers[Int(s)]
+            return MemberSnapshot(
+                position: position,
+                arrivals: server.member.windowArrivals,
+                utilization: workerTime > 0 ? min(1, Double(server.member.windowBusyArea) / workerTime) : 0,
+                offeredLoad: workerTime > 0 ? Double(server.member.windowArrivals) * meanService / workerTime : 0,
+                queueLength: server.queue.count,
+                down: server.down,
+                warming: server.warmUntil > now
+            )
+        }
+    }
+
+    /// Requests given to each server of node `n` since time zero, in pool order.
+    public func memberArrivals(of n: Int) -> [Int] {
+        nodes[n].activeServers.map { servers[Int($0)].member.arrivals }
+    }
+
+    // MARK: Sessions dropped
+
+    /// Live sticky sessions that servers at `positions` of node `n` hold now: sessions
+    /// used within the TTL whose user's last request was served there, since the server
+    /// last came back up (a server that died lost what it held before).
+    func liveSessions(node n: Int, positions: [Int]) -> Int {
+        guard nodes[n].sessions == .sticky, !positions.isEmpty, !nodes[n].sessionTable.isEmpty else { return 0 }
+        let pool = nodes[n].activeServers
+        let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
+        let ttlSeconds = nodes[n].sessionTTL / Nanos.perSecond
+        // Per server, keyed as the table stores it (pool position plus one): sessions idle
+        // for fewer whole seconds than this are alive and were made since it came back.
+        var idleLimit: [UInt32: SimTime] = [:]
+        for p in positions where pool.indices.contains(p) {
+            let server = servers[Int(pool[p])]
+            let secondsSinceBack = (now - server.changedAt) / Nanos.perSecond
+            idleLimit[min(UInt32(server.poolPosition) + 1, 0xFFF)] = min(ttlSeconds, secondsSinceBack + 1)
+        }
+        var live = 0
+        for entry in nodes[n].sessionTable where entry != 0 {
+            guard let limit = idleLimit[entry >> 20] else { continue }
+            // Seconds since the session was last used, aged as `useSession` ages it.
+            let idle = SimTime((nowSeconds &- (entry & 0xFFFFF)) & 0xFFFFF)
+            if idle < limit { live += 1 }
+        }
+        return live
+    }
+
+    /// Posts a notice when servers at `positions` of node `n`, about to be removed or to go
+    /// down, hold live sessions (which are lost with them).
+    mutating func noteSessionsDropped(node n: Int, positions: [Int], removed: Bool) {
+        let live = liveSessions(node: n, positions: positions)
+        guard live > 0 else { return }
+        nodes[n].sessionFigures.dropped += live
+        notices.post(.sessionsDropped(node: spec.nodes[n].id, servers: positions, sessions: live, removed: removed), at: now)
+    }
+}
