@@ -133,6 +133,57 @@ import Testing
         #expect(euLatency > 100 * Nanos.perMillisecond, "us users now cross the ocean: p50 \(euLatency)")
     }
 
+    /// `twoRegions` with a session store in us that web-us calls on every request, as
+    /// stage 8's app calls its own.
+    static var twoRegionsWithSessions: SystemSpec {
+        var spec = twoRegions
+        spec.nodes[0].calls = "sessions"
+        spec.nodes.append(NodeSpec(id: "sessions", kind: .sessionStore, workers: 64,
+                                   service: .exponential(mean: Nanos.perMillisecond / 2), dc: "us"))
+        return spec
+    }
+
+    @Test func aRestoredDataCenterGetsItsUsersBackOnlyOnceGeoDNSNotices() throws {
+        var engine = Engine(spec: Self.twoRegionsWithSessions, seed: 6)
+        engine.run(until: 60 * Self.second)
+        #expect(engine.execute(.killDataCenter("us")) == .applied)
+        engine.run(until: 90 * Self.second)
+        #expect(engine.execute(.restoreDataCenter("us")) == .applied)
+        engine.run(until: 120 * Self.second)
+        let web = try #require(engine.nodeIndex["web-us"].map(Int.init))
+        let sessions = try #require(engine.nodeIndex["sessions"].map(Int.init))
+        let windows = engine.nodes[web].history.elements
+        #expect(windows[90].end == 91 * Self.second)
+        // Geo-DNS notices 10 s after the restore (docs/presets.md): no user comes before...
+        #expect(windows[80..<100].allSatisfy { $0.arrivals == 0 }, "\(windows[80..<100].map(\.arrivals))")
+        // ...then the us users, about 1,000/s (half of 10,000 users x 0.2/s), from 100 s on.
+        #expect(windows[101...].allSatisfy { abs($0.arrivals - 1_000) < 150 }, "\(windows[100...].map(\.arrivals))")
+        // By then every pool of us has noticed its servers back (5 s health checks): nothing
+        // fails there, at the web tier or the session store it calls.
+        for node in [web, sessions] {
+            let failed = engine.nodes[node].history.elements[90...].map(\.failed)
+            #expect(failed.allSatisfy { $0 == 0 }, "\(engine.spec.nodes[node].id): \(failed)")
+        }
+        #expect(engine.nodes[sessions].history.elements[101...].allSatisfy { $0.completions > 800 })
+    }
+
+    @Test func aDataCenterBackBeforeGeoDNSNoticedItsDeathKeepsItsUsers() throws {
+        var engine = Engine(spec: Self.twoRegions, seed: 7)
+        engine.run(until: 60 * Self.second)
+        #expect(engine.execute(.killDataCenter("us")) == .applied)
+        engine.run(until: 65 * Self.second)
+        #expect(engine.execute(.restoreDataCenter("us")) == .applied)
+        engine.run(until: 90 * Self.second)
+        // Geo-DNS never believed us down: its users kept coming (and failing until the web
+        // tier's 5 s health check), and eu never received them.
+        let us = engine.nodes[0].history.elements
+        let eu = engine.nodes[2].history.elements
+        #expect(us[55..<90].allSatisfy { abs($0.arrivals - 1_000) < 150 }, "\(us[55..<90].map(\.arrivals))")
+        #expect(eu[55..<90].allSatisfy { abs($0.arrivals - 1_000) < 150 }, "\(eu[55..<90].map(\.arrivals))")
+        #expect(us[61..<64].allSatisfy { $0.failed > 800 })
+        #expect(us[71...].allSatisfy { $0.failed == 0 })
+    }
+
     @Test func cdnEdgesServeStaticAssetsNearTheUsers() throws {
         var spec = Self.twoRegions
         spec.workload.mix = [.static: 1]

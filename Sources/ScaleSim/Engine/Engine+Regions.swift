@@ -28,10 +28,7 @@ extension Engine {
         let i = Int(r)
         let region = min(Int(requests.slots[i].region), regionLatency.count - 1)
         var best = -1
-        for dc in datacenters.indices {
-            let noticed = now - datacenters[dc].changedAt >= Self.geoHealthCheck
-            let believedAlive = datacenters[dc].down ? !noticed : true
-            guard believedAlive else { continue }
+        for dc in datacenters.indices where !geoDNSBelievesDown(dc) {
             if best < 0 || regionLatency[region][dc] < regionLatency[region][best] { best = dc }
         }
         guard best >= 0 else {
@@ -45,17 +42,26 @@ extension Engine {
         events.schedule(r, at: now + 2 * regionLatency[region][best])
     }
 
+    /// Whether geo-DNS believes data center `dc` down: it notices a death or a return once
+    /// it has lasted `geoHealthCheck`, and until then believes what it did before. A data
+    /// center restored before geo-DNS noticed its death was never believed down.
+    func geoDNSBelievesDown(_ dc: Int) -> Bool {
+        now - datacenters[dc].changedAt >= Self.geoHealthCheck ? datacenters[dc].down : datacenters[dc].believedDown
+    }
+
     func nodeIsDown(_ n: Int) -> Bool {
         nodes[n].activeServers.allSatisfy { servers[Int($0)].down }
     }
 
-    /// Kills or restores every node of data center `name`.
+    /// Kills or restores every node of data center `name`; geo-DNS notices
+    /// `geoHealthCheck` later (see `geoDNSBelievesDown`).
     mutating func setDataCenter(_ name: String, down: Bool) -> CommandResult {
         guard let dc = datacenters.firstIndex(where: { $0.name == name }) else {
             let known = datacenters.map(\.name).joined(separator: ", ")
             return .refused("no data center named \(name)" + (known.isEmpty ? "" : "; there are \(known)"))
         }
         guard datacenters[dc].down != down else { return .refused("\(name) is already \(down ? "down" : "up")") }
+        datacenters[dc].believedDown = geoDNSBelievesDown(dc)
         datacenters[dc].down = down
         datacenters[dc].changedAt = now
         for n in nodes.indices where nodes[n].dc == Int32(dc) {

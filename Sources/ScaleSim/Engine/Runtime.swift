@@ -141,6 +141,8 @@ struct DataCenterRuntime: Sendable {
     var down = false
     /// When it died or came back; geo-DNS notices a health check later.
     var changedAt: SimTime = .min / 2
+    /// What geo-DNS believed at `changedAt`, and believes until it notices the change.
+    var believedDown = false
 }
 
 /// The arrival process compiled from a `WorkloadSpec`.
