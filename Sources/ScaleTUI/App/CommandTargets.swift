@@ -46,7 +46,7 @@ public struct CommandTargets: Sendable {
     ) -> Result<NodeSnapshot, NoTarget> {
         if let selected, fits(selected) { return .success(selected) }
         let candidates = snapshot.nodes.filter(fits).map(\.id)
-        let named = candidates.count <= Self.namedCandidates && what != "a node" ? ": " + candidates.joined(separator: ", ") : ""
+        let named = candidates.count <= Self.namedCandidates ? ": " + candidates.joined(separator: ", ") : ""
         let notIt = selected.map { "\($0.id) is not \(what); " } ?? ""
         return .failure(NoTarget(message: "\(notIt)select \(what) first (Tab or arrows) to \(purpose)\(named)"))
     }

@@ -116,7 +116,7 @@ public struct KeyMap: Sendable {
         bind([.character("/")], "/", "event log: only the selected node / all", .toggleLogFilter, .view),
 
         bind([.character("a")], "a", "add an app server", .addAppServer, .build),
-        bind([.character("A")], "A", "remove an app server", .removeAppServer, .build),
+        bind([.character("A")], "A", "remove a server from the selected app pool", .removeAppServer, .build),
         bind([.character("l")], "l", "put a load balancer in front of the app pool", .addLoadBalancer, .build),
         bind([.character("p")], "p", "next policy of the selected load balancer", .cycleBalancePolicy, .build),
         bind([.character("n")], "n", "add a CDN edge for a region without one", .addCDN, .build),

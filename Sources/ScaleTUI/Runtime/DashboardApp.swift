@@ -124,10 +124,6 @@ public final class DashboardApp {
             perform(state.reduce(.commandAnswered(command, result, at: time)))
             changed = true
         }
-        if let progress = output.replay, progress != state.replay?.progress {
-            perform(state.reduce(.replayProgressed(progress)))
-            changed = true
-        }
         for (name, spec) in output.loads {
             if let pending = pendingLoads.first, pending.info.name == name {
                 pendingLoads.removeFirst()
@@ -153,6 +149,11 @@ public final class DashboardApp {
         }
         if let snapshot = output.snapshot, snapshot != state.snapshot {
             perform(state.reduce(.snapshotArrived(snapshot)))
+            changed = true
+        }
+        // After the snapshot it goes with, so "replay finished" has the time it finished at.
+        if let progress = output.replay, progress != state.replay?.progress {
+            perform(state.reduce(.replayProgressed(progress)))
             changed = true
         }
         return changed
