@@ -35,7 +35,7 @@ import Testing
         let app = try #require(snapshot.nodes.first { $0.id == "app" })
         #expect(app.spec.autoscale != nil)
         let advice = Advisor.advice(for: snapshot)
-        #expect(advice.text.hasPrefix("app "), "\(advice.text)")
+        #expect(advice.text.hasPrefix("app"), "\(advice.text)")
         #expect(!advice.text.contains("turns on the autoscaler"))
         #expect(advice.text.contains("autoscal"))
         #expect(advice.text.contains(":autoscale app ") || advice.text.contains("warming up"), "\(advice.text)")

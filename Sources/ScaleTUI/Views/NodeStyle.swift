@@ -39,7 +39,10 @@ extension NodeSnapshot {
     /// offered past 100%) than the mean. One-second noise between even servers does not count.
     public var showsSpread: Bool {
         guard let hottest = hottestMember else { return false }
-        let mean = servingUtilization
+        // Like with like: each member's load (offered past 100%), so a pool overloaded
+        // evenly shows no spread however far its offered load passes its utilization.
+        let serving = members.filter(\.takesTraffic)
+        let mean = serving.reduce(0) { $0 + $1.load } / Double(serving.count)
         func band(_ load: Double) -> Int {
             load > 1 ? 3 : load >= Engine.bottleneckUtilization ? 2 : load >= Self.warmUtilization ? 1 : 0
         }
