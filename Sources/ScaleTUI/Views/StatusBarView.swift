@@ -83,15 +83,15 @@ enum StatusBarView {
         case .ramp(_, let over):
             guard snapshot.time < over else { return nil }
             return StatusField("ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
-                               Style(.warm, reverse: true), priority: 5)
+                               Style(.warm, reverse: true), priority: 3)
         case .spike(let at, let duration, let spike):
             if snapshot.time < at {
-                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 5)
+                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 3)
             }
             guard snapshot.time - at < duration else { return nil }
             return StatusField("SPIKE x\(Format.count(spike))", Style(.warm, bold: true, reverse: true), priority: 2)
         case .diurnal:
-            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 5)
+            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 3)
         }
     }
 
