@@ -33,14 +33,24 @@ public struct LinkSnapshot: Sendable, Hashable {
     }
 }
 
-/// Messages per link in the current and the last closed window, in flat arrays indexed by
-/// sender, receiver and slot (a request class, or a kind of data-tier message).
+/// Messages per link in the current and the last closed window: one flat counter array
+/// indexed by link and slot (a request class, or a kind of data-tier message).
 ///
-/// Counting touches one array element and draws nothing: link metrics change no simulated
-/// figure and cost one add per hop.
+/// Links are numbered as the topology declares them or as traffic first takes them, so
+/// memory grows with the links, not with the square of the nodes. Counting finds the link
+/// among the receiver's few senders, adds one and draws nothing: link metrics change no
+/// simulated figure.
 struct LinkCounters: Sendable {
-    /// Nodes the arrays are sized for; senders run from clients (index 0) to node `nodes - 1`.
-    private(set) var nodes = 0
+    /// Each link's sender (-1: users' clients) and receiver, by link number.
+    private(set) var senders: [Int32] = []
+    private(set) var receivers: [Int32] = []
+    /// The kinds the spec declares on each link (bit `slot - classSlots + 1`, bit 0 for
+    /// requests), shown even when idle.
+    private(set) var declared: [UInt8] = []
+    /// Each receiving node's first link and, by link, the receiver's next one (-1 ends
+    /// the list): flat arrays, so finding a link touches no reference count.
+    private var firstLink: [Int32] = []
+    private var nextLink: [Int32] = []
     private(set) var current: [Int] = []
     private(set) var closed: [Int] = []
 
@@ -50,21 +60,47 @@ struct LinkCounters: Sendable {
     static let writeThroughSlot = classSlots + 2
     static let slots = classSlots + 3
 
-    @inline(__always)
-    func index(from: Int, to: Int, slot: Int) -> Int { ((from + 1) * nodes + to) * Self.slots + slot }
+    /// The declared-kinds bit of `slot`: requests (any class) or one data-tier kind.
+    static func declaredBit(_ slot: Int) -> UInt8 { slot < classSlots ? 1 : 1 << UInt8(slot - classSlots + 1) }
+
+    var count: Int { senders.count }
 
     /// One message from `from` (-1 for clients) to `to` in `slot`.
     @inline(__always)
     mutating func count(from: Int32, to: Int, slot: Int) {
-        current[index(from: Int(from), to: to, slot: slot)] &+= 1
+        let link = self.link(from: from, to: to)
+        current[link * Self.slots + slot] &+= 1
     }
 
-    /// Sizes the arrays for `count` nodes; counts of a window under way are dropped.
+    /// The number of the link from `from` to `to`, numbering it if new.
+    @inline(__always)
+    mutating func link(from: Int32, to: Int) -> Int {
+        var next = firstLink[to]
+        while next >= 0 {
+            if senders[Int(next)] == from { return Int(next) }
+            next = nextLink[Int(next)]
+        }
+        let link = senders.count
+        senders.append(from)
+        receivers.append(Int32(to))
+        declared.append(0)
+        nextLink.append(firstLink[to])
+        firstLink[to] = Int32(link)
+        current += repeatElement(0, count: Self.slots)
+        closed += repeatElement(0, count: Self.slots)
+        return link
+    }
+
+    /// Makes room for `count` nodes and forgets what the spec declared (see `declare`).
     mutating func resize(nodes count: Int) {
-        guard count != nodes else { return }
-        nodes = count
-        current = [Int](repeating: 0, count: (count + 1) * count * Self.slots)
-        closed = current
+        if firstLink.count < count { firstLink += Array(repeating: -1, count: count - firstLink.count) }
+        for k in declared.indices { declared[k] = 0 }
+    }
+
+    /// Marks the link from `from` to `to` as declared for `slot`'s kind.
+    mutating func declare(from: Int, to: Int, slot: Int) {
+        let link = self.link(from: Int32(from), to: to)
+        declared[link] |= Self.declaredBit(slot)
     }
 
     /// Ends a window: its counts become the closed window's, and a new one starts at zero.
@@ -73,8 +109,8 @@ struct LinkCounters: Sendable {
         for i in current.indices { current[i] = 0 }
     }
 
-    /// Messages from `from` to `to` in `slot` during the last closed window.
-    func closedCount(from: Int, to: Int, slot: Int) -> Int { closed[index(from: from, to: to, slot: slot)] }
+    /// Messages on `link` in `slot` during the last closed window.
+    func closedCount(link: Int, slot: Int) -> Int { closed[link * Self.slots + slot] }
 }
 
 extension Engine {
@@ -91,42 +127,48 @@ extension Engine {
         links.count(from: from, to: n, slot: Int(requests.slots[r].requestClass))
     }
 
-    /// Every link that carried something in the last closed window or that the spec
-    /// declares (routes, calls, replica pools, caches of a primary), senders in node order.
-    public var linkSnapshot: [LinkSnapshot] {
-        let count = links.nodes
-        guard count == nodes.count else { return [] }
-        var declared = Set<Int>()
-        for n in 0..<count {
-            for route in spec.nodes[n].routes { if let t = nodeIndex[route.to] { declared.insert(links.index(from: n, to: Int(t), slot: 0)) } }
-            if nodes[n].calls >= 0 { declared.insert(links.index(from: n, to: Int(nodes[n].calls), slot: 0)) }
-            for pool in nodes[n].replicaPools { declared.insert(links.index(from: n, to: Int(pool), slot: LinkCounters.replicationSlot)) }
+    /// Numbers the links the spec declares (routes, calls, replica pools, caches of a
+    /// primary), so they show even before traffic takes them.
+    mutating func declareLinks() {
+        links.resize(nodes: nodes.count)
+        for n in nodes.indices {
+            for table in nodes[n].routes + nodes[n].hitRoutes + nodes[n].missRoutes {
+                for t in table.targets { links.declare(from: n, to: Int(t), slot: 0) }
+            }
+            if nodes[n].calls >= 0 { links.declare(from: n, to: Int(nodes[n].calls), slot: 0) }
+            for pool in nodes[n].replicaPools { links.declare(from: n, to: Int(pool), slot: LinkCounters.replicationSlot) }
             for c in nodes[n].caches {
                 switch nodes[Int(c)].writePolicy {
-                case .invalidate: declared.insert(links.index(from: n, to: Int(c), slot: LinkCounters.invalidationSlot))
-                case .writeThrough: declared.insert(links.index(from: n, to: Int(c), slot: LinkCounters.writeThroughSlot))
+                case .invalidate: links.declare(from: n, to: Int(c), slot: LinkCounters.invalidationSlot)
+                case .writeThrough: links.declare(from: n, to: Int(c), slot: LinkCounters.writeThroughSlot)
                 case .ttlOnly: break
                 }
             }
         }
+    }
+
+    /// Every link that carried something in the last closed window or that the spec
+    /// declares, by sender (users' clients first) then receiver, in node order.
+    public var linkSnapshot: [LinkSnapshot] {
+        let order = (0..<links.count).sorted { (links.senders[$0], links.receivers[$0]) < (links.senders[$1], links.receivers[$1]) }
         var result: [LinkSnapshot] = []
-        for from in -1..<count {
+        for link in order {
+            let from = Int(links.senders[link]), to = Int(links.receivers[link])
             let sender = from >= 0 ? spec.nodes[from].id : nil
-            for to in 0..<count {
-                let requests = (0..<LinkCounters.classSlots).reduce(0) { $0 + links.closedCount(from: from, to: to, slot: $1) }
-                if requests > 0 || declared.contains(links.index(from: from, to: to, slot: 0)) {
-                    let route = from >= 0 ? spec.nodes[from].routes.first { $0.to == spec.nodes[to].id } : nil
-                    result.append(LinkSnapshot(
-                        from: sender, to: spec.nodes[to].id, kind: .requests, rate: Double(requests),
-                        writes: Double(links.closedCount(from: from, to: to, slot: RequestClass.write.rawValue)),
-                        latency: from >= 0 ? route?.latency ?? 0 : nil))
-                }
-                for (kind, slot) in Self.dataLinkSlots where from >= 0 {
-                    let messages = links.closedCount(from: from, to: to, slot: slot)
-                    guard messages > 0 || declared.contains(links.index(from: from, to: to, slot: slot)) else { continue }
-                    result.append(LinkSnapshot(from: sender, to: spec.nodes[to].id, kind: kind, rate: Double(messages),
-                                               latency: kind == .replication ? nodes[to].replicationDelay : 0))
-                }
+            let receiver = spec.nodes[to].id
+            let requests = (0..<LinkCounters.classSlots).reduce(0) { $0 + links.closedCount(link: link, slot: $1) }
+            if requests > 0 || links.declared[link] & 1 != 0 {
+                let route = from >= 0 ? spec.nodes[from].routes.first { $0.to == receiver } : nil
+                result.append(LinkSnapshot(
+                    from: sender, to: receiver, kind: .requests, rate: Double(requests),
+                    writes: Double(links.closedCount(link: link, slot: RequestClass.write.rawValue)),
+                    latency: from >= 0 ? route?.latency ?? 0 : nil))
+            }
+            for (kind, slot) in Self.dataLinkSlots {
+                let messages = links.closedCount(link: link, slot: slot)
+                guard messages > 0 || links.declared[link] & LinkCounters.declaredBit(slot) != 0 else { continue }
+                result.append(LinkSnapshot(from: sender, to: receiver, kind: kind, rate: Double(messages),
+                                           latency: kind == .replication ? nodes[to].replicationDelay : 0))
             }
         }
         return result

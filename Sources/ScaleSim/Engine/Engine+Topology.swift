@@ -89,7 +89,7 @@ extension Engine {
             nodes[n].calls = spec.nodes[n].calls.flatMap { nodeIndex[$0] } ?? -1
         }
         linkRegions()
-        links.resize(nodes: nodes.count)
+        declareLinks()
         // Any node clients reach directly (the entry, a data center's entry) resolves by DNS.
         let resolvers = max(1, spec.workload.dns.resolvers)
         for n in nodes.indices where nodes[n].dnsAnswers.count != resolvers {

@@ -83,35 +83,49 @@ enum StatusBarView {
         case .ramp(_, let over):
             guard snapshot.time < over else { return nil }
             return StatusField("ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
-                               Style(.warm, reverse: true), priority: 5)
+                               Style(.warm, reverse: true), priority: 3)
         case .spike(let at, let duration, let spike):
             if snapshot.time < at {
-                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 5)
+                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 3)
             }
             guard snapshot.time - at < duration else { return nil }
             return StatusField("SPIKE x\(Format.count(spike))", Style(.warm, bold: true, reverse: true), priority: 2)
         case .diurnal:
-            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 5)
+            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 3)
         }
     }
 
-    /// The fields that fit in `width`, in order, and whether they fit with their wide words.
-    static func fit(_ fields: [StatusField], width: Int) -> (fields: [StatusField], wide: Bool) {
-        if fields.reduce(0, { $0 + ($1.wide ?? $1.text).count + 2 }) <= width { return (fields, true) }
-        var kept = fields
-        while kept.count > 1, kept.reduce(0, { $0 + $1.text.count + 1 }) > width {
-            let least = kept.indices.max { (kept[$0].priority, $0) < (kept[$1].priority, $1) }!
-            kept.remove(at: least)
+    /// The fields that fit in `width`, in order, each with the words it shows (its `text`;
+    /// `wide` nil), and whether they fit two spaces apart. As room runs out: one space apart,
+    /// then the least important fields lose their wide words first, then the least
+    /// important field goes, then the next.
+    static func fit(_ fields: [StatusField], width: Int) -> (fields: [StatusField], roomy: Bool) {
+        var shown = fields.map { (field: $0, wide: $0.wide != nil) }
+        func used(roomy: Bool) -> Int {
+            shown.reduce(0) { $0 + ($1.wide ? $1.field.wide! : $1.field.text).count + (roomy ? 2 : 1) }
         }
-        return (kept, false)
+        func resolved(roomy: Bool) -> (fields: [StatusField], roomy: Bool) {
+            (shown.map { var field = $0.field; if $0.wide { field.text = field.wide! }; field.wide = nil; return field }, roomy)
+        }
+        if used(roomy: true) <= width { return resolved(roomy: true) }
+        let leastImportantFirst = shown.indices.sorted { (shown[$0].field.priority, $0) > (shown[$1].field.priority, $1) }
+        for i in [nil] + leastImportantFirst.map(Optional.some) {
+            if let i { shown[i].wide = false }
+            if used(roomy: false) <= width { return resolved(roomy: false) }
+        }
+        while shown.count > 1, used(roomy: false) > width {
+            let least = shown.indices.max { (shown[$0].field.priority, $0) < (shown[$1].field.priority, $1) }!
+            shown.remove(at: least)
+        }
+        return resolved(roomy: false)
     }
 
     static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
         buffer.fill(rect, style: plain)
-        let (fields, wide) = fit(fields(state), width: rect.width)
+        let (fields, roomy) = fit(fields(state), width: rect.width)
         var x = rect.x
         for field in fields {
-            let text = wide ? " " + (field.wide ?? field.text) + " " : " " + field.text
+            let text = " " + field.text + (roomy ? " " : "")
             x = buffer.write(text, x: x, y: rect.y, style: field.style, clip: rect)
         }
     }

@@ -58,11 +58,13 @@ public struct TopologyLayout: Sendable, Equatable {
                               contentHeight: placed.height + (withLinks ? strip : 0), scroll: offset, area: area, linkStrip: linkStrip)
     }
 
-    /// Rows the topology needs at `width` with full boxes and its link strip: what the
-    /// screen gives it before the event log takes the rest.
-    public static func neededHeight(_ snapshot: SimulationSnapshot, width: Int) -> Int {
+    /// Rows the topology needs at `width` with full boxes and its link strip, or with
+    /// one-line boxes and no strip: what the screen gives it before the event log takes
+    /// the rest.
+    public static func neededHeight(_ snapshot: SimulationSnapshot, width: Int, compact: Bool = false) -> Int {
         let area = Rect(x: 0, y: 0, width: width, height: 0)
-        return place(grouped(snapshot), in: area, compact: false).height + linkStripHeight(snapshot, width: width)
+        let boxes = place(grouped(snapshot), in: area, compact: compact).height
+        return compact ? boxes : boxes + linkStripHeight(snapshot, width: width)
     }
 
     /// A group of nodes drawn in one frame, its nodes in tiers.

@@ -1,0 +1,174 @@
+@testable import ScaleSim
+import Testing
+@testable import ScaleTUI
+
+/// Links on the topology and in the inspector, the status bar's priorities, the speed
+/// reached, and the event log's spare rows, scrolling and filter.
+@Suite struct LinksAndLogTests {
+    // MARK: Status bar
+
+    /// Stage 05 behind its speed, recording: every field that fits is whole, and the bar
+    /// drops the least important first as the terminal narrows.
+    static func busyState(width: Int, height: Int) async throws -> DashboardState {
+        var state = try await Fixtures.state("05", width: width, height: height, seconds: 5)
+        var snapshot = try #require(state.snapshot)
+        snapshot.behind = true
+        snapshot.speed = 4
+        snapshot.speedReached = 0.55
+        _ = state.reduce(.snapshotArrived(snapshot))
+        _ = state.reduce(.recording(.started(path: "/tmp/x/05-cache-1.jsonl")))
+        return state
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (160, 70)])
+    func statusBarKeepsTheMostImportantFieldsWhole(width: Int, height: Int) async throws {
+        let state = try await Self.busyState(width: width, height: height)
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "status-05-\(width)x\(height)")
+        let bar = screen.line(0)
+        let all = StatusBarView.fields(state)
+        let (kept, _) = StatusBarView.fit(all, width: width)
+        #expect(bar.contains("BEHIND 0.55x"), "\(bar)")
+        #expect(bar.contains("00:00:05") && bar.contains("REC"))
+        // Every kept field shows whole; any dropped one matters no more than each kept one.
+        for field in kept { #expect(bar.contains(field.text) || field.wide.map(bar.contains) == true, "\(field.text) cut in \(bar)") }
+        let dropped = all.filter { !kept.contains($0) }
+        for field in dropped { #expect(kept.allSatisfy { $0.priority <= field.priority }, "\(field.text) dropped before a less important field") }
+        #expect(width >= 120 || !dropped.isEmpty, "at 80 columns something must give")
+        #expect(bar.contains("ramp"), "stage 05 ramps its users up: \(bar)")
+    }
+
+    @Test func fittingNeverExceedsTheWidth() {
+        let fields = (0..<12).map { StatusField("field\($0)", wide: "the wide field \($0)", priority: $0 % 5) }
+        for width in stride(from: 10, through: 220, by: 7) {
+            let (kept, wide) = StatusBarView.fit(fields, width: width)
+            let used = kept.reduce(0) { $0 + (wide ? ($1.wide ?? $1.text).count + 2 : $1.text.count + 1) }
+            #expect(used <= width || kept.count == 1, "\(used) columns in \(width)")
+            #expect(kept == fields.filter(kept.contains), "order kept")
+        }
+    }
+
+    @Test func behindShowsTheSpeedReached() {
+        let speeds: [(Double?, String)] = [(0.55, "BEHIND 0.55x"), (3.24, "BEHIND 3.2x"), (12.4, "BEHIND 12x"), (nil, "BEHIND")]
+        for (reached, text) in speeds {
+            var snapshot = SimulationSnapshot(
+                time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "app"), paused: false, speed: 16, behind: true,
+                system: nil, systemHistory: [], nodes: [], datacenters: [], notices: [])
+            snapshot.speedReached = reached
+            #expect(StatusBarView.speedField(snapshot).text == text)
+            snapshot.behind = false
+            #expect(StatusBarView.speedField(snapshot).text == "16x")
+        }
+    }
+
+    @Test func speedGaugeMeasuresSimulatedSecondsPerWallSecond() {
+        var gauge = SpeedGauge()
+        let start = ContinuousClock.now
+        gauge.record(wall: start, simulated: 0)
+        #expect(gauge.reached == nil, "one sample measures nothing")
+        for k in 1...40 {
+            gauge.record(wall: start.advanced(by: .milliseconds(50 * k)), simulated: SimTime(k) * 25 * Nanos.perMillisecond)
+        }
+        #expect(abs((gauge.reached ?? 0) - 0.5) < 1e-9)
+        gauge.reset()
+        #expect(gauge.reached == nil)
+    }
+
+    // MARK: Links
+
+    @Test func stage05LinksOnTheTopologyAndInTheInspector() async throws {
+        var state = try await Fixtures.state("05", width: 160, height: 70, seconds: 5)
+        let snapshot = try #require(state.snapshot)
+        let layout = state.topologyLayout(snapshot)
+        let strip = try #require(layout.linkStrip, "160x70 has room for the link strip")
+        #expect(strip.maxY <= layout.area.maxY)
+        state.selection = "db"
+        _ = state.reduce(.keyPressed(.enter))
+        let screen = DashboardView.render(state)
+        ScreenSnapshot.assertMatches(screen, named: "links-05-160x70")
+        #expect(screen.text.contains("links: rate and one-way latency"))
+        let replication = try #require(snapshot.links.first { $0.kind == .replication })
+        #expect(screen.text.contains("db ⇢ \(replication.to) \(Format.rate(replication.rate)) repl"))
+        // The inspector lists db's links both ways.
+        let lines = InspectorView.linkLines(of: try #require(state.selectedNode), in: snapshot, rows: 10, unicode: true)
+        let incoming = snapshot.links.filter { $0.to == "db" }, outgoing = snapshot.links.filter { $0.from == "db" }
+        #expect(lines.count == incoming.count + outgoing.count)
+        #expect(lines.first?.label == "links in" && lines.contains { $0.label == "links out" })
+        #expect(lines.contains { $0.text.hasPrefix("⇢ \(replication.to) ") })
+    }
+
+    @Test func inspectorLinksAlwaysShowAndSayWhatTheyLeftOut() async throws {
+        let snapshot = try await Fixtures.snapshot("05", seconds: 3)
+        let db = try #require(snapshot.nodes.first { $0.id == "db" })
+        let total = snapshot.links.count { $0.to == "db" || $0.from == "db" }
+        #expect(total > 2)
+        let lines = InspectorView.linkLines(of: db, in: snapshot, rows: 2, unicode: true)
+        #expect(lines.count == 2)
+        #expect(lines.contains { $0.text.hasSuffix("more") })
+        // At 80x24 with the inspector open, db's links still show.
+        var state = try await Fixtures.state("05", width: 80, height: 24, seconds: 3)
+        state.selection = "db"
+        _ = state.reduce(.keyPressed(.enter))
+        #expect(DashboardView.render(state).text.contains("links in"))
+    }
+
+    // MARK: Event log
+
+    @Test func spareRowsGoToTheEventLog() async throws {
+        let state = try await Fixtures.state("00", width: 160, height: 70)
+        let layout = state.screenLayout
+        let needed = TopologyLayout.neededHeight(try #require(state.snapshot), width: layout.topology.width)
+        #expect(layout.log.height > ScreenLayout.minimumLogRows(height: 70))
+        #expect(layout.topology.height == needed + 1)
+        #expect(layout.topology.height + layout.log.height + 3 == 70)
+    }
+
+    @Test func eventLogScrollsBackAndForward() async throws {
+        var state = try await Fixtures.state("00", width: 80, height: 24)
+        for k in 0..<40 { state.log("entry \(k)") }
+        let lines = { (state: DashboardState) in DashboardView.render(state).text.split(separator: "\n").map(String.init) }
+        #expect(!lines(state).contains { $0.hasSuffix("entry \(39 - state.logRows)") })
+        #expect(lines(state).contains { $0.hasSuffix("entry \(40 - state.logRows)") })
+        _ = state.reduce(.keyPressed(.character("{")))
+        #expect(state.logScroll > 0)
+        let back = DashboardView.render(state).text
+        #expect(back.contains("newer below"))
+        #expect(lines(state).contains { $0.hasSuffix("entry \(40 - state.logScroll - state.logRows)") }, "the oldest row shown moved back")
+        #expect(!back.contains("entry 39"))
+        // New entries keep a scrolled log on what is being read.
+        let scroll = state.logScroll
+        state.log("entry 40")
+        #expect(state.logScroll == scroll + 1)
+        for _ in 0..<100 { _ = state.reduce(.keyPressed(.character("{"))) }
+        #expect(state.logScroll == state.shownLog.count - 1)
+        for _ in 0..<100 { _ = state.reduce(.keyPressed(.character("}"))) }
+        #expect(state.logScroll == 0)
+        #expect(DashboardView.render(state).text.contains("entry 40"))
+    }
+
+    @Test func eventLogFiltersToTheSelectedNode() async throws {
+        var state = try await Fixtures.state("03", width: 120, height: 40)
+        state.log("add server app")
+        state.log("autoscaler: app-eu 2 -> 3 servers")
+        state.log("lb saturated")
+        _ = state.reduce(.keyPressed(.character("/")))
+        #expect(state.logFollowsSelection)
+        #expect(state.shownLog.count == state.log.count, "no selection: every entry")
+        state.selection = "app"
+        #expect(state.shownLog.map(\.text).suffix(1) == ["add server app"])
+        #expect(state.shownLog.allSatisfy { $0.mentions("app") })
+        let screen = DashboardView.render(state)
+        #expect(screen.text.contains("events: only app"))
+        #expect(!screen.text.contains("lb saturated"))
+        _ = state.reduce(.keyPressed(.character("/")))
+        #expect(state.shownLog.count == state.log.count)
+    }
+
+    @Test func logKeysAreInTheKeyMapOnce() {
+        for action in [KeyAction.scrollLogBack, .scrollLogForward, .toggleLogFilter] {
+            let binding = KeyMap.standard.binding(for: action)
+            #expect(binding != nil)
+            for key in binding?.keys ?? [] { #expect(KeyMap.standard.bindings.filter { $0.keys.contains(key) }.count == 1) }
+        }
+    }
+}
