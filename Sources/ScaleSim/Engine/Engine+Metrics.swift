@@ -84,7 +84,7 @@ extension Engine {
         ))
         outcomesAtTick = all
         windowLatency.clear()
-        regionMetrics.closeWindow(end: now)
+        regionMetrics.closeWindow(end: now, dataCenters: datacenters.count)
     }
 
     /// The end of the warm-up: node figures for reports count from here.

@@ -10,7 +10,7 @@ enum InspectorView {
             return
         }
         let tone = node.healthTone
-        let regionTable = regionTable(state, node: node)
+        let regionSection = Self.regionTable(state, node: node)
         buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
         let inner = rect.inset(by: 1)
         var y = inner.y
@@ -44,7 +44,7 @@ enum InspectorView {
         if let autoscale = node.spec.autoscale {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
         }
-        drawRegions(regionTable, in: inner, y: &y, into: &buffer)
+        Self.drawRegions(regionSection, in: inner, y: &y, into: &buffer)
         y += 1
         let history = node.history
         let sparkWidth = max(0, inner.width - 14)
