@@ -57,14 +57,56 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}"))
     }
 
-    @Test func csvHasOneRowPerNodePerSecond() throws {
+    @Test func csvHasOneRowPerNodePerSecondThenTheSystem() throws {
         let result = try CLI.run(["run", "bench-network", "--duration", "5s", "--report", "csv"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("t_s,node,kind,arrivals") == true)
-        #expect(lines.count == 1 + 5 * 4)
+        #expect(lines.first?.hasPrefix("t_s,node,kind,arrivals,completions,dropped,timed_out,failed,") == true)
+        // Four nodes and the system (bench-network names no user regions).
+        #expect(lines.count == 1 + 5 * 5)
         #expect(lines[1].hasPrefix("1,lb,lb,"))
-        #expect(lines.last?.hasPrefix("5,db,db,") == true)
+        #expect(lines[lines.count - 2].hasPrefix("5,db,db,"))
+        #expect(lines.last?.hasPrefix("5,system,system,") == true)
+    }
+
+    /// Stage 08 with us-east down from 5 s to 15 s: the failures show in every report, alike.
+    @Test func aDataCenterOutageShowsFailedInEveryReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let script = dir.appendingPathComponent("dc.script")
+        try "at 5s kill dc us-east\nat 15s restore dc us-east\n".write(to: script, atomically: true, encoding: .utf8)
+        let args = ["run", "08", "--duration", "20s", "--seed", "7", "--script", script.path]
+        let json = try CLI.json(try CLI.run(args + ["--report", "json"]).stdout)
+        let nodes = try #require(json["nodes"] as? [[String: Any]])
+        let app = try #require(nodes.first { $0["id"] as? String == "app" })
+        #expect(app["dc"] as? String == "us-east")
+        let failed = try #require(app["failed"] as? Int)
+        #expect(failed > 0)
+
+        let text = try CLI.run(args).stdout
+        let lines = text.split(separator: "\n")
+        let section = try #require(lines.firstIndex(of: "[us-east]"))
+        let row = try #require(lines[section...].first { $0.hasPrefix("app ") }).split(separator: " ")
+        // node kind size util req/s mean p99 dropped timed-out failed
+        #expect(row.count >= 10 && row[9] == Substring(String(failed)), "\(row)")
+        #expect(text.contains("failed \((json["end_to_end"] as? [String: Any])?["failed"] as? Int ?? -1)"))
+
+        let csv = try CLI.run(args + ["--report", "csv"]).stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let column = try #require(csv[0].firstIndex(of: "failed"))
+        let appFailed = csv.filter { $0[1] == "app" }.reduce(0) { $0 + (Int($1[column]) ?? 0) }
+        #expect(appFailed == failed)
+        let regions = try #require((json["end_to_end"] as? [String: Any])?["regions"] as? [String: [String: Any]])
+        for (name, region) in regions {
+            let rows = csv.filter { $0[1] == Substring(name) && $0[2] == "region" }
+            #expect(rows.count == 20)
+            #expect(rows.reduce(0) { $0 + (Int($1[column]) ?? 0) } == region["failed"] as? Int, "\(name)")
+        }
+    }
+
+    @Test func constantsPrintOnceUnderSeeds() throws {
+        let text = try CLI.run(["run", "00", "--duration", "10s", "--seeds", "3"]).stdout
+        #expect(text.contains("10.0 s simulated, warm-up 0.0 s"), "\(text.prefix(120))")
+        #expect(text.contains(" 1x8 "))
+        #expect(!text.contains("±0.0x") && !text.contains("±0.0 s"))
     }
 
     @Test func seedsReportMeansWithConfidenceIntervals() throws {

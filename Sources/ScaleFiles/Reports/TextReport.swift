@@ -1,7 +1,7 @@
 import Foundation
 import ScaleSim
 
-/// The human-readable report: a few lines and a table, from a single-seed or a merged
+/// The human-readable report: a few lines and two tables, from a single-seed or a merged
 /// multi-seed JSON report (where each figure prints as `mean ± ci95`).
 public enum TextReport {
     public static func render(_ report: JSONValue) -> String {

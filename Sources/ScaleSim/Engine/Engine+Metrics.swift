@@ -85,7 +85,7 @@ extension Engine {
         ))
         outcomesAtTick = all
         windowLatency.clear()
-        regionMetrics.closeWindow(end: now)
+        regionMetrics.closeWindow(end: now, dataCenters: datacenters.count)
         links.closeWindow()
     }
 

@@ -144,9 +144,11 @@ struct RegionMetrics: Sendable {
         while regions[region].places.count <= place { regions[region].places.append(PlaceTally()) }
     }
 
-    /// Closes the second ending at `end` for every region and place.
-    mutating func closeWindow(end: SimTime) {
+    /// Closes the second ending at `end` for every region and place, each of the
+    /// `dataCenters` included whether or not it saw the region's requests.
+    mutating func closeWindow(end: SimTime, dataCenters: Int) {
         for r in regions.indices {
+            growPlaces(region: r, to: dataCenters)
             var merged = LatencyHistogram()
             var outcomes = OutcomeCounts()
             for p in regions[r].places.indices {

@@ -10,7 +10,7 @@ enum InspectorView {
             return
         }
         let tone = node.healthTone
-        let regionTable = regionTable(state, node: node)
+        let regionSection = Self.regionTable(state, node: node)
         buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
         let inner = drawLinks(of: node, state, in: rect.inset(by: 1), into: &buffer)
         var y = inner.y
@@ -55,7 +55,7 @@ enum InspectorView {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
         }
         drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
-        drawRegions(regionTable, in: inner, y: &y, into: &buffer)
+        Self.drawRegions(regionSection, in: inner, y: &y, into: &buffer)
         y += 1
         let history = node.history
         let sparkWidth = max(0, inner.width - 14)
