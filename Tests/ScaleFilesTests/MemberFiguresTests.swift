@@ -9,7 +9,7 @@ import Testing
         try #require(engine.spec.nodes.firstIndex { $0.id == id }, "no node \(id)")
     }
 
-    @Test(arguments: ["02", "05s"])
+    @Test(arguments: ["02", "05s-sharding", "09"])
     func memberArrivalsAddUpToTheNodes(stage: String) throws {
         let engine = Stage.run(try Stage.spec(stage), seconds: 20)
         let summary = engine.summary()

@@ -18,8 +18,8 @@ extension InspectorView {
         }
         if let hottest = node.hottestMember {
             let hot = hottest.load >= NodeSnapshot.warmUtilization
-            line("hottest", "\(node.memberName(hottest)) \(Format.percent(hottest.load))\(hottest.isOverloaded ? " offered" : "")"
-                 + " (avg \(Format.percent(node.servingUtilization)))", hot ? Style(tone, bold: true) : .normal)
+            line("hottest", "\(node.memberName(hottest)) \(Format.percent(hottest.load))\(hottest.isOverloaded ? " offered" : "")",
+                 hot ? Style(tone, bold: true) : .normal)
         }
         let idle = serving.count { $0.load < 0.05 }
         if idle > 0, node.showsSpread {

@@ -38,6 +38,7 @@ enum InspectorView {
         if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
+        drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         if let cache = node.spec.cache {
             line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
                  + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
@@ -45,16 +46,17 @@ enum InspectorView {
         if let figure = node.keyFigureParts, [.cache, .cdn, .replica].contains(node.kind) {
             line(node.kind == .replica ? "replica lag" : "hit ratio", figure.value)
         }
-        if node.sessionsLost > 0 || node.sessionsDropped > 0 {
-            line("sessions", "\(Format.grouped(node.sessionsLost)) users logged out (\(Format.grouped(node.sessionsLostLastWindow)) in the last second), "
-                 + "\(Format.grouped(node.sessionsDropped)) live sessions dropped with servers", Style(.warm))
+        if node.sessionsLost > 0 {
+            line("logged out", "\(Format.grouped(node.sessionsLost)) users, \(Format.grouped(node.sessionsLostLastWindow))/s", Style(.warm))
+        }
+        if node.sessionsDropped > 0 {
+            line("dropped", "\(Format.grouped(node.sessionsDropped)) live sessions with servers", Style(.warm))
         }
         if node.slowFactor != 1 { line("slowed", "\(node.slowFactor)x", Style(.warm)) }
         if let stale = w?.staleReads, stale > 0 { line("stale reads", Format.rate(Double(stale)), Style(.warm)) }
         if let autoscale = node.spec.autoscale {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
         }
-        drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         Self.drawRegions(regionSection, in: inner, y: &y, into: &buffer)
         y += 1
         let history = node.history

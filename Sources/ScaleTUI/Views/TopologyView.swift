@@ -56,10 +56,11 @@ enum TopologyView {
         let titleStyle = Style(tone, bold: true, reverse: selected)
         let status = node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : nil
         let rate = Format.rate(Double(node.window?.completions ?? 0))
+        // What explains the load comes before the kind's figure: lost sessions, warming servers.
         var figures: [String] = []
         if let sessions = node.sessionsFigure { figures.append(sessions) }
-        if let figure = node.keyFigure { figures.append(figure) }
         if node.warmingServers > 0 { figures.append("+\(node.warmingServers) warming") }
+        if let figure = node.keyFigure { figures.append(figure) }
         if compact {
             // The inflow label above already gives the rate: the kind's own figure comes first.
             var x = buffer.write(title(node), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
