@@ -48,7 +48,7 @@ extension TopologyView {
             let cell = Rect(x: strip.x + 1 + (k % columns) * TopologyLayout.linkCellWidth, y: strip.y + 1 + k / columns,
                             width: TopologyLayout.linkCellWidth - 1, height: 1)
             if k == cells - 1 && links.count > cells {
-                buffer.write("+\(links.count - cells + 1) more: the inspector lists a node's links", x: cell.x, y: cell.y, style: Style(.dim), clip: cell)
+                buffer.write("+\(links.count - cells + 1) more in the inspector", x: cell.x, y: cell.y, style: Style(.dim), clip: cell)
                 break
             }
             let crossing = TopologyLayout.crossesDataCenters(link, in: snapshot)
