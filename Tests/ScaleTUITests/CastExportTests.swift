@@ -48,7 +48,6 @@ import Testing
         #expect(times.contains { abs($0 - 5) < 1.0 / 30 }, "the command at 5 s shows at 5 s of cast time")
 
         let screen = try cast.screen()
-        #expect(screen.rows[0].contains("scaletop"))
         #expect(screen.rows[0].contains("00-single-server"))
         #expect(screen.rows[0].contains("00:11:10"), "the status bar shows the end time: \(screen.rows[0])")
         // The event log shows the commands as they happened, the engine's refusal too.

@@ -50,7 +50,38 @@ import Testing
             let shortened = kept.filter { field in fields.contains { $0.text == field.text } }.map(\.priority)
             let widened = kept.filter { field in fields.contains { $0.wide == field.text } }.map(\.priority)
             #expect((shortened.min() ?? .max) >= (widened.max() ?? .min), "at \(width): shortened \(shortened), wide \(widened)")
+            // A field goes only once every less important one's words have gone: no kept wide
+            // words matter less than a dropped field.
+            let dropped = fields.indices.filter { !sources.contains($0) }.map { fields[$0].priority }
+            #expect((dropped.min() ?? .max) >= (widened.max() ?? .min), "at \(width): dropped \(dropped), wide \(widened)")
         }
+    }
+
+    @Test func regionsShowTheirOwnLatencyBesideTheSystems() async throws {
+        let state = try await Fixtures.state("08", width: 200, height: 40, seconds: 6)
+        let snapshot = try #require(state.snapshot)
+        #expect(snapshot.regions.count == 2)
+        let bar = DashboardView.render(state).line(0)
+        let figures = try snapshot.regions.map { region in
+            "\(region.name) \(Format.duration(try #require(region.window?.p50)))/\(Format.duration(try #require(region.window?.p99)))"
+        }
+        #expect(bar.contains("p50/p99 " + figures.joined(separator: " ")), "\(bar)")
+        // A workload of one region has nothing to compare: no region field.
+        let single = try await Fixtures.state("bench-network", width: 200, height: 40, seconds: 2)
+        #expect(StatusBarView.regionsField(try #require(single.snapshot)) == nil)
+    }
+
+    @Test func sessionsLostShowWhileTheyHappen() async throws {
+        var state = try await Fixtures.state("06", width: 160, height: 40, seconds: 3)
+        var snapshot = try #require(state.snapshot)
+        #expect(!DashboardView.render(state).line(0).contains("sess"), "no session lost yet")
+        let app = try #require(snapshot.nodes.firstIndex { $0.id == "app" })
+        snapshot.nodes[app].sessionsLostLastWindow = 120
+        snapshot.nodes[app].sessionsLost = 1_900
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(DashboardView.render(state).line(0).contains("sessions lost 120/s (1.9k in all)"))
+        state.screenWidth = 80
+        #expect(DashboardView.render(state).line(0).contains("sess lost 120/s"), "kept at 80 columns")
     }
 
     @Test func behindShowsTheSpeedReached() {

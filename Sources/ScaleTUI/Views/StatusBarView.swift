@@ -10,12 +10,16 @@ struct StatusField: Equatable {
     /// Lower matters more: as the terminal narrows, fields drop from the highest number
     /// down (the rightmost first among equals), and a field is never cut in half.
     var priority: Int
+    /// How much the wide words matter, on the same scale: `REC FILE` matters less than
+    /// `REC`. By default as much as the field.
+    var widePriority: Int
 
-    init(_ text: String, wide: String? = nil, _ style: Style = StatusBarView.plain, priority: Int) {
+    init(_ text: String, wide: String? = nil, _ style: Style = StatusBarView.plain, priority: Int, widePriority: Int? = nil) {
         self.text = text
         self.wide = wide
         self.style = style
         self.priority = priority
+        self.widePriority = widePriority ?? priority
     }
 }
 
@@ -44,6 +48,8 @@ enum StatusBarView {
             StatusField("err \(String(format: "%.1f%%", errorRate * 100))",
                         errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
         ]
+        if let regions = regionsField(snapshot) { fields.append(regions) }
+        if let sessions = sessionsLostField(snapshot) { fields.append(sessions) }
         if let replay = state.replay {
             let percent = replay.progress.map { " \($0.percent)%" } ?? ""
             fields.append(StatusField("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")",
@@ -52,7 +58,7 @@ enum StatusBarView {
         if snapshot.paused { fields.append(StatusField("PAUSED", Style(.warm, bold: true, reverse: true), priority: 0)) }
         if let recording = state.recordingPath {
             let file = recording.split(separator: "/").last.map(String.init) ?? recording
-            fields.append(StatusField("REC", wide: "REC \(file)", Style(.bottleneck, bold: true, reverse: true), priority: 2))
+            fields.append(StatusField("REC", wide: "REC \(file)", Style(.bottleneck, bold: true, reverse: true), priority: 2, widePriority: 8))
         }
         return fields
     }
@@ -63,6 +69,28 @@ enum StatusBarView {
         guard snapshot.behind else { return StatusField(asked, wide: "speed " + asked, priority: 6) }
         let behind = "BEHIND" + (snapshot.speedReached.map { " " + reachedSpeed($0) } ?? "")
         return StatusField(behind, wide: "speed \(asked) \(behind)", Style(.bottleneck, bold: true, reverse: true), priority: 0)
+    }
+
+    /// Each user region's p99 (and p50 when there is room) in one field, so the latency a
+    /// region's users see shows beside the system's (the lesson of a CDN edge or a second
+    /// data center), and the regions come and go together.
+    static func regionsField(_ snapshot: SimulationSnapshot) -> StatusField? {
+        guard snapshot.regions.count > 1 else { return nil }
+        func figure(_ time: SimTime?) -> String { time.map(Format.duration) ?? "-" }
+        let p99 = snapshot.regions.map { "\($0.name) \(figure($0.window?.p99))" }
+        let both = snapshot.regions.map { "\($0.name) \(figure($0.window?.p50))/\(figure($0.window?.p99))" }
+        return StatusField("p99 " + p99.joined(separator: " "), wide: "p50/p99 " + both.joined(separator: " "), priority: 7)
+    }
+
+    /// Users logged out in the last second because their sticky server went, with the run's
+    /// total; shown only while it happens.
+    static func sessionsLostField(_ snapshot: SimulationSnapshot) -> StatusField? {
+        let lastSecond = snapshot.nodes.reduce(0) { $0 + $1.sessionsLostLastWindow }
+        guard lastSecond > 0 else { return nil }
+        let total = snapshot.nodes.reduce(0) { $0 + $1.sessionsLost }
+        return StatusField("sess lost \(Format.rate(Double(lastSecond)))",
+                           wide: "sessions lost \(Format.rate(Double(lastSecond))) (\(Format.count(total)) in all)",
+                           Style(.warm, bold: true, reverse: true), priority: 2, widePriority: 5)
     }
 
     /// A measured speed with two significant figures: `0.55x`, `3.2x`, `12x`.
@@ -83,22 +111,24 @@ enum StatusBarView {
         case .ramp(_, let over):
             guard snapshot.time < over else { return nil }
             return StatusField("ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
-                               Style(.warm, reverse: true), priority: 3)
+                               Style(.warm, reverse: true), priority: 2, widePriority: 5)
         case .spike(let at, let duration, let spike):
             if snapshot.time < at {
-                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 3)
+                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 2, widePriority: 5)
             }
             guard snapshot.time - at < duration else { return nil }
             return StatusField("SPIKE x\(Format.count(spike))", Style(.warm, bold: true, reverse: true), priority: 2)
         case .diurnal:
-            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 3)
+            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 2, widePriority: 5)
         }
     }
 
     /// The fields that fit in `width`, in order, each with the words it shows (its `text`;
-    /// `wide` nil), and whether they fit two spaces apart. As room runs out: one space apart,
-    /// then the least important fields lose their wide words first, then the least
-    /// important field goes, then the next.
+    /// `wide` nil), and whether they fit two spaces apart. As room runs out they close up to
+    /// one space, then, from the least important level up, the wide words of that level go
+    /// (all at once, so like fields read alike) and then its fields, one by one (the
+    /// rightmost first), before anything that matters
+    /// more is touched: a less important field never costs a more important one its words.
     static func fit(_ fields: [StatusField], width: Int) -> (fields: [StatusField], roomy: Bool) {
         var shown = fields.map { (field: $0, wide: $0.wide != nil) }
         func used(roomy: Bool) -> Int {
@@ -108,14 +138,14 @@ enum StatusBarView {
             (shown.map { var field = $0.field; if $0.wide { field.text = field.wide! }; field.wide = nil; return field }, roomy)
         }
         if used(roomy: true) <= width { return resolved(roomy: true) }
-        let leastImportantFirst = shown.indices.sorted { (shown[$0].field.priority, $0) > (shown[$1].field.priority, $1) }
-        for i in [nil] + leastImportantFirst.map(Optional.some) {
-            if let i { shown[i].wide = false }
+        if used(roomy: false) <= width { return resolved(roomy: false) }
+        for level in Set(fields.flatMap { [$0.priority, $0.widePriority] }).sorted(by: >) {
+            for i in shown.indices where shown[i].field.widePriority == level { shown[i].wide = false }
             if used(roomy: false) <= width { return resolved(roomy: false) }
-        }
-        while shown.count > 1, used(roomy: false) > width {
-            let least = shown.indices.max { (shown[$0].field.priority, $0) < (shown[$1].field.priority, $1) }!
-            shown.remove(at: least)
+            while shown.count > 1, let i = shown.lastIndex(where: { $0.field.priority == level }) {
+                shown.remove(at: i)
+                if used(roomy: false) <= width { return resolved(roomy: false) }
+            }
         }
         return resolved(roomy: false)
     }
