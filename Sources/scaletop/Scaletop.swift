@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScaleFiles
 
 /// The `scaletop` command line: the dashboard by default, and the headless tools.
@@ -11,4 +12,24 @@ struct Scaletop: ParsableCommand {
         subcommands: [DashboardCommand.self, RunCommand.self, ReplayCommand.self, CacheCommand.self, BenchCommand.self, PresetsCommand.self, CheckCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// Parses the command line and runs it, as ArgumentParser's own `main` does, except that
+    /// its error messages are made safe for a terminal first: they quote arguments, and an
+    /// argument can hold escape codes (docs/security.md). Help, the version and completion
+    /// scripts are the program's own text, printed as they are.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                printError(TerminalSafe.lines(message))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

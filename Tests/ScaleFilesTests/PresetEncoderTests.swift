@@ -152,9 +152,9 @@ private let everythingPreset = """
 @Suite struct PresetEncoderTests {
     // MARK: - Round trips
 
-    @Test(arguments: PresetCatalog(environment: [:]).shipped.map(\.name))
+    @Test(arguments: PresetCatalog(environment: [:]).shipped.map(\.name.verbatim))
     func shippedPresetRoundTrips(_ name: String) throws {
-        let source = try #require(PresetCatalog(environment: [:]).shipped.first { $0.name == name })
+        let source = try #require(PresetCatalog(environment: [:]).shipped.first { $0.name.verbatim == name })
         try expectRoundTrip(try source.decode())
     }
 
@@ -279,9 +279,9 @@ private let everythingPreset = """
 
     /// Every shipped preset, with each node-adding command tried on each node: whatever the
     /// engine accepts decodes, and encoding it again changes nothing.
-    @Test(arguments: PresetCatalog(environment: [:]).shipped.map(\.name))
+    @Test(arguments: PresetCatalog(environment: [:]).shipped.map(\.name.verbatim))
     func shippedPresetsEditedByCommandsDecode(_ name: String) throws {
-        let source = try #require(PresetCatalog(environment: [:]).shipped.first { $0.name == name })
+        let source = try #require(PresetCatalog(environment: [:]).shipped.first { $0.name.verbatim == name })
         var engine = Engine(spec: try source.decode())
         let regions = engine.spec.workload.regions.map(\.name)
         var commands = (regions.isEmpty ? ["all"] : regions).map { SimCommand.addCDN(region: $0, entries: 1_000) }
@@ -359,7 +359,7 @@ private let everythingPreset = """
         #expect(second == directory + "/my-shop-v2-2.yaml")
         #expect(try PresetCatalog.read(file: first) == PresetEncoder.yaml(spec))
 
-        let listed = catalog.list().filter { !$0.origin.hasPrefix("shipped") }
+        let listed = catalog.list().filter { !$0.origin.verbatim.hasPrefix("shipped") }
         #expect(Set(listed.map { "\($0.name): \($0.title)" }) == ["my-shop-v2: Shop", "my-shop-v2-2: Other shop"])
         #expect(listed.allSatisfy { $0.error == nil })
         #expect(try catalog.resolve("my-shop-v2-2").decode() == other)
@@ -370,9 +370,9 @@ private let everythingPreset = """
         let catalog = PresetCatalog(environment: ["XDG_DATA_HOME": folder.path])
         let shipped = try #require(catalog.shipped.first)
         let spec = try shipped.decode()
-        let path = try catalog.save(spec, stem: shipped.name)
+        let path = try catalog.save(spec, stem: shipped.name.verbatim)
         #expect(path.hasSuffix("/\(shipped.name)-2.yaml"))
-        #expect(try catalog.resolve(shipped.name + "-2").decode() == spec)
+        #expect(try catalog.resolve(shipped.name.verbatim + "-2").decode() == spec)
         #expect(try catalog.save(spec, stem: String(shipped.name.prefix(2))).hasSuffix("-2.yaml"))
     }
 

@@ -43,7 +43,7 @@ import ScaleSim
         let file = try Self.parse(Self.text(records))
         #expect(file.header == ReplayHeader(
             seed: 9, preset: PresetEncoder.yaml(Self.spec), presetName: "base", created: file.header.created,
-            scaletopVersion: scaletopVersion))
+            scaletopVersion: UntrustedText(scaletopVersion)))
         #expect(file.spec == Self.spec)
         #expect(file.entries.map(\.record) == Array(records.dropFirst()))
         #expect(file.entries.map(\.line) == Array(2...records.count))

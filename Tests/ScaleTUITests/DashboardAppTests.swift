@@ -141,7 +141,7 @@ import Testing
         let loads = file.entries.compactMap { entry -> String? in
             guard case .command(_, .load(let name, _, _), _) = entry.record else { return nil }
             #expect(entry.loadedSpec != nil)
-            return name
+            return name.verbatim
         }
         #expect(loads == ["05v-vertical", "03-load-balancer"])
         var replayer = Replayer(file: file)

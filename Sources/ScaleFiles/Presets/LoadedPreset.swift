@@ -3,7 +3,7 @@ import ScaleSim
 /// A decoded preset and what it needs besides: the keys of its key trace, if it names one.
 public struct LoadedPreset: Sendable {
     /// The name to type, such as `03-load-balancer`.
-    public var name: String
+    public var name: UntrustedText
     public var spec: SystemSpec
     public var keyTrace: [UInt32]
     /// Where it was read from.

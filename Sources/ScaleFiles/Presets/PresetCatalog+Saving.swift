@@ -72,7 +72,7 @@ extension PresetCatalog {
     /// True when a user preset named `stem` would make a name fit a shipped preset too:
     /// the same name, or a stage number such as `03` or `05v`.
     private func clashesWithShipped(_ stem: String) -> Bool {
-        shipped.contains { Self.fits($0.name, stem) }
+        shipped.contains { Self.fits($0.name.verbatim, stem) }
     }
 
     /// `trace` as an absolute path, resolved as `loadKeyTrace` resolves it for `source`.

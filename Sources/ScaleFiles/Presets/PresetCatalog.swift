@@ -4,7 +4,7 @@ import ScaleSim
 /// A preset's text and where it was found.
 public struct PresetSource: Sendable, Equatable {
     /// The name to show and type: the file name without `.yaml`, such as `03-load-balancer`.
-    public let name: String
+    public let name: UntrustedText
     /// `shipped`, or the path of the file it was read from.
     public let origin: String
     /// True for a preset built into the binary from the package's Presets/ folder.
@@ -13,14 +13,14 @@ public struct PresetSource: Sendable, Equatable {
 
     /// A preset built into the binary.
     public init(shipped name: String, text: String) {
-        self.name = name
+        self.name = UntrustedText(name)
         origin = "shipped"
         isShipped = true
         self.text = text
     }
 
     /// A preset read from the file at `path`.
-    public init(name: String, path: String, text: String) {
+    public init(name: UntrustedText, path: String, text: String) {
         self.name = name
         origin = path
         isShipped = false
@@ -28,7 +28,7 @@ public struct PresetSource: Sendable, Equatable {
     }
 
     /// What errors in this preset name as their file: the shipped file name, or the path.
-    public var file: String { isShipped ? name + ".yaml" : origin }
+    public var file: String { isShipped ? name.verbatim + ".yaml" : origin }
 
     /// Decodes the preset, after applying `overrides`; errors name `file`.
     public func decode(overrides: [PresetOverride] = []) throws(PresetError) -> SystemSpec {
@@ -42,9 +42,9 @@ public struct PresetCatalog: Sendable {
     /// One line of `scaletop presets`.
     public struct Entry: Sendable, Equatable {
         /// The name to type, such as `03-load-balancer`.
-        public let name: String
+        public let name: UntrustedText
         /// `shipped`, or the file's path.
-        public let origin: String
+        public let origin: UntrustedText
         /// The preset's own `name` field; empty if it failed to load.
         public let title: String
         /// The preset's one-line description; empty if it failed to load.
@@ -87,16 +87,16 @@ public struct PresetCatalog: Sendable {
     /// fits more than one preset is an error listing them all.
     public func resolve(_ name: String) throws(PresetError) -> PresetSource {
         if Self.isFile(name) {
-            return PresetSource(name: Self.stem(Self.lastComponent(name)), path: name, text: try Self.read(file: name))
+            return PresetSource(name: UntrustedText(Self.stem(Self.lastComponent(name))), path: name, text: try Self.read(file: name))
         }
         let wanted = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
-        let shippedMatches = shipped.filter { Self.fits($0.name, wanted) }
+        let shippedMatches = shipped.filter { Self.fits($0.name.verbatim, wanted) }
         let userMatches = userDirectory.map { directory in
             userFiles().filter { Self.stem($0) == wanted }.map { directory + "/" + $0 }
         } ?? []
         switch shippedMatches.count + userMatches.count {
         case 1:
-            if let path = userMatches.first { return PresetSource(name: wanted, path: path, text: try Self.read(file: path)) }
+            if let path = userMatches.first { return PresetSource(name: UntrustedText(wanted), path: path, text: try Self.read(file: path)) }
             return shippedMatches[0]
         case 0:
             let userNames = userFiles().map(Self.stem)
@@ -104,7 +104,7 @@ public struct PresetCatalog: Sendable {
             throw PresetError(
                 file: name,
                 message: "no such file, and no preset has that name; shipped presets: "
-                    + shipped.map(\.name).joined(separator: ", ") + (users.map { "; " + $0 } ?? ""))
+                    + shipped.map(\.name.verbatim).joined(separator: ", ") + (users.map { "; " + $0 } ?? ""))
         default:
             let listed = shippedMatches.map { "\($0.name) (shipped)" } + userMatches.map { "\(wanted) (\($0))" }
             throw PresetError(
@@ -119,9 +119,9 @@ public struct PresetCatalog: Sendable {
         for fileName in userFiles() {
             let path = userDirectory + "/" + fileName
             do throws(PresetError) {
-                entries.append(Self.entry(PresetSource(name: Self.stem(fileName), path: path, text: try Self.read(file: path))))
+                entries.append(Self.entry(PresetSource(name: UntrustedText(Self.stem(fileName)), path: path, text: try Self.read(file: path))))
             } catch {
-                entries.append(Entry(name: Self.stem(fileName), origin: path, title: "", description: "", error: error))
+                entries.append(Entry(name: UntrustedText(Self.stem(fileName)), origin: UntrustedText(path), title: "", description: "", error: error))
             }
         }
         return entries
@@ -137,9 +137,9 @@ public struct PresetCatalog: Sendable {
     private static func entry(_ source: PresetSource) -> Entry {
         do throws(PresetError) {
             let spec = try source.decode()
-            return Entry(name: source.name, origin: source.origin, title: spec.name, description: spec.description, error: nil)
+            return Entry(name: source.name, origin: UntrustedText(source.origin), title: spec.name, description: spec.description, error: nil)
         } catch {
-            return Entry(name: source.name, origin: source.origin, title: "", description: "", error: error)
+            return Entry(name: source.name, origin: UntrustedText(source.origin), title: "", description: "", error: error)
         }
     }
 

@@ -58,6 +58,11 @@ public enum TerminalSafe {
         return out
     }
 
+    /// `text` made safe line by line: its line feeds kept, every other unsafe character escaped.
+    public static func lines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.text(String($0)) }.joined(separator: "\n")
+    }
+
     /// `text` made safe and cut to `quoteLimit` characters, for messages.
     public static func excerpt(_ text: String) -> String {
         Self.text(text.count > quoteLimit ? String(text.prefix(quoteLimit)) + "…" : text)

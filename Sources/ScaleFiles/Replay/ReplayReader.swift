@@ -135,8 +135,9 @@ public enum ReplayReader {
             throw ReplayError(file: file, line: 1, message: "warmup_us must be at most \(maxMicroseconds), got \(warmup)")
         }
         return ReplayHeader(
-            seed: seed, preset: preset, presetName: fields.presetName ?? "replay", terminal: fields.terminal,
-            warmupMicroseconds: warmup, created: fields.created ?? "", scaletopVersion: fields.scaletopVersion ?? "",
+            seed: seed, preset: preset, presetName: UntrustedText(fields.presetName ?? "replay"), terminal: fields.terminal.map { UntrustedText($0) },
+            warmupMicroseconds: warmup, created: UntrustedText(fields.created ?? ""),
+            scaletopVersion: UntrustedText(fields.scaletopVersion ?? ""),
             engineRevision: try engineRevision(line, file: file))
     }
 

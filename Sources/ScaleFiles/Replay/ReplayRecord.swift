@@ -9,25 +9,25 @@ public struct ReplayHeader: Sendable, Equatable {
     public static let version = 1
 
     /// The scaletop that recorded the file.
-    public var scaletopVersion: String
+    public var scaletopVersion: UntrustedText
     /// The `Engine.revision` that recorded the file; 1 for a file from before headers gave
     /// it. Only a file of this build's revision can be verified.
     public var engineRevision: Int
     public var seed: UInt64
     /// When recording began, ISO 8601.
-    public var created: String
+    public var created: UntrustedText
     /// The preset as PresetEncoder writes it: the system as run, overrides applied.
     public var preset: String
-    /// The preset's name for reports, such as `03-load-balancer`.
-    public var presetName: String
+    /// The preset's name for reports, such as `03-load-balancer`; from the file, so untrusted.
+    public var presetName: UntrustedText
     /// The dashboard's size, `WxH`, when it was recorded there.
-    public var terminal: String?
+    public var terminal: UntrustedText?
     /// Statistics left out at the start (`run --warmup`), in whole microseconds.
     public var warmupMicroseconds: Int64
 
     public init(
-        seed: UInt64, preset: String, presetName: String, terminal: String? = nil, warmupMicroseconds: Int64 = 0,
-        created: String = Date().ISO8601Format(), scaletopVersion: String = ScaleFiles.scaletopVersion,
+        seed: UInt64, preset: String, presetName: UntrustedText, terminal: UntrustedText? = nil, warmupMicroseconds: Int64 = 0,
+        created: UntrustedText = UntrustedText(Date().ISO8601Format()), scaletopVersion: UntrustedText = UntrustedText(ScaleFiles.scaletopVersion),
         engineRevision: Int = Engine.revision
     ) {
         self.scaletopVersion = scaletopVersion
@@ -41,7 +41,7 @@ public struct ReplayHeader: Sendable, Equatable {
     }
 
     /// The header for running `spec` with `seed`: its preset written inline.
-    public init(spec: SystemSpec, presetName: String, seed: UInt64, warmup: SimTime = 0, terminal: String? = nil) {
+    public init(spec: SystemSpec, presetName: UntrustedText, seed: UInt64, warmup: SimTime = 0, terminal: UntrustedText? = nil) {
         self.init(
             seed: seed, preset: PresetEncoder.yaml(spec), presetName: presetName, terminal: terminal,
             warmupMicroseconds: warmup / Nanos.perMicrosecond)
@@ -54,7 +54,7 @@ public enum ReplayAction: Sendable, Equatable {
     case simulation(SimCommand)
     /// `load NAME`: a stage load; the engine starts over at time zero from `preset` (preset
     /// YAML), with `seed`, or the preset's own seed when nil.
-    case load(name: String, preset: String, seed: UInt64?)
+    case load(name: UntrustedText, preset: String, seed: UInt64?)
     /// `pause`, `resume` and `speed X` (X a factor or `max`): pacing for playback only; they
     /// never change the simulation.
     case pause
@@ -65,7 +65,7 @@ public enum ReplayAction: Sendable, Equatable {
     public var text: String {
         switch self {
         case .simulation(let command): CommandGrammar.encode(command)
-        case .load(let name, _, _): "load " + name
+        case .load(let name, _, _): "load " + name.verbatim
         case .pause: "pause"
         case .resume: "resume"
         case .speed(let factor): "speed " + (factor.isInfinite ? "max" : JSONValue.format(factor))
@@ -86,7 +86,7 @@ public enum ReplayAction: Sendable, Equatable {
             return .speed(factor)
         case ("load", 2):
             guard let preset else { throw ReplayLineProblem("load NAME: the line has no preset (the stage's preset YAML)") }
-            return .load(name: String(words[1]), preset: preset, seed: seed)
+            return .load(name: UntrustedText(String(words[1])), preset: preset, seed: seed)
         case ("load", _):
             throw ReplayLineProblem("load NAME: expected one preset name, got \(TerminalSafe.quoted(text))")
         default:
@@ -138,11 +138,11 @@ public enum ReplayRecord: Sendable, Equatable {
         case .header(let h):
             fields = [
                 "type": .string("header"), "format": .string(ReplayHeader.format), "version": .int(ReplayHeader.version),
-                "scaletop_version": .string(h.scaletopVersion), "engine_revision": .int(h.engineRevision), "seed": .unsigned(h.seed), "created": .string(h.created),
-                "preset": .string(h.preset), "preset_name": .string(h.presetName),
+                "scaletop_version": .string(h.scaletopVersion.verbatim), "engine_revision": .int(h.engineRevision), "seed": .unsigned(h.seed), "created": .string(h.created.verbatim),
+                "preset": .string(h.preset), "preset_name": .string(h.presetName.verbatim),
                 "warmup_us": .int(Int(h.warmupMicroseconds)),
             ]
-            if let terminal = h.terminal { fields["terminal"] = .string(terminal) }
+            if let terminal = h.terminal { fields["terminal"] = .string(terminal.verbatim) }
         case .command(let t, let action, let wall):
             fields = ["type": .string("command"), "t_us": .int(Int(t)), "command": .string(action.text), "wall_ms": .int(Int(wall))]
             if case .load(_, let preset, let seed) = action {

@@ -12,7 +12,7 @@ public struct Replayer: Sendable {
     public let file: ReplayFile
     public private(set) var engine: Engine
     /// The name reports give the preset now running: the header's, or the last load's.
-    public private(set) var presetName: String
+    public private(set) var presetName: UntrustedText
     /// Index in `file.entries` of the next line to apply.
     public private(set) var position = 0
     /// 0 while the header's preset runs; k after the k-th `load`.

@@ -40,9 +40,11 @@ public enum CSVReport {
 
     static func ms(_ t: SimTime?) -> String { t.map { JSONValue.format(Nanos.milliseconds($0)) } ?? "" }
 
-    /// Node ids are restricted to [A-Za-z0-9_-], so quoting is never needed; guard anyway.
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    /// Node ids are restricted to [A-Za-z0-9_-], so quoting is never needed; guard anyway,
+    /// control characters included.
+    static func csvField(_ text: String) -> String {
+        let s = TerminalSafe.text(text)
+        return s.contains(where: { $0 == "," || $0 == "\"" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -4,9 +4,9 @@ import ScaleSim
 public struct RunReport: Sendable {
     public var summary: RunSummary
     /// The preset as named on the command line, resolved (file stem or path).
-    public var preset: String
+    public var preset: UntrustedText
 
-    public init(summary: RunSummary, preset: String) {
+    public init(summary: RunSummary, preset: UntrustedText) {
         self.summary = summary
         self.preset = preset
     }
@@ -89,7 +89,7 @@ public struct RunReport: Sendable {
         }
         return .object([
             "scaletop_version": .string(scaletopVersion),
-            "preset": .string(preset),
+            "preset": .string(preset.verbatim),
             "seed": .unsigned(summary.seed),
             "duration_s": .number(Nanos.seconds(summary.end)),
             "warmup_s": .number(Nanos.seconds(summary.statsStart)),

@@ -184,9 +184,11 @@ public enum TextReport {
         }
     }
 
+    /// A value as text; a string is made safe for a terminal, since a report's strings (the
+    /// preset's name above all) can come from a file.
     static func text(_ value: JSONValue?) -> String {
         switch value {
-        case .string(let s)?: s
+        case .string(let s)?: TerminalSafe.text(s)
         case .array(let items)?: items.map { text($0) }.joined(separator: "|")
         case nil, .null?: "-"
         case let v?: figure(v, digits: 3)

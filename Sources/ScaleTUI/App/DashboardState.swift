@@ -1,16 +1,17 @@
+import ScaleFiles
 import ScaleSim
 
 /// What the dashboard knows about the preset it runs.
 public struct PresetInfo: Sendable, Hashable {
-    /// The name to type, such as `03-load-balancer`.
-    public var name: String
+    /// The name to type, such as `03-load-balancer`; from a file or a command line.
+    public var name: UntrustedText
     /// The preset's own title.
     public var title: String
     public var description: String
     /// The longer text of the explanation overlay.
     public var explanation: String
 
-    public init(name: String, title: String, description: String, explanation: String) {
+    public init(name: UntrustedText, title: String, description: String, explanation: String) {
         self.name = name
         self.title = title
         self.description = description
@@ -18,7 +19,7 @@ public struct PresetInfo: Sendable, Hashable {
     }
 
     /// What the status bar and the explanation overlay show of `spec`, running as `name`.
-    public init(name: String, spec: SystemSpec) {
+    public init(name: UntrustedText, spec: SystemSpec) {
         self.init(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
     }
 }

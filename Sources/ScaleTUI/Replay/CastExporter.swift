@@ -80,7 +80,7 @@ public enum CastExporter {
     public static func export(
         _ file: ReplayFile, to path: String, size: (width: Int, height: Int)? = nil, force: Bool = false, color: Bool = true
     ) throws(CastExportError) -> CastSummary {
-        let size = size ?? file.header.terminal.flatMap { try? Self.size(parsing: $0) } ?? defaultSize
+        let size = size ?? file.header.terminal.flatMap { try? Self.size(parsing: $0.verbatim) } ?? defaultSize
         let output = try CastOutput(creating: path, force: force)
         output.write(header(for: file, size: size).encoded() + "\n")
         var frames = CastFrames(renderer: ANSIRenderer(color: color), output: output)
@@ -100,11 +100,11 @@ public enum CastExporter {
         var fields: [String: JSONValue] = [
             "version": .int(2), "width": .int(size.width), "height": .int(size.height),
             // Players may print the title on a terminal: no control characters in it.
-            "title": .string(TerminalSafe.text("scaletop replay: " + file.header.presetName)),
+            "title": .string("scaletop replay: \(file.header.presetName)"),
             "env": .object(["TERM": .string(term)]),
         ]
         // The recording's own start, not now, so the same file always gives the same cast.
-        if let created = try? Date(file.header.created, strategy: .iso8601) {
+        if let created = try? Date(file.header.created.verbatim, strategy: .iso8601) {
             fields["timestamp"] = .int(Int(created.timeIntervalSince1970))
         }
         return .object(fields)

@@ -217,7 +217,7 @@ public final class DashboardApp {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let stamp = Date().ISO8601Format(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.omitted))
-            let writer = try ReplayWriter(creating: "\(directory)/\(PresetCatalog.fileStem(for: state.preset.name))-\(stamp).jsonl", force: false)
+            let writer = try ReplayWriter(creating: "\(directory)/\(PresetCatalog.fileStem(for: state.preset.name.verbatim))-\(stamp).jsonl", force: false)
             driver.send(.startRecording(writer, terminal: "\(state.screenWidth)x\(state.screenHeight)"))
         } catch {
             perform(state.reduce(.recording(.failed("\(error)"))))
@@ -231,7 +231,7 @@ public final class DashboardApp {
             // too would run its commands twice.
             var live = spec
             live.script = []
-            let path = try catalog.save(live, stem: PresetCatalog.fileStem(for: state.preset.name + "-live"), loadedFrom: source)
+            let path = try catalog.save(live, stem: PresetCatalog.fileStem(for: state.preset.name.verbatim + "-live"), loadedFrom: source)
             perform(state.reduce(.presetSaved(path: path)))
         } catch {
             perform(state.reduce(.saveFailed(error.description)))

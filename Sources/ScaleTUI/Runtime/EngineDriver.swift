@@ -1,3 +1,4 @@
+import ScaleFiles
 import Synchronization
 
 /// What runs the engine behind the dashboard: a live simulation, or a replay file played
@@ -5,7 +6,7 @@ import Synchronization
 public protocol EngineDriver: Sendable {
     var mailbox: DriverMailbox { get }
     /// Runs until `stop()`; `presetName` names the running preset in recordings.
-    func run(presetName: String) async
+    func run(presetName: UntrustedText) async
 }
 
 extension EngineDriver {

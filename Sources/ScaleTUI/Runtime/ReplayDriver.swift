@@ -18,7 +18,7 @@ public final class ReplayDriver: EngineDriver {
         initialFactor = factor
     }
 
-    public func run(presetName: String) async {
+    public func run(presetName: UntrustedText) async {
         let clock = ContinuousClock()
         var playback = ReplayPlayback(file: file, factor: initialFactor)
         var last = clock.now

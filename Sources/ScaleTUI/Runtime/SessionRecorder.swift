@@ -45,7 +45,7 @@ struct SessionRecorder {
     /// so far.
     mutating func startRecording(into writer: ReplayWriter, terminal: String) throws(ReplayError) {
         var header = header
-        header.terminal = terminal
+        header.terminal = UntrustedText(terminal)
         try writer.write(.header(header))
         for command in commands { try writer.write(command) }
         self.writer = writer

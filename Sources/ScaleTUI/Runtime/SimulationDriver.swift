@@ -9,7 +9,7 @@ public enum DriverRequest: Sendable {
     case setSpeed(Double)
     /// Start over from a preset (a stage key, `load` at the prompt); `loads` in the output
     /// says when the engine did.
-    case load(SystemSpec, keyTrace: [UInt32], name: String)
+    case load(SystemSpec, keyTrace: [UInt32], name: UntrustedText)
     /// Send back the live topology (for `w`).
     case fetchSpec
     /// Record the session into `writer`, from its start; `terminal` is the screen's `WxH`.
@@ -38,7 +38,7 @@ public struct DriverOutput: Sendable {
     public var specs: [SystemSpec] = []
     public var recording: [RecordingEvent] = []
     /// Presets the engine started over from, oldest first.
-    public var loads: [(name: String, spec: SystemSpec)] = []
+    public var loads: [(name: UntrustedText, spec: SystemSpec)] = []
     /// Replay only: how far it has played, and the handover.
     public var replay: ReplayProgress?
     public var handover: ReplayHandover?
@@ -79,7 +79,7 @@ public final class SimulationDriver: EngineDriver {
 
     /// Ticks the simulation until `stop()`, at wall-clock pace; `presetName` names the
     /// running preset in recordings. A recording still open at the end gets its end line.
-    public func run(presetName: String) async {
+    public func run(presetName: UntrustedText) async {
         var recorder = if let history {
             SessionRecorder(header: history.header, commands: history.commands)
         } else {

@@ -31,7 +31,7 @@ enum StatusBarView {
     static func fields(_ state: DashboardState) -> [StatusField] {
         var fields = [
             StatusField("scaletop", Style(.bar, bold: true, reverse: true), priority: 9),
-            StatusField(String(state.preset.name.prefix(20)), wide: state.preset.name, Style(.bar, bold: true, reverse: true), priority: 1),
+            StatusField(state.preset.name.prefix(20), wide: state.preset.name.description, Style(.bar, bold: true, reverse: true), priority: 1),
         ]
         guard let snapshot = state.snapshot else { return fields + [StatusField("starting", priority: 1)] }
         let system = snapshot.system

@@ -14,7 +14,7 @@ extension BenchCommand {
     /// `dropped` counts the requests that did not complete: dropped, timed out or failed.
     /// `rss_mib` is the process's peak so far, so it grows down the list.
     func presetScenarios() throws -> [BenchResult] {
-        let names = PresetCatalog(environment: [:]).shipped.map(\.name).filter { $0 != "bench-network" }
+        let names = PresetCatalog(environment: [:]).shipped.map(\.name.verbatim).filter { $0 != "bench-network" }
         return try names.map { name in
             let loaded = try loadPreset(name)
             let end = Self.presetRunSeconds * Nanos.perSecond

@@ -58,7 +58,7 @@ extension BenchCommand {
         let hourBytes = try hourOfRecordingBytes(loaded: loaded)
         return BenchResult(fields: [
             ("scenario", .string("replay")),
-            ("preset", .string(loaded.name)),
+            ("preset", .string(loaded.name.verbatim)),
             ("sim_s", .int(Int(Nanos.seconds(length)))),
             ("requests", .int(requests)),
             ("wall_s", .double(replayWall, digits: 3)),

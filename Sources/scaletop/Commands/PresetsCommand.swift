@@ -19,8 +19,7 @@ struct PresetsCommand: ParsableCommand {
             return
         }
         let entries = catalog.list()
-        // A user preset's file name is text from outside: shown without control characters.
-        let names = entries.map { TerminalSafe.text($0.name) }
+        let names = entries.map(\.name.description)
         let width = names.map(\.count).max() ?? 0
         for (entry, safeName) in zip(entries, names) {
             let name = safeName.padding(toLength: width, withPad: " ", startingAt: 0)
