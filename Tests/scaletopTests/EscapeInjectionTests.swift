@@ -39,6 +39,16 @@ import Testing
             #expect(result.status == 2, "\(arguments.debugDescription)")
             expectClean(result)
         }
+        // Usage errors, which ArgumentParser words: an unknown option, a bad value of each type.
+        for arguments in [
+            ["run", "00", "--\u{1B}]0;pwned\u{07}"], ["run", "00", "--seed", "1\u{1B}[31m"], ["run", "00", "--report", "x\u{9B}2J"],
+            ["replay", "r.jsonl", "--\u{1B}[2J"], ["cache", "--trace", "t", "--policy", "lru", "--capacity", "\u{1B}[2J"], ["bench", "--runs", "\u{07}"],
+        ] {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 64, "\(arguments.debugDescription): \(result.status)")
+            #expect(result.stderr.contains("\\u{"), "the argument is shown, escaped: \(result.stderr)")
+            expectClean(result)
+        }
     }
 
     /// Control bytes of every kind a terminal acts on: OSC title, screen clear, C1 CSI, a
