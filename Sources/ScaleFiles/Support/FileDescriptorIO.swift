@@ -33,7 +33,8 @@ public enum FileDescriptorIO {
         public var device: UInt64
         public var inode: UInt64
 
-        init(_ status: stat) {
+        /// The file `status` describes, as `stat` or `fstat` filled it in.
+        public init(_ status: stat) {
             device = UInt64(status.st_dev)
             inode = UInt64(status.st_ino)
         }

@@ -58,11 +58,12 @@ struct RunCommand: ParsableCommand {
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
         let firstSeed = seed ?? spec.seed
-        // Neither output may be an input or the other one (docs/reports.md).
+        // Neither output may be an input, the other one, or standard output's file when the
+        // report goes there (docs/reports.md).
         let inputs = inputIdentities([
             (loaded.source.isShipped ? nil : loaded.source.origin, "the preset file"), (script, "the script"),
             (spec.workload.keys.trace.map(loaded.source.tracePath), "the key trace"),
-        ])
+        ]) + (out == nil ? standardOutputIdentity() : [])
         try refuseSameFiles(outputs: [(record, "--record"), (out, "--out")], inputs: inputs)
         let recorder = try record.map { path in
             try RunRecorder(path: path, force: force, loaded: loaded, seed: firstSeed, seeds: seeds, warmup: warmupLength,

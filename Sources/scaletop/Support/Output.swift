@@ -115,6 +115,14 @@ func inputIdentities(_ paths: [(String?, String)]) -> [(FileDescriptorIO.FileIde
     }
 }
 
+/// Standard output's file when it is a regular file (`> report.txt`), which no other output
+/// may be: the two would write over each other.
+func standardOutputIdentity() -> [(FileDescriptorIO.FileIdentity, String)] {
+    var status = stat()
+    guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return [] }
+    return [(FileDescriptorIO.FileIdentity(status), "standard output")]
+}
+
 /// Fails with exit status 2 when two of `outputs` (path and option) name the same existing
 /// file, through any link or spelling, or one names an input of `inputs`: checked before
 /// anything is opened, so nothing is written. Character devices may be shared.
@@ -124,7 +132,7 @@ func refuseSameFiles(outputs: [(String?, String)], inputs: [(FileDescriptorIO.Fi
         guard let path else { continue }
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFCHR else { continue }
-        guard let identity = FileDescriptorIO.FileIdentity(path: path) else { continue }
+        let identity = FileDescriptorIO.FileIdentity(status)
         if let (_, other) = seen.first(where: { $0.0 == identity }) {
             throw badInput("\(TerminalSafe.text(path)): \(option) names the same file as \(other); nothing was written")
         }
