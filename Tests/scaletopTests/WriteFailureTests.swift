@@ -276,6 +276,12 @@ import Testing
         }
         #expect(try String(contentsOfFile: preset, encoding: .utf8) == presetText)
         #expect(try String(contentsOfFile: script, encoding: .utf8) == "at 1s set users 10\n")
+        // The recording onto the file the report is redirected to (`--record X > X`).
+        let redirected = dir.appendingPathComponent("redirected").path
+        #expect(FileManager.default.createFile(atPath: redirected, contents: nil))
+        let shared = try Self.run(["run", "00", "--duration", "2s", "--record", redirected, "--force"], stdoutPath: redirected)
+        #expect(shared.status == 2, "\(shared.stderr)")
+        #expect(shared.stderr.contains("same file as standard output"), "\(shared.stderr)")
         // Two names of a file that does not exist yet: the second finds the first's file.
         let fresh = dir.appendingPathComponent("fresh").path
         let aliased = try CLI.run(["run", "00", "--duration", "2s", "--record", fresh, "--out", dir.path + "/./fresh", "--force"])
