@@ -16,8 +16,16 @@ struct Scaletop: ParsableCommand {
     /// Parses the command line and runs it, as ArgumentParser's own `main` does, except that
     /// its error messages are made safe for a terminal first: they quote arguments, and an
     /// argument can hold escape codes (docs/security.md). Help, the version and completion
-    /// scripts are the program's own text, printed as they are.
+    /// scripts are the program's own text, printed as they are, through the C library's
+    /// stdout, so that is checked at exit as `Output` checks every command's writes.
     static func main() {
+        atexit {
+            guard fflush(nil) != 0 else { return }
+            let code = errno
+            if code == EPIPE { _exit(141) }
+            printError("scaletop: standard output: cannot write the output: \(String(cString: strerror(code)))")
+            _exit(74)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

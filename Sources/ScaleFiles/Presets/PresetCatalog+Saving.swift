@@ -88,17 +88,20 @@ extension PresetCatalog {
 
     /// Creates the file at `path` holding `text`, only if no file is there: `false` if one is.
     private static func createNew(_ path: String, text: String) throws(PresetError) -> Bool {
-        let descriptor: Int32
-        switch FileDescriptorIO.createFile(path, force: false) {
-        case .success(let fd): descriptor = fd
+        let opened: FileDescriptorIO.Opened
+        switch FileDescriptorIO.openOutput(path, existing: .refuse) {
+        case .success(let file): opened = file
         case .failure(let failure):
             if failure.isFileExists { return false }
             throw PresetError(file: path, message: "cannot create the file: \(failure.reason)")
         }
-        defer { close(descriptor) }
-        if let failure = FileDescriptorIO.writeAll(descriptor, Array(text.utf8)) {
-            // A half-written preset would be listed with a confusing error; remove it.
-            unlink(path)
+        let written = FileDescriptorIO.writeAll(opened.descriptor, Array(text.utf8))
+        // The close's result too: a file system may report a full disk only then.
+        let closed = FileDescriptorIO.close(opened.descriptor)
+        if let failure = written ?? closed {
+            // A half-written preset would be listed with a confusing error; remove it, as this
+            // call created it (and nothing else).
+            FileDescriptorIO.removeCreated(opened, at: path)
             throw PresetError(file: path, message: "cannot write the file: \(failure.reason)")
         }
         return true

@@ -20,20 +20,23 @@ public struct CastSummary: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why a cast could not be exported; the caller prints `description` (one line) and exits
-/// with status 2.
+/// with status 2, or 74 for `writeFailed`.
 public enum CastExportError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `--size` is not `WxH` or lies outside what the dashboard can draw.
     case badSize(String)
     /// The output file exists and `force` was not given.
     case fileExists(path: String)
-    /// The output file could not be created or written.
+    /// The output file could not be created or opened.
     case cannotWrite(path: String, reason: String)
+    /// A write to the output file, or its close, failed (a full disk).
+    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .badSize(let message): message
         case .fileExists(let path): "\(TerminalSafe.text(path)): file exists (use --force to overwrite)"
-        case .cannotWrite(let path, let reason): "\(TerminalSafe.text(path)): cannot write the cast: \(reason)"
+        case .cannotWrite(let path, let reason), .writeFailed(let path, let reason):
+            "\(TerminalSafe.text(path)): cannot write the cast: \(reason)"
         }
     }
 }
@@ -74,14 +77,17 @@ public enum CastExporter {
     /// (default: the recording's terminal when it is a size the dashboard can draw, else
     /// `defaultSize`).
     ///
-    /// The file is created anew: an existing one is an error unless `force`. A write that
-    /// fails removes what was written. With `color` false, styles are bold, dim and reverse
+    /// The file is created anew, or is a character device or a FIFO with a reader; an
+    /// existing regular file is an error unless `force`, and one of `avoiding` (the replay
+    /// file itself) is refused. A write that fails removes the file if this export created
+    /// it, and nothing else (docs/replay.md). With `color` false, styles are bold, dim and reverse
     /// alone, as the dashboard draws them under `--no-color`.
     public static func export(
-        _ file: ReplayFile, to path: String, size: (width: Int, height: Int)? = nil, force: Bool = false, color: Bool = true
+        _ file: ReplayFile, to path: String, size: (width: Int, height: Int)? = nil, force: Bool = false, color: Bool = true,
+        avoiding: [(FileDescriptorIO.FileIdentity, String)] = []
     ) throws(CastExportError) -> CastSummary {
         let size = size ?? file.header.terminal.flatMap { try? Self.size(parsing: $0.verbatim) } ?? defaultSize
-        let output = try CastOutput(creating: path, force: force)
+        let output = try CastOutput(creating: path, force: force, avoiding: avoiding)
         output.write(header(for: file, size: size).encoded() + "\n")
         var frames = CastFrames(renderer: ANSIRenderer(color: color), output: output)
         play(file, width: size.width, height: size.height, into: &frames)
@@ -270,7 +276,8 @@ struct CastFrames {
 /// loop calls `write` from a callback that cannot throw.
 final class CastOutput {
     let path: String
-    private let descriptor: Int32
+    private let opened: FileDescriptorIO.Opened
+    private var descriptor: Int32 { opened.descriptor }
     private var buffer: [UInt8] = []
     private var failure: String?
     private var isClosed = false
@@ -278,11 +285,11 @@ final class CastOutput {
     /// Bytes gathered before one `write` call.
     static let chunk = 1 << 16
 
-    /// Creates `path`; an existing file is an error unless `force`, so a cast never
-    /// silently replaces a file.
-    init(creating path: String, force: Bool) throws(CastExportError) {
-        switch FileDescriptorIO.createFile(path, force: force) {
-        case .success(let descriptor): self.descriptor = descriptor
+    /// Opens `path` as `FileDescriptorIO.openOutput` does; an existing regular file is an
+    /// error unless `force`, so a cast never silently replaces a file.
+    init(creating path: String, force: Bool, avoiding: [(FileDescriptorIO.FileIdentity, String)]) throws(CastExportError) {
+        switch FileDescriptorIO.openOutput(path, existing: force ? .overwrite : .streams, avoiding: avoiding) {
+        case .success(let opened): self.opened = opened
         case .failure(let failure):
             if failure.isFileExists { throw .fileExists(path: path) }
             throw .cannotWrite(path: path, reason: failure.reason)
@@ -312,12 +319,13 @@ final class CastOutput {
     func close() throws(CastExportError) {
         flush()
         isClosed = true
-        if Foundation.close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if let failure { throw .cannotWrite(path: path, reason: failure) }
+        if let closing = FileDescriptorIO.close(descriptor), failure == nil { failure = closing.reason }
+        if let failure { throw .writeFailed(path: path, reason: failure) }
     }
 
-    /// Removes the file, after a failed write.
+    /// Removes the file after a failed write, if this export created it: never a file that
+    /// was there before, a device or a FIFO.
     func discard() {
-        unlink(path)
+        FileDescriptorIO.removeCreated(opened, at: path)
     }
 }

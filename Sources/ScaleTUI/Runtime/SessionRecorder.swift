@@ -51,10 +51,18 @@ struct SessionRecorder {
         self.writer = writer
     }
 
-    /// Ends the file with the final time and digest and stops writing; returns its name.
+    /// Ends the file with the final time and digest, closes it and stops writing; returns
+    /// its name. A failed write or close throws: the file stops at its last whole line.
     mutating func stopRecording(at time: SimTime, digest: UInt64) throws(ReplayError) -> String? {
-        defer { writer = nil }
-        try writer?.write(.end(microseconds: time / Nanos.perMicrosecond, digest: digest))
-        return writer?.name
+        guard let writer else { return nil }
+        self.writer = nil
+        do throws(ReplayError) {
+            try writer.write(.end(microseconds: time / Nanos.perMicrosecond, digest: digest))
+        } catch {
+            try? writer.close()
+            throw error
+        }
+        try writer.close()
+        return writer.name
     }
 }

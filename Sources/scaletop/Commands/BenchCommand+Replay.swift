@@ -19,8 +19,9 @@ extension BenchCommand {
         let length = 10 * Nanos.perSecond
         let script = [ScheduledCommand(at: 5 * Nanos.perSecond, command: .setUsers(spec.workload.users + spec.workload.users / 100))]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try record(to: path, loaded: loaded, length: length, script: script)
+        // Removed at the end only as the file this run created, never a file in its place.
+        let recording = try record(to: path, loaded: loaded, length: length, script: script)
+        defer { recording.discard() }
 
         let clock = ContinuousClock()
         var runWalls: [Double] = []
@@ -74,24 +75,32 @@ extension BenchCommand {
         ])
     }
 
-    /// Records `length` of `loaded` with `script` to `path` with `run --record`'s recorder.
-    private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws {
+    /// Records `length` of `loaded` with `script` to the new file `path` with `run --record`'s
+    /// recorder, and returns it closed, for the caller to discard.
+    private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws -> RunRecorder {
         let recorder = try RunRecorder(
             path: path, force: false, loaded: loaded, seed: loaded.spec.seed, seeds: 1, warmup: 0, length: length, script: script)
-        var engine = Engine(spec: loaded.spec, seed: loaded.spec.seed)
-        try engine.run(until: length, applying: script, onSecond: { try recorder.write(.checkpoint(of: $0)) }) { scheduled in
-            try recorder.write(command: scheduled)
+        do {
+            var engine = Engine(spec: loaded.spec, seed: loaded.spec.seed)
+            try engine.run(until: length, applying: script, onSecond: { try recorder.write(.checkpoint(of: $0)) }) { scheduled in
+                try recorder.write(command: scheduled)
+            }
+            try recorder.write(.end(of: engine))
+            try recorder.close()
+        } catch {
+            recorder.discard()
+            throw error
         }
-        try recorder.write(.end(of: engine))
+        return recorder
     }
 
     /// The bytes of a one-hour recording of `loaded` at 1x with a `set users` every 10 s.
     private func hourOfRecordingBytes(loaded: LoadedPreset) throws -> Int {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let length = 3_600 * Nanos.perSecond
         let recorder = try RunRecorder(
             path: path, force: false, loaded: loaded, seed: loaded.spec.seed, seeds: 1, warmup: 0, length: length, script: [])
+        defer { recorder.discard() }
         let users = loaded.spec.workload.users
         for second in Int64(1)...3_600 {
             let t = second * 1_000_000

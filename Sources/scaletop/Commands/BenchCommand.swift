@@ -32,6 +32,7 @@ struct BenchCommand: ParsableCommand {
             throw badInput("bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))")
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
+        let output = Output(standardOutputFor: "the results")
         var results: [BenchResult] = []
         for name in chosen {
             let scenarioResults: [BenchResult]
@@ -44,10 +45,13 @@ struct BenchCommand: ParsableCommand {
             case "soak": scenarioResults = [try soakScenario()]
             default: scenarioResults = [try reference()]
             }
-            for result in scenarioResults where !json { print(result.line) }
+            for result in scenarioResults where !json { try output.line(result.line) }
+            // Each scenario takes a while: its lines go out as it ends.
+            try output.flush()
             results += scenarioResults
         }
-        if json { print(JSONValue.array(results.map(\.json)).encoded()) }
+        if json { try output.line(JSONValue.array(results.map(\.json)).encoded()) }
+        try output.finish()
     }
 
     /// The reference network of BENCHMARK.md, random routing: 2,000,000 requests, drained.

@@ -59,6 +59,8 @@ struct CacheCommand: ParsableCommand {
             "evictions": .int(counters.evictions),
             "hit_ratio": .number(counters.hitRatio),
         ]
-        print(JSONValue.object(report).encoded())
+        let output = Output(standardOutputFor: "the report")
+        try output.line(JSONValue.object(report).encoded())
+        try output.finish()
     }
 }

@@ -14,16 +14,20 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let catalog = PresetCatalog(environment: ProcessInfo.processInfo.environment)
+        let output = Output(standardOutputFor: "the results")
         var failed = false
         for argument in presets {
             do {
                 _ = try catalog.resolve(argument).decode()
-                print("\(TerminalSafe.text(argument)): ok")
-            } catch {
+                try output.line("\(TerminalSafe.text(argument)): ok")
+            } catch let error as PresetError {
+                // Written out first, so the lines keep their order on a terminal.
+                try output.flush()
                 printError("scaletop: " + error.description)
                 failed = true
             }
         }
+        try output.finish()
         if failed { throw ExitCode(2) }
     }
 }

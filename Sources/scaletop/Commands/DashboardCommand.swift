@@ -40,12 +40,15 @@ struct DashboardCommand: ParsableCommand {
         let factor = try parseSpeedFactor(speed)
         let environment = ProcessInfo.processInfo.environment
         let colorAllowed = TerminalSession.colorAllowed(noColor: noColor, environment: environment)
+        // Never over the preset being run, through any link (docs/replay.md).
+        let inputs = inputIdentities([(loaded.source.isShipped ? nil : loaded.source.origin, "the preset file")])
+        try refuseSameFiles(outputs: [(record, "--record")], inputs: inputs)
         let session = try TerminalSession.openForDashboard(colorAllowed: colorAllowed)
         // Created once the terminal is known to work, so a failed start leaves no file.
         var recording: ReplayWriter?
         if let record {
             do {
-                recording = try ReplayWriter(creating: record, force: force)
+                recording = try ReplayWriter(creating: record, force: force, avoiding: inputs)
             } catch {
                 session.close()
                 throw badInput(error.description)
@@ -57,6 +60,12 @@ struct DashboardCommand: ParsableCommand {
             recordingsDirectory: Self.recordingsDirectory(environment))
         if debugCrash { app.crashAfterFirstFrame = true }
         session.run(app)
+        // The dashboard said so when it happened; said again once it has closed, as the
+        // exit status does. The lines written before the failure still replay.
+        if let failure = recording?.failure {
+            printError("scaletop: " + failure.description + " (the recording stops there)")
+            throw writeFailedStatus
+        }
     }
 
     /// `$XDG_STATE_HOME/scaletop/recordings`, by default `~/.local/state/scaletop/recordings`.

@@ -14,8 +14,10 @@ struct PresetsCommand: ParsableCommand {
 
     func run() throws {
         let catalog = PresetCatalog(environment: ProcessInfo.processInfo.environment)
+        let output = Output(standardOutputFor: "the list")
         if path {
-            catalog.searchPaths.forEach { print(TerminalSafe.text($0)) }
+            for folder in catalog.searchPaths { try output.line(TerminalSafe.text(folder)) }
+            try output.finish()
             return
         }
         let entries = catalog.list()
@@ -24,10 +26,11 @@ struct PresetsCommand: ParsableCommand {
         for (entry, safeName) in zip(entries, names) {
             let name = safeName.padding(toLength: width, withPad: " ", startingAt: 0)
             if let error = entry.error {
-                print("\(name)  (cannot load: \(error.description))")
+                try output.line("\(name)  (cannot load: \(error.description))")
             } else {
-                print("\(name)  \(entry.description)")
+                try output.line("\(name)  \(entry.description)")
             }
         }
+        try output.finish()
     }
 }

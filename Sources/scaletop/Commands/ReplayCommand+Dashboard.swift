@@ -38,12 +38,19 @@ func parseSpeedFactor(_ text: String) throws -> Double {
 }
 
 /// `--export-cast`: renders `replay` into an asciicast v2 file; says what it wrote on stderr.
+/// The replay file itself is never the target, through any link (docs/replay.md).
 func exportReplay(_ replay: ReplayFile, to path: String, size: String?, force: Bool, color: Bool) throws {
+    let input = inputIdentities([(replay.path, "the replay file being read")])
+    try refuseSameFiles(outputs: [(path, "--export-cast")], inputs: input)
     do throws(CastExportError) {
         let dimensions = try size.map { (text: String) throws(CastExportError) in try CastExporter.size(parsing: text) }
-        let summary = try CastExporter.export(replay, to: path, size: dimensions, force: force, color: color)
+        let summary = try CastExporter.export(replay, to: path, size: dimensions, force: force, color: color, avoiding: input)
         printError("scaletop: wrote \(TerminalSafe.text(path)): \(summary)")
     } catch {
+        if case .writeFailed = error {
+            printError("scaletop: " + error.description)
+            throw writeFailedStatus
+        }
         throw badInput(error.description)
     }
 }

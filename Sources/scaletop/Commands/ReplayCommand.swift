@@ -64,25 +64,40 @@ struct ReplayCommand: ParsableCommand {
 
         var replayer = Replayer(file: replay)
         let format = report ?? .text
-        if format == .csv { print(CSVReport.header) }
+        let output = Output(standardOutputFor: "the report")
+        if format == .csv { try output.line(CSVReport.header) }
+        // A failed write inside the replay's callback, which cannot throw: kept, and the
+        // replay stopped at its next step.
+        var writeError: (any Error)?
         do {
-            try replayer.runToEnd(verify: verify) { engine in
-                if format == .csv { print(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).joined(separator: "\n")) }
+            while !replayer.isFinished, writeError == nil {
+                try replayer.step(verify: verify) { engine in
+                    guard format == .csv, writeError == nil else { return }
+                    do {
+                        try output.line(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).joined(separator: "\n"))
+                    } catch {
+                        writeError = error
+                    }
+                }
             }
         } catch {
+            try output.flush()
             printError("scaletop: \(TerminalSafe.text(file)):\(error.line): \(error.message)")
             throw ExitCode(1)
         }
+        if let writeError { throw writeError }
         if verify && replay.isVerifiable {
+            try output.flush()
             let ending = replay.isComplete ? "" : " (the recording has no end line: it stops early)"
             printError("scaletop: verified \(replayer.verifiedCheckpoints) checkpoints of \(TerminalSafe.text(file))\(ending)")
         }
         let json = RunReport(summary: replayer.engine.summary(), preset: replayer.presetName).json
         switch format {
-        case .json: print(json.encoded())
-        case .text: print(TextReport.render(json), terminator: "")
+        case .json: try output.line(json.encoded())
+        case .text: try output.write(TextReport.render(json))
         case .csv: break
         }
+        try output.finish()
         if let status = Self.revisionMismatch(of: replay) { throw status }
     }
 }

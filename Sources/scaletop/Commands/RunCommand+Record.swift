@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import ScaleFiles
 import ScaleSim
@@ -10,11 +11,12 @@ import ScaleSim
 final class RunRecorder {
     private let writer: ReplayWriter
 
-    /// Checks that the run can be recorded, then creates `path` (never over an existing
-    /// file unless `force`) and writes the header; bad input exits with status 2.
+    /// Checks that the run can be recorded, then opens `path` (never over an existing
+    /// regular file unless `force`, never one of `avoiding`) and writes the header; bad input
+    /// exits with status 2, a failed write with 74.
     init(
         path: String, force: Bool, loaded: LoadedPreset, seed: UInt64, seeds: Int, warmup: SimTime, length: SimTime,
-        script: [ScheduledCommand]
+        script: [ScheduledCommand], avoiding: [(FileDescriptorIO.FileIdentity, String)] = []
     ) throws {
         guard seeds == 1 else { throw badInput("--record records one run; drop --seeds") }
         guard loaded.spec.workload.keys.trace == nil else {
@@ -26,20 +28,44 @@ final class RunRecorder {
             throw badInput("--record: \(what) is finer than a microsecond, which replay files cannot time")
         }
         do {
-            writer = try ReplayWriter(creating: path, force: force)
+            writer = try ReplayWriter(creating: path, force: force, avoiding: avoiding)
         } catch {
             throw badInput(error.description)
         }
-        try write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: seed, warmup: warmup)))
+        do {
+            try write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: seed, warmup: warmup)))
+        } catch {
+            discard()
+            throw error
+        }
     }
 
-    /// Writes one line; a failed write (a full disk) ends the run with status 2.
+    /// The file, for the report to refuse to be the same one; nil for a character device,
+    /// which both may share (`/dev/null`).
+    var identity: FileDescriptorIO.FileIdentity? { writer.isCharacterDevice ? nil : writer.identity }
+
+    /// Writes one line; a failed write (a full disk) ends the run with status 74.
     func write(_ record: ReplayRecord) throws {
         do {
             try writer.write(record)
         } catch {
-            throw badInput(error.description)
+            throw Self.failed(error)
         }
+    }
+
+    /// Closes the file; a write the system reports only now ends the run with status 74.
+    func close() throws {
+        do {
+            try writer.close()
+        } catch {
+            throw Self.failed(error)
+        }
+    }
+
+    /// Says why the recording failed and returns exit status 74.
+    private static func failed(_ error: ReplayError) -> ExitCode {
+        printError("scaletop: " + error.description)
+        return writeFailedStatus
     }
 
     /// Logs a script-file command, just applied at its time.
@@ -49,8 +75,9 @@ final class RunRecorder {
             wallMilliseconds: scheduled.at / Nanos.perMillisecond))
     }
 
-    /// Removes the file again, when the run fails before it starts.
+    /// After a failed run: closes the file and removes it if this run created it; a file
+    /// that was there before (`--force`), a device or a FIFO stays as it is.
     func discard() {
-        try? FileManager.default.removeItem(atPath: writer.name)
+        writer.discard()
     }
 }
