@@ -3,14 +3,6 @@ import Testing
 
 /// The real dashboard in a real terminal (tmux), driven by keys and read off the screen.
 @Suite(.serialized) struct DashboardTerminalTests {
-    /// After the dashboard exits, the pane prints `stty -a`: echo and canonical input must be
-    /// back on, which is what a broken terminal lacks.
-    func expectTerminalRestored(_ screen: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(screen.contains(" icanon"), "canonical mode not restored", sourceLocation: sourceLocation)
-        #expect(screen.contains(" echo ") || screen.contains(" echo\n"), "echo not restored", sourceLocation: sourceLocation)
-        #expect(!screen.contains("-icanon") && !screen.contains(" -echo "), sourceLocation: sourceLocation)
-    }
-
     @Test func opensBuildsRunsACommandAndQuits() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00"])
@@ -34,7 +26,7 @@ import Testing
         try tmux.send("q")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func tooSmallThenResized() throws {
@@ -65,17 +57,7 @@ import Testing
         try tmux.send("C-c")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
-    }
-
-    @Test func sigtermRestoresTheTerminal() throws {
-        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
-        let tmux = try Tmux(["00"])
-        try tmux.waitFor("app x1")
-        kill(try tmux.scaletopPID(), SIGTERM)
-        let after = try tmux.finished()
-        #expect(after.contains("EXIT=143"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func stopAndContinueRedrawsAndStillQuitsCleanly() throws {
@@ -91,7 +73,7 @@ import Testing
         try tmux.send("q")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func crashRestoresTheTerminal() throws {
@@ -100,7 +82,7 @@ import Testing
         let after = try tmux.finished(timeout: 30)
         #expect(!after.contains("EXIT=0"))
         #expect(after.contains("crash on purpose"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func aRecordingMadeInTheDashboardVerifiesAndPlaysBack() throws {
