@@ -41,6 +41,23 @@ import Testing
         #expect(try tmux.finished().contains("EXIT=0"))
     }
 
+    /// Beyond 1000x500 cells the dashboard draws only that much, in the top-left corner, so
+    /// a frame's memory does not grow with the terminal.
+    @Test func aHugeTerminalGetsTheLargestScreenInItsCorner() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"], width: 1100, height: 510)
+        let screen = try tmux.waitFor("app x1")
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows.count >= 510)
+        #expect(rows.map { $0.unicodeScalars.count }.max() == 1000, "the status bar and frame span 1000 columns")
+        #expect(rows.prefix(500).last?.contains("quit") == true, "the key bar is on row 500")
+        #expect(rows.dropFirst(500).allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+        try tmux.send("q")
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=0"))
+        try tmux.expectRestored(after)
+    }
+
     @Test func anUnknownTerminalIsNamedOnceByTheProgram() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00"], environment: ["TERM": "no-such-terminal"])
