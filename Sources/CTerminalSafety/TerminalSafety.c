@@ -13,21 +13,70 @@
 #include <time.h>
 #include <unistd.h>
 
-/// One signal we catch, and what it did before.
-struct caught_signal {
-    int number;
-    int installed;
-    struct sigaction previous;
+#ifndef NSIG
+#define NSIG 65
+#endif
+
+/// What a signal does to the process by default, and so what our handler does with it.
+enum signal_kind {
+    /// Not ours: its default is to do nothing, or it cannot be caught.
+    kind_none,
+    /// SIGINT: asks the loop to quit.
+    kind_interrupt,
+    /// SIGTSTP: asks the screen owner to suspend.
+    kind_suspend,
+    /// SIGCONT: notes a resume.
+    kind_continue,
+    /// Ends the process (SIGTERM, SIGQUIT, SIGUSR1, SIGPIPE, ...): restore, then end by it.
+    kind_terminate,
+    /// A crash: restore, then take the previous action (Swift's backtracer, or the default).
+    kind_crash,
 };
 
-enum { handled_count = 12 };
+static enum signal_kind kind_of(int number) {
+    switch (number) {
+    case SIGINT: return kind_interrupt;
+    case SIGTSTP: return kind_suspend;
+    case SIGCONT: return kind_continue;
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGABRT:
+        return kind_crash;
+    case SIGHUP: case SIGQUIT: case SIGTERM: case SIGUSR1: case SIGUSR2: case SIGPIPE:
+    case SIGALRM: case SIGXCPU: case SIGXFSZ: case SIGVTALRM: case SIGPROF: case SIGSYS:
+#ifdef SIGSTKFLT
+    case SIGSTKFLT:
+#endif
+#ifdef __linux__
+    // Linux ends the process on these two; BSDs ignore SIGIO and have no SIGPWR.
+    case SIGIO: case SIGPWR:
+#endif
+        return kind_terminate;
+    default:
+        break;
+    }
+#ifdef SIGRTMIN
+    if (number >= SIGRTMIN && number <= SIGRTMAX) return kind_terminate;
+#endif
+    return kind_none;
+}
 
-static struct caught_signal caught[handled_count] = {
-    {SIGINT, 0, {0}}, {SIGTSTP, 0, {0}}, {SIGCONT, 0, {0}},
-    {SIGTERM, 0, {0}}, {SIGHUP, 0, {0}}, {SIGQUIT, 0, {0}},
-    {SIGSEGV, 0, {0}}, {SIGBUS, 0, {0}}, {SIGILL, 0, {0}},
-    {SIGFPE, 0, {0}}, {SIGTRAP, 0, {0}}, {SIGABRT, 0, {0}},
-};
+/// For each signal number: whether we hold it, and what it did before.
+static int installed[NSIG];
+static struct sigaction previous[NSIG];
+/// Signals ignored when the process started (nohup, a background job): they stay ignored.
+static int ignored_at_start[NSIG];
+
+static int is_ignored(const struct sigaction *action) {
+    return !(action->sa_flags & SA_SIGINFO) && action->sa_handler == SIG_IGN;
+}
+
+/// Notes the ignored signals before main runs, so one the program itself ignores later
+/// (SIGPIPE, to see EPIPE from a write) is still caught while the dashboard runs.
+__attribute__((constructor)) static void note_ignored_at_start(void) {
+    for (int number = 1; number < NSIG; number++) {
+        struct sigaction action;
+        if (sigaction(number, NULL, &action) == 0) ignored_at_start[number] = is_ignored(&action);
+    }
+}
 
 static atomic_int active;
 static atomic_int screen_active;
@@ -92,13 +141,6 @@ static void restore_everything_now(void) {
     release_stderr();
 }
 
-static struct caught_signal *find_caught(int number) {
-    for (int i = 0; i < handled_count; i++) {
-        if (caught[i].number == number) return &caught[i];
-    }
-    return NULL;
-}
-
 static void set_default_action(int number) {
     struct sigaction action = {0};
     action.sa_handler = SIG_DFL;
@@ -145,41 +187,58 @@ static void on_continue(int number) {
     atomic_store(&continued, 1);
 }
 
-/// SIGTERM, SIGHUP, SIGQUIT and crashes: restore, then let the previous action end us.
-static void on_fatal(int number, siginfo_t *info, void *context) {
+/// SIGTERM, SIGQUIT, SIGUSR1, SIGPIPE and every other signal whose default ends the
+/// process: restore, then end by that default, whatever handler was there before us. (The
+/// Swift runtime's backtracer holds SIGQUIT: it would print a crash report and return,
+/// leaving the dashboard running on a restored, so broken, screen.)
+static void on_terminate(int number) {
+    restore_everything_now();
+    set_default_action(number);
+    // Blocked until this handler returns, then it ends the process with the right status.
+    raise(number);
+}
+
+/// Crashes: restore, then let the previous action (Swift's backtracer, or the default) end us.
+static void on_crash(int number, siginfo_t *info, void *context) {
     (void)context;
     restore_everything_now();
-    struct caught_signal *entry = find_caught(number);
-    if (entry != NULL) sigaction(number, &entry->previous, NULL);
+    sigaction(number, &previous[number], NULL);
     int fault = number == SIGSEGV || number == SIGBUS || number == SIGILL || number == SIGFPE;
     // A fault raised by the CPU recurs when the instruction runs again, with its real
     // details for the next handler (such as Swift's backtracer); anything else is re-sent.
     if (!fault || info == NULL || info->si_code <= 0) raise(number);
 }
 
-static void install(struct caught_signal *entry) {
+static void install(int number) {
     struct sigaction action = {0};
     sigemptyset(&action.sa_mask);
-    switch (entry->number) {
-    case SIGINT:
+    switch (kind_of(number)) {
+    case kind_interrupt:
         action.sa_handler = on_interrupt;
         action.sa_flags = SA_RESTART;
         break;
-    case SIGTSTP:
+    case kind_suspend:
         action.sa_handler = on_suspend;
         action.sa_flags = SA_RESTART;
         break;
-    case SIGCONT:
+    case kind_continue:
         action.sa_handler = on_continue;
         action.sa_flags = SA_RESTART;
         break;
-    default:
-        action.sa_sigaction = on_fatal;
+    case kind_terminate:
+        action.sa_handler = on_terminate;
+        action.sa_flags = SA_ONSTACK;
+        sigfillset(&action.sa_mask);
+        break;
+    case kind_crash:
+        action.sa_sigaction = on_crash;
         action.sa_flags = SA_SIGINFO | SA_ONSTACK;
         sigfillset(&action.sa_mask);
         break;
+    case kind_none:
+        return;
     }
-    sigaction(entry->number, &action, NULL);
+    sigaction(number, &action, NULL);
 }
 
 static void stop_now(void) {
@@ -190,8 +249,7 @@ static void stop_now(void) {
     sigemptyset(&tstp);
     sigaddset(&tstp, SIGTSTP);
     sigprocmask(SIG_UNBLOCK, &tstp, NULL);
-    struct caught_signal *entry = find_caught(SIGTSTP);
-    if (entry->installed) install(entry);
+    if (installed[SIGTSTP]) install(SIGTSTP);
 }
 
 static void at_exit(void) {
@@ -221,15 +279,14 @@ int scaletop_safety_begin(void) {
         saved_modes_valid[fd] = tcgetattr(fd, &saved_modes[fd]) == 0;
     }
     ensure_alternate_stack();
-    for (int i = 0; i < handled_count; i++) {
-        struct caught_signal *entry = &caught[i];
-        sigaction(entry->number, NULL, &entry->previous);
-        int crash = entry->number == SIGSEGV || entry->number == SIGBUS || entry->number == SIGILL
-            || entry->number == SIGFPE || entry->number == SIGTRAP || entry->number == SIGABRT;
-        // A signal ignored on purpose (nohup, a background job) stays ignored.
-        int ignored = !(entry->previous.sa_flags & SA_SIGINFO) && entry->previous.sa_handler == SIG_IGN;
-        entry->installed = crash || !ignored;
-        if (entry->installed) install(entry);
+    for (int number = 1; number < NSIG; number++) {
+        enum signal_kind kind = kind_of(number);
+        installed[number] = 0;
+        if (kind == kind_none || sigaction(number, NULL, &previous[number]) != 0) continue;
+        // A signal ignored since the process started (nohup, a background job) stays ignored.
+        if (kind != kind_crash && is_ignored(&previous[number]) && ignored_at_start[number]) continue;
+        installed[number] = 1;
+        install(number);
     }
     if (!exit_hook_registered) exit_hook_registered = atexit(at_exit) == 0;
     atomic_store(&active, 1);
@@ -283,9 +340,9 @@ void scaletop_safety_end(void) {
     if (!atomic_exchange(&active, 0)) return;
     atomic_store(&screen_active, 0);
     release_stderr();
-    for (int i = 0; i < handled_count; i++) {
-        if (caught[i].installed) sigaction(caught[i].number, &caught[i].previous, NULL);
-        caught[i].installed = 0;
+    for (int number = 1; number < NSIG; number++) {
+        if (installed[number]) sigaction(number, &previous[number], NULL);
+        installed[number] = 0;
     }
 }
 

@@ -160,6 +160,76 @@ import Testing
         #expect(screen.rows[0].contains("stage\\u{1b}]0;x\\u{7"))
     }
 
+    // MARK: - Whatever a file holds
+
+    /// Crafted lines after one second at 1x, as no reader need let through: speeds at the
+    /// limits of a double (NaN too) and wall times at the limits of Int64.
+    static let hostileLines: [(name: String, lines: [ReplayRecord])] = {
+        let speeds: [(String, Double)] = [
+            ("1e-300", 1e-300), ("least", .leastNonzeroMagnitude), ("1e300", 1e300), ("greatest", .greatestFiniteMagnitude),
+            ("max", .infinity), ("nan", .nan),
+        ]
+        var cases = speeds.map { name, speed in
+            ("speed \(name)", [ReplayRecord.command(microseconds: 1_000_000, action: .speed(speed), wallMilliseconds: 1000)])
+        }
+        for (pause, resume) in [(Int64.min, Int64.max), (.max, .min), (0, .max), (.max, .max)] {
+            cases.append(("pause \(pause) resume \(resume)", [
+                .command(microseconds: 1_000_000, action: .pause, wallMilliseconds: pause),
+                .command(microseconds: 1_000_000, action: .resume, wallMilliseconds: resume),
+            ]))
+        }
+        cases.append(("set users at wall \(Int64.max)", [
+            .command(microseconds: 1_000_000, action: .simulation(.setUsers(1500)), wallMilliseconds: .max),
+        ]))
+        return cases
+    }()
+
+    @Test func anyPaceAFileAsksForGivesACastOfAtMostTenYears() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var recording = try RecordingBuilder(presetName: "00-single-server")
+        recording.run(to: 1)
+        let base = try recording.write(to: dir.appendingPathComponent("r.jsonl"))
+        for (index, hostile) in Self.hostileLines.enumerated() {
+            let lines: [ReplayRecord] = [.checkpoint(microseconds: 1_000_000, digest: 0)] + hostile.lines
+                + [.checkpoint(microseconds: 2_000_000, digest: 0), .end(microseconds: 3_000_000, digest: 0)]
+            let out = dir.appendingPathComponent("\(index).cast").path
+            let summary = try CastExporter.export(base.replacingLines(with: lines), to: out)
+            let cast = try Cast(path: out)
+            let times = cast.events.map(\.time)
+            #expect(summary.frames == cast.events.count && summary.frames > 0, "\(hostile.name)")
+            #expect(times == times.sorted(), "\(hostile.name): \(times)")
+            #expect(times.allSatisfy { (0...CastPacing.longest).contains($0) }, "\(hostile.name): \(times)")
+            #expect(try cast.screen().rows[0].contains("00:00:03"), "\(hostile.name): the cast plays to the end")
+        }
+    }
+
+    @Test func pacingStopsAtTenYears() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var recording = try RecordingBuilder(presetName: "00-single-server")
+        recording.run(to: 1)
+        // Times no reader lets through: the pacing's own arithmetic must hold anyway.
+        let file = try recording.write(to: dir.appendingPathComponent("r.jsonl")).replacingLines(with: [
+            .command(microseconds: .max, action: .pause, wallMilliseconds: .max),
+            .command(microseconds: .max, action: .resume, wallMilliseconds: .min),
+        ])
+        var pacing = CastPacing(file)
+        #expect(pacing.castTime(at: 0, speed: 1) == 0)
+        #expect(pacing.castTime(at: .max, speed: 1) == CastPacing.longest)
+        pacing.pass(anchorAt: .max, wallMilliseconds: .max, startsStage: false)
+        pacing.pass(anchorAt: .max, wallMilliseconds: .min, startsStage: false)
+        #expect(pacing.now == CastPacing.longest)
+        #expect(pacing.castTime(at: .max, speed: .leastNonzeroMagnitude) == CastPacing.longest)
+        #expect(pacing.castTime(at: .max, speed: .nan) == CastPacing.longest)
+
+        #expect(CastPacing.longest == 3650 * 86_400)
+        for (seconds, slot) in [(-Double.infinity, 0), (-1, 0), (.nan, 0), (0, 0), (1.01, 30), (1e300, 30 * 3650 * 86_400)] {
+            #expect(CastFrames.slot(at: seconds) == slot, "\(seconds)")
+        }
+        #expect(CastFrames.slot(at: .infinity) == CastFrames.slot(at: CastPacing.longest))
+    }
+
     // MARK: - The ANSI renderer
 
     @Test func identicalFramesDiffToNothing() async throws {

@@ -110,4 +110,117 @@ import Testing
         #expect(output.replay?.elapsed == 23 * Self.second)
         #expect(output.replay?.percent == 2_300 / 26)
     }
+
+    // MARK: - Whatever a file holds
+
+    /// A second-long recording of stage 00 whose lines are then replaced by crafted ones.
+    static func crafted(_ records: [ReplayRecord]) throws -> ReplayFile {
+        try recording(recordingFrom: 0, end: 1).replacingLines(with: records)
+    }
+
+    /// Pause and resume wall times, in milliseconds, up to the limits of Int64.
+    static let pauses: [(pause: Int64, resume: Int64)] = [
+        (.min, .max), (.max, .min), (.min, .min), (.max, .max), (0, .max), (.min, 0), (-1, .max), (0, 3_000),
+    ]
+
+    /// The viewer's factors: the smallest `--speed` takes, the slowest and fastest keys reach.
+    static let factors: [Double] = [.leastNonzeroMagnitude, DashboardState.minSpeed, 1, DashboardState.maxSpeed]
+
+    @Test(arguments: factors) func aRecordedPauseLastsItsWallTimeOverTheFactorWhateverItsWallTimes(factor: Double) throws {
+        for (pause, resume) in Self.pauses {
+            let file = try Self.crafted([
+                .command(microseconds: 0, action: .pause, wallMilliseconds: pause),
+                .command(microseconds: 0, action: .resume, wallMilliseconds: resume),
+                .checkpoint(microseconds: 1_000_000, digest: 0), .end(microseconds: 2_000_000, digest: 0),
+            ])
+            var playback = ReplayPlayback(file: file, factor: 1)
+            var output = DriverOutput()
+            _ = playback.play(for: .seconds(1), into: &output) { false }
+            #expect(playback.replayer.paused)
+            _ = playback.handle([.setSpeed(factor)], into: &output)
+            // The pause starts counting at the first tick that sees it: five seconds waited.
+            for _ in 0..<6 { _ = playback.play(for: .seconds(1), into: &output) { false } }
+            let lasts = (Double(resume) - Double(pause)) / factor
+            #expect(playback.replayer.paused == (lasts > 5_000), "pause \(pause), resume \(resume), factor \(factor)")
+            playback.publish(behind: false, into: &output)
+            #expect((0...100).contains(output.replay?.percent ?? -1))
+        }
+    }
+
+    /// Speeds no recording makes, and some the reader refuses (NaN), times every factor.
+    @Test(arguments: [Double.leastNonzeroMagnitude, 1e-300, 1e300, .greatestFiniteMagnitude, .infinity, .nan])
+    func anyRecordedSpeedPlaysWithinTheRecording(speed: Double) throws {
+        let file = try Self.crafted([
+            .command(microseconds: 0, action: .speed(speed), wallMilliseconds: 0),
+            .checkpoint(microseconds: 1_000_000, digest: 0), .end(microseconds: 2_000_000, digest: 0),
+        ])
+        for factor in Self.factors {
+            var playback = ReplayPlayback(file: file, factor: factor)
+            var times: [SimTime] = []
+            for _ in 0..<3 {
+                var output = DriverOutput()
+                _ = playback.play(for: .seconds(1), into: &output) { false }
+                playback.publish(behind: false, into: &output)
+                let snapshot = try #require(output.snapshot)
+                times.append(snapshot.time)
+                // The dashboard shows whatever speed this makes.
+                var state = DashboardState(preset: PresetInfo(name: "00", spec: file.spec), width: 120, height: 40)
+                _ = state.reduce(.snapshotArrived(snapshot))
+                #expect(DashboardView.render(state).width == 120)
+            }
+            // Never past the end line by more than the 10 ms slice the playback advances in.
+            let slice = 10 * Nanos.perMillisecond
+            #expect(times == times.sorted() && times.allSatisfy { (0...2 * Self.second + slice).contains($0) }, "\(times)")
+            // At the slowest keys' pace or faster the speed line is reached in the first tick.
+            if factor >= DashboardState.minSpeed, speed * factor >= 1e3 {
+                let finished = playback.replayer.isFinished
+                #expect(finished, "speed \(speed) × \(factor) plays the rest at once")
+            }
+        }
+    }
+
+    @Test func progressOverStagesLongerThanATimeHoldsIsBounded() throws {
+        let longest = Nanos.longest / Nanos.perMicrosecond
+        let spec = try Self.recording(recordingFrom: 0, end: 1).spec
+        let load = ReplayAction.load(name: "00-single-server", preset: PresetEncoder.yaml(spec), seed: nil)
+        // 40 stages of ten years: four centuries, more than a SimTime holds in nanoseconds.
+        let file = try Self.crafted(
+            Array(repeating: .command(microseconds: longest, action: load, wallMilliseconds: 0), count: 40)
+                + [.end(microseconds: longest, digest: 0)])
+        let playback = ReplayPlayback(file: file, factor: 1)
+        #expect(playback.stageLengths.count == 41)
+        #expect(playback.progress.length == .max)
+        #expect(playback.progress.percent == 0)
+
+        let long = Nanos.longest
+        #expect(ReplayProgress(elapsed: 3 * long, length: 4 * long, finished: false).percent == 75)
+        #expect(ReplayProgress(elapsed: .max, length: .max, finished: false).percent == 100)
+        #expect(ReplayProgress(elapsed: 23 * Self.second, length: 26 * Self.second, finished: false).percent == 2_300 / 26)
+    }
+
+    @Test func timesFromAFileAddAndScaleWithoutOverflow() {
+        #expect(SimTime(saturatingMicroseconds: 3) == 3_000)
+        #expect(SimTime(saturatingMicroseconds: .max) == .max)
+        #expect(SimTime(saturatingMicroseconds: .min) == .min)
+        #expect(SimTime(5).saturatingAdd(-7) == -2)
+        #expect(SimTime.max.saturatingAdd(1) == .max)
+        #expect(SimTime.min.saturatingAdd(-1) == .min)
+    }
+}
+
+extension ReplayFile {
+    /// This file with `records` for its lines, built as no reader would check them: the
+    /// players must stay safe whatever a file holds. A load carries the header's preset.
+    func replacingLines(with records: [ReplayRecord]) -> ReplayFile {
+        var crafted = self
+        let template = entries[0]
+        crafted.entries = records.enumerated().map { index, record in
+            var entry = template
+            entry.line = index + 2
+            entry.record = record
+            if case .command(_, .load, _) = record { entry.loadedSpec = spec } else { entry.loadedSpec = nil }
+            return entry
+        }
+        return crafted
+    }
 }

@@ -3,14 +3,6 @@ import Testing
 
 /// The real dashboard in a real terminal (tmux), driven by keys and read off the screen.
 @Suite(.serialized) struct DashboardTerminalTests {
-    /// After the dashboard exits, the pane prints `stty -a`: echo and canonical input must be
-    /// back on, which is what a broken terminal lacks.
-    func expectTerminalRestored(_ screen: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(screen.contains(" icanon"), "canonical mode not restored", sourceLocation: sourceLocation)
-        #expect(screen.contains(" echo ") || screen.contains(" echo\n"), "echo not restored", sourceLocation: sourceLocation)
-        #expect(!screen.contains("-icanon") && !screen.contains(" -echo "), sourceLocation: sourceLocation)
-    }
-
     @Test func opensBuildsRunsACommandAndQuits() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00"])
@@ -34,7 +26,7 @@ import Testing
         try tmux.send("q")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func tooSmallThenResized() throws {
@@ -47,6 +39,23 @@ import Testing
         try tmux.waitFor("terminal too small")
         try tmux.send("q")
         #expect(try tmux.finished().contains("EXIT=0"))
+    }
+
+    /// Beyond 1000x500 cells the dashboard draws only that much, in the top-left corner, so
+    /// a frame's memory does not grow with the terminal.
+    @Test func aHugeTerminalGetsTheLargestScreenInItsCorner() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let tmux = try Tmux(["00"], width: 1100, height: 510)
+        let screen = try tmux.waitFor("app x1")
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows.count >= 510)
+        #expect(rows.map { $0.unicodeScalars.count }.max() == 1000, "the status bar and frame span 1000 columns")
+        #expect(rows.prefix(500).last?.contains("quit") == true, "the key bar is on row 500")
+        #expect(rows.dropFirst(500).allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty })
+        try tmux.send("q")
+        let after = try tmux.finished()
+        #expect(after.contains("EXIT=0"))
+        try tmux.expectRestored(after)
     }
 
     @Test func anUnknownTerminalIsNamedOnceByTheProgram() throws {
@@ -65,17 +74,7 @@ import Testing
         try tmux.send("C-c")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
-    }
-
-    @Test func sigtermRestoresTheTerminal() throws {
-        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
-        let tmux = try Tmux(["00"])
-        try tmux.waitFor("app x1")
-        kill(try tmux.scaletopPID(), SIGTERM)
-        let after = try tmux.finished()
-        #expect(after.contains("EXIT=143"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func stopAndContinueRedrawsAndStillQuitsCleanly() throws {
@@ -91,7 +90,7 @@ import Testing
         try tmux.send("q")
         let after = try tmux.finished()
         #expect(after.contains("EXIT=0"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func crashRestoresTheTerminal() throws {
@@ -100,7 +99,7 @@ import Testing
         let after = try tmux.finished(timeout: 30)
         #expect(!after.contains("EXIT=0"))
         #expect(after.contains("crash on purpose"))
-        expectTerminalRestored(after)
+        try tmux.expectRestored(after)
     }
 
     @Test func aRecordingMadeInTheDashboardVerifiesAndPlaysBack() throws {

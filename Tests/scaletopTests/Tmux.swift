@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A tmux server of the test's own (its own socket), running the real `scaletop` in a pane
 /// so tests see the screen a person would.
@@ -11,8 +12,9 @@ final class Tmux {
     init(_ arguments: [String], width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         let command = ([CLI.executable.path] + arguments).map(Self.quote).joined(separator: " ")
         let exports = environment.map { "export \($0.key)=\(Self.quote($0.value));" }.joined(separator: " ")
-        // The shell traps Ctrl-C (children get the default) so it lives on to report.
-        let script = "trap true INT; \(exports) \(command); echo EXIT=$?; stty -a; echo \(Self.endMarker); sleep 120"
+        // The shell traps Ctrl-C and Ctrl-\ (children get the default) so it lives on to
+        // report; no core files from the signals tests send.
+        let script = "trap true INT QUIT; ulimit -c 0; \(exports) \(command); echo EXIT=$?; stty -a; echo \(Self.endMarker); sleep 120"
         try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
     }
 
@@ -60,6 +62,46 @@ final class Tmux {
             usleep(100_000)
         }
         throw Failure(message: "timed out waiting for \"\(text)\"; the screen was:\n\(last)")
+    }
+
+    /// The modes a full-screen program turns on in the pane's terminal, and must turn off.
+    struct Modes: Equatable, CustomStringConvertible {
+        var alternateScreen: Bool
+        var cursorVisible: Bool
+        /// Application keypad (DECKPAM, smkx's `ESC =`).
+        var keypad: Bool
+        /// Application cursor keys (DECCKM, smkx's `ESC [?1h`).
+        var cursorKeys: Bool
+        /// Any mouse reporting.
+        var mouse: Bool
+
+        /// A shell's terminal: main screen, cursor shown, keypad and mouse off.
+        static let sane = Modes(alternateScreen: false, cursorVisible: true, keypad: false, cursorKeys: false, mouse: false)
+
+        var description: String {
+            "alternate screen \(alternateScreen), cursor visible \(cursorVisible), keypad \(keypad), "
+                + "cursor keys \(cursorKeys), mouse \(mouse)"
+        }
+    }
+
+    /// The pane's terminal modes now, as tmux tracks them.
+    func modes() throws -> Modes {
+        let flags = try tmux([
+            "display-message", "-p", "-t", session,
+            "#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}",
+        ]).split(whereSeparator: \.isWhitespace).map { $0 == "1" }
+        guard flags.count == 5 else { throw Failure(message: "tmux did not report the pane's modes") }
+        return Modes(alternateScreen: flags[0], cursorVisible: flags[1], keypad: flags[2], cursorKeys: flags[3], mouse: flags[4])
+    }
+
+    /// Checks the terminal is back as the shell had it once scaletop ended: `screen` (from
+    /// `finished`) shows the `stty -a` the pane printed, with echo and canonical input on,
+    /// and the pane is on the main screen with the cursor shown, keypad and mouse off.
+    func expectRestored(_ screen: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(screen.contains(" icanon"), "canonical mode not restored", sourceLocation: sourceLocation)
+        #expect(screen.contains(" echo ") || screen.contains(" echo\n"), "echo not restored", sourceLocation: sourceLocation)
+        #expect(!screen.contains("-icanon") && !screen.contains(" -echo "), sourceLocation: sourceLocation)
+        #expect(try modes() == .sane, sourceLocation: sourceLocation)
     }
 
     /// The process id of scaletop inside the pane.

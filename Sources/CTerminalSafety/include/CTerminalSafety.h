@@ -7,10 +7,15 @@
 #include <stddef.h>
 
 /// Saves the modes of the terminal on fds 0 and 1 and installs the handlers: SIGINT sets a
-/// flag; SIGTSTP asks for a suspend; SIGCONT notes a resume; SIGTERM, SIGHUP, SIGQUIT and
-/// the crash signals restore the terminal and then take their previous action. Call before
-/// newterm so ncurses keeps its own handlers off SIGINT, SIGTERM and SIGTSTP.
-/// Returns 0, or -1 when already active.
+/// flag; SIGTSTP asks for a suspend; SIGCONT notes a resume; every other signal whose
+/// default action ends the process (SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+/// SIGPIPE, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS, on Linux also SIGSTKFLT, SIGIO,
+/// SIGPWR and the real-time signals) restores the terminal and stderr, then ends the process
+/// by that default action, replacing any handler found (the Swift runtime's SIGQUIT crash
+/// report); the crash signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT) restore,
+/// then take their previous action. A signal other than a crash that was ignored when the
+/// process started stays ignored. Call before newterm so ncurses keeps its own handlers off
+/// SIGINT, SIGTERM and SIGTSTP. Returns 0, or -1 when already active.
 int scaletop_safety_begin(void);
 
 /// The bytes that put the terminal back (mouse off, sgr0, cnorm, rmkx, rmcup), computed from

@@ -110,8 +110,9 @@ public enum CastExporter {
             "env": .object(["TERM": .string(term)]),
         ]
         // The recording's own start, not now, so the same file always gives the same cast.
-        if let created = try? Date(file.header.created.verbatim, strategy: .iso8601) {
-            fields["timestamp"] = .int(Int(created.timeIntervalSince1970))
+        if let created = try? Date(file.header.created.verbatim, strategy: .iso8601),
+           let seconds = Int(exactly: created.timeIntervalSince1970.rounded(.down)) {
+            fields["timestamp"] = .int(seconds)
         }
         return .object(fields)
     }
@@ -153,7 +154,7 @@ public enum CastExporter {
             }
             if case .command(let microseconds, let action, let wall) = entry.record {
                 let startsStage = if case .load = action { true } else { false }
-                pacing.pass(anchorAt: microseconds * Nanos.perMicrosecond, wallMilliseconds: wall, startsStage: startsStage)
+                pacing.pass(anchorAt: SimTime(saturatingMicroseconds: microseconds), wallMilliseconds: wall, startsStage: startsStage)
                 frames.offer(state, at: pacing.now)
             } else {
                 frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
@@ -173,8 +174,13 @@ public enum CastExporter {
 /// recording began. Between two anchors simulated time maps linearly onto the wall time
 /// recorded between them (the speed in force, or slower where the dashboard fell behind);
 /// two anchors at one simulated time (a pause and its resume) make a jump. After the last
-/// anchor the speed in force paces the rest. Cast time never goes backwards.
+/// anchor the speed in force paces the rest. Cast time never goes backwards, and stops at
+/// `longest` whatever a file's wall times and speeds make of it.
 struct CastPacing {
+    /// The latest cast time, in seconds: `Nanos.longest`, ten years. A file can ask for any
+    /// (`speed 1e-300`, `wall_ms` near Int64's limits); frames it would put later come at it.
+    static let longest = Nanos.seconds(Nanos.longest)
+
     /// Anchors not yet passed, in file order: each command line's simulated time and wall
     /// time in seconds.
     private var upcoming: ArraySlice<(time: SimTime, wall: Double)>
@@ -187,7 +193,7 @@ struct CastPacing {
     init(_ file: ReplayFile) {
         upcoming = file.entries.compactMap { entry in
             guard case .command(let t, _, let wall) = entry.record else { return nil }
-            return (t * Nanos.perMicrosecond, Double(wall) / 1000)
+            return (SimTime(saturatingMicroseconds: t), Double(wall) / 1000)
         }[...]
     }
 
@@ -203,7 +209,7 @@ struct CastPacing {
             // `speed max` plays the rest in no time.
             wall = speed.isInfinite ? last.wall : last.wall + Double(time - last.time) / Double(Nanos.perSecond) / speed
         }
-        now = max(now, wall)
+        reach(wall)
         return now
     }
 
@@ -213,7 +219,13 @@ struct CastPacing {
         let wall = Double(wallMilliseconds) / 1000
         last = (startsStage ? 0 : time, wall)
         upcoming = upcoming.dropFirst()
-        now = max(now, wall)
+        reach(wall)
+    }
+
+    /// Moves `now` on to `wall` if later, no further than `longest` (NaN, from a speed the
+    /// reader should have refused, leaves it).
+    private mutating func reach(_ wall: Double) {
+        if wall > now { now = min(wall, Self.longest) }
     }
 }
 
@@ -244,9 +256,16 @@ struct CastFrames {
     /// Offers the dashboard as `state` shows it at cast time `seconds` (never earlier than
     /// the time offered before).
     mutating func offer(_ state: DashboardState, at seconds: Double) {
-        let slot = Int((seconds * Double(Self.framesPerSecond)).rounded(.down))
+        let slot = Self.slot(at: seconds)
         if let pending, pending.slot != slot { emit(pending.state, slot: pending.slot) }
         pending = (slot, state)
+    }
+
+    /// The slot of cast time `seconds`, taken within 0...`CastPacing.longest` (NaN as 0), so
+    /// the conversion to Int cannot trap.
+    static func slot(at seconds: Double) -> Int {
+        let bounded = min(Double.maximum(seconds, 0), CastPacing.longest)
+        return Int((bounded * Double(framesPerSecond)).rounded(.down))
     }
 
     /// Draws the last state offered and shows the cursor again, so a player or `cat` leaves

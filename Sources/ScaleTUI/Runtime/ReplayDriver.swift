@@ -111,13 +111,16 @@ struct ReplayPlayback {
             let pausedAt = recordedPause?.wallMilliseconds ?? lastWallMilliseconds()
             recordedPause = (since, pausedAt)
             let waited = wallClock - since
-            guard waited.seconds * 1000 >= Double(resume - pausedAt) / factor else { return false }
+            // In doubles: wall times come from the file, and their difference may not fit an Int64.
+            guard waited.seconds * 1000 >= (Double(resume) - Double(pausedAt)) / factor else { return false }
             recordedPause = nil
             step(into: &output)
             return false
         }
         let start = replayer.engine.now
-        let target = (start + Nanos.from(seconds: wall.seconds * replayer.speed * factor)) / 1_000 * 1_000
+        // `Nanos.from` clamps whatever the file's speed and the factor make of it (even NaN).
+        let advance = Nanos.from(seconds: wall.seconds * replayer.speed * factor)
+        let target = start.saturatingAdd(advance) / 1_000 * 1_000
         let slice = 10 * Nanos.perMillisecond
         var reached = start
         while reached < target, !replayer.isFinished, !replayer.paused {
@@ -137,11 +140,13 @@ struct ReplayPlayback {
     }
 
     /// How far the replay has played, in simulated time over every stage.
+    /// Saturating: a file's stages may each last up to `Nanos.longest`, and many of them more
+    /// than a `SimTime` holds.
     var progress: ReplayProgress {
-        let before = stageLengths[..<replayer.stage].reduce(0, +)
+        let before = stageLengths[..<replayer.stage].reduce(SimTime(0)) { $0.saturatingAdd($1) }
         return ReplayProgress(
-            elapsed: before + min(replayer.engine.now, stageLengths[replayer.stage]), length: stageLengths.reduce(0, +),
-            finished: replayer.isFinished)
+            elapsed: before.saturatingAdd(min(replayer.engine.now, stageLengths[replayer.stage])),
+            length: stageLengths.reduce(SimTime(0)) { $0.saturatingAdd($1) }, finished: replayer.isFinished)
     }
 
     /// Applies every line up to `time` (stopping after a load, which restarts the clock),
@@ -202,7 +207,10 @@ public struct ReplayProgress: Sendable, Hashable {
     public var percent: Int {
         guard !finished else { return 100 }
         guard length > 0 else { return 0 }
-        return Int(min(100, max(0, 100 * elapsed / length)))
+        // Past about three years of simulated time 100 × elapsed overflows: then in doubles.
+        let (scaled, overflow) = elapsed.multipliedReportingOverflow(by: 100)
+        let share = overflow ? 100 * (Double(elapsed) / Double(length)) : Double(scaled / length)
+        return Int(min(100, max(0, share)))
     }
 }
 
@@ -218,5 +226,22 @@ extension ReplayRecord {
     var isCommand: Bool {
         if case .command = self { return true }
         return false
+    }
+}
+
+/// Arithmetic on times read from replay files, which stops at the bounds of `SimTime`
+/// instead of trapping: the players must not crash whatever a file holds.
+extension SimTime {
+    /// `microseconds` (a line's `t_us`) in nanoseconds.
+    init(saturatingMicroseconds microseconds: Int64) {
+        let (product, overflow) = microseconds.multipliedReportingOverflow(by: Nanos.perMicrosecond)
+        self = overflow ? (microseconds > 0 ? .max : .min) : product
+    }
+
+    /// `self + other`.
+    func saturatingAdd(_ other: SimTime) -> SimTime {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? .max : .min
     }
 }

@@ -109,13 +109,22 @@ public final class CursesTerminal: TerminalBackend {
         clickMask = mousemask(wanted, nil) & wanted
         mouseinterval(0)
 
-        size = (Int(scaletop_cols()), Int(scaletop_lines()))
+        size = Self.drawableSize()
         let reset = Self.resetSequence(mouse: clickMask != 0)
         reset.withUnsafeBufferPointer { scaletop_safety_set_reset_sequence($0.baseAddress, $0.count) }
         scaletop_safety_set_screen_active(1)
     }
 
     deinit { close() }
+
+    /// The largest screen the dashboard draws, the largest cast's: on a bigger terminal it
+    /// fills the top-left corner, so a frame's memory stays bounded (docs/dashboard.md).
+    static let largestSize = CastExporter.maximumSize
+
+    /// The terminal's size as ncurses has it, at most `largestSize`.
+    private static func drawableSize() -> (width: Int, height: Int) {
+        (min(max(0, Int(scaletop_cols())), largestSize.width), min(max(0, Int(scaletop_lines())), largestSize.height))
+    }
 
     /// Colour pair 0 is the terminal's default; each tone has its own after it.
     private static func pair(for tone: Tone) -> Int16 { Int16(tone.rawValue) + 1 }
@@ -214,7 +223,7 @@ public final class CursesTerminal: TerminalBackend {
         case .key(let key):
             return .key(key)
         case .resize:
-            size = (Int(scaletop_cols()), Int(scaletop_lines()))
+            size = Self.drawableSize()
             redrawAll()
             return .resize
         case .mouse:
@@ -246,7 +255,7 @@ public final class CursesTerminal: TerminalBackend {
            rows != scaletop_lines() || columns != scaletop_cols() {
             resizeterm(rows, columns)
         }
-        size = (Int(scaletop_cols()), Int(scaletop_lines()))
+        size = Self.drawableSize()
         redrawAll()
         // Back in curses modes (keys unechoed, one at a time) now, not at the next frame.
         doupdate()

@@ -9,8 +9,10 @@ import CTerminalSafety
 /// - SIGINT (Ctrl-C) only sets `interruptRequested`: the loop quits as for `q` (status 0).
 ///   A second SIGINT a second or more later, with the loop still running, ends the process
 ///   by SIGINT (130) after restoring the terminal;
-/// - SIGTERM, SIGHUP and SIGQUIT restore the terminal and the held stderr, then end the
-///   process by the same signal (143 for SIGTERM), whatever the loop is doing;
+/// - every other signal whose default action ends the process (SIGTERM, SIGHUP, SIGQUIT
+///   and Ctrl-\, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, ...) restores the terminal and the held
+///   stderr, then ends the process by that default action (143 for SIGTERM, 131 for
+///   SIGQUIT), whatever the loop is doing; see docs/dashboard.md;
 /// - SIGTSTP (Ctrl-Z) leaves curses and stops at the next `nextEvent`; after SIGCONT the
 ///   screen is repainted and `nextEvent` returns `.resize`;
 /// - crashes (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, so also `fatalError` and
