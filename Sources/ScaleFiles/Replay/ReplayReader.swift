@@ -293,37 +293,56 @@ public enum ReplayReader {
     private struct Fields: Decodable {
         var type: String?
         var format: String?
-        var version: Int?
+        private var versionNumber: Whole<Int>?
         var scaletopVersion: String?
-        var seed: UInt64?
+        private var seedNumber: Whole<UInt64>?
         var created: String?
         var preset: String?
         var presetName: String?
         var terminal: String?
-        var warmupMicroseconds: Int64?
-        var microseconds: Int64?
+        private var warmupNumber: Whole<Int64>?
+        private var timeNumber: Whole<Int64>?
         var command: String?
-        var wallMilliseconds: Int64?
+        private var wallNumber: Whole<Int64>?
         var digest: String?
 
         enum CodingKeys: String, CodingKey {
-            case type, format, version, seed, created, preset, terminal, command, digest
+            case type, format, created, preset, terminal, command, digest
             case scaletopVersion = "scaletop_version"
             case presetName = "preset_name"
-            case warmupMicroseconds = "warmup_us"
-            case microseconds = "t_us"
-            case wallMilliseconds = "wall_ms"
+            case versionNumber = "version"
+            case seedNumber = "seed"
+            case warmupNumber = "warmup_us"
+            case timeNumber = "t_us"
+            case wallNumber = "wall_ms"
+        }
+
+        var version: Int? { versionNumber?.value }
+        var seed: UInt64? { seedNumber?.value }
+        var warmupMicroseconds: Int64? { warmupNumber?.value }
+        var microseconds: Int64? { timeNumber?.value }
+        var wallMilliseconds: Int64? { wallNumber?.value }
+
+        /// Refuses an integer field whose number is no whole number of its type, naming it.
+        func checkWholeNumbers() throws(ReplayLineProblem) {
+            let fields: [(String, String?)] = [
+                ("version", versionNumber?.problem), ("seed", seedNumber?.problem), ("warmup_us", warmupNumber?.problem),
+                ("t_us", timeNumber?.problem), ("wall_ms", wallNumber?.problem),
+            ]
+            for (name, problem) in fields {
+                if let problem { throw ReplayLineProblem("field \(name): \(Self.expected[name] ?? "expected a whole number"), got \(problem)") }
+            }
         }
 
         static func decode(_ line: Data) throws(ReplayLineProblem) -> Fields {
             do {
-                return try JSONDecoder().decode(Fields.self, from: line)
+                let fields = try JSONDecoder().decode(Fields.self, from: line)
+                try fields.checkWholeNumbers()
+                return fields
+            } catch let problem as ReplayLineProblem {
+                throw problem
             } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
                 throw ReplayLineProblem("field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type of value")
-            } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-                // A number that does not fit its field: a fraction, or beyond the integer's range.
-                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-                throw ReplayLineProblem("field \(field): \(Self.expected[field] ?? "wrong type of value")")
             } catch {
                 throw ReplayLineProblem(notJSON: "not a JSON object (a broken line)")
             }
@@ -373,6 +392,30 @@ public enum ReplayReader {
                 throw ReplayLineProblem("digest: expected 16 hex digits, got \(TerminalSafe.quoted(digest))")
             }
             return value
+        }
+    }
+}
+
+/// An integer field read without failing the line when its number does not fit: the
+/// value, or how the JSON value looks for the message that refuses it.
+private struct Whole<Value: FixedWidthInteger & Decodable & Sendable>: Decodable {
+    var value: Value?
+    /// What the value is instead of a whole number of `Value`; nil when it is one.
+    var problem: String?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Value.self) {
+            self.value = value
+        } else if let number = try? container.decode(Double.self) {
+            problem = JSONValue.format(number)
+        } else if let text = try? container.decode(String.self) {
+            problem = TerminalSafe.quoted(text)
+        } else if let flag = try? container.decode(Bool.self) {
+            problem = String(flag)
+        } else {
+            // JSON numbers beyond a double's range (1e309) decode as nothing at all.
+            problem = "a number beyond any double, or no number"
         }
     }
 }

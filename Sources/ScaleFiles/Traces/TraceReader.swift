@@ -22,7 +22,7 @@ public struct KeyTrace: Sendable, Equatable {
 
 /// The most a key trace may hold, so that an endless or hostile stream (`/dev/urandom`,
 /// `/dev/zero`, `yes`) ends with an error naming its line, in bounded memory and time.
-/// docs/presets.md (`keys.trace`) and the README's `scaletop cache` section give them.
+/// docs/presets.md (`keys.trace`) and docs/reports.md (`scaletop cache`) give them.
 public struct TraceLimits: Sendable, Equatable {
     /// The longest line, in bytes.
     public var maxLineLength: Int
@@ -41,7 +41,8 @@ public struct TraceLimits: Sendable, Equatable {
     }
 
     /// `scaletop cache`, which streams the trace and keeps only its distinct keys: about
-    /// 1.2 GiB at most for the keys, and a billion requests (minutes of reading).
+    /// 2 GiB at most for them (table, ends and bytes), and a billion requests (minutes of
+    /// reading). docs/reports.md gives these.
     public static let cache = TraceLimits(
         maxLineLength: TraceReader.maxLineLength, maxDistinctKeys: 1 << 25, maxKeyBytes: 1 << 29, maxRequests: 1 << 30)
     /// A preset's `keys.trace`, which the engine keeps whole: 4 bytes per request, 256 MiB
