@@ -225,7 +225,7 @@ import Testing
             writer.waitUntilExit()
         }
         let limits = TraceLimits(maxLineLength: 1 << 20, maxDistinctKeys: 10, maxKeyBytes: 100, maxRequests: 3_000_000)
-        let stream = try TraceStream(path: fifo, limits: limits)
+        let stream = try TraceStream(path: fifo, limits: limits, batchSize: 1 << 20)
         var requests = 0
         let error = #expect(throws: PresetError.self) {
             while let batch = try stream.next() { requests += batch.keys.count }

@@ -8,7 +8,27 @@ public struct ReplayFile: Sendable {
         public var line: Int
         public var record: ReplayRecord
         /// For a `load` line, its preset decoded.
-        public var loadedSpec: SystemSpec?
+        public var loadedSpec: SystemSpec? { loadedSpecBox?.spec }
+        /// Boxed: a spec is large and only `load` lines have one, so that the entry of every
+        /// other line stays small (a file may have `ReplayReader.maxLines` of them).
+        private let loadedSpecBox: SpecBox?
+
+        init(line: Int, record: ReplayRecord, loadedSpec: SystemSpec?) {
+            self.line = line
+            self.record = record
+            loadedSpecBox = loadedSpec.map(SpecBox.init)
+        }
+
+        public static func == (a: Entry, b: Entry) -> Bool {
+            a.line == b.line && a.record == b.record && a.loadedSpec == b.loadedSpec
+        }
+    }
+
+    /// A spec behind a reference.
+    private final class SpecBox: Sendable {
+        let spec: SystemSpec
+
+        init(_ spec: SystemSpec) { self.spec = spec }
     }
 
     /// The path (or name) the file was read from, for messages.

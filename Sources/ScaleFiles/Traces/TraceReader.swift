@@ -113,7 +113,11 @@ public final class TraceStream {
 
     /// Opens the trace at `path` as a stream; batches hold about `batchSize` requests
     /// (whole chunks of the file, so a few more). A FIFO waits for its writer, as `cat` does.
-    public convenience init(path: String, limits: TraceLimits = .cache, batchSize: Int = 1 << 20) throws(PresetError) {
+    ///
+    /// The default, 2^24 requests (208 MiB at most, with times and ops), reads most traces
+    /// in one batch, so that `scaletop cache` knows their key space before it makes the
+    /// cache and can give it the fast dense index, as when traces were read whole.
+    public convenience init(path: String, limits: TraceLimits = .cache, batchSize: Int = 1 << 24) throws(PresetError) {
         let descriptor = try InputFile.openStream(path, kind: "key trace")
         self.init(descriptor: descriptor, file: path, limits: limits, batchSize: batchSize)
     }
