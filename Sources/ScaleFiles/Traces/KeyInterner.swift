@@ -25,7 +25,7 @@ struct KeyInterner {
     private var table = [UInt64](repeating: 0, count: 1024)
 
     /// An interner of at most `maxKeys` keys taking at most `maxBytes` bytes together.
-    init(maxKeys: Int = idLimit, maxBytes: Int = byteLimit) {
+    init(maxKeys: Int, maxBytes: Int) {
         self.maxKeys = min(maxKeys, Self.idLimit)
         self.maxBytes = min(maxBytes, Self.byteLimit)
     }
