@@ -197,6 +197,33 @@ import ScaleSim
         #expect(stats.values > 0 && stats.errors > 0, "\(stats)")
     }
 
+    /// Hostile replay files made on purpose rather than by mutation: control bytes in the
+    /// header's names, extreme numbers in every numeric field, empty and giant lines, a cut
+    /// last line, a valid prefix then garbage. Each must read fine or be refused with its
+    /// line; a value's numbers must lie within the documented ranges the players can handle.
+    @Test func hostileReplayFilesAreRefusedAtTheirLineOrReadWithinTheirRanges() {
+        var outcomes: [FuzzOutcome] = []
+        for (name, text) in HostileReplays.all() {
+            let outcome = Self.checkReplay(Array(text.utf8))
+            if case .problem(let problem) = outcome { Issue.record("\(name): \(problem)") }
+            if outcome == .value, let problem = HostileReplays.outOfRange(text) { Issue.record("\(name): \(problem)") }
+            outcomes.append(outcome)
+        }
+        #expect(outcomes.contains(.value) && outcomes.contains(.error))
+    }
+
+    /// A line past `ReplayReader.maxLineLength` is refused at its line before it is held
+    /// whole, however the file goes on.
+    @Test func aGiantReplayLineIsRefusedAtItsLine() {
+        let giant = String(repeating: " ", count: ReplayReader.maxLineLength + 1)
+        for ending in ["\n", "", "\n{}\n"] {
+            let text = FuzzRegression.replayHeaderLine + giant + ending
+            #expect(throws: ReplayError(file: "g.jsonl", line: 2, message: "line longer than 8 MiB, the longest a replay file may have")) {
+                try ReplayReader.parse(Data(text.utf8), file: "g.jsonl")
+            }
+        }
+    }
+
     /// Inputs at the edges of every format, and every input that once failed a fuzz test.
     @Test(arguments: FuzzRegression.all)
     func regressionEndsInAValueOrAClearError(_ regression: FuzzRegression) {
@@ -638,5 +665,107 @@ enum FuzzHarness {
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+}
+
+/// Replay files built to be hostile, field by field (see `hostileReplayFilesAre...`).
+enum HostileReplays {
+    /// Numbers at and past every edge, and spellings that are no JSON number.
+    static let numbers = [
+        "0", "-0", "-1", "1", "0.5", "1.0", "1e3", "1e-300", "1e309", "-1e309", "NaN", "nan", "\"NaN\"", "Infinity",
+        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+        "18446744073709551615", "18446744073709551616", "315360000000", "315360000001", "null", "\"1\"",
+    ]
+    /// Factors for `speed X`.
+    static let speeds = [
+        "0", "-0", "-1", "1e-300", "0.000001", "0.0000009", "1", "1024", "1025", "1e309", "nan", "NaN", "inf", "max", "0x10", "1_0",
+    ]
+    /// Names with bytes a terminal acts on: ESC, BEL, CSI, OSC, C1 controls.
+    static let names = [
+        "\\u001b]0;pwned\\u0007\\u001b[2J", "\\u009b31m", "\\u009d0;x\\u009c", "a\\u0000b", "\\u202eevil", "\\r\\n",
+    ]
+
+    /// A recording's lines, valid, to mutate one field at a time.
+    static var lines: [String] {
+        ReplayFileTests.text(ReplayFileTests.recording(seconds: 2)).split(separator: "\n").map(String.init)
+    }
+
+    /// `line` with the value of `field` replaced by `value` (JSON text).
+    static func replacing(_ field: String, in line: String, with value: String) -> String {
+        guard let range = line.range(of: "\"\(field)\":") else { return line.replacingOccurrences(of: "{", with: "{\"\(field)\":\(value),", options: [], range: line.startIndex..<line.index(after: line.startIndex)) }
+        var end = range.upperBound
+        if line[end] == "\"" {
+            end = line.index(after: end)
+            while line[end] != "\"" { end = line.index(after: line[end] == "\\" ? line.index(after: end) : end) }
+            end = line.index(after: end)
+        } else {
+            while line[end] != "," && line[end] != "}" { end = line.index(after: end) }
+        }
+        return line.replacingCharacters(in: range.upperBound..<end, with: value)
+    }
+
+    /// Every hostile file: (what it is, its text).
+    static func all() -> [(String, String)] {
+        let base = lines
+        let command = base.firstIndex { $0.contains("\"type\":\"command\"") }!
+        let checkpoint = base.firstIndex { $0.contains("\"type\":\"checkpoint\"") }!
+        let end = base.count - 1
+        func file(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
+        func with(_ index: Int, _ line: String) -> [String] {
+            var copy = base
+            copy[index] = line
+            return copy
+        }
+        var files: [(String, String)] = []
+        for value in numbers {
+            for field in ["seed", "version", "warmup_us", "engine_revision"] {
+                files.append(("header \(field) \(value)", file(with(0, replacing(field, in: base[0], with: value)))))
+            }
+            for (index, kind) in [(command, "command"), (checkpoint, "checkpoint"), (end, "end")] {
+                files.append(("\(kind) t_us \(value)", file(with(index, replacing("t_us", in: base[index], with: value)))))
+            }
+            files.append(("command wall_ms \(value)", file(with(command, replacing("wall_ms", in: base[command], with: value)))))
+            let load = replacing("command", in: base[command], with: "\"load x\"")
+            let withPreset = replacing("preset", in: load, with: ReplayRecord.header(ReplayHeader(spec: ReplayFileTests.spec, presetName: "x", seed: 1)).jsonLine.components(separatedBy: "\"preset\":")[1].components(separatedBy: ",\"preset_name\"")[0])
+            files.append(("load seed \(value)", file(with(command, replacing("seed", in: withPreset, with: value)))))
+        }
+        for speed in speeds {
+            let line = replacing("command", in: base[command], with: "\"speed \(speed)\"")
+            files.append(("speed \(speed)", file(with(command, line))))
+        }
+        for name in names {
+            files.append(("preset_name \(name)", file(with(0, replacing("preset_name", in: base[0], with: "\"\(name)\"")))))
+            files.append(("command \(name)", file(with(command, replacing("command", in: base[command], with: "\"kill \(name)\"")))))
+        }
+        files.append(("empty lines between", file([base[0], "", ""] + base.dropFirst())))
+        files.append(("empty line last", file(base + [""])))
+        files.append(("only empty lines", String(repeating: "\n", count: 100_000)))
+        files.append(("a cut last line", file(base) + String(base[end].prefix(20))))
+        files.append(("a cut header", String(base[0].prefix(50))))
+        files.append(("valid prefix then garbage", file(Array(base.prefix(3))) + "\u{1B}[2J\u{07}garbage\n{\"type\":\"end\"}\n"))
+        files.append(("valid prefix then binary", file(Array(base.prefix(3))) + String(decoding: [0xFF, 0xFE, 0x00, 0x9B, 0x0A], as: UTF8.self)))
+        files.append(("a line of 1 MiB of digits", file([base[0], "{\"type\":\"checkpoint\",\"t_us\":" + String(repeating: "9", count: 1 << 20) + ",\"digest\":\"0000000000000000\"}"])))
+        return files
+    }
+
+    /// What in a file that read fine lies outside the ranges docs/replay.md gives; nil if nothing.
+    static func outOfRange(_ text: String) -> String? {
+        guard let file = try? ReplayReader.parse(Data(text.utf8), file: "h.jsonl") else { return "does not read" }
+        if !(0...ReplayReader.maxMicroseconds).contains(file.header.warmupMicroseconds) { return "warmup_us \(file.header.warmupMicroseconds)" }
+        for entry in file.entries {
+            switch entry.record {
+            case .command(let t, let action, let wall):
+                if !(0...ReplayReader.maxMicroseconds).contains(t) { return "t_us \(t) at line \(entry.line)" }
+                if !(0...ReplayReader.maxWallMilliseconds).contains(wall) { return "wall_ms \(wall) at line \(entry.line)" }
+                if case .speed(let factor) = action, !(factor.isInfinite || ReplayReader.speedRange.contains(factor)) {
+                    return "speed \(factor) at line \(entry.line)"
+                }
+            case .checkpoint(let t, _), .end(let t, _):
+                if !(0...ReplayReader.maxMicroseconds).contains(t) { return "t_us \(t) at line \(entry.line)" }
+            case .header:
+                return "a second header at line \(entry.line)"
+            }
+        }
+        return nil
     }
 }

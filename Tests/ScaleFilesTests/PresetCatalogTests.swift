@@ -176,7 +176,7 @@ import Testing
         #expect(throws: PresetError(file: big, message: "the file is 1048577 bytes, more than the limit of 1 MiB")) {
             try PresetCatalog.read(file: big)
         }
-        #expect(throws: PresetError(file: "/dev/null", message: "not a regular file")) {
+        #expect(throws: PresetError(file: "/dev/null", message: "this is a character device, not a preset file: it must be a regular file")) {
             try PresetCatalog.read(file: "/dev/null")
         }
     }

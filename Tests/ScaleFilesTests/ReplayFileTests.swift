@@ -173,6 +173,68 @@ import ScaleSim
         #expect(Self.error(joined([lines[0], load]))?.message.contains("does not decode") == true)
     }
 
+    /// (line index in `recording()`, field, value as JSON text, words of the message)
+    static let numbersOutOfRange: [(Int, String, String, String)] = [
+        (0, "seed", "-1", "field seed: expected a whole number from 0 to 18446744073709551615"),
+        (0, "seed", "18446744073709551616", "field seed: expected a whole number from 0 to 18446744073709551615"),
+        (0, "seed", "1.5", "field seed: expected a whole number"),
+        (0, "warmup_us", "-1", "warmup_us must not be negative"),
+        (0, "warmup_us", "9223372036854775808", "field warmup_us: expected a whole number from 0 to"),
+        (0, "version", "1.5", "field version: expected a whole number (1)"),
+        (1, "t_us", "-1", "t_us must not be negative"),
+        (1, "t_us", "1e-300", "field t_us: expected a whole number from 0 to"),
+        (1, "t_us", "9223372036854775807", "t_us must be at most"),
+        (1, "t_us", "\"NaN\"", "field t_us: expected a whole number from 0 to 315360000000000, got \"NaN\""),
+        (3, "wall_ms", "-1", "wall_ms must be from 0 to 315360000000 (ten years), got -1"),
+        (3, "wall_ms", "315360000001", "wall_ms must be from 0 to 315360000000"),
+        (3, "wall_ms", "9223372036854775807", "wall_ms must be from 0 to 315360000000"),
+        (3, "wall_ms", "-9223372036854775809", "field wall_ms: expected a whole number from 0 to 315360000000"),
+        (3, "wall_ms", "0.5", "field wall_ms: expected a whole number"),
+        (3, "command", "\"speed 1e-300\"", "speed X: expected a factor from"),
+        (3, "command", "\"speed 1025\"", "speed X: expected a factor from"),
+        (3, "command", "\"speed nan\"", "speed X: expected a factor from"),
+        (3, "command", "\"speed -0\"", "speed X: expected a factor from"),
+    ]
+
+    @Test(arguments: 0..<numbersOutOfRange.count)
+    func aNumberOutOfItsRangeIsRefusedWithItsLineAndField(index: Int) throws {
+        let (line, field, value, words) = Self.numbersOutOfRange[index]
+        var lines = Self.text(Self.recording()).split(separator: "\n").map(String.init)
+        lines[line] = HostileReplays.replacing(field, in: lines[line], with: value)
+        let error = Self.error(lines.map { $0 + "\n" }.joined())
+        #expect(error?.line == line + 1, "\(field) \(value): \(String(describing: error))")
+        #expect(error?.message.contains(words) == true, "\(field) \(value): \(String(describing: error))")
+    }
+
+    @Test func numbersAtTheEdgesOfTheirRangesRead() throws {
+        var lines = Self.text(Self.recording()).split(separator: "\n").map(String.init)
+        lines[0] = HostileReplays.replacing("seed", in: lines[0], with: "18446744073709551615")
+        lines[3] = HostileReplays.replacing("wall_ms", in: lines[3], with: "315360000000")
+        let file = try Self.parse(lines.map { $0 + "\n" }.joined())
+        #expect(file.header.seed == .max)
+        #expect(file.entries[2].record == .command(microseconds: 2_000_000, action: .simulation(.setServers(node: "web", count: 3)), wallMilliseconds: 315_360_000_000))
+        for speed in ["0.000001", "1024", "max"] {
+            lines[3] = HostileReplays.replacing("command", in: lines[3], with: "\"speed \(speed)\"")
+            #expect(throws: Never.self, "speed \(speed)") { try Self.parse(lines.map { $0 + "\n" }.joined()) }
+        }
+    }
+
+    @Test func aReplayFileIsReadFromARegularFileOnly() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        for path in [fifo, "/dev/zero", "/dev/urandom"] {
+            let error = #expect(throws: ReplayError.self) { try ReplayReader.read(file: path) }
+            #expect(error?.message.hasSuffix("not a replay file: it must be a regular file") == true, "\(path): \(String(describing: error))")
+        }
+        // Streamed from the file, the recording reads as from memory.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).jsonl")
+        try Self.text(Self.recording()).write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let read = try ReplayReader.read(file: file.path)
+        #expect(read.entries == (try ReplayReader.parse(Data(Self.text(Self.recording()).utf8), file: file.path)).entries)
+    }
+
     @Test func theHeaderCarriesTheEngineRevisionAndAFileWithoutOneIsRevisionOne() throws {
         let text = Self.text(Self.recording())
         let field = "\"engine_revision\":\(Engine.revision),"

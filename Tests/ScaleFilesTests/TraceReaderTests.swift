@@ -144,10 +144,95 @@ import Testing
         #expect(error?.message.contains("longer than") == true)
     }
 
-    @Test func missingFilesAndDirectoriesAreNamed() throws {
+    @Test func missingFilesAndWhatIsNotARegularFileAreNamed() throws {
         let missing = #expect(throws: PresetError.self) { try TraceReader.read(path: "/nonexistent/trace.txt") }
-        #expect(missing?.description.hasPrefix("/nonexistent/trace.txt: cannot open the trace") == true)
-        let directory = #expect(throws: PresetError.self) { try TraceReader.read(path: FileManager.default.temporaryDirectory.path) }
-        #expect(directory?.message.contains("cannot") == true)
+        #expect(missing?.description == "/nonexistent/trace.txt: no such file")
+        let folder = FileManager.default.temporaryDirectory.path
+        let directory = #expect(throws: PresetError.self) { try TraceReader.read(path: folder) }
+        #expect(directory?.description == "\(folder): this is a directory, not a key trace")
+        // A preset's trace must be a regular file: a FIFO is refused without waiting for a writer.
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        for path in [fifo, "/dev/zero", "/dev/urandom"] {
+            let error = #expect(throws: PresetError.self) { try TraceReader.read(path: path) }
+            #expect(error?.message.hasSuffix("not a key trace: it must be a regular file") == true, "\(path): \(String(describing: error))")
+        }
+    }
+
+    /// Limits small enough to reach in a test.
+    static let small = TraceLimits(maxLineLength: 64, maxDistinctKeys: 3, maxKeyBytes: 10, maxRequests: 6)
+
+    /// (text, the line that goes past a limit of `small`, words of the message)
+    static let pastTheLimits: [(String, Int, String)] = [
+        ("a\nb\nc\nd\n", 4, "more than 3 distinct keys"),
+        ("abcd\nefgh\nijkl\n", 3, "the distinct keys take more than"),
+        ("a\na\na\n\n\na\na\na\na\n", 9, "more than 6 requests"),
+        ("a\n" + String(repeating: "x", count: 65) + "\n", 2, "line longer than 64 bytes"),
+    ]
+
+    @Test(arguments: 0..<pastTheLimits.count)
+    func aTracePastItsLimitsIsRefusedAtTheLineThatWentPast(index: Int) throws {
+        let (text, line, words) = Self.pastTheLimits[index]
+        let error = #expect(throws: PresetError.self) { try TraceReader.parse(text, file: "t", limits: Self.small) }
+        #expect(error?.line == line, "\(String(describing: error))")
+        #expect(error?.message.contains(words) == true, "\(String(describing: error))")
+        // At the limits exactly, the trace reads.
+        #expect(try TraceReader.parse("a\nbb\ncccc\na\nbb\n\ncccc\n", file: "t", limits: Self.small).keys == [0, 1, 2, 0, 1, 2])
+    }
+
+    @Test func aStreamGivesBatchesThatAddUpToTheWholeTrace() throws {
+        var text = "key,time,op\n"
+        for i in 0..<30_000 { text += "k\(i % 977),\(i / 10).\(i % 10),\(i % 7 == 0 ? "write" : "read")\n" }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let whole = try TraceReader.read(path: file.path)
+        let stream = try TraceStream(path: file.path, batchSize: 1_000)
+        var joined = KeyTrace(keys: [], times: [], writes: [], distinctKeys: 0)
+        var batches = 0
+        while let batch = try stream.next() {
+            joined.keys += batch.keys
+            joined.times? += batch.times ?? []
+            joined.writes? += batch.writes ?? []
+            joined.distinctKeys = batch.distinctKeys
+            batches += 1
+        }
+        #expect(stream.isFinished)
+        #expect(batches > 1, "a 400 KiB file gives more than one batch of 1,000")
+        #expect(joined == whole)
+    }
+
+    @Test func anEmptyStreamGivesOneEmptyBatch() throws {
+        let stream = try TraceStream(path: "/dev/null")
+        let batch = try stream.next()
+        #expect(batch == KeyTrace(keys: [], distinctKeys: 0))
+        #expect(stream.isFinished)
+        #expect(try stream.next() == nil)
+    }
+
+    /// `yes` into a FIFO: one key forever. The request limit ends it, naming the line.
+    @Test func anEndlessStreamEndsAtTheRequestLimit() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "exec yes > '\(fifo)'"]
+        try writer.run()
+        defer {
+            writer.terminate()
+            writer.waitUntilExit()
+        }
+        let limits = TraceLimits(maxLineLength: 1 << 20, maxDistinctKeys: 10, maxKeyBytes: 100, maxRequests: 3_000_000)
+        let stream = try TraceStream(path: fifo, limits: limits, batchSize: 1 << 20)
+        var requests = 0
+        let error = #expect(throws: PresetError.self) {
+            while let batch = try stream.next() { requests += batch.keys.count }
+        }
+        #expect(error?.file == fifo)
+        #expect(error?.line == 3_000_001, "\(String(describing: error))")
+        #expect(error?.message == "more than 3000000 requests, the most a trace may hold")
+        #expect(requests >= 2_000_000, "batches of about a million came out before the limit")
     }
 }

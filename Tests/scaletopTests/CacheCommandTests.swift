@@ -110,7 +110,7 @@ import Testing
         let result = try CLI.run(["cache", "--trace", missing, "--policy", "lru", "--capacity", "2"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("\(missing): cannot open the trace"))
+        #expect(result.stderr.contains("\(missing): no such file"))
     }
 
     @Test func aMissingOptionIsAUsageError() throws {

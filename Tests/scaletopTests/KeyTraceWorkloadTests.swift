@@ -57,4 +57,17 @@ import Testing
         #expect(both.status == 2)
         #expect(both.stderr.contains("trace.yaml:6"))
     }
+
+    @Test func checkReadsTheTraceAndNamesItsBadLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        try "key,time\na,2\nb,1\n".write(to: dir.appendingPathComponent("keys.csv"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("trace.yaml")
+        try Self.preset(keys: "{trace: keys.csv}").write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["check", file.path], timeout: NonRegularInputTests.hangGuard)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("keys.csv:3: time:"), "\(result.stderr)")
+        try "key,time\na,1\nb,2\n".write(to: dir.appendingPathComponent("keys.csv"), atomically: true, encoding: .utf8)
+        let fixed = try CLI.run(["check", file.path], timeout: NonRegularInputTests.hangGuard)
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
 }

@@ -8,7 +8,27 @@ public struct ReplayFile: Sendable {
         public var line: Int
         public var record: ReplayRecord
         /// For a `load` line, its preset decoded.
-        public var loadedSpec: SystemSpec?
+        public var loadedSpec: SystemSpec? { loadedSpecBox?.spec }
+        /// Boxed: a spec is large and only `load` lines have one, so that the entry of every
+        /// other line stays small (a file may have `ReplayReader.maxLines` of them).
+        private let loadedSpecBox: SpecBox?
+
+        init(line: Int, record: ReplayRecord, loadedSpec: SystemSpec?) {
+            self.line = line
+            self.record = record
+            loadedSpecBox = loadedSpec.map(SpecBox.init)
+        }
+
+        public static func == (a: Entry, b: Entry) -> Bool {
+            a.line == b.line && a.record == b.record && a.loadedSpec == b.loadedSpec
+        }
+    }
+
+    /// A spec behind a reference.
+    private final class SpecBox: Sendable {
+        let spec: SystemSpec
+
+        init(_ spec: SystemSpec) { self.spec = spec }
     }
 
     /// The path (or name) the file was read from, for messages.
@@ -42,28 +62,58 @@ public struct ReplayFile: Sendable {
 ///
 /// Errors name the file and line: a first line that is no scaletop replay header, an
 /// unknown format version, a header without its preset, a line that is not JSON or not a
-/// record, a command that does not parse, time running backwards, anything after the end
-/// line. A last line cut short (no newline at its end, or not JSON), as a crash leaves it,
-/// is skipped with a warning instead, so the replay runs up to the cut.
+/// record, a number out of its range, a command that does not parse, time running
+/// backwards, anything after the end line. A last line cut short (no newline at its end,
+/// or not JSON), as a crash leaves it, is skipped with a warning instead, so the replay
+/// runs up to the cut.
+///
+/// The file is streamed line by line from its descriptor: reading takes one line's memory
+/// (at most `maxLineLength`) besides the records kept, at most `maxLines` of them, and a
+/// file larger than `maxBytes`, or that grows past it while read, is refused.
 public enum ReplayReader {
     /// The largest replay file accepted, in bytes (an hour of a recording takes well under 5 MiB).
     public static let maxBytes = 1 << 30
+    /// The longest line accepted, in bytes, its newline left out: room for a header or a
+    /// `load` line carrying the largest preset (`PresetDecoder.maxTextBytes`) escaped as JSON.
+    public static let maxLineLength = 8 << 20
+    /// The most lines a file may have: an hour of recording takes a few thousand (one
+    /// checkpoint per simulated second, plus the commands), so this is years of them.
+    public static let maxLines = 10_000_000
+    /// The largest `wall_ms`: ten years, in milliseconds.
+    public static let maxWallMilliseconds: Int64 = 10 * 365 * 86_400_000
+    /// The slowest and fastest `speed X` besides `max`: the dashboard's fastest (1024), and
+    /// a millionth, slower than any it offers, far from where a pace would overflow.
+    public static let speedRange = 0.000_001...1024.0
 
-    /// The replay file at `path`.
+    /// The replay file at `path`, which must be a regular file (a FIFO, device, socket or
+    /// directory is refused without being opened for reading).
     public static func read(file path: String) throws(ReplayError) -> ReplayFile {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ReplayError(file: path, message: "no such file")
+        let opened: (descriptor: Int32, size: Int)
+        do {
+            opened = try InputFile.openRegular(path, kind: "replay file")
+        } catch {
+            throw ReplayError(file: path, message: error.message)
         }
-        guard !isDirectory.boolValue else { throw ReplayError(file: path, message: "this is a directory, not a replay file") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= maxBytes else {
-            throw ReplayError(file: path, message: "the file is \(size) bytes, more than the limit of \(maxBytes >> 20) MiB")
+        defer { close(opened.descriptor) }
+        guard opened.size <= maxBytes else {
+            throw ReplayError(file: path, message: "the file is \(opened.size) bytes, more than the limit of \(maxBytes >> 20) MiB")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReplayError(file: path, message: "cannot read the file (permission denied?)")
+        var lines = LineStream(file: path)
+        let chunkSize = 1 << 20
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
+        defer { chunk.deallocate() }
+        var total = 0
+        while true {
+            let got = InputFile.readSome(opened.descriptor, into: chunk.baseAddress!, count: chunkSize)
+            if got < 0 { throw ReplayError(file: path, message: "cannot read the file: \(InputFile.systemError())") }
+            if got == 0 { break }
+            total += got
+            guard total <= maxBytes else {
+                throw ReplayError(file: path, message: "the file grew past the limit of \(maxBytes >> 20) MiB while it was read")
+            }
+            try lines.feed(UnsafeRawBufferPointer(rebasing: chunk[..<got]))
         }
-        return try parse(data, file: path)
+        return try lines.finish()
     }
 
     /// The largest `engine_revision` accepted: far beyond any revision, so a garbled value
@@ -76,41 +126,98 @@ public enum ReplayReader {
 
     /// The replay file whose bytes are `data`, read from `file` (used only in messages).
     public static func parse(_ data: Data, file: String) throws(ReplayError) -> ReplayFile {
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        // A final newline leaves an empty piece behind it; its absence means the last line was cut.
-        let lastLineCut = lines.last?.isEmpty == false
-        if !lastLineCut { lines.removeLast() }
-        guard let first = lines.first, !(lastLineCut && lines.count == 1) else {
-            throw ReplayError(file: file, line: 1, message: lines.isEmpty
-                ? "the file is empty, not a scaletop replay file"
-                : "the header line is cut short; nothing to replay")
+        var lines = LineStream(file: file)
+        let fed: Result<Void, ReplayError> = data.withUnsafeBytes { bytes in
+            do throws(ReplayError) {
+                return .success(try lines.feed(bytes))
+            } catch {
+                return .failure(error)
+            }
         }
-        let header = try readHeader(first, file: file)
-        let spec = try decodePreset(header.preset, file: file, line: 1, what: "the header's preset")
+        try fed.get()
+        return try lines.finish()
+    }
 
-        var reader = Reader(file: file)
-        for index in 1..<lines.count {
-            let isLast = index == lines.count - 1
-            if isLast && lastLineCut {
-                reader.warnings.append("\(TerminalSafe.text(file)):\(index + 1): the last line is cut short (no newline at its end); skipped, the replay stops before it")
-                break
+    /// Cuts bytes into lines as they come and reads each in turn, holding one line at most.
+    private struct LineStream {
+        let file: String
+        /// The bytes of the line being read, without its newline.
+        private var pending: [UInt8] = []
+        private var lineNumber = 0
+        private var header: ReplayHeader?
+        private var spec: SystemSpec?
+        private var reader: Reader
+        /// A line that is not JSON: an error unless it turns out to be the last one.
+        private var brokenLine: (line: Int, message: String)?
+
+        init(file: String) {
+            self.file = file
+            reader = Reader(file: file)
+        }
+
+        mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(ReplayError) {
+            var start = 0
+            while start < bytes.count {
+                guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+                    try hold(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                    return
+                }
+                try hold(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]))
+                try accept(Data(pending))
+                pending.removeAll(keepingCapacity: pending.capacity <= 1 << 16)
+                start = newline + 1
+            }
+        }
+
+        /// Adds `bytes` to the line being read, refusing a line past `maxLineLength`.
+        private mutating func hold(_ bytes: UnsafeRawBufferPointer) throws(ReplayError) {
+            guard pending.count + bytes.count <= maxLineLength else {
+                throw ReplayError(file: file, line: lineNumber + 1, message: "line longer than \(maxLineLength >> 20) MiB, the longest a replay file may have")
+            }
+            pending.append(contentsOf: bytes)
+        }
+
+        private mutating func accept(_ line: Data) throws(ReplayError) {
+            lineNumber += 1
+            guard lineNumber <= maxLines else {
+                throw ReplayError(file: file, line: lineNumber, message: "more than \(maxLines) lines, the most a replay file may have")
+            }
+            if let brokenLine { throw ReplayError(file: file, line: brokenLine.line, message: brokenLine.message) }
+            guard lineNumber > 1 else {
+                let header = try readHeader(line, file: file)
+                spec = try decodePreset(header.preset, file: file, line: 1, what: "the header's preset")
+                self.header = header
+                return
             }
             do throws(ReplayLineProblem) {
-                let fields = try Fields.decode(lines[index])
-                try reader.accept(fields, line: index + 1)
+                let fields = try Fields.decode(line)
+                try reader.accept(fields, line: lineNumber)
             } catch let problem {
-                if isLast && problem.notJSON {
-                    reader.warnings.append("\(TerminalSafe.text(file)):\(index + 1): the last line is not JSON (cut short?); skipped, the replay stops before it")
-                    break
-                }
-                throw ReplayError(file: file, line: index + 1, message: problem.message)
+                guard problem.notJSON else { throw ReplayError(file: file, line: lineNumber, message: problem.message) }
+                brokenLine = (lineNumber, problem.message)
             }
         }
-        return ReplayFile(path: file, header: header, spec: spec, entries: reader.entries, warnings: reader.warnings)
+
+        /// The file, once every byte is fed: what is left without a newline is a cut line.
+        mutating func finish() throws(ReplayError) -> ReplayFile {
+            let cut = !pending.isEmpty
+            if cut, let brokenLine { throw ReplayError(file: file, line: brokenLine.line, message: brokenLine.message) }
+            guard let header, let spec else {
+                throw ReplayError(file: file, line: 1, message: cut
+                    ? "the header line is cut short; nothing to replay"
+                    : "the file is empty, not a scaletop replay file")
+            }
+            if cut {
+                reader.warnings.append("\(TerminalSafe.text(file)):\(lineNumber + 1): the last line is cut short (no newline at its end); skipped, the replay stops before it")
+            } else if let brokenLine {
+                reader.warnings.append("\(TerminalSafe.text(file)):\(brokenLine.line): the last line is not JSON (cut short?); skipped, the replay stops before it")
+            }
+            return ReplayFile(path: file, header: header, spec: spec, entries: reader.entries, warnings: reader.warnings)
+        }
     }
 
     /// Reads the first line, which must be a version 1 scaletop replay header with a preset.
-    private static func readHeader(_ line: Data.SubSequence, file: String) throws(ReplayError) -> ReplayHeader {
+    private static func readHeader(_ line: Data, file: String) throws(ReplayError) -> ReplayHeader {
         let notReplay = "not a scaletop replay file: the first line is no \"\(ReplayHeader.format)\" header"
         let fields: Fields
         do throws(ReplayLineProblem) {
@@ -142,9 +249,9 @@ public enum ReplayReader {
     }
 
     /// The `engine_revision` of header `line`: 1 when absent, as in files from before the field.
-    private static func engineRevision(_ line: Data.SubSequence, file: String) throws(ReplayError) -> Int {
+    private static func engineRevision(_ line: Data, file: String) throws(ReplayError) -> Int {
         // The line decoded as JSON already, with every other field.
-        guard let value = (try? JSONDecoder().decode(RevisionField.self, from: Data(line)))?.value else { return 1 }
+        guard let value = (try? JSONDecoder().decode(RevisionField.self, from: line))?.value else { return 1 }
         guard case .integer(let revision) = value, (1...maxEngineRevision).contains(revision) else {
             throw ReplayError(file: file, line: 1, message: "engine_revision: expected a whole number from 1 to \(maxEngineRevision), got \(value)")
         }
@@ -207,31 +314,54 @@ public enum ReplayReader {
     private struct Fields: Decodable {
         var type: String?
         var format: String?
-        var version: Int?
+        private var versionNumber: Whole<Int>?
         var scaletopVersion: String?
-        var seed: UInt64?
+        private var seedNumber: Whole<UInt64>?
         var created: String?
         var preset: String?
         var presetName: String?
         var terminal: String?
-        var warmupMicroseconds: Int64?
-        var microseconds: Int64?
+        private var warmupNumber: Whole<Int64>?
+        private var timeNumber: Whole<Int64>?
         var command: String?
-        var wallMilliseconds: Int64?
+        private var wallNumber: Whole<Int64>?
         var digest: String?
 
         enum CodingKeys: String, CodingKey {
-            case type, format, version, seed, created, preset, terminal, command, digest
+            case type, format, created, preset, terminal, command, digest
             case scaletopVersion = "scaletop_version"
             case presetName = "preset_name"
-            case warmupMicroseconds = "warmup_us"
-            case microseconds = "t_us"
-            case wallMilliseconds = "wall_ms"
+            case versionNumber = "version"
+            case seedNumber = "seed"
+            case warmupNumber = "warmup_us"
+            case timeNumber = "t_us"
+            case wallNumber = "wall_ms"
         }
 
-        static func decode(_ line: Data.SubSequence) throws(ReplayLineProblem) -> Fields {
+        var version: Int? { versionNumber?.value }
+        var seed: UInt64? { seedNumber?.value }
+        var warmupMicroseconds: Int64? { warmupNumber?.value }
+        var microseconds: Int64? { timeNumber?.value }
+        var wallMilliseconds: Int64? { wallNumber?.value }
+
+        /// Refuses an integer field whose number is no whole number of its type, naming it.
+        func checkWholeNumbers() throws(ReplayLineProblem) {
+            let fields: [(String, String?)] = [
+                ("version", versionNumber?.problem), ("seed", seedNumber?.problem), ("warmup_us", warmupNumber?.problem),
+                ("t_us", timeNumber?.problem), ("wall_ms", wallNumber?.problem),
+            ]
+            for (name, problem) in fields {
+                if let problem { throw ReplayLineProblem("field \(name): \(Self.expected[name] ?? "expected a whole number"), got \(problem)") }
+            }
+        }
+
+        static func decode(_ line: Data) throws(ReplayLineProblem) -> Fields {
             do {
-                return try JSONDecoder().decode(Fields.self, from: Data(line))
+                let fields = try JSONDecoder().decode(Fields.self, from: line)
+                try fields.checkWholeNumbers()
+                return fields
+            } catch let problem as ReplayLineProblem {
+                throw problem
             } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
                 throw ReplayLineProblem("field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type of value")
             } catch {
@@ -239,14 +369,27 @@ public enum ReplayReader {
             }
         }
 
+        /// What each integer field holds, for a number that does not fit it.
+        static let expected = [
+            "version": "expected a whole number (\(ReplayHeader.version))",
+            "seed": "expected a whole number from 0 to \(UInt64.max)",
+            "warmup_us": "expected a whole number from 0 to \(maxMicroseconds)",
+            "t_us": "expected a whole number from 0 to \(maxMicroseconds)",
+            "wall_ms": "expected a whole number from 0 to \(maxWallMilliseconds)",
+        ]
+
         func record() throws(ReplayLineProblem) -> ReplayRecord {
             guard let type else { throw ReplayLineProblem("the line has no type") }
             switch type {
             case "command":
                 let t = try time()
                 guard let command else { throw ReplayLineProblem("a command line without its command") }
+                let wall = wallMilliseconds ?? 0
+                guard (0...maxWallMilliseconds).contains(wall) else {
+                    throw ReplayLineProblem("wall_ms must be from 0 to \(maxWallMilliseconds) (ten years), got \(wall)")
+                }
                 let action = try ReplayAction.parse(command, preset: preset, seed: seed)
-                return .command(microseconds: t, action: action, wallMilliseconds: wallMilliseconds ?? 0)
+                return .command(microseconds: t, action: action, wallMilliseconds: wall)
             case "checkpoint": return .checkpoint(microseconds: try time(), digest: try hexDigest())
             case "end": return .end(microseconds: try time(), digest: try hexDigest())
             case "header": throw ReplayLineProblem("a second header; a replay file has one, on its first line")
@@ -270,6 +413,30 @@ public enum ReplayReader {
                 throw ReplayLineProblem("digest: expected 16 hex digits, got \(TerminalSafe.quoted(digest))")
             }
             return value
+        }
+    }
+}
+
+/// An integer field read without failing the line when its number does not fit: the
+/// value, or how the JSON value looks for the message that refuses it.
+private struct Whole<Value: FixedWidthInteger & Decodable & Sendable>: Decodable {
+    var value: Value?
+    /// What the value is instead of a whole number of `Value`; nil when it is one.
+    var problem: String?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Value.self) {
+            self.value = value
+        } else if let number = try? container.decode(Double.self) {
+            problem = JSONValue.format(number)
+        } else if let text = try? container.decode(String.self) {
+            problem = TerminalSafe.quoted(text)
+        } else if let flag = try? container.decode(Bool.self) {
+            problem = String(flag)
+        } else {
+            // JSON numbers beyond a double's range (1e309) decode as nothing at all.
+            problem = "a number beyond any double, or no number"
         }
     }
 }

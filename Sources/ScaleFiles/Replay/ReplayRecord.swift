@@ -80,8 +80,9 @@ public enum ReplayAction: Sendable, Equatable {
         case ("resume", 1): return .resume
         case ("speed", 2):
             if words[1] == "max" { return .speed(.infinity) }
-            guard let factor = Double(words[1]), factor.isFinite, factor > 0 else {
-                throw ReplayLineProblem("speed X: expected a factor above 0 or max, got \(TerminalSafe.quoted(String(words[1])))")
+            guard let factor = Double(words[1]), ReplayReader.speedRange.contains(factor) else {
+                let range = ReplayReader.speedRange
+                throw ReplayLineProblem("speed X: expected a factor from \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound)) or max, got \(TerminalSafe.quoted(String(words[1])))")
             }
             return .speed(factor)
         case ("load", 2):

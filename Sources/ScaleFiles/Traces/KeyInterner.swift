@@ -7,21 +7,34 @@ import Foundation
 /// order of first appearance, never on hashing.
 struct KeyInterner {
     /// How many distinct keys ids can number: the table stores id + 1 in 32 bits.
-    static let maxKeys = Int(UInt32.max)
+    static let idLimit = Int(UInt32.max)
+    /// The most bytes the keys can take together: `ends` are 32-bit.
+    static let byteLimit = Int(UInt32.max)
 
+    /// The most distinct keys this interner numbers.
+    let maxKeys: Int
+    /// The most bytes the distinct keys take together.
+    let maxBytes: Int
     /// The bytes of every distinct key, one after another.
     private var arena: [UInt8] = []
     /// Where each key's bytes end in `arena`; the key before it ends where it starts.
-    private var ends: [Int] = []
+    private var ends: [UInt32] = []
     /// Linear probing, a power of two long: each position holds a key's hash in the high
     /// half and its id + 1 in the low half, 0 where empty. The hash rejects most mismatches
     /// without touching the arena, and serves to rehash.
     private var table = [UInt64](repeating: 0, count: 1024)
 
+    /// An interner of at most `maxKeys` keys taking at most `maxBytes` bytes together.
+    init(maxKeys: Int, maxBytes: Int) {
+        self.maxKeys = min(maxKeys, Self.idLimit)
+        self.maxBytes = min(maxBytes, Self.byteLimit)
+    }
+
     /// How many distinct keys so far.
     var count: Int { ends.count }
 
-    /// The id of `key`, numbering it if it is new; `nil` when `maxKeys` are numbered already.
+    /// The id of `key`, numbering it if it is new; `nil` when it is new and there is no
+    /// room for it: `maxKeys` numbered already, or its bytes past `maxBytes`.
     mutating func id(for key: UnsafeBufferPointer<UInt8>) -> UInt32? {
         let hash = Self.hash(key)
         let mask = table.count - 1
@@ -32,10 +45,10 @@ struct KeyInterner {
             if UInt32(truncatingIfNeeded: entry >> 32) == hash && bytesEqual(id, key) { return UInt32(id) }
             position = (position + 1) & mask
         }
-        guard count < Self.maxKeys else { return nil }
+        guard count < maxKeys, arena.count + key.count <= maxBytes else { return nil }
         let id = count
         arena.append(contentsOf: key)
-        ends.append(arena.count)
+        ends.append(UInt32(arena.count))
         table[position] = UInt64(hash) << 32 | UInt64(id + 1)
         // Grow at 70% full: linear probing slows down fast beyond that.
         if count * 10 > table.count * 7 { growTable() }
@@ -43,8 +56,8 @@ struct KeyInterner {
     }
 
     private func bytesEqual(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = id == 0 ? 0 : ends[id - 1]
-        guard ends[id] - start == key.count else { return false }
+        let start = id == 0 ? 0 : Int(ends[id - 1])
+        guard Int(ends[id]) - start == key.count else { return false }
         guard let keyBase = key.baseAddress else { return true }
         return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, keyBase, key.count) == 0 }
     }

@@ -20,6 +20,37 @@ public struct KeyTrace: Sendable, Equatable {
     }
 }
 
+/// The most a key trace may hold, so that an endless or hostile stream (`/dev/urandom`,
+/// `/dev/zero`, `yes`) ends with an error naming its line, in bounded memory and time.
+/// docs/presets.md (`keys.trace`) and docs/reports.md (`scaletop cache`) give them.
+public struct TraceLimits: Sendable, Equatable {
+    /// The longest line, in bytes.
+    public var maxLineLength: Int
+    /// The most distinct keys.
+    public var maxDistinctKeys: Int
+    /// The most bytes the distinct keys take together (each is kept once).
+    public var maxKeyBytes: Int
+    /// The most requests (non-blank lines, CSV rows).
+    public var maxRequests: Int
+
+    public init(maxLineLength: Int, maxDistinctKeys: Int, maxKeyBytes: Int, maxRequests: Int) {
+        self.maxLineLength = maxLineLength
+        self.maxDistinctKeys = maxDistinctKeys
+        self.maxKeyBytes = maxKeyBytes
+        self.maxRequests = maxRequests
+    }
+
+    /// `scaletop cache`, which streams the trace and keeps only its distinct keys: about
+    /// 2 GiB at most for them (table, ends and bytes), and a billion requests (minutes of
+    /// reading). docs/reports.md gives these.
+    public static let cache = TraceLimits(
+        maxLineLength: TraceReader.maxLineLength, maxDistinctKeys: 1 << 25, maxKeyBytes: 1 << 29, maxRequests: 1 << 30)
+    /// A preset's `keys.trace`, which the engine keeps whole: 4 bytes per request, 256 MiB
+    /// at most.
+    public static let preset = TraceLimits(
+        maxLineLength: TraceReader.maxLineLength, maxDistinctKeys: 1 << 25, maxKeyBytes: 1 << 29, maxRequests: 1 << 26)
+}
+
 /// Reads key traces for `scaletop cache` (INTERFACES.md).
 ///
 /// - A trace is CSV when its first line holds a comma and a field named `key` (in any
@@ -33,6 +64,7 @@ public struct KeyTrace: Sendable, Equatable {
 ///   mark is ignored.
 /// - Times must not go backwards (a cache's TTL needs them in order); they are kept to the
 ///   nearest nanosecond.
+/// - A trace past its `TraceLimits` is an error naming the line that went past.
 ///
 /// The file is streamed in 1 MiB chunks and no `String` is made per line: ten million
 /// requests cost their ids (4 bytes each, 13 with times and ops) and the distinct keys.
@@ -40,55 +72,93 @@ public enum TraceReader {
     /// The longest line accepted, in bytes.
     public static let maxLineLength = 1 << 20
 
-    /// Reads the trace at `path`; errors name the file and, for bad content, the line.
-    public static func read(path: String) throws(PresetError) -> KeyTrace {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw PresetError(file: path, message: "cannot open the trace: \(systemError())")
-        }
-        defer { close(descriptor) }
-        // Room for a whole chunk after the longest partial line carried over.
-        let size = 2 * maxLineLength
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        defer { buffer.deallocate() }
-        var parser = TraceParser(file: path)
-        var filled = 0
-        while true {
-            let got = readChunk(descriptor, into: buffer + filled, count: size - filled)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw PresetError(file: path, message: "cannot read the trace: \(systemError())")
+    /// Reads the trace at `path`, which must be a regular file (a preset's `keys.trace`):
+    /// a FIFO, device, socket or directory is refused without being opened for reading.
+    /// Errors name the file and, for bad content, the line.
+    public static func read(path: String, limits: TraceLimits = .preset) throws(PresetError) -> KeyTrace {
+        let descriptor = try InputFile.openRegular(path, kind: "key trace").descriptor
+        let stream = TraceStream(descriptor: descriptor, file: path, limits: limits, batchSize: .max)
+        return try stream.next() ?? KeyTrace(keys: [], distinctKeys: 0)
+    }
+
+    /// Parses a trace held in memory; `file` names it in errors.
+    public static func parse(_ text: String, file: String, limits: TraceLimits = .preset) throws(PresetError) -> KeyTrace {
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+        defer { bytes.deallocate() }
+        _ = bytes.initialize(from: text.utf8)
+        var parser = TraceParser(file: file, limits: limits)
+        let consumed = try parser.consumeLines(bytes)
+        if consumed < bytes.count { try parser.consume(line: UnsafeMutableBufferPointer(rebasing: bytes[consumed...])) }
+        return parser.batch()
+    }
+}
+
+/// A key trace read as a stream, batch by batch, so that only its distinct keys and one
+/// batch of requests are ever held: a regular file, a FIFO or pipe (`<(zcat trace.gz)`,
+/// `/dev/stdin`) or a character device alike. Key ids run on across batches.
+public final class TraceStream {
+    /// What the trace may hold.
+    public let limits: TraceLimits
+    /// True once the end of the input is read: the last batch is out, or is the one just given.
+    public private(set) var isFinished = false
+
+    private let descriptor: Int32
+    private let file: String
+    private let batchSize: Int
+    private var parser: TraceParser
+    /// Room for a whole chunk after the longest partial line carried over.
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let bufferSize: Int
+    private var filled = 0
+
+    /// Opens the trace at `path` as a stream; batches hold about `batchSize` requests
+    /// (whole chunks of the file, so a few more). A FIFO waits for its writer, as `cat` does.
+    ///
+    /// The default, 2^24 requests (208 MiB at most, with times and ops), reads most traces
+    /// in one batch, so that `scaletop cache` knows their key space before it makes the
+    /// cache and can give it the fast dense index, as when traces were read whole.
+    public convenience init(path: String, limits: TraceLimits = .cache, batchSize: Int = 1 << 24) throws(PresetError) {
+        let descriptor = try InputFile.openStream(path, kind: "key trace")
+        self.init(descriptor: descriptor, file: path, limits: limits, batchSize: batchSize)
+    }
+
+    /// Takes `descriptor` over: it is closed with the stream.
+    init(descriptor: Int32, file: String, limits: TraceLimits, batchSize: Int) {
+        self.descriptor = descriptor
+        self.file = file
+        self.limits = limits
+        self.batchSize = batchSize
+        parser = TraceParser(file: file, limits: limits)
+        bufferSize = 2 * limits.maxLineLength
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize)
+    }
+
+    deinit {
+        buffer.deallocate()
+        close(descriptor)
+    }
+
+    /// The next batch of requests: at least one batch, empty for an empty trace, then nil
+    /// once the input is read. `distinctKeys` counts the keys seen so far.
+    public func next() throws(PresetError) -> KeyTrace? {
+        if isFinished { return nil }
+        while parser.requestsHeld < batchSize {
+            let got = InputFile.readSome(descriptor, into: buffer + filled, count: bufferSize - filled)
+            if got < 0 { throw PresetError(file: file, message: "cannot read the trace: \(InputFile.systemError())") }
+            if got == 0 {
+                if filled > 0 { try parser.consume(line: UnsafeMutableBufferPointer(start: buffer, count: filled)) }
+                filled = 0
+                isFinished = true
+                break
             }
-            if got == 0 { break }
             filled += got
             let consumed = try parser.consumeLines(UnsafeMutableBufferPointer(start: buffer, count: filled))
             filled -= consumed
             memmove(buffer, buffer + consumed, filled)
-            if filled > maxLineLength { throw parser.nextLineTooLong() }
+            if filled > limits.maxLineLength { throw parser.nextLineTooLong() }
         }
-        if filled > 0 { try parser.consume(line: UnsafeMutableBufferPointer(start: buffer, count: filled)) }
-        return parser.finish()
+        return parser.batch()
     }
-
-    /// Parses a trace held in memory; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(PresetError) -> KeyTrace {
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
-        defer { bytes.deallocate() }
-        _ = bytes.initialize(from: text.utf8)
-        var parser = TraceParser(file: file)
-        let consumed = try parser.consumeLines(bytes)
-        if consumed < bytes.count { try parser.consume(line: UnsafeMutableBufferPointer(rebasing: bytes[consumed...])) }
-        return parser.finish()
-    }
-
-    private static func systemError() -> String {
-        String(cString: strerror(errno))
-    }
-}
-
-/// `read(2)`, out of reach of `TraceReader.read`'s name.
-private func readChunk(_ descriptor: Int32, into buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
-    read(descriptor, buffer, count)
 }
 
 /// Turns lines into a `KeyTrace`, deciding the format on the first line.
@@ -100,9 +170,12 @@ private struct TraceParser {
     }
 
     let file: String
+    let limits: TraceLimits
     private var lineNumber = 0
     private var format: Format?
-    private var interner = KeyInterner()
+    private var interner: KeyInterner
+    /// Requests in the batches given out before the one being held.
+    private var requestsBefore = 0
     private var keys: [UInt32] = []
     private var times: [SimTime] = []
     private var writes: [Bool] = []
@@ -110,9 +183,14 @@ private struct TraceParser {
     private var fields: [Range<Int>] = []
     private var lastTime: SimTime = 0
 
-    init(file: String) {
+    init(file: String, limits: TraceLimits) {
         self.file = file
+        self.limits = limits
+        interner = KeyInterner(maxKeys: limits.maxDistinctKeys, maxBytes: limits.maxKeyBytes)
     }
+
+    /// Requests read and not yet given out in a batch.
+    var requestsHeld: Int { keys.count }
 
     /// Consumes every complete line in `chunk`; returns how many bytes that took.
     mutating func consumeLines(_ chunk: UnsafeMutableBufferPointer<UInt8>) throws(PresetError) -> Int {
@@ -129,7 +207,7 @@ private struct TraceParser {
     /// Consumes one line, without its line feed. CSV fields are unquoted in place.
     mutating func consume(line raw: UnsafeMutableBufferPointer<UInt8>) throws(PresetError) {
         lineNumber += 1
-        guard raw.count <= TraceReader.maxLineLength else { throw error(Self.tooLongMessage) }
+        guard raw.count <= limits.maxLineLength else { throw error(tooLongMessage) }
         var line = raw
         if line.last == ASCII.carriageReturn { line = UnsafeMutableBufferPointer(rebasing: line.dropLast()) }
         if lineNumber == 1, line.starts(with: ASCII.byteOrderMark) {
@@ -149,21 +227,26 @@ private struct TraceParser {
         }
     }
 
-    func finish() -> KeyTrace {
+    /// The requests held, given out and forgotten; the distinct keys stay.
+    mutating func batch() -> KeyTrace {
         var trace = KeyTrace(keys: keys, distinctKeys: interner.count)
         if case .csv(_, _, let time, let op) = format {
             if time != nil { trace.times = times }
             if op != nil { trace.writes = writes }
         }
+        requestsBefore += keys.count
+        keys.removeAll(keepingCapacity: true)
+        times.removeAll(keepingCapacity: true)
+        writes.removeAll(keepingCapacity: true)
         return trace
     }
 
-    /// What a line longer than `TraceReader.maxLineLength` is told.
-    static let tooLongMessage = "line longer than \(TraceReader.maxLineLength) bytes"
+    /// What a line longer than the limit is told.
+    private var tooLongMessage: String { "line longer than \(limits.maxLineLength) bytes" }
 
     /// The error for the next line, still unfinished, when it is already too long.
     func nextLineTooLong() -> PresetError {
-        PresetError(file: file, line: lineNumber + 1, message: Self.tooLongMessage)
+        PresetError(file: file, line: lineNumber + 1, message: tooLongMessage)
     }
 
     // MARK: - Rows
@@ -205,8 +288,13 @@ private struct TraceParser {
     }
 
     private mutating func append(key: UnsafeBufferPointer<UInt8>) throws(PresetError) {
+        guard requestsBefore + keys.count < limits.maxRequests else {
+            throw error("more than \(limits.maxRequests) requests, the most a trace may hold")
+        }
         guard let id = interner.id(for: key) else {
-            throw error("more than \(KeyInterner.maxKeys) distinct keys: key ids are 32-bit")
+            throw error(interner.count >= limits.maxDistinctKeys
+                ? "more than \(limits.maxDistinctKeys) distinct keys, the most a trace may hold"
+                : "the distinct keys take more than \(limits.maxKeyBytes >> 20) MiB, the most a trace may hold")
         }
         keys.append(id)
     }

@@ -14,11 +14,14 @@ struct CacheCommand: ParsableCommand {
             optionally, time (seconds) and op (read, get, write, set) columns. Each read is a \
             hit, or a miss that inserts the key; a write invalidates the key (cache-aside) and \
             is neither. Prints {"requests", "hits", "misses", "writes", "evictions", \
-            "hit_ratio"}: requests counts every line, hit_ratio is hits over reads.
+            "hit_ratio"}: requests counts every line, hit_ratio is hits over reads. The trace \
+            is streamed (a FIFO or pipe works) and may hold lines of up to \
+            \(TraceLimits.cache.maxLineLength >> 20) MiB, \(TraceLimits.cache.maxDistinctKeys) distinct keys \
+            taking \(TraceLimits.cache.maxKeyBytes >> 20) MiB together, and \(TraceLimits.cache.maxRequests) requests.
             """
     )
 
-    @Option(help: "The key trace file.")
+    @Option(help: "The key trace: a file, a FIFO or a pipe such as /dev/stdin or <(zcat trace.gz), read as a stream.")
     var trace: String
 
     @Option(help: "Eviction policy: lru, lfu or fifo.")
@@ -39,23 +42,34 @@ struct CacheCommand: ParsableCommand {
         }
         let timeToLive = try ttl.map { try parseDuration($0, option: "--ttl") }
         if timeToLive == 0 { throw badInput("--ttl: must be longer than zero") }
-        let requests: KeyTrace
+        // Streamed batch by batch: only the distinct keys stay in memory (TraceLimits.cache).
+        var requests = 0
+        var writes = 0
+        let counters: CacheCounters
         do {
-            requests = try TraceReader.read(path: trace)
-        } catch {
+            let stream = try TraceStream(path: trace)
+            var batch = try stream.next()
+            if timeToLive != nil && batch?.times == nil {
+                throw badInput("--ttl needs a time column, and \(TerminalSafe.text(trace)) has none")
+            }
+            // A trace read whole in one batch gives its key space; a longer one may reach the limit.
+            let keySpace = stream.isFinished ? batch?.distinctKeys ?? 0 : stream.limits.maxDistinctKeys
+            var cache = KeyCache(capacity: capacity, policy: evictionPolicy, ttl: timeToLive, keySpace: keySpace)
+            while let current = batch {
+                cache.replay(keys: current.keys[...], times: current.times?[...], writes: current.writes?[...])
+                requests += current.keys.count
+                writes += current.writes?.count(where: { $0 }) ?? 0
+                batch = try stream.next()
+            }
+            counters = cache.counters
+        } catch let error as PresetError {
             throw badInput(error.description)
         }
-        if timeToLive != nil && requests.times == nil {
-            throw badInput("--ttl needs a time column, and \(TerminalSafe.text(trace)) has none")
-        }
-        var cache = KeyCache(capacity: capacity, policy: evictionPolicy, ttl: timeToLive, keySpace: requests.distinctKeys)
-        cache.replay(keys: requests.keys[...], times: requests.times?[...], writes: requests.writes?[...])
-        let counters = cache.counters
         let report: [String: JSONValue] = [
-            "requests": .int(requests.keys.count),
+            "requests": .int(requests),
             "hits": .int(counters.hits),
             "misses": .int(counters.misses),
-            "writes": .int(requests.writes?.count(where: { $0 }) ?? 0),
+            "writes": .int(writes),
             "evictions": .int(counters.evictions),
             "hit_ratio": .number(counters.hitRatio),
         ]

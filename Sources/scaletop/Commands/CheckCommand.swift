@@ -6,7 +6,7 @@ import ScaleFiles
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate presets without running them."
+        abstract: "Validate presets (and the key traces they name) without running them."
     )
 
     @Argument(help: "Preset files, stage numbers (03, 05v) or names.")
@@ -18,7 +18,8 @@ struct CheckCommand: ParsableCommand {
         var failed = false
         for argument in presets {
             do {
-                _ = try catalog.resolve(argument).decode()
+                // Loading reads the key trace too: it must be a regular file, and well formed.
+                _ = try catalog.load(argument)
                 try output.line("\(TerminalSafe.text(argument)): ok")
             } catch let error as PresetError {
                 // Written out first, so the lines keep their order on a terminal.
