@@ -106,4 +106,97 @@ import Testing
         #expect(refusals.contains { $0.contains("at most 10000 servers") }, "\(refusals)")
         #expect(refusals.contains { $0.contains("capacity must be 1 to 100000000") }, "\(refusals)")
     }
+
+    // MARK: - Overflows, backlogs and floods (docs/presets.md, Limits)
+
+    /// Preset values at their documented maxima, alone and together (`--set` on stage 04),
+    /// run for some simulated seconds: each gives a report (figures may be all errors),
+    /// never a trap.
+    static let maxima: [(String, Int, [String])] = [
+        ("every duration at ten years", 3, [
+            "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
+            "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
+            "workload.retries={limit: 10, backoff: 3650d}", "nodes.app.session_ttl=3650d",
+        ]),
+        ("an apply time of ten years", 3, ["nodes.db-replica.apply={distribution: deterministic, mean: 3650d}"]),
+        // 12 s: 10^9 workers' capacity passed Int64 nanoseconds after 9.2 s.
+        ("10,000 servers of 100,000 workers", 12, ["nodes.app.servers=10000", "nodes.app.workers=100000"]),
+        ("an autoscaler steering to a tiny target", 3, [
+            "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
+            "nodes.app.service.mean=3650d",
+        ]),
+        ("all of them", 3, [
+            "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
+            "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
+            "workload.retries={limit: 10, backoff: 3650d}", "nodes.db-replica.apply={distribution: deterministic, mean: 3650d}",
+            "nodes.app.workers=100000", "nodes.db-replica.servers=100",
+            "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
+        ]),
+    ]
+
+    @Test(arguments: 0..<maxima.count)
+    func valuesAtTheirMaximaRun(index: Int) throws {
+        let (what, seconds, settings) = Self.maxima[index]
+        let arguments = ["run", "04", "--duration", "\(seconds)s", "--report", "json"] + settings.flatMap { ["--set", $0] }
+        // A hang guard only: 10,000 servers take a while in a debug build on a busy machine.
+        let result = try CLI.run(arguments, timeout: 5 * Self.deadline)
+        #expect(result.status == 0, "\(what): status \(result.status), \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("runtime failure"), "\(what)")
+        _ = try CLI.json(result.stdout)
+    }
+
+    /// A replica pool applying writes slower than they arrive (as the 7 GiB case of 1,000
+    /// replicas, 1 s a write, 10,000 writes/s, at a tenth of the size): replicas re-sync
+    /// instead of growing.
+    @Test func aReplicaPoolThatFallsBehindResyncs() throws {
+        let report = try report("04", seconds: 4, [
+            "nodes.db-replica.servers=100", "nodes.db-replica.apply.mean=1s",
+            "workload.users=20000", "workload.rate_per_user=0.5", "workload.mix={read: 0.5, write: 0.5}",
+            "nodes.db.workers=1000", "nodes.app.workers=1000",
+        ])
+        let replicas = node(report, "db-replica")
+        #expect((replicas["resyncs"] as? Int ?? 0) > 0, "\(replicas)")
+    }
+
+    @Test func aShippedStageNeverResyncs() throws {
+        let report = try report("04", seconds: 30, [])
+        #expect(node(report, "db-replica")["resyncs"] == nil)
+    }
+
+    /// 1,500 nodes added at one instant on stage 01 (46 s before the fix): the run ends,
+    /// and each `add` past the node limit is refused with the same reason.
+    @Test func aNodeFloodIsRefusedPastTheLimit() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("flood.script")
+        try String(repeating: "at 0s add cache db 1\n", count: 1_500).write(to: script, atomically: true, encoding: .utf8)
+        // A hang guard only: a debug build on a busy machine takes a while.
+        let result = try CLI.run(["run", "01", "--duration", "2s", "--script", script.path, "--report", "json"], timeout: 5 * Self.deadline)
+        try #require(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        #expect((report["nodes"] as? [Any])?.count == 1_000)
+        let refusals = report["refused_commands"] as? [String] ?? []
+        #expect(refusals.count == 1_500 - (1_000 - 2), "\(refusals.count) refusals")
+        #expect(refusals.allSatisfy { $0.contains("add cache db 1") && $0.contains("the system already has 1000 nodes") })
+    }
+
+    /// A preset past the node or route limit is refused at load, at the node past it.
+    @Test(arguments: [(1_001, 1, "nodes[1000]: expected at most 1000 nodes, got 1001"),
+                      (200, 51, "nodes[196].routes: expected at most 10000 routes in all nodes together")])
+    func aPresetPastTheTopologyLimitsIsRefused(nodes: Int, routesEach: Int, words: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var yaml = "version: 1\nname: flood\nworkload: {users: 10, rate_per_user: 0.1, entry: n0}\nnodes:\n"
+        for k in 0..<nodes {
+            let next = k + 1 < nodes ? "n\(k + 1)" : "n0"
+            let routes = Array(repeating: "{to: \(next), p: 0.001}", count: routesEach).joined(separator: ", ")
+            yaml += "  - {id: n\(k), kind: app, service: {distribution: exponential, mean: 1ms}, routes: [\(routes)]}\n"
+        }
+        let file = dir.appendingPathComponent("flood.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["check", file.path], timeout: Self.deadline)
+        #expect(result.status == 2, "status \(result.status)")
+        #expect(result.stderr.contains("flood.yaml:") && result.stderr.contains(words), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
 }

@@ -73,7 +73,12 @@ struct SchemaReader {
         guard case .sequence(let items) = nodesNode.value, !items.isEmpty else {
             throw fail(nodesNode, "nodes", "expected a non-empty list of nodes, got \(nodesNode.found)")
         }
+        guard items.count <= SystemSpec.maxNodes else {
+            throw fail(items[SystemSpec.maxNodes], "nodes[\(SystemSpec.maxNodes)]",
+                       "expected at most \(SystemSpec.maxNodes) nodes, got \(items.count)")
+        }
         var nodes: [NodeSpec] = []
+        var routeCount = 0
         var sites: [NodeSite] = []
         var indexByID: [String: Int] = [:]
         for (index, item) in items.enumerated() {
@@ -84,6 +89,11 @@ struct SchemaReader {
                     "duplicate node id \(TerminalSafe.quoted(node.id)); \(sites[first].path) has it already")
             }
             indexByID[node.id] = index
+            routeCount += node.routes.count
+            guard routeCount <= SystemSpec.maxRoutes else {
+                throw fail(item, "nodes[\(index)].routes",
+                           "expected at most \(SystemSpec.maxRoutes) routes in all nodes together, got more")
+            }
             nodes.append(node)
             sites.append(site)
         }

@@ -69,6 +69,7 @@ public struct RunReport: Sendable {
             ]
             if n.kind == .app { fields["sessions_lost"] = .int(n.sessionsLost) }
             if n.kind == .app { fields["autoscaler_actions"] = .int(n.autoscalerActions) }
+            if n.resyncs > 0 { fields["resyncs"] = .int(n.resyncs) }
             if let cache = n.cache {
                 fields["hit_ratio"] = .number(cache.hitRatio)
                 fields["hits"] = .int(cache.hits)

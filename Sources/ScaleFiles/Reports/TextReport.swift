@@ -131,6 +131,7 @@ public enum TextReport {
         } else if count("queue_length") > 0 {
             figures.append("queue \(figure(n["queue_length"], digits: 0)) at the end")
         }
+        if count("resyncs") > 0 { figures.append("re-syncs \(figure(n["resyncs"], digits: 0))") }
         if n["sessions_lost"] != nil { figures.append("sessions lost \(figure(n["sessions_lost"], digits: 0))") }
         if count("autoscaler_actions") > 0 { figures.append("autoscaler actions \(figure(n["autoscaler_actions"], digits: 0))") }
         if count("shards") > 1 { figures.append("shards \(figure(n["shards"], digits: 0))") }

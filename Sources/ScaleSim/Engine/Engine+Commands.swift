@@ -65,6 +65,7 @@ extension Engine {
                     return .refused("\(id): need 1 <= min <= max <= \(Self.maxServers), got \(policy.min) and \(policy.max)")
                 }
                 guard !nodes[n].sharded else { return .refused("\(id) is sharded; shards do not autoscale") }
+                if let refusal = refusalOverMemory({ $0.nodes[n].autoscale = policy }) { return refusal }
             }
             nodes[n].autoscale = policy
             spec.nodes[n].autoscale = policy
@@ -151,7 +152,9 @@ extension Engine {
     mutating func setRate(users: Int, ratePerUser: Double) -> CommandResult {
         let peak = Double(users) * ratePerUser * workload.maxFactor
         guard peak <= WorkloadSpec.maxRate else {
-            return .refused("\(users) users at \(ratePerUser)/s would send \(Int(peak)) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+            // `Int(peak)` would trap on a huge rate (`set rate 1e300`): whole numbers only below 2^53.
+            let shown = peak < 0x1p53 ? "\(Int(peak))" : "\(peak)"
+            return .refused("\(users) users at \(ratePerUser)/s would send \(shown) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
         }
         workload.users = users
         workload.ratePerUser = ratePerUser
@@ -167,6 +170,7 @@ extension Engine {
         if nodes[n].sharded { return .refused("\(id) is sharded: use set shards \(id) N") }
         guard count >= 1 else { return .refused("\(id) needs at least one server") }
         guard count <= Self.maxServers else { return .refused("\(id): at most \(Self.maxServers) servers") }
+        if nodes[n].kind == .replica, let refusal = refusalOverMemory({ $0.nodes[n].servers = count }) { return refusal }
         resizePool(n, to: count)
         return .applied
     }
@@ -242,10 +246,11 @@ extension Engine {
         let id = spec.nodes[n].id
         let fronted = spec.nodes.contains { $0.kind == .lb && $0.routes.contains { $0.to == id } }
         guard !fronted else { return .refused("\(id) already has a load balancer") }
+        if let refusal = refusalOverTopology(routes: 1) { return refusal }
         let lb = NodeSpec(
             id: freshID("lb"), kind: .lb, service: .none, policy: .roundRobin, routes: [RouteSpec(to: id)],
             dc: spec.nodes[n].dc)
-        insertNode(lb)
+        insertNode(lb, relink: false)
         redirect(from: id, to: lb.id)
         return .applied
     }
@@ -260,6 +265,7 @@ extension Engine {
         if let pool = nodes[n].replicaPools.first.map(Int.init) {
             return setServerCount(pool, to: nodes[pool].activeServers.count + count)
         }
+        if let refusal = refusalOverTopology(routes: 0, splitting: id) { return refusal }
         var replica = spec.nodes[n]
         replica.id = freshID("\(id)-replica")
         replica.kind = .replica
@@ -273,7 +279,8 @@ extension Engine {
         if replica.apply == nil {
             replica.apply = .deterministic(mean: max(Nanos.perMicrosecond, replica.service.mean / Self.applySpeedup))
         }
-        insertNode(replica)
+        if let refusal = refusalOverMemory({ $0.nodes.append(replica) }) { return refusal }
+        insertNode(replica, relink: false)
         redirect(from: id, to: replica.id, classes: [.read])
         return .applied
     }
@@ -304,10 +311,11 @@ extension Engine {
         let id = spec.nodes[n].id
         guard nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
         guard nodes[n].calls < 0 else { return .refused("\(id) already calls \(spec.nodes[Int(nodes[n].calls)].id)") }
+        if let refusal = refusalOverTopology(routes: 0) { return refusal }
         let store = NodeSpec(
             id: freshID("sessions"), kind: .sessionStore, servers: 1, workers: 64,
             service: .exponential(mean: 500 * Nanos.perMicrosecond), dc: spec.nodes[n].dc)
-        insertNode(store)
+        insertNode(store, relink: false)
         spec.nodes[n].calls = store.id
         spec.nodes[n].sessions = .none
         nodes[n].sessions = .none
@@ -328,6 +336,7 @@ extension Engine {
         guard !spec.nodes.contains(where: { $0.kind == .cdn && ($0.region ?? "") == name }) else {
             return .refused("\(region) already has a CDN edge")
         }
+        if let refusal = refusalOverTopology(routes: 0) { return refusal }
         let edge = NodeSpec(
             id: freshID("cdn-\(region)"), kind: .cdn, workers: 10_000, service: .exponential(mean: 5 * Nanos.perMillisecond),
             queueCapacity: nil, cache: CacheSpec(entries: entries, ttl: Nanos.perHour), region: name)
@@ -345,11 +354,12 @@ extension Engine {
         guard nodes[n].kind == .db || nodes[n].kind == .replica else {
             return .refused("caches go in front of a database or its replicas, not \(id)")
         }
+        if let refusal = refusalOverTopology(routes: 1, splitting: id) { return refusal }
         let cache = NodeSpec(
             id: freshID("cache"), kind: .cache, workers: 16, service: .exponential(mean: 500 * Nanos.perMicrosecond),
             routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries), dc: spec.nodes[n].dc)
         if let refusal = refusalOverMemory({ $0.nodes.append(cache) }) { return refusal }
-        insertNode(cache)
+        insertNode(cache, relink: false)
         redirect(from: id, to: cache.id, classes: [.read])
         return .applied
     }

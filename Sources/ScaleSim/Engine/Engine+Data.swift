@@ -70,7 +70,9 @@ extension Engine {
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
                 let service = nodes[pool].applySampler.sample(&rng)
-                servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service)
+                if !servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service, now: now) {
+                    startResync(replica: Int(s))
+                }
             }
         }
     }

@@ -49,7 +49,11 @@ extension Engine {
             let positions = position.map { [$0] } ?? Array(pool.indices)
             noteSessionsDropped(node: n, positions: positions.filter { !servers[Int(pool[$0])].down }, removed: false)
         }
-        for s in targets { setServer(Int(s), down: down) }
+        for s in targets {
+            // A kill or a restore overrides a re-sync in progress.
+            servers[Int(s)].resyncing = false
+            setServer(Int(s), down: down)
+        }
         schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
         if down && nodes[n].store != nil && pool.allSatisfy({ servers[Int($0)].down }) {
             dropShippedWrites(primary: n)
@@ -73,6 +77,37 @@ extension Engine {
         let p = Int(nodes[Int(servers[s].node)].primary)
         servers[s].applied = p >= 0 ? nodes[p].store?.position ?? 0 : 0
         servers[s].applyLog.reset(at: now)
+    }
+
+    /// Time a replica takes to copy its primary's data when it re-syncs: a second per
+    /// million keys, at least a second.
+    func resyncDuration() -> SimTime {
+        SimTime(max(1, spec.workload.keys.count / 1_000_000)) * Nanos.perSecond
+    }
+
+    /// Replica server `s` fell too far behind (`ApplyLog.limit`): its primary no longer
+    /// keeps the log it needs, so, as a real replica would, it drops its log and stops
+    /// serving (its queued and running reads fail) while it copies the data afresh, then
+    /// comes back current. Counted in the pool's `resyncs` and posted as a notice.
+    mutating func startResync(replica s: Int) {
+        let n = Int(servers[s].node)
+        let duration = resyncDuration()
+        nodes[n].counters.resyncs += 1
+        notices.post(.replicaResync(node: spec.nodes[n].id, server: Int(servers[s].poolPosition), duration: duration), at: now)
+        servers[s].applyLog.reset(at: now)
+        setServer(s, down: true)
+        servers[s].resyncing = true
+        schedule(.resyncDone(server: Int32(s)), at: now + duration)
+        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
+    }
+
+    /// Ends a re-sync still in progress (a kill or restore since then ended it already).
+    mutating func finishResync(replica s: Int) {
+        guard servers[s].resyncing else { return }
+        servers[s].resyncing = false
+        setServer(s, down: false)
+        let n = Int(servers[s].node)
+        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
     }
 
     /// A dead primary with replicas promotes one after the shortest failover delay of its

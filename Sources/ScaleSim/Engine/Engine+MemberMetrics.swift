@@ -73,7 +73,7 @@ extension Engine {
             let i = Int(s)
             let busy = servers[i].areas(at: now).busy
             servers[i].member.windowArrivals = servers[i].member.arrivals - servers[i].member.arrivalsAtTick
-            servers[i].member.windowBusyArea = busy - servers[i].member.busyAreaAtTick
+            servers[i].member.windowBusyArea = busy &- servers[i].member.busyAreaAtTick
             servers[i].member.arrivalsAtTick = servers[i].member.arrivals
             servers[i].member.busyAreaAtTick = busy
         }

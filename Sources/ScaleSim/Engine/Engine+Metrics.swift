@@ -40,7 +40,7 @@ extension Engine {
             let c = counters(of: n)
             let p = nodes[n].countersAtTick
             let completions = c.completions - p.completions
-            let capacity = c.capacityArea - p.capacityArea
+            let capacity = c.capacityArea &- p.capacityArea
             let percentiles = nodes[n].latency.window.quantiles([0.50, 0.95, 0.99])
             let window = NodeWindow(
                 end: now,
@@ -53,8 +53,8 @@ extension Engine {
                 hitRatio: nodes[n].cache.flatMap { ($0.counters - nodes[n].cacheAtTick).hitRatio },
                 replicationLag: c.applied > p.applied ? (c.applyLagSum - p.applyLagSum) / Double(c.applied - p.applied) : nil,
                 consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
-                utilization: capacity > 0 ? Double(c.busyArea - p.busyArea) / Double(capacity) : 0,
-                meanQueueLength: Double(c.queueArea - p.queueArea) / Double(Self.windowLength),
+                utilization: capacity > 0 ? Double(c.busyArea &- p.busyArea) / Double(capacity) : 0,
+                meanQueueLength: Double(c.queueArea &- p.queueArea) / Double(Self.windowLength),
                 queueLength: queueLength(of: n),
                 meanLatency: completions > 0 ? (c.latencySum - p.latencySum) / Double(completions) : nil,
                 p50: percentiles[0],
@@ -130,17 +130,17 @@ extension Engine {
             let c = counters(of: n)
             let b = nodes[n].countersAtStatsStart
             let completions = c.completions - b.completions
-            let capacity = c.capacityArea - b.capacityArea
-            let utilization = capacity > 0 ? Double(c.busyArea - b.busyArea) / Double(capacity) : nil
+            let capacity = c.capacityArea &- b.capacityArea
+            let utilization = capacity > 0 ? Double(c.busyArea &- b.busyArea) / Double(capacity) : nil
             let dropped = c.dropped - b.dropped
             let perServerCapacity = Double(nodes[n].workers) * Double(measured)
             let serverUtilization = nodes[n].activeServers.map { s -> Double in
-                let busy = servers[Int(s)].areas(at: now).busy - servers[Int(s)].busyAreaAtStatsStart
+                let busy = servers[Int(s)].areas(at: now).busy &- servers[Int(s)].busyAreaAtStatsStart
                 return perServerCapacity > 0 ? Double(busy) / perServerCapacity : 0
             }
             let spec = spec.nodes[n]
             let percentiles = nodes[n].latency.measured(now: now, statsStart: statsStart).quantiles([0.50, 0.95, 0.99])
-            nodeSummaries.append(NodeSummary(
+            var summary = NodeSummary(
                 id: spec.id,
                 kind: nodes[n].kind,
                 servers: nodes[n].activeServers.count,
@@ -169,7 +169,9 @@ extension Engine {
                 queueLength: queueLength(of: n),
                 bottleneck: (utilization ?? 0) >= Self.bottleneckUtilization || dropped > 0 || queueGrew(node: n),
                 serverUtilization: serverUtilization
-            ))
+            )
+            summary.resyncs = c.resyncs - b.resyncs
+            nodeSummaries.append(summary)
         }
 
         var total = LatencyHistogram()

@@ -19,6 +19,9 @@ public struct EngineNotice: Sendable, Hashable {
         /// many live sticky sessions, lost with them. The pool's `sessions_lost` counts a
         /// user later, when their next request lands on another server.
         case sessionsDropped(node: String, servers: [Int], sessions: Int, removed: Bool)
+        /// Server `server` (a pool position) of replica pool `node` fell too far behind its
+        /// primary and is out of service for `duration` while it copies the data again.
+        case replicaResync(node: String, server: Int, duration: SimTime)
     }
 
     public var time: SimTime

@@ -98,7 +98,9 @@ extension Engine {
         guard let policy = nodes[n].autoscale, let last = nodes[n].history.last else { return }
         guard now - nodes[n].lastScaleAction >= policy.cooldown else { return }
         let current = nodes[n].activeServers.count
-        let desired = Int((Double(current) * last.utilization / policy.target).rounded(.up))
+        // Clamped before the conversion: a tiny target or a huge offered load must not trap.
+        let wanted = (Double(current) * last.utilization / policy.target).rounded(.up)
+        let desired = wanted.isNaN ? current : Int(min(Double(Self.maxServers), max(0, wanted)))
         var next = current
         if last.utilization > policy.target * 1.1 {
             next = min(policy.max, max(current + 1, desired))

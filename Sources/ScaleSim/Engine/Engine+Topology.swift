@@ -55,10 +55,16 @@ extension Engine {
     mutating func linkTopology() {
         for n in nodes.indices {
             let routes = spec.nodes[n].routes
-            let isCache = nodes[n].kind == .cache
-            nodes[n].routes = compileRoutes(routes.filter { !isCache || $0.outcome == nil })
-            nodes[n].hitRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
-            nodes[n].missRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
+            // Only the nodes whose routes changed (or name a node not there yet) are compiled
+            // again: compiling every node on every `add` made floods of them quadratic.
+            if nodes[n].compiledRoutes != routes {
+                let isCache = nodes[n].kind == .cache
+                nodes[n].routes = compileRoutes(routes.filter { !isCache || $0.outcome == nil })
+                nodes[n].hitRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
+                nodes[n].missRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
+                let complete = routes.allSatisfy { nodeIndex[$0.to] != nil }
+                nodes[n].compiledRoutes = complete ? routes : nil
+            }
             nodes[n].caches = []
             nodes[n].replicaPools = []
         }
@@ -80,10 +86,16 @@ extension Engine {
             nodes[n].primary = source
             if source >= 0 { nodes[Int(source)].caches.append(Int32(n)) }
         }
-        // A pool's balancers notice a dead server after the shortest health check among them.
+        // A pool's balancers notice a dead server after the shortest health check among them
+        // (one pass over the routes: a pass per node made floods of `add` quadratic).
+        var shortestCheck: [String: SimTime] = [:]
+        for sender in spec.nodes {
+            for route in sender.routes {
+                shortestCheck[route.to] = min(shortestCheck[route.to] ?? .max, sender.healthCheck)
+            }
+        }
         for n in nodes.indices {
-            let balancers = spec.nodes.filter { sender in sender.routes.contains { $0.to == spec.nodes[n].id } }
-            nodes[n].healthCheck = balancers.map(\.healthCheck).min() ?? NodeSpec.defaultHealthCheck
+            nodes[n].healthCheck = shortestCheck[spec.nodes[n].id] ?? NodeSpec.defaultHealthCheck
         }
         for n in nodes.indices {
             nodes[n].calls = spec.nodes[n].calls.flatMap { nodeIndex[$0] } ?? -1
@@ -139,12 +151,13 @@ extension Engine {
         }
     }
 
-    /// Adds a node to the running system and rewires every route from the updated spec.
-    mutating func insertNode(_ node: NodeSpec) {
+    /// Adds a node to the running system and rewires every route from the updated spec;
+    /// `relink: false` leaves the rewiring to the caller, which changes routes next.
+    mutating func insertNode(_ node: NodeSpec, relink: Bool = true) {
         spec.nodes.append(node)
         nodeIndex[node.id] = Int32(spec.nodes.count - 1)
         addNodeRuntime(node)
-        linkTopology()
+        if relink { linkTopology() }
     }
 
     /// Re-points every route (and the entry) that leads to `old` so it leads to `new`,
@@ -158,7 +171,7 @@ extension Engine {
         if classes == nil {
             for k in spec.datacenters.indices where spec.datacenters[k].entry == old { spec.datacenters[k].entry = new }
         }
-        for n in spec.nodes.indices where spec.nodes[n].id != new {
+        for n in spec.nodes.indices where spec.nodes[n].id != new && spec.nodes[n].routes.contains(where: { $0.to == old }) {
             // A route naming no class carries the classes no other route names.
             let named = Set(spec.nodes[n].routes.flatMap { $0.classes ?? [] })
             let unnamed = RequestClass.allCases.filter { !named.contains($0) }
@@ -193,6 +206,20 @@ extension Engine {
             spec.nodes[n].routes = rewritten
         }
         linkTopology()
+    }
+
+    /// The refusal of adding one node with `routes` routes that takes over the routes to
+    /// `splitting` (each may split in two), past `SystemSpec.maxNodes` or
+    /// `SystemSpec.maxRoutes`; `nil` if the system stays within them.
+    func refusalOverTopology(routes: Int, splitting: String? = nil) -> CommandResult? {
+        guard spec.nodes.count < SystemSpec.maxNodes else {
+            return .refused("the system already has \(spec.nodes.count) nodes, the most it may hold")
+        }
+        let split = splitting.map { old in spec.nodes.reduce(0) { $0 + $1.routes.count { $0.to == old } } } ?? 0
+        guard spec.routeCount + routes + split <= SystemSpec.maxRoutes else {
+            return .refused("the system would have more than \(SystemSpec.maxRoutes) routes, the most it may hold")
+        }
+        return nil
     }
 
     /// A node id not yet taken, from `base`.

@@ -27,6 +27,8 @@ public struct Engine: Sendable {
         case failover(primary: Int32)
         /// Command `k` of the script runs.
         case script(Int)
+        /// Replica server `s` has copied its primary's data and serves again.
+        case resyncDone(server: Int32)
     }
 
     /// Length of a metrics window.
@@ -183,6 +185,7 @@ public struct Engine: Sendable {
         switch timer {
         case .healthCheck(let n): refreshRotation(Int(n))
         case .failover(let primary): promoteReplica(of: Int(primary))
+        case .resyncDone(let s): finishResync(replica: Int(s))
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

@@ -23,6 +23,8 @@ struct NodeRuntime: Sendable {
     /// At a cache, where read hits and misses go.
     var hitRoutes: [RouteTable] = []
     var missRoutes: [RouteTable] = []
+    /// The routes of the spec the three tables were compiled from.
+    var compiledRoutes: [RouteSpec]?
     /// Flat server indices of the pool, in pool order.
     var activeServers: [Int32] = []
     /// The servers balancers send to: those they believe alive. Their view lags the truth by
@@ -108,6 +110,8 @@ struct ServerRuntime: Sendable {
     var poolPosition: Int32 = 0
     /// A new server takes traffic only from this time (autoscaler warm-up).
     var warmUntil: SimTime = .min
+    /// A replica out of service while it re-syncs after falling too far behind.
+    var resyncing = false
     /// This server's own arrivals and last window (see Engine+MemberMetrics.swift).
     var member = MemberCounters()
 
@@ -230,11 +234,29 @@ struct ApplyLog: Sendable {
 
     var isEmpty: Bool { head == entries.count }
 
-    /// Queues a write committed at `committed` that arrives at `arrives` and takes `service`.
-    mutating func ship(position: LogPosition, committed: SimTime, arrives: SimTime, service: SimTime) {
-        let done = max(arrives, busyUntil) + service
+    /// Writes a replica may hold without having applied them; one more and it has fallen
+    /// too far behind: its primary no longer keeps the log it needs, and it must re-sync
+    /// (docs/presets.md, Limits).
+    static let limit = 10_000
+
+    /// The most bytes one replica's log takes: handed-out entries wait for compaction (at
+    /// most `limit` of them, or 4,096), and an array's capacity can double its count.
+    static let memoryBound = 2 * (2 * limit + 4096) * MemoryLayout<Entry>.stride
+
+    /// Writes shipped and not yet applied as of the last `catchUp`.
+    var backlog: Int { entries.count - head }
+
+    /// Queues a write committed at `committed` that arrives at `arrives` and takes `service`
+    /// (`now` is the current time); returns false, queueing nothing, when the replica has
+    /// fallen too far behind: `limit` writes wait, or this one would be applied more than
+    /// `Nanos.longest` from now. The second bound keeps every time far from overflowing.
+    mutating func ship(position: LogPosition, committed: SimTime, arrives: SimTime, service: SimTime, now: SimTime) -> Bool {
+        let start = max(arrives, busyUntil)
+        guard backlog < Self.limit, service <= Nanos.longest, start - now <= Nanos.longest - service else { return false }
+        let done = start + service
         busyUntil = done
         entries.append(Entry(arrives: arrives, applied: done, position: position, committed: committed))
+        return true
     }
 
     /// Removes and returns the writes applied by `now`, oldest first.

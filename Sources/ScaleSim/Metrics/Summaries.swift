@@ -23,6 +23,8 @@ public struct NodeSummary: Sendable, Hashable {
     /// Users logged out because their session lived on another server.
     public var sessionsLost: Int
     public var autoscalerActions: Int
+    /// For a replica pool: times a replica fell too far behind and re-synced.
+    public var resyncs: Int = 0
     /// The data center the node runs in.
     public var dc: String?
     /// Busy worker time over available worker time; nil when no time was measured.

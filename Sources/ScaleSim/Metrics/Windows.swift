@@ -76,6 +76,9 @@ struct NodeCounters: Sendable {
     /// Users logged out because their request reached a server without their session.
     var sessionsLost = 0
     var autoscalerActions = 0
+    /// Times a replica fell too far behind and re-synced (not in the digest: it never
+    /// happens in the runs recordings were made from before it existed).
+    var resyncs = 0
     /// Writes a replica pool applied, and the sum of their commit-to-apply lags.
     var applied = 0
     var applyLagSum = 0.0

@@ -9,8 +9,8 @@ extension SystemSpec {
     /// The most memory the data of one simulation may need: 16 GiB.
     public static let dataMemoryLimit = 16 << 30
 
-    /// The bytes the caches, CDN edges, databases and sticky-session tables take at most
-    /// once full.
+    /// The bytes the caches, CDN edges, databases, sticky-session tables and replicas' apply
+    /// logs take at most once full (a replica's log stops at `ApplyLog.limit` writes).
     public var dataMemoryBound: Int {
         nodes.reduce(0) { total, node in
             var bytes = 0
@@ -21,6 +21,7 @@ extension SystemSpec {
             }
             if node.kind == .db { bytes += VersionStore.memoryBound(keys: workload.keys.count) }
             if node.kind == .app && node.sessions == .sticky { bytes += 4 * workload.users }
+            if node.kind == .replica { bytes += max(node.servers, node.autoscale?.max ?? 0) * ApplyLog.memoryBound }
             return total + bytes
         }
     }
@@ -29,8 +30,8 @@ extension SystemSpec {
     public var dataMemoryProblem: String? {
         let bound = dataMemoryBound
         guard bound > Self.dataMemoryLimit else { return nil }
-        return "caches, databases and sessions could take \(Self.gibibytes(bound)) once full; the limit is "
-            + "\(Self.gibibytes(Self.dataMemoryLimit)): use fewer or smaller caches, or fewer keys"
+        return "caches, databases, sessions and replica logs could take \(Self.gibibytes(bound)) once full; the limit is "
+            + "\(Self.gibibytes(Self.dataMemoryLimit)): use fewer or smaller caches, fewer keys or fewer replicas"
     }
 
     private static func gibibytes(_ bytes: Int) -> String {

@@ -35,6 +35,15 @@ public struct SystemSpec: Sendable, Hashable, Codable {
 
     /// The node with this id, if any.
     public func node(_ id: String) -> NodeSpec? { nodes.first { $0.id == id } }
+
+    /// The most nodes a system may hold, from a preset or grown by commands: ten times the
+    /// largest shipped preset's, and few enough that rewiring after an `add` stays cheap.
+    public static let maxNodes = 1_000
+    /// The most routes all nodes together may hold (ten a node on average).
+    public static let maxRoutes = 10_000
+
+    /// Routes of every node together.
+    public var routeCount: Int { nodes.reduce(0) { $0 + $1.routes.count } }
 }
 
 /// A command to apply at a simulated time.

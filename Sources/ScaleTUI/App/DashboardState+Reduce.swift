@@ -102,6 +102,9 @@ extension DashboardState {
                     tone: .error, at: notice.time)
             case .sessionsDropped(let node, let servers, let sessions, let removed):
                 log(Format.sessionsDropped(node: node, servers: servers, sessions: sessions, removed: removed), tone: .warm, at: notice.time)
+            case .replicaResync(let node, let server, let duration):
+                log("\(Format.serverNames(node, [server])) fell too far behind: out of service for \(Format.duration(duration)) to re-sync",
+                    tone: .bottleneck, at: notice.time)
             }
             lastNoticeSeen = notice.sequence
         }

@@ -68,6 +68,9 @@ public final class SimulationDriver: EngineDriver {
     public static let tickInterval: Duration = .milliseconds(33)
     /// Windows of history each snapshot carries, for the inspector's sparklines.
     public static let historyLimit = 180
+    /// Commands applied per tick at most: a pasted or scripted burst is applied in slices,
+    /// so snapshots keep coming and `q` is never stuck behind it.
+    public static let commandsPerTick = 100
 
     /// The history a replay taken over brings: its header and the commands played so far.
     private let history: (header: ReplayHeader, commands: [ReplayRecord])?
@@ -87,8 +90,9 @@ public final class SimulationDriver: EngineDriver {
         }
         let clock = ContinuousClock()
         var last = clock.now
+        var pending: [DriverRequest] = []
         while !mailbox.isStopped {
-            await handleRequests(&recorder)
+            await handleRequests(&recorder, &pending)
             let now = clock.now
             let elapsed = now - last
             last = now
@@ -104,7 +108,7 @@ public final class SimulationDriver: EngineDriver {
             mailbox.post { $0.snapshot = snapshot }
             try? await Task.sleep(until: now + Self.tickInterval, clock: clock)
         }
-        await handleRequests(&recorder)
+        await handleRequests(&recorder, &pending, stopping: true)
         await stopRecording(&recorder)
     }
 
@@ -126,9 +130,22 @@ public final class SimulationDriver: EngineDriver {
         await simulation.setTakesCheckpoints(false)
     }
 
-    private func handleRequests(_ recorder: inout SessionRecorder) async {
-        let requests = mailbox.receive()
-        for request in requests {
+    /// Handles the requests waiting in `pending` and the mailbox, in order, up to
+    /// `commandsPerTick` commands; the rest stay in `pending` for the next tick.
+    private func handleRequests(_ recorder: inout SessionRecorder, _ pending: inout [DriverRequest], stopping: Bool = false) async {
+        pending += mailbox.receive()
+        // On the way out, commands not applied yet are dropped: they never ran, so nothing
+        // records them, and quitting never waits for a burst.
+        if stopping { pending.removeAll { if case .command = $0 { true } else { false } } }
+        var commands = 0
+        var handled = 0
+        defer { pending.removeFirst(handled) }
+        for request in pending {
+            if case .command = request {
+                guard commands < Self.commandsPerTick else { break }
+                commands += 1
+            }
+            handled += 1
             // The action a replay of this session must repeat, logged at the engine's time.
             var logged: ReplayAction?
             switch request {
