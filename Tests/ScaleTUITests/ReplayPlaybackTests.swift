@@ -213,13 +213,9 @@ extension ReplayFile {
     /// players must stay safe whatever a file holds. A load carries the header's preset.
     func replacingLines(with records: [ReplayRecord]) -> ReplayFile {
         var crafted = self
-        let template = entries[0]
         crafted.entries = records.enumerated().map { index, record in
-            var entry = template
-            entry.line = index + 2
-            entry.record = record
-            if case .command(_, .load, _) = record { entry.loadedSpec = spec } else { entry.loadedSpec = nil }
-            return entry
+            let isLoad = if case .command(_, .load, _) = record { true } else { false }
+            return ReplayFile.Entry(line: index + 2, record: record, loadedSpec: isLoad ? spec : nil)
         }
         return crafted
     }

@@ -13,7 +13,8 @@ public struct ReplayFile: Sendable {
         /// other line stays small (a file may have `ReplayReader.maxLines` of them).
         private let loadedSpecBox: SpecBox?
 
-        init(line: Int, record: ReplayRecord, loadedSpec: SystemSpec?) {
+        /// An entry as the reader makes it; tests build crafted files with it.
+        public init(line: Int, record: ReplayRecord, loadedSpec: SystemSpec?) {
             self.line = line
             self.record = record
             loadedSpecBox = loadedSpec.map(SpecBox.init)
