@@ -16,13 +16,14 @@ enum CLI {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scaletop")
     }
 
-    /// Runs `scaletop` with `arguments`; with a `timeout` (seconds), a run still going then is
-    /// killed and reported as status `signalled`.
+    /// Runs `scaletop` (or another `program`) with `arguments`; with a `timeout` (seconds), a
+    /// run still going then is killed and reported as status `signalled`.
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil, timeout: Double? = nil
+        _ arguments: [String], program: URL = executable, environment: [String: String] = [:], in directory: URL? = nil,
+        timeout: Double? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }

@@ -196,32 +196,7 @@ import Testing
 
     /// Runs `command` with `sh -c`, with the hang guard.
     static func shell(_ command: String) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + hangGuard, execute: watchdog)
-        nonisolated(unsafe) var stdout = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stdout = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return CLI.Result(
-            status: process.terminationReason == .uncaughtSignal ? CLI.signalled : process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try CLI.run(["-c", command], program: URL(fileURLWithPath: "/bin/sh"), timeout: hangGuard)
     }
 }
 
