@@ -258,6 +258,13 @@ import Testing
             #expect(error.contains("load PRESET: expected one stage number"), "\(error)")
             _ = state.reduce(.keyPressed(.escape))
         }
+        // An unknown command names every command the prompt takes, load included.
+        for (typo, guess) in [("lod 03", "load"), ("sett users 3", "set")] {
+            #expect(enter(typo).isEmpty, "\(typo)")
+            let error = try #require(state.prompt?.error, "\(typo)")
+            #expect(error.contains("unknown command") && error.contains(", load") && error.contains("did you mean \(guess)?"), "\(error)")
+            _ = state.reduce(.keyPressed(.escape))
+        }
     }
 
     @Test func commandsAreLoggedAtTheTimeTheEngineTookThem() async throws {

@@ -19,10 +19,11 @@ public enum CommandGrammar {
     }
 
     /// The command `line` spells (one command, without `at`); errors give the column of the
-    /// offending word.
-    public static func parse(_ line: String) throws(CommandSyntaxError) -> SimCommand {
+    /// offending word. `otherCommands` are first words the caller reads itself (the prompt's
+    /// `load`), named with the others when the first word is unknown.
+    public static func parse(_ line: String, otherCommands: [String] = []) throws(CommandSyntaxError) -> SimCommand {
         var reader = CommandReader(line)
-        return try command(from: &reader)
+        return try command(from: &reader, otherCommands: otherCommands)
     }
 
     /// The canonical text of `command`, which `parse` reads back as `command`.
@@ -231,7 +232,7 @@ public enum CommandGrammar {
 
     /// Reads one command from `reader` to its last word: the keywords pick the form, the
     /// form reads its arguments, and nothing may follow.
-    static func command(from reader: inout CommandReader) throws(CommandSyntaxError) -> SimCommand {
+    static func command(from reader: inout CommandReader, otherCommands: [String] = []) throws(CommandSyntaxError) -> SimCommand {
         reader.usage = nil
         var candidates = forms
         var said: [String] = []
@@ -254,7 +255,7 @@ public enum CommandGrammar {
                 try reader.finish()
                 return command
             }
-            throw unknownWord(after: said, known: open.map { $0.keywords[level] }, reader: reader)
+            throw unknownWord(after: said, known: open.map { $0.keywords[level] } + (said.isEmpty ? otherCommands : []), reader: reader)
         }
     }
 

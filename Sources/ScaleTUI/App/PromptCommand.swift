@@ -12,7 +12,9 @@ enum PromptCommand: Equatable {
     /// The command `line` spells; errors give the column of the offending word.
     static func parse(_ line: String) throws(CommandSyntaxError) -> PromptCommand {
         let words = line.split(whereSeparator: \.isWhitespace)
-        guard words.first == Substring(ScriptFile.loadKeyword) else { return .simulation(try CommandGrammar.parse(line)) }
+        guard words.first == Substring(ScriptFile.loadKeyword) else {
+            return .simulation(try CommandGrammar.parse(line, otherCommands: [ScriptFile.loadKeyword]))
+        }
         let usage = "\(ScriptFile.loadKeyword) PRESET: "
         guard words.count == 2 else {
             let column = words.count > 2 ? line.distance(from: line.startIndex, to: words[2].startIndex) + 1 : line.count + 1
