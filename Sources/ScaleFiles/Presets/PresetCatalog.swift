@@ -189,8 +189,12 @@ public struct PresetCatalog: Sendable {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
+    /// True when `path` names something other than a folder, a link that leads nowhere (a
+    /// loop) included: reading it then says what is wrong, rather than "no preset has that name".
     private static func isFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return !isDirectory.boolValue }
+        var link = stat()
+        return lstat(path, &link) == 0
     }
 }
