@@ -64,6 +64,9 @@ public enum CommandGrammar {
             "autoscale \(node) \(number(p.target)) \(p.min) \(p.max) \(DurationParser.format(p.warmup)) \(DurationParser.format(p.cooldown))"
         case .setSessions(let node, let mode): "set sessions \(node) \(mode.rawValue)"
         case .addSessionStore(let pool): "add session-store \(pool)"
+        case .setRateLimit(let node, let rate, let burst):
+            "set rate-limit \(node) \(number(rate))" + (burst.map { " \(number($0))" } ?? "")
+        case .removeRateLimit(let node): "remove rate-limit \(node)"
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
         case .addCDN(let region, let entries): "add cdn \(region)" + optional(entries, unless: defaultCacheEntries)

@@ -38,6 +38,11 @@ public enum SimCommand: Sendable, Hashable, Codable {
     /// `add session-store POOL`: moves POOL's sessions into a shared store it calls on every
     /// request, so losing a server loses no session.
     case addSessionStore(pool: String)
+    /// `set rate-limit NODE RATE [BURST]`: a token bucket admits at most RATE requests per
+    /// second to NODE, in bursts of up to BURST (default one second's worth).
+    case setRateLimit(node: String, rate: Double, burst: Double?)
+    /// `remove rate-limit NODE`.
+    case removeRateLimit(node: String)
 
     // MARK: Data tier
 

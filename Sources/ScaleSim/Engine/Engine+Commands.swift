@@ -86,6 +86,8 @@ extension Engine {
             return setDataCenter(name, down: false)
         case .addCDN(let region, let entries):
             return addCDN(region: region, entries: entries)
+        case .setRateLimit, .removeRateLimit:
+            return .refused("rate limits are not simulated yet")
         case .addReplicas(let primary, let count):
             guard let n = nodeIndex[primary].map(Int.init) else { return .refused("no node named \(primary)") }
             return addReplicas(to: n, count: count)

@@ -9,6 +9,8 @@ public struct NodeSummary: Sendable, Hashable {
     public var dropped: Int
     public var timedOut: Int
     public var failed: Int
+    /// Turned away by the node's rate limiter.
+    public var rejected: Int = 0
     public var staleReads: Int
     /// Step on the vertical ladder.
     public var size: Int
@@ -65,10 +67,10 @@ public struct EndToEndSummary: Sendable, Hashable {
     /// Every class the workload generated, in class order.
     public var classes: [ClassSummary]
 
-    /// (dropped + timed out + failed) / requests; nil with no requests.
+    /// (dropped + timed out + failed + rejected) / requests; nil with no requests.
     public var errorRate: Double? {
         counts.requests > 0
-            ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : nil
+            ? Double(counts.dropped + counts.timedOut + counts.failed + counts.rejected) / Double(counts.requests) : nil
     }
 }
 

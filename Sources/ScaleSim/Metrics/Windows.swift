@@ -56,6 +56,8 @@ public struct OutcomeCounts: Sendable, Hashable {
     public var dropped = 0
     public var timedOut = 0
     public var failed = 0
+    /// Refused at once by a rate limiter (docs/presets.md, Rate limits).
+    public var rejected = 0
     /// Sum of completed requests' response times, in nanoseconds.
     public var latencySum = 0.0
 
@@ -71,6 +73,8 @@ struct NodeCounters: Sendable {
     var timedOut = 0
     /// Requests that found their server down.
     var failed = 0
+    /// Requests a rate limiter turned away.
+    var rejected = 0
     /// Reads answered with an older version than the latest committed write.
     var staleReads = 0
     /// Users logged out because their request reached a server without their session.

@@ -275,6 +275,8 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public var dc: String?
     /// For a CDN edge: the user region it serves.
     public var region: String?
+    /// Admission control: a token bucket every arriving request must take a token from.
+    public var rateLimit: RateLimitSpec?
 
     /// The queue capacity per server used when a preset names none.
     public static let defaultQueueCapacity = 10_000
@@ -292,8 +294,9 @@ public struct NodeSpec: Sendable, Hashable, Codable {
         failover: SimTime = NodeSpec.defaultFailover, replicationDelay: SimTime = NodeSpec.defaultReplicationDelay,
         shards: Int = 1, calls: String? = nil, sessions: SessionMode = .none,
         sessionTTL: SimTime = 30 * Nanos.perMinute, autoscale: AutoscaleSpec? = nil, dc: String? = nil,
-        region: String? = nil
+        region: String? = nil, rateLimit: RateLimitSpec? = nil
     ) {
+        self.rateLimit = rateLimit
         self.calls = calls
         self.sessions = sessions
         self.sessionTTL = sessionTTL
