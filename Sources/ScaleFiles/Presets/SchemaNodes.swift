@@ -32,7 +32,7 @@ extension SchemaReader {
     /// with `service: none` they would only pass requests on.
     static let servingKinds: [NodeKind] = [.cache, .replica, .queue, .sessionStore, .cdn]
 
-    func nodeSpec(_ item: PresetNode, _ path: String) throws(PresetError) -> (NodeSpec, NodeSite) {
+    func nodeSpec(_ item: YAMLValue, _ path: String) throws(PresetError) -> (NodeSpec, NodeSite) {
         let map = try fields(item, path, expected: "a mapping with id, kind and service")
         try checkKeys(map, Self.nodeFields)
         let idNode = try map.required("id", expected: "a node id")
@@ -178,7 +178,7 @@ extension SchemaReader {
         if let node = map.optional("region") { spec.region = try string(node, path + ".region", expected: "a region name") }
     }
 
-    private func service(_ node: PresetNode, _ path: String) throws(PresetError) -> ServiceTime {
+    private func service(_ node: YAMLValue, _ path: String) throws(PresetError) -> ServiceTime {
         if case .scalar(let scalar) = node.value, scalar.text == "none" { return .none }
         let map = try fields(node, path, expected: "none, or a mapping with distribution and mean")
         try checkKeys(map, Self.serviceFields)
@@ -204,7 +204,7 @@ extension SchemaReader {
         }
     }
 
-    private func cacheSpec(_ node: PresetNode, _ path: String, at kind: NodeKind) throws(PresetError) -> CacheSpec {
+    private func cacheSpec(_ node: YAMLValue, _ path: String, at kind: NodeKind) throws(PresetError) -> CacheSpec {
         let map = try fields(node, path, expected: Self.cacheExpected)
         try checkKeys(map, Self.cacheFields)
         var cache = CacheSpec(entries: try integer(
@@ -225,7 +225,7 @@ extension SchemaReader {
         return cache
     }
 
-    private func autoscale(_ node: PresetNode, _ path: String) throws(PresetError) -> AutoscaleSpec {
+    private func autoscale(_ node: YAMLValue, _ path: String) throws(PresetError) -> AutoscaleSpec {
         let map = try fields(node, path, expected: "a mapping with target, min and max, and optionally warmup and cooldown")
         try checkKeys(map, Self.autoscaleFields)
         let targetExpected = "a utilization greater than 0 and less than 1, such as 0.6"
@@ -242,7 +242,7 @@ extension SchemaReader {
     }
 
     /// One route of a node of `kind`: only a cache's routes may say which lookup outcome they carry.
-    private func route(_ node: PresetNode, _ path: String, at kind: NodeKind) throws(PresetError) -> (RouteSpec, RouteSite) {
+    private func route(_ node: YAMLValue, _ path: String, at kind: NodeKind) throws(PresetError) -> (RouteSpec, RouteSite) {
         let map = try fields(node, path, expected: "a mapping with to, and optionally class, p, latency and on")
         try checkKeys(map, Self.routeFields)
         let targetNode = try map.required("to", expected: "a node id")
@@ -276,7 +276,7 @@ extension SchemaReader {
         return (route, site)
     }
 
-    private func classes(_ node: PresetNode, _ path: String) throws(PresetError) -> [RequestClass] {
+    private func classes(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RequestClass] {
         let options = RequestClass.allCases.map { ($0.description, $0) }
         guard case .sequence(let items) = node.value else { return [try choice(node, path, options)] }
         guard !items.isEmpty else { throw fail(node, path, "expected a request class or a non-empty list of them, got an empty list") }
