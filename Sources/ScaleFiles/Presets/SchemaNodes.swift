@@ -8,12 +8,13 @@ extension SchemaReader {
     static let nodeFields = [
         "id", "kind", "servers", "workers", "service", "queue", "timeout", "policy", "routes", "size", "max_size",
         "health_check", "cache", "replica_of", "apply", "failover", "replication_delay", "shards", "calls", "sessions",
-        "session_ttl", "autoscale", "dc", "region",
+        "session_ttl", "autoscale", "dc", "region", "rate_limit",
     ]
     static let serviceFields = ["distribution", "mean", "cv"]
     static let routeFields = ["to", "class", "p", "latency", "on"]
     static let cacheFields = ["entries", "eviction", "ttl", "write_policy"]
     static let autoscaleFields = ["target", "min", "max", "warmup", "cooldown"]
+    static let rateLimitFields = ["rate", "burst"]
     static let cacheExpected = "a mapping with entries, and optionally eviction, ttl and write_policy"
     /// The top of the vertical-scaling ladder a preset may set.
     static let maxLadder = 20
@@ -54,6 +55,7 @@ extension SchemaReader {
         try readCapacity(map, path, into: &spec)
         try readData(map, path, into: &spec)
         try readWebTier(map, path, into: &spec)
+        if let node = map.optional("rate_limit") { spec.rateLimit = try rateLimit(node, path + ".rate_limit") }
         var site = NodeSite(path: path, origin: item.origin, fields: map)
         if let node = map.optional("routes") {
             guard case .sequence(let items) = node.value else {
@@ -239,6 +241,25 @@ extension SchemaReader {
         if let node = map.optional("warmup") { policy.warmup = try duration(node, path + ".warmup", allowZero: true) }
         if let node = map.optional("cooldown") { policy.cooldown = try duration(node, path + ".cooldown", allowZero: true) }
         return policy
+    }
+
+    /// A token bucket: `rate` per second, and `burst`, which defaults to one second's worth.
+    /// Both are checked against the limits of `RateLimitSpec`, as the live command's are.
+    private func rateLimit(_ node: YAMLValue, _ path: String) throws(PresetError) -> RateLimitSpec {
+        let map = try fields(node, path, expected: "a mapping with rate, and optionally burst")
+        try checkKeys(map, Self.rateLimitFields)
+        let rateExpected = "a rate greater than 0 and at most \(Self.grouped(Int(RateLimitSpec.maxRate))) requests per second"
+        let rate = try number(map.required("rate", expected: rateExpected), path + ".rate", expected: rateExpected) {
+            RateLimitSpec.refusal(rate: $0, burst: nil) == nil
+        }
+        var burst: Double?
+        if let node = map.optional("burst") {
+            let burstExpected = "a burst from 1 to \(Self.grouped(Int(RateLimitSpec.maxBurst))) requests"
+            burst = try number(node, path + ".burst", expected: burstExpected) {
+                RateLimitSpec.refusal(rate: rate, burst: $0) == nil
+            }
+        }
+        return RateLimitSpec(rate: rate, burst: burst)
     }
 
     /// One route of a node of `kind`: only a cache's routes may say which lookup outcome they carry.
