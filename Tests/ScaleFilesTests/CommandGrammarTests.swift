@@ -2,6 +2,11 @@
 import ScaleSim
 import Testing
 
+/// How the rate-limit form's errors begin, and what they expect.
+private let rateLimitUsage = "set rate-limit NODE RATE [BURST]"
+private let rateExpected = "expected a rate greater than 0 and at most 50_000_000 per second, such as 500"
+private let burstExpected = "expected a burst from 1 to 50_000_000 requests or the end of the command"
+
 @Suite struct CommandGrammarTests {
     /// Every form in its canonical text, with the command it denotes.
     static let samples: [(text: String, command: SimCommand)] = [
@@ -60,6 +65,10 @@ import Testing
         ("set sessions web sticky", .setSessions(node: "web", mode: .sticky)),
         ("set sessions web none", .setSessions(node: "web", mode: .none)),
         ("add session-store web", .addSessionStore(pool: "web")),
+        ("set rate-limit lb 500", .setRateLimit(node: "lb", rate: 500, burst: nil)),
+        ("set rate-limit lb 0.5 20", .setRateLimit(node: "lb", rate: 0.5, burst: 20)),
+        ("set rate-limit lb 50000000 1.5", .setRateLimit(node: "lb", rate: RateLimitSpec.maxRate, burst: 1.5)),
+        ("remove rate-limit lb", .removeRateLimit(node: "lb")),
         ("kill dc eu-west", .killDataCenter("eu-west")),
         ("restore dc eu-west", .restoreDataCenter("eu-west")),
         ("add cdn eu", .addCDN(region: "eu", entries: CommandGrammar.defaultCacheEntries)),
@@ -128,7 +137,7 @@ import Testing
     static func randomCommand(_ random: inout Xoshiro256StarStar) -> SimCommand {
         let node = randomID(&random)
         let count = randomInteger(&random, from: 1)
-        switch random.below(25) {
+        switch random.below(27) {
         case 0: return .setUsers(1 + random.below(WorkloadSpec.maxUsers))
         case 1: return .setRatePerUser(randomFactor(&random))
         case 2: return .setRetries(limit: count, backoff: randomDuration(&random, from: 0))
@@ -152,6 +161,10 @@ import Testing
         case 20: return .flush(node: node)
         case 21: return .kill(node: node, server: random.below(2) == 0 ? nil : randomInteger(&random, from: 0))
         case 22: return .restore(node: node, server: random.below(2) == 0 ? nil : randomInteger(&random, from: 0))
+        case 23:
+            let burst = random.below(2) == 0 ? nil : 1 + min(randomFactor(&random), RateLimitSpec.maxBurst - 1)
+            return .setRateLimit(node: node, rate: min(randomFactor(&random), RateLimitSpec.maxRate), burst: burst)
+        case 24: return .removeRateLimit(node: node)
         default: return .slow(node: node, factor: randomFactor(&random))
         }
     }
@@ -204,7 +217,7 @@ import Testing
          "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"),
         ("set user 5", 5,
          "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, sessions, "
-             + "shards, capacity, eviction, ttl, write-policy (did you mean users?)"),
+             + "rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
         ("set users", 10, "set users N: expected a number of users from 1 to 100_000_000, got nothing"),
@@ -254,6 +267,26 @@ import Testing
         ("slow db 1e-400", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"1e-400\""),
         ("slow db 0x10", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"0x10\""),
         ("set rate", 9, "set rate R: expected a rate greater than 0, such as 0.5, got nothing"),
+        ("set rate-limit lb", 18, "\(rateLimitUsage): \(rateExpected), got nothing"),
+        ("set rate-limit lb 0", 19, "\(rateLimitUsage): \(rateExpected), got \"0\""),
+        ("set rate-limit lb -5", 19, "\(rateLimitUsage): \(rateExpected), got \"-5\""),
+        ("set rate-limit lb 50_000_001", 19, "\(rateLimitUsage): \(rateExpected), got \"50_000_001\""),
+        ("set rate-limit lb 1e9", 19, "\(rateLimitUsage): \(rateExpected), got \"1e9\""),
+        ("set rate-limit lb fast", 19, "\(rateLimitUsage): \(rateExpected), got \"fast\""),
+        ("set rate-limit lb inf", 19, "\(rateLimitUsage): \(rateExpected), got \"inf\""),
+        ("set rate-limit lb nan", 19, "\(rateLimitUsage): \(rateExpected), got \"nan\""),
+        ("set rate-limit lb 500 0", 23, "\(rateLimitUsage): \(burstExpected), got \"0\""),
+        ("set rate-limit lb 500 0.5", 23, "\(rateLimitUsage): \(burstExpected), got \"0.5\""),
+        ("set rate-limit lb 500 -1", 23, "\(rateLimitUsage): \(burstExpected), got \"-1\""),
+        ("set rate-limit lb 500 50_000_001", 23, "\(rateLimitUsage): \(burstExpected), got \"50_000_001\""),
+        ("set rate-limit lb 500 lots", 23, "\(rateLimitUsage): \(burstExpected), got \"lots\""),
+        ("set rate-limit lb 500 10 20", 26, "\(rateLimitUsage): expected the end of the command, got \"20\""),
+        ("set rate-limit lb! 500", 16, "\(rateLimitUsage): expected a node id of 1 to 64 letters, digits, - or _, got \"lb!\""),
+        ("remove rate-limit", 18, "remove rate-limit NODE: expected a node id, got nothing"),
+        ("remove rate-limit lb 500", 22, "remove rate-limit NODE: expected the end of the command, got \"500\""),
+        ("set rate-limt lb 5", 5,
+         "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
+             + "sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"),
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         ("SET users 5", 1,
          "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow"),

@@ -87,7 +87,8 @@ import ScaleSim
     static func example(_ syntax: String) -> String {
         let fills = ["NODE": "web", "POOL": "web", "DB": "db", "CACHE": "cache", "DC": "us", "N": "3", "R": "1.5",
                      "STEPS": "2", "SERVER": "0", "FACTOR": "2.5", "D": "30s", "BACKOFF": "200ms", "TARGET": "0.7", "MIN": "1",
-                     "MAX": "4", "WARMUP": "10s", "COOLDOWN": "30s", "ENTRIES": "1000", "REGION": "eu"]
+                     "MAX": "4", "WARMUP": "10s", "COOLDOWN": "30s", "ENTRIES": "1000", "REGION": "eu", "RATE": "500",
+                     "BURST": "50"]
         return syntax.split(separator: " ").map { word -> String in
             let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             if let fill = fills[bare] { return fill }
@@ -109,7 +110,7 @@ import ScaleSim
     static let scriptTokens = [
         "at ", " ", "0s", "1ms", "99999999999h", "1e308s", "-1s", "nan", "inf", "set ", "users ", "rate ", "servers ", "add ",
         "remove ", "server ", "replica ", "kill ", "restore ", "dc ", "slow ", "scale ", "up ", "down ", "flush ", "ttl ", "none",
-        "eviction ", "lfu", "lru", "retries ", "16_000", "#", "\t", "9223372036854775807", "18446744073709551616", "0.0000001",
+        "eviction ", "lfu", "lru", "retries ", "rate-limit ", "50000001", "16_000", "#", "\t", "9223372036854775807", "18446744073709551616", "0.0000001",
         "1__0", "_1", "1.", ".5", "1e", "2m30s", "\r", "\r\n",
     ]
     static let traceTokens = [

@@ -69,6 +69,7 @@ private let everythingPreset = """
         service: none
         policy: least_connections
         health_check: 2s
+        rate_limit: {rate: 5000, burst: 250}
         routes: [{to: web-us}]
       - id: web-us
         kind: app
@@ -134,6 +135,7 @@ private let everythingPreset = """
         service: {distribution: lognormal, mean: 20ms, cv: 1.2}
         sessions: sticky
         session_ttl: 10m
+        rate_limit: {rate: 0.5}
         routes:
           - {to: cache, class: read, latency: 45ms}
           - {to: db, class: write, latency: 45ms}
@@ -167,6 +169,7 @@ private let everythingPreset = """
         #expect(yaml.contains("shape: {spike: {at: 2m, duration: 30s, factor: 3}}"))
         #expect(yaml.contains("timeout: 2.5s") && yaml.contains("mean: 0.5ms"))
         #expect(yaml.contains("explanation: |-\n  Geo-DNS sends"))
+        #expect(yaml.contains("rate_limit: {rate: 5000, burst: 250}") && yaml.contains("rate_limit: {rate: 0.5}\n"))
     }
 
     @Test func keyTracesKeepTheirPath() throws {
@@ -492,6 +495,12 @@ private struct SeededRandom: RandomNumberGenerator {
             node.replicationDelay = duration(minimum: 0)
         }
         if node.kind == .app { node.sessionTTL = duration(minimum: 1) }
+        if Bool.random(using: &self) {
+            let burst = Bool.random(using: &self) ? nil : number(1...RateLimitSpec.maxBurst)
+            node.rateLimit = RateLimitSpec(rate: number(1e-6...RateLimitSpec.maxRate), burst: burst)
+        } else {
+            node.rateLimit = nil
+        }
         for r in node.routes.indices {
             node.routes[r].latency = duration(minimum: 0)
             if node.routes[r].probability != nil { node.routes[r].probability = number(0.001...1) }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `scaletop cache`: one cache over a key trace, JSON on stdout (INTERFACES.md).
+/// `scaletop cache`: one cache over a key trace, JSON on stdout (docs/reports.md, "`scaletop cache`").
 @Suite struct CacheCommandTests {
     /// Writes `text` to a fresh file named `name` and runs `scaletop cache` on it.
     func runCache(_ text: String, name: String = "trace.txt", _ options: [String]) throws -> CLI.Result {

@@ -67,6 +67,7 @@ public enum PresetDiff {
             if !targets.isEmpty { line += " in front of " + targets.joined(separator: ", ") }
         }
         if let dc = node.dc, spec.datacenters.count > 1 { line += " in \(dc)" }
+        if let limit = node.rateLimit { line += ", rate limit " + rateLimit(limit) }
         return line
     }
 
@@ -91,6 +92,7 @@ public enum PresetDiff {
         compare("session timeout", a.sessionTTL, b.sessionTTL, DurationParser.format)
         compare("calls", a.calls, b.calls) { $0 ?? "nothing" }
         compare("autoscaling", a.autoscale, b.autoscale, autoscale)
+        compare("rate limit", a.rateLimit, b.rateLimit, rateLimit)
         compare("data center", a.dc, b.dc) { $0 ?? "none" }
         compare("region", a.region, b.region) { $0 ?? "none" }
         compare("replica of", a.replicaOf, b.replicaOf) { $0 ?? "none" }
@@ -257,6 +259,17 @@ public enum PresetDiff {
     static func autoscale(_ policy: AutoscaleSpec?) -> String {
         guard let policy else { return "off" }
         return "\(percent(policy.target)) target, \(count(policy.min)) to \(count(policy.max)) servers"
+    }
+
+    /// `500/s, burst 1,000`, or `off`.
+    static func rateLimit(_ limit: RateLimitSpec?) -> String {
+        guard let limit else { return "off" }
+        return "\(grouped(limit.rate))/s, burst \(grouped(limit.burst))"
+    }
+
+    /// A number with thousands separators when it is whole (`1,000`), else as `number` writes it.
+    static func grouped(_ value: Double) -> String {
+        value == value.rounded() && value.magnitude < 1e15 ? count(Int(value)) : number(value)
     }
 
     static func keySpace(_ keys: KeySpace) -> String {

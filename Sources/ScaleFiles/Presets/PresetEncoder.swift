@@ -178,6 +178,7 @@ public enum PresetEncoder {
         if takes("calls"), let callee = node.calls { fields.append(("calls", string(callee))) }
         if takes("cache"), let cache = node.cache { fields.append(("cache", self.cache(cache, at: node.kind))) }
         if let autoscale { fields.append(("autoscale", self.autoscale(autoscale))) }
+        if let limit = node.rateLimit { fields.append(("rate_limit", rateLimit(limit))) }
         out += fields.map { "    \($0.0): \($0.1)" }
         let routes = node.routes.compactMap { cleaned($0, at: node.kind) }.map(route)
         if !routes.isEmpty { out += ["    routes:"] + routes.map { "      - " + $0 } }
@@ -211,6 +212,13 @@ public enum PresetEncoder {
         var fields = [("target", number(policy.target)), ("min", "\(policy.min)"), ("max", "\(policy.max)")]
         if policy.warmup != defaults.warmup { fields.append(("warmup", DurationParser.format(policy.warmup))) }
         if policy.cooldown != defaults.cooldown { fields.append(("cooldown", DurationParser.format(policy.cooldown))) }
+        return flow(fields)
+    }
+
+    /// `{rate: R}`, with the burst when it is not the default of one second's worth.
+    private static func rateLimit(_ limit: RateLimitSpec) -> String {
+        var fields = [("rate", number(limit.rate))]
+        if limit.burst != RateLimitSpec(rate: limit.rate).burst { fields.append(("burst", number(limit.burst))) }
         return flow(fields)
     }
 

@@ -10,7 +10,7 @@ public struct PresetOverride: Sendable, Equatable {
     /// The value text as given.
     public let value: String
     /// `value` read as YAML, marked as coming from this override.
-    let node: PresetNode
+    let node: YAMLValue
 
     /// Reads `KEY=VALUE`; the value may itself contain `=`.
     public init(parsing text: String) throws(PresetError) {
@@ -24,7 +24,7 @@ public struct PresetOverride: Sendable, Equatable {
         }
         do {
             node = try YAMLReader.read(value, file: "--set", overridePath: path)
-                ?? PresetNode(value: .scalar(.init(text: "", type: .null)), origin: .override(path: path))
+                ?? YAMLValue(value: .scalar(.init(text: "", type: .null)), origin: .override(path: path))
         } catch {
             throw PresetError(file: "--set", path: path, message: error.message)
         }
@@ -35,12 +35,12 @@ public struct PresetOverride: Sendable, Equatable {
     }
 
     /// Puts the value into `root` at `path`.
-    func apply(to root: inout PresetNode) throws(PresetError) {
+    func apply(to root: inout YAMLValue) throws(PresetError) {
         let segments = path.split(separator: ".").map(String.init)
         try set(&root, segments[...], walked: [])
     }
 
-    private func set(_ node: inout PresetNode, _ segments: ArraySlice<String>, walked: [String]) throws(PresetError) {
+    private func set(_ node: inout YAMLValue, _ segments: ArraySlice<String>, walked: [String]) throws(PresetError) {
         guard let segment = segments.first else {
             node = self.node
             return
@@ -72,7 +72,7 @@ public struct PresetOverride: Sendable, Equatable {
     }
 
     /// The `id` of a node written as a mapping.
-    private static func id(of node: PresetNode) -> String? {
+    private static func id(of node: YAMLValue) -> String? {
         guard case .mapping(let entries) = node.value,
               let id = entries.first(where: { $0.key == "id" }),
               case .scalar(let scalar) = id.value.value

@@ -8,12 +8,13 @@ extension SchemaReader {
     static let nodeFields = [
         "id", "kind", "servers", "workers", "service", "queue", "timeout", "policy", "routes", "size", "max_size",
         "health_check", "cache", "replica_of", "apply", "failover", "replication_delay", "shards", "calls", "sessions",
-        "session_ttl", "autoscale", "dc", "region",
+        "session_ttl", "autoscale", "dc", "region", "rate_limit",
     ]
     static let serviceFields = ["distribution", "mean", "cv"]
     static let routeFields = ["to", "class", "p", "latency", "on"]
     static let cacheFields = ["entries", "eviction", "ttl", "write_policy"]
     static let autoscaleFields = ["target", "min", "max", "warmup", "cooldown"]
+    static let rateLimitFields = ["rate", "burst"]
     static let cacheExpected = "a mapping with entries, and optionally eviction, ttl and write_policy"
     /// The top of the vertical-scaling ladder a preset may set.
     static let maxLadder = 20
@@ -32,7 +33,7 @@ extension SchemaReader {
     /// with `service: none` they would only pass requests on.
     static let servingKinds: [NodeKind] = [.cache, .replica, .queue, .sessionStore, .cdn]
 
-    func nodeSpec(_ item: PresetNode, _ path: String) throws(PresetError) -> (NodeSpec, NodeSite) {
+    func nodeSpec(_ item: YAMLValue, _ path: String) throws(PresetError) -> (NodeSpec, NodeSite) {
         let map = try fields(item, path, expected: "a mapping with id, kind and service")
         try checkKeys(map, Self.nodeFields)
         let idNode = try map.required("id", expected: "a node id")
@@ -54,6 +55,7 @@ extension SchemaReader {
         try readCapacity(map, path, into: &spec)
         try readData(map, path, into: &spec)
         try readWebTier(map, path, into: &spec)
+        if let node = map.optional("rate_limit") { spec.rateLimit = try rateLimit(node, path + ".rate_limit") }
         var site = NodeSite(path: path, origin: item.origin, fields: map)
         if let node = map.optional("routes") {
             guard case .sequence(let items) = node.value else {
@@ -178,7 +180,7 @@ extension SchemaReader {
         if let node = map.optional("region") { spec.region = try string(node, path + ".region", expected: "a region name") }
     }
 
-    private func service(_ node: PresetNode, _ path: String) throws(PresetError) -> ServiceTime {
+    private func service(_ node: YAMLValue, _ path: String) throws(PresetError) -> ServiceTime {
         if case .scalar(let scalar) = node.value, scalar.text == "none" { return .none }
         let map = try fields(node, path, expected: "none, or a mapping with distribution and mean")
         try checkKeys(map, Self.serviceFields)
@@ -204,7 +206,7 @@ extension SchemaReader {
         }
     }
 
-    private func cacheSpec(_ node: PresetNode, _ path: String, at kind: NodeKind) throws(PresetError) -> CacheSpec {
+    private func cacheSpec(_ node: YAMLValue, _ path: String, at kind: NodeKind) throws(PresetError) -> CacheSpec {
         let map = try fields(node, path, expected: Self.cacheExpected)
         try checkKeys(map, Self.cacheFields)
         var cache = CacheSpec(entries: try integer(
@@ -225,7 +227,7 @@ extension SchemaReader {
         return cache
     }
 
-    private func autoscale(_ node: PresetNode, _ path: String) throws(PresetError) -> AutoscaleSpec {
+    private func autoscale(_ node: YAMLValue, _ path: String) throws(PresetError) -> AutoscaleSpec {
         let map = try fields(node, path, expected: "a mapping with target, min and max, and optionally warmup and cooldown")
         try checkKeys(map, Self.autoscaleFields)
         let targetExpected = "a utilization greater than 0 and less than 1, such as 0.6"
@@ -241,8 +243,27 @@ extension SchemaReader {
         return policy
     }
 
+    /// A token bucket: `rate` per second, and `burst`, which defaults to one second's worth.
+    /// Both are checked against the limits of `RateLimitSpec`, as the live command's are.
+    private func rateLimit(_ node: YAMLValue, _ path: String) throws(PresetError) -> RateLimitSpec {
+        let map = try fields(node, path, expected: "a mapping with rate, and optionally burst")
+        try checkKeys(map, Self.rateLimitFields)
+        let rateExpected = "a rate greater than 0 and at most \(Self.grouped(Int(RateLimitSpec.maxRate))) requests per second"
+        let rate = try number(map.required("rate", expected: rateExpected), path + ".rate", expected: rateExpected) {
+            RateLimitSpec.refusal(rate: $0, burst: nil) == nil
+        }
+        var burst: Double?
+        if let node = map.optional("burst") {
+            let burstExpected = "a burst from 1 to \(Self.grouped(Int(RateLimitSpec.maxBurst))) requests"
+            burst = try number(node, path + ".burst", expected: burstExpected) {
+                RateLimitSpec.refusal(rate: rate, burst: $0) == nil
+            }
+        }
+        return RateLimitSpec(rate: rate, burst: burst)
+    }
+
     /// One route of a node of `kind`: only a cache's routes may say which lookup outcome they carry.
-    private func route(_ node: PresetNode, _ path: String, at kind: NodeKind) throws(PresetError) -> (RouteSpec, RouteSite) {
+    private func route(_ node: YAMLValue, _ path: String, at kind: NodeKind) throws(PresetError) -> (RouteSpec, RouteSite) {
         let map = try fields(node, path, expected: "a mapping with to, and optionally class, p, latency and on")
         try checkKeys(map, Self.routeFields)
         let targetNode = try map.required("to", expected: "a node id")
@@ -276,7 +297,7 @@ extension SchemaReader {
         return (route, site)
     }
 
-    private func classes(_ node: PresetNode, _ path: String) throws(PresetError) -> [RequestClass] {
+    private func classes(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RequestClass] {
         let options = RequestClass.allCases.map { ($0.description, $0) }
         guard case .sequence(let items) = node.value else { return [try choice(node, path, options)] }
         guard !items.isEmpty else { throw fail(node, path, "expected a request class or a non-empty list of them, got an empty list") }

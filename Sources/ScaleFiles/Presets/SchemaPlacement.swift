@@ -8,12 +8,12 @@ extension SchemaReader {
     /// Where one data center was written, for the checks against its entry node.
     struct DataCenterSite {
         let path: String
-        let entryOrigin: NodeOrigin
+        let entryOrigin: ValueOrigin
     }
 
     /// The data centers in the order written; each entry must be a node that can take users.
     func datacenters(
-        _ node: PresetNode, _ path: String, nodes: [NodeSpec], indexByID: [String: Int]
+        _ node: YAMLValue, _ path: String, nodes: [NodeSpec], indexByID: [String: Int]
     ) throws(PresetError) -> ([DataCenterSpec], [DataCenterSite]) {
         guard case .sequence(let items) = node.value else {
             throw fail(node, path, "expected a list of data centers such as [{name: us-east, entry: web-us}], got \(node.found)")

@@ -1,6 +1,6 @@
 import ScaleSim
 
-/// Reads preset schema version 1 from a `PresetNode` tree into a `SystemSpec`.
+/// Reads preset schema version 1 from a `YAMLValue` tree into a `SystemSpec`.
 ///
 /// Every error names the field by its path and points at the line of the offending value
 /// (or, for a missing field, of the mapping that lacks it). Nodes are read one by one (see
@@ -27,23 +27,23 @@ struct SchemaReader {
     /// Where the parts of one node were written, for the checks that span nodes.
     struct NodeSite {
         let path: String
-        let origin: NodeOrigin
+        let origin: ValueOrigin
         /// The node's mapping, so a check can point at the value of any of its fields.
         let fields: Fields
         var routes: [RouteSite] = []
 
         /// Where the value of `key` was written; the node itself when it was left out.
-        func origin(of key: String) -> NodeOrigin { fields.optional(key)?.origin ?? origin }
+        func origin(of key: String) -> ValueOrigin { fields.optional(key)?.origin ?? origin }
     }
 
     struct RouteSite {
         let path: String
-        let origin: NodeOrigin
-        let targetOrigin: NodeOrigin
-        let probabilityOrigin: NodeOrigin?
+        let origin: ValueOrigin
+        let targetOrigin: ValueOrigin
+        let probabilityOrigin: ValueOrigin?
     }
 
-    func system(_ root: PresetNode) throws(PresetError) -> SystemSpec {
+    func system(_ root: YAMLValue) throws(PresetError) -> SystemSpec {
         let top = try fields(root, "", expected: "a mapping with version, name, workload and nodes")
         // Version first: a later version may have fields this reader does not know.
         let versionNode = try top.required("version", expected: "the integer 1")
@@ -127,7 +127,7 @@ struct SchemaReader {
 
     /// Timed commands, each a line as a script file has it, in time order. Node ids are not
     /// checked against the nodes: a command may name a node an earlier command creates.
-    private func script(_ node: PresetNode, _ path: String) throws(PresetError) -> [ScheduledCommand] {
+    private func script(_ node: YAMLValue, _ path: String) throws(PresetError) -> [ScheduledCommand] {
         let example = "\"at 60s add replica db 2\""
         guard case .sequence(let items) = node.value else {
             throw fail(node, path, "expected a list of timed commands such as \(example), got \(node.found)")
@@ -160,7 +160,7 @@ struct SchemaReader {
 
     /// The workload without its entry, and the workload's mapping to read the entry from
     /// once the data centers are known.
-    private func workload(_ node: PresetNode) throws(PresetError) -> (WorkloadSpec, Fields) {
+    private func workload(_ node: YAMLValue) throws(PresetError) -> (WorkloadSpec, Fields) {
         let map = try fields(node, "workload", expected: "a mapping with users, rate_per_user and entry")
         try checkKeys(map, Self.workloadFields)
         let users = try integer(
@@ -194,7 +194,7 @@ struct SchemaReader {
         _ workload: Fields, datacenters: [DataCenterSpec], nodes: [NodeSpec], indexByID: [String: Int]
     ) throws(PresetError) -> String {
         let path = "workload.entry"
-        let node: PresetNode
+        let node: YAMLValue
         if datacenters.isEmpty {
             node = try workload.required("entry", expected: "a node id")
         } else if let given = workload.optional("entry") {
@@ -216,7 +216,7 @@ struct SchemaReader {
 
     /// An entry is a node, and not a CDN edge: an edge sends its misses to the entry.
     func checkEntry(
-        _ node: PresetNode, _ path: String, id: String, nodes: [NodeSpec], indexByID: [String: Int]
+        _ node: YAMLValue, _ path: String, id: String, nodes: [NodeSpec], indexByID: [String: Int]
     ) throws(PresetError) {
         guard let index = indexByID[id] else {
             throw fail(node, path, "no node has id \(TerminalSafe.quoted(id)); \(Self.idList(nodes))")
@@ -228,7 +228,7 @@ struct SchemaReader {
         }
     }
 
-    private func dns(_ node: PresetNode, _ path: String) throws(PresetError) -> DNSSpec {
+    private func dns(_ node: YAMLValue, _ path: String) throws(PresetError) -> DNSSpec {
         let map = try fields(node, path, expected: "a mapping with ttl and resolvers")
         try checkKeys(map, Self.dnsFields)
         var dns = DNSSpec()
@@ -239,7 +239,7 @@ struct SchemaReader {
         return dns
     }
 
-    private func retries(_ node: PresetNode, _ path: String) throws(PresetError) -> RetrySpec {
+    private func retries(_ node: YAMLValue, _ path: String) throws(PresetError) -> RetrySpec {
         let map = try fields(node, path, expected: "a mapping with limit and backoff")
         try checkKeys(map, Self.retryFields)
         let expected = "an integer from 0 to \(RetrySpec.maxLimit)"
@@ -253,7 +253,7 @@ struct SchemaReader {
         return retries
     }
 
-    private func regions(_ node: PresetNode, _ path: String) throws(PresetError) -> [RegionShare] {
+    private func regions(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RegionShare] {
         guard case .sequence(let items) = node.value else {
             throw fail(
                 node, path, "expected a list of regions such as [{name: us, share: 0.6}, {name: eu, share: 0.4}], got \(node.found)")
@@ -281,7 +281,7 @@ struct SchemaReader {
         return regions
     }
 
-    private func mix(_ node: PresetNode, _ path: String) throws(PresetError) -> [RequestClass: Double] {
+    private func mix(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RequestClass: Double] {
         let map = try fields(node, path, expected: "a mapping of request class to weight, such as {read: 0.8, write: 0.2}")
         var mix: [RequestClass: Double] = [:]
         for entry in map.entries {
@@ -298,7 +298,7 @@ struct SchemaReader {
     }
 
     private func keySpace(
-        _ node: PresetNode, _ path: String, defaults: KeySpace, allowsTrace: Bool = false
+        _ node: YAMLValue, _ path: String, defaults: KeySpace, allowsTrace: Bool = false
     ) throws(PresetError) -> KeySpace {
         let map = try fields(node, path, expected: "a mapping with count and zipf")
         try checkKeys(map, allowsTrace ? Self.traceKeyFields : Self.keyFields)
@@ -320,7 +320,7 @@ struct SchemaReader {
         return keys
     }
 
-    private func shape(_ node: PresetNode, _ path: String) throws(PresetError) -> TrafficShape {
+    private func shape(_ node: YAMLValue, _ path: String) throws(PresetError) -> TrafficShape {
         let shapes = ["ramp", "spike", "diurnal"]
         if case .scalar(let scalar) = node.value, scalar.text == "steady" { return .steady }
         guard case .mapping(let entries) = node.value, entries.count == 1, let entry = entries.first else {

@@ -3,23 +3,23 @@ import ScaleSim
 /// A mapping being read by `SchemaReader`: its entries, and where it is for messages.
 struct Fields {
     let reader: SchemaReader
-    let node: PresetNode
-    let entries: [PresetNode.Entry]
+    let node: YAMLValue
+    let entries: [YAMLValue.Entry]
     let path: String
 
     /// The value of `key`, or `nil` when it is absent or null (an optional field left at its default).
-    func optional(_ key: String) -> PresetNode? {
+    func optional(_ key: String) -> YAMLValue? {
         guard let value = entries.first(where: { $0.key == key })?.value, !value.isNull else { return nil }
         return value
     }
 
     /// The entry of `key` when it holds a value, to point an error at the key itself.
-    func present(_ key: String) -> PresetNode.Entry? {
+    func present(_ key: String) -> YAMLValue.Entry? {
         entries.first { $0.key == key && !$0.value.isNull }
     }
 
     /// The value of `key`; a missing key is an error at the mapping, saying what was `expected`.
-    func required(_ key: String, expected: String) throws(PresetError) -> PresetNode {
+    func required(_ key: String, expected: String) throws(PresetError) -> YAMLValue {
         guard let value = entries.first(where: { $0.key == key })?.value else {
             throw reader.fail(node, SchemaReader.join(path, key), "missing required field; expected \(expected)")
         }
@@ -31,12 +31,12 @@ struct Fields {
 extension SchemaReader {
     enum Lines { case one, many }
 
-    func fail(_ node: PresetNode, _ path: String, _ message: String) -> PresetError {
+    func fail(_ node: YAMLValue, _ path: String, _ message: String) -> PresetError {
         fail(node.origin, path, message)
     }
 
     /// An error at `origin`; a value from `--set` is reported against the override as given.
-    func fail(_ origin: NodeOrigin, _ path: String, _ message: String) -> PresetError {
+    func fail(_ origin: ValueOrigin, _ path: String, _ message: String) -> PresetError {
         switch origin {
         case .file(let line, let column):
             PresetError(file: file, line: line, column: column, path: path.isEmpty ? nil : path, message: message)
@@ -47,7 +47,7 @@ extension SchemaReader {
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    func fields(_ node: PresetNode, _ path: String, expected: String) throws(PresetError) -> Fields {
+    func fields(_ node: YAMLValue, _ path: String, expected: String) throws(PresetError) -> Fields {
         guard case .mapping(let entries) = node.value else {
             throw fail(node, path, "expected \(expected), got \(node.found)")
         }
@@ -61,7 +61,7 @@ extension SchemaReader {
         }
     }
 
-    func unknownName(_ entry: PresetNode.Entry, path: String, kind: String, allowed: [String]) -> PresetError {
+    func unknownName(_ entry: YAMLValue.Entry, path: String, kind: String, allowed: [String]) -> PresetError {
         var message = "unknown \(kind) \(TerminalSafe.quoted(entry.key)); expected one of: \(allowed.joined(separator: ", "))"
         if let guess = Self.closest(to: entry.key, in: allowed) { message += " (did you mean \(guess)?)" }
         return fail(entry.keyOrigin, path, message)
@@ -69,7 +69,7 @@ extension SchemaReader {
 
     /// The text of a scalar that can stand for a string: anything but null or an unknown tag.
     /// `name: 2024` is the name "2024"; the text is taken as written.
-    static func scalarText(_ node: PresetNode) -> String? {
+    static func scalarText(_ node: YAMLValue) -> String? {
         guard case .scalar(let scalar) = node.value else { return nil }
         switch scalar.type {
         case .string, .integer, .float, .bool, .timestamp: return scalar.text
@@ -77,7 +77,7 @@ extension SchemaReader {
         }
     }
 
-    func string(_ node: PresetNode, _ path: String, expected: String) throws(PresetError) -> String {
+    func string(_ node: YAMLValue, _ path: String, expected: String) throws(PresetError) -> String {
         guard let text = Self.scalarText(node) else { throw fail(node, path, "expected \(expected), got \(node.found)") }
         return text
     }
@@ -85,14 +85,14 @@ extension SchemaReader {
     static let nameExpected = "a name of 1 to 64 letters, digits, - or _"
 
     /// A data center or region name: the characters of a node id, so commands can name it.
-    func name(_ node: PresetNode, _ path: String) throws(PresetError) -> String {
+    func name(_ node: YAMLValue, _ path: String) throws(PresetError) -> String {
         let text = try string(node, path, expected: Self.nameExpected)
         guard Self.isValidID(text) else { throw fail(node, path, "expected \(Self.nameExpected), got \(node.found)") }
         return text
     }
 
     /// A text field shown to users: no control characters, one line unless `lines` is `.many`.
-    func text(_ node: PresetNode, _ path: String, lines: Lines) throws(PresetError) -> String {
+    func text(_ node: YAMLValue, _ path: String, lines: Lines) throws(PresetError) -> String {
         var text = try string(node, path, expected: "a string")
         // Block scalars (`|`, `>`) end with a line break that is not part of the text.
         while text.last?.isNewline == true { text.removeLast() }
@@ -108,7 +108,7 @@ extension SchemaReader {
         return text
     }
 
-    func choice<T>(_ node: PresetNode, _ path: String, _ options: [(name: String, value: T)]) throws(PresetError) -> T {
+    func choice<T>(_ node: YAMLValue, _ path: String, _ options: [(name: String, value: T)]) throws(PresetError) -> T {
         let text = Self.scalarText(node)
         if let match = options.first(where: { $0.name == text }) { return match.value }
         let names = options.map(\.name)
@@ -119,7 +119,7 @@ extension SchemaReader {
 
     /// A YAML integer within `range`; `expected` defaults to "a positive integer" and the like.
     func integer(
-        _ node: PresetNode, _ path: String, in range: ClosedRange<Int>, expected: String? = nil
+        _ node: YAMLValue, _ path: String, in range: ClosedRange<Int>, expected: String? = nil
     ) throws(PresetError) -> Int {
         let expected = expected ?? (range.lowerBound == 1 ? "a positive integer" : "a non-negative integer")
         let wrong = fail(node, path, "expected \(expected), got \(node.found)")
@@ -141,7 +141,7 @@ extension SchemaReader {
     }
 
     /// A non-negative YAML integer up to `UInt64.max`, for seeds.
-    func unsigned(_ node: PresetNode, _ path: String) throws(PresetError) -> UInt64 {
+    func unsigned(_ node: YAMLValue, _ path: String) throws(PresetError) -> UInt64 {
         let wrong = fail(node, path, "expected a non-negative integer, got \(node.found)")
         guard case .scalar(let scalar) = node.value, scalar.type == .integer else { throw wrong }
         switch Self.decimal(scalar.text) {
@@ -162,7 +162,7 @@ extension SchemaReader {
 
     /// A finite YAML number (integer or float) for which `valid` holds.
     func number(
-        _ node: PresetNode, _ path: String, expected: String, valid: (Double) -> Bool
+        _ node: YAMLValue, _ path: String, expected: String, valid: (Double) -> Bool
     ) throws(PresetError) -> Double {
         guard case .scalar(let scalar) = node.value, let value = Self.real(scalar), value.isFinite, valid(value) else {
             throw fail(node, path, "expected \(expected), got \(node.found)")
@@ -171,7 +171,7 @@ extension SchemaReader {
     }
 
     /// A duration such as `250ms`; zero only when `allowZero`.
-    func duration(_ node: PresetNode, _ path: String, allowZero: Bool) throws(PresetError) -> SimTime {
+    func duration(_ node: YAMLValue, _ path: String, allowZero: Bool) throws(PresetError) -> SimTime {
         guard let text = Self.scalarText(node) else {
             throw fail(node, path, "expected \(DurationParser.expected), got \(node.found)")
         }
@@ -210,7 +210,7 @@ extension SchemaReader {
     }
 
     /// The value of a YAML integer or float scalar written in decimal, or `nil`.
-    static func real(_ scalar: PresetNode.Scalar) -> Double? {
+    static func real(_ scalar: YAMLValue.Scalar) -> Double? {
         switch scalar.type {
         case .integer:
             guard case .value(let value) = decimal(scalar.text) else { return nil }

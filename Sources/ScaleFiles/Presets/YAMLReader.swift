@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// Turns YAML text into a `PresetNode` tree without letting a hostile document crash or
+/// Turns YAML text into a `YAMLValue` tree without letting a hostile document crash or
 /// stall the process.
 ///
 /// Three hazards are fenced off:
@@ -23,7 +23,7 @@ enum YAMLReader {
     ///
     /// Errors are located in `file`; with `overridePath`, the text is a `--set` value and every
     /// node is marked as coming from that override.
-    static func read(_ text: String, file: String, overridePath: String? = nil) throws(PresetError) -> PresetNode? {
+    static func read(_ text: String, file: String, overridePath: String? = nil) throws(PresetError) -> YAMLValue? {
         let size = text.utf8.count
         guard size <= maxBytes else {
             throw PresetError(file: file, message: "the text is \(size) bytes, more than the limit of 1 MiB")
@@ -38,7 +38,7 @@ enum YAMLReader {
     /// `*` (so line and column numbers stay the same), that YAML reads as ordinary text.
     private static let inertAlias: Unicode.Scalar = "\u{E000}"
 
-    private static func compose(_ text: String, file: String, overridePath: String?) throws(PresetError) -> PresetNode? {
+    private static func compose(_ text: String, file: String, overridePath: String?) throws(PresetError) -> YAMLValue? {
         var inert = String.UnicodeScalarView()
         inert.append(contentsOf: text.unicodeScalars.lazy.map { $0 == "*" ? inertAlias : $0 })
         guard let shape = try yams(String(inert), file: file) else { return nil }
@@ -165,13 +165,13 @@ enum YAMLReader {
     }
 }
 
-/// Copies a Yams tree into `PresetNode`s, expanding aliases within a budget.
+/// Copies a Yams tree into `YAMLValue`s, expanding aliases within a budget.
 private struct Lifter {
     let file: String
     let overridePath: String?
     var budget = YAMLReader.maxNodes
 
-    mutating func lift(_ node: Node, depth: Int) throws(PresetError) -> PresetNode {
+    mutating func lift(_ node: Node, depth: Int) throws(PresetError) -> YAMLValue {
         budget -= 1
         guard budget >= 0 else {
             throw error(at: node, "the document expands to more than \(YAMLReader.maxNodes) values; are YAML aliases multiplying it?")
@@ -181,28 +181,28 @@ private struct Lifter {
         }
         switch node {
         case .scalar(let scalar):
-            let lifted = PresetNode.Scalar(text: scalar.string, type: Self.type(of: node), isPlain: scalar.style == .plain)
-            return PresetNode(value: .scalar(lifted), origin: origin(of: node))
+            let lifted = YAMLValue.Scalar(text: scalar.string, type: Self.type(of: node), isPlain: scalar.style == .plain)
+            return YAMLValue(value: .scalar(lifted), origin: origin(of: node))
         case .mapping(let mapping):
-            var entries: [PresetNode.Entry] = []
+            var entries: [YAMLValue.Entry] = []
             entries.reserveCapacity(mapping.count)
             for (key, value) in mapping {
                 // The first pass proved every key a scalar.
                 entries.append(.init(key: key.string ?? "", keyOrigin: origin(of: key), value: try lift(value, depth: depth + 1)))
             }
-            return PresetNode(value: .mapping(entries), origin: origin(of: node))
+            return YAMLValue(value: .mapping(entries), origin: origin(of: node))
         case .sequence(let sequence):
-            var items: [PresetNode] = []
+            var items: [YAMLValue] = []
             items.reserveCapacity(sequence.count)
             for item in sequence { items.append(try lift(item, depth: depth + 1)) }
-            return PresetNode(value: .sequence(items), origin: origin(of: node))
+            return YAMLValue(value: .sequence(items), origin: origin(of: node))
         case .alias:
             // Yams's parser resolves aliases itself; an unresolved one means a Yams change.
             throw error(at: node, "unresolved YAML alias")
         }
     }
 
-    private func origin(of node: Node) -> NodeOrigin {
+    private func origin(of node: Node) -> ValueOrigin {
         if let overridePath { return .override(path: overridePath) }
         return .file(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
@@ -212,7 +212,7 @@ private struct Lifter {
         return PresetError(file: file, line: node.mark?.line, column: node.mark?.column, message: message)
     }
 
-    private static func type(of node: Node) -> PresetNode.ScalarType {
+    private static func type(of node: Node) -> YAMLValue.ScalarType {
         switch node.tag.rawValue {
         case Tag.Name.str.rawValue, Tag.Name.merge.rawValue, Tag.Name.value.rawValue: .string
         case Tag.Name.int.rawValue: .integer

@@ -1,6 +1,6 @@
 import ScaleSim
 
-/// The report of a headless run: the keys of INTERFACES.md, built from a `RunSummary`.
+/// The report of a headless run, built from a `RunSummary`: the keys docs/reports.md lists.
 public struct RunReport: Sendable {
     public var summary: RunSummary
     /// The preset as named on the command line, resolved (file stem or path).
@@ -19,11 +19,11 @@ public struct RunReport: Sendable {
     static func ms(_ t: SimTime?) -> JSONValue { .number(t.map(Nanos.milliseconds)) }
     static func ms(_ ns: Double?) -> JSONValue { .number(ns.map { $0 / 1e6 }) }
 
-    /// The outcome counts, keyed as in reports.
+    /// The outcome counts, keyed as in reports; `rejected` always, 0 without a rate limiter.
     static func outcomeFields(_ c: OutcomeCounts) -> [String: JSONValue] {
         [
             "requests": .int(c.requests), "completed": .int(c.completed), "dropped": .int(c.dropped),
-            "timed_out": .int(c.timedOut), "failed": .int(c.failed),
+            "timed_out": .int(c.timedOut), "failed": .int(c.failed), "rejected": .int(c.rejected),
         ]
     }
 
@@ -32,7 +32,7 @@ public struct RunReport: Sendable {
         ["mean_ms": ms(mean), "p50_ms": ms(p50), "p95_ms": ms(p95), "p99_ms": ms(p99)]
     }
 
-    /// The report as a JSON value (see INTERFACES.md for the keys).
+    /// The report as a JSON value (docs/reports.md lists the keys).
     public var json: JSONValue {
         let e = summary.endToEnd
         var classes: [String: JSONValue] = [:]
@@ -70,6 +70,8 @@ public struct RunReport: Sendable {
             if n.kind == .app { fields["sessions_lost"] = .int(n.sessionsLost) }
             if n.kind == .app { fields["autoscaler_actions"] = .int(n.autoscalerActions) }
             if n.resyncs > 0 { fields["resyncs"] = .int(n.resyncs) }
+            // On a node with a rate limit even when 0, so every seed of `--seeds` has the key.
+            if n.rejected > 0 || summary.spec.node(n.id)?.rateLimit != nil { fields["rejected"] = .int(n.rejected) }
             if let cache = n.cache {
                 fields["hit_ratio"] = .number(cache.hitRatio)
                 fields["hits"] = .int(cache.hits)

@@ -25,7 +25,8 @@ public enum TextReport {
             lines.append(
                 "requests \(figure(e["requests"], digits: 0))  completed \(figure(e["completed"], digits: 0))  "
                     + "dropped \(figure(e["dropped"], digits: 0))  timed out \(figure(e["timed_out"], digits: 0))  "
-                    + "failed \(figure(e["failed"], digits: 0))  in flight \(figure(e["in_flight"], digits: 0))"
+                    + "failed \(figure(e["failed"], digits: 0))  " + rejected(e)
+                    + "in flight \(figure(e["in_flight"], digits: 0))"
             )
             lines.append(
                 "throughput \(figure(e["throughput_rps"], digits: 1)) req/s  error rate \(percent(e["error_rate"]))"
@@ -40,7 +41,7 @@ public enum TextReport {
                     guard case .object(let c)? = classes[name] else { continue }
                     lines.append(
                         "  \(name.padding(toLength: 7, withPad: " ", startingAt: 0)) requests \(figure(c["requests"], digits: 0))  "
-                            + "mean \(figure(c["mean_ms"], digits: 2)) ms  p99 \(figure(c["p99_ms"], digits: 2)) ms"
+                            + rejected(c) + "mean \(figure(c["mean_ms"], digits: 2)) ms  p99 \(figure(c["p99_ms"], digits: 2)) ms"
                     )
                 }
             }
@@ -61,16 +62,34 @@ public enum TextReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One row per user region, with a header: share, requests, errors and percentiles.
+    /// `rejected N  ` when a rate limiter turned any of `figures`' requests away, else nothing,
+    /// so reports of systems without one read as they always have.
+    static func rejected(_ figures: [String: JSONValue]) -> String {
+        count(figures["rejected"]) > 0 ? "rejected \(figure(figures["rejected"], digits: 0))  " : ""
+    }
+
+    /// A count, or under `--seeds` its mean; 0 when absent.
+    static func count(_ value: JSONValue?) -> Double { value?.numberValue ?? (value.flatMap(mean) ?? 0) }
+
+    /// One row per user region, with a header: share, requests, errors and percentiles, and
+    /// the rejected requests when a rate limiter turned any away.
     static func regionRows(_ regions: [String: JSONValue]) -> [[String]] {
-        var rows = [["region", "share", "requests", "error rate", "req/s", "mean ms", "p50 ms", "p99 ms"]]
-        for name in regions.keys.sorted() {
+        let names = regions.keys.sorted()
+        let showsRejected = names.contains { name in
+            if case .object(let r)? = regions[name] { count(r["rejected"]) > 0 } else { false }
+        }
+        var header = ["region", "share", "requests", "error rate", "req/s", "mean ms", "p50 ms", "p99 ms"]
+        if showsRejected { header.insert("rejected", at: 3) }
+        var rows = [header]
+        for name in names {
             guard case .object(let r)? = regions[name] else { continue }
-            rows.append([
+            var row = [
                 name, percent(r["share"], digits: 0), figure(r["requests"], digits: 0), percent(r["error_rate"]),
                 figure(r["throughput_rps"], digits: 1), figure(r["mean_ms"], digits: 2),
                 figure(r["p50_ms"], digits: 2), figure(r["p99_ms"], digits: 2),
-            ])
+            ]
+            if showsRejected { row.insert(figure(r["rejected"], digits: 0), at: 3) }
+            rows.append(row)
         }
         return rows
     }
@@ -114,7 +133,7 @@ public enum TextReport {
     /// The figures a node's kind adds to the table, as `label value` pairs; empty when none apply.
     static func kindFigures(_ n: [String: JSONValue]) -> [String] {
         var figures: [String] = []
-        func count(_ key: String) -> Double { n[key]?.numberValue ?? (n[key].flatMap(mean) ?? 0) }
+        func count(_ key: String) -> Double { Self.count(n[key]) }
         if n["hit_ratio"] != nil {
             figures.append("hit ratio \(percent(n["hit_ratio"]))")
             figures.append("entries \(figure(n["entries"], digits: 0)) of \(figure(n["capacity"], digits: 0))")
@@ -132,6 +151,8 @@ public enum TextReport {
             figures.append("queue \(figure(n["queue_length"], digits: 0)) at the end")
         }
         if count("resyncs") > 0 { figures.append("re-syncs \(figure(n["resyncs"], digits: 0))") }
+        // Present on a rate-limited node even when 0: a limiter that never fired says so.
+        if n["rejected"] != nil { figures.append("rejected \(figure(n["rejected"], digits: 0))") }
         if n["sessions_lost"] != nil { figures.append("sessions lost \(figure(n["sessions_lost"], digits: 0))") }
         if count("autoscaler_actions") > 0 { figures.append("autoscaler actions \(figure(n["autoscaler_actions"], digits: 0))") }
         if count("shards") > 1 { figures.append("shards \(figure(n["shards"], digits: 0))") }

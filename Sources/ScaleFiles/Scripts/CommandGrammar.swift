@@ -98,6 +98,9 @@ public enum CommandGrammar {
     }
 
     private static let maxUsers = SchemaReader.grouped(WorkloadSpec.maxUsers)
+    private static let rateExpected =
+        "a rate greater than 0 and at most \(SchemaReader.grouped(Int(RateLimitSpec.maxRate))) per second, such as 500"
+    private static let burstExpected = "a burst from 1 to \(SchemaReader.grouped(Int(RateLimitSpec.maxBurst))) requests"
 
     static let forms: [Form] = [
         Form("set users N", "concurrent users, 1 to \(maxUsers); the arrival rate follows at once") { r throws(CommandSyntaxError) in
@@ -168,6 +171,20 @@ public enum CommandGrammar {
         },
         Form("add session-store POOL", "moves POOL's sessions into a shared store called on every request") { r throws(CommandSyntaxError) in
             .addSessionStore(pool: try r.node())
+        },
+        Form(
+            "set rate-limit NODE RATE [BURST]",
+            "a token bucket admits at most RATE requests per second to NODE, in bursts of up to BURST (default one second's worth); the rest are rejected at once"
+        ) { r throws(CommandSyntaxError) in
+            let node = try r.node()
+            let rate = try r.number(rateExpected) { RateLimitSpec.refusal(rate: $0, burst: nil) == nil }
+            let burst = r.isAtEnd ? nil : try r.number(burstExpected + " or the end of the command") {
+                RateLimitSpec.refusal(rate: rate, burst: $0) == nil
+            }
+            return .setRateLimit(node: node, rate: rate, burst: burst)
+        },
+        Form("remove rate-limit NODE", "NODE admits every request again") { r throws(CommandSyntaxError) in
+            .removeRateLimit(node: try r.node())
         },
         Form(
             "add replica DB [N]",
@@ -405,8 +422,13 @@ struct CommandReader {
 
     /// A finite number greater than 0.
     mutating func positiveNumber(_ expected: String) throws(CommandSyntaxError) -> Double {
+        try number(expected) { $0 > 0 }
+    }
+
+    /// A finite number for which `valid` holds.
+    mutating func number(_ expected: String, valid: (Double) -> Bool) throws(CommandSyntaxError) -> Double {
         let word = next()
-        guard let word, let value = SchemaReader.real(word.text), value.isFinite, value > 0 else {
+        guard let word, let value = SchemaReader.real(word.text), value.isFinite, valid(value) else {
             throw failure(expected: expected, at: word)
         }
         return value

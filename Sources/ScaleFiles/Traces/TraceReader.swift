@@ -51,7 +51,7 @@ public struct TraceLimits: Sendable, Equatable {
         maxLineLength: TraceReader.maxLineLength, maxDistinctKeys: 1 << 25, maxKeyBytes: 1 << 29, maxRequests: 1 << 26)
 }
 
-/// Reads key traces for `scaletop cache` (INTERFACES.md).
+/// Reads key traces for `scaletop cache` (docs/reports.md, "`scaletop cache`").
 ///
 /// - A trace is CSV when its first line holds a comma and a field named `key` (in any
 ///   case); then `time` (seconds, a decimal such as `12.5`) and `op` (`read` or `get`,

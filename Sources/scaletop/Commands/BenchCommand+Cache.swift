@@ -2,7 +2,7 @@ import ScaleSim
 
 extension BenchCommand {
     /// The `cache` scenario: the engine's `KeyCache` at 1,000,000 entries over 10,000,000
-    /// keys drawn Zipf(0.9), as in the stage 9 workload; one result per eviction policy.
+    /// keys drawn Zipf(0.9), as in the `ten-million-users` workload; one result per eviction policy.
     ///
     /// The keys are drawn before any timing. Each policy's cache is warmed on the first
     /// 10,000,000 (a cold 1M-entry cache takes about that many requests to reach steady

@@ -6,9 +6,9 @@ import ScaleTUI
 extension BenchCommand {
     /// The `render` scenario: the dashboard's own costs, without a terminal.
     ///
-    /// - `frame_ms`: one 200x60 frame of the stage 9 topology (`ten-million-users` after
-    ///   5 simulated seconds, a node selected, the inspector open), state to cell buffer:
-    ///   the median of 300 frames.
+    /// - `frame_ms`: one 200x60 frame of the `ten-million-users` topology after 5 simulated
+    ///   seconds, a node selected, the inspector open, state to cell buffer: the median of
+    ///   300 frames.
     /// - `key_ms`: the dashboard loop (`DashboardApp`, stage 00, running at 1x) from `a`
     ///   pressed to the first frame showing the added server: the median of 20 presses.
     /// - `cpu_pct`: the process's CPU time over wall time while the simulation is paused

@@ -3,9 +3,9 @@ import ScaleFiles
 import ScaleSim
 
 extension BenchCommand {
-    /// The `replay` scenario: a headless replay of a recording of stage 9
-    /// (`ten-million-users`) against `scaletop run` of the same preset and commands, and the
-    /// size of an hour of recording.
+    /// The `replay` scenario: a headless replay of a recording of the `ten-million-users`
+    /// preset against `scaletop run` of the same preset and commands, and the size of an hour
+    /// of recording.
     ///
     /// The recording covers 10 simulated seconds with one user command (`set users`) at 5 s;
     /// each of `runs` rounds times the plain run and the replay (reading the file, replaying

@@ -7,7 +7,7 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine. Scenarios: reference (the network of BENCHMARK.md), stage9 (ten million users), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (stage 9 replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
+        abstract: "Measure the engine (docs/benchmark.md). Scenarios: reference (the reference queueing network against its analytic mean), ten-million-users (the preset of that name; stage9 is its old name), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (ten-million-users replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -22,22 +22,25 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Simulated time of the soak scenario, at least 10m.")
     var soakDuration = "3h"
 
-    static let all = ["reference", "stage9", "cache", "render", "replay"]
+    static let all = ["reference", "ten-million-users", "cache", "render", "replay"]
     /// Scenarios run only when named: each takes many minutes.
     static let onRequest = ["presets", "soak"]
+    /// Old names still accepted, so scripts written with them go on working.
+    static let aliases = ["stage9": "ten-million-users"]
 
     func run() throws {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
-        for name in chosen where !(Self.all + Self.onRequest).contains(name) {
-            throw badInput("bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))")
+        for name in chosen where !(Self.all + Self.onRequest).contains(Self.aliases[name] ?? name) {
+            throw badInput(
+                "bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))")
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         let output = Output(standardOutputFor: "the results")
         var results: [BenchResult] = []
         for name in chosen {
             let scenarioResults: [BenchResult]
-            switch name {
-            case "stage9": scenarioResults = [try stage9Scenario()]
+            switch Self.aliases[name] ?? name {
+            case "ten-million-users": scenarioResults = [try tenMillionUsersScenario(named: name)]
             case "cache": scenarioResults = cacheScenarios()
             case "render": scenarioResults = [try renderScenario()]
             case "replay": scenarioResults = [try replayScenario()]
@@ -54,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         try output.finish()
     }
 
-    /// The reference network of BENCHMARK.md, random routing: 2,000,000 requests, drained.
+    /// The reference network (docs/benchmark.md), random routing: 2,000,000 requests, drained.
     func reference() throws -> BenchResult {
         var spec = try loadPreset("bench-network").spec
         let requests = 2_000_000

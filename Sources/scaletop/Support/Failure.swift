@@ -8,7 +8,7 @@ func printError(_ message: String) {
     _ = FileDescriptorIO.writeAll(STDERR_FILENO, Array((message + "\n").utf8))
 }
 
-/// Bad input: prints one clear message and ends with exit status 2 (INTERFACES.md).
+/// Bad input: prints one clear message and ends with exit status 2 (docs/reports.md, "Exit status").
 func badInput(_ message: String) -> ExitCode {
     printError("scaletop: " + message)
     return ExitCode(2)

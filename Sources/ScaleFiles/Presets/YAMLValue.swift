@@ -1,5 +1,5 @@
 /// Where a value came from: a place in a preset file, or a `--set` override.
-enum NodeOrigin: Sendable, Equatable {
+enum ValueOrigin: Sendable, Equatable {
     case file(line: Int, column: Int)
     /// The override, by the path it was given as.
     case override(path: String)
@@ -7,11 +7,11 @@ enum NodeOrigin: Sendable, Equatable {
 
 /// A YAML value lifted out of Yams: plain sendable data that remembers where it came from,
 /// with aliases already expanded, so overrides can edit it and the schema can read it.
-struct PresetNode: Sendable {
+struct YAMLValue: Sendable {
     enum Value: Sendable {
         case scalar(Scalar)
         case mapping([Entry])
-        case sequence([PresetNode])
+        case sequence([YAMLValue])
     }
 
     /// A scalar as written, with the type YAML resolves it to.
@@ -32,12 +32,12 @@ struct PresetNode: Sendable {
     /// One key of a mapping; keys are always plain scalars (the reader rejects others).
     struct Entry: Sendable {
         var key: String
-        var keyOrigin: NodeOrigin
-        var value: PresetNode
+        var keyOrigin: ValueOrigin
+        var value: YAMLValue
     }
 
     var value: Value
-    var origin: NodeOrigin
+    var origin: ValueOrigin
 
     /// True for an explicit null (`~`, `null`, or nothing after the colon).
     var isNull: Bool {
