@@ -7,9 +7,10 @@ extension NodeSnapshot {
     /// How far the hottest member's load must pass the pool's mean for the box to show both.
     public static let spreadThreshold = 0.1
 
-    /// The node's health as a colour slot: down, bottleneck (DESIGN.md's definition, from
-    /// the engine, or a member loaded past `Engine.bottleneckUtilization`), warm (the pool
-    /// or its hottest member at or above `warmUtilization`) or healthy.
+    /// The node's health as a colour slot: down, bottleneck (the engine's flag, defined in
+    /// docs/reports.md under `nodes[].bottleneck`, or a member loaded past
+    /// `Engine.bottleneckUtilization`), warm (the pool or its hottest member at or above
+    /// `warmUtilization`) or healthy.
     public var healthTone: Tone {
         if isDown { return .down }
         if bottleneck || peakLoad >= Engine.bottleneckUtilization { return .bottleneck }
