@@ -38,6 +38,7 @@ enum InspectorView {
         if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
+        if let settings = node.rateLimitSettings { line("rate limit", settings) }
         drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         if let cache = node.spec.cache {
             line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
