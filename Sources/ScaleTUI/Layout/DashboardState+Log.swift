@@ -1,3 +1,4 @@
+/// The event log's filter and scroll: the reducer moves them, the log view shows them.
 extension DashboardState {
     /// The node the log is filtered to: the selection, while the filter is on.
     public var logFilterNode: String? { logFollowsSelection ? selection : nil }

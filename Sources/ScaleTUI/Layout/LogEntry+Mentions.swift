@@ -1,3 +1,4 @@
+/// Which log entries follow a selected node, for the log's filter.
 extension LogEntry {
     /// Whether the entry names node `id` as a whole word (`app` is not named by `app-eu`).
     public func mentions(_ id: String) -> Bool {

@@ -1,5 +1,7 @@
 import ScaleSim
 
+/// The link strip under the topology's frames: which links it lists, in what order, and the
+/// rows it takes.
 extension TopologyLayout {
     /// Width of one labelled link in the strip.
     public static let linkCellWidth = 40

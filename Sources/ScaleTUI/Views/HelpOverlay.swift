@@ -1,6 +1,7 @@
 /// The key map's bindings over the dashboard, in two columns where they fit, else one
 /// that scrolls; the lines come from `HelpOverlay.lines` (Layout/HelpOverlay+Lines.swift).
 extension HelpOverlay {
+    /// Draws the overlay centred on `screen`; in one column, `scroll` lines down.
     static func draw(_ keyMap: KeyMap, scroll: Int, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let lines = lines(keyMap)
         let longest = lines.map(\.text.count).max() ?? 0
