@@ -1,7 +1,7 @@
 /// Turns screen buffers into ANSI escape output, for terminal recordings (asciicast).
 ///
 /// A frame is either the whole screen (`fullFrame`) or what changed since the frame
-/// before (`diff`). Colours and attributes mirror `CursesTerminal`'s theme. Each frame
+/// before (`diff`), as `ScreenDiff` finds it for the curses terminal too. Colours and attributes mirror `CursesTerminal`'s theme. Each frame
 /// starts and ends with the terminal's default attributes, so frames can be played from
 /// any one that follows a full frame.
 ///
@@ -32,50 +32,32 @@ public struct ANSIRenderer: Sendable {
     /// The whole screen: attributes reset, screen cleared, then every row that holds
     /// anything but default blanks.
     public func fullFrame(_ buffer: ScreenBuffer) -> String {
-        var out = Self.resetAttributes + "\u{1B}[H\u{1B}[2J"
-        var current = Style.normal.packed
-        for y in 0..<buffer.height {
-            let row = y * buffer.width
-            // The cleared screen already shows default blanks; leave them out at the end of a row.
-            var end = buffer.width
-            while end > 0, buffer.scalars[row + end - 1] == " ", buffer.styles[row + end - 1] == Style.normal.packed {
-                end -= 1
-            }
-            guard end > 0 else { continue }
-            appendRun(of: buffer, row: y, from: 0, to: end, current: &current, into: &out)
-        }
-        if current != Style.normal.packed { out += Self.resetAttributes }
-        return out
+        frame(ScreenDiff(from: nil, to: buffer), of: buffer)
     }
 
     /// What turns `old` on screen into `new`: a cursor move and the cells of each changed
     /// run; empty when nothing changed. A full frame when there is no `old` or its size differs.
     public func diff(from old: ScreenBuffer?, to new: ScreenBuffer) -> String {
-        guard let old, old.width == new.width, old.height == new.height else { return fullFrame(new) }
-        var out = ""
+        frame(ScreenDiff(from: old, to: new, mergingGapsUpTo: Self.mergeGap), of: new)
+    }
+
+    /// The output that draws `diff`'s runs of `buffer`, after clearing the screen when it is
+    /// a full redraw.
+    private func frame(_ diff: ScreenDiff, of buffer: ScreenBuffer) -> String {
+        var out = diff.isFullRedraw ? Self.resetAttributes + "\u{1B}[H\u{1B}[2J" : ""
         var current = Style.normal.packed
-        for y in 0..<new.height {
-            let row = y * new.width
-            func changed(_ x: Int) -> Bool {
-                old.scalars[row + x] != new.scalars[row + x] || old.styles[row + x] != new.styles[row + x]
-            }
-            var x = 0
-            while x < new.width {
-                guard changed(x) else {
-                    x += 1
-                    continue
+        for run in diff.runs {
+            var end = run.columns.upperBound
+            if diff.isFullRedraw {
+                // The cleared screen already shows default blanks; leave them out at the end of a row.
+                let row = run.row * buffer.width
+                while end > run.columns.lowerBound, buffer.scalars[row + end - 1] == " ",
+                      buffer.styles[row + end - 1] == Style.normal.packed {
+                    end -= 1
                 }
-                let start = x
-                var end = x + 1
-                // Extend over short unchanged gaps: cheaper than another cursor move.
-                var probe = end
-                while probe < new.width, probe - end <= Self.mergeGap {
-                    if changed(probe) { end = probe + 1 }
-                    probe += 1
-                }
-                appendRun(of: new, row: y, from: start, to: end, current: &current, into: &out)
-                x = end
+                guard end > run.columns.lowerBound else { continue }
             }
+            appendRun(of: buffer, row: run.row, from: run.columns.lowerBound, to: end, current: &current, into: &out)
         }
         if current != Style.normal.packed { out += Self.resetAttributes }
         return out

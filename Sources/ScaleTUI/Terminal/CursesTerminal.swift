@@ -153,30 +153,16 @@ public final class CursesTerminal: TerminalBackend {
 
     public func present(_ buffer: ScreenBuffer) {
         guard !isClosed else { return }
+        let diff = ScreenDiff(from: previous, to: buffer)
+        if diff.isFullRedraw { werase(window) }
+        // A frame drawn for a size the terminal no longer has shows its top-left corner.
         let width = min(buffer.width, size.width)
         let height = min(buffer.height, size.height)
-        let old = previous.flatMap { $0.width == buffer.width && $0.height == buffer.height ? $0 : nil }
-        if old == nil { werase(window) }
-        let scalars = buffer.scalars
-        let styles = buffer.styles
-        for y in 0..<height {
-            let rowStart = y * buffer.width
-            var x = 0
-            while x < width {
-                if let old, old.scalars[rowStart + x] == scalars[rowStart + x],
-                   old.styles[rowStart + x] == styles[rowStart + x] {
-                    x += 1
-                    continue
-                }
-                let start = x
-                x += 1
-                while x < width, old.map({ $0.scalars[rowStart + x] != scalars[rowStart + x]
-                    || $0.styles[rowStart + x] != styles[rowStart + x] }) ?? true {
-                    x += 1
-                }
-                writeRun(scalars[(rowStart + start)..<(rowStart + x)], styles[(rowStart + start)..<(rowStart + x)],
-                         x: start, y: y)
-            }
+        for run in diff.runs where run.row < height {
+            let end = min(run.columns.upperBound, width)
+            guard run.columns.lowerBound < end else { continue }
+            let cells = (run.row * buffer.width + run.columns.lowerBound)..<(run.row * buffer.width + end)
+            writeRun(buffer.scalars[cells], buffer.styles[cells], x: run.columns.lowerBound, y: run.row)
         }
         previous = buffer
         wnoutrefresh(window)

@@ -38,6 +38,7 @@ enum InspectorView {
         if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
+        if let settings = node.rateLimitSettings { line("rate limit", settings) }
         drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         if let cache = node.spec.cache {
             line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
@@ -80,65 +81,6 @@ enum InspectorView {
         if y < inner.maxY, !history.isEmpty {
             let span = Format.duration(SimTime(history.count) * Nanos.perSecond)
             buffer.write("last \(span)" + (perColumn > 1 ? ", \(perColumn) s a column" : ""), x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
-        }
-    }
-}
-
-/// Every binding of the key map, grouped: generated from the map, so always complete;
-/// in two columns where they fit, else one that scrolls.
-enum HelpOverlay {
-    static func lines(_ keyMap: KeyMap) -> [(text: String, style: Style)] {
-        var lines: [(text: String, style: Style)] = []
-        for group in KeyBinding.Group.allCases {
-            let bindings = keyMap.bindings.filter { $0.group == group }
-            guard !bindings.isEmpty else { continue }
-            lines.append((group.rawValue, Style(.title, bold: true)))
-            for binding in bindings {
-                lines.append(("  " + binding.label.padding(toLength: 7, withPad: " ", startingAt: 0) + binding.help, .normal))
-            }
-        }
-        return lines
-    }
-
-    static func draw(_ keyMap: KeyMap, scroll: Int, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
-        let lines = lines(keyMap)
-        let longest = lines.map(\.text.count).max() ?? 0
-        let rows = screen.height - 5
-        let columns = screen.width - 2 >= 2 * (longest + 2) + 2 && 2 * rows >= lines.count ? 2 : 1
-        let perColumn = columns == 2 ? (lines.count + 1) / 2 : min(lines.count, rows)
-        let width = min(screen.width - 2, columns * (longest + 2) + 2)
-        let height = perColumn + 3
-        let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
-        buffer.fill(box)
-        buffer.frame(box, title: "keys (? or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
-        let inner = box.inset(by: 1)
-        let columnWidth = inner.width / columns
-        let offset = columns == 1 ? min(max(0, scroll), lines.count - perColumn) : 0
-        for (i, line) in lines.dropFirst(offset).prefix(columns * perColumn).enumerated() {
-            let column = i / perColumn, row = i % perColumn
-            let clip = Rect(x: inner.x + column * columnWidth, y: inner.y, width: columnWidth, height: perColumn)
-            buffer.write(line.text, x: clip.x + 1, y: inner.y + row, style: line.style, clip: clip)
-        }
-        if offset + perColumn < lines.count || offset > 0 {
-            let shown = "\(offset + 1)-\(offset + perColumn) of \(lines.count): Up and Down scroll"
-            buffer.write(shown, x: inner.x + 1, y: inner.maxY - 1, style: Style(.dim), clip: inner)
-        }
-    }
-}
-
-/// The preset's longer explanation, word-wrapped.
-enum ExplanationOverlay {
-    static func draw(_ preset: PresetInfo, screen: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
-        let width = min(screen.width - 4, 90)
-        let text = [preset.description, ""] + preset.explanation.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let lines = text.flatMap { Format.wrap($0, width: width - 4) }
-        let height = min(screen.height - 2, lines.count + 3)
-        let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
-        buffer.fill(box)
-        buffer.frame(box, title: "\(preset.title) (e or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
-        let inner = box.inset(by: 1)
-        for (i, line) in lines.prefix(inner.height - 1).enumerated() {
-            buffer.write(line, x: inner.x + 1, y: inner.y + i, style: i == 0 ? Style(.title, bold: true) : .normal, clip: inner)
         }
     }
 }

@@ -61,6 +61,7 @@ enum TopologyView {
         if let sessions = node.sessionsFigure { figures.append(sessions) }
         if node.warmingServers > 0 { figures.append("+\(node.warmingServers) warming") }
         if let figure = node.keyFigure { figures.append(figure) }
+        if let limit = node.rateLimitFigure { figures.append(limit) }
         if compact {
             // The inflow label above already gives the rate: the kind's own figure comes first.
             var x = buffer.write(title(node), x: rect.x, y: rect.y, style: titleStyle, clip: rect)

@@ -1,3 +1,4 @@
+import Foundation
 import ScaleSim
 
 extension NodeSnapshot {
@@ -7,9 +8,10 @@ extension NodeSnapshot {
     /// How far the hottest member's load must pass the pool's mean for the box to show both.
     public static let spreadThreshold = 0.1
 
-    /// The node's health as a colour slot: down, bottleneck (DESIGN.md's definition, from
-    /// the engine, or a member loaded past `Engine.bottleneckUtilization`), warm (the pool
-    /// or its hottest member at or above `warmUtilization`) or healthy.
+    /// The node's health as a colour slot: down, bottleneck (the engine's flag, defined in
+    /// docs/reports.md under `nodes[].bottleneck`, or a member loaded past
+    /// `Engine.bottleneckUtilization`), warm (the pool or its hottest member at or above
+    /// `warmUtilization`) or healthy.
     public var healthTone: Tone {
         if isDown { return .down }
         if bottleneck || peakLoad >= Engine.bottleneckUtilization { return .bottleneck }
@@ -71,6 +73,18 @@ extension NodeSnapshot {
     /// Sticky-session users logged out so far, for the box: `sess lost 1.9k`.
     public var sessionsFigure: String? {
         sessionsLost > 0 ? "sess lost \(Format.count(sessionsLost))" : nil
+    }
+
+    /// The rate limiter in front of the node, for its box: `limit 5.0k/s`, `limit 2.5/s`;
+    /// nil without one.
+    public var rateLimitFigure: String? {
+        // Below 10/s a whole number would hide the fraction a slow limit often has.
+        spec.rateLimit.map { "limit " + ($0.rate < 9.95 ? String(format: "%.2g/s", $0.rate) : Format.rate($0.rate)) }
+    }
+
+    /// The rate limiter's settings in full, for the inspector: `5000/s burst 5000`.
+    public var rateLimitSettings: String? {
+        spec.rateLimit.map { "\(Format.plain($0.rate))/s burst \(Format.plain($0.burst))" }
     }
 
     /// A short word for the kind, shown in boxes.

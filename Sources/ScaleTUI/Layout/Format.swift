@@ -106,6 +106,13 @@ public enum Format {
         return columns.reversed()
     }
 
+    /// A number as presets and commands write it, in full: `5000`, `2.5`.
+    public static func plain(_ value: Double) -> String {
+        // Swift prints the shortest text that reads back as the same number.
+        let text = "\(value)"
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
     /// A speed factor: `1x`, `0.5x`, `16x`.
     public static func speed(_ factor: Double) -> String {
         factor >= 1 || factor == 0 ? String(format: "%.0fx", factor) : String(format: "%gx", factor)

@@ -1,0 +1,39 @@
+import ScaleSim
+
+/// The link strip under the topology's frames: which links it lists, in what order, and the
+/// rows it takes.
+extension TopologyLayout {
+    /// Width of one labelled link in the strip.
+    public static let linkCellWidth = 40
+    /// Rows of links the strip lists at most; the inspector lists every link of a node.
+    public static let maxLinkRows = 4
+
+    /// The links the strip lists, in order: links between data centers, then replication,
+    /// invalidation and write-through streams, then requests within a data center. Users'
+    /// arrivals are left out: the `↓` over each box shows them.
+    public static func stripLinks(_ snapshot: SimulationSnapshot) -> [LinkSnapshot] {
+        let between = snapshot.links.filter { $0.from != nil && crossesDataCenters($0, in: snapshot) }
+        let data = snapshot.links.filter { $0.kind != .requests && !crossesDataCenters($0, in: snapshot) }
+        let within = snapshot.links.filter { $0.kind == .requests && $0.from != nil && !crossesDataCenters($0, in: snapshot) }
+        return between + data + within
+    }
+
+    /// Whether `link` joins nodes of two different data centers.
+    public static func crossesDataCenters(_ link: LinkSnapshot, in snapshot: SimulationSnapshot) -> Bool {
+        guard let from = link.from,
+              let a = snapshot.nodes.first(where: { $0.id == from })?.spec.dc,
+              let b = snapshot.nodes.first(where: { $0.id == link.to })?.spec.dc else { return false }
+        return a != b
+    }
+
+    /// Links the strip's cells hold side by side at `width`.
+    public static func linkColumns(width: Int) -> Int { max(1, (width - 2) / linkCellWidth) }
+
+    /// Rows of the link strip (a title rule, then the links), or 0 when there is none.
+    static func linkStripHeight(_ snapshot: SimulationSnapshot, width: Int) -> Int {
+        let count = stripLinks(snapshot).count
+        guard count > 0 else { return 0 }
+        let columns = linkColumns(width: width)
+        return 1 + min(maxLinkRows, (count + columns - 1) / columns)
+    }
+}

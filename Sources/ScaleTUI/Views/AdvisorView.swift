@@ -1,0 +1,8 @@
+/// Row 1: the current bottleneck and the step that would relieve it.
+enum AdvisorView {
+    static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        guard let snapshot = state.snapshot else { return }
+        let advice = Advisor.advice(for: snapshot, keyMap: state.keyMap)
+        buffer.write(advice.text, x: rect.x + 1, y: rect.y, style: Style(advice.tone, bold: advice.tone != .healthy), clip: rect)
+    }
+}
