@@ -119,6 +119,36 @@ import Testing
         #expect(staged.progress.percent == 2_300 / 26)
     }
 
+    @Test func theDashboardPlaysAReplayAtItsPaceAndTheViewerTakesItOver() throws {
+        // 23 simulated seconds, `add server app` at 20 s; played at twice the recorded pace.
+        let session = VirtualSession(replay: try Self.recording(), factor: 2)
+        var commandShownAt: Duration?
+        var endShownAt: Duration?
+        var pressed: [Character] = []
+        session.run { screen, elapsed in
+            if commandShownAt == nil, screen.contains("add server app") { commandShownAt = elapsed }
+            if endShownAt == nil, screen.contains("REPLAY 100% END") { endShownAt = elapsed }
+            let next: Character? = switch pressed.count {
+            case 0 where endShownAt != nil: "a"  // Refused: the system changes only after L.
+            case 1 where screen.contains("takes over before"): "L"
+            case 2 where screen.contains("took over"): "a"
+            case 3 where screen.contains("app x3"): "q"
+            default: nil
+            }
+            if let next { pressed.append(next) }
+            return next.map { .key(.character($0)) }
+        }
+        #expect(pressed == ["a", "L", "a", "q"])
+        let tick = EngineDriver.tickInterval * 2
+        let shown = try #require(commandShownAt)
+        #expect(shown >= .seconds(10) && shown <= .seconds(10) + tick, "\(shown)")
+        let end = try #require(endShownAt)
+        #expect(end >= .milliseconds(11_500) && end <= .milliseconds(11_500) + tick, "\(end)")
+        // Live from the replay's engine: the server added after L joins the one the file added.
+        #expect(session.app.state.replay == nil)
+        #expect(session.app.state.snapshot?.nodes.first { $0.id == "app" }?.servers == 3)
+    }
+
     // MARK: - Whatever a file holds
 
     /// A second-long recording of stage 00 whose lines are then replaced by crafted ones.
