@@ -1,142 +1,98 @@
 import Foundation
 import ScaleFiles
-@testable import ScaleSim
-import Synchronization
+import ScaleSim
 import Testing
 @testable import ScaleTUI
 
-/// The whole loop (input, reducer, engine task, frames) on an in-memory terminal.
+/// The whole loop (input, reducer, driver, engine, frames) on a memory terminal and a
+/// virtual clock: keys reach the engine and the screen, on the test's thread, in no wall time.
 @Suite struct DashboardAppTests {
-    /// Runs a dashboard over `preset` on its own thread, as the real one owns the main
-    /// thread, with `script` deciding each key from the screen; returns the last screen.
-    static func session(
-        _ preset: String, width: Int = 120, height: Int = 40, recording: ReplayWriter? = nil,
-        script: @escaping @Sendable (String) -> InputEvent?
-    ) async throws -> String {
-        let loaded = try PresetCatalog(environment: [:]).load(preset)
-        let lastScreen = Mutex("")
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread {
-                let terminal = MemoryTerminal(width: width, height: height)
-                // The engine's task runs on the shared pool, which other tests' long
-                // synchronous work can hold for minutes on two cores: a generous bound.
-                let deadline = Date().addingTimeInterval(600)
-                terminal.script = { terminal in
-                    // A session that never reaches its last key fails rather than hangs.
-                    Date() > deadline ? .key(.character("q")) : script(terminal.screen.text)
-                }
-                let app = DashboardApp(
-                    terminal: terminal, preset: loaded, seed: nil, speed: 1, catalog: PresetCatalog(environment: [:]), recording: recording)
-                app.run()
-                lastScreen.withLock { $0 = terminal.screen.text }
-                done.resume()
-            }.start()
-        }
-        return lastScreen.withLock { $0 }
-    }
-
-    /// A session that presses each key once its screen shows the text before it; returns
-    /// how many keys were pressed and the last screen.
-    static func session(_ preset: String, width: Int = 120, height: Int = 40, steps: [(waitFor: String, key: Character)]) async throws -> (pressed: Int, screen: String) {
-        let pressed = Mutex(0)
-        let screen = try await session(preset, width: width, height: height) { screen in
-            pressed.withLock { pressed in
-                guard pressed < steps.count, screen.contains(steps[pressed].waitFor) else { return nil }
-                pressed += 1
-                return .key(.character(steps[pressed - 1].key))
-            }
-        }
-        return (pressed.withLock { $0 }, screen)
-    }
-
-    @Test func aKeyGoesThroughTheEngineToTheScreen() async throws {
-        let (pressed, screen) = try await Self.session("00", steps: [("app x1", "a"), ("app x2", "q")])
+    @Test func aKeyGoesThroughTheEngineToTheScreen() throws {
+        let session = try VirtualSession("00")
+        let pressed = session.run(steps: [("app x1", [.key(.character("a"))]), ("app x2", [.key(.character("q"))])])
         #expect(pressed == 2, "the added server never showed")
-        #expect(screen.contains("add server app"))
+        #expect(session.screen.contains("add server app"))
+        let app = try #require(session.app.state.snapshot?.nodes.first { $0.id == "app" })
+        #expect(app.servers == 2)
     }
 
-    /// A dashboard over `preset` that is not running: the test feeds it the driver's output.
-    static func idleApp(_ preset: String) throws -> DashboardApp {
-        DashboardApp(
-            terminal: MemoryTerminal(width: 120, height: 40), preset: try PresetCatalog(environment: [:]).load(preset),
-            seed: nil, speed: 1, catalog: PresetCatalog(environment: [:]))
-    }
-
-    @Test func aStageLeftBehindNeverLogsItsNoticesAgain() async throws {
-        let app = try Self.idleApp("09")
-        var old = try await Fixtures.snapshot("09", seconds: 2)
-        old.notices = [EngineNotice(time: old.time, event: .failover(primary: "db", writesLost: 74), sequence: 1)]
-        var output = DriverOutput()
-        output.snapshot = old
-        _ = app.absorb(output)
-        #expect(app.state.log.filter { $0.text.contains("74 writes lost") }.count == 1)
-        app.perform([.loadPreset("03")])
-        // Snapshots of the old engine, posted before the driver loaded the stage, still arrive.
-        old.time += Nanos.perSecond
-        output.snapshot = old
-        _ = app.absorb(output)
-        #expect(!app.state.log.contains { $0.text.hasPrefix("loaded") }, "loaded before the engine did")
-        // The driver loads it: the new engine's snapshot comes with the load.
-        let stage = try PresetCatalog(environment: [:]).load("03")
-        output.loads = [(stage.name, stage.spec)]
-        output.snapshot = try await Fixtures.snapshot("03", seconds: 1)
-        _ = app.absorb(output)
-        let texts = app.state.log.map(\.text)
-        #expect(texts.filter { $0.contains("74 writes lost") }.count == 1, "\(texts)")
-        let loaded = try #require(texts.firstIndex { $0.hasPrefix("loaded 03-load-balancer") })
-        #expect(texts[(loaded + 1)...].contains { $0.contains("added lb") })
-        #expect(app.state.preset.name == "03-load-balancer")
-    }
-
-    @Test func theLiveDriverPostsALoadWithoutTheOldEnginesSnapshot() async throws {
-        let first = try PresetCatalog(environment: [:]).load("02")
-        let second = try PresetCatalog(environment: [:]).load("03")
-        let driver = SimulationDriver(simulation: Simulation(spec: first.spec))
-        let task = Task.detached { await driver.run(presetName: first.name) }
-        defer { driver.stop() }
-        // As generous as the sessions': other tests' synchronous work can hold the shared pool.
-        let deadline = Date().addingTimeInterval(600)
-        func next(_ found: (DriverOutput) -> Bool) async throws -> DriverOutput {
-            while Date() < deadline {
-                let output = driver.take()
-                if found(output) { return output }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            throw CancellationError()
+    @Test func theEngineKeepsToTheClockAtTheSpeedAsked() throws {
+        for speed in [1.0, 4] {
+            let session = try VirtualSession("00", speed: speed)
+            let ran = session.run { _, elapsed in elapsed >= .seconds(5) ? .key(.character("q")) : nil }
+            // Quit at the first poll after 5 s; the engine has simulated that, a tick at most behind.
+            #expect(ran >= .seconds(5) && ran < .seconds(5) + EngineDriver.tickInterval, "\(ran)")
+            let time = try #require(session.app.state.snapshot?.time)
+            let expected = Nanos.from(seconds: ran.seconds * speed)
+            let tick = Nanos.from(seconds: EngineDriver.tickInterval.seconds * speed)
+            #expect(abs(time - expected) <= tick, "speed \(speed): \(Nanos.seconds(time)) s simulated in \(ran)")
+            #expect(session.app.state.snapshot?.speed == speed)
         }
-        _ = try await next { $0.snapshot != nil }
-        driver.send(.load(second.spec, keyTrace: [], name: second.name))
-        let loaded = try await next { !$0.loads.isEmpty }
-        #expect(loaded.loads.map { $0.name } == [second.name])
-        let newNodes = Set(second.spec.nodes.map(\.id))
-        // Whatever snapshot comes with the load or after it is of the new engine.
-        if let snapshot = loaded.snapshot { #expect(Set(snapshot.nodes.map(\.id)) == newNodes) }
-        let after = try await next { $0.snapshot != nil }
-        #expect(Set(after.snapshot?.nodes.map(\.id) ?? []) == newNodes)
-        driver.stop()
-        await task.value
     }
 
-    @Test func aPromptLoadIsRecordedAndReplayedAsAStageKeyIs() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("r.jsonl").path
-        let typed: [InputEvent] = ":load 05v".map { .key(.character($0)) } + [.key(.enter)]
+    @Test func quittingOrAnInterruptEndsTheLoop() throws {
+        let quit = try VirtualSession("00")
+        let ran = quit.run { _, elapsed in elapsed >= .seconds(2) ? .key(.character("q")) : nil }
+        #expect(ran < .seconds(3))
+        #expect(quit.app.state.quitRequested)
+
+        let interrupted = try VirtualSession("00")
+        var polls = 0
+        interrupted.app.run { polls += 1; return interrupted.clock.elapsed >= .seconds(1) }
+        #expect(interrupted.clock.elapsed >= .seconds(1) && interrupted.clock.elapsed < .seconds(2))
+        #expect(polls > 1)
+        #expect(!interrupted.app.state.quitRequested)
+    }
+
+    @Test func framesFollowChangesAtMostThirtyASecond() throws {
+        let session = try VirtualSession("00")
+        var frames = 0
+        session.terminal.onPresent = { _ in frames += 1 }
+        // Running: a snapshot each tick, so a frame each tick, never more.
+        session.run { _, elapsed in elapsed >= .seconds(2) ? .key(.character("q")) : nil }
+        #expect((50...61).contains(frames), "\(frames) frames in 2 s")
+        // Paused: nothing changes, nothing is drawn after the pause shows.
+        let paused = try VirtualSession("00")
+        var pausedFrames = 0
+        paused.terminal.onPresent = { _ in pausedFrames += 1 }
+        var pressedPause = false
+        paused.run { _, elapsed in
+            if !pressedPause {
+                pressedPause = true
+                return .key(.character(" "))
+            }
+            return elapsed >= .seconds(2) ? .key(.character("q")) : nil
+        }
+        #expect(paused.app.state.snapshot?.paused == true)
+        #expect(pausedFrames <= 3, "\(pausedFrames) frames while paused")
+    }
+
+    @Test func aStageKeyLoadsTheStageAndSaysWhatChanged() throws {
+        let session = try VirtualSession("02", width: 160, height: 48)
+        let pressed = session.run(steps: [("02-dns-round-robin", [.key(.character("3"))]), ("loaded 03-load-balancer", [.key(.character("q"))])])
+        #expect(pressed == 2)
+        #expect(session.screen.contains("added lb"))
+        #expect(session.app.state.preset.name == "03-load-balancer")
+    }
+
+    @Test func aPresetThatFailsToLoadLeavesTheSimulationRunning() throws {
+        let session = try VirtualSession("00", width: 160, height: 48)
+        let steps = [("app x1", InputEvent.typing(":load no-such-preset") + [.key(.enter)]), ("cannot load no-such-preset", [.key(.character("q"))])]
+        #expect(session.run(steps: steps) == 2)
+        #expect(session.app.state.preset.name == "00-single-server")
+        #expect(session.app.state.log.last { $0.text.hasPrefix("cannot load") }?.tone == .error)
+    }
+
+    @Test func aPromptLoadIsRecordedAndReplayedAsAStageKeyIs() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/r.jsonl"
+        let session = try VirtualSession("00", width: 160, height: 48, recording: try ReplayWriter(creating: path, force: false))
         let steps: [(waitFor: String, events: [InputEvent])] = [
-            ("app", typed), ("loaded 05v-vertical", [.key(.character("3"))]), ("loaded 03-load-balancer", [.key(.character("q"))]),
+            ("app", InputEvent.typing(":load 05v") + [.key(.enter)]), ("loaded 05v-vertical", [.key(.character("3"))]),
+            ("loaded 03-load-balancer", [.key(.character("q"))]),
         ]
-        let position = Mutex((step: 0, event: 0))
-        let screen = try await Self.session("00", width: 160, height: 48, recording: try ReplayWriter(creating: path, force: false)) { screen in
-            position.withLock { at in
-                guard at.step < steps.count, screen.contains(steps[at.step].waitFor) else { return nil }
-                let event = steps[at.step].events[at.event]
-                at.event += 1
-                if at.event == steps[at.step].events.count { at = (at.step + 1, 0) }
-                return event
-            }
-        }
-        #expect(position.withLock { $0.step } == steps.count, "\(screen)")
+        #expect(session.run(steps: steps) == steps.count, "\(session.screen)")
         let file = try ReplayReader.read(file: path)
         let loads = file.entries.compactMap { entry -> String? in
             guard case .command(_, .load(let name, _, _), _) = entry.record else { return nil }
@@ -150,10 +106,109 @@ import Testing
         #expect(replayer.presetName == "03-load-balancer")
     }
 
-    @Test func aStageKeyLoadsTheStageAndSaysWhatChanged() async throws {
-        let (pressed, screen) = try await Self.session(
-            "02", width: 160, height: 48, steps: [("02-dns-round-robin", "3"), ("loaded 03-load-balancer", "q")])
-        #expect(pressed == 2)
-        #expect(screen.contains("added lb"))
+    @Test func recordingWithRKeepsTheWholeSessionAndVerifies() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let session = try VirtualSession("00", width: 160, height: 48, recordingsDirectory: directory)
+        // A command before recording starts, the recording, a pause of two virtual seconds in it.
+        let steps: [(waitFor: String, events: [InputEvent])] = [
+            ("app x1", [.key(.character("a"))]), ("app x2", [.key(.character("R"))]), ("recording into", [.key(.character(" "))]),
+            ("PAUSED", []),
+        ]
+        var step = 0
+        var pausedAt: Duration?
+        session.run { screen, elapsed in
+            if step < 3, screen.contains(steps[step].waitFor) {
+                step += 1
+                return steps[step - 1].events[0]
+            }
+            guard step == 3, screen.contains("PAUSED") else { return nil }
+            if pausedAt == nil { pausedAt = elapsed }
+            if let pausedAt, elapsed - pausedAt >= .seconds(2) {
+                step += 1
+                return .key(.character(" "))
+            }
+            return nil
+        } 
+        #expect(step == 4)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.count == 1 && files[0].hasPrefix("00-single-server-") && files[0].hasSuffix(".jsonl"), "\(files)")
+        let file = try ReplayReader.read(file: directory + "/" + files[0])
+        #expect(file.header.terminal == "160x48")
+        var replayer = Replayer(file: file)
+        try replayer.runToEnd(verify: true)
+        // The server added before `R` is in the file, and the pause lasted two virtual seconds.
+        let actions = file.entries.compactMap { entry -> (ReplayAction, Int64)? in
+            guard case .command(_, let action, let wall) = entry.record else { return nil }
+            return (action, wall)
+        }
+        #expect(actions.map { "\($0.0)" }.first?.contains("addServers") == true, "\(actions)")
+        let pause = try #require(actions.first { $0.0 == .pause }?.1)
+        let resume = try #require(actions.first { $0.0 == .resume }?.1)
+        #expect((2_000...2_100).contains(resume - pause), "\(resume - pause) ms")
+    }
+
+    /// A fresh directory for a test's files.
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// The engine's driver on its own, ticked by hand.
+@Suite struct EngineDriverTests {
+    static func liveDriver(_ preset: String, clock: VirtualClock = VirtualClock()) throws -> EngineDriver {
+        let catalog = PresetCatalog(environment: [:])
+        return EngineDriver(
+            preset: try catalog.load(preset), seed: nil, recording: nil, terminal: "120x40", catalog: catalog,
+            recordingsDirectory: nil, clock: clock)
+    }
+
+    @Test func aLoadIsPostedAfterTheOldEnginesLastSnapshotAndBeforeTheNewOnes() throws {
+        let clock = VirtualClock()
+        let driver = try Self.liveDriver("02", clock: clock)
+        let start = clock.now
+        let first = driver.tick(at: start)
+        #expect(first.contains { if case .snapshotArrived = $0 { true } else { false } })
+        driver.perform(.loadPreset("03"))
+        let actions = driver.tick(at: start + .seconds(1))
+        let loaded = try #require(actions.firstIndex { if case .presetLoaded = $0 { true } else { false } })
+        guard case .presetLoaded(let info, let changes) = actions[loaded] else { return }
+        #expect(info.name == "03-load-balancer")
+        #expect(changes.contains { $0.contains("added lb") }, "\(changes)")
+        // Every snapshot after the load is of the new engine, and one comes in the same tick.
+        let newNodes = Set(try PresetCatalog(environment: [:]).load("03").spec.nodes.map(\.id))
+        let after = actions[(loaded + 1)...].compactMap { if case .snapshotArrived(let s) = $0 { s } else { nil } }
+        #expect(!after.isEmpty)
+        #expect(after.allSatisfy { Set($0.nodes.map(\.id)) == newNodes })
+    }
+
+    @Test func commandsApplyInTheirOrderAHundredATick() throws {
+        let clock = VirtualClock()
+        let driver = try Self.liveDriver("00", clock: clock)
+        for users in 1...250 { driver.perform(.send(.setUsers(users))) }
+        var answered: [Int] = []
+        for tick in 0..<3 {
+            let actions = driver.tick(at: clock.now + EngineDriver.tickInterval * tick)
+            let users = actions.compactMap { action -> Int? in
+                guard case .commandAnswered(.setUsers(let users), .applied, _) = action else { return nil }
+                return users
+            }
+            #expect(users.count == [100, 100, 50][tick])
+            answered += users
+        }
+        #expect(answered == Array(1...250))
+    }
+
+    @Test func anUnchangedSnapshotIsNotPostedAgain() throws {
+        let clock = VirtualClock()
+        let driver = try Self.liveDriver("00", clock: clock)
+        driver.perform(.pause)
+        let start = clock.now
+        #expect(driver.tick(at: start).contains { if case .snapshotArrived = $0 { true } else { false } })
+        #expect(driver.tick(at: start + .seconds(1)).isEmpty)
+        driver.perform(.resume)
+        #expect(driver.tick(at: start + .seconds(2)).contains { if case .snapshotArrived = $0 { true } else { false } })
     }
 }

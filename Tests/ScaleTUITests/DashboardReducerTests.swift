@@ -219,9 +219,10 @@ import Testing
 
     @Test func recordingShowsInTheStatusBar() async throws {
         var state = try await Fixtures.state("00", width: 160, height: 30)
-        #expect(state.reduce(.keyPressed(.character("R"))) == [.toggleRecording])
+        #expect(state.reduce(.keyPressed(.character("R"))) == [.startRecording(width: 160, height: 30)])
         _ = state.reduce(.recording(.started(path: "/tmp/x/00-single-server-1.jsonl")))
         #expect(DashboardView.render(state).line(0).contains("REC 00-single-server-1.jsonl"))
+        #expect(state.reduce(.keyPressed(.character("R"))) == [.stopRecording])
         _ = state.reduce(.recording(.stopped(path: "/tmp/x/00-single-server-1.jsonl")))
         #expect(state.recordingPath == nil)
         #expect(state.log.last?.text.contains("recording saved") == true)
@@ -358,6 +359,116 @@ import Testing
         #expect(state.reduce(.keyPressed(.character("d"))).isEmpty)
         let hint = try #require(state.log.last?.text)
         for name in names { #expect(hint.contains(name), "\(hint)") }
+    }
+
+    // MARK: - Whole states
+
+    @Test func aKeySequenceLeavesExactlyTheStateItShould() async throws {
+        let base = try await Fixtures.state("05", width: 160, height: 48)
+        let snapshot = try #require(base.snapshot)
+        let first = try #require(base.topologyLayout(snapshot).boxes.first?.id)
+        var state = base
+        for key: Key in [.tab, .enter, .character("?"), .down, .down, .escape, .character(":")] + "set".map(Key.character) {
+            #expect(state.reduce(.keyPressed(key)).isEmpty, "\(key)")
+        }
+        var expected = base
+        expected.selection = first
+        expected.inspectorOpen = true
+        // The help overlay was opened, scrolled, and closed again: its scroll stays.
+        expected.helpScroll = 2
+        expected.prompt = PromptState(text: "set")
+        #expect(state == expected)
+        // Esc closes the prompt and then the inspector; once more it clears the selection.
+        for _ in 0..<3 { _ = state.reduce(.keyPressed(.escape)) }
+        expected.prompt = nil
+        expected.inspectorOpen = false
+        expected.selection = nil
+        #expect(state == expected)
+    }
+
+    @Test func keysAskingTheEngineChangeOnlyWhatTheyAsked() async throws {
+        let base = try await Fixtures.state("00", width: 100, height: 30)
+        var state = base
+        #expect(state.reduce(.keyPressed(.character("+"))) == [.send(.setUsers(2_000))])
+        #expect(state.reduce(.keyPressed(.character("]"))) == [.setSpeed(2)])
+        var expected = base
+        expected.pendingUsers = PendingUsers(value: 2_000)
+        expected.pendingSpeed = 2
+        #expect(state == expected)
+        // The engine answers and a snapshot shows both: nothing is pending any more.
+        _ = state.reduce(.commandAnswered(.setUsers(2_000), .applied, at: 7))
+        var snapshot = try #require(base.snapshot)
+        snapshot.workload.users = 2_000
+        snapshot.speed = 2
+        _ = state.reduce(.snapshotArrived(snapshot))
+        #expect(state.pendingUsers == nil && state.pendingSpeed == nil)
+        #expect(state.log.last == LogEntry(time: 7, text: "set users 2000", tone: .accent))
+    }
+
+    @Test func aLoadedPresetResetsTheViewButKeepsTheLog() async throws {
+        var state = try await Fixtures.state("00", width: 100, height: 30)
+        _ = state.reduce(.keyPressed(.tab))
+        _ = state.reduce(.keyPressed(.pageDown))
+        let before = state
+        let info = PresetInfo(name: "01-web-db-split", title: "t", description: "d", explanation: "")
+        _ = state.reduce(.presetLoaded(info, changes: []))
+        var expected = before
+        expected.preset = info
+        expected.selection = nil
+        expected.topologyScroll = 0
+        expected.lastNoticeSeen = 0
+        expected.bottlenecks = []
+        expected.log("loaded 01-web-db-split: d", tone: .title)
+        #expect(state == expected)
+    }
+
+    // MARK: - The rate-limit key
+
+    @Test func theRateLimitKeyOpensThePromptOnTheSelectedNode() async throws {
+        let base = try await Fixtures.state("03", width: 160, height: 48)
+        var state = base
+        // Nothing selected: nothing opens, and the log names the nodes to choose from.
+        #expect(state.reduce(.keyPressed(.character("g"))).isEmpty)
+        #expect(state.prompt == nil)
+        let hint = try #require(state.log.last)
+        #expect(hint.tone == .warm)
+        #expect(hint.text.hasPrefix("select a node first (Tab or arrows) to limit its rate"), "\(hint.text)")
+        let nodes = try #require(state.snapshot?.nodes.map(\.id))
+        if nodes.count <= CommandTargets.namedCandidates {
+            for node in nodes { #expect(hint.text.contains(node), "\(hint.text)") }
+        }
+        // The load balancer selected: the command, waiting for the rate.
+        state = base
+        state.selection = "lb"
+        #expect(state.reduce(.keyPressed(.character("g"))).isEmpty)
+        var expected = base
+        expected.selection = "lb"
+        expected.prompt = PromptState(text: "set rate-limit lb ")
+        #expect(state == expected)
+        // The rate typed goes on the line, as any prompt text does.
+        for c in "500" { _ = state.reduce(.keyPressed(.character(c))) }
+        #expect(state.prompt?.text == "set rate-limit lb 500")
+    }
+
+    @Test func theRateLimitKeyOffersToRemoveALimitInPlace() async throws {
+        var state = try await Fixtures.state("03", width: 160, height: 48)
+        var snapshot = try #require(state.snapshot)
+        let lb = try #require(snapshot.nodes.firstIndex { $0.id == "lb" })
+        snapshot.nodes[lb].spec.rateLimit = RateLimitSpec(rate: 500)
+        _ = state.reduce(.snapshotArrived(snapshot))
+        state.selection = "lb"
+        _ = state.reduce(.keyPressed(.character("g")))
+        #expect(state.prompt == PromptState(text: "remove rate-limit lb"))
+        #expect(state.prompt?.text == CommandGrammar.encode(.removeRateLimit(node: "lb")))
+    }
+
+    @Test func theRateLimitKeyWaitsForTheTakeOverInAReplay() async throws {
+        var state = try await Fixtures.state("03", width: 160, height: 48)
+        state.replay = ReplayStatus()
+        state.selection = "lb"
+        #expect(state.reduce(.keyPressed(.character("g"))).isEmpty)
+        #expect(state.prompt == nil)
+        #expect(state.log.last?.text.contains("takes over") == true)
     }
 
     func emptySnapshot() -> SimulationSnapshot? {

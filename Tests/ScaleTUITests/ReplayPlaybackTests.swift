@@ -39,76 +39,114 @@ import Testing
         return try ReplayReader.parse(Data(text.utf8), file: "r.jsonl")
     }
 
-    static func seek(_ playback: inout ReplayPlayback, by offset: SimTime) -> DriverOutput {
-        var output = DriverOutput()
-        #expect(!playback.handle([.seek(offset)], into: &output))
-        playback.publish(behind: false, into: &output)
-        return output
+    /// Jumps by `offset`; returns what happened.
+    static func seek(_ playback: ReplayPlayback, by offset: SimTime) -> [DashboardAction] {
+        var actions: [DashboardAction] = []
+        playback.perform(.seek(offset), into: &actions)
+        return actions
+    }
+
+    /// Plays `wall` time; returns what happened.
+    static func play(_ playback: ReplayPlayback, for wall: Duration) -> [DashboardAction] {
+        var actions: [DashboardAction] = []
+        _ = playback.play(for: wall, into: &actions) { false }
+        return actions
+    }
+
+    /// The commands answered, with the times the engine took them.
+    static func answers(_ actions: [DashboardAction]) -> [(command: SimCommand, time: SimTime)] {
+        actions.compactMap { if case .commandAnswered(let command, _, let time) = $0 { (command, time) } else { nil } }
+    }
+
+    /// The presets loaded.
+    static func loads(_ actions: [DashboardAction]) -> [String] {
+        actions.compactMap { if case .presetLoaded(let info, _) = $0 { info.name.verbatim } else { nil } }
     }
 
     @Test func jumpingForwardStopsAtTheEndOfTheRecording() throws {
-        var playback = ReplayPlayback(file: try Self.recording(), factor: 1)
-        let output = Self.seek(&playback, by: DashboardState.seekStep)
+        let playback = ReplayPlayback(file: try Self.recording(), factor: 1)
+        _ = Self.seek(playback, by: DashboardState.seekStep)
         #expect(playback.replayer.isFinished)
         #expect(playback.replayer.engine.now == 23 * Self.second)
-        #expect(output.snapshot?.time == 23 * Self.second)
-        #expect(output.replay?.percent == 100)
+        #expect(playback.snapshot(behind: false).time == 23 * Self.second)
+        #expect(playback.progress.percent == 100)
         // Once more changes nothing.
-        _ = Self.seek(&playback, by: DashboardState.seekStep)
+        _ = Self.seek(playback, by: DashboardState.seekStep)
         #expect(playback.replayer.engine.now == 23 * Self.second)
     }
 
     @Test func jumpingForwardPastAStagesEndStartsTheNextStage() throws {
-        var playback = ReplayPlayback(file: try Self.recording(loadAt: 21), factor: 1)
-        let output = Self.seek(&playback, by: DashboardState.seekStep)
-        #expect(output.loads.map { $0.name } == ["01-web-db-split"])
+        let playback = ReplayPlayback(file: try Self.recording(loadAt: 21), factor: 1)
+        #expect(Self.loads(Self.seek(playback, by: DashboardState.seekStep)) == ["01-web-db-split"])
         #expect(playback.replayer.stage == 1)
         #expect(playback.replayer.engine.now == 0)
     }
 
     @Test func commandsAreReportedAtTheTimesTheyWereMade() throws {
-        var playback = ReplayPlayback(file: try Self.recording(), factor: 1)
+        let playback = ReplayPlayback(file: try Self.recording(), factor: 1)
         // Seen at 4 s, then a jump over both commands.
-        var output = DriverOutput()
-        _ = playback.play(for: .seconds(4), into: &output) { false }
-        #expect(output.answers.isEmpty)
-        output = Self.seek(&playback, by: DashboardState.seekStep)
-        #expect(output.answers.map { $0.time } == [18 * Self.second, 20 * Self.second])
-        #expect(output.answers.map { CommandGrammar.encode($0.command) } == ["set users 1500", "add server app"])
+        #expect(Self.answers(Self.play(playback, for: .seconds(4))).isEmpty)
+        let answers = Self.answers(Self.seek(playback, by: DashboardState.seekStep))
+        #expect(answers.map { $0.time } == [18 * Self.second, 20 * Self.second])
+        #expect(answers.map { CommandGrammar.encode($0.command) } == ["set users 1500", "add server app"])
         // Played at its pace, the same.
-        var paced = ReplayPlayback(file: try Self.recording(), factor: 1)
+        let paced = ReplayPlayback(file: try Self.recording(), factor: 1)
         var times: [SimTime] = []
         for _ in 0..<25 {
-            var tick = DriverOutput()
-            _ = paced.play(for: .seconds(1), into: &tick) { false }
-            times += tick.answers.map { $0.time }
+            times += Self.answers(Self.play(paced, for: .seconds(1))).map { $0.time }
         }
         #expect(times == [18 * Self.second, 20 * Self.second])
     }
 
     @Test func progressIsTheShareOfSimulatedTimeFromTheFirstSecond() throws {
         // Recorded from 15 s of a 23 s session: the lines are nearly all after 15 s.
-        var playback = ReplayPlayback(file: try Self.recording(), factor: 1)
+        let playback = ReplayPlayback(file: try Self.recording(), factor: 1)
         var percents: [Int] = []
         for _ in 0..<23 {
-            var output = DriverOutput()
-            _ = playback.play(for: .seconds(1), into: &output) { false }
-            playback.publish(behind: false, into: &output)
-            percents.append(try #require(output.replay?.percent))
+            _ = Self.play(playback, for: .seconds(1))
+            percents.append(playback.progress.percent)
         }
         #expect(percents.first == 100 / 23)
         #expect(percents[4] == 500 / 23)
         #expect(percents == percents.sorted())
         #expect(percents.last == 100)
         // Over two stages, the stages before count whole: 21 s, then 5 s of stage 01.
-        var staged = ReplayPlayback(file: try Self.recording(loadAt: 21, after: 5), factor: 1)
+        let staged = ReplayPlayback(file: try Self.recording(loadAt: 21, after: 5), factor: 1)
         #expect(staged.stageLengths == [21 * Self.second, 5 * Self.second])
-        _ = Self.seek(&staged, by: DashboardState.seekStep)
-        var output = DriverOutput()
-        _ = staged.play(for: .seconds(2), into: &output) { false }
-        staged.publish(behind: false, into: &output)
-        #expect(output.replay?.elapsed == 23 * Self.second)
-        #expect(output.replay?.percent == 2_300 / 26)
+        _ = Self.seek(staged, by: DashboardState.seekStep)
+        _ = Self.play(staged, for: .seconds(2))
+        #expect(staged.progress.elapsed == 23 * Self.second)
+        #expect(staged.progress.percent == 2_300 / 26)
+    }
+
+    @Test func theDashboardPlaysAReplayAtItsPaceAndTheViewerTakesItOver() throws {
+        // 23 simulated seconds, `add server app` at 20 s; played at twice the recorded pace.
+        let session = VirtualSession(replay: try Self.recording(), factor: 2)
+        var commandShownAt: Duration?
+        var endShownAt: Duration?
+        var pressed: [Character] = []
+        session.run { screen, elapsed in
+            if commandShownAt == nil, screen.contains("add server app") { commandShownAt = elapsed }
+            if endShownAt == nil, screen.contains("REPLAY 100% END") { endShownAt = elapsed }
+            let next: Character? = switch pressed.count {
+            case 0 where endShownAt != nil: "a"  // Refused: the system changes only after L.
+            case 1 where screen.contains("takes over before"): "L"
+            case 2 where screen.contains("took over"): "a"
+            case 3 where screen.contains("app x3"): "q"
+            default: nil
+            }
+            if let next { pressed.append(next) }
+            return next.map { .key(.character($0)) }
+        }
+        #expect(pressed == ["a", "L", "a", "q"])
+        let tick = EngineDriver.tickInterval * 2
+        let shown = try #require(commandShownAt)
+        #expect(shown >= .seconds(10) && shown <= .seconds(10) + tick, "\(shown)")
+        let end = try #require(endShownAt)
+        #expect(end >= .milliseconds(11_500) && end <= .milliseconds(11_500) + tick, "\(end)")
+        // Live from the replay's engine: the server added after L joins the one the file added.
+        #expect(session.app.state.replay == nil)
+        #expect(session.app.state.snapshot?.nodes.first { $0.id == "app" }?.servers == 3)
     }
 
     // MARK: - Whatever a file holds
@@ -133,17 +171,16 @@ import Testing
                 .command(microseconds: 0, action: .resume, wallMilliseconds: resume),
                 .checkpoint(microseconds: 1_000_000, digest: 0), .end(microseconds: 2_000_000, digest: 0),
             ])
-            var playback = ReplayPlayback(file: file, factor: 1)
-            var output = DriverOutput()
-            _ = playback.play(for: .seconds(1), into: &output) { false }
+            let playback = ReplayPlayback(file: file, factor: 1)
+            _ = Self.play(playback, for: .seconds(1))
             #expect(playback.replayer.paused)
-            _ = playback.handle([.setSpeed(factor)], into: &output)
+            var actions: [DashboardAction] = []
+            playback.perform(.setSpeed(factor), into: &actions)
             // The pause starts counting at the first tick that sees it: five seconds waited.
-            for _ in 0..<6 { _ = playback.play(for: .seconds(1), into: &output) { false } }
+            for _ in 0..<6 { _ = Self.play(playback, for: .seconds(1)) }
             let lasts = (Double(resume) - Double(pause)) / factor
             #expect(playback.replayer.paused == (lasts > 5_000), "pause \(pause), resume \(resume), factor \(factor)")
-            playback.publish(behind: false, into: &output)
-            #expect((0...100).contains(output.replay?.percent ?? -1))
+            #expect((0...100).contains(playback.progress.percent))
         }
     }
 
@@ -155,13 +192,11 @@ import Testing
             .checkpoint(microseconds: 1_000_000, digest: 0), .end(microseconds: 2_000_000, digest: 0),
         ])
         for factor in Self.factors {
-            var playback = ReplayPlayback(file: file, factor: factor)
+            let playback = ReplayPlayback(file: file, factor: factor)
             var times: [SimTime] = []
             for _ in 0..<3 {
-                var output = DriverOutput()
-                _ = playback.play(for: .seconds(1), into: &output) { false }
-                playback.publish(behind: false, into: &output)
-                let snapshot = try #require(output.snapshot)
+                _ = Self.play(playback, for: .seconds(1))
+                let snapshot = playback.snapshot(behind: false)
                 times.append(snapshot.time)
                 // The dashboard shows whatever speed this makes.
                 var state = DashboardState(preset: PresetInfo(name: "00", spec: file.spec), width: 120, height: 40)

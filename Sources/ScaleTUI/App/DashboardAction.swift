@@ -1,7 +1,9 @@
 import ScaleSim
 
-/// Something that happened, from the terminal, the simulation or the file system.
-public enum DashboardAction: Sendable {
+/// Something that happened, from the terminal, the simulation or the file system: the
+/// loop posts the terminal's, the engine's driver posts the rest, and only the reducer
+/// acts on them.
+public enum DashboardAction: Sendable, Equatable {
     case keyPressed(Key)
     case clicked(x: Int, y: Int)
     case resized(width: Int, height: Int)
@@ -23,7 +25,14 @@ public enum DashboardAction: Sendable {
     case tookOver
 }
 
-/// Work the reducer asks the runtime to do; its outcome comes back as an action.
+/// What became of a recording.
+public enum RecordingEvent: Sendable, Equatable {
+    case started(path: String)
+    case stopped(path: String)
+    case failed(String)
+}
+
+/// Work the reducer asks the engine's driver to do; its outcome comes back as an action.
 public enum DashboardEffect: Sendable, Equatable {
     /// An engine command: the same one a script line or a replay would carry.
     case send(SimCommand)
@@ -33,9 +42,12 @@ public enum DashboardEffect: Sendable, Equatable {
     /// Start over from a preset: a stage number (`03`, `05v`), a name or a path.
     case loadPreset(String)
     case savePreset
-    case toggleRecording
+    /// Record the session into a new file, from its start; the screen's size goes in its header.
+    case startRecording(width: Int, height: Int)
+    case stopRecording
     /// Replay only.
     case seek(SimTime)
     case takeOver
+    /// The loop ends; the driver finishes what it was given and closes a recording.
     case quit
 }

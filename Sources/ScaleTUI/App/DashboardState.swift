@@ -51,6 +51,13 @@ public struct ReplayStatus: Sendable, Hashable {
     }
 }
 
+/// Users asked for by `+` or `-` that no snapshot shows yet.
+struct PendingUsers: Sendable, Hashable {
+    var value: Int
+    /// Whether the engine has answered the command (applied or refused).
+    var answered = false
+}
+
 /// What covers the main screen, if anything.
 public enum Overlay: Sendable, Hashable {
     case none
@@ -60,7 +67,7 @@ public enum Overlay: Sendable, Hashable {
 
 /// Everything the dashboard shows, as one value: views are pure functions of it and only
 /// the reducer changes it.
-public struct DashboardState: Sendable {
+public struct DashboardState: Sendable, Equatable {
     public var preset: PresetInfo
     /// The latest picture of the simulation; nil until the first one arrives.
     public var snapshot: SimulationSnapshot?
@@ -93,9 +100,9 @@ public struct DashboardState: Sendable {
     var lastNoticeSeen = 0
     /// Nodes flagged as bottlenecks in the last snapshot, to log only the change.
     var bottlenecks: Set<String> = []
-    /// Users asked for by `+`/`-` that no snapshot shows yet, and whether the engine has
-    /// answered: a second key pressed before then doubles the asked value, not the old one.
-    var pendingUsers: (value: Int, answered: Bool)?
+    /// Users asked for by `+`/`-` that no snapshot shows yet: a second key pressed before
+    /// then doubles the asked value, not the old one.
+    var pendingUsers: PendingUsers?
     /// Speed asked for by `[`/`]` that no snapshot shows yet, likewise.
     var pendingSpeed: Double?
     /// Set once the user asked to quit.

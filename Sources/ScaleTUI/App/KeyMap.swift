@@ -26,7 +26,7 @@ public enum KeyAction: Sendable, Hashable {
     case toggleRecording
     /// The stage is the digit pressed.
     case loadStage
-    // Topology edits: each becomes one engine command (see `DashboardState.command(for:)`).
+    // Topology edits: each becomes one engine command (see `CommandTargets.command(for:)`).
     case addAppServer
     case removeAppServer
     case addReplica
@@ -47,6 +47,8 @@ public enum KeyAction: Sendable, Hashable {
     case cycleTTL
     case flushCache
     case toggleRetries
+    /// Opens the prompt with the rate-limit command for the selected node: the user types the rate.
+    case editRateLimit
     case seekBack
     case seekForward
     case takeOver
@@ -77,7 +79,7 @@ public struct KeyBinding: Sendable, Hashable {
 
 /// The dashboard's keys, as data: the reducer looks keys up here and the help overlay is
 /// drawn from it, so the two cannot disagree.
-public struct KeyMap: Sendable {
+public struct KeyMap: Sendable, Hashable {
     public var bindings: [KeyBinding]
 
     public func action(for key: Key) -> KeyAction? {
@@ -124,6 +126,7 @@ public struct KeyMap: Sendable {
         bind([.character("o")], "o", "autoscaler on / off for the app pool", .toggleAutoscale, .build),
         bind([.character("W")], "W", "add a server to the selected pool or queue", .addWorkers, .build),
         bind([.character("t")], "t", "retries on / off (3, 100 ms backoff)", .toggleRetries, .build),
+        bind([.character("g")], "g", "rate-limit the selected node (asks the rate)", .editRateLimit, .build),
 
         bind([.character("r")], "r", "add a read replica to the database", .addReplica, .data),
         bind([.character("c")], "c", "add a cache in front of the database", .addCache, .data),

@@ -11,14 +11,16 @@ struct SessionRecorder {
     /// Every command line since the start, in the engine's order.
     private(set) var commands: [ReplayRecord] = []
     private(set) var writer: ReplayWriter?
-    private let clock = ContinuousClock()
+    /// Times each line's wall milliseconds, which pace a replay's pauses.
+    private let clock: any LoopClock
     private let start: ContinuousClock.Instant
 
-    /// A recorder whose session starts at `header`, `commands` already applied (a replay
+    /// A recorder whose session starts now at `header`, `commands` already applied (a replay
     /// taken over: its history comes first in any recording).
-    init(header: ReplayHeader, commands: [ReplayRecord] = []) {
+    init(header: ReplayHeader, commands: [ReplayRecord] = [], clock: any LoopClock) {
         self.header = header
         self.commands = commands
+        self.clock = clock
         start = clock.now
     }
 

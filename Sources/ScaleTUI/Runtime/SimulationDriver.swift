@@ -1,207 +1,139 @@
 import ScaleFiles
 import ScaleSim
 
-/// What the dashboard asks of the simulation between two ticks.
-public enum DriverRequest: Sendable {
-    case command(SimCommand)
-    case pause
-    case resume
-    case setSpeed(Double)
-    /// Start over from a preset (a stage key, `load` at the prompt); `loads` in the output
-    /// says when the engine did.
-    case load(SystemSpec, keyTrace: [UInt32], name: UntrustedText)
-    /// Send back the live topology (for `w`).
-    case fetchSpec
-    /// Record the session into `writer`, from its start; `terminal` is the screen's `WxH`.
-    case startRecording(ReplayWriter, terminal: String)
-    case stopRecording
-    /// Replay only: jump by this much simulated time (back replays from the start).
-    case seek(SimTime)
-    /// Replay only: hand the engine over for a live session from here.
-    case takeOver
-}
-
-/// What became of a recording.
-public enum RecordingEvent: Sendable, Equatable {
-    case started(path: String)
-    case stopped(path: String)
-    case failed(String)
-}
-
-/// What came back from the simulation since the UI last looked.
-public struct DriverOutput: Sendable {
-    /// The newest snapshot, if one arrived since the last take: of the engine the last of
-    /// `loads` started, if any.
-    public var snapshot: SimulationSnapshot?
-    /// Commands applied or refused, each at the simulated time the engine took it.
-    public var answers: [(command: SimCommand, result: CommandResult, time: SimTime)] = []
-    public var specs: [SystemSpec] = []
-    public var recording: [RecordingEvent] = []
-    /// Presets the engine started over from, oldest first.
-    public var loads: [(name: UntrustedText, spec: SystemSpec)] = []
-    /// Replay only: how far it has played, and the handover.
-    public var replay: ReplayProgress?
-    public var handover: ReplayHandover?
-
-    /// Adds `newer`, produced after this: its lists after these, its snapshot and progress
-    /// in place of these.
-    mutating func append(_ newer: DriverOutput) {
-        snapshot = newer.snapshot ?? snapshot
-        answers += newer.answers
-        specs += newer.specs
-        recording += newer.recording
-        loads += newer.loads
-        replay = newer.replay ?? replay
-        handover = newer.handover ?? handover
-    }
-}
-
-/// Runs the simulation at its own pace on its own task, independent of the frame rate.
-///
-/// The UI thread never awaits: it drops requests into a mailbox and takes whatever output
-/// is ready, both behind a lock held only for the swap. The actor is crossed once per tick,
-/// never per request.
-public final class SimulationDriver: EngineDriver {
-    public let simulation: Simulation
-    public let mailbox = DriverMailbox()
-    /// How often the engine is ticked and a snapshot published.
-    public static let tickInterval: Duration = .milliseconds(33)
+/// The live simulation behind the dashboard: the engine, its pace, and the recorder that
+/// keeps what a replay of the session needs. `EngineDriver` owns it and calls it once per
+/// tick; what happens is appended to the actions it is given.
+public final class SimulationDriver {
     /// Windows of history each snapshot carries, for the inspector's sparklines.
     public static let historyLimit = 180
-    /// Commands applied per tick at most: a pasted or scripted burst is applied in slices,
-    /// so snapshots keep coming and `q` is never stuck behind it.
-    public static let commandsPerTick = 100
 
-    /// The history a replay taken over brings: its header and the commands played so far.
-    private let history: (header: ReplayHeader, commands: [ReplayRecord])?
+    private(set) var engine: Engine
+    private(set) var paused = false
+    /// Simulated seconds per wall second.
+    private(set) var speed = 1.0
+    /// The last tick could not reach the time the speed asked for.
+    private var behind = false
+    /// Measures the speed reached, from the loop's clock at each tick.
+    private var gauge = SpeedGauge()
+    private var recorder: SessionRecorder
 
-    public init(simulation: Simulation, history: (header: ReplayHeader, commands: [ReplayRecord])? = nil) {
-        self.simulation = simulation
-        self.history = history
+    /// Runs `engine` as it stands, its session begun at `header` with `history` applied
+    /// (empty unless a replay was taken over).
+    init(engine: Engine, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock) {
+        self.engine = engine
+        recorder = SessionRecorder(header: header, commands: history, clock: clock)
     }
 
-    /// Ticks the simulation until `stop()`, at wall-clock pace; `presetName` names the
-    /// running preset in recordings. A recording still open at the end gets its end line.
-    public func run(presetName: UntrustedText) async {
-        var recorder = if let history {
-            SessionRecorder(header: history.header, commands: history.commands)
-        } else {
-            SessionRecorder(header: ReplayHeader(spec: await simulation.spec, presetName: presetName, seed: await simulation.seed))
+    var isRecording: Bool { recorder.isRecording }
+
+    // MARK: - What the dashboard asks
+
+    /// Applies `command` at the current simulated time and logs it for replays.
+    func apply(_ command: SimCommand, into actions: inout [DashboardAction]) {
+        let result = engine.execute(command)
+        actions.append(.commandAnswered(command, result, at: engine.now))
+        log(.simulation(command), into: &actions)
+    }
+
+    func setPaused(_ paused: Bool, into actions: inout [DashboardAction]) {
+        self.paused = paused
+        log(paused ? .pause : .resume, into: &actions)
+    }
+
+    /// Sets the speed; one that is not a positive number is logged but leaves it as it was.
+    func setSpeed(_ factor: Double, into actions: inout [DashboardAction]) {
+        if factor.isFinite, factor > 0 { speed = factor }
+        log(.speed(factor), into: &actions)
+    }
+
+    /// Starts over from `spec` at time zero, named `name` in recordings; pause and speed stay.
+    func load(_ spec: SystemSpec, keyTrace: [UInt32], name: UntrustedText, into actions: inout [DashboardAction]) {
+        // Logged before the engine restarts: the line carries the time it left.
+        log(.load(name: name, preset: PresetEncoder.yaml(spec), seed: nil), into: &actions)
+        engine = Engine(spec: spec, seed: nil, keyTrace: keyTrace)
+        behind = false
+        gauge.reset()
+    }
+
+    /// Records the session into `writer` from its start (after closing any recording);
+    /// `terminal` is the screen's `WxH`.
+    func startRecording(into writer: ReplayWriter, terminal: String, into actions: inout [DashboardAction]) {
+        stopRecording(into: &actions)
+        do throws(ReplayError) {
+            try recorder.startRecording(into: writer, terminal: terminal)
+            actions.append(.recording(.started(path: writer.name)))
+        } catch {
+            actions.append(.recording(.failed(error.description)))
         }
-        let clock = ContinuousClock()
-        var last = clock.now
-        var pending: [DriverRequest] = []
-        while !mailbox.isStopped {
-            await handleRequests(&recorder, &pending)
-            let now = clock.now
-            let elapsed = now - last
-            last = now
-            await simulation.tick(wallSeconds: elapsed.seconds)
-            if recorder.isRecording {
-                do throws(ReplayError) {
-                    for (time, digest) in await simulation.takeCheckpoints() { try recorder.checkpoint(at: time, digest: digest) }
-                } catch {
-                    await fail(&recorder, error)
-                }
-            }
-            let snapshot = await simulation.snapshot(historyLimit: Self.historyLimit)
-            mailbox.post { $0.snapshot = snapshot }
-            try? await Task.sleep(until: now + Self.tickInterval, clock: clock)
-        }
-        await handleRequests(&recorder, &pending, stopping: true)
-        await stopRecording(&recorder)
     }
 
-    private func fail(_ recorder: inout SessionRecorder, _ error: ReplayError) async {
-        _ = try? recorder.stopRecording(at: await simulation.now, digest: await simulation.digest)
-        await simulation.setTakesCheckpoints(false)
-        mailbox.post { $0.recording.append(.failed(error.description)) }
-    }
-
-    private func stopRecording(_ recorder: inout SessionRecorder) async {
+    /// Ends the recording's file with the final time and digest.
+    func stopRecording(into actions: inout [DashboardAction]) {
         guard recorder.isRecording else { return }
         do throws(ReplayError) {
-            if let name = try recorder.stopRecording(at: await simulation.now, digest: await simulation.digest) {
-                mailbox.post { $0.recording.append(.stopped(path: name)) }
+            if let name = try recorder.stopRecording(at: engine.now, digest: engine.digest()) {
+                actions.append(.recording(.stopped(path: name)))
             }
         } catch {
-            mailbox.post { $0.recording.append(.failed(error.description)) }
+            actions.append(.recording(.failed(error.description)))
         }
-        await simulation.setTakesCheckpoints(false)
     }
 
-    /// Handles the requests waiting in `pending` and the mailbox, in order, up to
-    /// `commandsPerTick` commands; the rest stay in `pending` for the next tick.
-    private func handleRequests(_ recorder: inout SessionRecorder, _ pending: inout [DriverRequest], stopping: Bool = false) async {
-        pending += mailbox.receive()
-        // On the way out, commands not applied yet are dropped: they never ran, so nothing
-        // records them, and quitting never waits for a burst.
-        if stopping { pending.removeAll { if case .command = $0 { true } else { false } } }
-        var commands = 0
-        var handled = 0
-        defer { pending.removeFirst(handled) }
-        for request in pending {
-            if case .command = request {
-                guard commands < Self.commandsPerTick else { break }
-                commands += 1
-            }
-            handled += 1
-            // The action a replay of this session must repeat, logged at the engine's time.
-            var logged: ReplayAction?
-            switch request {
-            case .command(let command):
-                let result = await simulation.apply(command)
-                let time = await simulation.now
-                mailbox.post { $0.answers.append((command, result, time)) }
-                logged = .simulation(command)
-            case .pause:
-                await simulation.pause()
-                logged = .pause
-            case .resume:
-                await simulation.resume()
-                logged = .resume
-            case .setSpeed(let factor):
-                await simulation.setSpeed(factor)
-                logged = .speed(factor)
-            case .load(let spec, let keyTrace, let name):
-                // Logged before the engine restarts: the line carries the time it left.
-                do throws(ReplayError) {
-                    try recorder.log(.load(name: name, preset: PresetEncoder.yaml(spec), seed: nil), at: await simulation.now)
-                } catch {
-                    await fail(&recorder, error)
-                }
-                await simulation.load(spec, keyTrace: keyTrace)
-                // A snapshot of the engine left behind, not yet taken, would follow the load
-                // and bring back its notices: only the new engine's go out from here.
-                mailbox.post {
-                    $0.snapshot = nil
-                    $0.loads.append((name, spec))
-                }
-            case .fetchSpec:
-                let spec = await simulation.spec
-                mailbox.post { $0.specs.append(spec) }
-            case .startRecording(let writer, let terminal):
-                await stopRecording(&recorder)
-                do throws(ReplayError) {
-                    try recorder.startRecording(into: writer, terminal: terminal)
-                    await simulation.setTakesCheckpoints(true)
-                    mailbox.post { $0.recording.append(.started(path: writer.name)) }
-                } catch {
-                    mailbox.post { $0.recording.append(.failed(error.description)) }
-                }
-            case .stopRecording:
-                await stopRecording(&recorder)
-            case .seek, .takeOver:
-                // Only a replay seeks or hands over.
-                break
-            }
-            if let logged {
-                do throws(ReplayError) {
-                    try recorder.log(logged, at: await simulation.now)
-                } catch {
-                    await fail(&recorder, error)
-                }
-            }
+    // MARK: - Time
+
+    /// Advances by `wall` time at the current speed unless paused, in 10 ms slices until
+    /// `overBudget` turns true; simulated time the budget could not cover is skipped and
+    /// the snapshot says the engine is behind. While recording, a checkpoint is written at
+    /// every whole simulated second.
+    func advance(by wall: Duration, clock: any LoopClock, overBudget: () -> Bool, into actions: inout [DashboardAction]) {
+        guard !paused, wall > .zero else {
+            behind = false
+            gauge.reset()
+            return
         }
+        // Whole microseconds: commands land between ticks, and replay files time them in µs.
+        let target = (engine.now + Nanos.from(seconds: wall.seconds * speed)) / 1_000 * 1_000
+        let slice = 10 * Nanos.perMillisecond
+        var checkpoints: [(time: SimTime, digest: UInt64)] = []
+        while engine.now < target {
+            let end = min(target, engine.now + slice)
+            if recorder.isRecording {
+                engine.run(until: end, checkpointEvery: Nanos.perSecond) { checkpoints.append(($0.now, $0.digest())) }
+            } else {
+                engine.run(until: end)
+            }
+            if overBudget() { break }
+        }
+        behind = engine.now < target
+        gauge.record(wall: clock.now, simulated: engine.now)
+        do throws(ReplayError) {
+            for (time, digest) in checkpoints { try recorder.checkpoint(at: time, digest: digest) }
+        } catch {
+            fail(error, into: &actions)
+        }
+    }
+
+    /// The picture the dashboard shows now.
+    func snapshot() -> SimulationSnapshot {
+        engine.simulationSnapshot(
+            paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
+    }
+
+    // MARK: - Recording
+
+    /// Logs the action a replay of this session must repeat, at the engine's time.
+    private func log(_ action: ReplayAction, into actions: inout [DashboardAction]) {
+        do throws(ReplayError) {
+            try recorder.log(action, at: engine.now)
+        } catch {
+            fail(error, into: &actions)
+        }
+    }
+
+    /// A write failed: the file keeps its whole lines and the recording stops.
+    private func fail(_ error: ReplayError, into actions: inout [DashboardAction]) {
+        _ = try? recorder.stopRecording(at: engine.now, digest: engine.digest())
+        actions.append(.recording(.failed(error.description)))
     }
 }

@@ -1,48 +1,14 @@
 import ScaleFiles
 import ScaleSim
 
-/// Plays a replay file back at its recorded pace, on its own task.
+/// A replay file being played back at its recorded pace: the replay mode of `EngineDriver`,
+/// moved on by the wall time it is given.
 ///
 /// Simulated time advances at the speed the recording was at, times the viewer's factor;
 /// each command line applies when the engine reaches its time, so the run is the recorded
 /// one exactly. A pause in the recording lasts the wall time it lasted then. Seeking back
 /// replays from the start (`Replayer.seek`); the engine is fast enough.
-public final class ReplayDriver: EngineDriver {
-    public let file: ReplayFile
-    public let mailbox = DriverMailbox()
-    private let initialFactor: Double
-
-    /// `factor` multiplies the recorded speed (`--speed`).
-    public init(file: ReplayFile, factor: Double = 1) {
-        self.file = file
-        initialFactor = factor
-    }
-
-    public func run(presetName: UntrustedText) async {
-        let clock = ContinuousClock()
-        var playback = ReplayPlayback(file: file, factor: initialFactor)
-        var last = clock.now
-        while !mailbox.isStopped {
-            let now = clock.now
-            let elapsed = now - last
-            last = now
-            var output = DriverOutput()
-            let tookOver = playback.handle(mailbox.receive(), into: &output)
-            if !tookOver {
-                let deadline = clock.now + Simulation.tickBudget
-                let behind = playback.play(for: elapsed, into: &output) { clock.now > deadline }
-                playback.publish(behind: behind, into: &output)
-            }
-            mailbox.post { $0.append(output) }
-            if tookOver { return }
-            try? await Task.sleep(until: now + SimulationDriver.tickInterval, clock: clock)
-        }
-    }
-}
-
-/// A replay file being played: the state behind `ReplayDriver`, moved on by the wall time
-/// it is given, so a test can drive it with a clock of its own.
-struct ReplayPlayback {
+final class ReplayPlayback {
     let file: ReplayFile
     private(set) var replayer: Replayer
     private(set) var viewerPaused = false
@@ -68,43 +34,40 @@ struct ReplayPlayback {
         stageLengths = lengths
     }
 
-    /// Applies the viewer's requests; true once the viewer took over (the handover is in
-    /// `output` and playback ends).
-    mutating func handle(_ requests: [DriverRequest], into output: inout DriverOutput) -> Bool {
-        for request in requests {
-            switch request {
-            case .pause: viewerPaused = true
-            case .resume: viewerPaused = false
-            case .setSpeed(let factor): self.factor = factor
-            case .seek(let offset) where offset < 0:
-                replayer = Replayer.seek(file, to: max(0, replayer.engine.now + offset), stage: replayer.stage)
-                recordedPause = nil
-            case .seek(let offset):
-                // Forward no further than the stage's last line: past the end of a recording
-                // there is nothing recorded to show.
-                apply(upTo: min(replayer.engine.now + offset, stageLengths[replayer.stage]), into: &output)
-            case .takeOver:
-                output.handover = ReplayHandover(
-                    engine: replayer.engine, header: file.header,
-                    commands: file.entries.prefix(replayer.position).map(\.record).filter(\.isCommand))
-                return true
-            case .command, .load, .fetchSpec, .startRecording, .stopRecording:
-                // The reducer sends none of these during a replay: the file decides.
-                break
-            }
+    /// Applies the viewer's pace and seeking; any other effect is not the viewer's to ask
+    /// for in a replay (the reducer sends none: the file decides what happens).
+    func perform(_ effect: DashboardEffect, into actions: inout [DashboardAction]) {
+        switch effect {
+        case .pause: viewerPaused = true
+        case .resume: viewerPaused = false
+        case .setSpeed(let factor): self.factor = factor
+        case .seek(let offset) where offset < 0:
+            replayer = Replayer.seek(file, to: max(0, replayer.engine.now + offset), stage: replayer.stage)
+            recordedPause = nil
+        case .seek(let offset):
+            // Forward no further than the stage's last line: past the end of a recording
+            // there is nothing recorded to show.
+            apply(upTo: min(replayer.engine.now + offset, stageLengths[replayer.stage]), into: &actions)
+        case .send, .loadPreset, .savePreset, .startRecording, .stopRecording, .takeOver, .quit:
+            break
         }
-        return false
+    }
+
+    /// The command lines played so far: a live session taking over from here starts with
+    /// them, so a recording of it replays from the start.
+    var history: [ReplayRecord] {
+        file.entries.prefix(replayer.position).map(\.record).filter(\.isCommand)
     }
 
     /// Advances by `wall` at the recorded pace; true when `overBudget` turned true first
     /// (the tick's time ran out: the replay falls behind).
-    mutating func play(for wall: Duration, into output: inout DriverOutput, overBudget: () -> Bool) -> Bool {
+    func play(for wall: Duration, into actions: inout [DashboardAction], overBudget: () -> Bool) -> Bool {
         wallClock += wall
         guard !viewerPaused, !replayer.isFinished else { return false }
         if replayer.paused {
             // Wait out the recorded pause, then take the line that ended it.
             guard let resume = nextWallMilliseconds() else {
-                step(into: &output)
+                step(into: &actions)
                 return false
             }
             let since = recordedPause?.since ?? wallClock
@@ -114,7 +77,7 @@ struct ReplayPlayback {
             // In doubles: wall times come from the file, and their difference may not fit an Int64.
             guard waited.seconds * 1000 >= (Double(resume) - Double(pausedAt)) / factor else { return false }
             recordedPause = nil
-            step(into: &output)
+            step(into: &actions)
             return false
         }
         let start = replayer.engine.now
@@ -125,18 +88,17 @@ struct ReplayPlayback {
         var reached = start
         while reached < target, !replayer.isFinished, !replayer.paused {
             reached = min(target, reached + slice)
-            apply(upTo: reached, into: &output)
+            apply(upTo: reached, into: &actions)
             if overBudget() { return true }
         }
         return false
     }
 
-    /// The snapshot and progress the dashboard shows now.
-    func publish(behind: Bool, into output: inout DriverOutput) {
-        output.snapshot = replayer.engine.simulationSnapshot(
+    /// The picture the dashboard shows now; `behind` when the last tick ran out of time.
+    func snapshot(behind: Bool) -> SimulationSnapshot {
+        replayer.engine.simulationSnapshot(
             paused: viewerPaused || replayer.paused || replayer.isFinished,
             speed: replayer.speed * factor, behind: behind, historyLimit: SimulationDriver.historyLimit)
-        output.replay = progress
     }
 
     /// How far the replay has played, in simulated time over every stage.
@@ -151,9 +113,9 @@ struct ReplayPlayback {
 
     /// Applies every line up to `time` (stopping after a load, which restarts the clock),
     /// then runs the engine to it.
-    private mutating func apply(upTo time: SimTime, into output: inout DriverOutput) {
+    private func apply(upTo time: SimTime, into actions: inout [DashboardAction]) {
         while let next = nextTime(), next <= time {
-            let isLoad = step(into: &output)
+            let isLoad = step(into: &actions)
             if isLoad || replayer.paused { return }
         }
         try? replayer.advance(to: time)
@@ -162,16 +124,16 @@ struct ReplayPlayback {
     /// Applies the next line and reports commands as the event log shows them, at the time
     /// the engine took them; true for a load.
     @discardableResult
-    private mutating func step(into output: inout DriverOutput) -> Bool {
+    private func step(into actions: inout [DashboardAction]) -> Bool {
         let entry = file.entries[replayer.position]
         // Without verification a step cannot throw.
         let result = try? replayer.step(verify: false)
         guard case .command(_, let action, _) = entry.record else { return false }
         switch action {
         case .simulation(let command):
-            if let result { output.answers.append((command, result, replayer.engine.now)) }
+            if let result { actions.append(.commandAnswered(command, result, at: replayer.engine.now)) }
         case .load(let name, _, _):
-            if let spec = entry.loadedSpec { output.loads.append((name, spec)) }
+            if let spec = entry.loadedSpec { actions.append(.presetLoaded(PresetInfo(name: name, spec: spec), changes: [])) }
             return true
         case .pause, .resume, .speed:
             break
@@ -192,34 +154,6 @@ struct ReplayPlayback {
         guard replayer.position > 0, case .command(_, _, let wall) = file.entries[replayer.position - 1].record else { return 0 }
         return wall
     }
-}
-
-/// How far a replay has played, in simulated time: a recording begun late still replays
-/// from the session's start, so lines would say little about time.
-public struct ReplayProgress: Sendable, Hashable {
-    /// Simulated time played, the stages before the current one counted whole.
-    public var elapsed: SimTime
-    /// Every stage's simulated time, from the start to the last line.
-    public var length: SimTime
-    public var finished: Bool
-
-    /// Played so far, 0 to 100; 100 once finished.
-    public var percent: Int {
-        guard !finished else { return 100 }
-        guard length > 0 else { return 0 }
-        // Past about three years of simulated time 100 × elapsed overflows: then in doubles.
-        let (scaled, overflow) = elapsed.multipliedReportingOverflow(by: 100)
-        let share = overflow ? 100 * (Double(elapsed) / Double(length)) : Double(scaled / length)
-        return Int(min(100, max(0, share)))
-    }
-}
-
-/// A replay the viewer took over: the engine as it stands, and the history that leads to
-/// it, so a recording of the live session that follows replays from the start.
-public struct ReplayHandover: Sendable {
-    public var engine: Engine
-    public var header: ReplayHeader
-    public var commands: [ReplayRecord]
 }
 
 extension ReplayRecord {
