@@ -44,7 +44,11 @@ let package = Package(
             dependencies: ["ScaleTUI", "ScaleSim", "ScaleFiles"],
             exclude: ["Snapshots"]
         ),
-        .testTarget(name: "scaletopTests", dependencies: ["scaletop", "ScaleFiles", "ScaleSim"]),
+        .testTarget(
+            name: "scaletopTests",
+            dependencies: ["scaletop", "ScaleFiles", "ScaleSim"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
