@@ -30,6 +30,11 @@ import Testing
         ("zero mean", valid.replacingOccurrences(of: "mean: 5ms", with: "mean: 0ms"), 16, "mean"),
         ("zero users", valid.replacingOccurrences(of: "users: 100", with: "users: 0"), 4, "users"),
         ("route to a missing node", valid.replacingOccurrences(of: "- to: db", with: "- to: dbb"), 13, "dbb"),
+        ("zero rate limit", valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 0}"), 11,
+         "rate_limit.rate"),
+        ("rate limit past the limit",
+         valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 5, burst: 1e9}"), 11,
+         "rate_limit.burst"),
         // libyaml notices the unclosed list on the next line, and says where it opened.
         ("malformed YAML", valid.replacingOccurrences(of: "  users: 100", with: "  users: [100"), 5, "line 4"),
     ]
@@ -98,10 +103,23 @@ import Testing
             ["run", "00", "--set", "workload.users=-5"],
             ["run", "00", "--set", "nodes.nope.servers=2"],
             ["bench", "no-such-scenario"],
+            ["run", "00", "--set", "nodes.app.rate_limit={rate: -1}"],
         ] {
             let result = try CLI.run(args)
             #expect(result.status == 2, "\(args): \(result.status) \(result.stderr)")
             #expect(result.stderr.hasPrefix("scaletop: "), "\(args): \(result.stderr)")
         }
+    }
+
+    /// `stage9`, the old name of the `ten-million-users` scenario, is still accepted: the
+    /// name passes and only the bad `--runs` stops the command, before anything runs.
+    @Test func benchAcceptsTheOldNameStage9() throws {
+        for name in ["stage9", "ten-million-users"] {
+            let result = try CLI.run(["bench", name, "--runs", "0"])
+            #expect(result.status == 2, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("--runs: expected at least 1"), "\(name): \(result.stderr)")
+        }
+        let unknown = try CLI.run(["bench", "stage8"])
+        #expect(unknown.stderr.contains("known: reference, ten-million-users, cache"), "\(unknown.stderr)")
     }
 }

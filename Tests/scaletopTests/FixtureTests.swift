@@ -22,8 +22,8 @@ import Testing
     static let recordings = ["dashboard-05", "dashboard-08"]
 
     /// Report keys added after the fixtures were made, each with the value it holds when the
-    /// feature it reports is unused.
-    static let addedKeys = [#""rejected":0"#]
+    /// feature it reports is unused: alone, and as `--seeds` merges it.
+    static let addedKeys = [#""rejected":0"#, #""rejected":{"ci95":0,"mean":0}"#]
 
     /// `report` without the added keys that hold their unused value: the key and the comma
     /// that joins it to its neighbour, when the value ends there.
@@ -54,6 +54,8 @@ import Testing
         #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":0.5}"#) == #"{"a":1,"rejected":0.5}"#)
         #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":0.5,"b":2}"#) == #"{"a":1,"rejected":0.5,"b":2}"#)
         #expect(Self.withoutAddedKeys(#"{"a":{"rejected":0},"b":[{"x":1,"rejected":0}]}"#) == #"{"a":{},"b":[{"x":1}]}"#)
+        #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":{"ci95":0,"mean":0},"b":2}"#) == #"{"a":1,"b":2}"#)
+        #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#) == #"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#)
     }
 
     @Test(arguments: presets)
