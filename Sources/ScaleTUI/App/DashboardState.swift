@@ -22,6 +22,11 @@ public struct PresetInfo: Sendable, Hashable {
     public init(name: UntrustedText, spec: SystemSpec) {
         self.init(name: name, title: spec.name, description: spec.description, explanation: spec.explanation)
     }
+
+    /// What the dashboard shows of a preset loaded from the catalog.
+    init(_ preset: LoadedPreset) {
+        self.init(name: preset.name, spec: preset.spec)
+    }
 }
 
 /// One line of the event log.

@@ -219,9 +219,3 @@ final class EngineDriver {
         actions.append(.tookOver)
     }
 }
-
-extension PresetInfo {
-    init(_ preset: LoadedPreset) {
-        self.init(name: preset.name, spec: preset.spec)
-    }
-}
