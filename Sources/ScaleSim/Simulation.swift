@@ -31,6 +31,10 @@ public struct NodeSnapshot: Sendable, Hashable {
     /// Live sticky sessions dropped since time zero with the servers that held them
     /// (removed or gone down), counted at that moment.
     public var sessionsDropped = 0
+    /// Requests the node's rate limiter turned away since time zero, and the tokens its
+    /// bucket holds now (nil without a rate limiter).
+    public var rejected = 0
+    public var rateLimitTokens: Double? = nil
 
     public var id: String { spec.id }
     public var kind: NodeKind { spec.kind }
@@ -94,7 +98,9 @@ extension Engine {
                 members: memberSnapshots(of: n),
                 sessionsLost: nodes[n].counters.sessionsLost,
                 sessionsLostLastWindow: nodes[n].sessionFigures.lostInWindow,
-                sessionsDropped: nodes[n].sessionFigures.dropped
+                sessionsDropped: nodes[n].sessionFigures.dropped,
+                rejected: nodes[n].counters.rejected,
+                rateLimitTokens: rateLimitTokens(node: n)
             )
         }
     }

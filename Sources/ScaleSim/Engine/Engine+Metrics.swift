@@ -1,5 +1,5 @@
 extension Engine {
-    /// A bottleneck's utilization threshold (DESIGN.md).
+    /// A bottleneck's utilization threshold (docs/reports.md, `nodes[].bottleneck`).
     public static let bottleneckUtilization = 0.85
     /// Windows over which a growing queue or a drop marks a bottleneck.
     public static let bottleneckWindows = 10
@@ -49,6 +49,7 @@ extension Engine {
                 dropped: c.dropped - p.dropped,
                 timedOut: c.timedOut - p.timedOut,
                 failed: c.failed - p.failed,
+                rejected: c.rejected - p.rejected,
                 staleReads: c.staleReads - p.staleReads,
                 hitRatio: nodes[n].cache.flatMap { ($0.counters - nodes[n].cacheAtTick).hitRatio },
                 replicationLag: c.applied > p.applied ? (c.applyLagSum - p.applyLagSum) / Double(c.applied - p.applied) : nil,
@@ -78,6 +79,7 @@ extension Engine {
             dropped: all.dropped - p.dropped,
             timedOut: all.timedOut - p.timedOut,
             failed: all.failed - p.failed,
+            rejected: all.rejected - p.rejected,
             inFlight: requests.live,
             p50: percentiles[0],
             p95: percentiles[1],
@@ -171,6 +173,7 @@ extension Engine {
                 serverUtilization: serverUtilization
             )
             summary.resyncs = c.resyncs - b.resyncs
+            summary.rejected = c.rejected - b.rejected
             nodeSummaries.append(summary)
         }
 

@@ -108,7 +108,8 @@ extension Engine {
             next = max(policy.min, min(current - 1, desired))
         }
         guard next != current, !nodes[n].sharded else { return }
-        resizePool(n, to: next)
+        spec.nodes[n].servers = next
+        reconcile(node: n)
         for s in nodes[n].activeServers.suffix(max(0, next - current)) {
             servers[Int(s)].warmUntil = now + policy.warmup
         }

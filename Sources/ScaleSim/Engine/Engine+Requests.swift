@@ -1,6 +1,8 @@
 /// How a request's life ended.
 enum Outcome {
     case completed, dropped, timedOut, failed
+    /// Turned away by a rate limiter.
+    case rejected
 }
 
 extension Engine {
@@ -80,6 +82,10 @@ extension Engine {
         requests.slots[i].enteredNode = now
         nodes[n].counters.arrivals += 1
         countLink(i, from: from, to: n)
+        guard admits(node: n) else {
+            reject(r, at: n)
+            return
+        }
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
             nodes[n].latency.record(0)
@@ -393,6 +399,9 @@ extension Engine {
         case .failed:
             outcomesAll.byClass[c].failed += 1
             if counted { outcomesRun.byClass[c].failed += 1 }
+        case .rejected:
+            outcomesAll.byClass[c].rejected += 1
+            if counted { outcomesRun.byClass[c].rejected += 1 }
         }
         if counted { liveRun -= 1 }
         countRegionOutcome(of: i, outcome)

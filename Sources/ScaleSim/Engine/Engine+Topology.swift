@@ -25,8 +25,7 @@ extension Engine {
             runtime.writePolicy = cache.writePolicy
         }
         if node.kind == .db { runtime.store = VersionStore(keys: spec.workload.keys.count) }
-        if node.kind == .cdn {
-            let cache = node.cache ?? CacheSpec(entries: 10_000)
+        if node.kind == .cdn, let cache = node.effectiveCache {
             runtime.cache = KeyCache(capacity: cache.entries, policy: cache.eviction, ttl: cache.ttl,
                                      keySpace: spec.workload.staticAssets.count)
         }
@@ -39,6 +38,7 @@ extension Engine {
         for _ in 0..<node.servers { appendServer(to: n) }
         nodes[n].ring = ConsistentHashRing(servers: node.servers)
         nodes[n].rotation = nodes[n].activeServers
+        reconcileRateLimit(node: n)
     }
 
     /// Adds one new server to node `n`'s pool (a replica starts as a copy of its primary).

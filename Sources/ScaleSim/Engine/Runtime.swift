@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a request of one class goes when it leaves a node.
-struct RouteTable: Sendable {
+struct RouteTable: Sendable, Equatable {
     /// Cumulative probabilities; a draw above the last one leaves the system.
     var cumulative: [Double] = []
     var targets: [Int32] = []
@@ -63,6 +63,8 @@ struct NodeRuntime: Sendable {
     var lastScaleAction: SimTime = .min / 2
     /// The data center the node runs in, or -1.
     var dc: Int32 = -1
+    /// The node's slot in `Engine.rateLimiters`, or -1 without a rate limiter.
+    var rateLimiter: Int32 = -1
     /// For the entry pool without a balancer: each DNS resolver's cached answer and expiry.
     var dnsAnswers: [Int32] = []
     var dnsExpiry: [SimTime] = []
