@@ -84,12 +84,13 @@ import Testing
         var engine = Engine(spec: Self.limited(rate: 400, burst: 50), seed: 9)
         engine.run(until: end)
         let lb = engine.summary().nodes[0]
-        // At 2.5 times the rate the bucket is full only until the first arrival (about a
-        // millisecond, the refill it loses), then every token is taken as it comes: what
-        // it admitted plus what it holds now is 400 × 100 + 50, less under two tokens.
+        // At 2.5 times the rate the bucket is full only until the first arrival (it loses
+        // the refill of that first millisecond or so), then every token is taken as it
+        // comes: what it admitted plus what it holds now is 400 × 100 + 50, less the refill
+        // lost before the first arrival (under 4 tokens unless it came after 10 ms).
         let admitted = lb.arrivals - lb.rejected
         let accounted = Double(admitted) + engine.snapshot()[0].rateLimitTokens!
-        #expect(accounted > 40_048 && accounted <= 40_050, "admitted \(admitted), accounted \(accounted)")
+        #expect(accounted > 40_046 && accounted <= 40_050, "admitted \(admitted), accounted \(accounted)")
         #expect(lb.rejected > 55_000, "rejected \(lb.rejected)")
         let totals = engine.totalOutcomes
         #expect(totals.rejected == lb.rejected, "without retries every rejection is final")
