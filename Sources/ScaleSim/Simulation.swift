@@ -91,14 +91,14 @@ extension Engine {
                 workers: Int(nodes[n].workers),
                 size: nodes[n].size,
                 slowFactor: nodes[n].slowFactor,
-                cacheEntries: nodes[n].cache?.count,
+                cacheEntries: cacheSlot(n).map { cacheStates[$0].cache.count },
                 window: nodes[n].history.last,
                 bottleneck: isBottleneck(node: n),
                 history: Array(nodes[n].history.elements.suffix(historyLimit)),
                 members: memberSnapshots(of: n),
                 sessionsLost: nodes[n].counters.sessionsLost,
-                sessionsLostLastWindow: nodes[n].sessionFigures.lostInWindow,
-                sessionsDropped: nodes[n].sessionFigures.dropped,
+                sessionsLostLastWindow: appSlot(n).map { appStates[$0].figures.lostInWindow } ?? 0,
+                sessionsDropped: appSlot(n).map { appStates[$0].figures.dropped } ?? 0,
                 rejected: nodes[n].counters.rejected,
                 rateLimitTokens: rateLimitTokens(node: n)
             )

@@ -93,7 +93,7 @@ extension Engine {
             return onNode(primary) { $0.addReplicas(to: $1, count: count) }
         case .removeReplicas(let primary, let count):
             return onNode(primary) { engine, n in
-                guard let pool = engine.nodes[n].replicaPools.first.map(Int.init) else {
+                guard let pool = engine.replicaPools(of: n).first.map(Int.init) else {
                     return .refused("\(primary) has no read replicas")
                 }
                 return engine.setServerCount(pool, to: engine.spec.nodes[pool].servers - count)
@@ -120,7 +120,7 @@ extension Engine {
             return onCache(id) { engine, n in engine.changeCache(node: n) { $0.writePolicy = policy } }
         case .flush(let id):
             return onCache(id) { engine, n in
-                engine.nodes[n].cache?.flush()
+                engine.cacheStates[Int(engine.nodes[n].slot)].cache.flush()
                 return .applied
             }
         case .kill(let id, let server):
@@ -148,7 +148,7 @@ extension Engine {
     /// `onNode` for the commands that only a cache or a CDN edge takes.
     mutating func onCache(_ id: String, _ body: (inout Engine, Int) -> CommandResult) -> CommandResult {
         onNode(id) { engine, n in
-            guard engine.nodes[n].cache != nil else { return .refused("\(id) is not a cache") }
+            guard engine.cacheSlot(n) != nil else { return .refused("\(id) is not a cache") }
             return body(&engine, n)
         }
     }
@@ -181,7 +181,6 @@ extension Engine {
         let node = spec.nodes[n]
         nodes[n].policy = node.policy
         nodes[n].autoscale = node.autoscale
-        nodes[n].sessions = node.sessions
         nodes[n].size = node.size
         let sharded = node.kind == .db && node.shards > 1
         if nodes[n].activeServers.count != node.servers || nodes[n].sharded != sharded {
@@ -191,12 +190,7 @@ extension Engine {
             nodes[n].sharded = sharded
         }
         if Int(nodes[n].workers) != node.workers { setWorkers(n, to: node.workers) }
-        if let cache = node.effectiveCache, nodes[n].cache != nil {
-            if nodes[n].cache?.capacity != cache.entries { nodes[n].cache?.setCapacity(cache.entries) }
-            if nodes[n].cache?.policy != cache.eviction { nodes[n].cache?.setPolicy(cache.eviction) }
-            if nodes[n].cache?.ttl != cache.ttl { nodes[n].cache?.setTTL(cache.ttl) }
-            nodes[n].writePolicy = cache.writePolicy
-        }
+        reconcileKindState(node: n)
         reconcileRateLimit(node: n)
     }
 
@@ -245,7 +239,7 @@ extension Engine {
         while nodes[n].activeServers.count < count {
             if let s = nodes[n].retiredServers.popLast() {
                 nodes[n].activeServers.append(s)
-                if nodes[n].kind == .replica { resync(replica: Int(s)) }
+                serverJoined(Int(s), node: n)
             } else {
                 appendServer(to: n)
             }
@@ -294,126 +288,11 @@ extension Engine {
         }
     }
 
-    /// Puts a load balancer in front of pool `n`: every route to the pool, and the clients
-    /// if it is the entry, now reach it through the balancer.
-    mutating func addLoadBalancer(in n: Int) -> CommandResult {
-        let id = spec.nodes[n].id
-        let fronted = spec.nodes.contains { $0.kind == .lb && $0.routes.contains { $0.to == id } }
-        guard !fronted else { return .refused("\(id) already has a load balancer") }
-        if let refusal = refusalOverTopology(routes: 1) { return refusal }
-        let lb = NodeSpec(
-            id: freshID("lb"), kind: .lb, service: .none, policy: .roundRobin, routes: [RouteSpec(to: id)],
-            dc: spec.nodes[n].dc)
-        insertNode(lb, relink: false)
-        redirect(from: id, to: lb.id)
-        return .applied
-    }
-
-    /// Adds read replicas to primary `n`, creating its replica pool (and sending reads to it)
-    /// if it has none.
-    mutating func addReplicas(to n: Int, count: Int) -> CommandResult {
-        let id = spec.nodes[n].id
-        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
-        guard !nodes[n].sharded else { return .refused("\(id) is sharded; replicas of shards are not modelled") }
-        guard count >= 1 else { return .refused("add at least one replica") }
-        if let pool = nodes[n].replicaPools.first.map(Int.init) {
-            return setServerCount(pool, to: spec.nodes[pool].servers + count)
-        }
-        if let refusal = refusalOverTopology(routes: 0, splitting: id) { return refusal }
-        var replica = spec.nodes[n]
-        replica.id = freshID("\(id)-replica")
-        replica.kind = .replica
-        replica.servers = count
-        replica.replicaOf = id
-        replica.routes = []
-        replica.shards = 1
-        // Applying a logged write is far cheaper than running the query that made it: unless
-        // the primary says how long, a write takes 1/50 of its service time (0.2 ms for
-        // 10 ms), so a replica keeps up with the writes its primary can take.
-        if replica.apply == nil {
-            replica.apply = .deterministic(mean: max(Nanos.perMicrosecond, replica.service.mean / Self.applySpeedup))
-        }
-        if let refusal = refusalOverMemory({ $0.nodes.append(replica) }) { return refusal }
-        insertNode(replica, relink: false)
-        redirect(from: id, to: replica.id, classes: [.read])
-        return .applied
-    }
-
     /// The refusal of a change that would take the system past the memory bound
     /// (`SystemSpec.dataMemoryLimit`); `nil` if the changed system fits.
     func refusalOverMemory(_ change: (inout SystemSpec) -> Void) -> CommandResult? {
         var changed = spec
         change(&changed)
         return changed.dataMemoryProblem.map { .refused($0) }
-    }
-
-    /// Splits database `n` into `count` shards by key hash (or merges them back).
-    mutating func setShards(_ n: Int, to count: Int) -> CommandResult {
-        let id = spec.nodes[n].id
-        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
-        guard nodes[n].replicaPools.isEmpty else { return .refused("\(id) has read replicas; sharding them is not modelled") }
-        guard (1...Self.maxShards).contains(count) else { return .refused("\(id): shards must be 1 to \(Self.maxShards)") }
-        return change(node: n) { node in
-            node.shards = count
-            node.servers = count
-        }
-    }
-
-    /// Gives app pool `n` a shared session store, called on every request.
-    mutating func addSessionStore(for n: Int) -> CommandResult {
-        let id = spec.nodes[n].id
-        guard nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
-        guard nodes[n].calls < 0 else { return .refused("\(id) already calls \(spec.nodes[Int(nodes[n].calls)].id)") }
-        if let refusal = refusalOverTopology(routes: 0) { return refusal }
-        let store = NodeSpec(
-            id: freshID("sessions"), kind: .sessionStore, servers: 1, workers: 64,
-            service: .exponential(mean: 500 * Nanos.perMicrosecond), dc: spec.nodes[n].dc)
-        insertNode(store, relink: false)
-        spec.nodes[n].calls = store.id
-        spec.nodes[n].sessions = .none
-        reconcile(node: n)
-        linkTopology()
-        return .applied
-    }
-
-    /// Adds a CDN edge for a user region (the only region, when the workload names none).
-    mutating func addCDN(region: String, entries: Int) -> CommandResult {
-        let regions = spec.workload.regions.map(\.name)
-        guard regions.isEmpty ? region == "all" : regions.contains(region) else {
-            return .refused("no user region named \(region); " + (regions.isEmpty ? "this workload has one region: all" : "there are \(regions.joined(separator: ", "))"))
-        }
-        guard (1...CacheSpec.maxEntries).contains(entries) else {
-            return .refused("a CDN edge holds 1 to \(CacheSpec.maxEntries) entries, not \(entries)")
-        }
-        let name = regions.isEmpty ? "" : region
-        guard !spec.nodes.contains(where: { $0.kind == .cdn && ($0.region ?? "") == name }) else {
-            return .refused("\(region) already has a CDN edge")
-        }
-        if let refusal = refusalOverTopology(routes: 0) { return refusal }
-        let edge = NodeSpec(
-            id: freshID("cdn-\(region)"), kind: .cdn, workers: 10_000, service: .exponential(mean: 5 * Nanos.perMillisecond),
-            queueCapacity: nil, cache: CacheSpec(entries: entries, ttl: Nanos.perHour), region: name)
-        if let refusal = refusalOverMemory({ $0.nodes.append(edge) }) { return refusal }
-        insertNode(edge)
-        return .applied
-    }
-
-    /// Puts a cache in front of `n` for reads: hits answer, misses go on to `n`.
-    mutating func addCache(before n: Int, entries: Int) -> CommandResult {
-        let id = spec.nodes[n].id
-        guard (1...CacheSpec.maxEntries).contains(entries) else {
-            return .refused("a cache holds 1 to \(CacheSpec.maxEntries) entries, not \(entries)")
-        }
-        guard nodes[n].kind == .db || nodes[n].kind == .replica else {
-            return .refused("caches go in front of a database or its replicas, not \(id)")
-        }
-        if let refusal = refusalOverTopology(routes: 1, splitting: id) { return refusal }
-        let cache = NodeSpec(
-            id: freshID("cache"), kind: .cache, workers: 16, service: .exponential(mean: 500 * Nanos.perMicrosecond),
-            routes: [RouteSpec(to: id, outcome: .miss)], cache: CacheSpec(entries: entries), dc: spec.nodes[n].dc)
-        if let refusal = refusalOverMemory({ $0.nodes.append(cache) }) { return refusal }
-        insertNode(cache, relink: false)
-        redirect(from: id, to: cache.id, classes: [.read])
-        return .applied
     }
 }

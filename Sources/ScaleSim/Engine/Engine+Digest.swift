@@ -50,7 +50,8 @@ extension Engine {
             hash.add(Int(nodes[n].workers))
             hash.add(nodes[n].size)
             hash.add(nodes[n].slowFactor)
-            if let cache = nodes[n].cache {
+            if let slot = cacheSlot(n) {
+                let cache = cacheStates[slot].cache
                 let k = cache.counters
                 for value in [cache.count, k.hits, k.misses, k.evictions, k.expirations, k.invalidations, k.inserts] {
                     hash.add(value)

@@ -25,8 +25,8 @@ struct SystemStructure: Equatable {
         var replicaPools: [Int32]
         var caches: [Int32]
         var dc: Int32
-        var sessions: SessionMode
-        var sessionTTL: SimTime
+        var sessions: SessionMode?
+        var sessionTTL: SimTime?
         var autoscale: AutoscaleSpec?
         var cache: CacheSpec?
         var cacheKeySpace: Int?
@@ -51,17 +51,21 @@ extension Engine {
             nodes: nodes.indices.map { n in
                 let node = nodes[n]
                 let slot = Int(node.rateLimiter)
+                let cache = cacheSlot(n).map { cacheStates[$0] }
+                let primary = primarySlot(n).map { primaryStates[$0] }
+                let app = appSlot(n).map { appStates[$0] }
+                let source = cache?.source ?? replicaSlot(n).map { replicaPoolStates[$0].primary } ?? -1
                 return SystemStructure.Node(
                     id: nodeIndex.first { $0.value == Int32(n) }?.key ?? "",
                     kind: node.kind, servers: node.activeServers.count, workers: node.workers, size: node.size,
                     maxSize: node.maxSize, sharded: node.sharded, passThrough: node.passThrough, capacity: node.capacity,
                     timeout: node.timeout, policy: node.policy, healthCheck: node.healthCheck, routes: node.routes,
-                    hitRoutes: node.hitRoutes, missRoutes: node.missRoutes, calls: node.calls, primary: node.primary,
-                    replicaPools: node.replicaPools, caches: node.caches, dc: node.dc, sessions: node.sessions,
-                    sessionTTL: node.sessionTTL, autoscale: node.autoscale,
-                    cache: node.cache.map { CacheSpec(entries: $0.capacity, eviction: $0.policy, ttl: $0.ttl,
-                                                      writePolicy: node.writePolicy) },
-                    cacheKeySpace: node.cache?.keySpace,
+                    hitRoutes: node.hitRoutes, missRoutes: node.missRoutes, calls: node.calls, primary: source,
+                    replicaPools: primary?.replicaPools ?? [], caches: primary?.caches ?? [], dc: node.dc,
+                    sessions: app?.sessions, sessionTTL: app?.sessionTTL, autoscale: node.autoscale,
+                    cache: cache.map { CacheSpec(entries: $0.cache.capacity, eviction: $0.cache.policy, ttl: $0.cache.ttl,
+                                                 writePolicy: $0.writePolicy) },
+                    cacheKeySpace: cache?.cache.keySpace,
                     rateLimit: slot < 0 ? nil : rateLimiters[slot].spec,
                     dnsResolvers: node.dnsAnswers.count)
             },

@@ -55,6 +55,12 @@ public struct Engine: Sendable {
     var regionLatency: [[SimTime]] = []
     /// The CDN edge serving each region, or -1.
     var cdnEdges: [Int32] = []
+    /// The state of each kind that has one, densely stored: node `n` of such a kind owns
+    /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift).
+    var cacheStates: [CacheState] = []
+    var primaryStates: [PrimaryState] = []
+    var replicaPoolStates: [ReplicaPoolState] = []
+    var appStates: [AppState] = []
     /// The rate limiters, one per limited node (see Engine+RateLimiter.swift).
     var rateLimiters: [RateLimiterState] = []
     var timers: [EngineTimer?] = []
