@@ -31,6 +31,10 @@ public struct NodeSnapshot: Sendable, Hashable {
     /// Live sticky sessions dropped since time zero with the servers that held them
     /// (removed or gone down), counted at that moment.
     public var sessionsDropped = 0
+    /// Requests the node's rate limiter turned away since time zero, and the tokens its
+    /// bucket holds now (nil without a rate limiter).
+    public var rejected = 0
+    public var rateLimitTokens: Double? = nil
 
     public var id: String { spec.id }
     public var kind: NodeKind { spec.kind }
@@ -87,14 +91,16 @@ extension Engine {
                 workers: Int(nodes[n].workers),
                 size: nodes[n].size,
                 slowFactor: nodes[n].slowFactor,
-                cacheEntries: nodes[n].cache?.count,
+                cacheEntries: cacheSlot(n).map { cacheStates[$0].cache.count },
                 window: nodes[n].history.last,
                 bottleneck: isBottleneck(node: n),
                 history: Array(nodes[n].history.elements.suffix(historyLimit)),
                 members: memberSnapshots(of: n),
                 sessionsLost: nodes[n].counters.sessionsLost,
-                sessionsLostLastWindow: nodes[n].sessionFigures.lostInWindow,
-                sessionsDropped: nodes[n].sessionFigures.dropped
+                sessionsLostLastWindow: appSlot(n).map { appStates[$0].figures.lostInWindow } ?? 0,
+                sessionsDropped: appSlot(n).map { appStates[$0].figures.dropped } ?? 0,
+                rejected: nodes[n].counters.rejected,
+                rateLimitTokens: rateLimitTokens(node: n)
             )
         }
     }

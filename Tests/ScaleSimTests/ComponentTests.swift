@@ -101,13 +101,13 @@ import Testing
 
     @Test func verticalScalingDoublesWorkersUpToTheTop() {
         var engine = Engine(spec: Self.webTier(balancer: true), seed: 1)
-        #expect(engine.apply(.resize(node: "db", steps: 1)) == .applied)
+        #expect(engine.execute(.resize(node: "db", steps: 1)) == .applied)
         #expect(engine.summary().nodes[2].workers == 128)
-        #expect(engine.apply(.setSize(node: "db", size: 5)) == .applied)
+        #expect(engine.execute(.setSize(node: "db", size: 5)) == .applied)
         #expect(engine.summary().nodes[2].workers == 64 << 5)
-        #expect(engine.apply(.resize(node: "db", steps: 1))
+        #expect(engine.execute(.resize(node: "db", steps: 1))
             == .refused("db is at the largest instance size (5): scale out instead"))
-        #expect(engine.apply(.setSize(node: "db", size: 0)) == .applied)
+        #expect(engine.execute(.setSize(node: "db", size: 0)) == .applied)
         #expect(engine.summary().nodes[2].workers == 64)
     }
 }
@@ -213,7 +213,7 @@ import Testing
         var spec = Self.shop(cache: nil, writes: 0.5)
         spec.workload.users = 40_000
         var engine = Engine(spec: spec, seed: 2)
-        #expect(engine.apply(.setShards(node: "db", count: 4)) == .applied)
+        #expect(engine.execute(.setShards(node: "db", count: 4)) == .applied)
         engine.run(until: 60 * Self.second)
         let db = try #require(engine.summary().nodes.first { $0.id == "db" })
         #expect(db.shards == 4)
@@ -259,9 +259,9 @@ import Testing
 @Suite struct TopologyCommandTests {
     @Test func addingALoadBalancerPutsItInFrontOfThePool() {
         var engine = Engine(spec: ComponentTests.webTier(balancer: false), seed: 1)
-        #expect(engine.apply(.addLoadBalancer(pool: "web")) == .applied)
+        #expect(engine.execute(.addLoadBalancer(pool: "web")) == .applied)
         #expect(engine.spec.workload.entry == "lb")
-        #expect(engine.apply(.addLoadBalancer(pool: "web")) == .refused("web already has a load balancer"))
+        #expect(engine.execute(.addLoadBalancer(pool: "web")) == .refused("web already has a load balancer"))
         engine.run(until: 30 * Nanos.perSecond)
         let s = engine.summary()
         #expect(s.nodes.last?.kind == .lb && s.nodes.last!.arrivals > 20_000)
@@ -269,22 +269,22 @@ import Testing
 
     @Test func addingAReplicaCreatesThePoolAndSendsReadsToIt() throws {
         var engine = Engine(spec: DataTierTests.shop(cache: nil), seed: 1)
-        #expect(engine.apply(.addReplicas(primary: "db", count: 2)) == .applied)
-        #expect(engine.apply(.addReplicas(primary: "db", count: 1)) == .applied)
+        #expect(engine.execute(.addReplicas(primary: "db", count: 2)) == .applied)
+        #expect(engine.execute(.addReplicas(primary: "db", count: 1)) == .applied)
         engine.run(until: 30 * Nanos.perSecond)
         let s = engine.summary()
         let replicas = try #require(s.nodes.first { $0.kind == .replica })
         #expect(replicas.servers == 3)
         let reads = s.endToEnd.classes.first { $0.requestClass == .read }!.counts.requests
         #expect(abs(replicas.arrivals - reads) < 100)
-        #expect(engine.apply(.addReplicas(primary: "web", count: 1)) == .refused("web is not a database"))
+        #expect(engine.execute(.addReplicas(primary: "web", count: 1)) == .refused("web is not a database"))
     }
 
     @Test func addingACacheSendsReadsThroughIt() throws {
         var engine = Engine(spec: DataTierTests.shop(cache: nil), seed: 1)
-        #expect(engine.apply(.addCache(front: "db", entries: 5_000)) == .applied)
-        #expect(engine.apply(.setEviction(node: "cache", policy: .lfu)) == .applied)
-        #expect(engine.apply(.setEviction(node: "db", policy: .lfu)) == .refused("db is not a cache"))
+        #expect(engine.execute(.addCache(front: "db", entries: 5_000)) == .applied)
+        #expect(engine.execute(.setEviction(node: "cache", policy: .lfu)) == .applied)
+        #expect(engine.execute(.setEviction(node: "db", policy: .lfu)) == .refused("db is not a cache"))
         engine.run(until: 30 * Nanos.perSecond)
         let cache = try #require(engine.summary().nodes.first { $0.kind == .cache })
         #expect((cache.cache?.hitRatio ?? 0) > 0.3)

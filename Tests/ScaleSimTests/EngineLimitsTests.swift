@@ -66,13 +66,13 @@ import Testing
         spec.workload.keys.count = 250_000_000
         #expect(spec.dataMemoryProblem == nil)
         var engine = Engine(spec: spec)
-        guard case .refused(let reason) = engine.apply(.addReplicas(primary: "db", count: 4_000)) else {
+        guard case .refused(let reason) = engine.execute(.addReplicas(primary: "db", count: 4_000)) else {
             Issue.record("4,000 more replicas were accepted past the bound")
             return
         }
         #expect(reason.contains("replica logs") && reason.contains("the limit is 16 GiB"))
         #expect(engine.spec.nodes[2].servers == 4_000)
-        #expect(engine.apply(.addReplicas(primary: "db", count: 1_000)) == .applied)
+        #expect(engine.execute(.addReplicas(primary: "db", count: 1_000)) == .applied)
     }
 
     /// Values at their documented maxima, alone and together: a few simulated seconds run

@@ -154,9 +154,9 @@ import Testing
         spec.workload.users = 30_000  // 3,000 req/s: the app pool of 4 is overloaded
         var engine = Engine(spec: spec, seed: 9)
         engine.run(until: 10 * Nanos.perSecond)
-        #expect(engine.apply(.setServers(node: "app", count: 12)) == .applied)
+        #expect(engine.execute(.setServers(node: "app", count: 12)) == .applied)
         engine.run(until: 20 * Nanos.perSecond)
-        #expect(engine.apply(.setServers(node: "app", count: 10)) == .applied)
+        #expect(engine.execute(.setServers(node: "app", count: 10)) == .applied)
         engine.run(until: 40 * Nanos.perSecond)
         let arrivals = engine.systemHistory.elements.map(\.arrivals)
         let before = Double(arrivals[0..<10].reduce(0, +)) / 10
@@ -170,17 +170,17 @@ import Testing
 
     @Test func refusedCommandsSayWhy() {
         var engine = Engine(spec: TestNetworks.reference)
-        #expect(engine.apply(.setServers(node: "app", count: 0)) == .refused("app needs at least one server"))
-        #expect(engine.apply(.setServers(node: "nope", count: 2)) == .refused("no node named nope"))
-        #expect(engine.apply(.setUsers(0)) != .applied)
-        #expect(engine.apply(.setWorkers(node: "db", count: 8)) == .applied)
+        #expect(engine.execute(.setServers(node: "app", count: 0)) == .refused("app needs at least one server"))
+        #expect(engine.execute(.setServers(node: "nope", count: 2)) == .refused("no node named nope"))
+        #expect(engine.execute(.setUsers(0)) != .applied)
+        #expect(engine.execute(.setWorkers(node: "db", count: 8)) == .applied)
         #expect(engine.summary().nodes[3].workers == 8)
     }
 
     @Test func usersChangeTheArrivalRateAtOnce() {
         var engine = Engine(spec: TestNetworks.reference, seed: 3)
         engine.run(until: 20 * Nanos.perSecond)
-        _ = engine.apply(.setUsers(2_000))  // 200 req/s
+        _ = engine.execute(.setUsers(2_000))  // 200 req/s
         engine.run(until: 60 * Nanos.perSecond)
         let arrivals = engine.systemHistory.elements.map(\.arrivals)
         let after = Double(arrivals[20..<60].reduce(0, +)) / 40

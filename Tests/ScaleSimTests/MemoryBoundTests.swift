@@ -51,17 +51,17 @@ import Testing
     @Test func commandsThatWouldPassTheBoundAreRefusedAndChangeNothing() {
         // 100M keys: the store may take 3.2 GiB, each full 100M-entry cache 5.6 GiB more.
         var engine = Engine(spec: Self.cachedDatabase(keys: 100_000_000, entries: 1_000))
-        #expect(engine.apply(.setCacheCapacity(node: "cache", entries: 100_000_000)) == .applied)
-        #expect(engine.apply(.addCache(front: "db", entries: 100_000_000)) == .applied)
+        #expect(engine.execute(.setCacheCapacity(node: "cache", entries: 100_000_000)) == .applied)
+        #expect(engine.execute(.addCache(front: "db", entries: 100_000_000)) == .applied)
         let nodes = engine.spec.nodes.count
-        guard case .refused(let reason) = engine.apply(.addCache(front: "db", entries: 100_000_000)) else {
+        guard case .refused(let reason) = engine.execute(.addCache(front: "db", entries: 100_000_000)) else {
             Issue.record("a third full cache was accepted")
             return
         }
         #expect(reason.contains("the limit is 16 GiB"))
         #expect(engine.spec.nodes.count == nodes)
         // A CDN edge caches the static assets (100,000 by default), however many entries it has.
-        #expect(engine.apply(.addCDN(region: "all", entries: 100_000_000)) == .applied)
+        #expect(engine.execute(.addCDN(region: "all", entries: 100_000_000)) == .applied)
     }
 
     @Test func pastTheLiveRequestLimitArrivalsAreDroppedAndCounted() {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct QueueingTheoryTests {
     @Test func erlangCMatchesTheBenchmarkNetwork() {
-        // BENCHMARK.md: the DB (c = 4, λ = 200/s, μ = 71.43/s) has Erlang C = 0.428654.
+        // docs/benchmark.md: the DB (c = 4, λ = 200/s, μ = 71.43/s) has Erlang C = 0.428654.
         let c = QueueingTheory.erlangC(servers: 4, offeredLoad: 200 / (200 / 2.8))
         #expect(abs(c - 0.428654) < 1e-6)
     }
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func referenceNetworkAnalyticMean() throws {
-        // BENCHMARK.md: 15.4669 ms with random routing.
+        // docs/benchmark.md: 15.4669 ms with random routing.
         let w = try #require(QueueingTheory.jacksonResponse(TestNetworks.reference))
         #expect(abs(w * 1000 - 15.4669) < 0.0001)
     }

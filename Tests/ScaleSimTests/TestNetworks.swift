@@ -12,7 +12,7 @@ enum TestNetworks {
         )
     }
 
-    /// The reference network of BENCHMARK.md with random routing.
+    /// The reference network of docs/benchmark.md with random routing.
     static var reference: SystemSpec {
         SystemSpec(
             name: "Reference network",

@@ -1,7 +1,7 @@
 /// A pending event: what happens, and when.
 ///
 /// `target` is a request index when non-negative; negative values name engine events
-/// (see `EngineEvent`).
+/// (see `Engine.EventTarget`).
 public struct ScheduledEvent: Sendable {
     public var time: SimTime
     /// Insertion order, modulo 2^32: 16-byte entries keep the heap compact, and two events

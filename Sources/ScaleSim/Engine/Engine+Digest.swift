@@ -26,6 +26,9 @@ extension Engine {
             hash.add(counts.timedOut)
             hash.add(counts.failed)
             hash.add(counts.latencySum)
+            // Counters added since recordings were first made enter only when not zero, so
+            // the digests of systems that never use them do not move.
+            if counts.rejected != 0 { hash.add(counts.rejected) }
         }
         hash.add(writesLost)
         hash.add(refusedCommands.count)
@@ -41,12 +44,14 @@ extension Engine {
             hash.add(c.busyArea)
             hash.add(c.capacityArea)
             hash.add(c.queueArea)
+            if c.rejected != 0 { hash.add(c.rejected) }
             hash.add(nodes[n].activeServers.count)
             hash.add(nodes[n].retiredServers.count)
             hash.add(Int(nodes[n].workers))
             hash.add(nodes[n].size)
             hash.add(nodes[n].slowFactor)
-            if let cache = nodes[n].cache {
+            if let slot = cacheSlot(n) {
+                let cache = cacheStates[slot].cache
                 let k = cache.counters
                 for value in [cache.count, k.hits, k.misses, k.evictions, k.expirations, k.invalidations, k.inserts] {
                     hash.add(value)

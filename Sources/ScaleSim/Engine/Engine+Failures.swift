@@ -1,5 +1,5 @@
 /// Failure injection: servers die and come back; balancers and DNS notice after a health
-/// check; a dead primary fails over to a replica, losing the writes it had not applied.
+/// check. A dead primary's failover lives in its room (Components/Primary).
 extension Engine {
     /// Takes server `s` down (losing what it held) or brings it back.
     mutating func setServer(_ s: Int, down: Bool) {
@@ -15,8 +15,8 @@ extension Engine {
             }
             loseRequestsInService(server: s)
             servers[s].busy = 0
-        } else if nodes[n].kind == .replica {
-            resync(replica: s)
+        } else {
+            serverJoined(s, node: n)
         }
     }
 
@@ -55,93 +55,11 @@ extension Engine {
             setServer(Int(s), down: down)
         }
         schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
-        if down && nodes[n].store != nil && pool.allSatisfy({ servers[Int($0)].down }) {
+        if down && primarySlot(n) != nil && pool.allSatisfy({ servers[Int($0)].down }) {
             dropShippedWrites(primary: n)
             scheduleFailover(primary: n)
         }
         return .applied
-    }
-
-    /// Writes still on their way to the replicas die with the primary that was sending them.
-    mutating func dropShippedWrites(primary n: Int) {
-        for s in replicaServers(of: n) { servers[Int(s)].applyLog.dropUnarrived(at: now) }
-    }
-
-    /// Every replica server of primary `n`, pool by pool.
-    func replicaServers(of n: Int) -> [Int32] {
-        nodes[n].replicaPools.flatMap { nodes[Int($0)].activeServers }
-    }
-
-    /// A replica (re)joining copies its primary's current state and applies from there.
-    mutating func resync(replica s: Int) {
-        let p = Int(nodes[Int(servers[s].node)].primary)
-        servers[s].applied = p >= 0 ? nodes[p].store?.position ?? 0 : 0
-        servers[s].applyLog.reset(at: now)
-    }
-
-    /// Time a replica takes to copy its primary's data when it re-syncs: a second per
-    /// million keys, at least a second.
-    func resyncDuration() -> SimTime {
-        SimTime(max(1, spec.workload.keys.count / 1_000_000)) * Nanos.perSecond
-    }
-
-    /// Replica server `s` fell too far behind (`ApplyLog.limit`): its primary no longer
-    /// keeps the log it needs, so, as a real replica would, it drops its log and stops
-    /// serving (its queued and running reads fail) while it copies the data afresh, then
-    /// comes back current. Counted in the pool's `resyncs` and posted as a notice.
-    mutating func startResync(replica s: Int) {
-        let n = Int(servers[s].node)
-        let duration = resyncDuration()
-        nodes[n].counters.resyncs += 1
-        notices.post(.replicaResync(node: spec.nodes[n].id, server: Int(servers[s].poolPosition), duration: duration), at: now)
-        servers[s].applyLog.reset(at: now)
-        setServer(s, down: true)
-        servers[s].resyncing = true
-        schedule(.resyncDone(server: Int32(s)), at: now + duration)
-        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
-    }
-
-    /// Ends a re-sync still in progress (a kill or restore since then ended it already).
-    mutating func finishResync(replica s: Int) {
-        guard servers[s].resyncing else { return }
-        servers[s].resyncing = false
-        setServer(s, down: false)
-        let n = Int(servers[s].node)
-        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
-    }
-
-    /// A dead primary with replicas promotes one after the shortest failover delay of its
-    /// replica pools.
-    mutating func scheduleFailover(primary n: Int) {
-        guard let delay = nodes[n].replicaPools.map({ nodes[Int($0)].failoverDelay }).min(),
-              !nodes[n].failoverPending else { return }
-        nodes[n].failoverPending = true
-        schedule(.failover(primary: Int32(n)), at: now + delay)
-    }
-
-    /// The most up-to-date live replica becomes the primary: the writes it had not applied
-    /// are lost; the other replicas re-sync from it.
-    mutating func promoteReplica(of n: Int) {
-        nodes[n].failoverPending = false
-        guard nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
-        // What a replica received before the primary died, it applies: only the rest is lost.
-        func received(_ s: Int32) -> LogPosition {
-            servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
-        }
-        let alive = replicaServers(of: n).filter { !servers[Int($0)].down }
-        guard let best = alive.max(by: { received($0) < received($1) }) else { return }
-        let position = nodes[n].store?.position ?? 0
-        let lost = Int(position - received(best))
-        writesLost += lost
-        notices.post(.failover(primary: spec.nodes[n].id, writesLost: lost), at: now)
-        // The promoted replica takes the primary's place (and a new replica takes its own);
-        // clients are pointed at it at once, with no health check to wait for.
-        for s in nodes[n].activeServers {
-            setServer(Int(s), down: false)
-            servers[Int(s)].changedAt = .min / 2
-        }
-        for s in replicaServers(of: n) { resync(replica: Int(s)) }
-        refreshRotation(n)
     }
 
     /// Rebuilds node `n`'s rotation as its balancers see it: a server that died stays in

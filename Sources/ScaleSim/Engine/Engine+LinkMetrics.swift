@@ -141,9 +141,10 @@ extension Engine {
             for table in nodes[n].hitRoutes { for t in table.targets { links.declare(from: n, to: Int(t), slot: 0) } }
             for table in nodes[n].missRoutes { for t in table.targets { links.declare(from: n, to: Int(t), slot: 0) } }
             if nodes[n].calls >= 0 { links.declare(from: n, to: Int(nodes[n].calls), slot: 0) }
-            for pool in nodes[n].replicaPools { links.declare(from: n, to: Int(pool), slot: LinkCounters.replicationSlot) }
-            for c in nodes[n].caches {
-                switch nodes[Int(c)].writePolicy {
+            guard let p = primarySlot(n) else { continue }
+            for pool in primaryStates[p].replicaPools { links.declare(from: n, to: Int(pool), slot: LinkCounters.replicationSlot) }
+            for c in primaryStates[p].caches {
+                switch cacheStates[Int(nodes[Int(c)].slot)].writePolicy {
                 case .invalidate: links.declare(from: n, to: Int(c), slot: LinkCounters.invalidationSlot)
                 case .writeThrough: links.declare(from: n, to: Int(c), slot: LinkCounters.writeThroughSlot)
                 case .ttlOnly: break
@@ -173,7 +174,7 @@ extension Engine {
                 let messages = links.closedCount(link: link, slot: slot)
                 guard messages > 0 || links.declared[link] & LinkCounters.declaredBit(slot) != 0 else { continue }
                 result.append(LinkSnapshot(from: sender, to: receiver, kind: kind, rate: Double(messages),
-                                           latency: kind == .replication ? nodes[to].replicationDelay : 0))
+                                           latency: kind == .replication ? replicationDelay(of: to) : 0))
             }
         }
         return result

@@ -12,14 +12,6 @@ struct MemberCounters: Sendable {
     var windowBusyArea: Int64 = 0
 }
 
-/// A pool's figures about sessions that its `NodeCounters` do not window.
-struct PoolSessionFigures: Sendable {
-    /// Users logged out in the last closed window.
-    var lostInWindow = 0
-    /// Live sessions dropped when servers holding them were removed or went down.
-    var dropped = 0
-}
-
 /// One server of a pool, or one shard of a sharded database, as the dashboard sees it.
 public struct MemberSnapshot: Sendable, Hashable {
     /// Position in the pool: `kill app 3` names position 3.
@@ -68,7 +60,7 @@ extension Engine {
     /// Closes the window of each server of node `n`, and of its session figures; call
     /// before the node's own counters are marked for the next window.
     mutating func closeMemberWindows(node n: Int, counters c: NodeCounters) {
-        nodes[n].sessionFigures.lostInWindow = c.sessionsLost - nodes[n].countersAtTick.sessionsLost
+        if let k = appSlot(n) { appStates[k].figures.lostInWindow = c.sessionsLost - nodes[n].countersAtTick.sessionsLost }
         for s in nodes[n].allServers {
             let i = Int(s)
             let busy = servers[i].areas(at: now).busy
@@ -102,40 +94,4 @@ extension Engine {
         nodes[n].activeServers.map { servers[Int($0)].member.arrivals }
     }
 
-    // MARK: Sessions dropped
-
-    /// Live sticky sessions that servers at `positions` of node `n` hold now: sessions
-    /// used within the TTL whose user's last request was served there, since the server
-    /// last came back up (a server that died lost what it held before).
-    func liveSessions(node n: Int, positions: [Int]) -> Int {
-        guard nodes[n].sessions == .sticky, !positions.isEmpty, !nodes[n].sessionTable.isEmpty else { return 0 }
-        let pool = nodes[n].activeServers
-        let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
-        let ttlSeconds = nodes[n].sessionTTL / Nanos.perSecond
-        // Per server, keyed as the table stores it (pool position plus one): sessions idle
-        // for fewer whole seconds than this are alive and were made since it came back.
-        var idleLimit: [UInt32: SimTime] = [:]
-        for p in positions where pool.indices.contains(p) {
-            let server = servers[Int(pool[p])]
-            let secondsSinceBack = (now - server.changedAt) / Nanos.perSecond
-            idleLimit[min(UInt32(server.poolPosition) + 1, 0xFFF)] = min(ttlSeconds, secondsSinceBack + 1)
-        }
-        var live = 0
-        for entry in nodes[n].sessionTable where entry != 0 {
-            guard let limit = idleLimit[entry >> 20] else { continue }
-            // Seconds since the session was last used, aged as `useSession` ages it.
-            let idle = SimTime((nowSeconds &- (entry & 0xFFFFF)) & 0xFFFFF)
-            if idle < limit { live += 1 }
-        }
-        return live
-    }
-
-    /// Posts a notice when servers at `positions` of node `n`, about to be removed or to go
-    /// down, hold live sessions (which are lost with them).
-    mutating func noteSessionsDropped(node n: Int, positions: [Int], removed: Bool) {
-        let live = liveSessions(node: n, positions: positions)
-        guard live > 0 else { return }
-        nodes[n].sessionFigures.dropped += live
-        notices.post(.sessionsDropped(node: spec.nodes[n].id, servers: positions, sessions: live, removed: removed), at: now)
-    }
 }

@@ -1,5 +1,5 @@
 extension Engine {
-    /// A bottleneck's utilization threshold (DESIGN.md).
+    /// A bottleneck's utilization threshold (docs/reports.md, `nodes[].bottleneck`).
     public static let bottleneckUtilization = 0.85
     /// Windows over which a growing queue or a drop marks a bottleneck.
     public static let bottleneckWindows = 10
@@ -34,9 +34,7 @@ extension Engine {
     /// Closes the current one-second window of every node and of the whole system.
     mutating func closeWindow() {
         for n in nodes.indices {
-            if nodes[n].kind == .replica {
-                for s in nodes[n].activeServers { catchUp(replica: Int(s)) }
-            }
+            closingWindow(node: n)
             let c = counters(of: n)
             let p = nodes[n].countersAtTick
             let completions = c.completions - p.completions
@@ -49,10 +47,11 @@ extension Engine {
                 dropped: c.dropped - p.dropped,
                 timedOut: c.timedOut - p.timedOut,
                 failed: c.failed - p.failed,
+                rejected: c.rejected - p.rejected,
                 staleReads: c.staleReads - p.staleReads,
-                hitRatio: nodes[n].cache.flatMap { ($0.counters - nodes[n].cacheAtTick).hitRatio },
+                hitRatio: cacheHitRatio(node: n),
                 replicationLag: c.applied > p.applied ? (c.applyLagSum - p.applyLagSum) / Double(c.applied - p.applied) : nil,
-                consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
+                consumerLag: queueLag(node: n),
                 utilization: capacity > 0 ? Double(c.busyArea &- p.busyArea) / Double(capacity) : 0,
                 meanQueueLength: Double(c.queueArea &- p.queueArea) / Double(Self.windowLength),
                 queueLength: queueLength(of: n),
@@ -64,7 +63,7 @@ extension Engine {
             nodes[n].history.append(window)
             closeMemberWindows(node: n, counters: c)
             nodes[n].countersAtTick = c
-            nodes[n].cacheAtTick = nodes[n].cache?.counters ?? CacheCounters()
+            if let k = cacheSlot(n) { cacheStates[k].atTick = cacheStates[k].cache.counters }
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
             if nodes[n].autoscale != nil { autoscale(n) }
         }
@@ -78,6 +77,7 @@ extension Engine {
             dropped: all.dropped - p.dropped,
             timedOut: all.timedOut - p.timedOut,
             failed: all.failed - p.failed,
+            rejected: all.rejected - p.rejected,
             inFlight: requests.live,
             p50: percentiles[0],
             p95: percentiles[1],
@@ -94,7 +94,7 @@ extension Engine {
         writesLostAtStatsStart = writesLost
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = counters(of: n)
-            nodes[n].cacheAtStatsStart = nodes[n].cache?.counters ?? CacheCounters()
+            if let k = cacheSlot(n) { cacheStates[k].atStatsStart = cacheStates[k].cache.counters }
             nodes[n].latency.markStatsStart()
             for s in nodes[n].allServers {
                 servers[Int(s)].busyAreaAtStatsStart = servers[Int(s)].areas(at: now).busy
@@ -153,10 +153,10 @@ extension Engine {
                 staleReads: c.staleReads - b.staleReads,
                 size: nodes[n].size,
                 shards: nodes[n].sharded ? nodes[n].activeServers.count : 1,
-                cache: nodes[n].cache.map { $0.counters - nodes[n].cacheAtStatsStart },
-                cacheEntries: nodes[n].cache?.count,
+                cache: cacheSlot(n).map { cacheStates[$0].cache.counters - cacheStates[$0].atStatsStart },
+                cacheEntries: cacheSlot(n).map { cacheStates[$0].cache.count },
                 replicationLag: c.applied > b.applied ? (c.applyLagSum - b.applyLagSum) / Double(c.applied - b.applied) : nil,
-                consumerLag: nodes[n].kind == .queue ? consumerLag(node: n) : nil,
+                consumerLag: queueLag(node: n),
                 sessionsLost: c.sessionsLost - b.sessionsLost,
                 autoscalerActions: c.autoscalerActions - b.autoscalerActions,
                 dc: spec.dc,
@@ -171,6 +171,7 @@ extension Engine {
                 serverUtilization: serverUtilization
             )
             summary.resyncs = c.resyncs - b.resyncs
+            summary.rejected = c.rejected - b.rejected
             nodeSummaries.append(summary)
         }
 

@@ -1,5 +1,5 @@
 /// Where users are and how their requests get in: CDN edges for static assets, geo-DNS to
-/// the nearest live data center, sessions and autoscaling at the web tier.
+/// the nearest live data center; and the autoscaler, which any pool may have.
 extension Engine {
     /// How long geo-DNS takes to notice that a data center died or came back.
     public static let geoHealthCheck = 10 * Nanos.perSecond
@@ -70,25 +70,6 @@ extension Engine {
         return .applied
     }
 
-    // MARK: Sessions
-
-    /// Sticky sessions at node `n`: the request served by `server` uses its user's session;
-    /// if the live session sits on another server, the user was logged out.
-    mutating func useSession(request i: Int, node n: Int, server s: Int) {
-        let user = Int(requests.slots[i].user)
-        if user >= nodes[n].sessionTable.count {
-            nodes[n].sessionTable += [UInt32](repeating: 0, count: max(workload.users, user + 1) - nodes[n].sessionTable.count)
-        }
-        let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
-        let position = min(UInt32(servers[s].poolPosition) + 1, 0xFFF)
-        let entry = nodes[n].sessionTable[user]
-        if entry != 0 && entry >> 20 != position {
-            let idle = SimTime((nowSeconds &- (entry & 0xFFFFF)) & 0xFFFFF) * Nanos.perSecond
-            if idle < nodes[n].sessionTTL { nodes[n].counters.sessionsLost += 1 }
-        }
-        nodes[n].sessionTable[user] = position << 20 | nowSeconds
-    }
-
     // MARK: Autoscaling
 
     /// At each window: grows a pool whose utilization runs above the target (to bring it
@@ -108,7 +89,8 @@ extension Engine {
             next = max(policy.min, min(current - 1, desired))
         }
         guard next != current, !nodes[n].sharded else { return }
-        resizePool(n, to: next)
+        spec.nodes[n].servers = next
+        reconcile(node: n)
         for s in nodes[n].activeServers.suffix(max(0, next - current)) {
             servers[Int(s)].warmUntil = now + policy.warmup
         }

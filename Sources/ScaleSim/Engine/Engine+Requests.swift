@@ -1,6 +1,8 @@
 /// How a request's life ended.
 enum Outcome {
     case completed, dropped, timedOut, failed
+    /// Turned away by a rate limiter.
+    case rejected
 }
 
 extension Engine {
@@ -80,10 +82,14 @@ extension Engine {
         requests.slots[i].enteredNode = now
         nodes[n].counters.arrivals += 1
         countLink(i, from: from, to: n)
+        guard admits(node: n) else {
+            reject(r, at: n)
+            return
+        }
         if nodes[n].passThrough {
             nodes[n].counters.completions += 1
             nodes[n].latency.record(0)
-            if nodes[n].kind == .db { serveAtPrimary(r, node: n) }
+            passedThrough(r, node: n)
             leave(r, node: node)
             return
         }
@@ -94,11 +100,7 @@ extension Engine {
             return
         }
         countMemberArrival(server: s)
-        if nodes[n].kind == .queue && requests.slots[i].role == .user {
-            enqueueJob(r, on: s)
-        } else {
-            place(r, on: s)
-        }
+        arrive(r, node: n, server: s)
     }
 
     /// Starts `r` on server `s` if a worker is free, queues it if there is room, else drops
@@ -233,22 +235,7 @@ extension Engine {
             leave(r, node: caller)
             return
         }
-        switch nodes[n].kind {
-        case .cache where requests.slots[i].requestClass == UInt8(RequestClass.read.rawValue):
-            lookUp(r, cache: n)
-            return
-        case .cdn:
-            lookUpEdge(r, cdn: n)
-            return
-        case .app where nodes[n].sessions == .sticky:
-            useSession(request: i, node: n, server: s)
-        case .db:
-            serveAtPrimary(r, node: n)
-        case .replica:
-            serveAtReplica(r, node: n, server: s)
-        default:
-            break
-        }
+        if served(r, node: n, server: s) { return }
         if nodes[n].calls >= 0 {
             requests.slots[i].returnTo = Int32(n)
             enter(r, node: nodes[n].calls, from: Int32(n))
@@ -393,6 +380,9 @@ extension Engine {
         case .failed:
             outcomesAll.byClass[c].failed += 1
             if counted { outcomesRun.byClass[c].failed += 1 }
+        case .rejected:
+            outcomesAll.byClass[c].rejected += 1
+            if counted { outcomesRun.byClass[c].rejected += 1 }
         }
         if counted { liveRun -= 1 }
         countRegionOutcome(of: i, outcome)

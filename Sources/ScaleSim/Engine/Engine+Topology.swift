@@ -14,31 +14,17 @@ extension Engine {
             healthCheck: NodeSpec.defaultHealthCheck,
             size: node.size,
             maxSize: node.maxSize,
-            sharded: node.kind == .db && node.shards > 1,
-            applySampler: ServiceSampler(node.apply ?? node.service),
-            failoverDelay: node.failover,
-            replicationDelay: node.replicationDelay
+            sharded: node.kind == .db && node.shards > 1
         )
-        if let cache = node.cache {
-            runtime.cache = KeyCache(
-                capacity: cache.entries, policy: cache.eviction, ttl: cache.ttl, keySpace: spec.workload.keys.count)
-            runtime.writePolicy = cache.writePolicy
-        }
-        if node.kind == .db { runtime.store = VersionStore(keys: spec.workload.keys.count) }
-        if node.kind == .cdn {
-            let cache = node.cache ?? CacheSpec(entries: 10_000)
-            runtime.cache = KeyCache(capacity: cache.entries, policy: cache.eviction, ttl: cache.ttl,
-                                     keySpace: spec.workload.staticAssets.count)
-        }
-        runtime.sessions = node.sessions
-        runtime.sessionTTL = node.sessionTTL
         runtime.autoscale = node.autoscale
         runtime.capacityMark = now
         nodes.append(runtime)
         let n = nodes.count - 1
+        makeKindState(node: n)
         for _ in 0..<node.servers { appendServer(to: n) }
         nodes[n].ring = ConsistentHashRing(servers: node.servers)
         nodes[n].rotation = nodes[n].activeServers
+        reconcileRateLimit(node: n)
     }
 
     /// Adds one new server to node `n`'s pool (a replica starts as a copy of its primary).
@@ -47,7 +33,7 @@ extension Engine {
         servers.append(ServerRuntime(node: Int32(n), now: now))
         servers[Int(s)].poolPosition = Int32(nodes[n].activeServers.count)
         nodes[n].activeServers.append(s)
-        if nodes[n].kind == .replica { resync(replica: Int(s)) }
+        serverJoined(Int(s), node: n)
     }
 
     /// Derives what the spec implies between nodes: route tables, replica pools and caches
@@ -58,34 +44,15 @@ extension Engine {
             // Only the nodes whose routes changed (or name a node not there yet) are compiled
             // again: compiling every node on every `add` made floods of them quadratic.
             if nodes[n].compiledRoutes != routes {
-                let isCache = nodes[n].kind == .cache
-                nodes[n].routes = compileRoutes(routes.filter { !isCache || $0.outcome == nil })
-                nodes[n].hitRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
-                nodes[n].missRoutes = isCache ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
+                let byLookup = routesByLookup(node: n)
+                nodes[n].routes = compileRoutes(routes.filter { !byLookup || $0.outcome == nil })
+                nodes[n].hitRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
+                nodes[n].missRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
                 let complete = routes.allSatisfy { nodeIndex[$0.to] != nil }
                 nodes[n].compiledRoutes = complete ? routes : nil
             }
-            nodes[n].caches = []
-            nodes[n].replicaPools = []
         }
-        for n in nodes.indices where nodes[n].kind == .replica {
-            let primary = spec.nodes[n].replicaOf.flatMap { nodeIndex[$0] } ?? -1
-            nodes[n].primary = primary
-            if primary >= 0 { nodes[Int(primary)].replicaPools.append(Int32(n)) }
-        }
-        for n in nodes.indices where nodes[n].kind == .cache {
-            // A cache holds the data of the primary its misses lead to, directly or by a replica.
-            var source: Int32 = -1
-            for t in nodes[n].missRoutes.flatMap(\.targets) where source < 0 {
-                switch nodes[Int(t)].kind {
-                case .db: source = t
-                case .replica: source = nodes[Int(t)].primary
-                default: break
-                }
-            }
-            nodes[n].primary = source
-            if source >= 0 { nodes[Int(source)].caches.append(Int32(n)) }
-        }
+        linkDataTier()
         // A pool's balancers notice a dead server after the shortest health check among them
         // (one pass over the routes: a pass per node made floods of `add` quadratic).
         var shortestCheck: [String: SimTime] = [:]

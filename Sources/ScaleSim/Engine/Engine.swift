@@ -55,6 +55,14 @@ public struct Engine: Sendable {
     var regionLatency: [[SimTime]] = []
     /// The CDN edge serving each region, or -1.
     var cdnEdges: [Int32] = []
+    /// The state of each kind that has one, densely stored: node `n` of such a kind owns
+    /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift).
+    var cacheStates: [CacheState] = []
+    var primaryStates: [PrimaryState] = []
+    var replicaPoolStates: [ReplicaPoolState] = []
+    var appStates: [AppState] = []
+    /// The rate limiters, one per limited node (see Engine+RateLimiter.swift).
+    var rateLimiters: [RateLimiterState] = []
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -204,6 +212,7 @@ struct ClassOutcomes: Sendable {
             sum.dropped += c.dropped
             sum.timedOut += c.timedOut
             sum.failed += c.failed
+            sum.rejected += c.rejected
             sum.latencySum += c.latencySum
         }
     }

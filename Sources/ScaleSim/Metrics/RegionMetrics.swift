@@ -11,16 +11,19 @@ public struct RegionWindow: Sendable, Hashable {
     public var dropped: Int
     public var timedOut: Int
     public var failed: Int
+    /// Requests a rate limiter turned away for good.
+    public var rejected = 0
     public var p50: SimTime?
     public var p95: SimTime?
     public var p99: SimTime?
     /// Requests a rate limiter turned away in the second.
     public var rejected = 0
 
-    /// Failed, dropped and timed-out requests over those that finished, nil when none did.
+    /// Failed, dropped, timed-out and rejected requests over those that finished, nil when
+    /// none did.
     public var errorRate: Double? {
-        let finished = completed + dropped + timedOut + failed
-        return finished > 0 ? Double(dropped + timedOut + failed) / Double(finished) : nil
+        let finished = completed + dropped + timedOut + failed + rejected
+        return finished > 0 ? Double(dropped + timedOut + failed + rejected) / Double(finished) : nil
     }
 }
 
@@ -54,10 +57,10 @@ public struct RegionSummary: Sendable, Hashable {
     public var p95: SimTime?
     public var p99: SimTime?
 
-    /// (dropped + timed out + failed) / requests; nil with no requests.
+    /// (dropped + timed out + failed + rejected) / requests; nil with no requests.
     public var errorRate: Double? {
         counts.requests > 0
-            ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : nil
+            ? Double(counts.dropped + counts.timedOut + counts.failed + counts.rejected) / Double(counts.requests) : nil
     }
 }
 
@@ -138,6 +141,9 @@ struct RegionMetrics: Sendable {
         case .failed:
             regions[region].places[place].outcomes.failed += 1
             if measured { regions[region].measured.failed += 1 }
+        case .rejected:
+            regions[region].places[place].outcomes.rejected += 1
+            if measured { regions[region].measured.rejected += 1 }
         }
         if measured { regions[region].measuredInFlight -= 1 }
     }
@@ -161,6 +167,7 @@ struct RegionMetrics: Sendable {
                 outcomes.dropped += window.dropped
                 outcomes.timedOut += window.timedOut
                 outcomes.failed += window.failed
+                outcomes.rejected += window.rejected
                 merged.merge(tally.window)
                 regions[r].places[p].last = window
                 regions[r].places[p].routedAtTick = tally.routed
@@ -182,6 +189,6 @@ struct RegionMetrics: Sendable {
             end: end, arrivals: arrivals,
             completed: outcomes.completed - atTick.completed, dropped: outcomes.dropped - atTick.dropped,
             timedOut: outcomes.timedOut - atTick.timedOut, failed: outcomes.failed - atTick.failed,
-            p50: percentiles[0], p95: percentiles[1], p99: percentiles[2])
+            rejected: outcomes.rejected - atTick.rejected, p50: percentiles[0], p95: percentiles[1], p99: percentiles[2])
     }
 }

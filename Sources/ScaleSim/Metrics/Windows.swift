@@ -8,6 +8,8 @@ public struct NodeWindow: Sendable, Hashable {
     public var timedOut: Int
     /// Requests that found their server down.
     public var failed: Int
+    /// Requests the node's rate limiter turned away.
+    public var rejected = 0
     /// Reads answered with an outdated version.
     public var staleReads: Int
     /// For a cache: hits over lookups in the second.
@@ -38,6 +40,8 @@ public struct SystemWindow: Sendable, Hashable {
     public var dropped: Int
     public var timedOut: Int
     public var failed: Int
+    /// Requests a rate limiter turned away for good (after the client's retries).
+    public var rejected = 0
     /// Requests alive at the end of the second.
     public var inFlight: Int
     public var p50: SimTime?
@@ -46,10 +50,11 @@ public struct SystemWindow: Sendable, Hashable {
     /// Requests a rate limiter turned away in the second.
     public var rejected = 0
 
-    /// Failed, dropped and timed-out requests over those that finished, nil when none did.
+    /// Failed, dropped, timed-out and rejected requests over those that finished, nil when
+    /// none did.
     public var errorRate: Double? {
-        let finished = completed + dropped + timedOut + failed
-        return finished > 0 ? Double(dropped + timedOut + failed) / Double(finished) : nil
+        let finished = completed + dropped + timedOut + failed + rejected
+        return finished > 0 ? Double(dropped + timedOut + failed + rejected) / Double(finished) : nil
     }
 }
 

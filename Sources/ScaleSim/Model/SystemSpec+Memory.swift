@@ -14,8 +14,8 @@ extension SystemSpec {
     public var dataMemoryBound: Int {
         nodes.reduce(0) { total, node in
             var bytes = 0
-            if node.kind == .cdn {
-                bytes += KeyCache.memoryBound(capacity: node.cache?.entries ?? 10_000, keySpace: workload.staticAssets.count)
+            if node.kind == .cdn, let cache = node.effectiveCache {
+                bytes += KeyCache.memoryBound(capacity: cache.entries, keySpace: workload.staticAssets.count)
             } else if let cache = node.cache {
                 bytes += KeyCache.memoryBound(capacity: cache.entries, keySpace: workload.keys.count)
             }

@@ -323,3 +323,12 @@ public struct NodeSpec: Sendable, Hashable, Codable {
         self.routes = routes
     }
 }
+
+extension NodeSpec {
+    /// The edge cache a CDN edge runs when its spec names none.
+    public static let defaultEdgeCache = CacheSpec(entries: 10_000)
+
+    /// The key cache the node runs: its own, or the default edge cache for a CDN edge that
+    /// names none.
+    public var effectiveCache: CacheSpec? { kind == .cdn ? cache ?? Self.defaultEdgeCache : cache }
+}

@@ -21,7 +21,7 @@ public typealias CachedVersion = UInt32
 ///   they take room and can be evicted like any other.
 /// - LRU orders entries by their last insert or hit; FIFO by their insert, ignoring hits; LFU
 ///   evicts the fewest hits since insertion (the insert counts as one), the least recently
-///   used among equals (INTERFACES.md).
+///   used among equals (docs/presets.md, Caches).
 /// - Inserting a key that is present replaces the entry as if it were new: new version, TTL
 ///   clock restarted, newest under every policy (LFU: back to one use). It counts as an
 ///   insert and evicts nothing. That is what a second miss fill for the same key means.

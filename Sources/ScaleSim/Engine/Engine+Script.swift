@@ -1,5 +1,3 @@
-import ScaleSim
-
 extension Engine {
     /// Runs to `end`, applying each of `commands` (in time order) after every event at or
     /// before its time, as the dashboard applies a command between two steps and as replay

@@ -1,0 +1,142 @@
+/// A primary database's runtime: the versions of its keys, and the replica pools and
+/// caches that hold copies of its data.
+struct PrimaryState: Sendable {
+    var node: Int32
+    var store: VersionStore
+    var replicaPools: [Int32] = []
+    var caches: [Int32] = []
+    var failoverPending = false
+
+    init(node: Int32, keys: Int) {
+        self.node = node
+        store = VersionStore(keys: keys)
+    }
+}
+
+/// The primary's room: every write committed at a primary takes the next log position and
+/// becomes its key's version; reads return the latest. When it dies with replicas, one is
+/// promoted after the failover delay, losing the writes it had not received.
+extension Engine {
+    /// The latest committed version of `key` at primary `p`.
+    @inline(__always)
+    func latestVersion(primary p: Int, key: UInt32) -> LogPosition {
+        primarySlot(p).map { primaryStates[$0].store.version(of: key) } ?? 0
+    }
+
+    /// A request served at a primary: a write commits (and reaches caches and replicas), a
+    /// read returns the latest version.
+    mutating func serveAtPrimary(_ r: Int32, node n: Int) {
+        let i = Int(r)
+        let key = requests.slots[i].key
+        guard requests.slots[i].requestClass == UInt8(RequestClass.write.rawValue) else {
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latestVersion(primary: n, key: key))
+            fillWaitingCache(r)
+            return
+        }
+        let position = primaryStates[Int(nodes[n].slot)].store.commit(key)
+        writeReachesCaches(key: key, position: position, primary: n)
+        replicate(key: key, position: position, primary: n)
+    }
+
+    /// The replica pools of primary `n` (empty for any other node).
+    func replicaPools(of n: Int) -> [Int32] {
+        primarySlot(n).map { primaryStates[$0].replicaPools } ?? []
+    }
+
+    /// Every replica server of primary `n`, pool by pool.
+    func replicaServers(of n: Int) -> [Int32] {
+        replicaPools(of: n).flatMap { nodes[Int($0)].activeServers }
+    }
+
+    /// The log position of primary `p`: the count of writes it committed.
+    func logPosition(primary p: Int) -> LogPosition {
+        primarySlot(p).map { primaryStates[$0].store.position } ?? 0
+    }
+
+    /// Writes still on their way to the replicas die with the primary that was sending them.
+    mutating func dropShippedWrites(primary n: Int) {
+        for s in replicaServers(of: n) { servers[Int(s)].applyLog.dropUnarrived(at: now) }
+    }
+
+    /// A dead primary with replicas promotes one after the shortest failover delay of its
+    /// replica pools.
+    mutating func scheduleFailover(primary n: Int) {
+        let k = Int(nodes[n].slot)
+        let pools = primaryStates[k].replicaPools
+        guard let delay = pools.map({ replicaPoolStates[Int(nodes[Int($0)].slot)].failoverDelay }).min(),
+              !primaryStates[k].failoverPending else { return }
+        primaryStates[k].failoverPending = true
+        schedule(.failover(primary: Int32(n)), at: now + delay)
+    }
+
+    /// The most up-to-date live replica becomes the primary: the writes it had not applied
+    /// are lost; the other replicas re-sync from it.
+    mutating func promoteReplica(of n: Int) {
+        primaryStates[Int(nodes[n].slot)].failoverPending = false
+        guard nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
+        // What a replica received before the primary died, it applies: only the rest is lost.
+        func received(_ s: Int32) -> LogPosition {
+            servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
+        }
+        let alive = replicaServers(of: n).filter { !servers[Int($0)].down }
+        guard let best = alive.max(by: { received($0) < received($1) }) else { return }
+        let lost = Int(logPosition(primary: n) - received(best))
+        writesLost += lost
+        notices.post(.failover(primary: spec.nodes[n].id, writesLost: lost), at: now)
+        // The promoted replica takes the primary's place (and a new replica takes its own);
+        // clients are pointed at it at once, with no health check to wait for.
+        for s in nodes[n].activeServers {
+            setServer(Int(s), down: false)
+            servers[Int(s)].changedAt = .min / 2
+        }
+        for s in replicaServers(of: n) { resync(replica: Int(s)) }
+        refreshRotation(n)
+    }
+}
+
+extension Engine {
+    /// Links the data tier from the spec: the primary each replica pool copies and each cache
+    /// holds the data of (the one its misses lead to, directly or through a replica pool),
+    /// and each primary's replica pools and caches, in node order.
+    mutating func linkDataTier() {
+        for k in primaryStates.indices {
+            primaryStates[k].replicaPools = []
+            primaryStates[k].caches = []
+        }
+        for k in replicaPoolStates.indices {
+            let n = replicaPoolStates[k].node
+            let primary = spec.nodes[Int(n)].replicaOf.flatMap { nodeIndex[$0] } ?? -1
+            replicaPoolStates[k].primary = primary
+            if primary >= 0, let p = primarySlot(Int(primary)) { primaryStates[p].replicaPools.append(n) }
+        }
+        for k in cacheStates.indices where nodes[Int(cacheStates[k].node)].kind == .cache {
+            let n = cacheStates[k].node
+            var source: Int32 = -1
+            for t in nodes[Int(n)].missRoutes.flatMap(\.targets) where source < 0 {
+                if primarySlot(Int(t)) != nil {
+                    source = t
+                } else if let r = replicaSlot(Int(t)) {
+                    source = replicaPoolStates[r].primary
+                }
+            }
+            cacheStates[k].source = source
+            if source >= 0, let p = primarySlot(Int(source)) { primaryStates[p].caches.append(n) }
+        }
+    }
+}
+
+// MARK: Commands
+
+extension Engine {
+    /// Splits database `n` into `count` shards by key hash (or merges them back).
+    mutating func setShards(_ n: Int, to count: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
+        guard replicaPools(of: n).isEmpty else { return .refused("\(id) has read replicas; sharding them is not modelled") }
+        guard (1...Self.maxShards).contains(count) else { return .refused("\(id): shards must be 1 to \(Self.maxShards)") }
+        return change(node: n) { node in
+            node.shards = count
+            node.servers = count
+        }
+    }
+}

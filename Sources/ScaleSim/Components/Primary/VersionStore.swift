@@ -1,0 +1,33 @@
+/// A primary database's data as versions: each write takes the next log position, and a
+/// key's version is the position of its last write.
+struct VersionStore: Sendable {
+    private(set) var position: LogPosition = 0
+    private var dense: [LogPosition]
+    private var sparse: [UInt32: LogPosition] = [:]
+
+    /// Key spaces up to this size get a flat array (8 bytes a key); larger ones a dictionary
+    /// of the keys written so far. Lookups only: iteration order never matters.
+    static let denseLimit = 1 << 24
+
+    init(keys: Int) {
+        dense = keys <= Self.denseLimit ? [LogPosition](repeating: 0, count: keys) : []
+    }
+
+    /// The most bytes a store of `keys` keys takes: the flat array, or about 32 bytes of
+    /// dictionary per key once every key has been written.
+    static func memoryBound(keys: Int) -> Int {
+        keys <= denseLimit ? 8 * keys : 32 * keys
+    }
+
+    @inline(__always)
+    func version(of key: UInt32) -> LogPosition {
+        dense.isEmpty ? sparse[key] ?? 0 : dense[Int(key)]
+    }
+
+    /// Commits a write of `key`; returns its log position.
+    mutating func commit(_ key: UInt32) -> LogPosition {
+        position += 1
+        if dense.isEmpty { sparse[key] = position } else { dense[Int(key)] = position }
+        return position
+    }
+}
