@@ -16,8 +16,6 @@ public struct RegionWindow: Sendable, Hashable {
     public var p50: SimTime?
     public var p95: SimTime?
     public var p99: SimTime?
-    /// Requests a rate limiter turned away in the second.
-    public var rejected = 0
 
     /// Failed, dropped, timed-out and rejected requests over those that finished, nil when
     /// none did.

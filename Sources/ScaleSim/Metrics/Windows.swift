@@ -28,8 +28,6 @@ public struct NodeWindow: Sendable, Hashable {
     public var p50: SimTime?
     public var p95: SimTime?
     public var p99: SimTime?
-    /// Requests the node's rate limiter turned away in the second.
-    public var rejected = 0
 }
 
 /// End-to-end figures over one second of simulated time.
@@ -47,8 +45,6 @@ public struct SystemWindow: Sendable, Hashable {
     public var p50: SimTime?
     public var p95: SimTime?
     public var p99: SimTime?
-    /// Requests a rate limiter turned away in the second.
-    public var rejected = 0
 
     /// Failed, dropped, timed-out and rejected requests over those that finished, nil when
     /// none did.
