@@ -209,6 +209,9 @@ private let everythingPreset = """
             .setRetries(limit: 3, backoff: 250 * Nanos.perMillisecond),
             .setShards(node: "db", count: 4),
             .setCacheCapacity(node: "cache", entries: 2_000),
+            .setRateLimit(node: "lb", rate: 1_500, burst: 300),
+            .setRateLimit(node: "web", rate: 0.25, burst: nil),
+            .removeRateLimit(node: "web"),
         ]
         for command in commands {
             #expect(engine.execute(command) == .applied, "\(command)")

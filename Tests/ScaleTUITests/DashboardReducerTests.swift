@@ -448,6 +448,7 @@ import Testing
         // The rate typed goes on the line, as any prompt text does.
         for c in "500" { _ = state.reduce(.keyPressed(.character(c))) }
         #expect(state.prompt?.text == "set rate-limit lb 500")
+        #expect(state.reduce(.keyPressed(.enter)) == [.send(.setRateLimit(node: "lb", rate: 500, burst: nil))])
     }
 
     @Test func theRateLimitKeyOffersToRemoveALimitInPlace() async throws {
@@ -460,6 +461,7 @@ import Testing
         _ = state.reduce(.keyPressed(.character("g")))
         #expect(state.prompt == PromptState(text: "remove rate-limit lb"))
         #expect(state.prompt?.text == CommandGrammar.encode(.removeRateLimit(node: "lb")))
+        #expect(state.reduce(.keyPressed(.enter)) == [.send(.removeRateLimit(node: "lb"))])
     }
 
     @Test func theRateLimitKeyWaitsForTheTakeOverInAReplay() async throws {

@@ -6,11 +6,12 @@ import Testing
 /// its settings; every other cell stays as it was without one.
 @Suite struct RateLimitViewTests {
     /// Stage 05 after 5 s at 120x40, the load balancer selected and inspected, with
-    /// `limit` on it (or none).
-    static func screen(limit: RateLimitSpec?) async throws -> (screen: ScreenBuffer, state: DashboardState) {
+    /// `limit` on it (or none), having turned `rejected` requests away in the last second.
+    static func screen(limit: RateLimitSpec?, rejected: Int = 0) async throws -> (screen: ScreenBuffer, state: DashboardState) {
         var snapshot = try await Fixtures.snapshot("05")
         let lb = try #require(snapshot.nodes.firstIndex { $0.id == "lb" })
         snapshot.nodes[lb].spec.rateLimit = limit
+        snapshot.nodes[lb].window?.rejected = rejected
         var state = DashboardState(preset: PresetInfo(try Fixtures.preset("05")), width: 120, height: 40)
         _ = state.reduce(.snapshotArrived(snapshot))
         _ = state.reduce(.keyPressed(.tab))
@@ -39,6 +40,19 @@ import Testing
             let inInspector = inspector.contains(x: run.columns.lowerBound, y: run.row) && run.columns.upperBound <= inspector.maxX
             #expect(inBox || inInspector, "row \(run.row), columns \(run.columns) changed")
         }
+    }
+
+    @Test func theRejectionRateShowsInTheBoxAndTheInspector() async throws {
+        let quiet = try await Self.screen(limit: RateLimitSpec(rate: 5000))
+        #expect(!quiet.screen.text.contains("rej "), "no rejections, no figure")
+        #expect(!quiet.screen.text.contains("by the rate limit"))
+        let rejecting = try await Self.screen(limit: RateLimitSpec(rate: 5000), rejected: 310)
+        let rows = (0..<rejecting.screen.height).map { rejecting.screen.line($0) }
+        let layout = rejecting.state.topologyLayout(try #require(rejecting.state.snapshot))
+        let box = try #require(layout.box("lb")).rect
+        let figures = String(rows[box.y + 2].dropFirst(box.x).prefix(box.width))
+        #expect(figures.contains("rej 310/s"), "the lb's box: \(figures)")
+        #expect(rows.contains { $0.contains("│ rejected    310/s by the rate limit") }, "the inspector")
     }
 
     @Test func aFractionalLimitAndItsBurstAreWrittenInFull() async throws {

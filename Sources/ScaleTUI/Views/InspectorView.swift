@@ -39,6 +39,10 @@ enum InspectorView {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
         if let settings = node.rateLimitSettings { line("rate limit", settings) }
+        // Its own outcome, not part of `failing`: the limiter turned these away on purpose.
+        if let rejected = w?.rejected, rejected > 0 {
+            line("rejected", "\(Format.rate(Double(rejected))) by the rate limit", Style(.bottleneck))
+        }
         drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         if let cache = node.spec.cache {
             line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"

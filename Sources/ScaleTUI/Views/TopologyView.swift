@@ -56,10 +56,12 @@ enum TopologyView {
         let titleStyle = Style(tone, bold: true, reverse: selected)
         let status = node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : nil
         let rate = Format.rate(Double(node.window?.completions ?? 0))
-        // What explains the load comes before the kind's figure: lost sessions, warming servers.
+        // What explains the load comes before the kind's figure: lost sessions, warming servers,
+        // requests the rate limiter turns away.
         var figures: [String] = []
         if let sessions = node.sessionsFigure { figures.append(sessions) }
         if node.warmingServers > 0 { figures.append("+\(node.warmingServers) warming") }
+        if let rejected = node.window?.rejected, rejected > 0 { figures.append("rej \(Format.rate(Double(rejected)))") }
         if let figure = node.keyFigure { figures.append(figure) }
         if let limit = node.rateLimitFigure { figures.append(limit) }
         if compact {
