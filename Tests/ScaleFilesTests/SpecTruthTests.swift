@@ -1,0 +1,107 @@
+import ScaleFiles
+@testable import ScaleSim
+import Testing
+
+/// The spec is the one truth of a live system: after any sequence of commands, the design
+/// `w` saves loads into an engine with the same structure as the live one.
+@Suite struct SpecTruthTests {
+    static let second = Nanos.perSecond
+    static let millisecond = Nanos.perMillisecond
+
+    /// Shipped presets with every component kind between them: a balanced web tier with
+    /// sticky sessions, a data tier with replicas and a cache, shards, CDN edges, a shared
+    /// session store, two data centers, a job queue, and the reference network.
+    static let presets = ["03", "05", "05s", "06", "07", "08", "09", "bench-network"]
+
+    /// A random command on `engine`'s system, mostly well formed, sometimes not (refusals
+    /// must leave the structure as it was).
+    static func randomCommand(for engine: Engine, _ rng: inout Xoshiro256StarStar) -> SimCommand {
+        let ids = engine.spec.nodes.map(\.id)
+        func node() -> String { rng.below(20) == 0 ? "nowhere" : ids[rng.below(ids.count)] }
+        func count(_ limit: Int) -> Int { rng.below(limit + 1) }
+        let policies = BalancePolicy.allCases
+        let evictions = EvictionPolicy.allCases
+        let writes = WritePolicy.allCases
+        switch rng.below(29) {
+        case 0: return .setServers(node: node(), count: count(6))
+        case 1: return .addServers(node: node(), count: 1 + count(2))
+        case 2: return .removeServers(node: node(), count: 1 + count(2))
+        case 3: return .setWorkers(node: node(), count: count(64))
+        case 4: return .setSize(node: node(), size: count(6) - 1)
+        case 5: return .resize(node: node(), steps: rng.below(2) == 0 ? 1 : -1)
+        case 6: return .setPolicy(node: node(), policy: policies[rng.below(policies.count)])
+        case 7: return .addLoadBalancer(pool: node())
+        case 8:
+            let low = 1 + count(3)
+            return .setAutoscale(node: node(), policy: rng.below(3) == 0
+                ? nil : AutoscaleSpec(target: 0.5, min: low, max: low + count(4), warmup: second, cooldown: second))
+        case 9: return .setSessions(node: node(), mode: rng.below(2) == 0 ? .sticky : .none)
+        case 10: return .addSessionStore(pool: node())
+        case 11:
+            return .setRateLimit(node: node(), rate: Double(count(400)) - 10, burst: rng.below(2) == 0 ? nil : Double(count(50)))
+        case 12: return .removeRateLimit(node: node())
+        case 13: return .addReplicas(primary: node(), count: count(3))
+        case 14: return .removeReplicas(primary: node(), count: 1 + count(2))
+        case 15: return .setShards(node: node(), count: count(4))
+        case 16: return .addCache(front: node(), entries: count(5_000))
+        case 17: return .setCacheCapacity(node: node(), entries: count(5_000))
+        case 18: return .setEviction(node: node(), policy: evictions[rng.below(evictions.count)])
+        case 19: return .setTTL(node: node(), ttl: rng.below(2) == 0 ? nil : SimTime(count(10)) * second)
+        case 20: return .setWritePolicy(node: node(), policy: writes[rng.below(writes.count)])
+        case 21: return .flush(node: node())
+        case 22: return .kill(node: node(), server: rng.below(2) == 0 ? nil : count(3))
+        case 23: return .restore(node: node(), server: nil)
+        case 24: return .slow(node: node(), factor: Double(count(4)))
+        case 25: return .setUsers(count(8_000))
+        case 26: return .setRetries(limit: count(3), backoff: 50 * millisecond)
+        case 27: return .addCDN(region: ["all", "eu", "us"][rng.below(3)], entries: 1 + count(5_000))
+        default:
+            let dc = engine.spec.datacenters.map(\.name).first ?? "us"
+            return rng.below(2) == 0 ? .killDataCenter(dc) : .restoreDataCenter(dc)
+        }
+    }
+
+    @Test(arguments: presets)
+    func theSavedDesignLoadsAsTheLiveSystem(preset: String) throws {
+        let system = try Stage.spec(preset)
+        let first = 1_000 * (try #require(Self.presets.firstIndex(of: preset)))
+        var applied = 0
+        for sequence in 0..<12 {
+            var rng = Xoshiro256StarStar(seed: UInt64(first + sequence))
+            var live = Engine(spec: system, seed: UInt64(sequence))
+            for _ in 0..<25 {
+                let command = Self.randomCommand(for: live, &rng)
+                if live.execute(command) == .applied { applied += 1 }
+                live.run(until: live.now + 100 * Self.millisecond)
+            }
+            let saved = PresetEncoder.yaml(live.spec)
+            let loaded = try PresetDecoder.decode(saved, file: "saved.yaml")
+            let (liveStructure, loadedStructure) = (live.structure(), Engine(spec: loaded, seed: UInt64(sequence)).structure())
+            #expect(liveStructure == loadedStructure, "\(preset), sequence \(sequence): \(Self.difference(liveStructure, loadedStructure))")
+        }
+        #expect(applied >= 60, "\(preset): most commands take effect, \(applied) of 300 did")
+    }
+
+    @Test func theStructureSeesADesignChange() throws {
+        var engine = Engine(spec: try Stage.spec("bench-network"), seed: 1)
+        let before = engine.structure()
+        let db = try #require(engine.spec.nodes.firstIndex { $0.id == "db" })
+        #expect(engine.execute(.setWorkers(node: "db", count: 9)) == .applied)
+        #expect(engine.structure() != before)
+        #expect(engine.structure().nodes[db].workers == 9)
+        let entry = engine.spec.workload.entry
+        let node = try #require(engine.spec.nodes.firstIndex { $0.id == entry })
+        #expect(engine.execute(.setRateLimit(node: entry, rate: 10, burst: nil)) == .applied)
+        #expect(engine.structure().nodes[node].rateLimit == RateLimitSpec(rate: 10))
+    }
+
+    /// The first node whose structure differs, for the failure message.
+    static func difference(_ a: SystemStructure, _ b: SystemStructure) -> String {
+        guard a.nodes.count == b.nodes.count else { return "\(a.nodes.count) nodes against \(b.nodes.count)" }
+        if let n = a.nodes.indices.first(where: { a.nodes[$0] != b.nodes[$0] }) {
+            return "node \(n): \(a.nodes[n]) against \(b.nodes[n])"
+        }
+        return "workload or regions: \(a.entry) \(a.users) \(a.datacenterEntries) \(a.cdnEdges) against "
+            + "\(b.entry) \(b.users) \(b.datacenterEntries) \(b.cdnEdges)"
+    }
+}
