@@ -5,7 +5,7 @@ let package = Package(
     name: "scaletop",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "scaletop", targets: ["scaletop"]),
+        .executable(name: "scaletop", targets: ["scaletop"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -18,7 +18,9 @@ enum TextFile {
         var data = Data(count: maxBytes + 1)
         var filled = 0
         while filled <= maxBytes {
-            let got = data.withUnsafeMutableBytes { InputFile.readSome(file.descriptor, into: $0.baseAddress! + filled, count: maxBytes + 1 - filled) }
+            let got = data.withUnsafeMutableBytes {
+                InputFile.readSome(file.descriptor, into: $0.baseAddress! + filled, count: maxBytes + 1 - filled)
+            }
             if got < 0 { throw PresetError(file: path, message: "cannot read the file: \(InputFile.systemError())") }
             if got == 0 { break }
             filled += got
@@ -124,7 +126,10 @@ enum InputFile {
 
     private static func cannotOpen(_ path: String, kind: String) -> PresetError {
         if errno == ENOENT { return PresetError(file: path, message: "no such file") }
-        if errno == ELOOP { return PresetError(file: path, message: "cannot open the \(kind): too many levels of symbolic links (a symlink loop?)") }
+        if errno == ELOOP {
+            return PresetError(
+                file: path, message: "cannot open the \(kind): too many levels of symbolic links (a symlink loop?)")
+        }
         return PresetError(file: path, message: "cannot open the \(kind): \(systemError())")
     }
 }

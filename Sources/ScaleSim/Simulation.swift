@@ -240,7 +240,8 @@ public actor Simulation {
     public func summary() -> RunSummary { engine.summary() }
 
     public func snapshot(historyLimit: Int = 120) -> SimulationSnapshot {
-        engine.simulationSnapshot(paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: gauge.reached)
+        engine.simulationSnapshot(
+            paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: gauge.reached)
     }
 }
 

@@ -9,7 +9,10 @@ struct Scaletop: ParsableCommand {
         commandName: "scaletop",
         abstract: "Grow a web system from one server to millions of users, request by request.",
         version: scaletopVersion,
-        subcommands: [DashboardCommand.self, RunCommand.self, ReplayCommand.self, CacheCommand.self, BenchCommand.self, PresetsCommand.self, CheckCommand.self],
+        subcommands: [
+            DashboardCommand.self, RunCommand.self, ReplayCommand.self, CacheCommand.self, BenchCommand.self, PresetsCommand.self,
+            CheckCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self
     )
 

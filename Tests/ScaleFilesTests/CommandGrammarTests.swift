@@ -59,8 +59,11 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("slow db 0.5", .slow(node: "db", factor: 0.5)),
         ("slow eu-west_2 1e-07", .slow(node: "eu-west_2", factor: 1e-7)),
         ("autoscale web 0.6 2 20 30s 1m", .setAutoscale(node: "web", policy: AutoscaleSpec(target: 0.6, min: 2, max: 20))),
-        ("autoscale web 0.5 1 4 0s 10s",
-         .setAutoscale(node: "web", policy: AutoscaleSpec(target: 0.5, min: 1, max: 4, warmup: 0, cooldown: 10 * Nanos.perSecond))),
+        (
+            "autoscale web 0.5 1 4 0s 10s",
+            .setAutoscale(
+                node: "web", policy: AutoscaleSpec(target: 0.5, min: 1, max: 4, warmup: 0, cooldown: 10 * Nanos.perSecond))
+        ),
         ("autoscale web off", .setAutoscale(node: "web", policy: nil)),
         ("set sessions web sticky", .setSessions(node: "web", mode: .sticky)),
         ("set sessions web none", .setSessions(node: "web", mode: .none)),
@@ -89,7 +92,9 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
             let covered = Self.samples.contains { sample in
                 let words = sample.text.split(separator: " ").map(String.init)
                 return words.starts(with: form.keywords)
-                    && !CommandGrammar.forms.contains { $0.keywords.count > form.keywords.count && words.starts(with: $0.keywords) }
+                    && !CommandGrammar.forms.contains {
+                        $0.keywords.count > form.keywords.count && words.starts(with: $0.keywords)
+                    }
             }
             #expect(covered, "no sample for \(form.syntax)")
             #expect(!form.meaning.isEmpty)
@@ -213,11 +218,15 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
 
     @Test(arguments: [
         ("", 1, "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow), got nothing"),
-        ("sett users 5", 1,
-         "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"),
-        ("set user 5", 5,
-         "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, sessions, "
-             + "rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"),
+        (
+            "sett users 5", 1,
+            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"
+        ),
+        (
+            "set user 5", 5,
+            "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, sessions, "
+                + "rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"
+        ),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
         ("set users", 10, "set users N: expected a number of users from 1 to 100_000_000, got nothing"),
@@ -226,10 +235,14 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set users 12x", 11, "set users N: expected a number of users from 1 to 100_000_000, got \"12x\""),
         ("set users 1.5", 11, "set users N: expected a number of users from 1 to 100_000_000, got \"1.5\""),
         ("set users 010", 11, "set users N: expected a number of users from 1 to 100_000_000, got \"010\""),
-        ("set users 99999999999999999999", 11,
-         "set users N: expected a number of users from 1 to 100_000_000, got \"99999999999999999999\""),
-        ("add server app -2", 16,
-         "add server NODE [N]: expected a positive number of servers or the end of the command, got \"-2\""),
+        (
+            "set users 99999999999999999999", 11,
+            "set users N: expected a number of users from 1 to 100_000_000, got \"99999999999999999999\""
+        ),
+        (
+            "add server app -2", 16,
+            "add server NODE [N]: expected a positive number of servers or the end of the command, got \"-2\""
+        ),
         ("set servers app 0", 17, "set servers NODE N: expected a positive number of servers, got \"0\""),
         ("set servers 8", 14, "set servers NODE N: expected a positive number of servers, got nothing"),
         ("set size db -1", 13, "set size NODE N: expected an instance size of 0 or more, got \"-1\""),
@@ -238,27 +251,41 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set retries", 12, "set retries N BACKOFF: expected a positive number of retries, or off, got nothing"),
         ("set retries 0 1s", 13, "set retries N BACKOFF: expected a positive number of retries, or off, got \"0\""),
         ("set retries 3", 14, "set retries N BACKOFF: expected a duration such as 250ms, 90s, 10m or 1.5h, got nothing"),
-        ("set retries 3 fast", 15,
-         "set retries N BACKOFF: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"fast\""),
-        ("set ttl cache 5", 15,
-         "set ttl CACHE D|none: expected a duration such as 250ms, 90s, 10m or 1.5h, or none, got \"5\""),
+        (
+            "set retries 3 fast", 15,
+            "set retries N BACKOFF: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"fast\""
+        ),
+        (
+            "set ttl cache 5", 15,
+            "set ttl CACHE D|none: expected a duration such as 250ms, 90s, 10m or 1.5h, or none, got \"5\""
+        ),
         ("set ttl cache 0s", 15, "set ttl CACHE D|none: expected a duration greater than 0, got \"0s\""),
         ("set ttl cache 0.1ns", 15, "set ttl CACHE D|none: duration \"0.1ns\" is finer than one nanosecond"),
         ("set ttl cache 3651d", 15, "set ttl CACHE D|none: duration \"3651d\" is too long (at most 3650d, ten years)"),
         ("set ttl cache 0.0000000001s", 15, "set ttl CACHE D|none: duration \"0.0000000001s\" is finer than one nanosecond"),
-        ("set policy lb round-robin", 15,
-         "set policy NODE round_robin|random|least_connections|consistent_hash: expected one of round_robin, random, "
-             + "least_connections, consistent_hash, got \"round-robin\" (did you mean round_robin?)"),
-        ("set eviction cache mru", 20,
-         "set eviction CACHE lru|lfu|fifo: expected one of lru, lfu, fifo, got \"mru\" (did you mean lru?)"),
-        ("set write-policy cache", 23,
-         "set write-policy CACHE invalidate|write_through|ttl_only: expected one of invalidate, write_through, ttl_only, got nothing"),
+        (
+            "set policy lb round-robin", 15,
+            "set policy NODE round_robin|random|least_connections|consistent_hash: expected one of round_robin, random, "
+                + "least_connections, consistent_hash, got \"round-robin\" (did you mean round_robin?)"
+        ),
+        (
+            "set eviction cache mru", 20,
+            "set eviction CACHE lru|lfu|fifo: expected one of lru, lfu, fifo, got \"mru\" (did you mean lru?)"
+        ),
+        (
+            "set write-policy cache", 23,
+            "set write-policy CACHE invalidate|write_through|ttl_only: expected one of invalidate, write_through, ttl_only, got nothing"
+        ),
         ("kill db!", 6, "kill NODE [SERVER]: expected a node id of 1 to 64 letters, digits, - or _, got \"db!\""),
-        ("kill app eu-west", 10,
-         "kill NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"eu-west\""),
+        (
+            "kill app eu-west", 10,
+            "kill NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"eu-west\""
+        ),
         ("kill dc", 8, "kill dc DC: expected a data center name, got nothing"),
-        ("restore app -1", 13,
-         "restore NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"-1\""),
+        (
+            "restore app -1", 13,
+            "restore NODE [SERVER]: expected a server number (0 is the first) or the end of the command, got \"-1\""
+        ),
         ("slow db 0", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"0\""),
         ("slow db -2", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"-2\""),
         ("slow db inf", 9, "slow NODE FACTOR: expected a factor greater than 0, such as 3 or 0.5, got \"inf\""),
@@ -284,12 +311,16 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set rate-limit lb! 500", 16, "\(rateLimitUsage): expected a node id of 1 to 64 letters, digits, - or _, got \"lb!\""),
         ("remove rate-limit", 18, "remove rate-limit NODE: expected a node id, got nothing"),
         ("remove rate-limit lb 500", 22, "remove rate-limit NODE: expected the end of the command, got \"500\""),
-        ("set rate-limt lb 5", 5,
-         "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-             + "sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"),
+        (
+            "set rate-limt lb 5", 5,
+            "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
+                + "sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"
+        ),
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
-        ("SET users 5", 1,
-         "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow"),
+        (
+            "SET users 5", 1,
+            "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow"
+        ),
     ])
     func errorsSayWhatAndWhere(text: String, column: Int, message: String) throws {
         let error = try #require(Self.error(text), "\(text) parsed")

@@ -24,35 +24,41 @@ import ScaleSim
     static let presetSeeds: [[UInt8]] = PresetCatalog(environment: [:]).shipped.map { Array($0.text.utf8) }
 
     /// The scripts of docs/scripts.md, and one with every form of the grammar.
-    static let scriptSeeds: [[UInt8]] = [
-        """
-        # kill the database for a minute
-        at 2m   kill db
-        at 3m   restore db      # reads and writes fail in between
-        """,
-        """
-        # Clients retry twice, 200ms apart then 400ms.
-        at 0s   set retries 2 200ms
+    static let scriptSeeds: [[UInt8]] =
+        [
+            """
+            # kill the database for a minute
+            at 2m   kill db
+            at 3m   restore db      # reads and writes fail in between
+            """,
+            """
+            # Clients retry twice, 200ms apart then 400ms.
+            at 0s   set retries 2 200ms
 
-        at 2m   kill db
-        at 3m   restore db
-        """,
-        """
-        # Users double every two minutes ...
-        at 2m   set users 2000
-        at 4m   set users 4000
-        at 6m   set users 8000
-        at 8m   set users 16_000
+            at 2m   kill db
+            at 3m   restore db
+            """,
+            """
+            # Users double every two minutes ...
+            at 2m   set users 2000
+            at 4m   set users 4000
+            at 6m   set users 8000
+            at 8m   set users 16_000
 
-        # ... and the operator keeps up, a little late each time.
-        at 3m   add server app 2
-        at 5m   add server app 4
-        at 7m   add replica db 2
-        at 9m   scale up db
-        """,
-        "at 5m   flush cache\r\nat 10m  set ttl cache 30s          # expire\r\nat 15m  set eviction cache lfu\r\n",
-        "\u{FEFF}at 1m   scale up db\nat 2m   scale up db\nat 3m   slow db 2.5\nat 4m   slow db 1\nat 5m   scale down db 2\n",
-    ].map { Array($0.utf8) } + [Array(CommandGrammar.reference.enumerated().map { "at \($0.offset)s \(example($0.element.syntax))" }.joined(separator: "\n").utf8)]
+            # ... and the operator keeps up, a little late each time.
+            at 3m   add server app 2
+            at 5m   add server app 4
+            at 7m   add replica db 2
+            at 9m   scale up db
+            """,
+            "at 5m   flush cache\r\nat 10m  set ttl cache 30s          # expire\r\nat 15m  set eviction cache lfu\r\n",
+            "\u{FEFF}at 1m   scale up db\nat 2m   scale up db\nat 3m   slow db 2.5\nat 4m   slow db 1\nat 5m   scale down db 2\n",
+        ].map { Array($0.utf8) } + [
+            Array(
+                CommandGrammar.reference.enumerated().map { "at \($0.offset)s \(example($0.element.syntax))" }.joined(
+                    separator: "\n"
+                ).utf8)
+        ]
 
     /// Single commands for `CommandGrammar.parse`: one example of every form.
     static let commandSeeds: [[UInt8]] = CommandGrammar.reference.map { Array(example($0.syntax).utf8) }
@@ -77,18 +83,25 @@ import ScaleSim
             .simulation(.setUsers(200)),
         ]
         let paced = ReplayFileTests.text(
-            [ReplayRecord.header(ReplayHeader(spec: spec, presetName: "base", seed: 9, warmup: 500 * Nanos.perMillisecond, terminal: "80x24"))]
-                + actions.enumerated().map { .command(microseconds: Int64($0.offset) * 1_000, action: $0.element, wallMilliseconds: 7) }
+            [
+                ReplayRecord.header(
+                    ReplayHeader(spec: spec, presetName: "base", seed: 9, warmup: 500 * Nanos.perMillisecond, terminal: "80x24"))
+            ]
+                + actions.enumerated().map {
+                    .command(microseconds: Int64($0.offset) * 1_000, action: $0.element, wallMilliseconds: 7)
+                }
                 + [.checkpoint(microseconds: 9_000, digest: 0xDEAD_BEEF), .end(microseconds: 9_500, digest: 1)])
         return [recorded, paced, String(recorded.dropLast(20))].map { Array($0.utf8) }
     }()
 
     /// A line of `syntax` as `CommandGrammar.reference` writes it, with its placeholders filled.
     static func example(_ syntax: String) -> String {
-        let fills = ["NODE": "web", "POOL": "web", "DB": "db", "CACHE": "cache", "DC": "us", "N": "3", "R": "1.5",
-                     "STEPS": "2", "SERVER": "0", "FACTOR": "2.5", "D": "30s", "BACKOFF": "200ms", "TARGET": "0.7", "MIN": "1",
-                     "MAX": "4", "WARMUP": "10s", "COOLDOWN": "30s", "ENTRIES": "1000", "REGION": "eu", "RATE": "500",
-                     "BURST": "50"]
+        let fills = [
+            "NODE": "web", "POOL": "web", "DB": "db", "CACHE": "cache", "DC": "us", "N": "3", "R": "1.5",
+            "STEPS": "2", "SERVER": "0", "FACTOR": "2.5", "D": "30s", "BACKOFF": "200ms", "TARGET": "0.7", "MIN": "1",
+            "MAX": "4", "WARMUP": "10s", "COOLDOWN": "30s", "ENTRIES": "1000", "REGION": "eu", "RATE": "500",
+            "BURST": "50",
+        ]
         return syntax.split(separator: " ").map { word -> String in
             let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             if let fill = fills[bare] { return fill }
@@ -110,7 +123,8 @@ import ScaleSim
     static let scriptTokens = [
         "at ", " ", "0s", "1ms", "99999999999h", "1e308s", "-1s", "nan", "inf", "set ", "users ", "rate ", "servers ", "add ",
         "remove ", "server ", "replica ", "kill ", "restore ", "dc ", "slow ", "scale ", "up ", "down ", "flush ", "ttl ", "none",
-        "eviction ", "lfu", "lru", "retries ", "rate-limit ", "50000001", "16_000", "#", "\t", "9223372036854775807", "18446744073709551616", "0.0000001",
+        "eviction ", "lfu", "lru", "retries ", "rate-limit ", "50000001", "16_000", "#", "\t", "9223372036854775807",
+        "18446744073709551616", "0.0000001",
         "1__0", "_1", "1.", ".5", "1e", "2m30s", "\r", "\r\n",
     ]
     static let traceTokens = [
@@ -159,7 +173,8 @@ import ScaleSim
     @Test func scriptFilesEndInAValueOrAClearError() throws {
         let directory = try FuzzHarness.temporaryDirectory("scripts")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let stats = FuzzHarness.run(seed: 0x5EED_0002, count: 3_000, seeds: Self.scriptSeeds, tokens: Self.scriptTokens) { bytes in
+        let stats = FuzzHarness.run(seed: 0x5EED_0002, count: 3_000, seeds: Self.scriptSeeds, tokens: Self.scriptTokens) {
+            bytes in
             Self.checkScript(bytes)
         } everyTenth: { bytes, index in
             Self.checkScriptFile(bytes, path: directory + "/\(index).script")
@@ -219,7 +234,10 @@ import ScaleSim
         let giant = String(repeating: " ", count: ReplayReader.maxLineLength + 1)
         for ending in ["\n", "", "\n{}\n"] {
             let text = FuzzRegression.replayHeaderLine + giant + ending
-            #expect(throws: ReplayError(file: "g.jsonl", line: 2, message: "line longer than 8 MiB, the longest a replay file may have")) {
+            #expect(
+                throws: ReplayError(
+                    file: "g.jsonl", line: 2, message: "line longer than 8 MiB, the longest a replay file may have")
+            ) {
                 try ReplayReader.parse(Data(text.utf8), file: "g.jsonl")
             }
         }
@@ -229,13 +247,14 @@ import ScaleSim
     @Test(arguments: FuzzRegression.all)
     func regressionEndsInAValueOrAClearError(_ regression: FuzzRegression) {
         let bytes = Array(regression.text.utf8)
-        let outcome = switch regression.parser {
-        case .preset: Self.checkPreset(bytes)
-        case .script: Self.checkScript(bytes)
-        case .command: Self.checkCommand(bytes)
-        case .trace: Self.checkTrace(bytes)
-        case .replay: Self.checkReplay(bytes)
-        }
+        let outcome =
+            switch regression.parser {
+            case .preset: Self.checkPreset(bytes)
+            case .script: Self.checkScript(bytes)
+            case .command: Self.checkCommand(bytes)
+            case .trace: Self.checkTrace(bytes)
+            case .replay: Self.checkReplay(bytes)
+            }
         if case .problem(let problem) = outcome { Issue.record("\(regression.name): \(problem)") }
         if let expected = regression.expectsValue { #expect((outcome == .value) == expected, "\(regression.name)") }
     }
@@ -248,9 +267,10 @@ import ScaleSim
         do {
             spec = try PresetDecoder.decode(text, file: "fuzz.yaml")
         } catch {
-            return .checked(FuzzHarness.clearError(
-                description: error.description, message: error.message, file: error.file, expected: "fuzz.yaml",
-                line: error.line, lineRequired: false, lines: FuzzHarness.lineCount(bytes, yaml: true)))
+            return .checked(
+                FuzzHarness.clearError(
+                    description: error.description, message: error.message, file: error.file, expected: "fuzz.yaml",
+                    line: error.line, lineRequired: false, lines: FuzzHarness.lineCount(bytes, yaml: true)))
         }
         let yaml = PresetEncoder.yaml(spec)
         do {
@@ -267,9 +287,10 @@ import ScaleSim
             commands = try ScriptFile.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.script")
         } catch {
             if error.column == nil || error.column! < 1 { return .problem("no column: \(error)") }
-            return .checked(FuzzHarness.clearError(
-                description: error.description, message: error.message, file: error.file, expected: "fuzz.script",
-                line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
+            return .checked(
+                FuzzHarness.clearError(
+                    description: error.description, message: error.message, file: error.file, expected: "fuzz.script",
+                    line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
         }
         for (earlier, later) in zip(commands, commands.dropFirst()) where earlier.at > later.at {
             return .problem("commands out of time order: \(earlier) before \(later)")
@@ -283,10 +304,13 @@ import ScaleSim
     static func checkScriptFile(_ bytes: [UInt8], path: String) -> String? {
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return "cannot write \(path)" }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let fromFile: Result<[ScheduledCommand], PresetError> = Result { () throws(PresetError) in try ScriptFile.read(file: path) }
+        let fromFile: Result<[ScheduledCommand], PresetError> = Result { () throws(PresetError) in try ScriptFile.read(file: path)
+        }
         switch fromFile {
         case .success(let commands):
-            let inMemory = Result { () throws(PresetError) in try ScriptFile.parse(String(decoding: bytes, as: UTF8.self), file: path) }
+            let inMemory = Result { () throws(PresetError) in
+                try ScriptFile.parse(String(decoding: bytes, as: UTF8.self), file: path)
+            }
             return inMemory == .success(commands) ? nil : "the file reads otherwise than its text parses"
         case .failure(let error):
             let check = FuzzHarness.clearError(
@@ -329,9 +353,10 @@ import ScaleSim
         do {
             trace = try TraceReader.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.trace")
         } catch {
-            return .checked(FuzzHarness.clearError(
-                description: error.description, message: error.message, file: error.file, expected: "fuzz.trace",
-                line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
+            return .checked(
+                FuzzHarness.clearError(
+                    description: error.description, message: error.message, file: error.file, expected: "fuzz.trace",
+                    line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
         }
         return traceProblem(trace).map(FuzzOutcome.problem) ?? .value
     }
@@ -345,7 +370,9 @@ import ScaleSim
             if times.contains(where: { $0 < 0 }) { return "a negative time" }
             if zip(times, times.dropFirst()).contains(where: { $0 > $1 }) { return "times out of order" }
         }
-        if let writes = trace.writes, writes.count != trace.keys.count { return "\(writes.count) ops for \(trace.keys.count) keys" }
+        if let writes = trace.writes, writes.count != trace.keys.count {
+            return "\(writes.count) ops for \(trace.keys.count) keys"
+        }
         return nil
     }
 
@@ -361,7 +388,9 @@ import ScaleSim
         }
         // Valid UTF-8 reads the same streamed as parsed in memory.
         guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
-        let inMemory = Result { () throws(PresetError) in try TraceReader.parse(String(decoding: bytes, as: UTF8.self), file: path) }
+        let inMemory = Result { () throws(PresetError) in
+            try TraceReader.parse(String(decoding: bytes, as: UTF8.self), file: path)
+        }
         return inMemory == streamed ? nil : "streamed \(streamed), in memory \(inMemory)"
     }
 
@@ -370,14 +399,21 @@ import ScaleSim
         do {
             file = try ReplayReader.parse(Data(bytes), file: "fuzz.jsonl")
         } catch {
-            return .checked(FuzzHarness.clearError(
-                description: error.description, message: error.message, file: error.file, expected: "fuzz.jsonl",
-                line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
+            return .checked(
+                FuzzHarness.clearError(
+                    description: error.description, message: error.message, file: error.file, expected: "fuzz.jsonl",
+                    line: error.line, lineRequired: true, lines: FuzzHarness.lineCount(bytes, yaml: false)))
         }
         let lines = FuzzHarness.lineCount(bytes, yaml: false)
-        if let entry = file.entries.first(where: { $0.line < 2 || $0.line > lines }) { return .problem("entry at line \(entry.line) of \(lines)") }
-        if zip(file.entries, file.entries.dropFirst()).contains(where: { $0.line >= $1.line }) { return .problem("entries out of line order") }
-        if let warning = file.warnings.first(where: { $0.isEmpty || !$0.hasPrefix("fuzz.jsonl:") || $0.unicodeScalars.contains(where: TerminalSafe.isUnsafe) }) {
+        if let entry = file.entries.first(where: { $0.line < 2 || $0.line > lines }) {
+            return .problem("entry at line \(entry.line) of \(lines)")
+        }
+        if zip(file.entries, file.entries.dropFirst()).contains(where: { $0.line >= $1.line }) {
+            return .problem("entries out of line order")
+        }
+        if let warning = file.warnings.first(where: {
+            $0.isEmpty || !$0.hasPrefix("fuzz.jsonl:") || $0.unicodeScalars.contains(where: TerminalSafe.isUnsafe)
+        }) {
             return .problem("unclear warning \(warning.debugDescription)")
         }
         // Replayer turns the warmup into nanoseconds.
@@ -388,8 +424,8 @@ import ScaleSim
         do {
             let again = try ReplayReader.parse(Data(written.utf8), file: "again.jsonl")
             guard again.header == file.header, again.spec == file.spec, again.warnings.isEmpty,
-                  again.entries.map(\.record) == file.entries.map(\.record),
-                  again.entries.map(\.loadedSpec) == file.entries.map(\.loadedSpec)
+                again.entries.map(\.record) == file.entries.map(\.record),
+                again.entries.map(\.loadedSpec) == file.entries.map(\.loadedSpec)
             else { return .problem("the file written back reads as another recording:\n\(written)") }
         } catch {
             return .problem("the file written back does not read: \(error)\n\(written)")
@@ -416,46 +452,63 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
         FuzzRegression(name: "empty preset", parser: .preset, text: "", expectsValue: false),
         FuzzRegression(name: "preset of NUL bytes", parser: .preset, text: "\0\0\0", expectsValue: false),
         FuzzRegression(name: "preset that is a bare alias", parser: .preset, text: "*a", expectsValue: false),
-        FuzzRegression(name: "preset with a lone CR and NEL", parser: .preset, text: "version: 1\rname: x\u{85}", expectsValue: false),
-        FuzzRegression(name: "preset with a huge worker count", parser: .preset,
-                       text: basePreset(line: 10, "    workers: 99999999999999999999999"), expectsValue: false),
-        FuzzRegression(name: "preset with an infinite mean", parser: .preset,
-                       text: basePreset(line: 11, "    service: {distribution: exponential, mean: 1e309ms}"), expectsValue: false),
+        FuzzRegression(
+            name: "preset with a lone CR and NEL", parser: .preset, text: "version: 1\rname: x\u{85}", expectsValue: false),
+        FuzzRegression(
+            name: "preset with a huge worker count", parser: .preset,
+            text: basePreset(line: 10, "    workers: 99999999999999999999999"), expectsValue: false),
+        FuzzRegression(
+            name: "preset with an infinite mean", parser: .preset,
+            text: basePreset(line: 11, "    service: {distribution: exponential, mean: 1e309ms}"), expectsValue: false),
         FuzzRegression(name: "base preset", parser: .preset, text: basePreset, expectsValue: true),
         FuzzRegression(name: "empty script", parser: .script, text: "", expectsValue: true),
         FuzzRegression(name: "script of a lone CR", parser: .script, text: "\r", expectsValue: true),
-        FuzzRegression(name: "script with a time past Int64", parser: .script, text: "at 99999999999999999h kill db", expectsValue: false),
+        FuzzRegression(
+            name: "script with a time past Int64", parser: .script, text: "at 99999999999999999h kill db", expectsValue: false),
         FuzzRegression(name: "script with NaN time", parser: .script, text: "at nans kill db", expectsValue: false),
         FuzzRegression(name: "command of ESC bytes", parser: .command, text: "kill \u{1B}[31mdb", expectsValue: nil),
         FuzzRegression(name: "empty command", parser: .command, text: "", expectsValue: false),
-        FuzzRegression(name: "command with a count past Int64", parser: .command, text: "set users 18446744073709551616", expectsValue: false),
+        FuzzRegression(
+            name: "command with a count past Int64", parser: .command, text: "set users 18446744073709551616", expectsValue: false
+        ),
         FuzzRegression(name: "empty trace", parser: .trace, text: "", expectsValue: true),
         FuzzRegression(name: "trace of a header only", parser: .trace, text: "key,time\n", expectsValue: true),
         FuzzRegression(name: "trace with an unclosed quote", parser: .trace, text: "key,op\n\"a,read\n", expectsValue: false),
-        FuzzRegression(name: "trace with a time past Int64 nanoseconds", parser: .trace, text: "key,time\na,9223372037\n", expectsValue: false),
+        FuzzRegression(
+            name: "trace with a time past Int64 nanoseconds", parser: .trace, text: "key,time\na,9223372037\n",
+            expectsValue: false),
         FuzzRegression(name: "trace with a huge time", parser: .trace, text: "key,time\na,1e308\n", expectsValue: false),
         FuzzRegression(name: "empty replay", parser: .replay, text: "", expectsValue: false),
         FuzzRegression(name: "replay of a newline", parser: .replay, text: "\n", expectsValue: false),
-        FuzzRegression(name: "replay header with a non-string preset", parser: .replay,
-                       text: "{\"type\":\"header\",\"format\":\"scaletop-replay\",\"version\":1,\"seed\":1,\"preset\":[]}\n", expectsValue: false),
-        FuzzRegression(name: "replay header with a seed past UInt64", parser: .replay,
-                       text: "{\"type\":\"header\",\"format\":\"scaletop-replay\",\"version\":1,\"seed\":18446744073709551616,\"preset\":\"x\"}\n",
-                       expectsValue: false),
+        FuzzRegression(
+            name: "replay header with a non-string preset", parser: .replay,
+            text: "{\"type\":\"header\",\"format\":\"scaletop-replay\",\"version\":1,\"seed\":1,\"preset\":[]}\n",
+            expectsValue: false),
+        FuzzRegression(
+            name: "replay header with a seed past UInt64", parser: .replay,
+            text:
+                "{\"type\":\"header\",\"format\":\"scaletop-replay\",\"version\":1,\"seed\":18446744073709551616,\"preset\":\"x\"}\n",
+            expectsValue: false),
         // Found by replayFilesEndInAValueOrAClearError: a t_us past Int64.max / 1000 trapped
         // (arithmetic overflow) turning it into nanoseconds; a warmup_us as large trapped in
         // Replayer. Both are now errors at their line.
-        FuzzRegression(name: "replay line with a t_us past SimTime", parser: .replay,
-                       text: replayHeaderLine + "{\"type\":\"checkpoint\",\"t_us\":9223372036854776,\"digest\":\"0000000000000000\"}\n",
-                       expectsValue: false),
-        FuzzRegression(name: "replay line with the largest t_us (3650d)", parser: .replay,
-                       text: replayHeaderLine + "{\"type\":\"end\",\"t_us\":315360000000000,\"digest\":\"0000000000000000\"}\n",
-                       expectsValue: true),
-        FuzzRegression(name: "replay line with a t_us past 3650d", parser: .replay,
-                       text: replayHeaderLine + "{\"type\":\"end\",\"t_us\":315360000000001,\"digest\":\"0000000000000000\"}\n",
-                       expectsValue: false),
-        FuzzRegression(name: "replay header with a warmup_us past SimTime", parser: .replay,
-                       text: ReplayRecord.header(ReplayHeader(seed: 1, preset: basePreset, presetName: "base", warmupMicroseconds: .max)).jsonLine + "\n",
-                       expectsValue: false),
+        FuzzRegression(
+            name: "replay line with a t_us past SimTime", parser: .replay,
+            text: replayHeaderLine + "{\"type\":\"checkpoint\",\"t_us\":9223372036854776,\"digest\":\"0000000000000000\"}\n",
+            expectsValue: false),
+        FuzzRegression(
+            name: "replay line with the largest t_us (3650d)", parser: .replay,
+            text: replayHeaderLine + "{\"type\":\"end\",\"t_us\":315360000000000,\"digest\":\"0000000000000000\"}\n",
+            expectsValue: true),
+        FuzzRegression(
+            name: "replay line with a t_us past 3650d", parser: .replay,
+            text: replayHeaderLine + "{\"type\":\"end\",\"t_us\":315360000000001,\"digest\":\"0000000000000000\"}\n",
+            expectsValue: false),
+        FuzzRegression(
+            name: "replay header with a warmup_us past SimTime", parser: .replay,
+            text: ReplayRecord.header(ReplayHeader(seed: 1, preset: basePreset, presetName: "base", warmupMicroseconds: .max))
+                .jsonLine + "\n",
+            expectsValue: false),
     ]
 
     /// A valid header line, for `basePreset`.
@@ -567,62 +620,81 @@ enum FuzzHarness {
             return position..<(position + length)
         }
         switch random.below(12) {
-        case 0: // Bit flips.
+        case 0:  // Bit flips.
             for _ in 0..<random.inRange(1...8) where !bytes.isEmpty {
                 bytes[random.below(bytes.count)] ^= UInt8(1) << random.below(8)
             }
-        case 1: // Random bytes.
-            bytes.insert(contentsOf: (0..<random.inRange(1...16)).map { _ in UInt8(truncatingIfNeeded: random.generator.next()) }, at: position)
+        case 1:  // Random bytes.
+            bytes.insert(
+                contentsOf: (0..<random.inRange(1...16)).map { _ in UInt8(truncatingIfNeeded: random.generator.next()) },
+                at: position)
         case 2: bytes.removeSubrange(range())
         case 3: bytes.insert(contentsOf: Array(bytes[range()]), at: position)
-        case 4: // Lines spliced in from another input.
+        case 4:  // Lines spliced in from another input.
             let donor = random.pick(seeds).split(separator: 0x0A, omittingEmptySubsequences: false)
             let taken = donor[random.below(donor.count)...].prefix(random.inRange(1...4)).joined(separator: [0x0A])
             bytes.insert(contentsOf: Array(taken) + [0x0A], at: lineStart(bytes, at: position))
         case 5: bytes.removeSubrange(position...)
-        case 6: // Random scalars: controls, C1, direction marks, line separators, anything.
+        case 6:  // Random scalars: controls, C1, direction marks, line separators, anything.
             var text = ""
             for _ in 0..<random.inRange(1...8) {
-                let value = random.pick([random.below(0x20), 0x7F, 0x80 + random.below(0x20), 0x202E, 0x2028, 0xFEFF, 0x85,
-                                         random.below(0xD800), 0x1_0000 + random.below(0x10_0000)])
+                let value = random.pick([
+                    random.below(0x20), 0x7F, 0x80 + random.below(0x20), 0x202E, 0x2028, 0xFEFF, 0x85,
+                    random.below(0xD800), 0x1_0000 + random.below(0x10_0000),
+                ])
                 text.unicodeScalars.append(Unicode.Scalar(UInt32(value)) ?? "?")
             }
-            bytes.insert(contentsOf: Array(text.utf8) + (random.oneIn(3) ? random.pick([[0xC0], [0xFF], [0xED, 0xA0, 0x80], [0x80]]) : []),
-                         at: position)
-        case 7: // A very long run: within the parsers' limits mostly, past the 1 MiB ones now and then.
+            bytes.insert(
+                contentsOf: Array(text.utf8)
+                    + (random.oneIn(3) ? random.pick([[0xC0], [0xFF], [0xED, 0xA0, 0x80], [0x80]]) : []),
+                at: position)
+        case 7:  // A very long run: within the parsers' limits mostly, past the 1 MiB ones now and then.
             let length = random.oneIn(40) ? (1 << 20) + random.below(64) : random.pick([100, 5_000, 60_000])
             let unit = random.oneIn(2) ? [random.pick(Array("x9 ,:-[\"#".utf8))] : random.pick(tokens)
             var run: [UInt8] = []
             run.reserveCapacity(length + unit.count)
             while run.count < length { run += unit.isEmpty ? [0x78] : unit }
             bytes.insert(contentsOf: run, at: position)
-        case 8: // A huge, tiny or odd number in place of a number.
-            let number = random.pick(["99999999999999999999999999", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-                                      "18446744073709551615", "1e308", "1e309", "-1e309", "1e-400", "0", "-0", "nan", "inf", "0x10",
-                                      "4294967296", "1.7976931348623157e308", "0.1e1000", "00000000000000000001"])
+        case 8:  // A huge, tiny or odd number in place of a number.
+            let number = random.pick([
+                "99999999999999999999999999", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+                "18446744073709551615", "1e308", "1e309", "-1e309", "1e-400", "0", "-0", "nan", "inf", "0x10",
+                "4294967296", "1.7976931348623157e308", "0.1e1000", "00000000000000000001",
+            ])
             if let digits = bytes[position...].firstIndex(where: isDigit) {
                 let end = bytes[digits...].firstIndex { !isDigit($0) && $0 != UInt8(ascii: ".") } ?? bytes.count
                 bytes.replaceSubrange(digits..<end, with: Array(number.utf8))
             } else {
                 bytes.insert(contentsOf: Array(number.utf8), at: position)
             }
-        case 9: // Deep nesting: brackets, braces, or indented keys.
+        case 9:  // Deep nesting: brackets, braces, or indented keys.
             let depth = random.pick([random.inRange(2...80), random.inRange(100...3_000)])
             switch random.below(3) {
-            case 0: bytes.insert(contentsOf: [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: random.below(depth + 1)), at: position)
-            case 1: bytes.insert(contentsOf: Array(String(repeating: "{\"a\":", count: depth).utf8) + [UInt8](repeating: 0x7D, count: random.below(depth + 1)), at: position)
+            case 0:
+                bytes.insert(
+                    contentsOf: [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: random.below(depth + 1)),
+                    at: position)
+            case 1:
+                bytes.insert(
+                    contentsOf: Array(String(repeating: "{\"a\":", count: depth).utf8)
+                        + [UInt8](repeating: 0x7D, count: random.below(depth + 1)), at: position)
             default:
-                let nested = (0..<min(depth, 300)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " v\n"
+                let nested =
+                    (0..<min(depth, 300)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " v\n"
                 bytes.insert(contentsOf: Array(nested.utf8), at: lineStart(bytes, at: position))
             }
-        case 10: // Lines swapped or duplicated.
+        case 10:  // Lines swapped or duplicated.
             var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
             let a = random.below(lines.count), b = random.below(lines.count)
             if random.oneIn(2) { lines.swapAt(a, b) } else { lines.insert(lines[a], at: b) }
             bytes = Array(lines.joined(separator: [0x0A]))
-        default: // A token of the format.
+        default:  // A token of the format.
             let token = random.pick(tokens)
-            if random.oneIn(2) { bytes.insert(contentsOf: token, at: position) } else { bytes.replaceSubrange(range(), with: token) }
+            if random.oneIn(2) {
+                bytes.insert(contentsOf: token, at: position)
+            } else {
+                bytes.replaceSubrange(range(), with: token)
+            }
         }
     }
 
@@ -641,7 +713,9 @@ enum FuzzHarness {
         for (i, byte) in bytes.enumerated() {
             if byte == 0x0A || byte == 0x0D { count += 1 }
             // NEL is C2 85; LS and PS are E2 80 A8 and E2 80 A9.
-            if yaml, byte == 0x85 || byte == 0xA8 || byte == 0xA9, i > 0, bytes[i - 1] == 0xC2 || bytes[i - 1] == 0x80 { count += 1 }
+            if yaml, byte == 0x85 || byte == 0xA8 || byte == 0xA9, i > 0, bytes[i - 1] == 0xC2 || bytes[i - 1] == 0x80 {
+                count += 1
+            }
         }
         return count
     }
@@ -679,7 +753,8 @@ enum HostileReplays {
     ]
     /// Factors for `speed X`.
     static let speeds = [
-        "0", "-0", "-1", "1e-300", "0.000001", "0.0000009", "1", "1024", "1025", "1e309", "nan", "NaN", "inf", "max", "0x10", "1_0",
+        "0", "-0", "-1", "1e-300", "0.000001", "0.0000009", "1", "1024", "1025", "1e309", "nan", "NaN", "inf", "max", "0x10",
+        "1_0",
     ]
     /// Names with bytes a terminal acts on: ESC, BEL, CSI, OSC, C1 controls.
     static let names = [
@@ -693,7 +768,11 @@ enum HostileReplays {
 
     /// `line` with the value of `field` replaced by `value` (JSON text).
     static func replacing(_ field: String, in line: String, with value: String) -> String {
-        guard let range = line.range(of: "\"\(field)\":") else { return line.replacingOccurrences(of: "{", with: "{\"\(field)\":\(value),", options: [], range: line.startIndex..<line.index(after: line.startIndex)) }
+        guard let range = line.range(of: "\"\(field)\":") else {
+            return line.replacingOccurrences(
+                of: "{", with: "{\"\(field)\":\(value),", options: [], range: line.startIndex..<line.index(after: line.startIndex)
+            )
+        }
         var end = range.upperBound
         if line[end] == "\"" {
             end = line.index(after: end)
@@ -727,7 +806,10 @@ enum HostileReplays {
             }
             files.append(("command wall_ms \(value)", file(with(command, replacing("wall_ms", in: base[command], with: value)))))
             let load = replacing("command", in: base[command], with: "\"load x\"")
-            let withPreset = replacing("preset", in: load, with: ReplayRecord.header(ReplayHeader(spec: ReplayFileTests.spec, presetName: "x", seed: 1)).jsonLine.components(separatedBy: "\"preset\":")[1].components(separatedBy: ",\"preset_name\"")[0])
+            let withPreset = replacing(
+                "preset", in: load,
+                with: ReplayRecord.header(ReplayHeader(spec: ReplayFileTests.spec, presetName: "x", seed: 1)).jsonLine.components(
+                    separatedBy: "\"preset\":")[1].components(separatedBy: ",\"preset_name\"")[0])
             files.append(("load seed \(value)", file(with(command, replacing("seed", in: withPreset, with: value)))))
         }
         for speed in speeds {
@@ -736,7 +818,8 @@ enum HostileReplays {
         }
         for name in names {
             files.append(("preset_name \(name)", file(with(0, replacing("preset_name", in: base[0], with: "\"\(name)\"")))))
-            files.append(("command \(name)", file(with(command, replacing("command", in: base[command], with: "\"kill \(name)\"")))))
+            files.append(
+                ("command \(name)", file(with(command, replacing("command", in: base[command], with: "\"kill \(name)\"")))))
         }
         files.append(("empty lines between", file([base[0], "", ""] + base.dropFirst())))
         files.append(("empty line last", file(base + [""])))
@@ -744,15 +827,29 @@ enum HostileReplays {
         files.append(("a cut last line", file(base) + String(base[end].prefix(20))))
         files.append(("a cut header", String(base[0].prefix(50))))
         files.append(("valid prefix then garbage", file(Array(base.prefix(3))) + "\u{1B}[2J\u{07}garbage\n{\"type\":\"end\"}\n"))
-        files.append(("valid prefix then binary", file(Array(base.prefix(3))) + String(decoding: [0xFF, 0xFE, 0x00, 0x9B, 0x0A], as: UTF8.self)))
-        files.append(("a line of 1 MiB of digits", file([base[0], "{\"type\":\"checkpoint\",\"t_us\":" + String(repeating: "9", count: 1 << 20) + ",\"digest\":\"0000000000000000\"}"])))
+        files.append(
+            (
+                "valid prefix then binary",
+                file(Array(base.prefix(3))) + String(decoding: [0xFF, 0xFE, 0x00, 0x9B, 0x0A], as: UTF8.self)
+            ))
+        files.append(
+            (
+                "a line of 1 MiB of digits",
+                file([
+                    base[0],
+                    "{\"type\":\"checkpoint\",\"t_us\":" + String(repeating: "9", count: 1 << 20)
+                        + ",\"digest\":\"0000000000000000\"}",
+                ])
+            ))
         return files
     }
 
     /// What in a file that read fine lies outside the ranges docs/replay.md gives; nil if nothing.
     static func outOfRange(_ text: String) -> String? {
         guard let file = try? ReplayReader.parse(Data(text.utf8), file: "h.jsonl") else { return "does not read" }
-        if !(0...ReplayReader.maxMicroseconds).contains(file.header.warmupMicroseconds) { return "warmup_us \(file.header.warmupMicroseconds)" }
+        if !(0...ReplayReader.maxMicroseconds).contains(file.header.warmupMicroseconds) {
+            return "warmup_us \(file.header.warmupMicroseconds)"
+        }
         for entry in file.entries {
             switch entry.record {
             case .command(let t, let action, let wall):

@@ -38,17 +38,20 @@ import Testing
             "million.yaml", "05s-sharding.yaml", "05-scale-db.yaml", "1-odd.yaml",
         ]
         let catalog = PresetCatalog(environment: [:], shippedFiles: names.map { ($0, "") })
-        #expect(catalog.shipped.map(\.name) == [
-            "00-single-server", "01-web-and-db", "05-scale-db", "05s-sharding", "05v-vertical",
-            "1-odd", "bench-network", "million",
-        ])
+        #expect(
+            catalog.shipped.map(\.name) == [
+                "00-single-server", "01-web-and-db", "05-scale-db", "05s-sharding", "05v-vertical",
+                "1-odd", "bench-network", "million",
+            ])
     }
 
     @Test func userDirectoryFollowsXDG() {
         #expect(PresetCatalog(environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]).userDirectory == "/x/scaletop/presets")
         #expect(PresetCatalog(environment: ["HOME": "/h"]).userDirectory == "/h/.local/share/scaletop/presets")
         // The XDG spec says to ignore a relative path.
-        #expect(PresetCatalog(environment: ["XDG_DATA_HOME": "rel", "HOME": "/h"]).searchPaths == ["/h/.local/share/scaletop/presets"])
+        #expect(
+            PresetCatalog(environment: ["XDG_DATA_HOME": "rel", "HOME": "/h"]).searchPaths == ["/h/.local/share/scaletop/presets"]
+        )
         #expect(PresetCatalog(environment: [:]).searchPaths == [])
     }
 
@@ -74,7 +77,8 @@ import Testing
         }
         // The plain number still names the stage, not its variants.
         #expect(try catalog.resolve("05").name == "05-cache")
-        let lettered = PresetCatalog(environment: [:], shippedFiles: [("05-a.yaml", ""), ("05v-b.yaml", ""), ("05vv-c.yaml", "")])
+        let lettered = PresetCatalog(
+            environment: [:], shippedFiles: [("05-a.yaml", ""), ("05v-b.yaml", ""), ("05vv-c.yaml", "")])
         #expect(try lettered.resolve("05v").name == "05v-b")
         #expect(try lettered.resolve("05vv").name == "05vv-c")
         #expect(throws: PresetError.self) { try lettered.resolve("05x") }
@@ -110,15 +114,21 @@ import Testing
         let directory = try TempDirectory()
         let user = try directory.write(Self.userPresetsFolder + "bench-network.yaml", basePreset)
         let catalog = PresetCatalog(environment: ["XDG_DATA_HOME": directory.path + "/data"])
-        #expect(throws: PresetError(
-            file: "bench-network",
-            message: "the name fits more than one preset: bench-network (shipped), bench-network (\(user)); give a full name or a path"
-        )) { try catalog.resolve("bench-network") }
+        #expect(
+            throws: PresetError(
+                file: "bench-network",
+                message:
+                    "the name fits more than one preset: bench-network (shipped), bench-network (\(user)); give a full name or a path"
+            )
+        ) { try catalog.resolve("bench-network") }
 
         let twoStages = PresetCatalog(environment: [:], shippedFiles: [("05-a.yaml", ""), ("05-b.yaml", ""), ("05v-c.yaml", "")])
-        #expect(throws: PresetError(
-            file: "05", message: "the name fits more than one preset: 05-a (shipped), 05-b (shipped); give a full name or a path"
-        )) { try twoStages.resolve("05") }
+        #expect(
+            throws: PresetError(
+                file: "05",
+                message: "the name fits more than one preset: 05-a (shipped), 05-b (shipped); give a full name or a path"
+            )
+        ) { try twoStages.resolve("05") }
     }
 
     @Test func unknownNamesListWhatIsAvailable() throws {
@@ -126,15 +136,20 @@ import Testing
         try directory.write(Self.userPresetsFolder + "mine.yaml", basePreset)
         let catalog = PresetCatalog(
             environment: ["XDG_DATA_HOME": directory.path + "/data"], shippedFiles: [("00-a.yaml", ""), ("b.yaml", "")])
-        #expect(throws: PresetError(
-            file: "07",
-            message: "no such file, and no preset has that name; shipped presets: 00-a, b; user presets (\(directory.path)/data/scaletop/presets): mine"
-        )) { try catalog.resolve("07") }
+        #expect(
+            throws: PresetError(
+                file: "07",
+                message:
+                    "no such file, and no preset has that name; shipped presets: 00-a, b; user presets (\(directory.path)/data/scaletop/presets): mine"
+            )
+        ) { try catalog.resolve("07") }
     }
 
     @Test func listsShippedThenUserPresetsWithLoadErrors() throws {
         let directory = try TempDirectory()
-        try directory.write(Self.userPresetsFolder + "good.yaml", basePreset.replacingOccurrences(of: "name: Test", with: "name: Good\ndescription: works"))
+        try directory.write(
+            Self.userPresetsFolder + "good.yaml",
+            basePreset.replacingOccurrences(of: "name: Test", with: "name: Good\ndescription: works"))
         try directory.write(Self.userPresetsFolder + "broken.yaml", basePreset(line: 10, "    workers: -3"))
         try directory.write(Self.userPresetsFolder + "notes.txt", "not a preset")
         let catalog = PresetCatalog(environment: ["XDG_DATA_HOME": directory.path + "/data"])
@@ -176,7 +191,10 @@ import Testing
         #expect(throws: PresetError(file: big, message: "the file is 1048577 bytes, more than the limit of 1 MiB")) {
             try PresetCatalog.read(file: big)
         }
-        #expect(throws: PresetError(file: "/dev/null", message: "this is a character device, not a preset file: it must be a regular file")) {
+        #expect(
+            throws: PresetError(
+                file: "/dev/null", message: "this is a character device, not a preset file: it must be a regular file")
+        ) {
             try PresetCatalog.read(file: "/dev/null")
         }
     }

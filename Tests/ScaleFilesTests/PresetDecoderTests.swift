@@ -13,12 +13,13 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("version: 1\nname: x\nworkload:\n  users: [100", 4, 14),
-        ("version: 1\nname: x\nworkload:\n  users: [100\n", 4, 14),
-        ("version: 1\r\nname: x\r\nworkload:\r\n  users: {a: 1", 4, 15),
-        ("version: 1\nname: x\nworkload:\n  users: [100\n\n", 5, 1),
-    ] as [(String, Int, Int)])
+    @Test(
+        arguments: [
+            ("version: 1\nname: x\nworkload:\n  users: [100", 4, 14),
+            ("version: 1\nname: x\nworkload:\n  users: [100\n", 4, 14),
+            ("version: 1\r\nname: x\r\nworkload:\r\n  users: {a: 1", 4, 15),
+            ("version: 1\nname: x\nworkload:\n  users: [100\n\n", 5, 1),
+        ] as [(String, Int, Int)])
     func anErrorAtTheEndNamesALineTheFileHas(text: String, line: Int, column: Int) {
         // libyaml places the end of the stream one line past the last; the reader moves it back.
         #expect(throws: PresetError.self) { try PresetDecoder.decode(text, file: "cut.yaml") }
@@ -40,17 +41,22 @@ import Testing
         let lines = spec.explanation.split(separator: "\n")
         #expect((3...8).contains(lines.count))
         #expect(spec.seed == 42)
-        #expect(spec.workload == WorkloadSpec(
-            users: 1000, ratePerUser: 0.1, mix: [.static: 0.3, .read: 0.65, .write: 0.05],
-            keys: KeySpace(count: 100_000, zipf: 0.9), shape: .steady, entry: "app",
-            dns: DNSSpec(ttl: 60 * Nanos.perSecond, resolvers: 16),
-            regions: [RegionShare(name: "us", share: 0.6), RegionShare(name: "eu", share: 0.4)],
-            staticAssets: KeySpace(count: 5000, zipf: 0.9)))
+        #expect(
+            spec.workload
+                == WorkloadSpec(
+                    users: 1000, ratePerUser: 0.1, mix: [.static: 0.3, .read: 0.65, .write: 0.05],
+                    keys: KeySpace(count: 100_000, zipf: 0.9), shape: .steady, entry: "app",
+                    dns: DNSSpec(ttl: 60 * Nanos.perSecond, resolvers: 16),
+                    regions: [RegionShare(name: "us", share: 0.6), RegionShare(name: "eu", share: 0.4)],
+                    staticAssets: KeySpace(count: 5000, zipf: 0.9)))
         #expect(spec.datacenters == [DataCenterSpec(name: "us-east", entry: "app")])
-        #expect(spec.nodes == [NodeSpec(
-            id: "app", kind: .app, servers: 1, workers: 8,
-            service: .lognormal(mean: 40 * Nanos.perMillisecond, cv: 1.0),
-            queueCapacity: 1000, timeout: 5 * Nanos.perSecond, sessions: .sticky, dc: "us-east")])
+        #expect(
+            spec.nodes == [
+                NodeSpec(
+                    id: "app", kind: .app, servers: 1, workers: 8,
+                    service: .lognormal(mean: 40 * Nanos.perMillisecond, cv: 1.0),
+                    queueCapacity: 1000, timeout: 5 * Nanos.perSecond, sessions: .sticky, dc: "us-east")
+            ])
     }
 
     @Test func referenceNetwork() throws {
@@ -59,15 +65,16 @@ import Testing
         #expect(spec.seed == 1)
         #expect(spec.workload == WorkloadSpec(users: 10_000, ratePerUser: 0.1, mix: [.read: 1], entry: "lb"))
         #expect(spec.workload.baseRate == 1000)
-        #expect(spec.nodes == [
-            NodeSpec(id: "lb", kind: .lb, service: .none, policy: .random, routes: [RouteSpec(to: "app")]),
-            NodeSpec(
-                id: "app", kind: .app, servers: 4, workers: 1, service: .exponential(mean: 2_800_000),
-                queueCapacity: nil,
-                routes: [RouteSpec(to: "cache", probability: 0.8), RouteSpec(to: "db", probability: 0.2)]),
-            NodeSpec(id: "cache", kind: .station, service: .exponential(mean: 875_000), queueCapacity: nil),
-            NodeSpec(id: "db", kind: .db, workers: 4, service: .exponential(mean: 14_000_000), queueCapacity: nil),
-        ])
+        #expect(
+            spec.nodes == [
+                NodeSpec(id: "lb", kind: .lb, service: .none, policy: .random, routes: [RouteSpec(to: "app")]),
+                NodeSpec(
+                    id: "app", kind: .app, servers: 4, workers: 1, service: .exponential(mean: 2_800_000),
+                    queueCapacity: nil,
+                    routes: [RouteSpec(to: "cache", probability: 0.8), RouteSpec(to: "db", probability: 0.2)]),
+                NodeSpec(id: "cache", kind: .station, service: .exponential(mean: 875_000), queueCapacity: nil),
+                NodeSpec(id: "db", kind: .db, workers: 4, service: .exponential(mean: 14_000_000), queueCapacity: nil),
+            ])
         #expect(catalog.shipped.first { $0.name == "bench-network" }?.text.contains("15.4669 ms") == true)
     }
 }
@@ -130,19 +137,25 @@ import Testing
         #expect(spec.description == "one line")
         #expect(spec.explanation == "first line\nsecond line")
         #expect(spec.seed == UInt64.max)
-        #expect(spec.workload == WorkloadSpec(
-            users: 100_000_000, ratePerUser: 0.25, mix: [.static: 1, .read: 2, .write: 0, .job: 0.5],
-            keys: KeySpace(count: 1_000_000_000, zipf: 0),
-            shape: .spike(at: 0, duration: 30 * Nanos.perSecond, factor: 2), entry: "lb", requestLimit: 2_000_000))
-        #expect(spec.nodes[0] == NodeSpec(
-            id: "lb", kind: .lb, service: .none, timeout: 1_500_000_000, policy: .roundRobin,
-            routes: [
-                RouteSpec(to: "app", classes: [.read, .write], latency: 1_000_000),
-                RouteSpec(to: "app", classes: [.static], probability: 0.25),
-            ]))
-        #expect(spec.nodes[1] == NodeSpec(
-            id: "app", kind: .station, servers: 10_000, workers: 100_000, service: .gamma(mean: 500_000, cv: 100),
-            queueCapacity: 0, policy: .consistentHash))
+        #expect(
+            spec.workload
+                == WorkloadSpec(
+                    users: 100_000_000, ratePerUser: 0.25, mix: [.static: 1, .read: 2, .write: 0, .job: 0.5],
+                    keys: KeySpace(count: 1_000_000_000, zipf: 0),
+                    shape: .spike(at: 0, duration: 30 * Nanos.perSecond, factor: 2), entry: "lb", requestLimit: 2_000_000))
+        #expect(
+            spec.nodes[0]
+                == NodeSpec(
+                    id: "lb", kind: .lb, service: .none, timeout: 1_500_000_000, policy: .roundRobin,
+                    routes: [
+                        RouteSpec(to: "app", classes: [.read, .write], latency: 1_000_000),
+                        RouteSpec(to: "app", classes: [.static], probability: 0.25),
+                    ]))
+        #expect(
+            spec.nodes[1]
+                == NodeSpec(
+                    id: "app", kind: .station, servers: 10_000, workers: 100_000, service: .gamma(mean: 500_000, cv: 100),
+                    queueCapacity: 0, policy: .consistentHash))
     }
 
     @Test(arguments: [
@@ -183,135 +196,213 @@ import Testing
     }
 
     @Test(arguments: [
-        Case(line: 10, replacement: "    workers: -3", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer, got -3"),
-        Case(line: 10, replacement: "    workers: 0", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer, got 0"),
-        Case(line: 10, replacement: "    workers: 1.5", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer, got 1.5"),
-        Case(line: 10, replacement: "    workers: \"8\"", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer, got \"8\""),
-        Case(line: 10, replacement: "    workers: yes", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer, got yes (a boolean)"),
-        Case(line: 10, replacement: "    workers: 100001", path: "nodes[0].workers", errorLine: 10,
-             message: "expected at most 100_000, got 100001"),
-        Case(line: 10, replacement: "    workers: 010", path: "nodes[0].workers", errorLine: 10,
-             message: "expected a positive integer written in decimal, got 010"),
-        Case(line: 10, replacement: "    servers: 0", path: "nodes[0].servers", errorLine: 10,
-             message: "expected a positive integer, got 0"),
-        Case(line: 10, replacement: "    workrs: 2", path: "nodes[0].workrs", errorLine: 10,
-             message: "unknown field \"workrs\"; expected one of: \(nodeFieldList) (did you mean workers?)"),
-        Case(line: 9, replacement: "    kind: mainframe", path: "nodes[0].kind", errorLine: 9,
-             message: "expected one of \(kindList), got \"mainframe\""),
-        Case(line: 4, replacement: "  users: 0", path: "workload.users", errorLine: 4,
-             message: "expected a positive integer, got 0"),
-        Case(line: 4, replacement: "  users: 100000001", path: "workload.users", errorLine: 4,
-             message: "expected at most 100_000_000, got 100000001"),
-        Case(line: 4, replacement: "  users:", path: "workload.users", errorLine: 4,
-             message: "expected a positive integer, got nothing"),
-        Case(line: 4, replacement: "  users: 99999999999999999999", path: "workload.users", errorLine: 4,
-             message: "expected at most 100_000_000, got 99999999999999999999"),
-        Case(line: 4, replacement: "", path: "workload.users", errorLine: 5,
-             message: "missing required field; expected a positive integer"),
-        Case(line: 5, replacement: "  rate_per_user: 0", path: "workload.rate_per_user", errorLine: 5,
-             message: "expected a number greater than 0, got 0"),
-        Case(line: 5, replacement: "  rate_per_user: .inf", path: "workload.rate_per_user", errorLine: 5,
-             message: "expected a number greater than 0, got .inf"),
-        Case(line: 5, replacement: "  rate_per_user: fast", path: "workload.rate_per_user", errorLine: 5,
-             message: "expected a number greater than 0, got \"fast\""),
-        Case(line: 5, replacement: "  rate_per_user: 600000", path: "workload.rate_per_user", errorLine: 5,
-             message: "users × rate_per_user × shape peak is 60000000.0 requests/s; the limit is 50000000"),
-        Case(line: 6, replacement: "  entry: nowhere", path: "workload.entry", errorLine: 6,
-             message: "no node has id \"nowhere\"; the ids are \"web\", \"db\""),
-        Case(line: 6, replacement: "  entry: web\n  mix: {read: 1, browse: 2}", path: "workload.mix.browse", errorLine: 7,
-             message: "unknown request class \"browse\"; expected one of: static, read, write, job"),
-        Case(line: 6, replacement: "  entry: web\n  mix: {read: 0, write: 0}", path: "workload.mix", errorLine: 7,
-             message: "expected at least one class with a weight above 0, such as {read: 1}"),
-        Case(line: 6, replacement: "  entry: web\n  mix: {read: -1}", path: "workload.mix.read", errorLine: 7,
-             message: "expected a weight of 0 or more, got -1"),
-        Case(line: 6, replacement: "  entry: web\n  keys: {count: 0}", path: "workload.keys.count", errorLine: 7,
-             message: "expected a positive integer, got 0"),
-        Case(line: 6, replacement: "  entry: web\n  keys: {zipf: 11}", path: "workload.keys.zipf", errorLine: 7,
-             message: "expected a number from 0 to 10, got 11"),
-        Case(line: 6, replacement: "  entry: web\n  shape: bursty", path: "workload.shape", errorLine: 7,
-             message: "expected steady, or a mapping with exactly one of ramp, spike or diurnal, got \"bursty\""),
-        Case(line: 6, replacement: "  entry: web\n  shape: {ramp: {from: 0.1}}", path: "workload.shape.ramp.over", errorLine: 7,
-             message: "missing required field; expected a duration such as 250ms, 90s, 10m or 1.5h"),
-        Case(line: 6, replacement: "  entry: web\n  shape: {wave: {}}", path: "workload.shape.wave", errorLine: 7,
-             message: "unknown traffic shape \"wave\"; expected one of: steady, ramp, spike, diurnal"),
-        Case(line: 6, replacement: "  entry: web\n  requests: 0", path: "workload.requests", errorLine: 7,
-             message: "expected a positive integer, got 0"),
-        Case(line: 11, replacement: "    service: {distribution: exponential, mean: 0ms}", path: "nodes[0].service.mean", errorLine: 11,
-             message: "expected a duration greater than 0, got \"0ms\""),
-        Case(line: 11, replacement: "    service: {distribution: exponential, mean: -5ms}", path: "nodes[0].service.mean", errorLine: 11,
-             message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"-5ms\""),
-        Case(line: 11, replacement: "    service: {distribution: exponential, mean: 10}", path: "nodes[0].service.mean", errorLine: 11,
-             message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"10\""),
-        Case(line: 11, replacement: "    service: {distribution: exponential, mean: 10ms, cv: 2}", path: "nodes[0].service.cv", errorLine: 11,
-             message: "cv applies only to lognormal and gamma; exponential has a fixed variability"),
-        Case(line: 11, replacement: "    service: {distribution: lognormal, mean: 10ms}", path: "nodes[0].service.cv", errorLine: 11,
-             message: "missing required field; expected a number greater than 0 and at most 100"),
-        Case(line: 11, replacement: "    service: {distribution: lognormal, mean: 10ms, cv: 0}", path: "nodes[0].service.cv", errorLine: 11,
-             message: "expected a number greater than 0 and at most 100, got 0"),
-        Case(line: 11, replacement: "    service: {distribution: normal, mean: 10ms}", path: "nodes[0].service.distribution", errorLine: 11,
-             message: "expected one of exponential, deterministic, lognormal, gamma, got \"normal\""),
-        Case(line: 11, replacement: "    service: fast", path: "nodes[0].service", errorLine: 11,
-             message: "expected none, or a mapping with distribution and mean, got \"fast\""),
-        Case(line: 11, replacement: "", path: "nodes[0].service", errorLine: 8,
-             message: "missing required field; expected none, or a mapping with distribution and mean"),
-        Case(line: 10, replacement: "    queue: -1", path: "nodes[0].queue", errorLine: 10,
-             message: "expected a non-negative integer or unbounded, got -1"),
-        Case(line: 10, replacement: "    timeout: 0s", path: "nodes[0].timeout", errorLine: 10,
-             message: "expected a duration greater than 0, got \"0s\""),
-        Case(line: 10, replacement: "    policy: sticky", path: "nodes[0].policy", errorLine: 10,
-             message: "expected one of round_robin, random, least_connections, consistent_hash, got \"sticky\""),
-        Case(line: 8, replacement: "  - id: my web", path: "nodes[0].id", errorLine: 8,
-             message: "expected an id of 1 to 64 letters, digits, - or _, got \"my web\""),
-        Case(line: 15, replacement: "  - id: web", path: "nodes[1].id", errorLine: 15,
-             message: "duplicate node id \"web\"; nodes[0] has it already"),
-        Case(line: 13, replacement: "      - to: dbx", path: "nodes[0].routes[0].to", errorLine: 13,
-             message: "no node has id \"dbx\"; the ids are \"web\", \"db\""),
-        Case(line: 14, replacement: "        p: 0", path: "nodes[0].routes[0].p", errorLine: 14,
-             message: "expected a probability greater than 0 and at most 1, got 0"),
-        Case(line: 14, replacement: "        p: 1.5", path: "nodes[0].routes[0].p", errorLine: 14,
-             message: "expected a probability greater than 0 and at most 1, got 1.5"),
-        Case(line: 14, replacement: "        latency: -1ms", path: "nodes[0].routes[0].latency", errorLine: 14,
-             message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"-1ms\""),
-        Case(line: 14, replacement: "        class: [read, read]", path: "nodes[0].routes[0].class[1]", errorLine: 14,
-             message: "the class read is listed twice"),
-        Case(line: 14, replacement: "        class: reads", path: "nodes[0].routes[0].class", errorLine: 14,
-             message: "expected one of static, read, write, job, got \"reads\" (did you mean read?)"),
-        Case(line: 14, replacement: "        p: 0.7\n      - to: web\n        p: 0.5", path: "nodes[0].routes[1].p", errorLine: 16,
-             message: "the p values of the routes for the requests no class-specific route takes add up to 1.2 here, more than 1"),
-        Case(line: 14, replacement: "        class: read\n        p: 0.7\n      - to: db\n        class: [write, read]\n        p: 0.5",
-             path: "nodes[0].routes[1].p", errorLine: 18,
-             message: "the p values of the routes for class read add up to 1.2 here, more than 1"),
-        Case(line: 14, replacement: "      - to: web\n        p: 0.5", path: "nodes[0].routes[0]", errorLine: 13,
-             message: "a route without p takes all of the requests no class-specific route takes, so it must be the only such route, but routes[1] applies too"),
-        Case(line: 13, count: 2, replacement: "      - to: web", path: "nodes[0]", errorLine: 8,
-             message: "class static requests that reach node \"web\" can never leave: its routes loop back without an exit; give a route on the loop a p below 1"),
-        Case(line: 1, replacement: "version: 2", path: "version", errorLine: 1,
-             message: "unsupported preset version 2, expected 1"),
-        Case(line: 1, replacement: "version: 2\nfuture_field: 1", path: "version", errorLine: 1,
-             message: "unsupported preset version 2, expected 1"),
-        Case(line: 1, replacement: "version: \"1\"", path: "version", errorLine: 1,
-             message: "expected the integer 1, got \"1\""),
-        Case(line: 1, replacement: "", path: "version", errorLine: 2,
-             message: "missing required field; expected the integer 1"),
-        Case(line: 2, replacement: "name: \"  \"", path: "name", errorLine: 2,
-             message: "expected a non-empty string, got \"  \""),
-        Case(line: 2, replacement: "name: Test\ncolour: blue", path: "colour", errorLine: 3,
-             message: "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes, datacenters, latency, script"),
-        Case(line: 2, replacement: "name: Test\nseed: -1", path: "seed", errorLine: 3,
-             message: "expected a non-negative integer, got -1"),
-        Case(line: 2, replacement: "name: Test\nseed: 18446744073709551616", path: "seed", errorLine: 3,
-             message: "expected at most 18_446_744_073_709_551_615, got 18446744073709551616"),
-        Case(line: 2, replacement: "name: Test\ndescription: |\n  two\n  lines", path: "description", errorLine: 3,
-             message: "expected one line of text, got several lines"),
-        Case(line: 2, replacement: "name: \"Te\\tst\"", path: "name", errorLine: 2,
-             message: "the text contains the control character U+0009; only printable text is allowed"),
-        Case(line: 7, count: 11, replacement: "nodes: []", path: "nodes", errorLine: 7,
-             message: "expected a non-empty list of nodes, got an empty list"),
+        Case(
+            line: 10, replacement: "    workers: -3", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer, got -3"),
+        Case(
+            line: 10, replacement: "    workers: 0", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer, got 0"),
+        Case(
+            line: 10, replacement: "    workers: 1.5", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer, got 1.5"),
+        Case(
+            line: 10, replacement: "    workers: \"8\"", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer, got \"8\""),
+        Case(
+            line: 10, replacement: "    workers: yes", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer, got yes (a boolean)"),
+        Case(
+            line: 10, replacement: "    workers: 100001", path: "nodes[0].workers", errorLine: 10,
+            message: "expected at most 100_000, got 100001"),
+        Case(
+            line: 10, replacement: "    workers: 010", path: "nodes[0].workers", errorLine: 10,
+            message: "expected a positive integer written in decimal, got 010"),
+        Case(
+            line: 10, replacement: "    servers: 0", path: "nodes[0].servers", errorLine: 10,
+            message: "expected a positive integer, got 0"),
+        Case(
+            line: 10, replacement: "    workrs: 2", path: "nodes[0].workrs", errorLine: 10,
+            message: "unknown field \"workrs\"; expected one of: \(nodeFieldList) (did you mean workers?)"),
+        Case(
+            line: 9, replacement: "    kind: mainframe", path: "nodes[0].kind", errorLine: 9,
+            message: "expected one of \(kindList), got \"mainframe\""),
+        Case(
+            line: 4, replacement: "  users: 0", path: "workload.users", errorLine: 4,
+            message: "expected a positive integer, got 0"),
+        Case(
+            line: 4, replacement: "  users: 100000001", path: "workload.users", errorLine: 4,
+            message: "expected at most 100_000_000, got 100000001"),
+        Case(
+            line: 4, replacement: "  users:", path: "workload.users", errorLine: 4,
+            message: "expected a positive integer, got nothing"),
+        Case(
+            line: 4, replacement: "  users: 99999999999999999999", path: "workload.users", errorLine: 4,
+            message: "expected at most 100_000_000, got 99999999999999999999"),
+        Case(
+            line: 4, replacement: "", path: "workload.users", errorLine: 5,
+            message: "missing required field; expected a positive integer"),
+        Case(
+            line: 5, replacement: "  rate_per_user: 0", path: "workload.rate_per_user", errorLine: 5,
+            message: "expected a number greater than 0, got 0"),
+        Case(
+            line: 5, replacement: "  rate_per_user: .inf", path: "workload.rate_per_user", errorLine: 5,
+            message: "expected a number greater than 0, got .inf"),
+        Case(
+            line: 5, replacement: "  rate_per_user: fast", path: "workload.rate_per_user", errorLine: 5,
+            message: "expected a number greater than 0, got \"fast\""),
+        Case(
+            line: 5, replacement: "  rate_per_user: 600000", path: "workload.rate_per_user", errorLine: 5,
+            message: "users × rate_per_user × shape peak is 60000000.0 requests/s; the limit is 50000000"),
+        Case(
+            line: 6, replacement: "  entry: nowhere", path: "workload.entry", errorLine: 6,
+            message: "no node has id \"nowhere\"; the ids are \"web\", \"db\""),
+        Case(
+            line: 6, replacement: "  entry: web\n  mix: {read: 1, browse: 2}", path: "workload.mix.browse", errorLine: 7,
+            message: "unknown request class \"browse\"; expected one of: static, read, write, job"),
+        Case(
+            line: 6, replacement: "  entry: web\n  mix: {read: 0, write: 0}", path: "workload.mix", errorLine: 7,
+            message: "expected at least one class with a weight above 0, such as {read: 1}"),
+        Case(
+            line: 6, replacement: "  entry: web\n  mix: {read: -1}", path: "workload.mix.read", errorLine: 7,
+            message: "expected a weight of 0 or more, got -1"),
+        Case(
+            line: 6, replacement: "  entry: web\n  keys: {count: 0}", path: "workload.keys.count", errorLine: 7,
+            message: "expected a positive integer, got 0"),
+        Case(
+            line: 6, replacement: "  entry: web\n  keys: {zipf: 11}", path: "workload.keys.zipf", errorLine: 7,
+            message: "expected a number from 0 to 10, got 11"),
+        Case(
+            line: 6, replacement: "  entry: web\n  shape: bursty", path: "workload.shape", errorLine: 7,
+            message: "expected steady, or a mapping with exactly one of ramp, spike or diurnal, got \"bursty\""),
+        Case(
+            line: 6, replacement: "  entry: web\n  shape: {ramp: {from: 0.1}}", path: "workload.shape.ramp.over", errorLine: 7,
+            message: "missing required field; expected a duration such as 250ms, 90s, 10m or 1.5h"),
+        Case(
+            line: 6, replacement: "  entry: web\n  shape: {wave: {}}", path: "workload.shape.wave", errorLine: 7,
+            message: "unknown traffic shape \"wave\"; expected one of: steady, ramp, spike, diurnal"),
+        Case(
+            line: 6, replacement: "  entry: web\n  requests: 0", path: "workload.requests", errorLine: 7,
+            message: "expected a positive integer, got 0"),
+        Case(
+            line: 11, replacement: "    service: {distribution: exponential, mean: 0ms}", path: "nodes[0].service.mean",
+            errorLine: 11,
+            message: "expected a duration greater than 0, got \"0ms\""),
+        Case(
+            line: 11, replacement: "    service: {distribution: exponential, mean: -5ms}", path: "nodes[0].service.mean",
+            errorLine: 11,
+            message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"-5ms\""),
+        Case(
+            line: 11, replacement: "    service: {distribution: exponential, mean: 10}", path: "nodes[0].service.mean",
+            errorLine: 11,
+            message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"10\""),
+        Case(
+            line: 11, replacement: "    service: {distribution: exponential, mean: 10ms, cv: 2}", path: "nodes[0].service.cv",
+            errorLine: 11,
+            message: "cv applies only to lognormal and gamma; exponential has a fixed variability"),
+        Case(
+            line: 11, replacement: "    service: {distribution: lognormal, mean: 10ms}", path: "nodes[0].service.cv",
+            errorLine: 11,
+            message: "missing required field; expected a number greater than 0 and at most 100"),
+        Case(
+            line: 11, replacement: "    service: {distribution: lognormal, mean: 10ms, cv: 0}", path: "nodes[0].service.cv",
+            errorLine: 11,
+            message: "expected a number greater than 0 and at most 100, got 0"),
+        Case(
+            line: 11, replacement: "    service: {distribution: normal, mean: 10ms}", path: "nodes[0].service.distribution",
+            errorLine: 11,
+            message: "expected one of exponential, deterministic, lognormal, gamma, got \"normal\""),
+        Case(
+            line: 11, replacement: "    service: fast", path: "nodes[0].service", errorLine: 11,
+            message: "expected none, or a mapping with distribution and mean, got \"fast\""),
+        Case(
+            line: 11, replacement: "", path: "nodes[0].service", errorLine: 8,
+            message: "missing required field; expected none, or a mapping with distribution and mean"),
+        Case(
+            line: 10, replacement: "    queue: -1", path: "nodes[0].queue", errorLine: 10,
+            message: "expected a non-negative integer or unbounded, got -1"),
+        Case(
+            line: 10, replacement: "    timeout: 0s", path: "nodes[0].timeout", errorLine: 10,
+            message: "expected a duration greater than 0, got \"0s\""),
+        Case(
+            line: 10, replacement: "    policy: sticky", path: "nodes[0].policy", errorLine: 10,
+            message: "expected one of round_robin, random, least_connections, consistent_hash, got \"sticky\""),
+        Case(
+            line: 8, replacement: "  - id: my web", path: "nodes[0].id", errorLine: 8,
+            message: "expected an id of 1 to 64 letters, digits, - or _, got \"my web\""),
+        Case(
+            line: 15, replacement: "  - id: web", path: "nodes[1].id", errorLine: 15,
+            message: "duplicate node id \"web\"; nodes[0] has it already"),
+        Case(
+            line: 13, replacement: "      - to: dbx", path: "nodes[0].routes[0].to", errorLine: 13,
+            message: "no node has id \"dbx\"; the ids are \"web\", \"db\""),
+        Case(
+            line: 14, replacement: "        p: 0", path: "nodes[0].routes[0].p", errorLine: 14,
+            message: "expected a probability greater than 0 and at most 1, got 0"),
+        Case(
+            line: 14, replacement: "        p: 1.5", path: "nodes[0].routes[0].p", errorLine: 14,
+            message: "expected a probability greater than 0 and at most 1, got 1.5"),
+        Case(
+            line: 14, replacement: "        latency: -1ms", path: "nodes[0].routes[0].latency", errorLine: 14,
+            message: "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"-1ms\""),
+        Case(
+            line: 14, replacement: "        class: [read, read]", path: "nodes[0].routes[0].class[1]", errorLine: 14,
+            message: "the class read is listed twice"),
+        Case(
+            line: 14, replacement: "        class: reads", path: "nodes[0].routes[0].class", errorLine: 14,
+            message: "expected one of static, read, write, job, got \"reads\" (did you mean read?)"),
+        Case(
+            line: 14, replacement: "        p: 0.7\n      - to: web\n        p: 0.5", path: "nodes[0].routes[1].p", errorLine: 16,
+            message: "the p values of the routes for the requests no class-specific route takes add up to 1.2 here, more than 1"),
+        Case(
+            line: 14,
+            replacement: "        class: read\n        p: 0.7\n      - to: db\n        class: [write, read]\n        p: 0.5",
+            path: "nodes[0].routes[1].p", errorLine: 18,
+            message: "the p values of the routes for class read add up to 1.2 here, more than 1"),
+        Case(
+            line: 14, replacement: "      - to: web\n        p: 0.5", path: "nodes[0].routes[0]", errorLine: 13,
+            message:
+                "a route without p takes all of the requests no class-specific route takes, so it must be the only such route, but routes[1] applies too"
+        ),
+        Case(
+            line: 13, count: 2, replacement: "      - to: web", path: "nodes[0]", errorLine: 8,
+            message:
+                "class static requests that reach node \"web\" can never leave: its routes loop back without an exit; give a route on the loop a p below 1"
+        ),
+        Case(
+            line: 1, replacement: "version: 2", path: "version", errorLine: 1,
+            message: "unsupported preset version 2, expected 1"),
+        Case(
+            line: 1, replacement: "version: 2\nfuture_field: 1", path: "version", errorLine: 1,
+            message: "unsupported preset version 2, expected 1"),
+        Case(
+            line: 1, replacement: "version: \"1\"", path: "version", errorLine: 1,
+            message: "expected the integer 1, got \"1\""),
+        Case(
+            line: 1, replacement: "", path: "version", errorLine: 2,
+            message: "missing required field; expected the integer 1"),
+        Case(
+            line: 2, replacement: "name: \"  \"", path: "name", errorLine: 2,
+            message: "expected a non-empty string, got \"  \""),
+        Case(
+            line: 2, replacement: "name: Test\ncolour: blue", path: "colour", errorLine: 3,
+            message:
+                "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes, datacenters, latency, script"
+        ),
+        Case(
+            line: 2, replacement: "name: Test\nseed: -1", path: "seed", errorLine: 3,
+            message: "expected a non-negative integer, got -1"),
+        Case(
+            line: 2, replacement: "name: Test\nseed: 18446744073709551616", path: "seed", errorLine: 3,
+            message: "expected at most 18_446_744_073_709_551_615, got 18446744073709551616"),
+        Case(
+            line: 2, replacement: "name: Test\ndescription: |\n  two\n  lines", path: "description", errorLine: 3,
+            message: "expected one line of text, got several lines"),
+        Case(
+            line: 2, replacement: "name: \"Te\\tst\"", path: "name", errorLine: 2,
+            message: "the text contains the control character U+0009; only printable text is allowed"),
+        Case(
+            line: 7, count: 11, replacement: "nodes: []", path: "nodes", errorLine: 7,
+            message: "expected a non-empty list of nodes, got an empty list"),
     ])
     func reportsPathAndLine(_ c: Case) throws {
         let error = try #require(decodeError(basePreset(line: c.line, count: c.count, c.replacement)))
@@ -390,10 +481,11 @@ import Testing
         #expect(spec.workload.baseRate == 1000)
         #expect(spec.node("app")?.routes == [RouteSpec(to: "db", classes: [.read, .write], latency: 500_000)])
         #expect(spec.workload.shape == .ramp(from: 0.1, over: 10 * Nanos.perMinute))
-        #expect(spec.script == [
-            ScheduledCommand(at: 5 * Nanos.perMinute, command: .addServers(node: "app", count: 4)),
-            ScheduledCommand(at: 8 * Nanos.perMinute, command: .resize(node: "db", steps: 1)),
-        ])
+        #expect(
+            spec.script == [
+                ScheduledCommand(at: 5 * Nanos.perMinute, command: .addServers(node: "app", count: 4)),
+                ScheduledCommand(at: 8 * Nanos.perMinute, command: .resize(node: "db", steps: 1)),
+            ])
     }
 
     @Test func twoDataCenterExampleDecodes() throws {

@@ -10,60 +10,65 @@ import Testing
 
     @Test func loadBalancerStage() throws {
         let changes = PresetDiff.changes(from: try Stage.spec("02"), to: try Stage.spec("03"))
-        #expect(changes == [
-            "added lb (load balancer, consistent hashing) in front of app",
-            "data center us-east: entry app -> lb",
-            "users 10,000 -> 18,000",
-            "requests/s 1,000 -> 1,800",
-        ])
+        #expect(
+            changes == [
+                "added lb (load balancer, consistent hashing) in front of app",
+                "data center us-east: entry app -> lb",
+                "users 10,000 -> 18,000",
+                "requests/s 1,000 -> 1,800",
+            ])
     }
 
     @Test func replicaStageMovesReadsOnly() throws {
         let changes = PresetDiff.changes(from: try Stage.spec("03"), to: try Stage.spec("04"))
-        #expect(changes == [
-            "added db-replica (2 read replicas of db)",
-            "app: read -> db-replica (was db)",
-            "users 18,000 -> 26,000",
-            "requests/s 1,800 -> 2,600",
-        ])
+        #expect(
+            changes == [
+                "added db-replica (2 read replicas of db)",
+                "app: read -> db-replica (was db)",
+                "users 18,000 -> 26,000",
+                "requests/s 1,800 -> 2,600",
+            ])
     }
 
     @Test func shardingRemovesTheReplicas() throws {
         let changes = PresetDiff.changes(from: try Stage.spec("04"), to: try Stage.spec("05s-sharding"))
-        #expect(changes == [
-            "removed db-replica (2 read replicas of db)",
-            "app: read -> db (was db-replica)",
-            "db: shards 1 -> 4",
-            "users 26,000 -> 60,000",
-            "requests/s 2,600 -> 6,000",
-            "keys 100,000 Zipf(0.9) -> 100,000 Zipf(1)",
-            "traffic steady -> ramp from 30% over 1m",
-        ])
+        #expect(
+            changes == [
+                "removed db-replica (2 read replicas of db)",
+                "app: read -> db (was db-replica)",
+                "db: shards 1 -> 4",
+                "users 26,000 -> 60,000",
+                "requests/s 2,600 -> 6,000",
+                "keys 100,000 Zipf(0.9) -> 100,000 Zipf(1)",
+                "traffic steady -> ramp from 30% over 1m",
+            ])
     }
 
     @Test func statelessStageNamesEveryChangeOfTheWebTier() throws {
         let changes = PresetDiff.changes(from: try Stage.spec("06"), to: try Stage.spec("07"))
-        #expect(changes == [
-            "added sessions (session store)",
-            "lb: policy consistent hashing -> round-robin",
-            "app: sessions sticky (in server memory) -> none",
-            "app: calls nothing -> sessions",
-            "app: autoscaling off -> 60% target, 24 to 80 servers",
-            "users 90,000 -> 130,000",
-            "requests/s 9,000 -> 13,000",
-        ])
+        #expect(
+            changes == [
+                "added sessions (session store)",
+                "lb: policy consistent hashing -> round-robin",
+                "app: sessions sticky (in server memory) -> none",
+                "app: calls nothing -> sessions",
+                "app: autoscaling off -> 60% target, 24 to 80 servers",
+                "users 90,000 -> 130,000",
+                "requests/s 9,000 -> 13,000",
+            ])
     }
 
     @Test func queueStageChangesTheMixAndAddsTimedCommands() throws {
         let changes = PresetDiff.changes(from: try Stage.spec("08"), to: try Stage.spec("09"))
-        #expect(changes == [
-            "added jobs (message queue, 4 × 16 workers) in us-east",
-            "added jobs-eu (message queue, 4 × 16 workers) in eu-west",
-            "app: job -> jobs (was here)",
-            "app-eu: job -> jobs-eu (was here)",
-            "mix: read 65% -> 55%, job 0% -> 10%",
-            "timed commands 0 -> 2",
-        ])
+        #expect(
+            changes == [
+                "added jobs (message queue, 4 × 16 workers) in us-east",
+                "added jobs-eu (message queue, 4 × 16 workers) in eu-west",
+                "app: job -> jobs (was here)",
+                "app-eu: job -> jobs-eu (was here)",
+                "mix: read 65% -> 55%, job 0% -> 10%",
+                "timed commands 0 -> 2",
+            ])
     }
 
     @Test func secondDataCenter() throws {
@@ -84,14 +89,15 @@ import Testing
         new.nodes[2].cache?.eviction = .lfu
         new.workload.ratePerUser = 0.2
         new.workload.retries = RetrySpec(limit: 2, backoff: 200 * Nanos.perMillisecond)
-        #expect(PresetDiff.changes(from: old, to: new) == [
-            "app: workers 8 -> 16",
-            "app: service 20ms lognormal cv 1 -> 15ms exponential",
-            "cache: cache entries 30,000 -> 5,000",
-            "cache: eviction LRU -> LFU",
-            "requests per user per second 0.1 -> 0.2",
-            "requests/s 6,000 -> 12,000",
-            "retries off -> 2 after 0.2s",
-        ])
+        #expect(
+            PresetDiff.changes(from: old, to: new) == [
+                "app: workers 8 -> 16",
+                "app: service 20ms lognormal cv 1 -> 15ms exponential",
+                "cache: cache entries 30,000 -> 5,000",
+                "cache: eviction LRU -> LFU",
+                "requests per user per second 0.1 -> 0.2",
+                "requests/s 6,000 -> 12,000",
+                "retries off -> 2 after 0.2s",
+            ])
     }
 }

@@ -199,8 +199,10 @@ private let everythingPreset = """
             .addLoadBalancer(pool: "web"),
             .setPolicy(node: "lb", policy: .leastConnections),
             .addSessionStore(pool: "web"),
-            .setAutoscale(node: "web", policy: AutoscaleSpec(
-                target: 0.65, min: 2, max: 12, warmup: 10 * Nanos.perSecond, cooldown: 45 * Nanos.perSecond)),
+            .setAutoscale(
+                node: "web",
+                policy: AutoscaleSpec(
+                    target: 0.65, min: 2, max: 12, warmup: 10 * Nanos.perSecond, cooldown: 45 * Nanos.perSecond)),
             .setServers(node: "web", count: 5),
             .setSize(node: "db", size: 2),
             .setWorkers(node: "sessions", count: 96),
@@ -458,7 +460,8 @@ private struct SeededRandom: RandomNumberGenerator {
             .diurnal(period: duration(minimum: 1), trough: number(0...1)),
         ].randomElement(using: &self)!
         spec.workload.dns = DNSSpec(ttl: duration(minimum: 1), resolvers: Int.random(in: 1...100_000, using: &self))
-        spec.workload.retries = RetrySpec(limit: Int.random(in: 0...RetrySpec.maxLimit, using: &self), backoff: duration(minimum: 1))
+        spec.workload.retries = RetrySpec(
+            limit: Int.random(in: 0...RetrySpec.maxLimit, using: &self), backoff: duration(minimum: 1))
         for r in spec.workload.regions.indices { spec.workload.regions[r].share = number(0.001...100) }
         for l in spec.latencies.indices { spec.latencies[l].latency = duration(minimum: 0) }
         for n in spec.nodes.indices { vary(&spec.nodes[n]) }
@@ -530,7 +533,8 @@ private struct SeededRandom: RandomNumberGenerator {
         switch Int.random(in: 0..<8, using: &self) {
         case 0: return range.lowerBound
         case 1: return range.upperBound
-        case 2: return max(range.lowerBound, min(range.upperBound, (Double.random(in: range, using: &self) * 100).rounded() / 100))
+        case 2:
+            return max(range.lowerBound, min(range.upperBound, (Double.random(in: range, using: &self) * 100).rounded() / 100))
         default: return Double.random(in: range, using: &self)
         }
     }

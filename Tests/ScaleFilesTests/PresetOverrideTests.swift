@@ -21,12 +21,13 @@ import Testing
     }
 
     @Test func setsMappingsAndLaterOverridesWin() throws {
-        let spec = try #require(decoded(
-            basePreset,
-            overrides: [
-                "workload.mix={read: 0.9, write: 0.1}", "name=Other = name", "name=Final",
-                "nodes.db.service={distribution: gamma, mean: 1ms, cv: 2}",
-            ]))
+        let spec = try #require(
+            decoded(
+                basePreset,
+                overrides: [
+                    "workload.mix={read: 0.9, write: 0.1}", "name=Other = name", "name=Final",
+                    "nodes.db.service={distribution: gamma, mean: 1ms, cv: 2}",
+                ]))
         #expect(spec.workload.mix == [.read: 0.9, .write: 0.1])
         #expect(spec.name == "Final")
         #expect(spec.node("db")?.service == .gamma(mean: 1_000_000, cv: 2))
@@ -65,11 +66,16 @@ import Testing
         ("workload.nope.x=1", "workload.nope.x", "workload has no field \"nope\""),
         ("nodes.cache.servers=2", "nodes.cache.servers", "no node has id \"cache\"; the ids are \"web\", \"db\""),
         ("name.first=A", "name.first", "name is a single value, so it has no field \"first\""),
-        ("nodes.web.routes.db.p=1", "nodes.web.routes.db.p", "nodes.web.routes is a list; only the nodes list can be entered, by node id"),
+        (
+            "nodes.web.routes.db.p=1", "nodes.web.routes.db.p",
+            "nodes.web.routes is a list; only the nodes list can be entered, by node id"
+        ),
         ("nodes.web.servers=-1", "nodes.web.servers", "expected a positive integer, got -1"),
         ("nodes.web.timeout=fast", "nodes.web.timeout", "expected a duration such as 250ms, 90s, 10m or 1.5h, got \"fast\""),
-        ("nodes.web.bogus=1", "nodes.web.bogus",
-         "unknown field \"bogus\"; expected one of: \(nodeFieldList)"),
+        (
+            "nodes.web.bogus=1", "nodes.web.bogus",
+            "unknown field \"bogus\"; expected one of: \(nodeFieldList)"
+        ),
         ("workload.entry=cache", "workload.entry", "no node has id \"cache\"; the ids are \"web\", \"db\""),
         ("version=2", "version", "unsupported preset version 2, expected 1"),
     ])

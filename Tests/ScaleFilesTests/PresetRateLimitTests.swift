@@ -169,7 +169,8 @@ import Testing
         var gate = NodeSpec(id: "gate", kind: .lb, service: .none, routes: [RouteSpec(to: "web")])
         gate.rateLimit = RateLimitSpec(rate: 100)
         after.nodes.insert(gate, at: 0)
-        #expect(PresetDiff.changes(from: before, to: after).first
-            == "added gate (load balancer, random) in front of web, rate limit 100/s, burst 100")
+        #expect(
+            PresetDiff.changes(from: before, to: after).first
+                == "added gate (load balancer, random) in front of web, rate limit 100/s, burst 100")
     }
 }

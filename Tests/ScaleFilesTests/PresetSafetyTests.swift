@@ -31,8 +31,10 @@ import Testing
     @Test func billionLaughsAsAKeyFailsFast() throws {
         // Yams hashes keys to find duplicates; an aliased key would be hashed in full.
         for key in ["{*a9 : x}", "[*a9]: x", "? *a9\n: x", "*a9 : x", "&k *a9 : x"] {
-            let error = try #require(quickly { decodeError(Self.laughs() + "bomb:\n  " + key.replacingOccurrences(of: "\n", with: "\n  ") + "\n") })
-            #expect(error.message.contains("mapping key must be a plain name") || error.message.hasPrefix("invalid YAML"), "\(key)")
+            let error = try #require(
+                quickly { decodeError(Self.laughs() + "bomb:\n  " + key.replacingOccurrences(of: "\n", with: "\n  ") + "\n") })
+            #expect(
+                error.message.contains("mapping key must be a plain name") || error.message.hasPrefix("invalid YAML"), "\(key)")
         }
     }
 

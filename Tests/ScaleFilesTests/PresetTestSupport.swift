@@ -44,7 +44,8 @@ func replacing(_ yaml: String, line number: Int, count: Int = 1, _ text: String)
 }
 
 /// The node fields as an unknown-field error lists them.
-let nodeFieldList = "id, kind, servers, workers, service, queue, timeout, policy, routes, size, max_size, health_check, "
+let nodeFieldList =
+    "id, kind, servers, workers, service, queue, timeout, policy, routes, size, max_size, health_check, "
     + "cache, replica_of, apply, failover, replication_delay, shards, calls, sessions, session_ttl, autoscale, dc, region, "
     + "rate_limit"
 

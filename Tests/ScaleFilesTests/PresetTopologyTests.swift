@@ -177,23 +177,29 @@ private let second = Nanos.perSecond
             datacenters: [{name: home, entry: web}]
             """
         let spec = try #require(decoded(yaml))
-        #expect(spec.nodes[0] == NodeSpec(
-            id: "web", kind: .app, servers: 3, service: .exponential(mean: 10 * ms), routes: [RouteSpec(to: "cache")],
-            size: 2, maxSize: 7, healthCheck: 0, calls: "store", sessionTTL: 90 * Nanos.perMinute,
-            autoscale: AutoscaleSpec(target: 0.75, min: 2, max: 10_000, warmup: 30 * second, cooldown: 60 * second),
-            dc: "home"))
-        #expect(spec.nodes[1] == NodeSpec(
-            id: "cache", kind: .cache, service: .deterministic(mean: ms),
-            routes: [
-                RouteSpec(to: "db", classes: [.read], probability: 0.5, outcome: .miss),
-                RouteSpec(to: "replica", probability: 0.5, outcome: .miss),
-                RouteSpec(to: "db", probability: 0.01, outcome: .hit),
-                RouteSpec(to: "db"),
-            ],
-            cache: CacheSpec(entries: 100_000_000, eviction: .fifo, ttl: 30 * second, writePolicy: .ttlOnly)))
-        #expect(spec.nodes[4] == NodeSpec(
-            id: "replica", kind: .replica, service: .exponential(mean: 5 * ms), replicaOf: "db", apply: ServiceTime.none,
-            failover: 0, replicationDelay: 2 * second))
+        #expect(
+            spec.nodes[0]
+                == NodeSpec(
+                    id: "web", kind: .app, servers: 3, service: .exponential(mean: 10 * ms), routes: [RouteSpec(to: "cache")],
+                    size: 2, maxSize: 7, healthCheck: 0, calls: "store", sessionTTL: 90 * Nanos.perMinute,
+                    autoscale: AutoscaleSpec(target: 0.75, min: 2, max: 10_000, warmup: 30 * second, cooldown: 60 * second),
+                    dc: "home"))
+        #expect(
+            spec.nodes[1]
+                == NodeSpec(
+                    id: "cache", kind: .cache, service: .deterministic(mean: ms),
+                    routes: [
+                        RouteSpec(to: "db", classes: [.read], probability: 0.5, outcome: .miss),
+                        RouteSpec(to: "replica", probability: 0.5, outcome: .miss),
+                        RouteSpec(to: "db", probability: 0.01, outcome: .hit),
+                        RouteSpec(to: "db"),
+                    ],
+                    cache: CacheSpec(entries: 100_000_000, eviction: .fifo, ttl: 30 * second, writePolicy: .ttlOnly)))
+        #expect(
+            spec.nodes[4]
+                == NodeSpec(
+                    id: "replica", kind: .replica, service: .exponential(mean: 5 * ms), replicaOf: "db", apply: ServiceTime.none,
+                    failover: 0, replicationDelay: 2 * second))
         // The engine runs one server per shard.
         #expect(spec.nodes[5].shards == 1024)
         #expect(spec.nodes[5].servers == 1024)
@@ -202,7 +208,9 @@ private let second = Nanos.perSecond
 
     @Test func readsEveryNewWorkloadField() throws {
         // With regions declared, the CDN edge must name the one it serves.
-        let yaml = replacing(replacing(dataPreset, line: 38, "    kind: cdn\n    region: us"), line: 7, """
+        let yaml = replacing(
+            replacing(dataPreset, line: 38, "    kind: cdn\n    region: us"), line: 7,
+            """
               entry: web
               dns: {ttl: 5m, resolvers: 100000}
               retries: {limit: 10, backoff: 1.5s}
@@ -222,92 +230,122 @@ private let second = Nanos.perSecond
     }
 
     @Test func autoscaledPoolStartsAtItsMinimum() throws {
-        let spec = try #require(decoded(replacing(dataPreset, line: 10, "    kind: app\n    autoscale: {target: 0.5, min: 4, max: 8}")))
+        let spec = try #require(
+            decoded(replacing(dataPreset, line: 10, "    kind: app\n    autoscale: {target: 0.5, min: 4, max: 8}")))
         #expect(spec.node("web")?.servers == 4)
-        let written = try #require(decoded(replacing(
-            dataPreset, line: 10, "    kind: app\n    servers: 8\n    autoscale: {target: 0.5, min: 4, max: 8}")))
+        let written = try #require(
+            decoded(
+                replacing(
+                    dataPreset, line: 10, "    kind: app\n    servers: 8\n    autoscale: {target: 0.5, min: 4, max: 8}")))
         #expect(written.node("web")?.servers == 8)
     }
 
     @Test func aPrimaryMayHaveSeveralReplicaPools() throws {
-        let spec = try #require(decoded(replacing(dataPreset, line: 27, """
-                service: {distribution: exponential, mean: 5ms}
-              - id: far-replicas
-                kind: replica
-                replica_of: db
-                service: {distribution: exponential, mean: 5ms}
-                replication_delay: 80ms
-            """)))
+        let spec = try #require(
+            decoded(
+                replacing(
+                    dataPreset, line: 27,
+                    """
+                        service: {distribution: exponential, mean: 5ms}
+                      - id: far-replicas
+                        kind: replica
+                        replica_of: db
+                        service: {distribution: exponential, mean: 5ms}
+                        replication_delay: 80ms
+                    """)))
         #expect(spec.nodes.filter { $0.replicaOf == "db" }.map(\.id) == ["replicas", "far-replicas"])
     }
 
     @Test func shardsSetTheServerCount() throws {
-        let spec = try #require(decoded(replacing(dataPreset, line: 26, count: 2, """
-                replica_of: db
-                service: {distribution: exponential, mean: 5ms}
-              - id: orders
-                kind: db
-                servers: 16
-                shards: 16
-                service: {distribution: exponential, mean: 5ms}
-            """)))
+        let spec = try #require(
+            decoded(
+                replacing(
+                    dataPreset, line: 26, count: 2,
+                    """
+                        replica_of: db
+                        service: {distribution: exponential, mean: 5ms}
+                      - id: orders
+                        kind: db
+                        servers: 16
+                        shards: 16
+                        service: {distribution: exponential, mean: 5ms}
+                    """)))
         #expect(spec.node("orders")?.servers == 16)
         #expect(spec.node("orders")?.shards == 16)
     }
 
     @Test func nullNewFieldsTakeTheirDefaults() throws {
-        let spec = try #require(decoded(replacing(dataPreset, line: 10, """
-                kind: app
-                size:
-                health_check: ~
-                calls:
-                autoscale: ~
-                dc:
-                sessions:
-            """)))
+        let spec = try #require(
+            decoded(
+                replacing(
+                    dataPreset, line: 10,
+                    """
+                        kind: app
+                        size:
+                        health_check: ~
+                        calls:
+                        autoscale: ~
+                        dc:
+                        sessions:
+                    """)))
         let base = try #require(decoded(dataPreset))
         #expect(spec.node("web") == base.node("web"))
     }
 
     @Test func cacheHitAndMissRoutesAreSeparateTables() throws {
         // Each table may use up to all of the reads on its own.
-        #expect(decodeError(replacing(dataPreset, line: 20, """
-                  - {to: replicas, on: miss, p: 0.7}
-                  - {to: db, on: miss, p: 0.3}
-                  - {to: db, on: hit, p: 0.7}
-            """)) == nil)
+        #expect(
+            decodeError(
+                replacing(
+                    dataPreset, line: 20,
+                    """
+                          - {to: replicas, on: miss, p: 0.7}
+                          - {to: db, on: miss, p: 0.3}
+                          - {to: db, on: hit, p: 0.7}
+                    """)) == nil)
         // Misses looping back are fine while hits can complete.
         #expect(decodeError(replacing(dataPreset, line: 20, "      - {to: web, on: miss}")) == nil)
         // Writes at a cache follow the routes without on.
-        let spec = try #require(decoded(replacing(dataPreset, line: 13, count: 2, "      - {to: cache}")
-            .replacingOccurrences(of: "      - {to: replicas, on: miss}", with: "      - {to: replicas, on: miss}\n      - {to: db}")))
+        let spec = try #require(
+            decoded(
+                replacing(dataPreset, line: 13, count: 2, "      - {to: cache}")
+                    .replacingOccurrences(
+                        of: "      - {to: replicas, on: miss}", with: "      - {to: replicas, on: miss}\n      - {to: db}")))
         #expect(spec.node("cache")?.routes.last == RouteSpec(to: "db"))
     }
 
     @Test func geoPresetDecodes() throws {
         let spec = try #require(decoded(geoPreset))
-        #expect(spec.datacenters == [DataCenterSpec(name: "us-east", entry: "web-us"), DataCenterSpec(name: "eu-west", entry: "web-eu")])
+        #expect(
+            spec.datacenters == [
+                DataCenterSpec(name: "us-east", entry: "web-us"), DataCenterSpec(name: "eu-west", entry: "web-eu"),
+            ])
         // Without workload.entry, users start at the first data center's entry.
         #expect(spec.workload.entry == "web-us")
         #expect(spec.workload.regions == [RegionShare(name: "us", share: 0.6), RegionShare(name: "eu", share: 0.4)])
         // Regions, then data centers, in declaration order, whatever order the YAML has.
-        #expect(spec.latencies == [
-            RegionLatency(region: "us", dc: "us-east", latency: 10 * ms),
-            RegionLatency(region: "us", dc: "eu-west", latency: 80 * ms),
-            RegionLatency(region: "eu", dc: "us-east", latency: 80 * ms),
-            RegionLatency(region: "eu", dc: "eu-west", latency: 10 * ms),
-        ])
+        #expect(
+            spec.latencies == [
+                RegionLatency(region: "us", dc: "us-east", latency: 10 * ms),
+                RegionLatency(region: "us", dc: "eu-west", latency: 80 * ms),
+                RegionLatency(region: "eu", dc: "us-east", latency: 80 * ms),
+                RegionLatency(region: "eu", dc: "eu-west", latency: 10 * ms),
+            ])
         #expect(spec.node("cdn-us")?.region == "us")
         #expect(spec.node("db")?.dc == "us-east")
-        let second = try #require(decoded(replacing(geoPreset, line: 7, "  regions: [{name: us, share: 1}, {name: eu, share: 1}]\n  entry: web-eu")))
+        let second = try #require(
+            decoded(replacing(geoPreset, line: 7, "  regions: [{name: us, share: 1}, {name: eu, share: 1}]\n  entry: web-eu")))
         #expect(second.workload.entry == "web-eu")
     }
 
     @Test func newFieldsCanBeOverridden() throws {
-        let spec = try #require(decoded(dataPreset, overrides: [
-            "nodes.cache.cache.entries=5", "nodes.cache.cache.ttl=1m", "workload.retries={limit: 3}",
-            "nodes.web.autoscale={target: 0.5, min: 1, max: 3}", "nodes.replicas.replication_delay=0s",
-        ]))
+        let spec = try #require(
+            decoded(
+                dataPreset,
+                overrides: [
+                    "nodes.cache.cache.entries=5", "nodes.cache.cache.ttl=1m", "workload.retries={limit: 3}",
+                    "nodes.web.autoscale={target: 0.5, min: 1, max: 3}", "nodes.replicas.replication_delay=0s",
+                ]))
         #expect(spec.node("cache")?.cache == CacheSpec(entries: 5, ttl: Nanos.perMinute))
         #expect(spec.workload.retries == RetrySpec(limit: 3))
         #expect(spec.node("web")?.autoscale == AutoscaleSpec(target: 0.5, min: 1, max: 3))
@@ -324,7 +362,9 @@ private let second = Nanos.perSecond
     }
 
     @Test func latencyNeedsDataCenters() throws {
-        let yaml = replacing(replacing(geoPreset, line: 27, count: 3, ""), line: 7, count: 1, """
+        let yaml = replacing(
+            replacing(geoPreset, line: 27, count: 3, ""), line: 7, count: 1,
+            """
               regions: [{name: us, share: 0.6}, {name: eu, share: 0.4}]
               entry: web-us
             """)

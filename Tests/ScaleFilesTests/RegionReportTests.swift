@@ -50,7 +50,9 @@ private func outageRun(seconds: Int = 30) throws -> Engine {
     @Test func europeansWaitWithOneDataCenterAndCatchUpWithTheSecond() throws {
         func regions(_ stage: String) throws -> (us: RegionSummary, eu: RegionSummary) {
             let summary = Stage.run(try Stage.spec(stage), seconds: 30).summary()
-            return (try #require(summary.regions.first { $0.name == "us" }), try #require(summary.regions.first { $0.name == "eu" }))
+            return (
+                try #require(summary.regions.first { $0.name == "us" }), try #require(summary.regions.first { $0.name == "eu" })
+            )
         }
         let five = try regions("05")
         // Europe is 80 ms one way from us-east, the US 10 ms: 140 ms more per round trip.
@@ -103,7 +105,8 @@ private func outageRun(seconds: Int = 30) throws -> Engine {
         let replica = try summary.node("db-replica-eu")
         let lag = try #require(replica.replicationLag)
         #expect(text.contains("replication lag \(String(format: "%.2f", lag / 1e6)) ms  stale reads \(replica.staleReads)"))
-        #expect(text.contains("sessions lost \(summary.nodes.reduce(0) { $0 + $1.sessionsLost })  writes lost \(summary.writesLost)"))
+        #expect(
+            text.contains("sessions lost \(summary.nodes.reduce(0) { $0 + $1.sessionsLost })  writes lost \(summary.writesLost)"))
         // A CDN edge's size is its capacity in entries, not 1 server of 10,000 workers.
         let cdn = try row(text, node: "cdn-eu")
         #expect(cdn.count > 3 && cdn[2] == "10k" && cdn[3] == "entries", "\(cdn)")

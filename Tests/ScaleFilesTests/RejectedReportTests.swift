@@ -40,7 +40,7 @@ import Testing
     @Test func aNodeCarriesItOnlyWithARateLimit() throws {
         let summary = try rateLimitedRun()
         guard case .object(let top) = RunReport(summary: summary, preset: "test").json,
-              case .array(let nodes)? = top["nodes"]
+            case .array(let nodes)? = top["nodes"]
         else {
             Issue.record("no nodes")
             return

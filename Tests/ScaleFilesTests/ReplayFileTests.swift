@@ -15,7 +15,8 @@ import ScaleSim
         var records = [ReplayRecord.header(ReplayHeader(spec: spec, presetName: "base", seed: 9))]
         var engine = Engine(spec: spec, seed: 9)
         engine.run(until: seconds * Nanos.perSecond, applying: script, onSecond: { records.append(.checkpoint(of: $0)) }) {
-            records.append(.command(microseconds: $0.at / 1000, action: .simulation($0.command), wallMilliseconds: $0.at / 1_000_000))
+            records.append(
+                .command(microseconds: $0.at / 1000, action: .simulation($0.command), wallMilliseconds: $0.at / 1_000_000))
         }
         records.append(.end(of: engine))
         return records
@@ -41,9 +42,11 @@ import ScaleSim
     @Test func recordsReadBackAsWritten() throws {
         let records = Self.recording()
         let file = try Self.parse(Self.text(records))
-        #expect(file.header == ReplayHeader(
-            seed: 9, preset: PresetEncoder.yaml(Self.spec), presetName: "base", created: file.header.created,
-            scaletopVersion: UntrustedText(scaletopVersion)))
+        #expect(
+            file.header
+                == ReplayHeader(
+                    seed: 9, preset: PresetEncoder.yaml(Self.spec), presetName: "base", created: file.header.created,
+                    scaletopVersion: UntrustedText(scaletopVersion)))
         #expect(file.spec == Self.spec)
         #expect(file.entries.map(\.record) == Array(records.dropFirst()))
         #expect(file.entries.map(\.line) == Array(2...records.count))
@@ -53,8 +56,11 @@ import ScaleSim
 
     @Test func pacingAndLoadLinesRoundTrip() throws {
         let yaml = PresetEncoder.yaml(Self.spec)
-        let actions: [ReplayAction] = [.pause, .resume, .speed(0.5), .speed(.infinity), .load(name: "base", preset: yaml, seed: 3)]
-        let records = [ReplayRecord.header(ReplayHeader(spec: Self.spec, presetName: "base", seed: 9))]
+        let actions: [ReplayAction] = [
+            .pause, .resume, .speed(0.5), .speed(.infinity), .load(name: "base", preset: yaml, seed: 3),
+        ]
+        let records =
+            [ReplayRecord.header(ReplayHeader(spec: Self.spec, presetName: "base", seed: 9))]
             + actions.map { .command(microseconds: 1_000, action: $0, wallMilliseconds: 7) }
         let file = try Self.parse(Self.text(records))
         #expect(file.entries.map(\.record) == Array(records.dropFirst()))
@@ -84,7 +90,8 @@ import ScaleSim
 
         // The command at 2 s asks for 4 web servers instead of 3: the checkpoint at 3 s differs.
         records = Self.recording()
-        records[3] = .command(microseconds: 2_000_000, action: .simulation(.setServers(node: "web", count: 4)), wallMilliseconds: 2_000)
+        records[3] = .command(
+            microseconds: 2_000_000, action: .simulation(.setServers(node: "web", count: 4)), wallMilliseconds: 2_000)
         replayer = Replayer(file: try Self.parse(Self.text(records)))
         do {
             try replayer.runToEnd(verify: true)
@@ -110,7 +117,10 @@ import ScaleSim
         records.removeLast()
         var users = Self.spec
         users.workload.users = 50
-        records.append(.command(microseconds: 2_000_000, action: .load(name: "fewer", preset: PresetEncoder.yaml(users), seed: 4), wallMilliseconds: 2_000))
+        records.append(
+            .command(
+                microseconds: 2_000_000, action: .load(name: "fewer", preset: PresetEncoder.yaml(users), seed: 4),
+                wallMilliseconds: 2_000))
         var engine = Engine(spec: users, seed: 4)
         engine.run(until: Nanos.perSecond, checkpointEvery: Nanos.perSecond) { records.append(.checkpoint(of: $0)) }
         records.append(.end(of: engine))
@@ -160,7 +170,9 @@ import ScaleSim
         #expect(Self.error(joined(version))?.message == "unknown replay format version 7; this scaletop reads version 1")
         var noPreset = lines
         noPreset[0] = noPreset[0].replacingOccurrences(of: "\"preset\":", with: "\"presets\":")
-        #expect(Self.error(joined(noPreset)) == ReplayError(file: "r.jsonl", line: 1, message: "the header has no preset (the preset YAML inline)"))
+        #expect(
+            Self.error(joined(noPreset))
+                == ReplayError(file: "r.jsonl", line: 1, message: "the header has no preset (the preset YAML inline)"))
         var badCommand = lines
         badCommand[3] = badCommand[3].replacingOccurrences(of: "set servers", with: "sett servers")
         #expect(Self.error(joined(badCommand))?.line == 4)
@@ -168,8 +180,11 @@ import ScaleSim
         backwards.swapAt(4, 5)
         #expect(Self.error(joined(backwards))?.message.contains("earlier than the line before") == true)
         #expect(Self.error(joined(lines + [lines[2]]))?.message == "a line after the end line")
-        let load = ReplayRecord.command(microseconds: 0, action: .load(name: "x", preset: "", seed: nil), wallMilliseconds: 0).jsonLine
-        #expect(Self.error(joined([lines[0], load.replacingOccurrences(of: ",\"preset\":\"\"", with: "")]))?.message.contains("has no preset") == true)
+        let load = ReplayRecord.command(microseconds: 0, action: .load(name: "x", preset: "", seed: nil), wallMilliseconds: 0)
+            .jsonLine
+        #expect(
+            Self.error(joined([lines[0], load.replacingOccurrences(of: ",\"preset\":\"\"", with: "")]))?.message.contains(
+                "has no preset") == true)
         #expect(Self.error(joined([lines[0], load]))?.message.contains("does not decode") == true)
     }
 
@@ -212,7 +227,11 @@ import ScaleSim
         lines[3] = HostileReplays.replacing("wall_ms", in: lines[3], with: "315360000000")
         let file = try Self.parse(lines.map { $0 + "\n" }.joined())
         #expect(file.header.seed == .max)
-        #expect(file.entries[2].record == .command(microseconds: 2_000_000, action: .simulation(.setServers(node: "web", count: 3)), wallMilliseconds: 315_360_000_000))
+        #expect(
+            file.entries[2].record
+                == .command(
+                    microseconds: 2_000_000, action: .simulation(.setServers(node: "web", count: 3)),
+                    wallMilliseconds: 315_360_000_000))
         for speed in ["0.000001", "1024", "max"] {
             lines[3] = HostileReplays.replacing("command", in: lines[3], with: "\"speed \(speed)\"")
             #expect(throws: Never.self, "speed \(speed)") { try Self.parse(lines.map { $0 + "\n" }.joined()) }
@@ -225,7 +244,9 @@ import ScaleSim
         defer { unlink(fifo) }
         for path in [fifo, "/dev/zero", "/dev/urandom"] {
             let error = #expect(throws: ReplayError.self) { try ReplayReader.read(file: path) }
-            #expect(error?.message.hasSuffix("not a replay file: it must be a regular file") == true, "\(path): \(String(describing: error))")
+            #expect(
+                error?.message.hasSuffix("not a replay file: it must be a regular file") == true,
+                "\(path): \(String(describing: error))")
         }
         // Streamed from the file, the recording reads as from memory.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).jsonl")
@@ -260,8 +281,9 @@ import ScaleSim
         records[4] = .checkpoint(microseconds: t, digest: digest ^ 1)
         let file = try Self.parse(Self.text(records))
         #expect(!file.isVerifiable)
-        #expect(file.revisionNote == "recorded with engine revision \(Engine.revision + 1); "
-            + "this build simulates revision \(Engine.revision): it plays, but cannot verify")
+        #expect(
+            file.revisionNote == "recorded with engine revision \(Engine.revision + 1); "
+                + "this build simulates revision \(Engine.revision): it plays, but cannot verify")
         var replayer = Replayer(file: file)
         try replayer.runToEnd(verify: true)
         #expect(replayer.verifiedCheckpoints == 0)
@@ -273,13 +295,18 @@ import ScaleSim
     @Test func badEngineRevisionsAreErrorsOnTheHeaderLine() {
         let text = Self.text(Self.recording())
         let field = "\"engine_revision\":\(Engine.revision),"
-        for (value, shown) in [("-3", "-3"), ("0", "0"), ("2.5", "2.5"), ("\"1\"", "\"1\""), ("1e30", "1e+30"),
-                               ("99999999999999999999", "1e+20"), ("5000000", "5000000"),
-                               ("1e400", "a number beyond any revision"), ("false", "false"), ("{}", "an object"),
-                               ("[]", "an array"), ("null", "null")] {
+        for (value, shown) in [
+            ("-3", "-3"), ("0", "0"), ("2.5", "2.5"), ("\"1\"", "\"1\""), ("1e30", "1e+30"),
+            ("99999999999999999999", "1e+20"), ("5000000", "5000000"),
+            ("1e400", "a number beyond any revision"), ("false", "false"), ("{}", "an object"),
+            ("[]", "an array"), ("null", "null"),
+        ] {
             let error = Self.error(text.replacingOccurrences(of: field, with: "\"engine_revision\":\(value),"))
-            #expect(error == ReplayError(
-                file: "r.jsonl", line: 1, message: "engine_revision: expected a whole number from 1 to 1000000, got \(shown)"), "\(value)")
+            #expect(
+                error
+                    == ReplayError(
+                        file: "r.jsonl", line: 1,
+                        message: "engine_revision: expected a whole number from 1 to 1000000, got \(shown)"), "\(value)")
         }
     }
 

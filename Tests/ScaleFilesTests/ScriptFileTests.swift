@@ -28,12 +28,13 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
             at 1.5m set ttl cache none
 
             """
-        #expect(try ScriptFile.parse(text, file: "s.txt") == [
-            ScheduledCommand(at: 0, command: .setUsers(1000)),
-            ScheduledCommand(at: 90 * Nanos.perSecond, command: .setTTL(node: "cache", ttl: nil)),
-            ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
-            ScheduledCommand(at: seconds(180), command: .restore(node: "db", server: nil)),
-        ])
+        #expect(
+            try ScriptFile.parse(text, file: "s.txt") == [
+                ScheduledCommand(at: 0, command: .setUsers(1000)),
+                ScheduledCommand(at: 90 * Nanos.perSecond, command: .setTTL(node: "cache", ttl: nil)),
+                ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
+                ScheduledCommand(at: seconds(180), command: .restore(node: "db", server: nil)),
+            ])
     }
 
     @Test func commandsRunInTimeOrderAndTiesKeepFileOrder() throws {
@@ -56,14 +57,20 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
         #expect(try ScriptFile.parse("at 1s flush c\r\nat 2s flush d\r\n", file: "s.txt") == expected)
         #expect(try ScriptFile.parse("\u{FEFF}at 1s flush c\rat 2s flush d", file: "s.txt") == expected)
         // Line numbers count CRLF once.
-        #expect(Self.error("# one\r\n\r\nat 1s flsh c\r\n") == PresetError(
-            file: "s.txt", line: 3, column: 7,
-            message: "unknown command \"flsh\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean flush?)"))
+        #expect(
+            Self.error("# one\r\n\r\nat 1s flsh c\r\n")
+                == PresetError(
+                    file: "s.txt", line: 3, column: 7,
+                    message:
+                        "unknown command \"flsh\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean flush?)"
+                ))
     }
 
     @Test(arguments: [
-        ("at 5m sett users 3", 7,
-         "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"),
+        (
+            "at 5m sett users 3", 7,
+            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"
+        ),
         ("kill db", 1, "at DURATION COMMAND: expected at, as in \"at 60s add replica db 2\", got \"kill\""),
         ("at", 3, "at DURATION COMMAND: expected a duration such as 250ms, 90s, 10m or 1.5h, got nothing"),
         ("at 5 kill db", 4, "at DURATION COMMAND: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"5\""),
@@ -99,13 +106,16 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
     @Test func readsFiles() throws {
         let directory = try PresetCatalogTests.TempDirectory()
         let path = try directory.write("outage.script", "at 2m kill db\nat 3m restore db\n")
-        #expect(try ScriptFile.read(file: path) == [
-            ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
-            ScheduledCommand(at: seconds(180), command: .restore(node: "db", server: nil)),
-        ])
+        #expect(
+            try ScriptFile.read(file: path) == [
+                ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
+                ScheduledCommand(at: seconds(180), command: .restore(node: "db", server: nil)),
+            ])
         let bad = try directory.write("bad.script", "at 2m kill db\nat 3m restore\n")
-        #expect(throws: PresetError(
-            file: bad, line: 2, column: 14, message: "restore NODE [SERVER]: expected a node id, got nothing")) {
+        #expect(
+            throws: PresetError(
+                file: bad, line: 2, column: 14, message: "restore NODE [SERVER]: expected a node id, got nothing")
+        ) {
             try ScriptFile.read(file: bad)
         }
     }
@@ -135,18 +145,22 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
     static func preset(_ script: String) -> String { basePreset + "\nscript:\n" + script }
 
     @Test func scriptItemsDecodeInTimeOrder() throws {
-        let spec = try #require(decoded(Self.preset("""
-              - at 6m restore db
-              - at 2m kill db        # a YAML comment
-              - "at 2m set users 200"
-              - at 1m add replica no-such-node 2   # nodes are checked when the command runs
-            """)))
-        #expect(spec.script == [
-            ScheduledCommand(at: seconds(60), command: .addReplicas(primary: "no-such-node", count: 2)),
-            ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
-            ScheduledCommand(at: seconds(120), command: .setUsers(200)),
-            ScheduledCommand(at: seconds(360), command: .restore(node: "db", server: nil)),
-        ])
+        let spec = try #require(
+            decoded(
+                Self.preset(
+                    """
+                      - at 6m restore db
+                      - at 2m kill db        # a YAML comment
+                      - "at 2m set users 200"
+                      - at 1m add replica no-such-node 2   # nodes are checked when the command runs
+                    """)))
+        #expect(
+            spec.script == [
+                ScheduledCommand(at: seconds(60), command: .addReplicas(primary: "no-such-node", count: 2)),
+                ScheduledCommand(at: seconds(120), command: .kill(node: "db", server: nil)),
+                ScheduledCommand(at: seconds(120), command: .setUsers(200)),
+                ScheduledCommand(at: seconds(360), command: .restore(node: "db", server: nil)),
+            ])
     }
 
     @Test func noScriptIsAnEmptyScript() throws {
@@ -158,40 +172,62 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
     @Test func scriptsCanBeSetFromTheCommandLine() throws {
         let spec = try #require(decoded(basePreset, overrides: ["script=[at 1m kill db, at 2m restore db]"]))
         #expect(spec.script.map(\.command) == [.kill(node: "db", server: nil), .restore(node: "db", server: nil)])
-        #expect(decodeError(basePreset, overrides: ["script=[at 1m kil db]"]) == PresetError(
-            file: "--set", path: "script",
-            message: "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"))
+        #expect(
+            decodeError(basePreset, overrides: ["script=[at 1m kil db]"])
+                == PresetError(
+                    file: "--set", path: "script",
+                    message:
+                        "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"
+                ))
     }
 
     @Test(arguments: [
         // A plain item: the column is the offending word's.
-        ("  - at 2m kill db\n  - at 3m kil db", 20, 11, "script[1]",
-         "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"),
-        ("  - at 2m set users 0", 19, 21, "script[0]",
-         "set users N: expected a number of users from 1 to 100_000_000, got \"0\""),
+        (
+            "  - at 2m kill db\n  - at 3m kil db", 20, 11, "script[1]",
+            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"
+        ),
+        (
+            "  - at 2m set users 0", 19, 21, "script[0]",
+            "set users N: expected a number of users from 1 to 100_000_000, got \"0\""
+        ),
         ("  - at 2m kill db 1 2", 19, 21, "script[0]", "kill NODE [SERVER]: expected the end of the command, got \"2\""),
-        ("  -    kill db", 19, 8, "script[0]",
-         "at DURATION COMMAND: expected at, as in \"at 60s add replica db 2\", got \"kill\""),
+        (
+            "  -    kill db", 19, 8, "script[0]",
+            "at DURATION COMMAND: expected at, as in \"at 60s add replica db 2\", got \"kill\""
+        ),
         // A quoted item: the column is the item's.
-        ("  - \"at 2m kil db\"", 19, 5, "script[0]",
-         "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"),
-        ("  - at 2m kill db\n  - {at: 2m}", 20, 5, "script[1]",
-         "expected a timed command such as \"at 60s add replica db 2\", got a mapping"),
-        ("  - at 2m kill db\n  -", 20, 4, "script[1]",
-         "expected a timed command such as \"at 60s add replica db 2\", got nothing"),
-        ("  - \"# only a comment\"", 19, 5, "script[0]",
-         "expected a timed command such as \"at 60s add replica db 2\", got \"# only a comment\""),
+        (
+            "  - \"at 2m kil db\"", 19, 5, "script[0]",
+            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean kill?)"
+        ),
+        (
+            "  - at 2m kill db\n  - {at: 2m}", 20, 5, "script[1]",
+            "expected a timed command such as \"at 60s add replica db 2\", got a mapping"
+        ),
+        (
+            "  - at 2m kill db\n  -", 20, 4, "script[1]",
+            "expected a timed command such as \"at 60s add replica db 2\", got nothing"
+        ),
+        (
+            "  - \"# only a comment\"", 19, 5, "script[0]",
+            "expected a timed command such as \"at 60s add replica db 2\", got \"# only a comment\""
+        ),
         ("  - |\n    at 1m kill db\n    at 2m restore db", 19, 5, "script[0]", "expected one line of text, got several lines"),
     ])
     func itemErrorsAreLocated(script: String, line: Int, column: Int, path: String, message: String) throws {
-        #expect(decodeError(Self.preset(script)) == PresetError(
-            file: "test.yaml", line: line, column: column, path: path, message: message))
+        #expect(
+            decodeError(Self.preset(script))
+                == PresetError(
+                    file: "test.yaml", line: line, column: column, path: path, message: message))
     }
 
     @Test func aScriptMustBeAList() throws {
-        #expect(decodeError(basePreset + "\nscript: at 5m kill db") == PresetError(
-            file: "test.yaml", line: 18, column: 9, path: "script",
-            message: "expected a list of timed commands such as \"at 60s add replica db 2\", got \"at 5m kill db\""))
+        #expect(
+            decodeError(basePreset + "\nscript: at 5m kill db")
+                == PresetError(
+                    file: "test.yaml", line: 18, column: 9, path: "script",
+                    message: "expected a list of timed commands such as \"at 60s add replica db 2\", got \"at 5m kill db\""))
     }
 }
 

@@ -33,8 +33,10 @@ import Testing
         case 7: return .addLoadBalancer(pool: node())
         case 8:
             let low = 1 + count(3)
-            return .setAutoscale(node: node(), policy: rng.below(3) == 0
-                ? nil : AutoscaleSpec(target: 0.5, min: low, max: low + count(4), warmup: second, cooldown: second))
+            return .setAutoscale(
+                node: node(),
+                policy: rng.below(3) == 0
+                    ? nil : AutoscaleSpec(target: 0.5, min: low, max: low + count(4), warmup: second, cooldown: second))
         case 9: return .setSessions(node: node(), mode: rng.below(2) == 0 ? .sticky : .none)
         case 10: return .addSessionStore(pool: node())
         case 11:
@@ -77,7 +79,9 @@ import Testing
             let saved = PresetEncoder.yaml(live.spec)
             let loaded = try PresetDecoder.decode(saved, file: "saved.yaml")
             let (liveStructure, loadedStructure) = (live.structure(), Engine(spec: loaded, seed: UInt64(sequence)).structure())
-            #expect(liveStructure == loadedStructure, "\(preset), sequence \(sequence): \(Self.difference(liveStructure, loadedStructure))")
+            #expect(
+                liveStructure == loadedStructure,
+                "\(preset), sequence \(sequence): \(Self.difference(liveStructure, loadedStructure))")
         }
         #expect(applied >= 60, "\(preset): most commands take effect, \(applied) of 300 did")
     }

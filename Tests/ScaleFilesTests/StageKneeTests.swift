@@ -53,11 +53,13 @@ import Testing
             Knee(preset: "04", users: 3_200 / (0.1 * 0.65)) { try $0.node("db-replica").utilization ?? 0 },
             // Cache: the data tier has room to 3,200 / (0.1 × 0.65 × 0.23) = 214,000 users,
             // so the busiest web server comes first.
-            Knee(preset: "05", users: 400 / (0.1 * ringShare), probe: { try $0.node("app").busiestServer },
-                 seconds: 120, warmup: 60),
+            Knee(
+                preset: "05", users: 400 / (0.1 * ringShare), probe: { try $0.node("app").busiestServer },
+                seconds: 120, warmup: 60),
             // CDN: static requests (30%) end at the edges, so the web tier fills later.
-            Knee(preset: "06", users: 400 / (0.1 * 0.7 * ringShare), probe: { try $0.node("app").busiestServer },
-                 seconds: 120, warmup: 60),
+            Knee(
+                preset: "06", users: 400 / (0.1 * 0.7 * ringShare), probe: { try $0.node("app").busiestServer },
+                seconds: 120, warmup: 60),
         ]
     }()
 

@@ -49,7 +49,8 @@ import Testing
         guard stage == "08" else { return }
         let dc = Dictionary(uniqueKeysWithValues: spec.nodes.map { ($0.id, $0.dc) })
         let crossing = snapshot.links.filter { link in link.from.map { dc[$0] != dc[link.to] } ?? false }
-        #expect(crossing.contains { $0.kind == .requests && $0.writes > 0 && ($0.latency ?? 0) > 0 },
-                "writes cross from one data center to the other: \(crossing)")
+        #expect(
+            crossing.contains { $0.kind == .requests && $0.writes > 0 && ($0.latency ?? 0) > 0 },
+            "writes cross from one data center to the other: \(crossing)")
     }
 }

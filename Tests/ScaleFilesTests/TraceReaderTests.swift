@@ -71,15 +71,16 @@ import Testing
         #expect(trace.writes == [false, false, true, false])
     }
 
-    @Test(arguments: [
-        ("3", 3_000_000_000),
-        ("0.000000001", 1),
-        (".5", 500_000_000),
-        ("12.", 12_000_000_000),
-        ("0.0000000015", 2),
-        ("0.0000000014", 1),
-        ("9223372036", 9_223_372_036_000_000_000),
-    ] as [(String, SimTime)])
+    @Test(
+        arguments: [
+            ("3", 3_000_000_000),
+            ("0.000000001", 1),
+            (".5", 500_000_000),
+            ("12.", 12_000_000_000),
+            ("0.0000000015", 2),
+            ("0.0000000014", 1),
+            ("9223372036", 9_223_372_036_000_000_000),
+        ] as [(String, SimTime)])
     func timesAreSecondsToTheNearestNanosecond(text: String, nanos: SimTime) throws {
         let trace = try TraceReader.parse("key,time\na,\(text)\n", file: "t")
         #expect(trace.times == [nanos])
@@ -156,7 +157,9 @@ import Testing
         defer { unlink(fifo) }
         for path in [fifo, "/dev/zero", "/dev/urandom"] {
             let error = #expect(throws: PresetError.self) { try TraceReader.read(path: path) }
-            #expect(error?.message.hasSuffix("not a key trace: it must be a regular file") == true, "\(path): \(String(describing: error))")
+            #expect(
+                error?.message.hasSuffix("not a key trace: it must be a regular file") == true,
+                "\(path): \(String(describing: error))")
         }
     }
 

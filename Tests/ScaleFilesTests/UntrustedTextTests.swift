@@ -23,7 +23,9 @@ import Testing
         let text = UntrustedText(raw)
         var printed = ""
         print(text, terminator: "", to: &printed)
-        for output in ["\(text)", text.description, String(describing: text), text.quoted, text.prefix(4), printed, "\(text + "-live")"] {
+        for output in [
+            "\(text)", text.description, String(describing: text), text.quoted, text.prefix(4), printed, "\(text + "-live")",
+        ] {
             #expect(!Self.containsHostile(output), "\(output.debugDescription) for U+\(String(scalar.value, radix: 16))")
         }
         #expect(text.verbatim == raw, "verbatim keeps the text as it came")
@@ -38,7 +40,8 @@ import Testing
     }
 
     @Test func namesFromReplayHeadersAndCatalogsAreUntrusted() throws {
-        let header = ReplayHeader(seed: 1, preset: "", presetName: UntrustedText("x\u{1B}[2J"), terminal: UntrustedText("\u{1B}]0;t\u{07}"))
+        let header = ReplayHeader(
+            seed: 1, preset: "", presetName: UntrustedText("x\u{1B}[2J"), terminal: UntrustedText("\u{1B}]0;t\u{07}"))
         #expect(!Self.containsHostile("\(header.presetName) \(header.terminal!) \(header.created) \(header.scaletopVersion)"))
         let source = PresetSource(name: UntrustedText("evil\u{1B}]0;x\u{07}"), path: "/tmp/evil.yaml", text: "")
         #expect(!Self.containsHostile("\(source.name)"))

@@ -8,18 +8,22 @@ import Testing
     /// Clients → a pool of 4 web servers (DNS or a balancer) → a roomy database.
     static func webTier(balancer: Bool, users: Int = 8_000) -> SystemSpec {
         var nodes = [
-            NodeSpec(id: "web", kind: .app, servers: 4, workers: 4, service: .exponential(mean: 10 * Nanos.perMillisecond),
-                     routes: [RouteSpec(to: "db")]),
+            NodeSpec(
+                id: "web", kind: .app, servers: 4, workers: 4, service: .exponential(mean: 10 * Nanos.perMillisecond),
+                routes: [RouteSpec(to: "db")]),
             NodeSpec(id: "db", kind: .db, workers: 64, service: .exponential(mean: Nanos.perMillisecond)),
         ]
         if balancer {
-            nodes.insert(NodeSpec(id: "lb", kind: .lb, service: .none, policy: .roundRobin,
-                                  routes: [RouteSpec(to: "web")], healthCheck: 2 * second), at: 0)
+            nodes.insert(
+                NodeSpec(
+                    id: "lb", kind: .lb, service: .none, policy: .roundRobin,
+                    routes: [RouteSpec(to: "web")], healthCheck: 2 * second), at: 0)
         }
         return SystemSpec(
             name: "web tier",
-            workload: WorkloadSpec(users: users, ratePerUser: 0.1, entry: balancer ? "lb" : "web",
-                                   dns: DNSSpec(ttl: 60 * second, resolvers: 12)),
+            workload: WorkloadSpec(
+                users: users, ratePerUser: 0.1, entry: balancer ? "lb" : "web",
+                dns: DNSSpec(ttl: 60 * second, resolvers: 12)),
             nodes: nodes)
     }
 
@@ -105,8 +109,9 @@ import Testing
         #expect(engine.summary().nodes[2].workers == 128)
         #expect(engine.execute(.setSize(node: "db", size: 5)) == .applied)
         #expect(engine.summary().nodes[2].workers == 64 << 5)
-        #expect(engine.execute(.resize(node: "db", steps: 1))
-            == .refused("db is at the largest instance size (5): scale out instead"))
+        #expect(
+            engine.execute(.resize(node: "db", steps: 1))
+                == .refused("db is at the largest instance size (5): scale out instead"))
         #expect(engine.execute(.setSize(node: "db", size: 0)) == .applied)
         #expect(engine.summary().nodes[2].workers == 64)
     }
@@ -119,25 +124,31 @@ import Testing
     /// web → (cache →) db, with reads and writes over Zipf keys.
     static func shop(cache: CacheSpec?, writes: Double = 0.1, replicas: Int = 0, applyMean: SimTime? = nil) -> SystemSpec {
         var nodes = [
-            NodeSpec(id: "web", kind: .app, workers: 64, service: .exponential(mean: 2 * Nanos.perMillisecond),
-                     routes: [RouteSpec(to: cache == nil ? "db" : "cache", classes: [.read]), RouteSpec(to: "db", classes: [.write])]),
+            NodeSpec(
+                id: "web", kind: .app, workers: 64, service: .exponential(mean: 2 * Nanos.perMillisecond),
+                routes: [RouteSpec(to: cache == nil ? "db" : "cache", classes: [.read]), RouteSpec(to: "db", classes: [.write])]),
             NodeSpec(id: "db", kind: .db, workers: 32, service: .exponential(mean: 5 * Nanos.perMillisecond)),
         ]
         if let cache {
-            nodes.append(NodeSpec(id: "cache", kind: .cache, workers: 16, service: .exponential(mean: 200 * Nanos.perMicrosecond),
-                                  routes: [RouteSpec(to: replicas > 0 ? "replicas" : "db", outcome: .miss)], cache: cache))
+            nodes.append(
+                NodeSpec(
+                    id: "cache", kind: .cache, workers: 16, service: .exponential(mean: 200 * Nanos.perMicrosecond),
+                    routes: [RouteSpec(to: replicas > 0 ? "replicas" : "db", outcome: .miss)], cache: cache))
         } else if replicas > 0 {
             nodes[0].routes[0].to = "replicas"
         }
         if replicas > 0 {
-            nodes.append(NodeSpec(id: "replicas", kind: .replica, servers: replicas, workers: 32,
-                                  service: .exponential(mean: 5 * Nanos.perMillisecond), replicaOf: "db",
-                                  apply: applyMean.map { .exponential(mean: $0) }, failover: 10 * second))
+            nodes.append(
+                NodeSpec(
+                    id: "replicas", kind: .replica, servers: replicas, workers: 32,
+                    service: .exponential(mean: 5 * Nanos.perMillisecond), replicaOf: "db",
+                    apply: applyMean.map { .exponential(mean: $0) }, failover: 10 * second))
         }
         return SystemSpec(
             name: "shop",
-            workload: WorkloadSpec(users: 20_000, ratePerUser: 0.1, mix: [.read: 1 - writes, .write: writes],
-                                   keys: KeySpace(count: 100_000, zipf: 0.9), entry: "web"),
+            workload: WorkloadSpec(
+                users: 20_000, ratePerUser: 0.1, mix: [.read: 1 - writes, .write: writes],
+                keys: KeySpace(count: 100_000, zipf: 0.9), entry: "web"),
             nodes: nodes)
     }
 
@@ -158,7 +169,8 @@ import Testing
 
     @Test func invalidationKeepsReadsFreshAndTTLOnlyServesStaleData() throws {
         func staleReads(_ policy: WritePolicy) throws -> Int {
-            var engine = Engine(spec: Self.shop(cache: CacheSpec(entries: 10_000, ttl: 30 * Self.second, writePolicy: policy)), seed: 6)
+            var engine = Engine(
+                spec: Self.shop(cache: CacheSpec(entries: 10_000, ttl: 30 * Self.second, writePolicy: policy)), seed: 6)
             engine.run(until: 60 * Self.second)
             return try #require(engine.summary().nodes.first { $0.id == "cache" }).staleReads
         }
@@ -228,12 +240,16 @@ import Testing
     @Test func aQueueAbsorbsABurstAndMoreWorkersDrainIt() throws {
         var spec = SystemSpec(
             name: "jobs",
-            workload: WorkloadSpec(users: 1_000, ratePerUser: 0.1, mix: [.job: 1],
-                                   shape: .spike(at: 10 * Self.second, duration: 10 * Self.second, factor: 10), entry: "api"),
+            workload: WorkloadSpec(
+                users: 1_000, ratePerUser: 0.1, mix: [.job: 1],
+                shape: .spike(at: 10 * Self.second, duration: 10 * Self.second, factor: 10), entry: "api"),
             nodes: [
-                NodeSpec(id: "api", kind: .app, workers: 64, service: .exponential(mean: Nanos.perMillisecond), routes: [RouteSpec(to: "jobs")]),
-                NodeSpec(id: "jobs", kind: .queue, workers: 4, service: .exponential(mean: 20 * Nanos.perMillisecond),
-                         queueCapacity: 1_000_000),
+                NodeSpec(
+                    id: "api", kind: .app, workers: 64, service: .exponential(mean: Nanos.perMillisecond),
+                    routes: [RouteSpec(to: "jobs")]),
+                NodeSpec(
+                    id: "jobs", kind: .queue, workers: 4, service: .exponential(mean: 20 * Nanos.perMillisecond),
+                    queueCapacity: 1_000_000),
             ])
         spec.script = [ScheduledCommand(at: 40 * Self.second, command: .setWorkers(node: "jobs", count: 16))]
         var engine = Engine(spec: spec, seed: 1)
@@ -299,9 +315,10 @@ import Testing
         ]
         var engine = Engine(spec: spec, seed: 1)
         engine.run(until: 5 * Nanos.perSecond)
-        #expect(engine.refusedCommands.map(\.reason) == [
-            "web needs at least one server", "no node named nope", "users must be 1 to 100000000, got -1",
-        ])
+        #expect(
+            engine.refusedCommands.map(\.reason) == [
+                "web needs at least one server", "no node named nope", "users must be 1 to 100000000, got -1",
+            ])
         #expect(engine.refusedCommands.map(\.at) == [1, 2, 3].map { $0 * Nanos.perSecond })
         #expect(engine.summary().nodes[1].servers == 4)
     }

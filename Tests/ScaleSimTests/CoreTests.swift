@@ -42,12 +42,13 @@ import Testing
         .gamma(mean: 5_000_000, cv: 3),
     ])
     func serviceTimesHaveTheirMeanAndVariation(service: ServiceTime) {
-        let expectedCV: Double = switch service {
-        case .exponential: 1
-        case .deterministic: 0
-        case .lognormal(_, let cv), .gamma(_, let cv): cv
-        case .none: 0
-        }
+        let expectedCV: Double =
+            switch service {
+            case .exponential: 1
+            case .deterministic: 0
+            case .lognormal(_, let cv), .gamma(_, let cv): cv
+            case .none: 0
+            }
         let sampler = ServiceSampler(service)
         var rng = Xoshiro256StarStar(seed: 99)
         let n = 400_000

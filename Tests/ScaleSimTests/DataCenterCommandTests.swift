@@ -10,8 +10,9 @@ import Testing
             name: "one data center",
             workload: WorkloadSpec(users: 1_000, ratePerUser: 1, entry: "web"),
             nodes: [
-                NodeSpec(id: "web", kind: .app, servers: 4, workers: 8, service: .exponential(mean: Nanos.perMillisecond),
-                         routes: [RouteSpec(to: "db", classes: [.read])], dc: "us"),
+                NodeSpec(
+                    id: "web", kind: .app, servers: 4, workers: 8, service: .exponential(mean: Nanos.perMillisecond),
+                    routes: [RouteSpec(to: "db", classes: [.read])], dc: "us"),
                 NodeSpec(id: "db", kind: .db, workers: 8, service: .exponential(mean: Nanos.perMillisecond), dc: "us"),
             ],
             datacenters: [DataCenterSpec(name: "us", entry: "web")])

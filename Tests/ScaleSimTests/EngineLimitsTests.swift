@@ -14,11 +14,13 @@ import Testing
                 users: 1000, ratePerUser: 2 * writesPerSecond / 1000, mix: [.write: 0.5, .read: 0.5],
                 keys: KeySpace(count: 1000), entry: "app"),
             nodes: [
-                NodeSpec(id: "app", kind: .app, workers: 1000, service: .exponential(mean: 10_000), queueCapacity: nil,
-                         routes: [RouteSpec(to: "db", classes: [.write]), RouteSpec(to: "db-replica", classes: [.read])]),
+                NodeSpec(
+                    id: "app", kind: .app, workers: 1000, service: .exponential(mean: 10_000), queueCapacity: nil,
+                    routes: [RouteSpec(to: "db", classes: [.write]), RouteSpec(to: "db-replica", classes: [.read])]),
                 NodeSpec(id: "db", kind: .db, workers: 1000, service: .exponential(mean: 10_000), queueCapacity: nil),
-                NodeSpec(id: "db-replica", kind: .replica, servers: replicas, workers: 100, service: .exponential(mean: 10_000),
-                         queueCapacity: nil, replicaOf: "db", apply: .deterministic(mean: apply)),
+                NodeSpec(
+                    id: "db-replica", kind: .replica, servers: replicas, workers: 100, service: .exponential(mean: 10_000),
+                    queueCapacity: nil, replicaOf: "db", apply: .deterministic(mean: apply)),
             ]
         )
     }
@@ -41,7 +43,9 @@ import Testing
         #expect(largest <= ApplyLog.limit)
         let pool = engine.summary().nodes.first { $0.id == "db-replica" }
         #expect((pool?.resyncs ?? 0) > 0)
-        let notices = engine.notices.recent.filter { if case .replicaResync(node: "db-replica", _, _) = $0.event { true } else { false } }
+        let notices = engine.notices.recent.filter {
+            if case .replicaResync(node: "db-replica", _, _) = $0.event { true } else { false }
+        }
         #expect(!notices.isEmpty)
         // Reads still completed (by replicas in service) and nothing was lost track of.
         let total = engine.totalOutcomes
@@ -98,7 +102,8 @@ import Testing
         }
         if combination & 4 != 0 {
             // An autoscaler steering to a tiny target under a heavy load.
-            spec.nodes[0].autoscale = AutoscaleSpec(target: 1e-300, min: 1, max: Engine.maxServers, warmup: Nanos.longest, cooldown: 0)
+            spec.nodes[0].autoscale = AutoscaleSpec(
+                target: 1e-300, min: 1, max: Engine.maxServers, warmup: Nanos.longest, cooldown: 0)
             spec.nodes[0].service = .exponential(mean: Nanos.longest)
         }
         var engine = Engine(spec: spec)
@@ -125,7 +130,9 @@ import Testing
         #expect(Set(refusals) == ["the system already has 1000 nodes, the most it may hold"])
         #expect(engine.refusedCommands.count == 53)
         // Every other kind of node is refused the same way.
-        for command in [SimCommand.addLoadBalancer(pool: "app"), .addSessionStore(pool: "app"), .addCDN(region: "all", entries: 10)] {
+        for command in [
+            SimCommand.addLoadBalancer(pool: "app"), .addSessionStore(pool: "app"), .addCDN(region: "all", entries: 10),
+        ] {
             #expect(engine.execute(command) == .refused("the system already has 1000 nodes, the most it may hold"))
         }
         engine.run(until: 2 * Nanos.perSecond)
@@ -137,13 +144,16 @@ import Testing
     @Test func aRouteFloodStopsAtTheRouteLimit() {
         var spec = Self.replicated(replicas: 1, apply: Nanos.perMillisecond, writesPerSecond: 10)
         // 9,998 more routes to db: with the app's two, the system is at the limit.
-        spec.nodes[0].routes += Array(repeating: RouteSpec(to: "db", classes: [.write], probability: 0), count: SystemSpec.maxRoutes - 2)
+        spec.nodes[0].routes += Array(
+            repeating: RouteSpec(to: "db", classes: [.write], probability: 0), count: SystemSpec.maxRoutes - 2)
         #expect(spec.routeCount == SystemSpec.maxRoutes)
         var engine = Engine(spec: spec)
-        #expect(engine.execute(.addCache(front: "db", entries: 10))
-            == .refused("the system would have more than 10000 routes, the most it may hold"))
-        #expect(engine.execute(.addLoadBalancer(pool: "app"))
-            == .refused("the system would have more than 10000 routes, the most it may hold"))
+        #expect(
+            engine.execute(.addCache(front: "db", entries: 10))
+                == .refused("the system would have more than 10000 routes, the most it may hold"))
+        #expect(
+            engine.execute(.addLoadBalancer(pool: "app"))
+                == .refused("the system would have more than 10000 routes, the most it may hold"))
         #expect(engine.spec.nodes.count == 3)
         // A node without routes still fits.
         #expect(engine.execute(.addSessionStore(pool: "app")) == .applied)

@@ -114,10 +114,12 @@ import Testing
         let spec = SystemSpec(
             name: "timeouts",
             workload: WorkloadSpec(users: 1, ratePerUser: 20, entry: "s"),
-            nodes: [NodeSpec(
-                id: "s", kind: .station, workers: 4, service: .deterministic(mean: 20 * Nanos.perMillisecond),
-                timeout: 10 * Nanos.perMillisecond
-            )]
+            nodes: [
+                NodeSpec(
+                    id: "s", kind: .station, workers: 4, service: .deterministic(mean: 20 * Nanos.perMillisecond),
+                    timeout: 10 * Nanos.perMillisecond
+                )
+            ]
         )
         var engine = Engine(spec: spec, seed: 2)
         engine.run(until: 100 * Nanos.perSecond)
@@ -134,10 +136,12 @@ import Testing
         let spec = SystemSpec(
             name: "queue timeouts",
             workload: WorkloadSpec(users: 1, ratePerUser: 50, entry: "s"),
-            nodes: [NodeSpec(
-                id: "s", kind: .station, service: .deterministic(mean: Nanos.perSecond),
-                timeout: 100 * Nanos.perMillisecond
-            )]
+            nodes: [
+                NodeSpec(
+                    id: "s", kind: .station, service: .deterministic(mean: Nanos.perSecond),
+                    timeout: 100 * Nanos.perMillisecond
+                )
+            ]
         )
         var engine = Engine(spec: spec, seed: 4)
         engine.run(until: 10 * Nanos.perSecond)

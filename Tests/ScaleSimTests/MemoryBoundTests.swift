@@ -12,8 +12,10 @@ import Testing
             name: "cached db",
             workload: workload,
             nodes: [
-                NodeSpec(id: "cache", kind: .cache, service: .exponential(mean: 500_000), routes: [RouteSpec(to: "db", outcome: .miss)],
-                         cache: CacheSpec(entries: entries)),
+                NodeSpec(
+                    id: "cache", kind: .cache, service: .exponential(mean: 500_000),
+                    routes: [RouteSpec(to: "db", outcome: .miss)],
+                    cache: CacheSpec(entries: entries)),
                 NodeSpec(id: "db", kind: .db, workers: 16, service: .exponential(mean: 10_000_000)),
             ]
         )

@@ -25,9 +25,10 @@ import Testing
         let front = gamma / 0.9
         let pool = 0.6 * front
         let db = 0.4 * front
-        let expected = (front * QueueingTheory.mmcResponse(arrivalRate: front, serviceRate: 500, servers: 1)
-            + pool * QueueingTheory.mmcResponse(arrivalRate: pool / 2, serviceRate: 200, servers: 1)
-            + db * QueueingTheory.mmcResponse(arrivalRate: db, serviceRate: 1000 / 15, servers: 3)) / gamma
+        let expected =
+            (front * QueueingTheory.mmcResponse(arrivalRate: front, serviceRate: 500, servers: 1)
+                + pool * QueueingTheory.mmcResponse(arrivalRate: pool / 2, serviceRate: 200, servers: 1)
+                + db * QueueingTheory.mmcResponse(arrivalRate: db, serviceRate: 1000 / 15, servers: 3)) / gamma
             + 0.4 / 0.9 * 0.0005
         let w = try #require(QueueingTheory.jacksonResponse(TestNetworks.feedback))
         #expect(abs(w - expected) < 1e-9)

@@ -72,10 +72,12 @@ import Testing
             name: "limited",
             workload: WorkloadSpec(users: 10_000, ratePerUser: 0.1, entry: "lb", retries: retries),
             nodes: [
-                NodeSpec(id: "lb", kind: .lb, service: .none, routes: [RouteSpec(to: "app")],
-                         rateLimit: RateLimitSpec(rate: rate, burst: burst)),
-                NodeSpec(id: "app", kind: .station, workers: 1_000, service: .exponential(mean: Self.millisecond),
-                         queueCapacity: nil),
+                NodeSpec(
+                    id: "lb", kind: .lb, service: .none, routes: [RouteSpec(to: "app")],
+                    rateLimit: RateLimitSpec(rate: rate, burst: burst)),
+                NodeSpec(
+                    id: "app", kind: .station, workers: 1_000, service: .exponential(mean: Self.millisecond),
+                    queueCapacity: nil),
             ])
     }
 
@@ -94,7 +96,8 @@ import Testing
         #expect(lb.rejected > 55_000, "rejected \(lb.rejected)")
         let totals = engine.totalOutcomes
         #expect(totals.rejected == lb.rejected, "without retries every rejection is final")
-        #expect(totals.requests == totals.completed + totals.dropped + totals.timedOut + totals.failed
+        #expect(
+            totals.requests == totals.completed + totals.dropped + totals.timedOut + totals.failed
                 + totals.rejected + engine.liveRequests)
         let window = engine.nodes[0].history.last!
         #expect(window.rejected > 400 && window.rejected < 800, "about 600 a second: \(window.rejected)")
@@ -115,7 +118,8 @@ import Testing
         let totals = engine.totalOutcomes
         #expect(lb.arrivals > totals.requests, "retries arrive again")
         #expect(totals.rejected > 0 && totals.rejected < lb.rejected, "some retries get through, the rest end rejected")
-        #expect(totals.requests == totals.completed + totals.dropped + totals.timedOut + totals.failed
+        #expect(
+            totals.requests == totals.completed + totals.dropped + totals.timedOut + totals.failed
                 + totals.rejected + engine.liveRequests)
     }
 
@@ -123,8 +127,10 @@ import Testing
         var engine = Engine(spec: TestNetworks.reference, seed: 1)
         engine.run(until: Self.second)
         let before = engine.spec
-        for (rate, burst) in [(0.0, nil), (-5, nil), (.nan, nil), (.infinity, nil), (60_000_000, nil), (10, 0),
-                              (10, .nan), (10, 60_000_000)] as [(Double, Double?)] {
+        for (rate, burst) in [
+            (0.0, nil), (-5, nil), (.nan, nil), (.infinity, nil), (60_000_000, nil), (10, 0),
+            (10, .nan), (10, 60_000_000),
+        ] as [(Double, Double?)] {
             guard case .refused(let reason) = engine.execute(.setRateLimit(node: "lb", rate: rate, burst: burst)) else {
                 Issue.record("rate \(rate) burst \(String(describing: burst)) was accepted")
                 continue

@@ -7,11 +7,13 @@ import Testing
 
     /// lb (consistent hash) → 4 web servers with sticky sessions or a session store → db.
     static func sessions(store: Bool) -> SystemSpec {
-        var web = NodeSpec(id: "web", kind: .app, servers: 4, workers: 8, service: .exponential(mean: 5 * Nanos.perMillisecond),
-                           routes: [RouteSpec(to: "db")], sessions: store ? .none : .sticky)
+        var web = NodeSpec(
+            id: "web", kind: .app, servers: 4, workers: 8, service: .exponential(mean: 5 * Nanos.perMillisecond),
+            routes: [RouteSpec(to: "db")], sessions: store ? .none : .sticky)
         var nodes = [
-            NodeSpec(id: "lb", kind: .lb, service: .none, policy: .consistentHash, routes: [RouteSpec(to: "web")],
-                     healthCheck: Nanos.perSecond),
+            NodeSpec(
+                id: "lb", kind: .lb, service: .none, policy: .consistentHash, routes: [RouteSpec(to: "web")],
+                healthCheck: Nanos.perSecond),
             web,
             NodeSpec(id: "db", kind: .db, workers: 64, service: .exponential(mean: Nanos.perMillisecond)),
         ]
@@ -58,7 +60,8 @@ import Testing
 
     @Test func theAutoscalerTracksItsTargetWithWarmUpAndCoolDown() {
         var spec = ComponentTests.webTier(balancer: true, users: 4_000)
-        spec.nodes[1].autoscale = AutoscaleSpec(target: 0.5, min: 2, max: 12, warmup: 10 * Self.second, cooldown: 30 * Self.second)
+        spec.nodes[1].autoscale = AutoscaleSpec(
+            target: 0.5, min: 2, max: 12, warmup: 10 * Self.second, cooldown: 30 * Self.second)
         spec.workload.shape = .spike(at: 60 * Self.second, duration: 600 * Self.second, factor: 4)
         var engine = Engine(spec: spec, seed: 3)
         engine.run(until: 60 * Self.second)
@@ -84,17 +87,21 @@ import Testing
         let ms = Nanos.perMillisecond
         return SystemSpec(
             name: "geo",
-            workload: WorkloadSpec(users: 10_000, ratePerUser: 0.2, mix: [.static: 0.3, .read: 0.6, .write: 0.1],
-                                   entry: "web-us", regions: [RegionShare(name: "us", share: 0.5), RegionShare(name: "eu", share: 0.5)]),
+            workload: WorkloadSpec(
+                users: 10_000, ratePerUser: 0.2, mix: [.static: 0.3, .read: 0.6, .write: 0.1],
+                entry: "web-us", regions: [RegionShare(name: "us", share: 0.5), RegionShare(name: "eu", share: 0.5)]),
             nodes: [
-                NodeSpec(id: "web-us", kind: .app, servers: 2, workers: 32, service: .exponential(mean: 5 * ms),
-                         routes: [RouteSpec(to: "db", classes: [.read, .write])], dc: "us"),
+                NodeSpec(
+                    id: "web-us", kind: .app, servers: 2, workers: 32, service: .exponential(mean: 5 * ms),
+                    routes: [RouteSpec(to: "db", classes: [.read, .write])], dc: "us"),
                 NodeSpec(id: "db", kind: .db, workers: 64, service: .exponential(mean: 2 * ms), dc: "us"),
-                NodeSpec(id: "web-eu", kind: .app, servers: 2, workers: 32, service: .exponential(mean: 5 * ms),
-                         routes: [RouteSpec(to: "db-eu", classes: [.read]), RouteSpec(to: "db", classes: [.write], latency: 80 * ms)],
-                         dc: "eu"),
-                NodeSpec(id: "db-eu", kind: .replica, workers: 64, service: .exponential(mean: 2 * ms), replicaOf: "db",
-                         failover: 15 * Nanos.perSecond, replicationDelay: 80 * ms, dc: "eu"),
+                NodeSpec(
+                    id: "web-eu", kind: .app, servers: 2, workers: 32, service: .exponential(mean: 5 * ms),
+                    routes: [RouteSpec(to: "db-eu", classes: [.read]), RouteSpec(to: "db", classes: [.write], latency: 80 * ms)],
+                    dc: "eu"),
+                NodeSpec(
+                    id: "db-eu", kind: .replica, workers: 64, service: .exponential(mean: 2 * ms), replicaOf: "db",
+                    failover: 15 * Nanos.perSecond, replicationDelay: 80 * ms, dc: "eu"),
             ],
             datacenters: [DataCenterSpec(name: "us", entry: "web-us"), DataCenterSpec(name: "eu", entry: "web-eu")],
             latencies: [
@@ -138,8 +145,10 @@ import Testing
     static var twoRegionsWithSessions: SystemSpec {
         var spec = twoRegions
         spec.nodes[0].calls = "sessions"
-        spec.nodes.append(NodeSpec(id: "sessions", kind: .sessionStore, workers: 64,
-                                   service: .exponential(mean: Nanos.perMillisecond / 2), dc: "us"))
+        spec.nodes.append(
+            NodeSpec(
+                id: "sessions", kind: .sessionStore, workers: 64,
+                service: .exponential(mean: Nanos.perMillisecond / 2), dc: "us"))
         return spec
     }
 
@@ -188,8 +197,10 @@ import Testing
         var spec = Self.twoRegions
         spec.workload.mix = [.static: 1]
         spec.workload.staticAssets = KeySpace(count: 10_000, zipf: 0.9)
-        spec.nodes.append(NodeSpec(id: "cdn-eu", kind: .cdn, workers: 1_000, service: .deterministic(mean: 15 * Nanos.perMillisecond),
-                                   cache: CacheSpec(entries: 5_000, ttl: 3_600 * Self.second), region: "eu"))
+        spec.nodes.append(
+            NodeSpec(
+                id: "cdn-eu", kind: .cdn, workers: 1_000, service: .deterministic(mean: 15 * Nanos.perMillisecond),
+                cache: CacheSpec(entries: 5_000, ttl: 3_600 * Self.second), region: "eu"))
         var engine = Engine(spec: spec, seed: 5, warmup: 30 * Self.second)
         engine.run(until: 120 * Self.second)
         let s = engine.summary()

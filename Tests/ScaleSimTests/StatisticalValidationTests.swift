@@ -38,7 +38,8 @@ import Testing
         for _ in 0..<14 {
             let mean = batches.reduce(0, +) / Double(batches.count)
             let variance = batches.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(batches.count - 1)
-            let lag1 = zip(batches, batches.dropFirst()).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
+            let lag1 =
+                zip(batches, batches.dropFirst()).map { ($0 - mean) * ($1 - mean) }.reduce(0, +)
                 / Double(batches.count - 1) / variance
             let standardError = (variance / Double(batches.count)).squareRoot()
             if standardError <= targetRelativeError * mean && lag1 <= 0.2 {

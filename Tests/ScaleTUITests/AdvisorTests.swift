@@ -43,16 +43,20 @@ import Testing
 
     @Test func anAutoscalerAtItsMaximumIsToldToRaiseIt() throws {
         let policy = AutoscaleSpec(target: 0.6, min: 24, max: 40)
-        var spec = NodeSpec(id: "app", kind: .app, servers: 40, workers: 8, service: .exponential(mean: 20 * Nanos.perMillisecond))
+        var spec = NodeSpec(
+            id: "app", kind: .app, servers: 40, workers: 8, service: .exponential(mean: 20 * Nanos.perMillisecond))
         spec.autoscale = policy
-        let node = NodeSnapshot(spec: spec, servers: 40, downServers: 0, warmingServers: 0, workers: 8, size: 0, slowFactor: 1,
-                                cacheEntries: nil, window: nil, bottleneck: true, history: [])
+        let node = NodeSnapshot(
+            spec: spec, servers: 40, downServers: 0, warmingServers: 0, workers: 8, size: 0, slowFactor: 1,
+            cacheEntries: nil, window: nil, bottleneck: true, history: [])
         let text = Advisor.autoscalerRemedy(node, policy, keyMap: .standard)
         #expect(text.contains("maximum (40)"))
         #expect(text.contains("`:autoscale app 0.6 24 80 30s 1m`"), "\(text)")
         var lower = node
         lower.servers = 30
-        #expect(Advisor.autoscalerRemedy(lower, policy, keyMap: .standard).contains("`:autoscale app 0.45 24 40 30s 1m` lowers its target"))
+        #expect(
+            Advisor.autoscalerRemedy(lower, policy, keyMap: .standard).contains(
+                "`:autoscale app 0.45 24 40 30s 1m` lowers its target"))
     }
 
     @Test func anEvenlyLoadedPoolGetsMoreServersNotABalancer() async throws {

@@ -134,8 +134,9 @@ import Testing
         let evil = "evil\u{1B}]0;owned\u{07}\u{1B}]8;;http://x\u{1B}\\\u{1B}[2J\u{9B}31m\u{9D}0;t\u{07}\r\n"
         var recording = try RecordingBuilder(presetName: evil)
         recording.run(to: 3)
-        recording.command(.load(name: UntrustedText("stage\u{1B}]0;x\u{07}"), preset: PresetEncoder.yaml(recording.spec), seed: nil),
-                          wallMilliseconds: 3000)
+        recording.command(
+            .load(name: UntrustedText("stage\u{1B}]0;x\u{07}"), preset: PresetEncoder.yaml(recording.spec), seed: nil),
+            wallMilliseconds: 3000)
         recording.run(to: 2)
         let file = try recording.write(to: dir.appendingPathComponent("r.jsonl"))
         #expect(file.header.presetName.verbatim == evil, "the name reaches the exporter as written")
@@ -173,14 +174,22 @@ import Testing
             ("speed \(name)", [ReplayRecord.command(microseconds: 1_000_000, action: .speed(speed), wallMilliseconds: 1000)])
         }
         for (pause, resume) in [(Int64.min, Int64.max), (.max, .min), (0, .max), (.max, .max)] {
-            cases.append(("pause \(pause) resume \(resume)", [
-                .command(microseconds: 1_000_000, action: .pause, wallMilliseconds: pause),
-                .command(microseconds: 1_000_000, action: .resume, wallMilliseconds: resume),
-            ]))
+            cases.append(
+                (
+                    "pause \(pause) resume \(resume)",
+                    [
+                        .command(microseconds: 1_000_000, action: .pause, wallMilliseconds: pause),
+                        .command(microseconds: 1_000_000, action: .resume, wallMilliseconds: resume),
+                    ]
+                ))
         }
-        cases.append(("set users at wall \(Int64.max)", [
-            .command(microseconds: 1_000_000, action: .simulation(.setUsers(1500)), wallMilliseconds: .max),
-        ]))
+        cases.append(
+            (
+                "set users at wall \(Int64.max)",
+                [
+                    .command(microseconds: 1_000_000, action: .simulation(.setUsers(1500)), wallMilliseconds: .max)
+                ]
+            ))
         return cases
     }()
 
@@ -191,7 +200,8 @@ import Testing
         recording.run(to: 1)
         let base = try recording.write(to: dir.appendingPathComponent("r.jsonl"))
         for (index, hostile) in Self.hostileLines.enumerated() {
-            let lines: [ReplayRecord] = [.checkpoint(microseconds: 1_000_000, digest: 0)] + hostile.lines
+            let lines: [ReplayRecord] =
+                [.checkpoint(microseconds: 1_000_000, digest: 0)] + hostile.lines
                 + [.checkpoint(microseconds: 2_000_000, digest: 0), .end(microseconds: 3_000_000, digest: 0)]
             let out = dir.appendingPathComponent("\(index).cast").path
             let summary = try CastExporter.export(base.replacingLines(with: lines), to: out)
@@ -315,7 +325,11 @@ struct RecordingBuilder {
 
     init(presetName: String, terminal: String? = nil) throws {
         spec = try Fixtures.preset("00").spec
-        records = [.header(ReplayHeader(spec: spec, presetName: UntrustedText(presetName), seed: 7, terminal: terminal.map { UntrustedText($0) }))]
+        records = [
+            .header(
+                ReplayHeader(
+                    spec: spec, presetName: UntrustedText(presetName), seed: 7, terminal: terminal.map { UntrustedText($0) }))
+        ]
     }
 
     /// Runs to `seconds` of the current stage, a checkpoint at every whole second.
@@ -453,9 +467,10 @@ struct Screen {
     /// True when every cell shows `buffer`'s character in the look `buffer`'s style has.
     func matches(_ buffer: ScreenBuffer, color: Bool) -> Bool {
         (0..<height).allSatisfy { y in
-            String(cells[y]) == buffer.line(y) && (0..<width).allSatisfy { x in
-                looks[y][x] == ANSIRenderer.selectGraphicRendition(buffer[x, y].style, color: color)
-            }
+            String(cells[y]) == buffer.line(y)
+                && (0..<width).allSatisfy { x in
+                    looks[y][x] == ANSIRenderer.selectGraphicRendition(buffer[x, y].style, color: color)
+                }
         }
     }
 }

@@ -38,7 +38,9 @@ import Testing
 
         let interrupted = try VirtualSession("00")
         var polls = 0
-        interrupted.app.run { polls += 1; return interrupted.clock.elapsed >= .seconds(1) }
+        interrupted.app.run {
+            polls += 1; return interrupted.clock.elapsed >= .seconds(1)
+        }
         #expect(interrupted.clock.elapsed >= .seconds(1) && interrupted.clock.elapsed < .seconds(2))
         #expect(polls > 1)
         #expect(!interrupted.app.state.quitRequested)
@@ -69,7 +71,9 @@ import Testing
 
     @Test func aStageKeyLoadsTheStageAndSaysWhatChanged() throws {
         let session = try VirtualSession("02", width: 160, height: 48)
-        let pressed = session.run(steps: [("02-dns-round-robin", [.key(.character("3"))]), ("loaded 03-load-balancer", [.key(.character("q"))])])
+        let pressed = session.run(steps: [
+            ("02-dns-round-robin", [.key(.character("3"))]), ("loaded 03-load-balancer", [.key(.character("q"))]),
+        ])
         #expect(pressed == 2)
         #expect(session.screen.contains("added lb"))
         #expect(session.app.state.preset.name == "03-load-balancer")
@@ -77,7 +81,10 @@ import Testing
 
     @Test func aPresetThatFailsToLoadLeavesTheSimulationRunning() throws {
         let session = try VirtualSession("00", width: 160, height: 48)
-        let steps = [("app x1", InputEvent.typing(":load no-such-preset") + [.key(.enter)]), ("cannot load no-such-preset", [.key(.character("q"))])]
+        let steps = [
+            ("app x1", InputEvent.typing(":load no-such-preset") + [.key(.enter)]),
+            ("cannot load no-such-preset", [.key(.character("q"))]),
+        ]
         #expect(session.run(steps: steps) == 2)
         #expect(session.app.state.preset.name == "00-single-server")
         #expect(session.app.state.log.last { $0.text.hasPrefix("cannot load") }?.tone == .error)
@@ -129,7 +136,7 @@ import Testing
                 return .key(.character(" "))
             }
             return nil
-        } 
+        }
         #expect(step == 4)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(files.count == 1 && files[0].hasPrefix("00-single-server-") && files[0].hasSuffix(".jsonl"), "\(files)")

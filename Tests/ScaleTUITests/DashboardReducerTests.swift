@@ -89,15 +89,19 @@ import Testing
 
     @Test func aFlaggedNodeIsLoggedWithWhatFlaggedIt() {
         func window(utilization: Double, dropped: Int, queue: Int) -> NodeWindow {
-            NodeWindow(end: 0, arrivals: 0, completions: 0, dropped: dropped, timedOut: 0, failed: 0, staleReads: 0,
-                       hitRatio: nil, replicationLag: nil, consumerLag: nil, utilization: utilization,
-                       meanQueueLength: 0, queueLength: queue, meanLatency: nil, p50: nil, p95: nil, p99: nil)
+            NodeWindow(
+                end: 0, arrivals: 0, completions: 0, dropped: dropped, timedOut: 0, failed: 0, staleReads: 0,
+                hitRatio: nil, replicationLag: nil, consumerLag: nil, utilization: utilization,
+                meanQueueLength: 0, queueLength: queue, meanLatency: nil, p50: nil, p95: nil, p99: nil)
         }
         #expect(DashboardState.bottleneckSymptom(window(utilization: 0.97, dropped: 5, queue: 900)) == "saturated (97% busy)")
         // A surge mid-second: drops while the second's average is still low.
-        #expect(DashboardState.bottleneckSymptom(window(utilization: 0.43, dropped: 1200, queue: 1000))
-            == "dropping requests (1.2k/s, 43% busy)")
-        #expect(DashboardState.bottleneckSymptom(window(utilization: 0.6, dropped: 0, queue: 250)) == "queue growing (250 waiting, 60% busy)")
+        #expect(
+            DashboardState.bottleneckSymptom(window(utilization: 0.43, dropped: 1200, queue: 1000))
+                == "dropping requests (1.2k/s, 43% busy)")
+        #expect(
+            DashboardState.bottleneckSymptom(window(utilization: 0.6, dropped: 0, queue: 250))
+                == "queue growing (250 waiting, 60% busy)")
     }
 
     @Test func helpOverlayOpensAndCloses() async throws {
@@ -168,13 +172,16 @@ import Testing
         _ = state.reduce(.snapshotArrived(snapshot))
         #expect(state.log.filter { $0.text.contains("saturated") }.count == snapshot.nodes.filter(\.bottleneck).count)
 
-        _ = state.reduce(.commandAnswered(.removeServers(node: hot.id, count: 99), .refused("cannot remove the last server"), at: snapshot.time))
+        _ = state.reduce(
+            .commandAnswered(
+                .removeServers(node: hot.id, count: 99), .refused("cannot remove the last server"), at: snapshot.time))
         #expect(state.log.last?.text == "refused: remove server \(hot.id) 99: cannot remove the last server")
         #expect(state.log.last?.tone == .error)
     }
 
     @Test func scheduledCommandsAndFailoversReachTheLog() throws {
-        var state = DashboardState(preset: PresetInfo(name: "t", title: "t", description: "", explanation: ""), width: 100, height: 30)
+        var state = DashboardState(
+            preset: PresetInfo(name: "t", title: "t", description: "", explanation: ""), width: 100, height: 30)
         var snapshot = try #require(emptySnapshot())
         snapshot.notices = [
             EngineNotice(time: 0, event: .scheduledCommand(.killDataCenter("eu"), .applied), sequence: 1),
@@ -182,13 +189,17 @@ import Testing
             EngineNotice(time: 0, event: .failover(primary: "db", writesLost: 17), sequence: 3),
         ]
         _ = state.reduce(.snapshotArrived(snapshot))
-        #expect(state.log.map(\.text) == ["script: kill dc eu", "autoscaler: web 2 -> 4 servers", "failover: a replica took over db; 17 writes lost"])
+        #expect(
+            state.log.map(\.text) == [
+                "script: kill dc eu", "autoscaler: web 2 -> 4 servers", "failover: a replica took over db; 17 writes lost",
+            ])
         _ = state.reduce(.snapshotArrived(snapshot))
         #expect(state.log.count == 3)
     }
 
     @Test func loadingAPresetLogsWhatChanged() {
-        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 100, height: 30)
+        var state = DashboardState(
+            preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 100, height: 30)
         let info = PresetInfo(name: "03-load-balancer", title: "LB", description: "even load", explanation: "")
         _ = state.reduce(.presetLoaded(info, changes: ["added lb in front of app"]))
         #expect(state.preset == info)
@@ -263,7 +274,9 @@ import Testing
         for (typo, guess) in [("lod 03", "load"), ("sett users 3", "set")] {
             #expect(enter(typo).isEmpty, "\(typo)")
             let error = try #require(state.prompt?.error, "\(typo)")
-            #expect(error.contains("unknown command") && error.contains(", load") && error.contains("did you mean \(guess)?"), "\(error)")
+            #expect(
+                error.contains("unknown command") && error.contains(", load") && error.contains("did you mean \(guess)?"),
+                "\(error)")
             _ = state.reduce(.keyPressed(.escape))
         }
     }
@@ -282,7 +295,8 @@ import Testing
     }
 
     @Test func noticesOfAnEngineLeftBehindAreNeverLoggedAgain() throws {
-        var state = DashboardState(preset: PresetInfo(name: "09", title: "", description: "", explanation: ""), width: 100, height: 30)
+        var state = DashboardState(
+            preset: PresetInfo(name: "09", title: "", description: "", explanation: ""), width: 100, height: 30)
         var old = try #require(emptySnapshot())
         old.time = 100 * Nanos.perSecond
         old.notices = [
@@ -336,8 +350,9 @@ import Testing
                     for case .send(let command) in state.reduce(.keyPressed(binding.keys[0])) {
                         guard let target = Self.destructiveTarget(command) else { continue }
                         takesAway = true
-                        #expect(target == selected.id || target == selected.spec.dc,
-                                "\(preset): \(binding.label) on \(selected.id) sent \(CommandGrammar.encode(command))")
+                        #expect(
+                            target == selected.id || target == selected.spec.dc,
+                            "\(preset): \(binding.label) on \(selected.id) sent \(CommandGrammar.encode(command))")
                     }
                 }
                 guard takesAway else { continue }
@@ -345,7 +360,8 @@ import Testing
                 // Nothing selected: nothing sent, and the log says what to select.
                 var state = base
                 #expect(state.reduce(.keyPressed(binding.keys[0])).isEmpty, "\(preset): \(binding.label) guessed")
-                #expect(state.log.last?.text.contains("select") == true, "\(preset): \(binding.label): \(state.log.last?.text ?? "")")
+                #expect(
+                    state.log.last?.text.contains("select") == true, "\(preset): \(binding.label): \(state.log.last?.text ?? "")")
             }
         }
         // Every key that takes something away was met, so none escaped the check.
@@ -474,7 +490,8 @@ import Testing
     }
 
     func emptySnapshot() -> SimulationSnapshot? {
-        SimulationSnapshot(time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "app"), paused: false, speed: 1, behind: false,
-                           system: nil, systemHistory: [], nodes: [], datacenters: [], notices: [])
+        SimulationSnapshot(
+            time: 0, workload: WorkloadSpec(users: 1, ratePerUser: 1, entry: "app"), paused: false, speed: 1, behind: false,
+            system: nil, systemHistory: [], nodes: [], datacenters: [], notices: [])
     }
 }

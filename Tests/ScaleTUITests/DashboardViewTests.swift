@@ -51,7 +51,9 @@ import Testing
 
     @Test func aLongLogEntryWrapsSoItsEndIsReadable() async throws {
         var state = try await Fixtures.state("00", width: 80, height: 24)
-        state.log("refused: set capacity cache 1000000000: cache: capacity must be 1 to 100000000 entries, got 1000000000", tone: .error)
+        state.log(
+            "refused: set capacity cache 1000000000: cache: capacity must be 1 to 100000000 entries, got 1000000000", tone: .error
+        )
         state.log("next", tone: .normal)
         let screen = DashboardView.render(state)
         let rows = (0..<24).map { screen.line($0) }

@@ -9,7 +9,9 @@ enum Fixtures {
     }
 
     /// The snapshot of `name` after `seconds` simulated seconds, `commands` applied first.
-    static func snapshot(_ name: String, seconds: Int = 5, seed: UInt64 = 1, commands: [SimCommand] = []) async throws -> SimulationSnapshot {
+    static func snapshot(_ name: String, seconds: Int = 5, seed: UInt64 = 1, commands: [SimCommand] = []) async throws
+        -> SimulationSnapshot
+    {
         let loaded = try preset(name)
         let simulation = Simulation(spec: loaded.spec, seed: seed, keyTrace: loaded.keyTrace)
         for command in commands { _ = await simulation.apply(command) }
@@ -18,7 +20,9 @@ enum Fixtures {
     }
 
     /// A dashboard state showing `name`, as the app builds it.
-    static func state(_ name: String, width: Int, height: Int, seconds: Int = 5, commands: [SimCommand] = [], unicode: Bool = true) async throws -> DashboardState {
+    static func state(
+        _ name: String, width: Int, height: Int, seconds: Int = 5, commands: [SimCommand] = [], unicode: Bool = true
+    ) async throws -> DashboardState {
         let loaded = try preset(name)
         var state = DashboardState(preset: PresetInfo(loaded), width: width, height: height, unicode: unicode)
         _ = state.reduce(.snapshotArrived(try await snapshot(name, seconds: seconds, commands: commands)))

@@ -25,8 +25,11 @@ import Testing
             let w = try #require(region.byDataCenter["eu-west"])
             let row = try #require(inspectorRow(screen, state, startingWith: region.name + " "), "no row for \(region.name)")
             let cells = row.split(separator: " ").map(String.init)
-            #expect(cells == [region.name, Format.count(Double(w.arrivals)), w.p50.map(Format.duration) ?? "-",
-                              w.p99.map(Format.duration) ?? "-", Format.percent(w.errorRate ?? 0)], "\(row)")
+            #expect(
+                cells == [
+                    region.name, Format.count(Double(w.arrivals)), w.p50.map(Format.duration) ?? "-",
+                    w.p99.map(Format.duration) ?? "-", Format.percent(w.errorRate ?? 0),
+                ], "\(row)")
         }
         // Geo-DNS sends Europeans to eu-west, Americans to us-east.
         let eu = try #require(snapshot.regions.first { $0.name == "eu" })

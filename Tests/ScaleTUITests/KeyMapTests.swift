@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func helpOverlayListsEveryBinding() {
-        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 200, height: 60)
+        var state = DashboardState(
+            preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 200, height: 60)
         _ = state.reduce(.keyPressed(.character("?")))
         let screen = DashboardView.render(state).text
         for binding in KeyMap.standard.bindings {
@@ -33,7 +34,8 @@ import Testing
     }
 
     @Test func helpScrollsToEveryBindingOnASmallScreen() {
-        var state = DashboardState(preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 80, height: 24)
+        var state = DashboardState(
+            preset: PresetInfo(name: "00", title: "", description: "", explanation: ""), width: 80, height: 24)
         _ = state.reduce(.keyPressed(.character("?")))
         var seen = ""
         for _ in 0..<KeyMap.standard.bindings.count {

@@ -32,8 +32,12 @@ import Testing
         #expect(bar.contains("00:00:05") && bar.contains("REC"))
         // Every kept field shows whole; any dropped one matters no more than each kept one.
         for field in kept { #expect(bar.contains(field.text), "\(field.text) cut in \(bar)") }
-        let dropped = all.filter { field in !kept.contains { $0.priority == field.priority && ($0.text == field.text || $0.text == field.wide) } }
-        for field in dropped { #expect(kept.allSatisfy { $0.priority <= field.priority }, "\(field.text) dropped before a less important field") }
+        let dropped = all.filter { field in
+            !kept.contains { $0.priority == field.priority && ($0.text == field.text || $0.text == field.wide) }
+        }
+        for field in dropped {
+            #expect(kept.allSatisfy { $0.priority <= field.priority }, "\(field.text) dropped before a less important field")
+        }
         #expect(width >= 120 || !dropped.isEmpty, "at 80 columns something must give")
         #expect(bar.contains("ramp"), "stage 05 ramps its users up: \(bar)")
     }
@@ -169,7 +173,9 @@ import Testing
         #expect(state.logScroll > 0)
         let back = DashboardView.render(state).text
         #expect(back.contains("newer below"))
-        #expect(lines(state).contains { $0.hasSuffix("entry \(40 - state.logScroll - state.logRows)") }, "the oldest row shown moved back")
+        #expect(
+            lines(state).contains { $0.hasSuffix("entry \(40 - state.logScroll - state.logRows)") },
+            "the oldest row shown moved back")
         #expect(!back.contains("entry 39"))
         // New entries keep a scrolled log on what is being read.
         let scroll = state.logScroll

@@ -37,7 +37,8 @@ import Testing
         #expect(!diff.runs.isEmpty)
         for run in diff.runs {
             let inBox = run.row == box.y + 2 && run.columns.lowerBound >= box.x && run.columns.upperBound <= box.maxX
-            let inInspector = inspector.contains(x: run.columns.lowerBound, y: run.row) && run.columns.upperBound <= inspector.maxX
+            let inInspector =
+                inspector.contains(x: run.columns.lowerBound, y: run.row) && run.columns.upperBound <= inspector.maxX
             #expect(inBox || inInspector, "row \(run.row), columns \(run.columns) changed")
         }
     }

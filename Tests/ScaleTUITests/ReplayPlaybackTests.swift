@@ -12,7 +12,8 @@ import Testing
     /// seconds: the commands of the whole session (made at 18 s and 20 s, at speed 1), the
     /// checkpoints from then on, the end at `end` seconds; then, with `loadAt`, a `load` of
     /// stage 01 at that time instead of the end, which ends `after` seconds later.
-    static func recording(recordingFrom: Int64 = 15, end: Int64 = 23, loadAt: Int64? = nil, after: Int64 = 5) throws -> ReplayFile {
+    static func recording(recordingFrom: Int64 = 15, end: Int64 = 23, loadAt: Int64? = nil, after: Int64 = 5) throws -> ReplayFile
+    {
         let spec = try PresetCatalog(environment: [:]).load("00").spec
         let commands = [
             ScheduledCommand(at: 18 * second, command: .setUsers(1_500)),
@@ -24,13 +25,17 @@ import Testing
         engine.run(until: stop, applying: commands) { engine in
             if engine.now >= recordingFrom * second { records.append(.checkpoint(of: engine)) }
         } onCommand: { scheduled in
-            records.append(.command(microseconds: scheduled.at / 1_000, action: .simulation(scheduled.command), wallMilliseconds: scheduled.at / 1_000_000))
+            records.append(
+                .command(
+                    microseconds: scheduled.at / 1_000, action: .simulation(scheduled.command),
+                    wallMilliseconds: scheduled.at / 1_000_000))
         }
         if loadAt != nil {
             let next = try PresetCatalog(environment: [:]).load("01")
-            records.append(.command(
-                microseconds: stop / 1_000, action: .load(name: next.name, preset: PresetEncoder.yaml(next.spec), seed: nil),
-                wallMilliseconds: stop / 1_000_000))
+            records.append(
+                .command(
+                    microseconds: stop / 1_000, action: .load(name: next.name, preset: PresetEncoder.yaml(next.spec), seed: nil),
+                    wallMilliseconds: stop / 1_000_000))
             engine = Engine(spec: next.spec, seed: nil)
             engine.run(until: after * second, checkpointEvery: second) { records.append(.checkpoint(of: $0)) }
         }
@@ -128,13 +133,14 @@ import Testing
         session.run { screen, elapsed in
             if commandShownAt == nil, screen.contains("add server app") { commandShownAt = elapsed }
             if endShownAt == nil, screen.contains("REPLAY 100% END") { endShownAt = elapsed }
-            let next: Character? = switch pressed.count {
-            case 0 where endShownAt != nil: "a"  // Refused: the system changes only after L.
-            case 1 where screen.contains("takes over before"): "L"
-            case 2 where screen.contains("took over"): "a"
-            case 3 where screen.contains("app x3"): "q"
-            default: nil
-            }
+            let next: Character? =
+                switch pressed.count {
+                case 0 where endShownAt != nil: "a"  // Refused: the system changes only after L.
+                case 1 where screen.contains("takes over before"): "L"
+                case 2 where screen.contains("took over"): "a"
+                case 3 where screen.contains("app x3"): "q"
+                default: nil
+                }
             if let next { pressed.append(next) }
             return next.map { .key(.character($0)) }
         }

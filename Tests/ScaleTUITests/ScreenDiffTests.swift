@@ -39,7 +39,10 @@ import Testing
         var new = old
         // Changed at 0, 5 (gap of 4), 11 (gap of 5), 12.
         for x in [0, 5, 11, 12] { new.put("#", x: x, y: 0, style: .normal) }
-        #expect(ScreenDiff(from: old, to: new, mergingGapsUpTo: 4).runs == [Run(row: 0, columns: 0..<6), Run(row: 0, columns: 11..<13)])
+        #expect(
+            ScreenDiff(from: old, to: new, mergingGapsUpTo: 4).runs == [
+                Run(row: 0, columns: 0..<6), Run(row: 0, columns: 11..<13),
+            ])
         #expect(ScreenDiff(from: old, to: new, mergingGapsUpTo: 5).runs == [Run(row: 0, columns: 0..<13)])
         #expect(ScreenDiff(from: old, to: new).runs.count == 3)
     }
@@ -49,7 +52,10 @@ import Testing
         var new = old
         new.put("a", x: 7, y: 0, style: .normal)
         new.put("b", x: 0, y: 1, style: .normal)
-        #expect(ScreenDiff(from: old, to: new, mergingGapsUpTo: 100).runs == [Run(row: 0, columns: 7..<8), Run(row: 1, columns: 0..<1)])
+        #expect(
+            ScreenDiff(from: old, to: new, mergingGapsUpTo: 100).runs == [
+                Run(row: 0, columns: 7..<8), Run(row: 1, columns: 0..<1),
+            ])
     }
 
     @Test func withoutAFrameBeforeOrAfterAResizeEveryRowIsRedrawn() {
@@ -90,8 +96,10 @@ import Testing
         func randomFrame(_ base: ScreenBuffer, changes: Int) -> ScreenBuffer {
             var frame = base
             for _ in 0..<changes {
-                frame.put(glyphs[random.next(below: glyphs.count)], x: random.next(below: frame.width), y: random.next(below: frame.height),
-                          style: styles[random.next(below: styles.count)])
+                frame.put(
+                    glyphs[random.next(below: glyphs.count)], x: random.next(below: frame.width),
+                    y: random.next(below: frame.height),
+                    style: styles[random.next(below: styles.count)])
             }
             return frame
         }
@@ -105,7 +113,9 @@ import Testing
                     for x in run.columns {
                         let before = old[x, run.row], after = new[x, run.row]
                         if gap == 0 {
-                            #expect(before.scalar != after.scalar || before.style != after.style, "trial \(trial): (\(x), \(run.row)) unchanged")
+                            #expect(
+                                before.scalar != after.scalar || before.style != after.style,
+                                "trial \(trial): (\(x), \(run.row)) unchanged")
                         }
                         rebuilt.put(after.scalar, x: x, y: run.row, style: after.style)
                     }

@@ -31,14 +31,17 @@ enum ScreenSnapshot {
             return
         }
         guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
-            Issue.record("no golden screen \(name).txt; record it with SCALETOP_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "no golden screen \(name).txt; record it with SCALETOP_RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
             return
         }
         if expected != actual {
             let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let first = Array(zip(expectedLines, actualLines)).firstIndex { $0 != $1 } ?? min(expectedLines.count, actualLines.count)
-            Issue.record("""
+            let first =
+                Array(zip(expectedLines, actualLines)).firstIndex { $0 != $1 } ?? min(expectedLines.count, actualLines.count)
+            Issue.record(
+                """
                 screen \(name) differs from its golden file at line \(first + 1):
                 expected: \(first < expectedLines.count ? expectedLines[first] : "<end>")
                 actual:   \(first < actualLines.count ? actualLines[first] : "<end>")

@@ -8,11 +8,15 @@ import Testing
     /// replicas, a queue and its workers; CDN edges in front.
     static func fourDataCenters() -> SimulationSnapshot {
         var nodes: [NodeSnapshot] = []
-        func node(_ id: String, _ kind: NodeKind, servers: Int = 1, dc: String?, region: String? = nil, to targets: [String] = []) {
-            let spec = NodeSpec(id: id, kind: kind, servers: servers, service: .exponential(mean: Nanos.perMillisecond),
-                                routes: targets.map { RouteSpec(to: $0) }, dc: dc, region: region)
-            nodes.append(NodeSnapshot(spec: spec, servers: servers, downServers: 0, warmingServers: 0, workers: 8, size: 0,
-                                      slowFactor: 1, cacheEntries: nil, window: nil, bottleneck: false, history: []))
+        func node(_ id: String, _ kind: NodeKind, servers: Int = 1, dc: String?, region: String? = nil, to targets: [String] = [])
+        {
+            let spec = NodeSpec(
+                id: id, kind: kind, servers: servers, service: .exponential(mean: Nanos.perMillisecond),
+                routes: targets.map { RouteSpec(to: $0) }, dc: dc, region: region)
+            nodes.append(
+                NodeSnapshot(
+                    spec: spec, servers: servers, downServers: 0, warmingServers: 0, workers: 8, size: 0,
+                    slowFactor: 1, cacheEntries: nil, window: nil, bottleneck: false, history: []))
         }
         let centers = ["us-east", "us-west", "eu-west", "ap-south"]
         for dc in centers {
@@ -35,11 +39,14 @@ import Testing
     @Test(arguments: [(80, 24), (120, 40), (160, 48), (200, 60)])
     func everyNodeHasOneBoxInsideTheScreenColumns(width: Int, height: Int) {
         let snapshot = Self.fourDataCenters()
-        let state = DashboardState(preset: PresetInfo(name: "t", title: "", description: "", explanation: ""), width: width, height: height)
+        let state = DashboardState(
+            preset: PresetInfo(name: "t", title: "", description: "", explanation: ""), width: width, height: height)
         let layout = state.topologyLayout(snapshot)
         #expect(layout.boxes.map(\.id).sorted() == snapshot.nodes.map(\.id).sorted())
         for box in layout.boxes {
-            #expect(box.rect.x >= layout.area.x && box.rect.maxX <= layout.area.maxX, "\(box.id) leaves the screen at \(width)x\(height)")
+            #expect(
+                box.rect.x >= layout.area.x && box.rect.maxX <= layout.area.maxX,
+                "\(box.id) leaves the screen at \(width)x\(height)")
         }
         for (i, a) in layout.boxes.enumerated() {
             for b in layout.boxes[(i + 1)...] {
@@ -54,7 +61,10 @@ import Testing
             #expect(rect.y >= shown.area.y && rect.maxY <= shown.area.maxY, "\(box.id) cannot be scrolled into view")
         }
         // The pool of 80 app servers is one box, not 80.
-        let screen = DashboardView.render({ var s = state; _ = s.reduce(.snapshotArrived(snapshot)); return s }())
+        let screen = DashboardView.render(
+            {
+                var s = state; _ = s.reduce(.snapshotArrived(snapshot)); return s
+            }())
         #expect(screen.text.contains("web-us-east x80"))
     }
 
@@ -65,8 +75,10 @@ import Testing
         for i in 0..<2_002 {
             let routes = i < 1_999 ? [RouteSpec(to: "n\(i + 1)")] : []
             let spec = NodeSpec(id: "n\(i)", kind: .app, service: .exponential(mean: Nanos.perMillisecond), routes: routes)
-            nodes.append(NodeSnapshot(spec: spec, servers: 1, downServers: 0, warmingServers: 0, workers: 1, size: 0,
-                                      slowFactor: 1, cacheEntries: nil, window: nil, bottleneck: false, history: []))
+            nodes.append(
+                NodeSnapshot(
+                    spec: spec, servers: 1, downServers: 0, warmingServers: 0, workers: 1, size: 0,
+                    slowFactor: 1, cacheEntries: nil, window: nil, bottleneck: false, history: []))
         }
         // n2000 and n2001 call each other and nothing reaches them: each gets a tier below all.
         nodes[2_000].spec.routes = [RouteSpec(to: "n2001")]

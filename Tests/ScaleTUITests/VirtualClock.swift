@@ -38,7 +38,8 @@ struct VirtualSession {
         terminal = MemoryTerminal(width: width, height: height)
         app = DashboardApp(
             terminal: terminal, preset: try PresetCatalog(environment: [:]).load(preset), seed: nil, speed: speed,
-            catalog: PresetCatalog(environment: [:]), recording: recording, recordingsDirectory: recordingsDirectory, clock: clock)
+            catalog: PresetCatalog(environment: [:]), recording: recording, recordingsDirectory: recordingsDirectory, clock: clock
+        )
     }
 
     /// A dashboard playing `replay` at its recorded pace times `factor`.
@@ -53,7 +54,9 @@ struct VirtualSession {
     /// quit, so a test that never reaches its last key fails rather than hangs. Returns the
     /// virtual time the loop ran.
     @discardableResult
-    func run(limit: Duration = .seconds(600), _ script: @escaping (_ screen: String, _ elapsed: Duration) -> InputEvent?) -> Duration {
+    func run(limit: Duration = .seconds(600), _ script: @escaping (_ screen: String, _ elapsed: Duration) -> InputEvent?)
+        -> Duration
+    {
         let clock = clock
         terminal.script = { terminal in
             clock.elapsed > limit ? .key(.character("q")) : script(terminal.screen.text, clock.elapsed)

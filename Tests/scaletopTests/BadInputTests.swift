@@ -30,11 +30,16 @@ import Testing
         ("zero mean", valid.replacingOccurrences(of: "mean: 5ms", with: "mean: 0ms"), 16, "mean"),
         ("zero users", valid.replacingOccurrences(of: "users: 100", with: "users: 0"), 4, "users"),
         ("route to a missing node", valid.replacingOccurrences(of: "- to: db", with: "- to: dbb"), 13, "dbb"),
-        ("zero rate limit", valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 0}"), 11,
-         "rate_limit.rate"),
-        ("rate limit past the limit",
-         valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 5, burst: 1e9}"), 11,
-         "rate_limit.burst"),
+        (
+            "zero rate limit",
+            valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 0}"), 11,
+            "rate_limit.rate"
+        ),
+        (
+            "rate limit past the limit",
+            valid.replacingOccurrences(of: "    workers: 2", with: "    workers: 2\n    rate_limit: {rate: 5, burst: 1e9}"), 11,
+            "rate_limit.burst"
+        ),
         // libyaml notices the unclosed list on the next line, and says where it opened.
         ("malformed YAML", valid.replacingOccurrences(of: "  users: 100", with: "  users: [100"), 5, "line 4"),
     ]
@@ -74,7 +79,9 @@ import Testing
             bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
             previous = name
         }
-        let deep = "version: 1\nname: deep\nworkload: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
+        let deep =
+            "version: 1\nname: deep\nworkload: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            + "\n"
         for (name, text) in [("bomb.yaml", bomb), ("deep.yaml", deep)] {
             let file = dir.appendingPathComponent(name)
             try text.write(to: file, atomically: true, encoding: .utf8)

@@ -81,13 +81,22 @@ import Testing
 
     /// (what is wrong, the trace, the options, words the one-line message must hold)
     static let badInputs: [(String, String, [String], String)] = [
-        ("a row with too few fields", "key,time\na,1\nb\n", ["--policy", "lru", "--capacity", "2"], "trace.txt:3: expected 2 fields"),
+        (
+            "a row with too few fields", "key,time\na,1\nb\n", ["--policy", "lru", "--capacity", "2"],
+            "trace.txt:3: expected 2 fields"
+        ),
         ("a bad time", "key,time\na,1\nb,later\n", ["--policy", "lru", "--capacity", "2"], "trace.txt:3: time: expected a time"),
         ("times going backwards", "key,time\na,5\nb,4\n", ["--policy", "lru", "--capacity", "2"], "trace.txt:3: time:"),
         ("an unknown op", "key,op\na,delete\n", ["--policy", "lru", "--capacity", "2"], "trace.txt:2: op:"),
-        ("--ttl without a time column", "a\nb\n", ["--policy", "lru", "--capacity", "2", "--ttl", "5s"], "--ttl needs a time column"),
+        (
+            "--ttl without a time column", "a\nb\n", ["--policy", "lru", "--capacity", "2", "--ttl", "5s"],
+            "--ttl needs a time column"
+        ),
         ("a bad --ttl", "a\n", ["--policy", "lru", "--capacity", "2", "--ttl", "soon"], "--ttl: expected a duration"),
-        ("a zero --ttl", "key,time\na,1\n", ["--policy", "lru", "--capacity", "2", "--ttl", "0s"], "--ttl: must be longer than zero"),
+        (
+            "a zero --ttl", "key,time\na,1\n", ["--policy", "lru", "--capacity", "2", "--ttl", "0s"],
+            "--ttl: must be longer than zero"
+        ),
         ("an unknown policy", "a\n", ["--policy", "mru", "--capacity", "2"], "--policy: expected lru, lfu or fifo"),
         ("a zero capacity", "a\n", ["--policy", "lru", "--capacity=0"], "--capacity: expected 1 to"),
         ("a huge capacity", "a\n", ["--policy", "lru", "--capacity", "99999999999"], "--capacity: expected 1 to"),

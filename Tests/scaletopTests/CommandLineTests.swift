@@ -35,7 +35,8 @@ import Testing
     @Test func aStageVariantRunsByItsNumberAndLetter() throws {
         let directory = try CLI.temporaryDirectory()
         for (number, name) in [("05v", "05v-vertical"), ("05s", "05s-sharding")] {
-            let result = try CLI.run(["run", number, "--duration", "2s", "--report", "json"], environment: ["XDG_DATA_HOME": directory.path])
+            let result = try CLI.run(
+                ["run", number, "--duration", "2s", "--report", "json"], environment: ["XDG_DATA_HOME": directory.path])
             #expect(result.status == 0, "\(number): \(result.stderr)")
             #expect(result.stdout.contains("\"\(name)\""), "\(number)")
         }
@@ -80,11 +81,12 @@ import Testing
     @Test func benchPrintsTheReferenceLine() throws {
         let result = try CLI.run(["bench", "reference", "--runs", "1"])
         #expect(result.status == 0, "\(result.stderr)")
-        let fields = Dictionary(uniqueKeysWithValues: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            .split(separator: " ").map { pair -> (String, String) in
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                return (String(parts[0]), String(parts.count > 1 ? parts[1] : ""))
-            })
+        let fields = Dictionary(
+            uniqueKeysWithValues: result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                .split(separator: " ").map { pair -> (String, String) in
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), String(parts.count > 1 ? parts[1] : ""))
+                })
         #expect(fields["scenario"] == "reference")
         #expect(fields["requests"] == "2000000")
         #expect(fields["events"] == "8000000")

@@ -7,8 +7,12 @@ import Testing
     static let escape = "\u{1B}"
 
     func expectClean(_ result: CLI.Result, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(!result.stdout.contains(Self.escape) && !result.stdout.contains("\u{07}"), "stdout: \(result.stdout.debugDescription)", sourceLocation: sourceLocation)
-        #expect(!result.stderr.contains(Self.escape) && !result.stderr.contains("\u{07}"), "stderr: \(result.stderr.debugDescription)", sourceLocation: sourceLocation)
+        #expect(
+            !result.stdout.contains(Self.escape) && !result.stdout.contains("\u{07}"),
+            "stdout: \(result.stdout.debugDescription)", sourceLocation: sourceLocation)
+        #expect(
+            !result.stderr.contains(Self.escape) && !result.stderr.contains("\u{07}"),
+            "stderr: \(result.stderr.debugDescription)", sourceLocation: sourceLocation)
     }
 
     @Test func hostileUserPresetsAreListedSafely() throws {
@@ -17,7 +21,8 @@ import Testing
         try FileManager.default.createDirectory(at: presets, withIntermediateDirectories: true)
         let hostileName = "ev\u{1B}[31mil\u{1B}]0;pwned\u{07}"
         let hostile = presets.appendingPathComponent(hostileName + ".yaml")
-        try "version: 1\nname: \"evil \\e]0;pwned\\a name\"\ndescription: \"d \\e[2J\"\n".write(to: hostile, atomically: true, encoding: .utf8)
+        try "version: 1\nname: \"evil \\e]0;pwned\\a name\"\ndescription: \"d \\e[2J\"\n".write(
+            to: hostile, atomically: true, encoding: .utf8)
         let listed = try CLI.run(["presets"], environment: ["XDG_DATA_HOME": home.path])
         #expect(listed.status == 0)
         expectClean(listed)
@@ -34,15 +39,20 @@ import Testing
     }
 
     @Test func hostileArgumentsAreQuotedSafely() throws {
-        for arguments in [["run", "no\u{1B}]0;such\u{07}preset"], ["run", "00", "--duration", "\u{1B}[2J"], ["replay", "\u{1B}[31m.jsonl", "--headless"]] {
+        for arguments in [
+            ["run", "no\u{1B}]0;such\u{07}preset"], ["run", "00", "--duration", "\u{1B}[2J"],
+            ["replay", "\u{1B}[31m.jsonl", "--headless"],
+        ] {
             let result = try CLI.run(arguments)
             #expect(result.status == 2, "\(arguments.debugDescription)")
             expectClean(result)
         }
         // Usage errors, which ArgumentParser words: an unknown option, a bad value of each type.
         for arguments in [
-            ["run", "00", "--\u{1B}]0;pwned\u{07}"], ["run", "00", "--seed", "1\u{1B}[31m"], ["run", "00", "--report", "x\u{9B}2J"],
-            ["replay", "r.jsonl", "--\u{1B}[2J"], ["cache", "--trace", "t", "--policy", "lru", "--capacity", "\u{1B}[2J"], ["bench", "--runs", "\u{07}"],
+            ["run", "00", "--\u{1B}]0;pwned\u{07}"], ["run", "00", "--seed", "1\u{1B}[31m"],
+            ["run", "00", "--report", "x\u{9B}2J"],
+            ["replay", "r.jsonl", "--\u{1B}[2J"], ["cache", "--trace", "t", "--policy", "lru", "--capacity", "\u{1B}[2J"],
+            ["bench", "--runs", "\u{07}"],
         ] {
             let result = try CLI.run(arguments)
             #expect(result.status == 64, "\(arguments.debugDescription): \(result.status)")
@@ -67,7 +77,8 @@ import Testing
         lines[0] = String(decoding: try JSONSerialization.data(withJSONObject: header), as: UTF8.self)
         if load {
             let line: [String: Any] = [
-                "type": "command", "t_us": 1_500_000, "wall_ms": 1_500, "command": "load " + Self.hostileText.replacingOccurrences(of: " ", with: ""),
+                "type": "command", "t_us": 1_500_000, "wall_ms": 1_500,
+                "command": "load " + Self.hostileText.replacingOccurrences(of: " ", with: ""),
                 "preset": header["preset"] as? String ?? "",
             ]
             // After the checkpoint at 1 s: the rest of the file then times the new stage.
@@ -89,7 +100,9 @@ import Testing
             let result = try CLI.run(["replay", file, "--headless", "--report", report])
             #expect(result.status == 0 || result.status == 3, "\(report): \(result.stderr)")
             expectClean(result)
-            if report == "text" { #expect(result.stdout.contains("\\u{1b}]0;pwned"), "the name is shown, escaped: \(result.stdout)") }
+            if report == "text" {
+                #expect(result.stdout.contains("\\u{1b}]0;pwned"), "the name is shown, escaped: \(result.stdout)")
+            }
         }
         let verified = try CLI.run(["replay", file, "--headless", "--verify"])
         #expect(verified.status == 0, "\(verified.stderr)")
@@ -109,7 +122,8 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let preset = dir.appendingPathComponent(Self.hostileText.replacingOccurrences(of: "/", with: "") + ".yaml")
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         try FileManager.default.copyItem(at: package.appendingPathComponent("Presets/00-single-server.yaml"), to: preset)
         for arguments in [
             ["run", preset.path, "--duration", "2s"], ["run", preset.path, "--duration", "2s", "--report", "csv"],

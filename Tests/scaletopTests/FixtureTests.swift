@@ -55,7 +55,8 @@ import Testing
         #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":0.5,"b":2}"#) == #"{"a":1,"rejected":0.5,"b":2}"#)
         #expect(Self.withoutAddedKeys(#"{"a":{"rejected":0},"b":[{"x":1,"rejected":0}]}"#) == #"{"a":{},"b":[{"x":1}]}"#)
         #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":{"ci95":0,"mean":0},"b":2}"#) == #"{"a":1,"b":2}"#)
-        #expect(Self.withoutAddedKeys(#"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#) == #"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#)
+        #expect(
+            Self.withoutAddedKeys(#"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#) == #"{"a":1,"rejected":{"ci95":1.5,"mean":3}}"#)
     }
 
     @Test(arguments: presets)

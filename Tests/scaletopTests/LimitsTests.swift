@@ -99,8 +99,10 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("script.txt")
-        try "at 1s add server app 20000\nat 2s set capacity cache 1000000000\n".write(to: script, atomically: true, encoding: .utf8)
-        let result = try CLI.run(["run", "05", "--duration", "3s", "--script", script.path, "--report", "json"], timeout: Self.deadline)
+        try "at 1s add server app 20000\nat 2s set capacity cache 1000000000\n".write(
+            to: script, atomically: true, encoding: .utf8)
+        let result = try CLI.run(
+            ["run", "05", "--duration", "3s", "--script", script.path, "--report", "json"], timeout: Self.deadline)
         #expect(result.status == 0)
         let refusals = try CLI.json(result.stdout)["refused_commands"] as? [String] ?? []
         #expect(refusals.contains { $0.contains("at most 10000 servers") }, "\(refusals)")
@@ -113,25 +115,35 @@ import Testing
     /// run for some simulated seconds: each gives a report (figures may be all errors),
     /// never a trap.
     static let maxima: [(String, Int, [String])] = [
-        ("every duration at ten years", 3, [
-            "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
-            "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
-            "workload.retries={limit: 10, backoff: 3650d}", "nodes.app.session_ttl=3650d",
-        ]),
+        (
+            "every duration at ten years", 3,
+            [
+                "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
+                "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
+                "workload.retries={limit: 10, backoff: 3650d}", "nodes.app.session_ttl=3650d",
+            ]
+        ),
         ("an apply time of ten years", 3, ["nodes.db-replica.apply={distribution: deterministic, mean: 3650d}"]),
         // 12 s: 10^9 workers' capacity passed Int64 nanoseconds after 9.2 s.
         ("10,000 servers of 100,000 workers", 12, ["nodes.app.servers=10000", "nodes.app.workers=100000"]),
-        ("an autoscaler steering to a tiny target", 3, [
-            "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
-            "nodes.app.service.mean=3650d",
-        ]),
-        ("all of them", 3, [
-            "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
-            "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
-            "workload.retries={limit: 10, backoff: 3650d}", "nodes.db-replica.apply={distribution: deterministic, mean: 3650d}",
-            "nodes.app.workers=100000", "nodes.db-replica.servers=100",
-            "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
-        ]),
+        (
+            "an autoscaler steering to a tiny target", 3,
+            [
+                "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
+                "nodes.app.service.mean=3650d",
+            ]
+        ),
+        (
+            "all of them", 3,
+            [
+                "nodes.app.timeout=3650d", "nodes.db.service.mean=3650d", "nodes.db-replica.replication_delay=3650d",
+                "nodes.db-replica.failover=3650d", "nodes.lb.health_check=3650d", "workload.dns.ttl=3650d",
+                "workload.retries={limit: 10, backoff: 3650d}",
+                "nodes.db-replica.apply={distribution: deterministic, mean: 3650d}",
+                "nodes.app.workers=100000", "nodes.db-replica.servers=100",
+                "nodes.app.autoscale={target: 0.000000001, min: 1, max: 10000, warmup: 3650d, cooldown: 0s}",
+            ]
+        ),
     ]
 
     @Test(arguments: 0..<maxima.count)
@@ -149,11 +161,13 @@ import Testing
     /// replicas, 1 s a write, 10,000 writes/s, at a tenth of the size): replicas re-sync
     /// instead of growing.
     @Test func aReplicaPoolThatFallsBehindResyncs() throws {
-        let report = try report("04", seconds: 4, [
-            "nodes.db-replica.servers=100", "nodes.db-replica.apply.mean=1s",
-            "workload.users=20000", "workload.rate_per_user=0.5", "workload.mix={read: 0.5, write: 0.5}",
-            "nodes.db.workers=1000", "nodes.app.workers=1000",
-        ])
+        let report = try report(
+            "04", seconds: 4,
+            [
+                "nodes.db-replica.servers=100", "nodes.db-replica.apply.mean=1s",
+                "workload.users=20000", "workload.rate_per_user=0.5", "workload.mix={read: 0.5, write: 0.5}",
+                "nodes.db.workers=1000", "nodes.app.workers=1000",
+            ])
         let replicas = node(report, "db-replica")
         #expect((replicas["resyncs"] as? Int ?? 0) > 0, "\(replicas)")
     }
@@ -171,7 +185,8 @@ import Testing
         let script = dir.appendingPathComponent("flood.script")
         try String(repeating: "at 0s add cache db 1\n", count: 1_500).write(to: script, atomically: true, encoding: .utf8)
         // A hang guard only: a debug build on a busy machine takes a while.
-        let result = try CLI.run(["run", "01", "--duration", "2s", "--script", script.path, "--report", "json"], timeout: 5 * Self.deadline)
+        let result = try CLI.run(
+            ["run", "01", "--duration", "2s", "--script", script.path, "--report", "json"], timeout: 5 * Self.deadline)
         try #require(result.status == 0, "\(result.stderr)")
         let report = try CLI.json(result.stdout)
         #expect((report["nodes"] as? [Any])?.count == 1_000)
@@ -181,8 +196,10 @@ import Testing
     }
 
     /// A preset past the node or route limit is refused at load, at the node past it.
-    @Test(arguments: [(1_001, 1, "nodes[1000]: expected at most 1000 nodes, got 1001"),
-                      (200, 51, "nodes[196].routes: expected at most 10000 routes in all nodes together")])
+    @Test(arguments: [
+        (1_001, 1, "nodes[1000]: expected at most 1000 nodes, got 1001"),
+        (200, 51, "nodes[196].routes: expected at most 10000 routes in all nodes together"),
+    ])
     func aPresetPastTheTopologyLimitsIsRefused(nodes: Int, routesEach: Int, words: String) throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -40,7 +40,9 @@ import Testing
             for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         try #require(bound == 0, "bind \(path): \(String(cString: strerror(errno)))")
     }
@@ -70,7 +72,9 @@ import Testing
                 #expect(!message.contains("\n"), "\(what) on \(kind): one line, got \(message)")
                 #expect(message.contains(path), "\(what) on \(kind): the file is named, got \(message)")
                 #expect(!message.contains("Fatal error"), "\(what) on \(kind)")
-                if kind == "a symlink loop" { #expect(message.contains("symbolic links"), "\(what): the loop is named, got \(message)") }
+                if kind == "a symlink loop" {
+                    #expect(message.contains("symbolic links"), "\(what): the loop is named, got \(message)")
+                }
             }
         }
     }
@@ -106,7 +110,9 @@ import Testing
         }
         thread.start()
         defer { stop.set() }
-        for arguments in [["check", path], ["run", "00", "--duration", "1s", "--script", path], ["replay", path, "--headless"]] {
+        for arguments in [
+            ["check", path], ["run", "00", "--duration", "1s", "--script", path], ["replay", path, "--headless"],
+        ] {
             let result = try CLI.run(arguments, timeout: Self.hangGuard)
             #expect(result.status == 2, "\(arguments): status \(result.status), \(result.stderr)")
             #expect(result.stderr.contains(path), "\(arguments): \(result.stderr)")
@@ -118,7 +124,8 @@ import Testing
         let folder = data.appendingPathComponent("scaletop/presets")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         #expect(mkfifo(folder.appendingPathComponent("fifo.yaml").path, 0o600) == 0)
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
         let result = try CLI.run(["presets"], environment: ["XDG_DATA_HOME": data.path], timeout: Self.hangGuard)
         #expect(result.status != CLI.signalled, "\(result.stderr)")
         let listed = result.stdout + result.stderr
@@ -171,7 +178,8 @@ import Testing
         let file = dir.appendingPathComponent("trace.txt")
         try Self.traceText(count: 50_000).write(to: file, atomically: true, encoding: .utf8)
         let regular = try CLI.run(["cache", "--trace", file.path] + Self.cacheOptions, timeout: Self.hangGuard)
-        let shell = "cat '\(file.path)' | '\(CLI.executable.path)' cache --trace /dev/stdin " + Self.cacheOptions.joined(separator: " ")
+        let shell =
+            "cat '\(file.path)' | '\(CLI.executable.path)' cache --trace /dev/stdin " + Self.cacheOptions.joined(separator: " ")
         let piped = try Self.shell(shell)
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(piped.stdout == regular.stdout)

@@ -34,7 +34,8 @@ import Testing
         // An unknown field on line 6, and a file that is not YAML at all.
         try good.replacingOccurrences(of: "kind: app", with: "kind: app, wrokers: 2")
             .write(to: folder.appendingPathComponent("b-typo.yaml"), atomically: true, encoding: .utf8)
-        try "version: 1\nname: [unclosed\n".write(to: folder.appendingPathComponent("c-broken.yaml"), atomically: true, encoding: .utf8)
+        try "version: 1\nname: [unclosed\n".write(
+            to: folder.appendingPathComponent("c-broken.yaml"), atomically: true, encoding: .utf8)
         try good.write(to: folder.appendingPathComponent("d-also-good.yaml"), atomically: true, encoding: .utf8)
 
         let result = try CLI.run(["presets"], environment: ["XDG_DATA_HOME": data.path])

@@ -97,16 +97,19 @@ import Testing
         let (dir, file, _, current) = try Self.record()
         defer { try? FileManager.default.removeItem(at: dir) }
         let original = try String(contentsOf: file, encoding: .utf8)
-        let cases = [("-1", "-1"), ("0", "0"), ("1.5", "1.5"), ("\"2\"", "\"2\""), ("99999999999999999999", "1e+20"),
-                     ("1000001", "1000001"), ("true", "true"), ("[1]", "an array"), ("null", "null")]
+        let cases = [
+            ("-1", "-1"), ("0", "0"), ("1.5", "1.5"), ("\"2\"", "\"2\""), ("99999999999999999999", "1e+20"),
+            ("1000001", "1000001"), ("true", "true"), ("[1]", "an array"), ("null", "null"),
+        ]
         for (value, shown) in cases {
             try original.write(to: file, atomically: true, encoding: .utf8)
             try Self.set(revision: value, in: file, current: current)
             let result = try CLI.run(["replay", file.path, "--headless", "--verify"])
             #expect(result.status == 2, "\(value)")
             #expect(result.stdout.isEmpty, "\(value)")
-            #expect(result.stderr.contains("run.jsonl:1: engine_revision: expected a whole number from 1 to 1000000, got \(shown)"),
-                    "\(value): \(result.stderr)")
+            #expect(
+                result.stderr.contains("run.jsonl:1: engine_revision: expected a whole number from 1 to 1000000, got \(shown)"),
+                "\(value): \(result.stderr)")
         }
     }
 

@@ -9,8 +9,11 @@ import Testing
         let script = dir.appendingPathComponent("ops.script")
         try "at 5s add server app 2\nat 7.5s set users 300\n".write(to: script, atomically: true, encoding: .utf8)
         let file = dir.appendingPathComponent("run.jsonl")
-        let result = try CLI.run(["run", "03", "--duration", "12s", "--seed", "5", "--script", script.path,
-                                  "--record", file.path, "--report", "json"] + arguments)
+        let result = try CLI.run(
+            [
+                "run", "03", "--duration", "12s", "--seed", "5", "--script", script.path,
+                "--record", file.path, "--report", "json",
+            ] + arguments)
         #expect(result.status == 0, "\(result.stderr)")
         return (dir, file, result.stdout)
     }
@@ -27,8 +30,10 @@ import Testing
         #expect(replayed.stdout == recorded)
         #expect(replayed.stderr.contains("verified 13 checkpoints"))
         // Recording changes nothing: the same run without --record prints the same report.
-        let plain = try CLI.run(["run", "03", "--duration", "12s", "--seed", "5", "--warmup", "2s",
-                                 "--script", dir.appendingPathComponent("ops.script").path, "--report", "json"])
+        let plain = try CLI.run([
+            "run", "03", "--duration", "12s", "--seed", "5", "--warmup", "2s",
+            "--script", dir.appendingPathComponent("ops.script").path, "--report", "json",
+        ])
         #expect(plain.stdout == recorded)
     }
 
@@ -88,7 +93,8 @@ import Testing
         let (dir, file, _) = try Self.record()
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = try String(contentsOf: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "add server app 2", with: "add server app 3").write(to: file, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "add server app 2", with: "add server app 3").write(
+            to: file, atomically: true, encoding: .utf8)
         let result = try CLI.run(["replay", file.path, "--headless", "--verify"])
         #expect(result.status == 1)
         // The command is line 7; the checkpoint at 6 s on line 8 is the first to differ.
@@ -100,12 +106,22 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let lines = try Self.lines(file)
         let cases: [(String, [String], String)] = [
-            ("not-replay.jsonl", ["{\"type\":\"command\",\"t_us\":0,\"command\":\"pause\"}"], "not-replay.jsonl:1: not a scaletop replay file"),
-            ("version.jsonl", [lines[0].replacingOccurrences(of: "\"version\":1", with: "\"version\":2")] + lines.dropFirst(),
-             "version.jsonl:1: unknown replay format version 2"),
-            ("broken.jsonl", lines.prefix(3) + ["{\"type\":\"checkpoint\","] + lines.dropFirst(4), "broken.jsonl:4: not a JSON object"),
-            ("no-preset.jsonl", [lines[0].replacingOccurrences(of: "\"preset\":", with: "\"recipe\":")] + lines.dropFirst(),
-             "no-preset.jsonl:1: the header has no preset"),
+            (
+                "not-replay.jsonl", ["{\"type\":\"command\",\"t_us\":0,\"command\":\"pause\"}"],
+                "not-replay.jsonl:1: not a scaletop replay file"
+            ),
+            (
+                "version.jsonl", [lines[0].replacingOccurrences(of: "\"version\":1", with: "\"version\":2")] + lines.dropFirst(),
+                "version.jsonl:1: unknown replay format version 2"
+            ),
+            (
+                "broken.jsonl", lines.prefix(3) + ["{\"type\":\"checkpoint\","] + lines.dropFirst(4),
+                "broken.jsonl:4: not a JSON object"
+            ),
+            (
+                "no-preset.jsonl", [lines[0].replacingOccurrences(of: "\"preset\":", with: "\"recipe\":")] + lines.dropFirst(),
+                "no-preset.jsonl:1: the header has no preset"
+            ),
         ]
         for (name, content, message) in cases {
             let path = dir.appendingPathComponent(name)

@@ -17,8 +17,10 @@ import Testing
         let result = try CLI.run(["run", "bench-network", "--duration", "20s", "--warmup", "5s", "--report", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try CLI.json(result.stdout)
-        for key in ["scaletop_version", "preset", "seed", "duration_s", "warmup_s", "end_to_end", "nodes",
-                    "sessions_lost", "writes_lost", "refused_commands"] {
+        for key in [
+            "scaletop_version", "preset", "seed", "duration_s", "warmup_s", "end_to_end", "nodes",
+            "sessions_lost", "writes_lost", "refused_commands",
+        ] {
             #expect(report[key] != nil, "missing \(key)")
         }
         #expect(report["preset"] as? String == "bench-network")
@@ -26,7 +28,9 @@ import Testing
         #expect(report["warmup_s"] as? Double == 5)
         let e = try #require(report["end_to_end"] as? [String: Any])
         let count = { (key: String) in (e[key] as? Int) ?? -1 }
-        #expect(count("requests") == count("completed") + count("dropped") + count("timed_out") + count("failed") + count("in_flight"))
+        #expect(
+            count("requests") == count("completed") + count("dropped") + count("timed_out") + count("failed") + count("in_flight")
+        )
         // 1,000 requests/s over 15 measured seconds.
         #expect(abs(Double(count("requests")) - 15_000) < 5 * 15_000.0.squareRoot())
         #expect(e["error_rate"] as? Double == 0)
@@ -37,8 +41,10 @@ import Testing
         let nodes = try #require(report["nodes"] as? [[String: Any]])
         #expect(nodes.map { $0["id"] as? String } == ["lb", "app", "cache", "db"])
         for node in nodes {
-            for key in ["id", "kind", "dc", "servers", "workers", "utilization", "throughput_rps", "dropped",
-                        "timed_out", "mean_ms", "p99_ms", "queue_length", "bottleneck"] {
+            for key in [
+                "id", "kind", "dc", "servers", "workers", "utilization", "throughput_rps", "dropped",
+                "timed_out", "mean_ms", "p99_ms", "queue_length", "bottleneck",
+            ] {
                 #expect(node[key] != nil, "node \(node["id"] ?? "?") misses \(key)")
             }
         }
@@ -90,7 +96,9 @@ import Testing
         #expect(row.count >= 10 && row[9] == Substring(String(failed)), "\(row)")
         #expect(text.contains("failed \((json["end_to_end"] as? [String: Any])?["failed"] as? Int ?? -1)"))
 
-        let csv = try CLI.run(args + ["--report", "csv"]).stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let csv = try CLI.run(args + ["--report", "csv"]).stdout.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         let column = try #require(csv[0].firstIndex(of: "failed"))
         let appFailed = csv.filter { $0[1] == "app" }.reduce(0) { $0 + (Int($1[column]) ?? 0) }
         #expect(appFailed == failed)
@@ -154,18 +162,19 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         let script = dir.appendingPathComponent("ops.script")
         try """
-            # grow, then try the impossible
-            at 5s  set users 1500
-            at 8s  remove server app        # refused: the last server stays
-            at 9s  kill nowhere
-            """.write(to: script, atomically: true, encoding: .utf8)
+        # grow, then try the impossible
+        at 5s  set users 1500
+        at 8s  remove server app        # refused: the last server stays
+        at 9s  kill nowhere
+        """.write(to: script, atomically: true, encoding: .utf8)
         let result = try CLI.run(["run", "00", "--duration", "20s", "--script", script.path, "--report", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try CLI.json(result.stdout)
-        #expect(report["refused_commands"] as? [String] == [
-            "at 8s: remove server app: app needs at least one server",
-            "at 9s: kill nowhere: no node named nowhere",
-        ])
+        #expect(
+            report["refused_commands"] as? [String] == [
+                "at 8s: remove server app: app needs at least one server",
+                "at 9s: kill nowhere: no node named nowhere",
+            ])
         let e = try #require(report["end_to_end"] as? [String: Any])
         // 100 req/s for 5 s, then 150 req/s for 15 s.
         let requests = Double(e["requests"] as? Int ?? 0)

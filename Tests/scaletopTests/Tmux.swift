@@ -14,7 +14,8 @@ final class Tmux {
         let exports = environment.map { "export \($0.key)=\(Self.quote($0.value));" }.joined(separator: " ")
         // The shell traps Ctrl-C and Ctrl-\ (children get the default) so it lives on to
         // report; no core files from the signals tests send.
-        let script = "trap true INT QUIT; ulimit -c 0; \(exports) \(command); echo EXIT=$?; stty -a; echo \(Self.endMarker); sleep 120"
+        let script =
+            "trap true INT QUIT; ulimit -c 0; \(exports) \(command); echo EXIT=$?; stty -a; echo \(Self.endMarker); sleep 120"
         try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
     }
 
@@ -29,7 +30,8 @@ final class Tmux {
     deinit { _ = try? tmux(["kill-server"]) }
 
     static var isInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+            || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
     }
 
     /// Types keys as `tmux send-keys` names them (`a`, `Enter`, `Escape`, `F1`, `C-c`).
@@ -106,7 +108,8 @@ final class Tmux {
 
     /// The process id of scaletop inside the pane.
     func scaletopPID() throws -> Int32 {
-        let shell = try tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let children = try Self.run("/usr/bin/pgrep", ["-P", shell])

@@ -7,9 +7,11 @@ import Testing
 @Suite struct WriteFailureTests {
     /// Runs `scaletop` with standard output going to `stdoutPath` (a file or device) or, with
     /// `closedPipe`, into a pipe whose reading end is already closed.
-    static func run(_ arguments: [String], stdoutPath: String? = nil, closedPipe: Bool = false, in directory: URL? = nil) throws -> (
-        status: Int32, signal: Int32?, stderr: String
-    ) {
+    static func run(_ arguments: [String], stdoutPath: String? = nil, closedPipe: Bool = false, in directory: URL? = nil) throws
+        -> (
+            status: Int32, signal: Int32?, stderr: String
+        )
+    {
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = arguments
@@ -40,8 +42,10 @@ import Testing
         process.waitUntilExit()
         watchdog.cancel()
         let signalled = process.terminationReason == .uncaughtSignal
-        return (signalled ? CLI.signalled : process.terminationStatus, signalled ? process.terminationStatus : nil,
-                String(decoding: stderr, as: UTF8.self))
+        return (
+            signalled ? CLI.signalled : process.terminationStatus, signalled ? process.terminationStatus : nil,
+            String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     /// A short recording of stage 00 in `directory`, for the replay commands.
@@ -107,7 +111,9 @@ import Testing
         Self.expectWriteFailure(result, naming: "/dev/full", arguments)
     }
 
-    static func expectWriteFailure(_ result: (status: Int32, signal: Int32?, stderr: String), naming name: String, _ arguments: [String]) {
+    static func expectWriteFailure(
+        _ result: (status: Int32, signal: Int32?, stderr: String), naming name: String, _ arguments: [String]
+    ) {
         #expect(result.status == 74, "\(arguments): status \(result.status), \(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(arguments): one line, got \(result.stderr)")
@@ -125,7 +131,9 @@ import Testing
     func closedPipeEndsQuietly(_ arguments: [String]) throws {
         let dir = try CLI.temporaryDirectory()
         let result = try Self.run(try Self.resolve(arguments, in: dir), closedPipe: true)
-        #expect(result.signal == SIGPIPE || result.status == 141, "\(arguments): status \(result.status), signal \(String(describing: result.signal))")
+        #expect(
+            result.signal == SIGPIPE || result.status == 141,
+            "\(arguments): status \(result.status), signal \(String(describing: result.signal))")
         #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
     }
 
@@ -197,7 +205,8 @@ import Testing
         let folder = dir.appendingPathComponent("folder").path
         try "keep me".write(toFile: target, atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: dir.appendingPathComponent("nowhere").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: dangling, withDestinationPath: dir.appendingPathComponent("nowhere").path)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         let missing = dir.appendingPathComponent("missing/x").path
         for arguments in [

@@ -53,7 +53,8 @@ public enum DurationParser {
         switch outcome(text) {
         case .value(let t): return .success(t)
         case .malformed: return .failure(Problem(message: "expected \(expected), got \(got)"))
-        case .tooLong: return .failure(Problem(message: "duration \(got) is too long (at most \(format(Nanos.longest)), ten years)"))
+        case .tooLong:
+            return .failure(Problem(message: "duration \(got) is too long (at most \(format(Nanos.longest)), ten years)"))
         case .tooPrecise: return .failure(Problem(message: "duration \(got) is finer than one nanosecond"))
         }
     }

@@ -13,7 +13,7 @@ extension SystemSpec {
         let trace: KeyTrace
         do {
             trace = try TraceReader.read(path: resolved)
-        } catch where error.line == nil {
+        } catch  where error.line == nil {
             // Not about a line of the trace: the file itself, named by the preset's field.
             throw PresetError(file: source.file, path: "workload.keys.trace", message: "\(resolved): \(error.message)")
         }

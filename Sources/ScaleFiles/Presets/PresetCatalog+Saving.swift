@@ -37,7 +37,8 @@ extension PresetCatalog {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw PresetError(file: directory, message: "cannot create the folder for user presets: \(error.localizedDescription)")
+            throw PresetError(
+                file: directory, message: "cannot create the folder for user presets: \(error.localizedDescription)")
         }
         // Far more than anyone saves under one name; the bound keeps a broken folder from looping.
         for attempt in 1...10_000 {

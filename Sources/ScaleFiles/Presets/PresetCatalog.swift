@@ -65,7 +65,8 @@ public struct PresetCatalog: Sendable {
     }
 
     init(environment: [String: String], shippedFiles: [(name: String, text: String)]) {
-        shipped = shippedFiles
+        shipped =
+            shippedFiles
             .sorted { Self.precedes($0.name, $1.name) }
             .map { PresetSource(shipped: Self.stem($0.name), text: $0.text) }
         // The XDG base directory spec says to ignore a relative XDG_DATA_HOME.
@@ -87,20 +88,26 @@ public struct PresetCatalog: Sendable {
     /// fits more than one preset is an error listing them all.
     public func resolve(_ name: String) throws(PresetError) -> PresetSource {
         if Self.isFile(name) {
-            return PresetSource(name: UntrustedText(Self.stem(Self.lastComponent(name))), path: name, text: try Self.read(file: name))
+            return PresetSource(
+                name: UntrustedText(Self.stem(Self.lastComponent(name))), path: name, text: try Self.read(file: name))
         }
         let wanted = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
         let shippedMatches = shipped.filter { Self.fits($0.name.verbatim, wanted) }
-        let userMatches = userDirectory.map { directory in
-            userFiles().filter { Self.stem($0) == wanted }.map { directory + "/" + $0 }
-        } ?? []
+        let userMatches =
+            userDirectory.map { directory in
+                userFiles().filter { Self.stem($0) == wanted }.map { directory + "/" + $0 }
+            } ?? []
         switch shippedMatches.count + userMatches.count {
         case 1:
-            if let path = userMatches.first { return PresetSource(name: UntrustedText(wanted), path: path, text: try Self.read(file: path)) }
+            if let path = userMatches.first {
+                return PresetSource(name: UntrustedText(wanted), path: path, text: try Self.read(file: path))
+            }
             return shippedMatches[0]
         case 0:
             let userNames = userFiles().map(Self.stem)
-            let users = userDirectory.map { "user presets (\($0)): " + (userNames.isEmpty ? "none" : userNames.joined(separator: ", ")) }
+            let users = userDirectory.map {
+                "user presets (\($0)): " + (userNames.isEmpty ? "none" : userNames.joined(separator: ", "))
+            }
             throw PresetError(
                 file: name,
                 message: "no such file, and no preset has that name; shipped presets: "
@@ -108,7 +115,8 @@ public struct PresetCatalog: Sendable {
         default:
             let listed = shippedMatches.map { "\($0.name) (shipped)" } + userMatches.map { "\(wanted) (\($0))" }
             throw PresetError(
-                file: name, message: "the name fits more than one preset: \(listed.joined(separator: ", ")); give a full name or a path")
+                file: name,
+                message: "the name fits more than one preset: \(listed.joined(separator: ", ")); give a full name or a path")
         }
     }
 
@@ -119,9 +127,14 @@ public struct PresetCatalog: Sendable {
         for fileName in userFiles() {
             let path = userDirectory + "/" + fileName
             do throws(PresetError) {
-                entries.append(Self.entry(PresetSource(name: UntrustedText(Self.stem(fileName)), path: path, text: try Self.read(file: path))))
+                entries.append(
+                    Self.entry(
+                        PresetSource(name: UntrustedText(Self.stem(fileName)), path: path, text: try Self.read(file: path))))
             } catch {
-                entries.append(Entry(name: UntrustedText(Self.stem(fileName)), origin: UntrustedText(path), title: "", description: "", error: error))
+                entries.append(
+                    Entry(
+                        name: UntrustedText(Self.stem(fileName)), origin: UntrustedText(path), title: "", description: "",
+                        error: error))
             }
         }
         return entries
@@ -137,7 +150,9 @@ public struct PresetCatalog: Sendable {
     private static func entry(_ source: PresetSource) -> Entry {
         do throws(PresetError) {
             let spec = try source.decode()
-            return Entry(name: source.name, origin: UntrustedText(source.origin), title: spec.name, description: spec.description, error: nil)
+            return Entry(
+                name: source.name, origin: UntrustedText(source.origin), title: spec.name, description: spec.description,
+                error: nil)
         } catch {
             return Entry(name: source.name, origin: UntrustedText(source.origin), title: "", description: "", error: error)
         }
@@ -145,7 +160,9 @@ public struct PresetCatalog: Sendable {
 
     /// The `.yaml` file names in the user directory, in catalogue order; none if it is missing.
     private func userFiles() -> [String] {
-        guard let userDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: userDirectory) else { return [] }
+        guard let userDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: userDirectory) else {
+            return []
+        }
         return names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.sorted(by: Self.precedes)
     }
 

@@ -185,8 +185,9 @@ public enum PresetDiff {
         if a.shape != b.shape { lines.append("traffic \(shape(a.shape)) -> \(shape(b.shape))") }
         if a.regions != b.regions { lines.append("regions \(regions(a.regions)) -> \(regions(b.regions))") }
         if a.dns != b.dns {
-            lines.append("DNS \(a.dns.resolvers) resolvers, TTL \(DurationParser.format(a.dns.ttl)) -> "
-                + "\(b.dns.resolvers) resolvers, TTL \(DurationParser.format(b.dns.ttl))")
+            lines.append(
+                "DNS \(a.dns.resolvers) resolvers, TTL \(DurationParser.format(a.dns.ttl)) -> "
+                    + "\(b.dns.resolvers) resolvers, TTL \(DurationParser.format(b.dns.ttl))")
         }
         if a.retries != b.retries { lines.append("retries \(retries(a.retries)) -> \(retries(b.retries))") }
         if a.entry != b.entry { lines.append("entry \(a.entry) -> \(b.entry)") }

@@ -43,7 +43,8 @@ public enum PresetEncoder {
         if !spec.datacenters.isEmpty {
             out += ["", "datacenters:"]
             out += spec.datacenters.map { datacenter in
-                "  - " + flow([("name", string(datacenter.name, inFlow: true)), ("entry", string(datacenter.entry, inFlow: true))])
+                "  - "
+                    + flow([("name", string(datacenter.name, inFlow: true)), ("entry", string(datacenter.entry, inFlow: true))])
             }
         }
         if !spec.latencies.isEmpty { out += ["", "latency:"] + latency(spec.latencies) }
@@ -95,7 +96,9 @@ public enum PresetEncoder {
         }
         if !workload.regions.isEmpty {
             out.append("  regions:")
-            out += workload.regions.map { "    - " + flow([("name", string($0.name, inFlow: true)), ("share", number($0.share))]) }
+            out += workload.regions.map {
+                "    - " + flow([("name", string($0.name, inFlow: true)), ("share", number($0.share))])
+            }
         }
         if let assets = keySpace(workload.staticAssets, defaults: defaults.staticAssets) {
             out.append("  static_assets: " + assets)
@@ -132,7 +135,9 @@ public enum PresetEncoder {
         var regions: [String] = []
         for entry in latencies where !regions.contains(entry.region) { regions.append(entry.region) }
         return regions.map { region in
-            let row = latencies.filter { $0.region == region }.map { (string($0.dc, inFlow: true), DurationParser.format($0.latency)) }
+            let row = latencies.filter { $0.region == region }.map {
+                (string($0.dc, inFlow: true), DurationParser.format($0.latency))
+            }
             return "  " + string(region) + ": " + flow(row)
         }
     }
@@ -165,8 +170,12 @@ public enum PresetEncoder {
         if takes("replication_delay"), node.replicationDelay != defaults.replicationDelay {
             fields.append(("replication_delay", DurationParser.format(node.replicationDelay)))
         }
-        if takes("failover"), node.failover != defaults.failover { fields.append(("failover", DurationParser.format(node.failover))) }
-        if node.queueCapacity != defaults.queueCapacity { fields.append(("queue", node.queueCapacity.map { "\($0)" } ?? "unbounded")) }
+        if takes("failover"), node.failover != defaults.failover {
+            fields.append(("failover", DurationParser.format(node.failover)))
+        }
+        if node.queueCapacity != defaults.queueCapacity {
+            fields.append(("queue", node.queueCapacity.map { "\($0)" } ?? "unbounded"))
+        }
         if let timeout = node.timeout { fields.append(("timeout", DurationParser.format(timeout))) }
         if node.policy != defaults.policy { fields.append(("policy", node.policy.rawValue)) }
         if node.healthCheck != defaults.healthCheck { fields.append(("health_check", DurationParser.format(node.healthCheck))) }
@@ -203,7 +212,9 @@ public enum PresetEncoder {
         if cache.eviction != defaults.eviction { fields.append(("eviction", cache.eviction.rawValue)) }
         if let ttl = cache.ttl { fields.append(("ttl", DurationParser.format(ttl))) }
         // Nothing writes a CDN edge's static assets, so only a cache takes a write policy.
-        if kind == .cache, cache.writePolicy != defaults.writePolicy { fields.append(("write_policy", cache.writePolicy.rawValue)) }
+        if kind == .cache, cache.writePolicy != defaults.writePolicy {
+            fields.append(("write_policy", cache.writePolicy.rawValue))
+        }
         return flow(fields)
     }
 
@@ -296,7 +307,7 @@ public enum PresetEncoder {
         // A block takes its indentation from its first non-empty line, keeps no escapes,
         // and trailing spaces are fragile in editors.
         guard lines.count > 1, lines.first(where: { !$0.isEmpty })?.first != " ",
-              lines.allSatisfy({ $0.last != " " }), !text.unicodeScalars.contains(where: needsEscape)
+            lines.allSatisfy({ $0.last != " " }), !text.unicodeScalars.contains(where: needsEscape)
         else { return string(text) }
         return "|-\n" + lines.map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n")
     }
@@ -319,7 +330,7 @@ public enum PresetEncoder {
     /// word YAML reads as null or a boolean.
     private static func isPlainSafe(_ text: String, inFlow: Bool) -> Bool {
         guard let first = text.unicodeScalars.first, first.properties.isAlphabetic, text.last != " ",
-              !reservedWords.contains(text.lowercased())
+            !reservedWords.contains(text.lowercased())
         else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             if scalar.isASCII {
@@ -345,7 +356,8 @@ public enum PresetEncoder {
             case "\u{1B}": out += "\\e"
             case _ where needsEscape(scalar):
                 let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += scalar.value <= 0xFF
+                out +=
+                    scalar.value <= 0xFF
                     ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                     : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

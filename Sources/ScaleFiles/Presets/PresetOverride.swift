@@ -15,7 +15,8 @@ public struct PresetOverride: Sendable, Equatable {
     /// Reads `KEY=VALUE`; the value may itself contain `=`.
     public init(parsing text: String) throws(PresetError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw PresetError(file: "--set", message: "expected KEY=VALUE, such as workload.users=2000000, got \(TerminalSafe.quoted(text))")
+            throw PresetError(
+                file: "--set", message: "expected KEY=VALUE, such as workload.users=2000000, got \(TerminalSafe.quoted(text))")
         }
         path = String(text[..<equals])
         value = String(text[text.index(after: equals)...])
@@ -23,7 +24,8 @@ public struct PresetOverride: Sendable, Equatable {
             throw PresetError(file: "--set", path: path, message: "a path is names joined by dots, such as nodes.app.servers")
         }
         do {
-            node = try YAMLReader.read(value, file: "--set", overridePath: path)
+            node =
+                try YAMLReader.read(value, file: "--set", overridePath: path)
                 ?? YAMLValue(value: .scalar(.init(text: "", type: .null)), origin: .override(path: path))
         } catch {
             throw PresetError(file: "--set", path: path, message: error.message)
@@ -74,8 +76,8 @@ public struct PresetOverride: Sendable, Equatable {
     /// The `id` of a node written as a mapping.
     private static func id(of node: YAMLValue) -> String? {
         guard case .mapping(let entries) = node.value,
-              let id = entries.first(where: { $0.key == "id" }),
-              case .scalar(let scalar) = id.value.value
+            let id = entries.first(where: { $0.key == "id" }),
+            case .scalar(let scalar) = id.value.value
         else { return nil }
         return scalar.text
     }

@@ -73,11 +73,12 @@ struct RouteCheck {
         let node = nodes[n]
         let routes = table.routes
         guard let first = routes.first else { return }
-        let scope = switch table.outcome {
-        case .hit: "read hits"
-        case .miss: "read misses"
-        case nil: node.routes[first].classes == nil ? "the requests no class-specific route takes" : "class \(requestClass)"
-        }
+        let scope =
+            switch table.outcome {
+            case .hit: "read hits"
+            case .miss: "read misses"
+            case nil: node.routes[first].classes == nil ? "the requests no class-specific route takes" : "class \(requestClass)"
+            }
         if routes.count > 1, let lone = routes.first(where: { node.routes[$0].probability == nil }) {
             let other = routes.first { $0 != lone } ?? first
             let site = sites[n].routes[lone]

@@ -48,7 +48,8 @@ extension SchemaReader {
             if let entry = map.present(rule.field) {
                 throw fail(
                     entry.keyOrigin, Self.join(path, rule.field),
-                    "\(rule.field) applies only to nodes of kind \(Self.either(rule.kinds.map(\.rawValue))), not \(kind.rawValue)")
+                    "\(rule.field) applies only to nodes of kind \(Self.either(rule.kinds.map(\.rawValue))), not \(kind.rawValue)"
+                )
             }
         }
         var spec = NodeSpec(id: id, kind: kind, service: .none)
@@ -201,7 +202,8 @@ extension SchemaReader {
         default:
             let cv = try number(
                 map.required("cv", expected: "a number greater than 0 and at most 100"), path + ".cv",
-                expected: "a number greater than 0 and at most 100") { $0 > 0 && $0 <= 100 }
+                expected: "a number greater than 0 and at most 100"
+            ) { $0 > 0 && $0 <= 100 }
             return distribution == "gamma" ? .gamma(mean: mean, cv: cv) : .lognormal(mean: mean, cv: cv)
         }
     }
@@ -209,8 +211,9 @@ extension SchemaReader {
     private func cacheSpec(_ node: YAMLValue, _ path: String, at kind: NodeKind) throws(PresetError) -> CacheSpec {
         let map = try fields(node, path, expected: Self.cacheExpected)
         try checkKeys(map, Self.cacheFields)
-        var cache = CacheSpec(entries: try integer(
-            map.required("entries", expected: "a positive integer"), path + ".entries", in: 1...CacheSpec.maxEntries))
+        var cache = CacheSpec(
+            entries: try integer(
+                map.required("entries", expected: "a positive integer"), path + ".entries", in: 1...CacheSpec.maxEntries))
         if let node = map.optional("eviction") {
             cache.eviction = try choice(node, path + ".eviction", EvictionPolicy.allCases.map { ($0.rawValue, $0) })
         }
@@ -232,11 +235,14 @@ extension SchemaReader {
         try checkKeys(map, Self.autoscaleFields)
         let targetExpected = "a utilization greater than 0 and less than 1, such as 0.6"
         let target = try number(
-            map.required("target", expected: targetExpected), path + ".target", expected: targetExpected) { $0 > 0 && $0 < 1 }
+            map.required("target", expected: targetExpected), path + ".target", expected: targetExpected
+        ) { $0 > 0 && $0 < 1 }
         let min = try integer(map.required("min", expected: "a positive integer"), path + ".min", in: 1...Engine.maxServers)
         let maxNode = try map.required("max", expected: "a positive integer")
         let max = try integer(maxNode, path + ".max", in: 1...Engine.maxServers)
-        guard max >= min else { throw fail(maxNode, path + ".max", "expected at least min, which is \(min), got \(maxNode.found)") }
+        guard max >= min else {
+            throw fail(maxNode, path + ".max", "expected at least min, which is \(min), got \(maxNode.found)")
+        }
         var policy = AutoscaleSpec(target: target, min: min, max: max)
         if let node = map.optional("warmup") { policy.warmup = try duration(node, path + ".warmup", allowZero: true) }
         if let node = map.optional("cooldown") { policy.cooldown = try duration(node, path + ".cooldown", allowZero: true) }
@@ -273,7 +279,8 @@ extension SchemaReader {
         let probabilityNode = map.optional("p")
         if let probabilityNode {
             route.probability = try number(
-                probabilityNode, path + ".p", expected: "a probability greater than 0 and at most 1") { $0 > 0 && $0 <= 1 }
+                probabilityNode, path + ".p", expected: "a probability greater than 0 and at most 1"
+            ) { $0 > 0 && $0 <= 1 }
         }
         if let node = map.optional("latency") { route.latency = try duration(node, path + ".latency", allowZero: true) }
         if let entry = map.present("on") {
@@ -290,7 +297,8 @@ extension SchemaReader {
         } else if kind == .cache, let classNode, route.classes?.contains(.read) == true {
             throw fail(
                 classNode, path + ".class",
-                "at a cache, reads follow the routes with on: hit or on: miss; give this route an on, or leave read out of its class")
+                "at a cache, reads follow the routes with on: hit or on: miss; give this route an on, or leave read out of its class"
+            )
         }
         let site = RouteSite(
             path: path, origin: node.origin, targetOrigin: targetNode.origin, probabilityOrigin: probabilityNode?.origin)
@@ -300,7 +308,9 @@ extension SchemaReader {
     private func classes(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RequestClass] {
         let options = RequestClass.allCases.map { ($0.description, $0) }
         guard case .sequence(let items) = node.value else { return [try choice(node, path, options)] }
-        guard !items.isEmpty else { throw fail(node, path, "expected a request class or a non-empty list of them, got an empty list") }
+        guard !items.isEmpty else {
+            throw fail(node, path, "expected a request class or a non-empty list of them, got an empty list")
+        }
         var classes: [RequestClass] = []
         for (index, item) in items.enumerated() {
             let requestClass = try choice(item, path + "[\(index)]", options)
@@ -313,13 +323,15 @@ extension SchemaReader {
     }
 
     static func isValidID(_ id: String) -> Bool {
-        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"): true
-            default: false
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default: false
+                }
             }
-        }
     }
 
     /// The node ids for a message, the first ten of them if there are more.

@@ -60,12 +60,14 @@ extension SchemaReader {
             return []
         }
         guard !regions.isEmpty else {
-            throw fail(node, path, "latency is given per user region, but workload.regions declares none; declare the regions first")
+            throw fail(
+                node, path, "latency is given per user region, but workload.regions declares none; declare the regions first")
         }
         guard !datacenters.isEmpty else {
             throw fail(node, path, "latency leads to data centers, but none are declared; declare them in datacenters first")
         }
-        let map = try fields(node, path, expected: "a mapping of each region to its latency to each data center, such as \(Self.latencyExample)")
+        let map = try fields(
+            node, path, expected: "a mapping of each region to its latency to each data center, such as \(Self.latencyExample)")
         let regionNames = regions.map(\.name)
         let datacenterNames = datacenters.map(\.name)
         if let entry = map.entries.first(where: { !regionNames.contains($0.key) }) {

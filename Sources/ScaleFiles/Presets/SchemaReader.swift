@@ -48,7 +48,7 @@ struct SchemaReader {
         // Version first: a later version may have fields this reader does not know.
         let versionNode = try top.required("version", expected: "the integer 1")
         guard case .scalar(let scalar) = versionNode.value, scalar.type == .integer,
-              case .value(let version) = Self.decimal(scalar.text)
+            case .value(let version) = Self.decimal(scalar.text)
         else {
             throw fail(versionNode, "version", "expected the integer 1, got \(versionNode.found)")
         }
@@ -74,8 +74,9 @@ struct SchemaReader {
             throw fail(nodesNode, "nodes", "expected a non-empty list of nodes, got \(nodesNode.found)")
         }
         guard items.count <= SystemSpec.maxNodes else {
-            throw fail(items[SystemSpec.maxNodes], "nodes[\(SystemSpec.maxNodes)]",
-                       "expected at most \(SystemSpec.maxNodes) nodes, got \(items.count)")
+            throw fail(
+                items[SystemSpec.maxNodes], "nodes[\(SystemSpec.maxNodes)]",
+                "expected at most \(SystemSpec.maxNodes) nodes, got \(items.count)")
         }
         var nodes: [NodeSpec] = []
         var routeCount = 0
@@ -91,8 +92,9 @@ struct SchemaReader {
             indexByID[node.id] = index
             routeCount += node.routes.count
             guard routeCount <= SystemSpec.maxRoutes else {
-                throw fail(item, "nodes[\(index)].routes",
-                           "expected at most \(SystemSpec.maxRoutes) routes in all nodes together, got more")
+                throw fail(
+                    item, "nodes[\(index)].routes",
+                    "expected at most \(SystemSpec.maxRoutes) routes in all nodes together, got more")
             }
             nodes.append(node)
             sites.append(site)
@@ -175,7 +177,8 @@ struct SchemaReader {
         if let node = map.optional("shape") { spec.shape = try shape(node, "workload.shape") }
         let peak = Double(users) * rate * spec.shape.maxFactor
         guard peak <= WorkloadSpec.maxRate else {
-            throw fail(rateNode, "workload.rate_per_user",
+            throw fail(
+                rateNode, "workload.rate_per_user",
                 "users × rate_per_user × shape peak is \(peak) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
         }
         if let node = map.optional("requests") { spec.requestLimit = try integer(node, "workload.requests", in: 1...Int.max) }
@@ -256,7 +259,8 @@ struct SchemaReader {
     private func regions(_ node: YAMLValue, _ path: String) throws(PresetError) -> [RegionShare] {
         guard case .sequence(let items) = node.value else {
             throw fail(
-                node, path, "expected a list of regions such as [{name: us, share: 0.6}, {name: eu, share: 0.4}], got \(node.found)")
+                node, path,
+                "expected a list of regions such as [{name: us, share: 0.6}, {name: eu, share: 0.4}], got \(node.found)")
         }
         guard items.count <= Self.maxRegions else {
             throw fail(node, path, "expected at most \(Self.maxRegions) regions, got \(items.count)")
@@ -275,7 +279,8 @@ struct SchemaReader {
             }
             let share = try number(
                 map.required("share", expected: "a number greater than 0"), itemPath + ".share",
-                expected: "a number greater than 0") { $0 > 0 }
+                expected: "a number greater than 0"
+            ) { $0 > 0 }
             regions.append(RegionShare(name: name, share: share))
         }
         return regions
@@ -289,7 +294,8 @@ struct SchemaReader {
                 throw unknownName(entry, path: Self.join(path, entry.key), kind: "request class", allowed: Self.classNames)
             }
             mix[requestClass] = try number(
-                entry.value, Self.join(path, entry.key), expected: "a weight of 0 or more") { $0 >= 0 }
+                entry.value, Self.join(path, entry.key), expected: "a weight of 0 or more"
+            ) { $0 >= 0 }
         }
         guard mix.values.contains(where: { $0 > 0 }) else {
             throw fail(node, path, "expected at least one class with a weight above 0, such as {read: 1}")
@@ -334,8 +340,10 @@ struct SchemaReader {
             try checkKeys(map, ["from", "over"])
             let from = try number(
                 map.required("from", expected: "a number of 0 or more"), Self.join(inner, "from"),
-                expected: "a number of 0 or more") { $0 >= 0 }
-            let over = try duration(map.required("over", expected: DurationParser.expected), Self.join(inner, "over"), allowZero: false)
+                expected: "a number of 0 or more"
+            ) { $0 >= 0 }
+            let over = try duration(
+                map.required("over", expected: DurationParser.expected), Self.join(inner, "over"), allowZero: false)
             return .ramp(from: from, over: over)
         case "spike":
             let map = try fields(entry.value, inner, expected: "a mapping with at, duration and factor")
@@ -345,7 +353,8 @@ struct SchemaReader {
                 map.required("duration", expected: DurationParser.expected), Self.join(inner, "duration"), allowZero: false)
             let factor = try number(
                 map.required("factor", expected: "a number of 0 or more"), Self.join(inner, "factor"),
-                expected: "a number of 0 or more") { $0 >= 0 }
+                expected: "a number of 0 or more"
+            ) { $0 >= 0 }
             return .spike(at: at, duration: length, factor: factor)
         case "diurnal":
             let map = try fields(entry.value, inner, expected: "a mapping with period and trough")
@@ -354,7 +363,8 @@ struct SchemaReader {
                 map.required("period", expected: DurationParser.expected), Self.join(inner, "period"), allowZero: false)
             let trough = try number(
                 map.required("trough", expected: "a number from 0 to 1"), Self.join(inner, "trough"),
-                expected: "a number from 0 to 1") { (0...1).contains($0) }
+                expected: "a number from 0 to 1"
+            ) { (0...1).contains($0) }
             return .diurnal(period: period, trough: trough)
         default:
             throw unknownName(entry, path: inner, kind: "traffic shape", allowed: ["steady"] + shapes)

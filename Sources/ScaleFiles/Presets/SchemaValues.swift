@@ -202,7 +202,7 @@ extension SchemaReader {
             digits = digits.dropFirst()
         }
         guard let first = digits.first, isDigit(first), first != "0" || digits.count == 1,
-              digits.allSatisfy({ isDigit($0) || $0 == "_" })
+            digits.allSatisfy({ isDigit($0) || $0 == "_" })
         else { return .malformed }
         let clean = (negative ? "-" : "") + digits.filter { $0 != "_" }
         guard let value = Int(clean) else { return negative ? .tooSmall : .tooLarge }
@@ -247,7 +247,8 @@ extension SchemaReader {
     /// The allowed word closest to a misspelt `word`, if it is within two edits.
     static func closest(to word: String, in candidates: [String]) -> String? {
         guard word.count <= 64 else { return nil }
-        let best = candidates
+        let best =
+            candidates
             .map { (candidate: $0, distance: editDistance(Array(word.unicodeScalars), Array($0.unicodeScalars))) }
             .min { $0.distance < $1.distance }
         guard let best, best.distance <= 2, best.distance < word.count else { return nil }

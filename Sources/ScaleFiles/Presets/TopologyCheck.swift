@@ -64,7 +64,8 @@ struct TopologyCheck {
         }
         guard nodes[c].kind != .queue else {
             throw reader.fail(
-                origin, path, "\(TerminalSafe.quoted(callee)) is a queue, which answers on enqueue, so the call would never come back")
+                origin, path,
+                "\(TerminalSafe.quoted(callee)) is a queue, which answers on enqueue, so the call would never come back")
         }
         // Sessions live either in each server's memory or in the shared store, not both.
         if nodes[c].kind == .sessionStore, nodes[n].sessions == .sticky {
@@ -77,7 +78,8 @@ struct TopologyCheck {
 
     private func checkPlacement(_ n: Int, in dc: String) throws(PresetError) {
         guard !datacenters.contains(where: { $0.name == dc }) else { return }
-        let message = datacenters.isEmpty
+        let message =
+            datacenters.isEmpty
             ? "no data centers are declared; declare them in the top-level datacenters, or leave dc out"
             : "no data center is named \(TerminalSafe.quoted(dc)); the data centers are \(Self.quotedList(datacenters.map(\.name)))"
         throw reader.fail(sites[n].origin(of: "dc"), sites[n].path + ".dc", message)
@@ -109,7 +111,8 @@ struct TopologyCheck {
             guard regions.isEmpty else {
                 throw reader.fail(
                     origin, path,
-                    "\(sites[other].path) already serves region \(TerminalSafe.quoted(region)); a region has one CDN edge at most")
+                    "\(sites[other].path) already serves region \(TerminalSafe.quoted(region)); a region has one CDN edge at most"
+                )
             }
             throw reader.fail(
                 site.origin, site.path,
@@ -123,11 +126,12 @@ struct TopologyCheck {
         guard let n = indexByID[datacenter.entry], nodes[n].dc != datacenter.name else { return }
         let entry = TerminalSafe.quoted(datacenter.entry)
         let name = TerminalSafe.quoted(datacenter.name)
-        let message = if let dc = nodes[n].dc {
-            "node \(entry) is the entry of data center \(name) but runs in \(TerminalSafe.quoted(dc)) (its dc)"
-        } else {
-            "node \(entry) is the entry of data center \(name), so it must run there: give it dc: \(datacenter.name)"
-        }
+        let message =
+            if let dc = nodes[n].dc {
+                "node \(entry) is the entry of data center \(name) but runs in \(TerminalSafe.quoted(dc)) (its dc)"
+            } else {
+                "node \(entry) is the entry of data center \(name), so it must run there: give it dc: \(datacenter.name)"
+            }
         throw reader.fail(datacenterSites[d].entryOrigin, datacenterSites[d].path + ".entry", message)
     }
 

@@ -119,8 +119,8 @@ enum YAMLReader {
         }
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             // libyaml's own last-resort depth limit (1,000 levels) reports this way.
             if problem.contains("nesting level") || context?.text.contains("nesting level") == true {
                 return tooDeep(mark, file: file)
@@ -174,7 +174,8 @@ private struct Lifter {
     mutating func lift(_ node: Node, depth: Int) throws(PresetError) -> YAMLValue {
         budget -= 1
         guard budget >= 0 else {
-            throw error(at: node, "the document expands to more than \(YAMLReader.maxNodes) values; are YAML aliases multiplying it?")
+            throw error(
+                at: node, "the document expands to more than \(YAMLReader.maxNodes) values; are YAML aliases multiplying it?")
         }
         guard depth <= YAMLReader.maxDepth else {
             throw error(at: node, "the document nests deeper than \(YAMLReader.maxDepth) levels")

@@ -48,8 +48,10 @@ public struct ReplayFile: Sendable {
 
     /// What to tell the user about a file of another engine revision; nil for this one.
     public var revisionNote: String? {
-        isVerifiable ? nil : "recorded with engine revision \(header.engineRevision); "
-            + "this build simulates revision \(Engine.revision): it plays, but cannot verify"
+        isVerifiable
+            ? nil
+            : "recorded with engine revision \(header.engineRevision); "
+                + "this build simulates revision \(Engine.revision): it plays, but cannot verify"
     }
 
     /// True when the file ends with its `end` line, as a finished recording does.
@@ -97,7 +99,8 @@ public enum ReplayReader {
         }
         defer { close(opened.descriptor) }
         guard opened.size <= maxBytes else {
-            throw ReplayError(file: path, message: "the file is \(opened.size) bytes, more than the limit of \(maxBytes >> 20) MiB")
+            throw ReplayError(
+                file: path, message: "the file is \(opened.size) bytes, more than the limit of \(maxBytes >> 20) MiB")
         }
         var lines = LineStream(file: path)
         let chunkSize = 1 << 20
@@ -173,7 +176,9 @@ public enum ReplayReader {
         /// Adds `bytes` to the line being read, refusing a line past `maxLineLength`.
         private mutating func hold(_ bytes: UnsafeRawBufferPointer) throws(ReplayError) {
             guard pending.count + bytes.count <= maxLineLength else {
-                throw ReplayError(file: file, line: lineNumber + 1, message: "line longer than \(maxLineLength >> 20) MiB, the longest a replay file may have")
+                throw ReplayError(
+                    file: file, line: lineNumber + 1,
+                    message: "line longer than \(maxLineLength >> 20) MiB, the longest a replay file may have")
             }
             pending.append(contentsOf: bytes)
         }
@@ -181,7 +186,8 @@ public enum ReplayReader {
         private mutating func accept(_ line: Data) throws(ReplayError) {
             lineNumber += 1
             guard lineNumber <= maxLines else {
-                throw ReplayError(file: file, line: lineNumber, message: "more than \(maxLines) lines, the most a replay file may have")
+                throw ReplayError(
+                    file: file, line: lineNumber, message: "more than \(maxLines) lines, the most a replay file may have")
             }
             if let brokenLine { throw ReplayError(file: file, line: brokenLine.line, message: brokenLine.message) }
             guard lineNumber > 1 else {
@@ -204,14 +210,20 @@ public enum ReplayReader {
             let cut = !pending.isEmpty
             if cut, let brokenLine { throw ReplayError(file: file, line: brokenLine.line, message: brokenLine.message) }
             guard let header, let spec else {
-                throw ReplayError(file: file, line: 1, message: cut
-                    ? "the header line is cut short; nothing to replay"
-                    : "the file is empty, not a scaletop replay file")
+                throw ReplayError(
+                    file: file, line: 1,
+                    message: cut
+                        ? "the header line is cut short; nothing to replay"
+                        : "the file is empty, not a scaletop replay file")
             }
             if cut {
-                reader.warnings.append("\(TerminalSafe.text(file)):\(lineNumber + 1): the last line is cut short (no newline at its end); skipped, the replay stops before it")
+                reader.warnings.append(
+                    "\(TerminalSafe.text(file)):\(lineNumber + 1): the last line is cut short (no newline at its end); skipped, the replay stops before it"
+                )
             } else if let brokenLine {
-                reader.warnings.append("\(TerminalSafe.text(file)):\(brokenLine.line): the last line is not JSON (cut short?); skipped, the replay stops before it")
+                reader.warnings.append(
+                    "\(TerminalSafe.text(file)):\(brokenLine.line): the last line is not JSON (cut short?); skipped, the replay stops before it"
+                )
             }
             return ReplayFile(path: file, header: header, spec: spec, entries: reader.entries, warnings: reader.warnings)
         }
@@ -231,19 +243,24 @@ public enum ReplayReader {
         }
         guard let version = fields.version else { throw ReplayError(file: file, line: 1, message: "the header has no version") }
         guard version == ReplayHeader.version else {
-            throw ReplayError(file: file, line: 1, message: "unknown replay format version \(version); this scaletop reads version \(ReplayHeader.version)")
+            throw ReplayError(
+                file: file, line: 1,
+                message: "unknown replay format version \(version); this scaletop reads version \(ReplayHeader.version)")
         }
         guard let preset = fields.preset, !preset.isEmpty else {
             throw ReplayError(file: file, line: 1, message: "the header has no preset (the preset YAML inline)")
         }
         guard let seed = fields.seed else { throw ReplayError(file: file, line: 1, message: "the header has no seed") }
         let warmup = fields.warmupMicroseconds ?? 0
-        guard warmup >= 0 else { throw ReplayError(file: file, line: 1, message: "warmup_us must not be negative, got \(warmup)") }
+        guard warmup >= 0 else {
+            throw ReplayError(file: file, line: 1, message: "warmup_us must not be negative, got \(warmup)")
+        }
         guard warmup <= maxMicroseconds else {
             throw ReplayError(file: file, line: 1, message: "warmup_us must be at most \(maxMicroseconds), got \(warmup)")
         }
         return ReplayHeader(
-            seed: seed, preset: preset, presetName: UntrustedText(fields.presetName ?? "replay"), terminal: fields.terminal.map { UntrustedText($0) },
+            seed: seed, preset: preset, presetName: UntrustedText(fields.presetName ?? "replay"),
+            terminal: fields.terminal.map { UntrustedText($0) },
             warmupMicroseconds: warmup, created: UntrustedText(fields.created ?? ""),
             scaletopVersion: UntrustedText(fields.scaletopVersion ?? ""),
             engineRevision: try engineRevision(line, file: file))
@@ -254,7 +271,9 @@ public enum ReplayReader {
         // The line decoded as JSON already, with every other field.
         guard let value = (try? JSONDecoder().decode(RevisionField.self, from: line))?.value else { return 1 }
         guard case .integer(let revision) = value, (1...maxEngineRevision).contains(revision) else {
-            throw ReplayError(file: file, line: 1, message: "engine_revision: expected a whole number from 1 to \(maxEngineRevision), got \(value)")
+            throw ReplayError(
+                file: file, line: 1,
+                message: "engine_revision: expected a whole number from 1 to \(maxEngineRevision), got \(value)")
         }
         return revision
     }
@@ -352,7 +371,9 @@ public enum ReplayReader {
                 ("t_us", timeNumber?.problem), ("wall_ms", wallNumber?.problem),
             ]
             for (name, problem) in fields {
-                if let problem { throw ReplayLineProblem("field \(name): \(Self.expected[name] ?? "expected a whole number"), got \(problem)") }
+                if let problem {
+                    throw ReplayLineProblem("field \(name): \(Self.expected[name] ?? "expected a whole number"), got \(problem)")
+                }
             }
         }
 
@@ -364,7 +385,8 @@ public enum ReplayReader {
             } catch let problem as ReplayLineProblem {
                 throw problem
             } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-                throw ReplayLineProblem("field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type of value")
+                throw ReplayLineProblem(
+                    "field \(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type of value")
             } catch {
                 throw ReplayLineProblem(notJSON: "not a JSON object (a broken line)")
             }

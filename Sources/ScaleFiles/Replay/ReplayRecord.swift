@@ -27,7 +27,8 @@ public struct ReplayHeader: Sendable, Equatable {
 
     public init(
         seed: UInt64, preset: String, presetName: UntrustedText, terminal: UntrustedText? = nil, warmupMicroseconds: Int64 = 0,
-        created: UntrustedText = UntrustedText(Date().ISO8601Format()), scaletopVersion: UntrustedText = UntrustedText(ScaleFiles.scaletopVersion),
+        created: UntrustedText = UntrustedText(Date().ISO8601Format()),
+        scaletopVersion: UntrustedText = UntrustedText(ScaleFiles.scaletopVersion),
         engineRevision: Int = Engine.revision
     ) {
         self.scaletopVersion = scaletopVersion
@@ -82,7 +83,9 @@ public enum ReplayAction: Sendable, Equatable {
             if words[1] == "max" { return .speed(.infinity) }
             guard let factor = Double(words[1]), ReplayReader.speedRange.contains(factor) else {
                 let range = ReplayReader.speedRange
-                throw ReplayLineProblem("speed X: expected a factor from \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound)) or max, got \(TerminalSafe.quoted(String(words[1])))")
+                throw ReplayLineProblem(
+                    "speed X: expected a factor from \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound)) or max, got \(TerminalSafe.quoted(String(words[1])))"
+                )
             }
             return .speed(factor)
         case ("load", 2):
@@ -139,13 +142,16 @@ public enum ReplayRecord: Sendable, Equatable {
         case .header(let h):
             fields = [
                 "type": .string("header"), "format": .string(ReplayHeader.format), "version": .int(ReplayHeader.version),
-                "scaletop_version": .string(h.scaletopVersion.verbatim), "engine_revision": .int(h.engineRevision), "seed": .unsigned(h.seed), "created": .string(h.created.verbatim),
+                "scaletop_version": .string(h.scaletopVersion.verbatim), "engine_revision": .int(h.engineRevision),
+                "seed": .unsigned(h.seed), "created": .string(h.created.verbatim),
                 "preset": .string(h.preset), "preset_name": .string(h.presetName.verbatim),
                 "warmup_us": .int(Int(h.warmupMicroseconds)),
             ]
             if let terminal = h.terminal { fields["terminal"] = .string(terminal.verbatim) }
         case .command(let t, let action, let wall):
-            fields = ["type": .string("command"), "t_us": .int(Int(t)), "command": .string(action.text), "wall_ms": .int(Int(wall))]
+            fields = [
+                "type": .string("command"), "t_us": .int(Int(t)), "command": .string(action.text), "wall_ms": .int(Int(wall)),
+            ]
             if case .load(_, let preset, let seed) = action {
                 fields["preset"] = .string(preset)
                 if let seed { fields["seed"] = .unsigned(seed) }

@@ -16,7 +16,8 @@ public final class ReplayWriter: Sendable {
     /// character device or a FIFO with a reader; an existing regular file is an error
     /// unless `force`, so a recording is never silently overwritten. A file that is one of
     /// `avoiding` (an input, or another output) is refused before anything is written.
-    public init(creating path: String, force: Bool, avoiding: [(FileDescriptorIO.FileIdentity, String)] = []) throws(ReplayError) {
+    public init(creating path: String, force: Bool, avoiding: [(FileDescriptorIO.FileIdentity, String)] = []) throws(ReplayError)
+    {
         switch FileDescriptorIO.openOutput(path, existing: force ? .overwrite : .streams, avoiding: avoiding) {
         case .success(let opened): self.opened = opened
         case .failure(let failure):

@@ -24,13 +24,19 @@ public enum CSVReport {
             ].joined(separator: ",")
         }
         if let s = snapshot.system {
-            rows.append(endToEndRow(end: s.end, name: "system", kind: "system", counts: [s.arrivals, s.completed, s.dropped, s.timedOut, s.failed],
-                                    percentiles: [s.p50, s.p95, s.p99], rejected: s.rejected))
+            rows.append(
+                endToEndRow(
+                    end: s.end, name: "system", kind: "system",
+                    counts: [s.arrivals, s.completed, s.dropped, s.timedOut, s.failed],
+                    percentiles: [s.p50, s.p95, s.p99], rejected: s.rejected))
         }
         for region in snapshot.regions {
             guard let w = region.window else { continue }
-            rows.append(endToEndRow(end: w.end, name: region.name, kind: "region", counts: [w.arrivals, w.completed, w.dropped, w.timedOut, w.failed],
-                                    percentiles: [w.p50, w.p95, w.p99], rejected: w.rejected))
+            rows.append(
+                endToEndRow(
+                    end: w.end, name: region.name, kind: "region",
+                    counts: [w.arrivals, w.completed, w.dropped, w.timedOut, w.failed],
+                    percentiles: [w.p50, w.p95, w.p99], rejected: w.rejected))
         }
         return rows
     }

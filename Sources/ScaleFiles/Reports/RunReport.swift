@@ -37,8 +37,10 @@ public struct RunReport: Sendable {
         let e = summary.endToEnd
         var classes: [String: JSONValue] = [:]
         for c in e.classes {
-            classes[c.requestClass.description] = .object(Self.outcomeFields(c.counts).merging(
-                Self.latencyFields(mean: c.meanLatency, p50: c.p50, p95: c.p95, p99: c.p99)) { a, _ in a })
+            classes[c.requestClass.description] = .object(
+                Self.outcomeFields(c.counts).merging(
+                    Self.latencyFields(mean: c.meanLatency, p50: c.p50, p95: c.p95, p99: c.p99)
+                ) { a, _ in a })
         }
         var endToEnd = Self.outcomeFields(e.counts)
             .merging(Self.latencyFields(mean: e.meanLatency, p50: e.p50, p95: e.p95, p99: e.p99)) { a, _ in a }
@@ -87,8 +89,10 @@ public struct RunReport: Sendable {
                 fields["consumer_lag_ms"] = Self.ms(n.consumerLag)
             }
             if n.kind == .db { fields["shards"] = .int(n.shards) }
-            return .object(fields.merging(
-                Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)) { a, _ in a })
+            return .object(
+                fields.merging(
+                    Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)
+                ) { a, _ in a })
         }
         return .object([
             "scaletop_version": .string(scaletopVersion),

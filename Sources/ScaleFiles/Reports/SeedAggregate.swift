@@ -29,10 +29,11 @@ public enum SeedAggregate {
     public static func merge(_ reports: [JSONValue]) -> JSONValue {
         guard case .object(var first) = merge(values: reports) else { return .null }
         first.removeValue(forKey: "seed")
-        first["seeds"] = .array(reports.compactMap { report in
-            if case .object(let fields) = report { return fields["seed"] }
-            return nil
-        })
+        first["seeds"] = .array(
+            reports.compactMap { report in
+                if case .object(let fields) = report { return fields["seed"] }
+                return nil
+            })
         return .object(first)
     }
 
@@ -42,19 +43,22 @@ public enum SeedAggregate {
         case .object(let fields):
             var merged: [String: JSONValue] = [:]
             for key in fields.keys {
-                merged[key] = merge(values: values.map { value in
-                    if case .object(let f) = value { return f[key] ?? .null }
-                    return .null
-                })
+                merged[key] = merge(
+                    values: values.map { value in
+                        if case .object(let f) = value { return f[key] ?? .null }
+                        return .null
+                    })
             }
             return .object(merged)
         case .array(let items) where items.allSatisfy({ if case .object = $0 { return true } else { return false } }):
-            return .array(items.indices.map { i in
-                merge(values: values.map { value in
-                    if case .array(let a) = value, i < a.count { return a[i] }
-                    return .null
+            return .array(
+                items.indices.map { i in
+                    merge(
+                        values: values.map { value in
+                            if case .array(let a) = value, i < a.count { return a[i] }
+                            return .null
+                        })
                 })
-            })
         default:
             let numbers = values.compactMap(\.numberValue)
             if !numbers.isEmpty && numbers.count == values.count {

@@ -35,7 +35,8 @@ public enum TextReport {
                 "latency mean \(figure(e["mean_ms"], digits: 2)) ms  p50 \(figure(e["p50_ms"], digits: 2))  "
                     + "p95 \(figure(e["p95_ms"], digits: 2))  p99 \(figure(e["p99_ms"], digits: 2)) ms"
             )
-            lines.append("sessions lost \(figure(top["sessions_lost"], digits: 0))  writes lost \(figure(top["writes_lost"], digits: 0))")
+            lines.append(
+                "sessions lost \(figure(top["sessions_lost"], digits: 0))  writes lost \(figure(top["writes_lost"], digits: 0))")
             if case .object(let classes)? = e["classes"] {
                 for name in ["static", "read", "write", "job"] {
                     guard case .object(let c)? = classes[name] else { continue }
@@ -103,7 +104,8 @@ public enum TextReport {
         var dataCenters: [String?] = [nil]
         for case .object(let n) in nodes {
             let kind = text(n["kind"])
-            let size = kind == NodeKind.cdn.rawValue
+            let size =
+                kind == NodeKind.cdn.rawValue
                 ? "\(compact(n["capacity"])) entries"
                 : "\(figure(n["servers"], digits: 0))x\(figure(n["workers"], digits: 0))"
             rows.append([
@@ -167,7 +169,8 @@ public enum TextReport {
     /// `--seeds` (one array per seed) each as an interval over the seeds.
     static func serverSpread(_ value: JSONValue?) -> (idlest: JSONValue, busiest: JSONValue)? {
         guard case .array(let items)? = value else { return nil }
-        let perSeed: [[Double]] = items.allSatisfy { $0.numberValue != nil }
+        let perSeed: [[Double]] =
+            items.allSatisfy { $0.numberValue != nil }
             ? [items.compactMap(\.numberValue)]
             : items.compactMap { item in
                 guard case .array(let servers) = item else { return nil }
@@ -200,7 +203,8 @@ public enum TextReport {
         let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { c, cell in
-                c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                c < 2
+                    ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }

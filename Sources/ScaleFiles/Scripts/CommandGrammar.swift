@@ -103,7 +103,8 @@ public enum CommandGrammar {
     private static let burstExpected = "a burst from 1 to \(SchemaReader.grouped(Int(RateLimitSpec.maxBurst))) requests"
 
     static let forms: [Form] = [
-        Form("set users N", "concurrent users, 1 to \(maxUsers); the arrival rate follows at once") { r throws(CommandSyntaxError) in
+        Form("set users N", "concurrent users, 1 to \(maxUsers); the arrival rate follows at once") {
+            r throws(CommandSyntaxError) in
             .setUsers(try r.integer("a number of users from 1 to \(maxUsers)", in: 1...WorkloadSpec.maxUsers))
         },
         Form("set rate R", "requests per user per second, a number greater than 0") { r throws(CommandSyntaxError) in
@@ -125,19 +126,23 @@ public enum CommandGrammar {
         Form("add server NODE [N]", "adds N servers (default 1) to NODE's pool") { r throws(CommandSyntaxError) in
             .addServers(node: try r.node(), count: try r.optionalCount("servers") ?? 1)
         },
-        Form("remove server NODE [N]", "removes the N newest servers (default 1) from NODE's pool") { r throws(CommandSyntaxError) in
+        Form("remove server NODE [N]", "removes the N newest servers (default 1) from NODE's pool") {
+            r throws(CommandSyntaxError) in
             .removeServers(node: try r.node(), count: try r.optionalCount("servers") ?? 1)
         },
         Form("set workers NODE N", "parallel workers per server of NODE") { r throws(CommandSyntaxError) in
             .setWorkers(node: try r.node(), count: try r.integer("a positive number of workers", in: 1...Int.max))
         },
-        Form("set size NODE N", "puts NODE on step N of the vertical ladder (0 is the smallest)") { r throws(CommandSyntaxError) in
+        Form("set size NODE N", "puts NODE on step N of the vertical ladder (0 is the smallest)") {
+            r throws(CommandSyntaxError) in
             .setSize(node: try r.node(), size: try r.integer("an instance size of 0 or more", in: 0...Int.max))
         },
-        Form("scale up NODE [STEPS]", "moves NODE STEPS steps (default 1) up the vertical ladder") { r throws(CommandSyntaxError) in
+        Form("scale up NODE [STEPS]", "moves NODE STEPS steps (default 1) up the vertical ladder") {
+            r throws(CommandSyntaxError) in
             .resize(node: try r.node(), steps: try r.optionalCount("steps") ?? 1)
         },
-        Form("scale down NODE [STEPS]", "moves NODE STEPS steps (default 1) down the vertical ladder") { r throws(CommandSyntaxError) in
+        Form("scale down NODE [STEPS]", "moves NODE STEPS steps (default 1) down the vertical ladder") {
+            r throws(CommandSyntaxError) in
             .resize(node: try r.node(), steps: -(try r.optionalCount("steps") ?? 1))
         },
         Form(
@@ -166,10 +171,12 @@ public enum CommandGrammar {
             if r.peek() != nil { policy.cooldown = try r.duration(allowZero: true) }
             return .setAutoscale(node: node, policy: policy)
         },
-        Form("set sessions POOL sticky|none", "keeps sessions in each server's memory (sticky), or does not model them") { r throws(CommandSyntaxError) in
+        Form("set sessions POOL sticky|none", "keeps sessions in each server's memory (sticky), or does not model them") {
+            r throws(CommandSyntaxError) in
             .setSessions(node: try r.node(), mode: try r.choice(SessionMode.self))
         },
-        Form("add session-store POOL", "moves POOL's sessions into a shared store called on every request") { r throws(CommandSyntaxError) in
+        Form("add session-store POOL", "moves POOL's sessions into a shared store called on every request") {
+            r throws(CommandSyntaxError) in
             .addSessionStore(pool: try r.node())
         },
         Form(
@@ -178,9 +185,12 @@ public enum CommandGrammar {
         ) { r throws(CommandSyntaxError) in
             let node = try r.node()
             let rate = try r.number(rateExpected) { RateLimitSpec.refusal(rate: $0, burst: nil) == nil }
-            let burst = r.isAtEnd ? nil : try r.number(burstExpected + " or the end of the command") {
-                RateLimitSpec.refusal(rate: rate, burst: $0) == nil
-            }
+            let burst =
+                r.isAtEnd
+                ? nil
+                : try r.number(burstExpected + " or the end of the command") {
+                    RateLimitSpec.refusal(rate: rate, burst: $0) == nil
+                }
             return .setRateLimit(node: node, rate: rate, burst: burst)
         },
         Form("remove rate-limit NODE", "NODE admits every request again") { r throws(CommandSyntaxError) in
@@ -213,7 +223,8 @@ public enum CommandGrammar {
         ) { r throws(CommandSyntaxError) in
             .setEviction(node: try r.node(), policy: try r.choice(EvictionPolicy.self))
         },
-        Form("set ttl CACHE D|none", "entries expire D after they are stored; none: they never expire") { r throws(CommandSyntaxError) in
+        Form("set ttl CACHE D|none", "entries expire D after they are stored; none: they never expire") {
+            r throws(CommandSyntaxError) in
             .setTTL(node: try r.node(), ttl: try r.durationOrNone())
         },
         Form(
@@ -225,13 +236,15 @@ public enum CommandGrammar {
         Form("flush CACHE", "empties the cache at once") { r throws(CommandSyntaxError) in
             .flush(node: try r.node())
         },
-        Form("kill NODE [SERVER]", "NODE goes down, or only its server number SERVER (0 is the first)") { r throws(CommandSyntaxError) in
+        Form("kill NODE [SERVER]", "NODE goes down, or only its server number SERVER (0 is the first)") {
+            r throws(CommandSyntaxError) in
             .kill(node: try r.node(), server: try r.serverNumber())
         },
         Form("restore NODE [SERVER]", "brings NODE, or its server number SERVER, back up") { r throws(CommandSyntaxError) in
             .restore(node: try r.node(), server: try r.serverNumber())
         },
-        Form("slow NODE FACTOR", "NODE's service takes FACTOR times as long; slow NODE 1 restores it") { r throws(CommandSyntaxError) in
+        Form("slow NODE FACTOR", "NODE's service takes FACTOR times as long; slow NODE 1 restores it") {
+            r throws(CommandSyntaxError) in
             .slow(node: try r.node(), factor: try r.positiveNumber("a factor greater than 0, such as 3 or 0.5"))
         },
         Form("kill dc DC", "every node of data center DC goes down; geo-DNS moves its users") { r throws(CommandSyntaxError) in
@@ -275,7 +288,8 @@ public enum CommandGrammar {
                 try reader.finish()
                 return command
             }
-            throw unknownWord(after: said, known: open.map { $0.keywords[level] } + (said.isEmpty ? otherCommands : []), reader: reader)
+            throw unknownWord(
+                after: said, known: open.map { $0.keywords[level] } + (said.isEmpty ? otherCommands : []), reader: reader)
         }
     }
 
@@ -289,7 +303,8 @@ public enum CommandGrammar {
             let what = said.isEmpty ? "a command (\(list))" : "one of \(list)\(after)"
             return reader.failure(expected: what, at: nil)
         }
-        var message = "unknown \(said.isEmpty ? "command" : "word") \(TerminalSafe.quoted(word.text))\(after); expected one of: \(list)"
+        var message =
+            "unknown \(said.isEmpty ? "command" : "word") \(TerminalSafe.quoted(word.text))\(after); expected one of: \(list)"
         if let guess = SchemaReader.closest(to: word.text, in: names) { message += " (did you mean \(guess)?)" }
         return reader.fail(message, at: word)
     }

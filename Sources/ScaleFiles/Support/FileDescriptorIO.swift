@@ -102,11 +102,14 @@ public enum FileDescriptorIO {
             }
         }
         // Still there for O_EXCL but missing when opened: a symlink to nothing.
-        return .failure(Failure(code: ENOENT, message: "a symbolic link to a missing file (scaletop does not create files through links)"))
+        return .failure(
+            Failure(code: ENOENT, message: "a symbolic link to a missing file (scaletop does not create files through links)"))
     }
 
     /// Checks the existing file open at `fd` and readies it for writing.
-    private static func useExisting(_ fd: Int32, existing: Existing, avoiding: [(FileIdentity, String)]) -> Result<Opened, Failure> {
+    private static func useExisting(_ fd: Int32, existing: Existing, avoiding: [(FileIdentity, String)]) -> Result<
+        Opened, Failure
+    > {
         var status = stat()
         guard fstat(fd, &status) == 0 else { return .failure(.current) }
         let identity = FileIdentity(status)
@@ -135,7 +138,9 @@ public enum FileDescriptorIO {
     public static func removeCreated(_ opened: Opened, at path: String) {
         guard opened.created else { return }
         var status = stat()
-        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, FileIdentity(status) == opened.identity else { return }
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, FileIdentity(status) == opened.identity else {
+            return
+        }
         unlink(path)
     }
 

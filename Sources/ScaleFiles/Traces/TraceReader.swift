@@ -251,7 +251,9 @@ private struct TraceParser {
 
     // MARK: - Rows
 
-    private mutating func consumeRow(_ line: UnsafeMutableBufferPointer<UInt8>, columns: Int, key: Int, time: Int?, op: Int?) throws(PresetError) {
+    private mutating func consumeRow(_ line: UnsafeMutableBufferPointer<UInt8>, columns: Int, key: Int, time: Int?, op: Int?)
+        throws(PresetError)
+    {
         if let problem = Self.split(line, into: &fields) { throw error(problem) }
         guard fields.count == columns else {
             throw error("expected \(columns) fields as in the header, found \(fields.count)")
@@ -263,7 +265,9 @@ private struct TraceParser {
                 throw error("expected a time in seconds such as 12.5, got \(Self.quoted(text))", path: "time")
             }
             guard value >= lastTime else {
-                throw error("\(Self.seconds(value)) s is earlier than the request before (\(Self.seconds(lastTime)) s): the trace must be in time order", path: "time")
+                throw error(
+                    "\(Self.seconds(value)) s is earlier than the request before (\(Self.seconds(lastTime)) s): the trace must be in time order",
+                    path: "time")
             }
             now = value
         }
@@ -292,9 +296,10 @@ private struct TraceParser {
             throw error("more than \(limits.maxRequests) requests, the most a trace may hold")
         }
         guard let id = interner.id(for: key) else {
-            throw error(interner.count >= limits.maxDistinctKeys
-                ? "more than \(limits.maxDistinctKeys) distinct keys, the most a trace may hold"
-                : "the distinct keys take more than \(limits.maxKeyBytes >> 20) MiB, the most a trace may hold")
+            throw error(
+                interner.count >= limits.maxDistinctKeys
+                    ? "more than \(limits.maxDistinctKeys) distinct keys, the most a trace may hold"
+                    : "the distinct keys take more than \(limits.maxKeyBytes >> 20) MiB, the most a trace may hold")
         }
         keys.append(id)
     }
@@ -319,8 +324,9 @@ private struct TraceParser {
         for name in ["key", "time", "op"] where names.filter({ $0 == name }).count > 1 {
             throw PresetError(file: file, line: 1, message: "the header names the column \"\(name)\" twice")
         }
-        return .csv(columns: names.count, key: names.firstIndex(of: "key")!,
-                    time: names.firstIndex(of: "time"), op: names.firstIndex(of: "op"))
+        return .csv(
+            columns: names.count, key: names.firstIndex(of: "key")!,
+            time: names.firstIndex(of: "time"), op: names.firstIndex(of: "op"))
     }
 
     // MARK: - Fields

@@ -70,7 +70,8 @@ public enum QueueingTheory {
         for (n, node) in spec.nodes.enumerated() where lambda[n] > 0 {
             if case .none = node.service { continue }
             guard case .exponential(let mean) = node.service, node.queueCapacity == nil,
-                  node.timeout == nil else { return nil }
+                node.timeout == nil
+            else { return nil }
             if node.servers > 1 {
                 // Clients reach an entry pool at random; other senders must balance at random.
                 let feeders = spec.nodes.filter { $0.routes.contains { $0.to == node.id } }

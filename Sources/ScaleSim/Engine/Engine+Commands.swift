@@ -200,7 +200,8 @@ extension Engine {
         guard peak <= WorkloadSpec.maxRate else {
             // `Int(peak)` would trap on a huge rate (`set rate 1e300`): whole numbers only below 2^53.
             let shown = peak < 0x1p53 ? "\(Int(peak))" : "\(peak)"
-            return .refused("\(users) users at \(ratePerUser)/s would send \(shown) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
+            return .refused(
+                "\(users) users at \(ratePerUser)/s would send \(shown) requests/s; the limit is \(Int(WorkloadSpec.maxRate))")
         }
         spec.workload.users = users
         spec.workload.ratePerUser = ratePerUser

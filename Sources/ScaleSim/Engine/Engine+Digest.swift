@@ -35,8 +35,10 @@ extension Engine {
         hash.add(nodes.count)
         for n in nodes.indices {
             let c = counters(of: n)
-            for value in [c.arrivals, c.completions, c.dropped, c.timedOut, c.failed, c.staleReads,
-                          c.sessionsLost, c.autoscalerActions, c.applied] {
+            for value in [
+                c.arrivals, c.completions, c.dropped, c.timedOut, c.failed, c.staleReads,
+                c.sessionsLost, c.autoscalerActions, c.applied,
+            ] {
                 hash.add(value)
             }
             hash.add(c.applyLagSum)

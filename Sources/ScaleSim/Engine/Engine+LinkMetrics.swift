@@ -142,7 +142,9 @@ extension Engine {
             for table in nodes[n].missRoutes { for t in table.targets { links.declare(from: n, to: Int(t), slot: 0) } }
             if nodes[n].calls >= 0 { links.declare(from: n, to: Int(nodes[n].calls), slot: 0) }
             guard let p = primarySlot(n) else { continue }
-            for pool in primaryStates[p].replicaPools { links.declare(from: n, to: Int(pool), slot: LinkCounters.replicationSlot) }
+            for pool in primaryStates[p].replicaPools {
+                links.declare(from: n, to: Int(pool), slot: LinkCounters.replicationSlot)
+            }
             for c in primaryStates[p].caches {
                 switch cacheStates[Int(nodes[Int(c)].slot)].writePolicy {
                 case .invalidate: links.declare(from: n, to: Int(c), slot: LinkCounters.invalidationSlot)
@@ -156,7 +158,9 @@ extension Engine {
     /// Every link that carried something in the last closed window or that the spec
     /// declares, by sender (users' clients first) then receiver, in node order.
     public var linkSnapshot: [LinkSnapshot] {
-        let order = (0..<links.count).sorted { (links.senders[$0], links.receivers[$0]) < (links.senders[$1], links.receivers[$1]) }
+        let order = (0..<links.count).sorted {
+            (links.senders[$0], links.receivers[$0]) < (links.senders[$1], links.receivers[$1])
+        }
         var result: [LinkSnapshot] = []
         for link in order {
             let from = Int(links.senders[link]), to = Int(links.receivers[link])
@@ -165,16 +169,19 @@ extension Engine {
             let requests = (0..<LinkCounters.classSlots).reduce(0) { $0 + links.closedCount(link: link, slot: $1) }
             if requests > 0 || links.declared[link] & 1 != 0 {
                 let route = from >= 0 ? spec.nodes[from].routes.first { $0.to == receiver } : nil
-                result.append(LinkSnapshot(
-                    from: sender, to: receiver, kind: .requests, rate: Double(requests),
-                    writes: Double(links.closedCount(link: link, slot: RequestClass.write.rawValue)),
-                    latency: from >= 0 ? route?.latency ?? 0 : nil))
+                result.append(
+                    LinkSnapshot(
+                        from: sender, to: receiver, kind: .requests, rate: Double(requests),
+                        writes: Double(links.closedCount(link: link, slot: RequestClass.write.rawValue)),
+                        latency: from >= 0 ? route?.latency ?? 0 : nil))
             }
             for (kind, slot) in Self.dataLinkSlots {
                 let messages = links.closedCount(link: link, slot: slot)
                 guard messages > 0 || links.declared[link] & LinkCounters.declaredBit(slot) != 0 else { continue }
-                result.append(LinkSnapshot(from: sender, to: receiver, kind: kind, rate: Double(messages),
-                                           latency: kind == .replication ? replicationDelay(of: to) : 0))
+                result.append(
+                    LinkSnapshot(
+                        from: sender, to: receiver, kind: kind, rate: Double(messages),
+                        latency: kind == .replication ? replicationDelay(of: to) : 0))
             }
         }
         return result

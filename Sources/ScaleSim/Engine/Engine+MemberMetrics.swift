@@ -30,7 +30,9 @@ public struct MemberSnapshot: Sendable, Hashable {
     /// Added by the autoscaler and still warming up: it takes no traffic yet.
     public var warming: Bool
 
-    public init(position: Int, arrivals: Int, utilization: Double, offeredLoad: Double, queueLength: Int, down: Bool, warming: Bool) {
+    public init(
+        position: Int, arrivals: Int, utilization: Double, offeredLoad: Double, queueLength: Int, down: Bool, warming: Bool
+    ) {
         self.position = position
         self.arrivals = arrivals
         self.utilization = utilization

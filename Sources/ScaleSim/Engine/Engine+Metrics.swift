@@ -70,19 +70,20 @@ extension Engine {
         let all = outcomesAll.total
         let p = outcomesAtTick
         let percentiles = windowLatency.quantiles([0.50, 0.95, 0.99])
-        systemHistory.append(SystemWindow(
-            end: now,
-            arrivals: all.requests - p.requests,
-            completed: all.completed - p.completed,
-            dropped: all.dropped - p.dropped,
-            timedOut: all.timedOut - p.timedOut,
-            failed: all.failed - p.failed,
-            rejected: all.rejected - p.rejected,
-            inFlight: requests.live,
-            p50: percentiles[0],
-            p95: percentiles[1],
-            p99: percentiles[2]
-        ))
+        systemHistory.append(
+            SystemWindow(
+                end: now,
+                arrivals: all.requests - p.requests,
+                completed: all.completed - p.completed,
+                dropped: all.dropped - p.dropped,
+                timedOut: all.timedOut - p.timedOut,
+                failed: all.failed - p.failed,
+                rejected: all.rejected - p.rejected,
+                inFlight: requests.live,
+                p50: percentiles[0],
+                p95: percentiles[1],
+                p99: percentiles[2]
+            ))
         outcomesAtTick = all
         windowLatency.clear()
         regionMetrics.closeWindow(end: now, dataCenters: datacenters.count)
@@ -183,14 +184,15 @@ extension Engine {
             total.merge(histogram)
             guard counts.requests > 0 else { continue }
             let percentiles = histogram.quantiles([0.50, 0.95, 0.99])
-            classes.append(ClassSummary(
-                requestClass: requestClass,
-                counts: counts,
-                meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
-                p50: percentiles[0],
-                p95: percentiles[1],
-                p99: percentiles[2]
-            ))
+            classes.append(
+                ClassSummary(
+                    requestClass: requestClass,
+                    counts: counts,
+                    meanLatency: counts.completed > 0 ? counts.latencySum / Double(counts.completed) : nil,
+                    p50: percentiles[0],
+                    p95: percentiles[1],
+                    p99: percentiles[2]
+                ))
         }
         let counts = outcomesRun.total
         let percentiles = total.quantiles([0.50, 0.95, 0.99])

@@ -294,11 +294,12 @@ extension Engine {
         let i = Int(r)
         let n = Int(node)
         let c = Int(requests.slots[i].requestClass)
-        let routes = switch set {
-        case .normal: nodes[n].routes[c]
-        case .hit: nodes[n].hitRoutes[c]
-        case .miss: nodes[n].missRoutes[c]
-        }
+        let routes =
+            switch set {
+            case .normal: nodes[n].routes[c]
+            case .hit: nodes[n].hitRoutes[c]
+            case .miss: nodes[n].missRoutes[c]
+            }
         var choice = -1
         if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
             choice = 0

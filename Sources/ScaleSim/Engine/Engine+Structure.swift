@@ -63,8 +63,11 @@ extension Engine {
                     hitRoutes: node.hitRoutes, missRoutes: node.missRoutes, calls: node.calls, primary: source,
                     replicaPools: primary?.replicaPools ?? [], caches: primary?.caches ?? [], dc: node.dc,
                     sessions: app?.sessions, sessionTTL: app?.sessionTTL, autoscale: node.autoscale,
-                    cache: cache.map { CacheSpec(entries: $0.cache.capacity, eviction: $0.cache.policy, ttl: $0.cache.ttl,
-                                                 writePolicy: $0.writePolicy) },
+                    cache: cache.map {
+                        CacheSpec(
+                            entries: $0.cache.capacity, eviction: $0.cache.policy, ttl: $0.cache.ttl,
+                            writePolicy: $0.writePolicy)
+                    },
                     cacheKeySpace: cache?.cache.keySpace,
                     rateLimit: slot < 0 ? nil : rateLimiters[slot].spec,
                     dnsResolvers: node.dnsAnswers.count)

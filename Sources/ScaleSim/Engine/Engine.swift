@@ -138,7 +138,9 @@ public struct Engine: Sendable {
     @discardableResult
     public mutating func execute(_ command: SimCommand) -> CommandResult {
         let result = apply(command)
-        if case .refused(let reason) = result { refusedCommands.append(RefusedCommand(at: now, command: command, reason: reason)) }
+        if case .refused(let reason) = result {
+            refusedCommands.append(RefusedCommand(at: now, command: command, reason: reason))
+        }
         return result
     }
 

@@ -171,7 +171,9 @@ struct WorkloadRuntime: Sendable {
         let total = weighted.reduce(0) { $0 + $1.1 }
         var running = 0.0
         classes = weighted.map(\.0)
-        classCumulative = weighted.map { running += $0.1 / total; return running }
+        classCumulative = weighted.map {
+            running += $0.1 / total; return running
+        }
         if classes.isEmpty {
             classes = [UInt8(RequestClass.read.rawValue)]
             classCumulative = [1]
@@ -180,8 +182,11 @@ struct WorkloadRuntime: Sendable {
         staticZipf = ZipfSampler(count: spec.staticAssets.count, exponent: spec.staticAssets.zipf)
         let shareTotal = spec.regions.reduce(0) { $0 + $1.share }
         var runningShare = 0.0
-        regionCumulative = spec.regions.count > 1
-            ? spec.regions.map { runningShare += $0.share / shareTotal; return runningShare } : []
+        regionCumulative =
+            spec.regions.count > 1
+            ? spec.regions.map {
+                runningShare += $0.share / shareTotal; return runningShare
+            } : []
         updateRate()
     }
 

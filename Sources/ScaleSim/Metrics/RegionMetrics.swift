@@ -159,8 +159,9 @@ struct RegionMetrics: Sendable {
             var outcomes = OutcomeCounts()
             for p in regions[r].places.indices {
                 let tally = regions[r].places[p]
-                let window = Self.window(end: end, arrivals: tally.routed - tally.routedAtTick,
-                                         outcomes: tally.outcomes, atTick: tally.outcomesAtTick, latency: tally.window)
+                let window = Self.window(
+                    end: end, arrivals: tally.routed - tally.routedAtTick,
+                    outcomes: tally.outcomes, atTick: tally.outcomesAtTick, latency: tally.window)
                 outcomes.completed += window.completed
                 outcomes.dropped += window.dropped
                 outcomes.timedOut += window.timedOut
@@ -172,9 +173,10 @@ struct RegionMetrics: Sendable {
                 regions[r].places[p].outcomesAtTick = tally.outcomes
                 regions[r].places[p].window.clear()
             }
-            regions[r].history.append(Self.window(
-                end: end, arrivals: regions[r].requests - regions[r].requestsAtTick,
-                outcomes: outcomes, atTick: OutcomeCounts(), latency: merged))
+            regions[r].history.append(
+                Self.window(
+                    end: end, arrivals: regions[r].requests - regions[r].requestsAtTick,
+                    outcomes: outcomes, atTick: OutcomeCounts(), latency: merged))
             regions[r].requestsAtTick = regions[r].requests
         }
     }

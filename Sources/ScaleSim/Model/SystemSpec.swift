@@ -119,8 +119,10 @@ public struct AutoscaleSpec: Sendable, Hashable, Codable {
     /// Least time between two actions.
     public var cooldown: SimTime
 
-    public init(target: Double = 0.6, min: Int = 1, max: Int = 20, warmup: SimTime = 30 * Nanos.perSecond,
-                cooldown: SimTime = 60 * Nanos.perSecond) {
+    public init(
+        target: Double = 0.6, min: Int = 1, max: Int = 20, warmup: SimTime = 30 * Nanos.perSecond,
+        cooldown: SimTime = 60 * Nanos.perSecond
+    ) {
         self.target = target
         self.min = min
         self.max = max

@@ -16,23 +16,31 @@ public enum Advisor {
         // problem even when the pool averages 19%.
         let byLoad = { (a: NodeSnapshot, b: NodeSnapshot) in a.peakLoad < b.peakLoad }
         if let node = snapshot.nodes.filter(\.bottleneck).max(by: byLoad) {
-            return Advice(text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
+            return Advice(
+                text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
         if let dc = snapshot.datacenters.first(where: \.down) {
-            return Advice(text: "data center \(dc.name) is down: geo-DNS moves its users; \(key(.toggleDataCenter, keyMap)) on one of its nodes restores it", tone: .down)
+            return Advice(
+                text:
+                    "data center \(dc.name) is down: geo-DNS moves its users; \(key(.toggleDataCenter, keyMap)) on one of its nodes restores it",
+                tone: .down)
         }
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }
         if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byLoad), node.peakLoad >= NodeSnapshot.warmUtilization {
-            let what = node.showsSpread ? describe(node, in: snapshot) : "\(node.id) at \(Format.percent(node.servingUtilization))"
+            let what =
+                node.showsSpread ? describe(node, in: snapshot) : "\(node.id) at \(Format.percent(node.servingUtilization))"
             return Advice(text: "\(what), the next bottleneck: \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .warm)
         }
         let errors = snapshot.system?.errorRate ?? 0
         if errors > 0.01 {
             return Advice(text: "\(Format.percent(errors)) of requests fail: look for down servers in the event log", tone: .warm)
         }
-        return Advice(text: "all healthy at \(Format.count(snapshot.users)) users: \(key(.doubleUsers, keyMap)) doubles them to find the next limit", tone: .healthy)
+        return Advice(
+            text:
+                "all healthy at \(Format.count(snapshot.users)) users: \(key(.doubleUsers, keyMap)) doubles them to find the next limit",
+            tone: .healthy)
     }
 
     /// "db 97% busy on reads", "queue-us backlog 3.4k", or the hot member behind a mean:
@@ -57,10 +65,12 @@ public enum Advisor {
         case .app:
             let balanced = snapshot.nodes.contains { $0.kind == .lb && $0.spec.routes.contains { $0.to == node.id } }
             if !balanced && node.showsSpread {
-                return "\(key(.addLoadBalancer, keyMap)) puts a load balancer in front: DNS skews the load, more servers would not help"
+                return
+                    "\(key(.addLoadBalancer, keyMap)) puts a load balancer in front: DNS skews the load, more servers would not help"
             }
             if !balanced {
-                return "\(key(.addAppServer, keyMap)) adds an app server, \(key(.addLoadBalancer, keyMap)) puts a load balancer in front"
+                return
+                    "\(key(.addAppServer, keyMap)) adds an app server, \(key(.addLoadBalancer, keyMap)) puts a load balancer in front"
             }
             if let autoscale = node.spec.autoscale { return autoscalerRemedy(node, autoscale, keyMap: keyMap) }
             return "\(key(.addAppServer, keyMap)) adds an app server, \(key(.toggleAutoscale, keyMap)) turns on the autoscaler"
@@ -76,7 +86,8 @@ public enum Advisor {
         case .replica: return "\(key(.addReplica, keyMap)) adds a read replica, \(key(.addCache, keyMap)) adds a cache"
         case .cache, .cdn: return "\(key(.addWorkers, keyMap)) adds a server, or `:set capacity \(node.id) N` holds more keys"
         case .queue: return "\(key(.addWorkers, keyMap)) on the queue adds a consumer worker"
-        case .lb, .sessionStore, .station: return "\(key(.addWorkers, keyMap)) adds a server, \(key(.scaleUp, keyMap)) scales it up"
+        case .lb, .sessionStore, .station:
+            return "\(key(.addWorkers, keyMap)) adds a server, \(key(.scaleUp, keyMap)) scales it up"
         }
     }
 
@@ -84,16 +95,19 @@ public enum Advisor {
     /// warming servers, a higher maximum, or a lower target, with the command that sets it.
     static func autoscalerRemedy(_ node: NodeSnapshot, _ policy: AutoscaleSpec, keyMap: KeyMap) -> String {
         if node.warmingServers > 0 {
-            return "the autoscaler's \(node.warmingServers) new servers are still warming up; \(key(.addAppServer, keyMap)) adds one at once"
+            return
+                "the autoscaler's \(node.warmingServers) new servers are still warming up; \(key(.addAppServer, keyMap)) adds one at once"
         }
         if node.servers >= policy.max {
             var raised = policy
             raised.max = min(Engine.maxServers, policy.max * 2)
-            return "the autoscaler is at its maximum (\(policy.max)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: raised)))` raises it"
+            return
+                "the autoscaler is at its maximum (\(policy.max)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: raised)))` raises it"
         }
         var lowered = policy
         lowered.target = max(0.1, ((policy.target - 0.15) * 20).rounded() / 20)
-        return "the autoscaler keeps it near \(Format.percent(policy.target)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: lowered)))` lowers its target"
+        return
+            "the autoscaler keeps it near \(Format.percent(policy.target)): `:\(CommandGrammar.encode(.setAutoscale(node: node.id, policy: lowered)))` lowers its target"
     }
 
     static func hasReplicas(_ node: NodeSnapshot, _ snapshot: SimulationSnapshot) -> Bool {

@@ -26,7 +26,8 @@ public struct CommandTargets: Sendable {
     var database: NodeSnapshot? {
         if let selected {
             if selected.kind == .db { return selected }
-            let primary = selected.spec.replicaOf
+            let primary =
+                selected.spec.replicaOf
                 ?? (selected.kind == .cache ? selected.spec.routes.first { $0.outcome == .miss }?.to : nil)
             if let primary, let node = snapshot.nodes.first(where: { $0.id == primary && $0.kind == .db }) { return node }
         }
@@ -61,16 +62,22 @@ public struct CommandTargets: Sendable {
             return .success(.addServers(node: app.id, count: 1))
         case .removeAppServer:
             guard node([.app]) != nil else { return .failure(NoTarget(message: "there is no app pool")) }
-            return requireSelection(to: "remove a server from it", "an app pool") { $0.kind == .app }.map { .removeServers(node: $0.id, count: 1) }
+            return requireSelection(to: "remove a server from it", "an app pool") { $0.kind == .app }.map {
+                .removeServers(node: $0.id, count: 1)
+            }
         case .addReplica:
-            guard let db = database else { return .failure(NoTarget(message: "there is no database to replicate (stage 01 splits it out)")) }
+            guard let db = database else {
+                return .failure(NoTarget(message: "there is no database to replicate (stage 01 splits it out)"))
+            }
             return .success(.addReplicas(primary: db.id, count: 1))
         case .addCache:
             let cached = Set(snapshot.nodes.filter { $0.kind == .cache }.flatMap { $0.spec.routes.map(\.to) })
-            let target = selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
+            let target =
+                selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
                 ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
             guard let target else {
-                let reason = snapshot.nodes.contains { $0.kind == .db }
+                let reason =
+                    snapshot.nodes.contains { $0.kind == .db }
                     ? "every database already has a cache" : "there is no database to cache (stage 01 splits it out)"
                 return .failure(NoTarget(message: reason + "; select a node to cache it"))
             }
@@ -100,18 +107,24 @@ public struct CommandTargets: Sendable {
             guard let pool = node([.app, .station]) else { return .failure(NoTarget(message: "there is no pool to autoscale")) }
             if pool.spec.autoscale != nil { return .success(.setAutoscale(node: pool.id, policy: nil)) }
             let servers = max(1, pool.servers)
-            return .success(.setAutoscale(node: pool.id, policy: AutoscaleSpec(min: servers, max: min(Engine.maxServers, servers * 10))))
+            return .success(
+                .setAutoscale(node: pool.id, policy: AutoscaleSpec(min: servers, max: min(Engine.maxServers, servers * 10))))
         case .addShard:
             guard let db = database else { return .failure(NoTarget(message: "there is no database to shard")) }
             return .success(.setShards(node: db.id, count: max(2, db.spec.shards + 1)))
         case .scaleUp, .scaleDown:
             return requireSelection(to: "resize it").map { .resize(node: $0.id, steps: action == .scaleUp ? 1 : -1) }
         case .toggleDataCenter:
-            guard !snapshot.datacenters.isEmpty else { return .failure(NoTarget(message: "there are no data centers in this preset")) }
+            guard !snapshot.datacenters.isEmpty else {
+                return .failure(NoTarget(message: "there are no data centers in this preset"))
+            }
             guard let dc = selected?.spec.dc, let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
                 let notIt = selected.map { "\($0.id) is in no data center; " } ?? ""
                 let names = snapshot.datacenters.map(\.name).joined(separator: ", ")
-                return .failure(NoTarget(message: "\(notIt)select a node of the data center first (Tab or arrows) to kill or restore it: \(names)"))
+                return .failure(
+                    NoTarget(
+                        message: "\(notIt)select a node of the data center first (Tab or arrows) to kill or restore it: \(names)")
+                )
             }
             return .success(status.down ? .restoreDataCenter(dc) : .killDataCenter(dc))
         case .addWorkers:
@@ -120,9 +133,13 @@ public struct CommandTargets: Sendable {
                 .addServers(node: node.kind == .queue ? node.spec.routes.first?.to ?? node.id : node.id, count: 1)
             }
         case .toggleKill:
-            return requireSelection(to: "kill or restore it").map { $0.isDown ? .restore(node: $0.id, server: nil) : .kill(node: $0.id, server: nil) }
+            return requireSelection(to: "kill or restore it").map {
+                $0.isDown ? .restore(node: $0.id, server: nil) : .kill(node: $0.id, server: nil)
+            }
         case .toggleSlow:
-            return requireSelection(to: "slow it down or back to normal").map { .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1) }
+            return requireSelection(to: "slow it down or back to normal").map {
+                .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1)
+            }
         case .cycleEviction, .cycleTTL, .flushCache:
             let isCache = { (node: NodeSnapshot) in [.cache, .cdn].contains(node.kind) && node.spec.cache != nil }
             guard let cache = node([.cache, .cdn], where: isCache), let spec = cache.spec.cache else {
@@ -138,7 +155,10 @@ public struct CommandTargets: Sendable {
             }
         case .toggleRetries:
             let retries = snapshot.workload.retries
-            return .success(retries.limit > 0 ? .setRetries(limit: 0, backoff: retries.backoff) : .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond))
+            return .success(
+                retries.limit > 0
+                    ? .setRetries(limit: 0, backoff: retries.backoff) : .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond)
+            )
         default:
             return .failure(NoTarget(message: "not a building key"))
         }

@@ -71,7 +71,9 @@ extension DashboardState {
         case .toggleLogFilter:
             logFollowsSelection.toggle()
             logScroll = 0
-            if logFollowsSelection && selection == nil { log("the event log follows the selection: Tab selects a node", tone: .dim) }
+            if logFollowsSelection && selection == nil {
+                log("the event log follows the selection: Tab selects a node", tone: .dim)
+            }
         case .openPrompt: prompt = PromptState()
         case .editRateLimit: openRateLimitPrompt()
         case .savePreset: return [.savePreset]
@@ -83,8 +85,8 @@ extension DashboardState {
             guard case .character(let c) = key, let stage = c.wholeNumberValue else { return [] }
             return [.loadPreset(String(format: "%02d", stage))]
         case .addAppServer, .removeAppServer, .addReplica, .addCache, .addLoadBalancer, .cycleBalancePolicy, .addCDN,
-             .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
-             .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries:
+            .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
+            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
             case .success(let command): return [.send(command)]

@@ -64,7 +64,8 @@ extension DashboardState {
         guard let snapshot else { return }
         switch CommandTargets(snapshot: snapshot, selection: selection).requireSelection(to: "limit its rate") {
         case .success(let node):
-            let line = node.spec.rateLimit == nil
+            let line =
+                node.spec.rateLimit == nil
                 ? "set rate-limit \(node.id) " : CommandGrammar.encode(.removeRateLimit(node: node.id))
             prompt = PromptState(text: line)
         case .failure(let reason):

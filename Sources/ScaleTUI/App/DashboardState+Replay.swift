@@ -20,7 +20,7 @@ extension DashboardState {
         case .seekForward: return [.seek(Self.seekStep)]
         case .takeOver: return [.takeOver]
         case .quit, .toggleHelp, .toggleExplanation, .selectNext, .selectPrevious, .selectUp, .selectDown, .selectLeft,
-             .selectRight, .toggleInspector, .back, .scrollUp, .scrollDown, .scrollLogBack, .scrollLogForward, .toggleLogFilter:
+            .selectRight, .toggleInspector, .back, .scrollUp, .scrollDown, .scrollLogBack, .scrollLogForward, .toggleLogFilter:
             return perform(action, key: key)
         default:
             log("replaying: \(keyMap.binding(for: .takeOver)?.label ?? "L") takes over before the system can change", tone: .warm)

@@ -35,12 +35,16 @@ extension DashboardState {
         case .failover(let primary, let lost):
             log("failover: a replica took over \(primary); \(lost) writes lost", tone: .bottleneck, at: notice.time)
         case .requestLimitReached(let limit):
-            log("\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
+            log(
+                "\(Format.count(limit)) requests in flight, the engine's limit: new arrivals are dropped until some finish",
                 tone: .error, at: notice.time)
         case .sessionsDropped(let node, let servers, let sessions, let removed):
-            log(Format.sessionsDropped(node: node, servers: servers, sessions: sessions, removed: removed), tone: .warm, at: notice.time)
+            log(
+                Format.sessionsDropped(node: node, servers: servers, sessions: sessions, removed: removed), tone: .warm,
+                at: notice.time)
         case .replicaResync(let node, let server, let duration):
-            log("\(Format.serverNames(node, [server])) fell too far behind: out of service for \(Format.duration(duration)) to re-sync",
+            log(
+                "\(Format.serverNames(node, [server])) fell too far behind: out of service for \(Format.duration(duration)) to re-sync",
                 tone: .bottleneck, at: notice.time)
         }
     }

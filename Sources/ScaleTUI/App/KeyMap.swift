@@ -143,7 +143,9 @@ public struct KeyMap: Sendable, Hashable {
         bind([.character(",")], ",", "back 30 s (re-simulates from the start)", .seekBack, .replay),
         bind([.character(".")], ".", "forward 30 s", .seekForward, .replay),
         bind([.character("L")], "L", "take over: live from here (R records it)", .takeOver, .replay),
-        bind((0...9).map { .character(Character(String($0))) }, "0-9", "load stage 00 to 09 (shows what changed)", .loadStage, .stages),
+        bind(
+            (0...9).map { .character(Character(String($0))) }, "0-9", "load stage 00 to 09 (shows what changed)", .loadStage,
+            .stages),
     ])
 
     private static func bind(

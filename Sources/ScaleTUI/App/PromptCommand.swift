@@ -19,7 +19,8 @@ enum PromptCommand: Equatable {
         guard words.count == 2 else {
             let column = words.count > 2 ? line.distance(from: line.startIndex, to: words[2].startIndex) + 1 : line.count + 1
             let found = words.count > 2 ? "more after \(TerminalSafe.quoted(String(words[1])))" : "nothing"
-            throw CommandSyntaxError(message: usage + "expected one stage number (03, 05v), preset name or path, got \(found)", column: column)
+            throw CommandSyntaxError(
+                message: usage + "expected one stage number (03, 05v), preset name or path, got \(found)", column: column)
         }
         return .load(String(words[1]))
     }

@@ -27,21 +27,27 @@ public struct Rect: Sendable, Hashable {
     /// The top `rows` rows, and the rest.
     public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
         let top = min(max(0, rows), height)
-        return (Rect(x: x, y: y, width: width, height: top),
-                Rect(x: x, y: y + top, width: width, height: height - top))
+        return (
+            Rect(x: x, y: y, width: width, height: top),
+            Rect(x: x, y: y + top, width: width, height: height - top)
+        )
     }
 
     /// The bottom `rows` rows, and the rest above them.
     public func splitBottom(_ rows: Int) -> (rest: Rect, bottom: Rect) {
         let bottom = min(max(0, rows), height)
-        return (Rect(x: x, y: y, width: width, height: height - bottom),
-                Rect(x: x, y: y + height - bottom, width: width, height: bottom))
+        return (
+            Rect(x: x, y: y, width: width, height: height - bottom),
+            Rect(x: x, y: y + height - bottom, width: width, height: bottom)
+        )
     }
 
     /// The right `columns` columns, and the rest to their left.
     public func splitRight(_ columns: Int) -> (rest: Rect, right: Rect) {
         let right = min(max(0, columns), width)
-        return (Rect(x: x, y: y, width: width - right, height: height),
-                Rect(x: x + width - right, y: y, width: right, height: height))
+        return (
+            Rect(x: x, y: y, width: width - right, height: height),
+            Rect(x: x + width - right, y: y, width: right, height: height)
+        )
     }
 }

@@ -88,7 +88,7 @@ public struct ScreenBuffer: Sendable, Equatable {
         if v < 0x300 { return scalar }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate,
-             .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
+            .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
             return "?"
         default:
             break
@@ -96,7 +96,8 @@ public struct ScreenBuffer: Sendable, Equatable {
         // East Asian wide and fullwidth ranges, and emoji, take two columns.
         if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || v >= 0x1F000 {
+            || (0xFFE0...0xFFE6).contains(v) || v >= 0x1F000
+        {
             return "?"
         }
         return scalar

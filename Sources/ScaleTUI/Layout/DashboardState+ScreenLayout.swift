@@ -5,7 +5,9 @@ extension DashboardState {
         guard let snapshot else { return fixed }
         var needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width)
         // Full boxes that do not fit become one-line boxes: the log takes what those leave.
-        if needed > fixed.topology.height { needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width, compact: true) }
+        if needed > fixed.topology.height {
+            needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width, compact: true)
+        }
         return ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen, topologyHeight: needed)
     }
 }

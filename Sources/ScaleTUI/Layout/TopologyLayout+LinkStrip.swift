@@ -21,8 +21,9 @@ extension TopologyLayout {
     /// Whether `link` joins nodes of two different data centers.
     public static func crossesDataCenters(_ link: LinkSnapshot, in snapshot: SimulationSnapshot) -> Bool {
         guard let from = link.from,
-              let a = snapshot.nodes.first(where: { $0.id == from })?.spec.dc,
-              let b = snapshot.nodes.first(where: { $0.id == link.to })?.spec.dc else { return false }
+            let a = snapshot.nodes.first(where: { $0.id == from })?.spec.dc,
+            let b = snapshot.nodes.first(where: { $0.id == link.to })?.spec.dc
+        else { return false }
         return a != b
     }
 

@@ -37,7 +37,9 @@ public struct TopologyLayout: Sendable, Equatable {
 
     /// Lays out `snapshot`'s nodes in `area`, scrolled down `scroll` rows; with `keepVisible`
     /// the scroll moves so that node's box shows.
-    public static func make(_ snapshot: SimulationSnapshot, in area: Rect, scroll: Int, keepVisible: String? = nil) -> TopologyLayout {
+    public static func make(_ snapshot: SimulationSnapshot, in area: Rect, scroll: Int, keepVisible: String? = nil)
+        -> TopologyLayout
+    {
         let groups = grouped(snapshot)
         let full = place(groups, in: area, compact: false)
         let compact = full.height > area.height
@@ -54,8 +56,9 @@ public struct TopologyLayout: Sendable, Equatable {
         for i in placed.boxes.indices { placed.boxes[i].rect.y -= offset }
         for i in placed.groups.indices { placed.groups[i].rect.y -= offset }
         let linkStrip = withLinks ? Rect(x: area.x, y: area.y + placed.height - offset, width: area.width, height: strip) : nil
-        return TopologyLayout(boxes: placed.boxes, groups: placed.groups, compact: compact,
-                              contentHeight: placed.height + (withLinks ? strip : 0), scroll: offset, area: area, linkStrip: linkStrip)
+        return TopologyLayout(
+            boxes: placed.boxes, groups: placed.groups, compact: compact,
+            contentHeight: placed.height + (withLinks ? strip : 0), scroll: offset, area: area, linkStrip: linkStrip)
     }
 
     /// Rows the topology needs at `width` with full boxes and its link strip, or with
@@ -95,9 +98,11 @@ public struct TopologyLayout: Sendable, Equatable {
         for dc in dcs {
             add(dc.name + (dc.down ? " (down)" : ""), down: dc.down, snapshot.nodes.filter { $0.spec.dc == dc.name })
         }
-        add("other", down: false, snapshot.nodes.filter { node in
-            !(node.spec.dc.map(known.contains) ?? false) && !(node.spec.dc == nil && node.kind == .cdn)
-        })
+        add(
+            "other", down: false,
+            snapshot.nodes.filter { node in
+                !(node.spec.dc.map(known.contains) ?? false) && !(node.spec.dc == nil && node.kind == .cdn)
+            })
         return groups
     }
 
@@ -164,7 +169,8 @@ public struct TopologyLayout: Sendable, Equatable {
             for (i, group) in row.enumerated() {
                 let x = area.x + i * columnWidth
                 let width = i == row.count - 1 ? area.maxX - x : columnWidth
-                rowHeight = max(rowHeight, placeGroup(group, at: Rect(x: x, y: y, width: width, height: 0), compact: compact, into: &placed))
+                rowHeight = max(
+                    rowHeight, placeGroup(group, at: Rect(x: x, y: y, width: width, height: 0), compact: compact, into: &placed))
             }
             // Side-by-side frames share the row's height, so their bottoms line up.
             for i in placed.groups.indices.suffix(row.count) { placed.groups[i].rect.height = rowHeight }
@@ -199,7 +205,9 @@ public struct TopologyLayout: Sendable, Equatable {
             }
         }
         let height = y + 1 - origin.y
-        placed.groups.append(Group(title: group.title, rect: Rect(x: origin.x, y: origin.y, width: origin.width, height: height), down: group.down))
+        placed.groups.append(
+            Group(title: group.title, rect: Rect(x: origin.x, y: origin.y, width: origin.width, height: height), down: group.down)
+        )
         return height
     }
 }

@@ -65,7 +65,9 @@ public enum CastExporter {
             throw .badSize("--size: expected WxH, such as 120x40, got \(TerminalSafe.quoted(text))")
         }
         guard width >= DashboardState.minimumWidth, height >= DashboardState.minimumHeight else {
-            throw .badSize("--size \(width)x\(height): the dashboard needs at least \(DashboardState.minimumWidth)x\(DashboardState.minimumHeight)")
+            throw .badSize(
+                "--size \(width)x\(height): the dashboard needs at least \(DashboardState.minimumWidth)x\(DashboardState.minimumHeight)"
+            )
         }
         guard width <= maximumSize.width, height <= maximumSize.height else {
             throw .badSize("--size \(width)x\(height): at most \(maximumSize.width)x\(maximumSize.height)")
@@ -98,7 +100,8 @@ public enum CastExporter {
             output.discard()
             throw error
         }
-        return CastSummary(width: size.width, height: size.height, frames: frames.count, duration: frames.lastTime, bytes: output.bytesWritten)
+        return CastSummary(
+            width: size.width, height: size.height, frames: frames.count, duration: frames.lastTime, bytes: output.bytesWritten)
     }
 
     /// The cast's first line: format version, size, when the recording began, a title.
@@ -111,7 +114,8 @@ public enum CastExporter {
         ]
         // The recording's own start, not now, so the same file always gives the same cast.
         if let created = try? Date(file.header.created.verbatim, strategy: .iso8601),
-           let seconds = Int(exactly: created.timeIntervalSince1970.rounded(.down)) {
+            let seconds = Int(exactly: created.timeIntervalSince1970.rounded(.down))
+        {
             fields["timestamp"] = .int(seconds)
         }
         return .object(fields)
@@ -154,7 +158,8 @@ public enum CastExporter {
             }
             if case .command(let microseconds, let action, let wall) = entry.record {
                 let startsStage = if case .load = action { true } else { false }
-                pacing.pass(anchorAt: SimTime(saturatingMicroseconds: microseconds), wallMilliseconds: wall, startsStage: startsStage)
+                pacing.pass(
+                    anchorAt: SimTime(saturatingMicroseconds: microseconds), wallMilliseconds: wall, startsStage: startsStage)
                 frames.offer(state, at: pacing.now)
             } else {
                 frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
@@ -191,10 +196,11 @@ struct CastPacing {
 
     /// Pacing for `file`, before its first line.
     init(_ file: ReplayFile) {
-        upcoming = file.entries.compactMap { entry in
-            guard case .command(let t, _, let wall) = entry.record else { return nil }
-            return (SimTime(saturatingMicroseconds: t), Double(wall) / 1000)
-        }[...]
+        upcoming =
+            file.entries.compactMap { entry in
+                guard case .command(let t, _, let wall) = entry.record else { return nil }
+                return (SimTime(saturatingMicroseconds: t), Double(wall) / 1000)
+            }[...]
     }
 
     /// The cast time of simulated time `time` of the current stage, played at `speed`

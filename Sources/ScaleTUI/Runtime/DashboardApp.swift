@@ -47,7 +47,8 @@ public final class DashboardApp {
         let info = PresetInfo(name: replay.header.presetName, spec: replay.spec)
         state = DashboardState(preset: info, width: size.width, height: size.height, unicode: terminal.hasUnicode)
         state.replay = ReplayStatus(factor: factor)
-        driver = EngineDriver(replay: replay, factor: factor, catalog: catalog, recordingsDirectory: recordingsDirectory, clock: clock)
+        driver = EngineDriver(
+            replay: replay, factor: factor, catalog: catalog, recordingsDirectory: recordingsDirectory, clock: clock)
     }
 
     /// Runs until the user quits with `q`, or `interrupted` turns true (Ctrl-C).

@@ -186,7 +186,8 @@ final class EngineDriver {
             // too would run its commands twice.
             var live = spec
             live.script = []
-            let path = try catalog.save(live, stem: PresetCatalog.fileStem(for: presetName.verbatim + "-live"), loadedFrom: source)
+            let path = try catalog.save(
+                live, stem: PresetCatalog.fileStem(for: presetName.verbatim + "-live"), loadedFrom: source)
             actions.append(.presetSaved(path: path))
         } catch {
             actions.append(.saveFailed(error.description))
@@ -202,7 +203,8 @@ final class EngineDriver {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let stamp = Date().ISO8601Format(
-                .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.omitted))
+                .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.omitted)
+            )
             let writer = try ReplayWriter(
                 creating: "\(directory)/\(PresetCatalog.fileStem(for: presetName.verbatim))-\(stamp).jsonl", force: false)
             live.startRecording(into: writer, terminal: terminal, into: &actions)

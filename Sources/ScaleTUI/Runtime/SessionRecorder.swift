@@ -33,7 +33,8 @@ struct SessionRecorder {
 
     /// Logs `action`, applied at simulated time `time`.
     mutating func log(_ action: ReplayAction, at time: SimTime) throws(ReplayError) {
-        let record = ReplayRecord.command(microseconds: time / Nanos.perMicrosecond, action: action, wallMilliseconds: wallMilliseconds)
+        let record = ReplayRecord.command(
+            microseconds: time / Nanos.perMicrosecond, action: action, wallMilliseconds: wallMilliseconds)
         commands.append(record)
         try writer?.write(record)
     }

@@ -52,7 +52,8 @@ public struct ANSIRenderer: Sendable {
                 // The cleared screen already shows default blanks; leave them out at the end of a row.
                 let row = run.row * buffer.width
                 while end > run.columns.lowerBound, buffer.scalars[row + end - 1] == " ",
-                      buffer.styles[row + end - 1] == Style.normal.packed {
+                    buffer.styles[row + end - 1] == Style.normal.packed
+                {
                     end -= 1
                 }
                 guard end > run.columns.lowerBound else { continue }
@@ -65,7 +66,9 @@ public struct ANSIRenderer: Sendable {
 
     /// Moves the cursor to (`start`, `row`) and writes the cells up to `end`, switching
     /// attributes only where the style changes.
-    private func appendRun(of buffer: ScreenBuffer, row y: Int, from start: Int, to end: Int, current: inout UInt8, into out: inout String) {
+    private func appendRun(
+        of buffer: ScreenBuffer, row y: Int, from start: Int, to end: Int, current: inout UInt8, into out: inout String
+    ) {
         out += "\u{1B}[\(y + 1);\(start + 1)H"
         let row = y * buffer.width
         for x in start..<end {

@@ -62,7 +62,8 @@ public final class CursesTerminal: TerminalBackend {
         // terminfo alone first, as newterm accepts TERM=dumb; newterm itself returns nil for
         // an unknown TERM where initscr would end the process.
         guard scaletop_terminal_can_address_cursor(STDOUT_FILENO) != 0,
-              let screen = newterm(nil, scaletop_stdout(), scaletop_stdin()) else {
+            let screen = newterm(nil, scaletop_stdout(), scaletop_stdin())
+        else {
             throw .unusableTerminal(term: getenv("TERM").map { String(cString: $0) })
         }
         return CursesTerminal(screen: screen, colorAllowed: colorAllowed, hasUnicode: unicode)
@@ -238,7 +239,8 @@ public final class CursesTerminal: TerminalBackend {
         if isendwin() == false { reset_prog_mode() }
         var rows: Int32 = 0, columns: Int32 = 0
         if scaletop_safety_window_size(STDOUT_FILENO, &rows, &columns) == 0,
-           rows != scaletop_lines() || columns != scaletop_cols() {
+            rows != scaletop_lines() || columns != scaletop_cols()
+        {
             resizeterm(rows, columns)
         }
         size = Self.drawableSize()

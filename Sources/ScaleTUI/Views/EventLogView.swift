@@ -17,9 +17,10 @@ enum EventLogView {
         for entry in entries.dropLast(scroll).suffix(rows).reversed() where lines.count < rows {
             let clock = Format.clock(entry.time)
             let wrapped = Format.wrap(entry.text, width: rect.width - clock.count - 2)
-            lines.insert(contentsOf: wrapped.enumerated().map { (i, text) in
-                (i == 0 ? clock : String(repeating: " ", count: clock.count), text, entry.tone)
-            }, at: 0)
+            lines.insert(
+                contentsOf: wrapped.enumerated().map { (i, text) in
+                    (i == 0 ? clock : String(repeating: " ", count: clock.count), text, entry.tone)
+                }, at: 0)
         }
         for (i, line) in lines.suffix(rows).enumerated() {
             let y = rect.y + 1 + i

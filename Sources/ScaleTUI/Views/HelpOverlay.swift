@@ -10,9 +10,11 @@ extension HelpOverlay {
         let perColumn = columns == 2 ? (lines.count + 1) / 2 : min(lines.count, rows)
         let width = min(screen.width - 2, columns * (longest + 2) + 2)
         let height = perColumn + 3
-        let box = Rect(x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
+        let box = Rect(
+            x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width: width, height: height)
         buffer.fill(box)
-        buffer.frame(box, title: "keys (? or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
+        buffer.frame(
+            box, title: "keys (? or Esc closes)", style: Style(.accent), titleStyle: Style(.accent, bold: true), glyphs: glyphs)
         let inner = box.inset(by: 1)
         let columnWidth = inner.width / columns
         let offset = columns == 1 ? min(max(0, scroll), lines.count - perColumn) : 0

@@ -6,14 +6,17 @@ extension InspectorView {
     /// naming the node at the other end, the rate, the kind and the latency. With more
     /// links than `rows`, each direction keeps a share and says how many it left out.
     static func linkLines(of node: NodeSnapshot, in snapshot: SimulationSnapshot, rows: Int, unicode: Bool)
-        -> [(label: String, text: String, style: Style)] {
+        -> [(label: String, text: String, style: Style)]
+    {
         let incoming = snapshot.links.filter { $0.to == node.id }
         let outgoing = snapshot.links.filter { $0.from == node.id }
         guard rows > 0 else { return [] }
         if incoming.isEmpty && outgoing.isEmpty { return [("links", "none", Style(.dim))] }
         let inRows = outgoing.isEmpty ? rows : incoming.isEmpty ? 0 : min(incoming.count, max(1, rows / 2))
         let outRows = rows - inRows
-        func lines(_ links: [LinkSnapshot], label: String, rows: Int, incoming: Bool) -> [(label: String, text: String, style: Style)] {
+        func lines(_ links: [LinkSnapshot], label: String, rows: Int, incoming: Bool) -> [(
+            label: String, text: String, style: Style
+        )] {
             guard rows > 0 else { return [] }
             var result: [(label: String, text: String, style: Style)] = []
             let shown = links.count > rows ? rows - 1 : links.count
@@ -35,7 +38,8 @@ extension InspectorView {
 
     /// Draws `node`'s links in the bottom rows of `inner` (at most half of it, at least
     /// one row, so they always show) and returns the rows above them for the rest.
-    static func drawLinks(of node: NodeSnapshot, _ state: DashboardState, in inner: Rect, into buffer: inout ScreenBuffer) -> Rect {
+    static func drawLinks(of node: NodeSnapshot, _ state: DashboardState, in inner: Rect, into buffer: inout ScreenBuffer) -> Rect
+    {
         guard let snapshot = state.snapshot, inner.height > 0 else { return inner }
         let wanted = snapshot.links.count { $0.to == node.id || $0.from == node.id }
         let rows = min(max(1, wanted), max(1, inner.height / 2))
@@ -43,7 +47,9 @@ extension InspectorView {
         let (rest, area) = inner.splitBottom(lines.count)
         for (i, line) in lines.enumerated() {
             let y = area.y + i
-            var x = buffer.write(line.label.padding(toLength: 12, withPad: " ", startingAt: 0), x: area.x + 1, y: y, style: Style(.dim), clip: area)
+            var x = buffer.write(
+                line.label.padding(toLength: 12, withPad: " ", startingAt: 0), x: area.x + 1, y: y, style: Style(.dim), clip: area
+            )
             // Word by word, whole or not at all: a rate is never shown cut.
             for (k, word) in line.text.split(separator: " ").enumerated() {
                 x = buffer.writeWhole((k == 0 ? "" : " ") + word, x: x, y: y, limit: area.maxX, style: line.style)

@@ -34,10 +34,12 @@ extension InspectorView {
         let widths = [7, 6, 6, 5]
         func row(_ label: String, _ cells: [String], labelStyle: Style, style: Style) {
             guard y < inner.maxY else { return }
-            var x = buffer.write(String(label.prefix(11)).padding(toLength: 12, withPad: " ", startingAt: 0),
-                                 x: inner.x + 1, y: y, style: labelStyle, clip: inner)
+            var x = buffer.write(
+                String(label.prefix(11)).padding(toLength: 12, withPad: " ", startingAt: 0),
+                x: inner.x + 1, y: y, style: labelStyle, clip: inner)
             for (cell, width) in zip(cells, widths) {
-                x = buffer.write(String(repeating: " ", count: max(0, width - cell.count)) + cell, x: x, y: y, style: style, clip: inner)
+                x = buffer.write(
+                    String(repeating: " ", count: max(0, width - cell.count)) + cell, x: x, y: y, style: style, clip: inner)
             }
             y += 1
         }
@@ -45,10 +47,12 @@ extension InspectorView {
         for region in table.rows {
             let w = region.window
             let errorRate = w?.errorRate ?? 0
-            row(region.name, [
-                Format.count(Double(w?.arrivals ?? 0)), w?.p50.map(Format.duration) ?? "-",
-                w?.p99.map(Format.duration) ?? "-", Format.percent(errorRate),
-            ], labelStyle: .normal, style: errorRate > 0.01 ? Style(.bottleneck, bold: true) : .normal)
+            row(
+                region.name,
+                [
+                    Format.count(Double(w?.arrivals ?? 0)), w?.p50.map(Format.duration) ?? "-",
+                    w?.p99.map(Format.duration) ?? "-", Format.percent(errorRate),
+                ], labelStyle: .normal, style: errorRate > 0.01 ? Style(.bottleneck, bold: true) : .normal)
         }
     }
 }

@@ -6,35 +6,50 @@ enum InspectorView {
         buffer.fill(rect)
         guard let node = state.selectedNode else {
             buffer.frame(rect, title: "inspector", style: Style(.dim), glyphs: glyphs)
-            buffer.write("Tab or the arrows select a node", x: rect.x + 2, y: rect.y + 2, style: Style(.dim), clip: rect.inset(by: 1))
+            buffer.write(
+                "Tab or the arrows select a node", x: rect.x + 2, y: rect.y + 2, style: Style(.dim), clip: rect.inset(by: 1))
             return
         }
         let tone = node.healthTone
         let regionSection = Self.regionTable(state, node: node)
-        buffer.frame(rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
+        buffer.frame(
+            rect, title: "\(node.id) (\(node.kindTag))", style: Style(tone), titleStyle: Style(tone, bold: true), glyphs: glyphs)
         let inner = drawLinks(of: node, state, in: rect.inset(by: 1), into: &buffer)
         var y = inner.y
         // A value too long for the panel goes on under itself, at spaces, never cut.
         func line(_ label: String, _ value: String, _ style: Style = .normal) {
             for (i, part) in Format.wrap(value, width: max(1, inner.width - 13)).enumerated() where y < inner.maxY {
-                let x = buffer.write((i == 0 ? label : "").padding(toLength: 12, withPad: " ", startingAt: 0),
-                                     x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
+                let x = buffer.write(
+                    (i == 0 ? label : "").padding(toLength: 12, withPad: " ", startingAt: 0),
+                    x: inner.x + 1, y: y, style: Style(.dim), clip: inner)
                 buffer.write(part, x: x, y: y, style: style, clip: inner)
                 y += 1
             }
         }
         let w = node.window
-        let health: String = node.isDown ? "DOWN" : node.bottleneck ? "BOTTLENECK"
-            : tone == .bottleneck ? "hot \(node.memberNoun)" : tone == .warm ? "warm" : "healthy"
+        let health: String =
+            node.isDown
+            ? "DOWN"
+            : node.bottleneck
+                ? "BOTTLENECK"
+                : tone == .bottleneck ? "hot \(node.memberNoun)" : tone == .warm ? "warm" : "healthy"
         line("state", health, Style(tone, bold: true))
-        line("servers", "\(node.servers) x \(node.workers) workers, size \(node.size)"
-             + (node.downServers > 0 ? ", \(node.downServers) down" : "")
-             + (node.warmingServers > 0 ? ", \(node.warmingServers) warming" : ""))
+        line(
+            "servers",
+            "\(node.servers) x \(node.workers) workers, size \(node.size)"
+                + (node.downServers > 0 ? ", \(node.downServers) down" : "")
+                + (node.warmingServers > 0 ? ", \(node.warmingServers) warming" : ""))
         line("throughput", "\(Format.rate(Double(w?.completions ?? 0))) of \(Format.rate(node.arrivalRate)) in")
-        line("utilization", w == nil ? "-" : Format.percent(node.servingUtilization)
-             + (node.warmingServers > 0 || node.downServers > 0 ? " of the servers taking traffic" : ""))
+        line(
+            "utilization",
+            w == nil
+                ? "-"
+                : Format.percent(node.servingUtilization)
+                    + (node.warmingServers > 0 || node.downServers > 0 ? " of the servers taking traffic" : ""))
         line("latency", "p50 \(w?.p50.map(Format.duration) ?? "-")  p99 \(w?.p99.map(Format.duration) ?? "-")")
-        line("queue", "\(w?.queueLength ?? 0) waiting" + ((w?.dropped ?? 0) > 0 ? ", \(Format.rate(Double(w?.dropped ?? 0))) dropped" : ""))
+        line(
+            "queue",
+            "\(w?.queueLength ?? 0) waiting" + ((w?.dropped ?? 0) > 0 ? ", \(Format.rate(Double(w?.dropped ?? 0))) dropped" : ""))
         if let lost = w.map({ $0.timedOut + $0.failed }), lost > 0 {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
@@ -45,14 +60,18 @@ enum InspectorView {
         }
         drawMembers(node, tone: tone, in: inner, y: &y, glyphs: glyphs, into: &buffer)
         if let cache = node.spec.cache {
-            line("cache", "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
-                 + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
+            line(
+                "cache",
+                "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
+                    + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
         }
         if let figure = node.keyFigureParts, [.cache, .cdn, .replica].contains(node.kind) {
             line(node.kind == .replica ? "replica lag" : "hit ratio", figure.value)
         }
         if node.sessionsLost > 0 {
-            line("logged out", "\(Format.grouped(node.sessionsLost)) users, \(Format.grouped(node.sessionsLostLastWindow))/s", Style(.warm))
+            line(
+                "logged out", "\(Format.grouped(node.sessionsLost)) users, \(Format.grouped(node.sessionsLostLastWindow))/s",
+                Style(.warm))
         }
         if node.sessionsDropped > 0 {
             line("dropped", "\(Format.grouped(node.sessionsDropped)) live sessions with servers", Style(.warm))
@@ -84,7 +103,9 @@ enum InspectorView {
         }
         if y < inner.maxY, !history.isEmpty {
             let span = Format.duration(SimTime(history.count) * Nanos.perSecond)
-            buffer.write("last \(span)" + (perColumn > 1 ? ", \(perColumn) s a column" : ""), x: inner.x + 13, y: y, style: Style(.dim), clip: inner)
+            buffer.write(
+                "last \(span)" + (perColumn > 1 ? ", \(perColumn) s a column" : ""), x: inner.x + 13, y: y, style: Style(.dim),
+                clip: inner)
         }
     }
 }

@@ -42,7 +42,9 @@ extension ScreenBuffer {
 
     /// The newest `width` values as a one-row sparkline scaled to `maximum` (default: the
     /// largest shown); missing values are blank.
-    public mutating func sparkline(_ values: [Double?], x: Int, y: Int, width: Int, maximum: Double? = nil, style: Style, glyphs: Glyphs) {
+    public mutating func sparkline(
+        _ values: [Double?], x: Int, y: Int, width: Int, maximum: Double? = nil, style: Style, glyphs: Glyphs
+    ) {
         guard width > 0 else { return }
         let shown = values.suffix(width)
         let top = maximum ?? shown.compactMap { $0 }.max() ?? 0

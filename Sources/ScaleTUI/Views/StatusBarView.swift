@@ -8,7 +8,9 @@ enum StatusBarView {
     static func fields(_ state: DashboardState) -> [StatusField] {
         var fields = [
             StatusField("scaletop", Style(.bar, bold: true, reverse: true), priority: 9),
-            StatusField(state.preset.name.prefix(20), wide: state.preset.name.description, Style(.bar, bold: true, reverse: true), priority: 1),
+            StatusField(
+                state.preset.name.prefix(20), wide: state.preset.name.description, Style(.bar, bold: true, reverse: true),
+                priority: 1),
         ]
         guard let snapshot = state.snapshot else { return fields + [StatusField("starting", priority: 1)] }
         let system = snapshot.system
@@ -21,21 +23,27 @@ enum StatusBarView {
         ]
         if let shape = shapeField(snapshot) { fields.append(shape) }
         fields += [
-            StatusField("p50 \(system?.p50.map(Format.duration) ?? "-") p99 \(system?.p99.map(Format.duration) ?? "-")", priority: 4),
-            StatusField("err \(String(format: "%.1f%%", errorRate * 100))",
-                        errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
+            StatusField(
+                "p50 \(system?.p50.map(Format.duration) ?? "-") p99 \(system?.p99.map(Format.duration) ?? "-")", priority: 4),
+            StatusField(
+                "err \(String(format: "%.1f%%", errorRate * 100))",
+                errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
         ]
         if let regions = regionsField(snapshot) { fields.append(regions) }
         if let sessions = sessionsLostField(snapshot) { fields.append(sessions) }
         if let replay = state.replay {
             let percent = replay.progress.map { " \($0.percent)%" } ?? ""
-            fields.append(StatusField("REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")",
-                                      Style(.accent, bold: true, reverse: true), priority: 0))
+            fields.append(
+                StatusField(
+                    "REPLAY\(percent)\(replay.progress?.finished == true ? " END" : "")",
+                    Style(.accent, bold: true, reverse: true), priority: 0))
         }
         if snapshot.paused { fields.append(StatusField("PAUSED", Style(.warm, bold: true, reverse: true), priority: 0)) }
         if let recording = state.recordingPath {
             let file = recording.split(separator: "/").last.map(String.init) ?? recording
-            fields.append(StatusField("REC", wide: "REC \(file)", Style(.bottleneck, bold: true, reverse: true), priority: 2, widePriority: 8))
+            fields.append(
+                StatusField(
+                    "REC", wide: "REC \(file)", Style(.bottleneck, bold: true, reverse: true), priority: 2, widePriority: 8))
         }
         return fields
     }
@@ -65,9 +73,10 @@ enum StatusBarView {
         let lastSecond = snapshot.nodes.reduce(0) { $0 + $1.sessionsLostLastWindow }
         guard lastSecond > 0 else { return nil }
         let total = snapshot.nodes.reduce(0) { $0 + $1.sessionsLost }
-        return StatusField("sess lost \(Format.rate(Double(lastSecond)))",
-                           wide: "sessions lost \(Format.rate(Double(lastSecond))) (\(Format.count(total)) in all)",
-                           Style(.warm, bold: true, reverse: true), priority: 2, widePriority: 5)
+        return StatusField(
+            "sess lost \(Format.rate(Double(lastSecond)))",
+            wide: "sessions lost \(Format.rate(Double(lastSecond))) (\(Format.count(total)) in all)",
+            Style(.warm, bold: true, reverse: true), priority: 2, widePriority: 5)
     }
 
     /// A measured speed with two significant figures: `0.55x`, `3.2x`, `12x`.
@@ -87,16 +96,21 @@ enum StatusBarView {
             return nil
         case .ramp(_, let over):
             guard snapshot.time < over else { return nil }
-            return StatusField("ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
-                               Style(.warm, reverse: true), priority: 2, widePriority: 5)
+            return StatusField(
+                "ramp \(Format.percent(factor))", wide: "ramp \(Format.percent(factor)) of \(full) req/s",
+                Style(.warm, reverse: true), priority: 2, widePriority: 5)
         case .spike(let at, let duration, let spike):
             if snapshot.time < at {
-                return StatusField("spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 2, widePriority: 5)
+                return StatusField(
+                    "spike at \(Format.clock(at))", wide: "spike x\(Format.count(spike)) at \(Format.clock(at))", priority: 2,
+                    widePriority: 5)
             }
             guard snapshot.time - at < duration else { return nil }
             return StatusField("SPIKE x\(Format.count(spike))", Style(.warm, bold: true, reverse: true), priority: 2)
         case .diurnal:
-            return StatusField("day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 2, widePriority: 5)
+            return StatusField(
+                "day \(Format.percent(factor))", wide: "day cycle \(Format.percent(factor)) of \(full) req/s", priority: 2,
+                widePriority: 5)
         }
     }
 
@@ -112,7 +126,11 @@ enum StatusBarView {
             shown.reduce(0) { $0 + ($1.wide ? $1.field.wide! : $1.field.text).count + (roomy ? 2 : 1) }
         }
         func resolved(roomy: Bool) -> (fields: [StatusField], roomy: Bool) {
-            (shown.map { var field = $0.field; if $0.wide { field.text = field.wide! }; field.wide = nil; return field }, roomy)
+            (
+                shown.map {
+                    var field = $0.field; if $0.wide { field.text = field.wide! }; field.wide = nil; return field
+                }, roomy
+            )
         }
         if used(roomy: true) <= width { return resolved(roomy: true) }
         if used(roomy: false) <= width { return resolved(roomy: false) }

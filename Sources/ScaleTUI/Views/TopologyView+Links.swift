@@ -37,24 +37,30 @@ extension TopologyView {
     }
 
     /// Draws the strip of labelled links under the frames, when the layout has room for it.
-    static func drawLinks(_ snapshot: SimulationSnapshot, _ layout: TopologyLayout, unicode: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    static func drawLinks(
+        _ snapshot: SimulationSnapshot, _ layout: TopologyLayout, unicode: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         guard let strip = layout.linkStrip else { return }
         for x in strip.x..<strip.maxX { buffer.put(glyphs.horizontal, x: x, y: strip.y, style: Style(.dim)) }
-        buffer.write(" links: rate and one-way latency, last second ", x: strip.x + 2, y: strip.y, style: Style(.title, bold: true))
+        buffer.write(
+            " links: rate and one-way latency, last second ", x: strip.x + 2, y: strip.y, style: Style(.title, bold: true))
         let links = TopologyLayout.stripLinks(snapshot)
         let columns = TopologyLayout.linkColumns(width: strip.width)
         let cells = (strip.height - 1) * columns
         for (k, link) in links.prefix(cells).enumerated() {
-            let cell = Rect(x: strip.x + 1 + (k % columns) * TopologyLayout.linkCellWidth, y: strip.y + 1 + k / columns,
-                            width: TopologyLayout.linkCellWidth - 1, height: 1)
+            let cell = Rect(
+                x: strip.x + 1 + (k % columns) * TopologyLayout.linkCellWidth, y: strip.y + 1 + k / columns,
+                width: TopologyLayout.linkCellWidth - 1, height: 1)
             if k == cells - 1 && links.count > cells {
-                buffer.write("+\(links.count - cells + 1) more in the inspector", x: cell.x, y: cell.y, style: Style(.dim), clip: cell)
+                buffer.write(
+                    "+\(links.count - cells + 1) more in the inspector", x: cell.x, y: cell.y, style: Style(.dim), clip: cell)
                 break
             }
             let crossing = TopologyLayout.crossesDataCenters(link, in: snapshot)
             let style = linkStyle(link, crossing: crossing)
-            var x = buffer.writeWhole("\(link.from ?? "users") \(arrow(link, crossing: crossing, unicode: unicode)) \(link.to)",
-                                      x: cell.x, y: cell.y, limit: cell.maxX, style: style)
+            var x = buffer.writeWhole(
+                "\(link.from ?? "users") \(arrow(link, crossing: crossing, unicode: unicode)) \(link.to)",
+                x: cell.x, y: cell.y, limit: cell.maxX, style: style)
             for word in flow(link, crossing: crossing) {
                 x = buffer.writeWhole(" " + word, x: x, y: cell.y, limit: cell.maxX, style: style)
             }

@@ -6,7 +6,8 @@ enum TopologyView {
     @discardableResult
     static func draw(_ state: DashboardState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> TopologyLayout? {
         guard let snapshot = state.snapshot else {
-            buffer.write("waiting for the first simulated second...", x: area.x + 2, y: area.y + 1, style: Style(.dim), clip: area)
+            buffer.write(
+                "waiting for the first simulated second...", x: area.x + 2, y: area.y + 1, style: Style(.dim), clip: area)
             return nil
         }
         let layout = TopologyLayout.make(snapshot, in: area, scroll: state.topologyScroll)
@@ -15,11 +16,14 @@ enum TopologyView {
         clipped.fill(area)
         for group in layout.groups {
             let tone: Tone = group.down ? .down : .dim
-            clipped.frame(group.rect, title: group.title, style: Style(tone), titleStyle: Style(group.down ? .down : .title, bold: true), glyphs: glyphs)
+            clipped.frame(
+                group.rect, title: group.title, style: Style(tone), titleStyle: Style(group.down ? .down : .title, bold: true),
+                glyphs: glyphs)
         }
         for box in layout.boxes {
             guard let node = nodes[box.id] else { continue }
-            drawBox(node, at: box.rect, compact: layout.compact, selected: state.selection == node.id, glyphs: glyphs, into: &clipped)
+            drawBox(
+                node, at: box.rect, compact: layout.compact, selected: state.selection == node.id, glyphs: glyphs, into: &clipped)
         }
         drawLinks(snapshot, layout, unicode: state.unicode, glyphs: glyphs, into: &clipped)
         // Frames and boxes may extend past the area when scrolled: copy only the area back.
@@ -49,7 +53,9 @@ enum TopologyView {
     /// One node's box: its load (the mean, and the hottest member's beside it when that
     /// stands out), then throughput and the figures that matter for its kind; one line
     /// when `compact`.
-    static func drawBox(_ node: NodeSnapshot, at rect: Rect, compact: Bool, selected: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    static func drawBox(
+        _ node: NodeSnapshot, at rect: Rect, compact: Bool, selected: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         let tone = node.healthTone
         let inflow = "\(String(glyphs.arrow)) \(Format.rate(node.arrivalRate))"
         buffer.write(inflow, x: rect.x + 1, y: rect.y - 1, style: Style(.dim))
@@ -74,8 +80,9 @@ enum TopologyView {
                 x = buffer.writeWhole(" " + load, x: x, y: rect.y, limit: rect.maxX, style: Style(tone))
             }
             for (i, detail) in ((status.map { [$0] } ?? []) + figures + [rate]).enumerated() {
-                x = buffer.writeWhole(" " + detail, x: x, y: rect.y, limit: rect.maxX,
-                                      style: Style(status != nil && i == 0 ? .down : .normal))
+                x = buffer.writeWhole(
+                    " " + detail, x: x, y: rect.y, limit: rect.maxX,
+                    style: Style(status != nil && i == 0 ? .down : .normal))
             }
             return
         }
@@ -85,8 +92,9 @@ enum TopologyView {
         drawLoad(node, tone: tone, in: inner, glyphs: glyphs, into: &buffer)
         var x = inner.x
         for (i, detail) in ([status ?? rate] + figures).enumerated() {
-            x = buffer.writeWhole((i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
-                                  style: Style(status != nil && i == 0 ? .down : .normal))
+            x = buffer.writeWhole(
+                (i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
+                style: Style(status != nil && i == 0 ? .down : .normal))
         }
     }
 

@@ -111,7 +111,8 @@ extension BenchCommand {
             frames += 1
             return .resize
         }
-        let app = DashboardApp(terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1, catalog: PresetCatalog())
+        let app = DashboardApp(
+            terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1, catalog: PresetCatalog())
         app.run()
         guard let start else { return .nan }
         let wall = (clock.now - start).seconds
@@ -124,6 +125,7 @@ extension BenchCommand {
     static func processCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+            / 1e6
     }
 }

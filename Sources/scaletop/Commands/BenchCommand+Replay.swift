@@ -17,7 +17,9 @@ extension BenchCommand {
         let loaded = try loadPreset("ten-million-users")
         let spec = loaded.spec
         let length = 10 * Nanos.perSecond
-        let script = [ScheduledCommand(at: 5 * Nanos.perSecond, command: .setUsers(spec.workload.users + spec.workload.users / 100))]
+        let script = [
+            ScheduledCommand(at: 5 * Nanos.perSecond, command: .setUsers(spec.workload.users + spec.workload.users / 100))
+        ]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-bench-\(UUID().uuidString).jsonl").path
         // Removed at the end only as the file this run created, never a file in its place.
         let recording = try record(to: path, loaded: loaded, length: length, script: script)
@@ -52,7 +54,8 @@ extension BenchCommand {
         let checkpoints = Int(length / Nanos.perSecond) + 1
         guard verified == checkpoints else {
             let file = try ReplayReader.read(file: path)
-            throw badInput("bench replay: verified \(verified) of \(checkpoints) checkpoints" + (file.revisionNote.map { "; " + $0 } ?? ""))
+            throw badInput(
+                "bench replay: verified \(verified) of \(checkpoints) checkpoints" + (file.revisionNote.map { "; " + $0 } ?? ""))
         }
         let runWall = runWalls.sorted()[runWalls.count / 2]
         let replayWall = replayWalls.sorted()[replayWalls.count / 2]
@@ -77,7 +80,8 @@ extension BenchCommand {
 
     /// Records `length` of `loaded` with `script` to the new file `path` with `run --record`'s
     /// recorder, and returns it closed, for the caller to discard.
-    private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws -> RunRecorder {
+    private func record(to path: String, loaded: LoadedPreset, length: SimTime, script: [ScheduledCommand]) throws -> RunRecorder
+    {
         let recorder = try RunRecorder(
             path: path, force: false, loaded: loaded, seed: loaded.spec.seed, seeds: 1, warmup: 0, length: length, script: script)
         do {
@@ -107,7 +111,8 @@ extension BenchCommand {
             // Digests spread over the whole range, as real ones are: the width is fixed anyway.
             try recorder.write(.checkpoint(microseconds: t, digest: SplitMix64.mix(UInt64(second))))
             if second % 10 == 0 {
-                try recorder.write(command: ScheduledCommand(at: second * Nanos.perSecond, command: .setUsers(users + Int(second))))
+                try recorder.write(
+                    command: ScheduledCommand(at: second * Nanos.perSecond, command: .setUsers(users + Int(second))))
             }
         }
         try recorder.write(.end(microseconds: length / Nanos.perMicrosecond, digest: SplitMix64.mix(0)))

@@ -19,7 +19,8 @@ extension BenchCommand {
     func soakScenario() throws -> BenchResult {
         let length = try parseDuration(soakDuration, option: "--soak-duration")
         guard length >= Self.soakFirstSample else {
-            throw badInput("--soak-duration: expected at least 10m (the first memory sample), got '\(TerminalSafe.text(soakDuration))'")
+            throw badInput(
+                "--soak-duration: expected at least 10m (the first memory sample), got '\(TerminalSafe.text(soakDuration))'")
         }
         let loaded = try loadPreset("million-users")
         var engine = Engine(spec: loaded.spec)
@@ -51,7 +52,12 @@ extension BenchCommand {
             ("wall_s", .double(wall, digits: 1)),
             ("speed_x", .double(Nanos.seconds(length) / wall, digits: 2)),
             ("req_per_s", .int(Int(Double(counts.requests) / wall))),
-            ("error_rate", .double(counts.requests > 0 ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : .nan, digits: 4)),
+            (
+                "error_rate",
+                .double(
+                    counts.requests > 0
+                        ? Double(counts.dropped + counts.timedOut + counts.failed) / Double(counts.requests) : .nan, digits: 4)
+            ),
             ("rss_10min_mib", .int(firstSampleMiB)),
             ("rss_end_mib", .int(endMiB)),
             ("rss_max_mib", .int(max(largestMiB, endMiB))),

@@ -7,7 +7,8 @@ import ScaleSim
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine (docs/benchmark.md). Scenarios: reference (the reference queueing network against its analytic mean), ten-million-users (the preset of that name; stage9 is its old name), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (ten-million-users replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
+        abstract:
+            "Measure the engine (docs/benchmark.md). Scenarios: reference (the reference queueing network against its analytic mean), ten-million-users (the preset of that name; stage9 is its old name), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (ten-million-users replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -32,7 +33,8 @@ struct BenchCommand: ParsableCommand {
         let chosen = scenarios.isEmpty ? Self.all : scenarios
         for name in chosen where !(Self.all + Self.onRequest).contains(Self.aliases[name] ?? name) {
             throw badInput(
-                "bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))")
+                "bench: unknown scenario '\(TerminalSafe.text(name))'; known: \((Self.all + Self.onRequest).joined(separator: ", "))"
+            )
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         let output = Output(standardOutputFor: "the results")
@@ -111,13 +113,15 @@ struct BenchResult {
     }
 
     var json: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: fields.map { key, value in
-            switch value {
-            case .string(let s): (key, JSONValue.string(s))
-            case .int(let i): (key, JSONValue.int(i))
-            case .double(let d, _): (key, JSONValue.number(d))
-            }
-        }))
+        .object(
+            Dictionary(
+                uniqueKeysWithValues: fields.map { key, value in
+                    switch value {
+                    case .string(let s): (key, JSONValue.string(s))
+                    case .int(let i): (key, JSONValue.int(i))
+                    case .double(let d, _): (key, JSONValue.number(d))
+                    }
+                }))
     }
 }
 

@@ -32,7 +32,9 @@ func runDashboardReplay(path: String, speed: String?, exportCast: String?, size:
 func parseSpeedFactor(_ text: String) throws -> Double {
     if text == "max" { return DashboardState.maxSpeed }
     guard let value = Double(text), value.isFinite, value > 0, value <= DashboardState.maxSpeed else {
-        throw badInput("--speed: expected a factor above 0 and at most \(Int(DashboardState.maxSpeed)), or max; got '\(TerminalSafe.text(text))'")
+        throw badInput(
+            "--speed: expected a factor above 0 and at most \(Int(DashboardState.maxSpeed)), or max; got '\(TerminalSafe.text(text))'"
+        )
     }
     return value
 }

@@ -18,7 +18,10 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Replay without the dashboard, as fast as possible.")
     var headless = false
 
-    @Flag(help: "With --headless: compare every checkpoint's digest; exit 1 at the first divergence, 3 for a file of another engine revision.")
+    @Flag(
+        help:
+            "With --headless: compare every checkpoint's digest; exit 1 at the first divergence, 3 for a file of another engine revision."
+    )
     var verify = false
 
     @Option(help: "With --headless: report format, text, json or csv (default text), as `scaletop run` prints it.")

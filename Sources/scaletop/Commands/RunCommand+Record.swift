@@ -23,7 +23,9 @@ final class RunRecorder {
             throw badInput("--record: \(loaded.name) reads a key trace, which a replay file cannot carry")
         }
         // Replay files time everything in whole microseconds.
-        let times = [("--duration", length), ("--warmup", warmup)] + script.map { ("the script's \"at \(DurationParser.format($0.at))\"", $0.at) }
+        let times =
+            [("--duration", length), ("--warmup", warmup)]
+            + script.map { ("the script's \"at \(DurationParser.format($0.at))\"", $0.at) }
         for (what, time) in times where time % Nanos.perMicrosecond != 0 {
             throw badInput("--record: \(what) is finer than a microsecond, which replay files cannot time")
         }
@@ -70,9 +72,10 @@ final class RunRecorder {
 
     /// Logs a script-file command, just applied at its time.
     func write(command scheduled: ScheduledCommand) throws {
-        try write(.command(
-            microseconds: scheduled.at / Nanos.perMicrosecond, action: .simulation(scheduled.command),
-            wallMilliseconds: scheduled.at / Nanos.perMillisecond))
+        try write(
+            .command(
+                microseconds: scheduled.at / Nanos.perMicrosecond, action: .simulation(scheduled.command),
+                wallMilliseconds: scheduled.at / Nanos.perMillisecond))
     }
 
     /// After a failed run: closes the file and removes it if this run created it; a file

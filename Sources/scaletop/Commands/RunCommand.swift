@@ -60,26 +60,32 @@ struct RunCommand: ParsableCommand {
         let firstSeed = seed ?? spec.seed
         // Neither output may be an input, the other one, or standard output's file when the
         // report goes there (docs/reports.md).
-        let inputs = inputIdentities([
-            (loaded.source.isShipped ? nil : loaded.source.origin, "the preset file"), (script, "the script"),
-            (spec.workload.keys.trace.map(loaded.source.tracePath), "the key trace"),
-        ]) + (out == nil ? standardOutputIdentity() : [])
+        let inputs =
+            inputIdentities([
+                (loaded.source.isShipped ? nil : loaded.source.origin, "the preset file"), (script, "the script"),
+                (spec.workload.keys.trace.map(loaded.source.tracePath), "the key trace"),
+            ]) + (out == nil ? standardOutputIdentity() : [])
         try refuseSameFiles(outputs: [(record, "--record"), (out, "--out")], inputs: inputs)
         let recorder = try record.map { path in
-            try RunRecorder(path: path, force: force, loaded: loaded, seed: firstSeed, seeds: seeds, warmup: warmupLength,
-                            length: length, script: extra, avoiding: inputs)
+            try RunRecorder(
+                path: path, force: force, loaded: loaded, seed: firstSeed, seeds: seeds, warmup: warmupLength,
+                length: length, script: extra, avoiding: inputs)
         }
         let output: Output
         do {
             var avoided = inputs
-            if let identity = recorder?.identity, let record { avoided.append((identity, "the --record file \(TerminalSafe.text(record))")) }
+            if let identity = recorder?.identity, let record {
+                avoided.append((identity, "the --record file \(TerminalSafe.text(record))"))
+            }
             output = try Output(path: out, force: force, avoiding: avoided)
         } catch {
             recorder?.discard()
             throw error
         }
         do {
-            try write(loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, into: output, recorder: recorder)
+            try write(
+                loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, into: output,
+                recorder: recorder)
             try recorder?.close()
             try output.finish()
         } catch {
@@ -99,12 +105,18 @@ struct RunCommand: ParsableCommand {
         if report == .csv || recorder != nil {
             var engine = Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace)
             if report == .csv { try output.write(CSVReport.header + "\n") }
-            try engine.run(until: length, applying: extra, onSecond: { engine in
-                if report == .csv { try output.write(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).map { $0 + "\n" }.joined()) }
-                try recorder?.write(.checkpoint(of: engine))
-            }, onCommand: { scheduled in
-                try recorder?.write(command: scheduled)
-            })
+            try engine.run(
+                until: length, applying: extra,
+                onSecond: { engine in
+                    if report == .csv {
+                        try output.write(
+                            CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).map { $0 + "\n" }.joined())
+                    }
+                    try recorder?.write(.checkpoint(of: engine))
+                },
+                onCommand: { scheduled in
+                    try recorder?.write(command: scheduled)
+                })
             try recorder?.write(.end(of: engine))
             if report != .csv { try output.write(render(RunReport(summary: engine.summary(), preset: loaded.name).json)) }
             return
@@ -112,8 +124,9 @@ struct RunCommand: ParsableCommand {
 
         let reports = Self.runSeeds(
             spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmup,
-            script: extra, keyTrace: loaded.keyTrace)
-            .map { RunReport(summary: $0, preset: loaded.name).json }
+            script: extra, keyTrace: loaded.keyTrace
+        )
+        .map { RunReport(summary: $0, preset: loaded.name).json }
         try output.write(render(reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)))
     }
 

@@ -36,4 +36,3 @@ func parseDuration(_ text: String, option: String) throws -> SimTime {
     }
     return value
 }
-

@@ -34,7 +34,9 @@ final class Output {
     /// (`/dev/null`) or a FIFO with a reader; an existing regular file only with `force`. A
     /// file that is one of `avoiding` (an input, or another output) is refused. A target
     /// that cannot be opened is bad input: one message and exit status 2.
-    convenience init(path: String?, force: Bool, what: String = "the report", avoiding: [(FileDescriptorIO.FileIdentity, String)] = []) throws {
+    convenience init(
+        path: String?, force: Bool, what: String = "the report", avoiding: [(FileDescriptorIO.FileIdentity, String)] = []
+    ) throws {
         guard let path else {
             self.init(standardOutputFor: what)
             return

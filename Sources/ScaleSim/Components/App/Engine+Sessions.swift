@@ -33,7 +33,8 @@ extension Engine {
         let k = Int(nodes[n].slot)
         let user = Int(requests.slots[i].user)
         if user >= appStates[k].sessionTable.count {
-            appStates[k].sessionTable += [UInt32](repeating: 0, count: max(workload.users, user + 1) - appStates[k].sessionTable.count)
+            appStates[k].sessionTable += [UInt32](
+                repeating: 0, count: max(workload.users, user + 1) - appStates[k].sessionTable.count)
         }
         let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
         let position = min(UInt32(servers[s].poolPosition) + 1, 0xFFF)
@@ -49,7 +50,9 @@ extension Engine {
     /// used within the TTL whose user's last request was served there, since the server
     /// last came back up (a server that died lost what it held before).
     func liveSessions(node n: Int, positions: [Int]) -> Int {
-        guard let k = appSlot(n), appStates[k].sessions == .sticky, !positions.isEmpty, !appStates[k].sessionTable.isEmpty else { return 0 }
+        guard let k = appSlot(n), appStates[k].sessions == .sticky, !positions.isEmpty, !appStates[k].sessionTable.isEmpty else {
+            return 0
+        }
         let pool = nodes[n].activeServers
         let nowSeconds = UInt32(truncatingIfNeeded: now / Nanos.perSecond) & 0xFFFFF
         let ttlSeconds = appStates[k].sessionTTL / Nanos.perSecond

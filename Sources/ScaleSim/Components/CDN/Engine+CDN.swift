@@ -22,7 +22,9 @@ extension Engine {
     mutating func addCDN(region: String, entries: Int) -> CommandResult {
         let regions = spec.workload.regions.map(\.name)
         guard regions.isEmpty ? region == "all" : regions.contains(region) else {
-            return .refused("no user region named \(region); " + (regions.isEmpty ? "this workload has one region: all" : "there are \(regions.joined(separator: ", "))"))
+            return .refused(
+                "no user region named \(region); "
+                    + (regions.isEmpty ? "this workload has one region: all" : "there are \(regions.joined(separator: ", "))"))
         }
         guard (1...CacheSpec.maxEntries).contains(entries) else {
             return .refused("a CDN edge holds 1 to \(CacheSpec.maxEntries) entries, not \(entries)")

@@ -27,7 +27,9 @@ extension Engine {
         if let k = cacheSlot(n), let version = cacheStates[k].cache.lookup(key, now: now) {
             let p = Int(cacheStates[k].source)
             // A cache holds versions that were current once, never newer: stale means changed.
-            if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) { nodes[n].counters.staleReads += 1 }
+            if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
+                nodes[n].counters.staleReads += 1
+            }
             leave(r, node: Int32(n), by: .hit)
         } else {
             requests.slots[i].fillCache = Int32(n)
@@ -40,7 +42,9 @@ extension Engine {
         let i = Int(r)
         let c = Int(requests.slots[i].fillCache)
         guard c >= 0 else { return }
-        if let k = cacheSlot(c) { cacheStates[k].cache.insert(requests.slots[i].key, version: requests.slots[i].version, now: now) }
+        if let k = cacheSlot(c) {
+            cacheStates[k].cache.insert(requests.slots[i].key, version: requests.slots[i].version, now: now)
+        }
         requests.slots[i].fillCache = -1
     }
 

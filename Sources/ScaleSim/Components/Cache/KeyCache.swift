@@ -61,8 +61,9 @@ public struct KeyCache: Sendable {
         precondition((0...Self.maxCapacity).contains(capacity), "cache capacity \(capacity) outside 0...\(Self.maxCapacity)")
         precondition((0...(1 << 32)).contains(keySpace), "key space \(keySpace) outside 0...2^32")
         precondition((ttl ?? 0) >= 0, "negative TTL")
-        storage = KeyCacheStorage(capacity: capacity, policy: policy, ttl: ttl, keySpace: keySpace,
-                                  denseIndex: Self.usesDenseIndex(capacity: capacity, keySpace: keySpace))
+        storage = KeyCacheStorage(
+            capacity: capacity, policy: policy, ttl: ttl, keySpace: keySpace,
+            denseIndex: Self.usesDenseIndex(capacity: capacity, keySpace: keySpace))
     }
 
     /// How many entries the cache holds at most.
@@ -118,7 +119,8 @@ public struct KeyCache: Sendable {
 
     /// Changes the capacity, evicting by the policy (and counting it) down to the new one.
     public mutating func setCapacity(_ newCapacity: Int) {
-        precondition((0...Self.maxCapacity).contains(newCapacity), "cache capacity \(newCapacity) outside 0...\(Self.maxCapacity)")
+        precondition(
+            (0...Self.maxCapacity).contains(newCapacity), "cache capacity \(newCapacity) outside 0...\(Self.maxCapacity)")
         makeStorageUnique()
         storage.setCapacity(newCapacity)
     }

@@ -182,7 +182,8 @@ final class KeyCacheStorage: @unchecked Sendable {
         }
         counters.inserts += 1
         detach(slot, as: policy)
-        slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
+        slots[slot] = Slot(
+            storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
         attachAsNew(slot, as: policy)
     }
 
@@ -194,7 +195,8 @@ final class KeyCacheStorage: @unchecked Sendable {
         let slot = takeFreeSlot()
         setSlot(Int32(truncatingIfNeeded: slot), for: key)
         count += 1
-        slots[slot] = Slot(storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
+        slots[slot] = Slot(
+            storedAt: now, key: key, version: version, newer: Self.none, older: Self.none, uses: 1, bucket: Self.none)
         attachAsNew(slot, as: policy)
     }
 
@@ -273,11 +275,16 @@ final class KeyCacheStorage: @unchecked Sendable {
         guard newPolicy != policy else { return }
         let current = slotsInEvictionOrder()
         let positions = Array(current.indices)
-        let rebuilt: [Int32] = switch newPolicy {
-        case .lru: current
-        case .fifo: positions.sorted { (slots[Int(current[$0])].storedAt, $0) < (slots[Int(current[$1])].storedAt, $1) }.map { current[$0] }
-        case .lfu: positions.sorted { (slots[Int(current[$0])].uses, $0) < (slots[Int(current[$1])].uses, $1) }.map { current[$0] }
-        }
+        let rebuilt: [Int32] =
+            switch newPolicy {
+            case .lru: current
+            case .fifo:
+                positions.sorted { (slots[Int(current[$0])].storedAt, $0) < (slots[Int(current[$1])].storedAt, $1) }.map {
+                    current[$0]
+                }
+            case .lfu:
+                positions.sorted { (slots[Int(current[$0])].uses, $0) < (slots[Int(current[$1])].uses, $1) }.map { current[$0] }
+            }
         policy = newPolicy
         resetOrder()
         var top = lowestBucket
@@ -337,7 +344,8 @@ final class KeyCacheStorage: @unchecked Sendable {
             return slot
         }
         if slotsUsed == slotsAllocated { growSlots() }
-        (slots + slotsUsed).initialize(to: Slot(storedAt: 0, key: 0, version: 0, newer: Self.none, older: Self.none, uses: 0, bucket: Self.none))
+        (slots + slotsUsed).initialize(
+            to: Slot(storedAt: 0, key: 0, version: 0, newer: Self.none, older: Self.none, uses: 0, bucket: Self.none))
         slotsUsed += 1
         return slotsUsed - 1
     }

@@ -64,7 +64,8 @@ extension Engine {
         let k = Int(nodes[n].slot)
         let pools = primaryStates[k].replicaPools
         guard let delay = pools.map({ replicaPoolStates[Int(nodes[Int($0)].slot)].failoverDelay }).min(),
-              !primaryStates[k].failoverPending else { return }
+            !primaryStates[k].failoverPending
+        else { return }
         primaryStates[k].failoverPending = true
         schedule(.failover(primary: Int32(n)), at: now + delay)
     }

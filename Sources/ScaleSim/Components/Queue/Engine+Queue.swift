@@ -18,7 +18,8 @@ extension Engine {
             return
         }
         let job = requests.allocate(
-            born: now, user: requests.slots[i].user, key: requests.slots[i].key, requestClass: requests.slots[i].requestClass, role: .job)
+            born: now, user: requests.slots[i].user, key: requests.slots[i].key, requestClass: requests.slots[i].requestClass,
+            role: .job)
         requests.slots[Int(job)].node = Int32(n)
         requests.slots[Int(job)].enteredNode = now
         finish(r, .completed)

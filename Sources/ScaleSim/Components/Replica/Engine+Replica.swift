@@ -31,7 +31,8 @@ extension Engine {
         let latest = latestVersion(primary: p, key: requests.slots[i].key)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
-            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)  // some older version: all that matters is that it is older
+            // Some older version: all that matters is that it is older.
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)
         } else {
             requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
         }
@@ -48,7 +49,9 @@ extension Engine {
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
                 let service = replicaPoolStates[k].applySampler.sample(&rng)
-                if !servers[Int(s)].applyLog.ship(position: position, committed: now, arrives: arrives, service: service, now: now) {
+                if !servers[Int(s)].applyLog.ship(
+                    position: position, committed: now, arrives: arrives, service: service, now: now)
+                {
                     startResync(replica: Int(s))
                 }
             }
