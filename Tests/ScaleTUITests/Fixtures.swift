@@ -13,10 +13,10 @@ enum Fixtures {
         -> SimulationSnapshot
     {
         let loaded = try preset(name)
-        let simulation = Simulation(spec: loaded.spec, seed: seed, keyTrace: loaded.keyTrace)
-        for command in commands { _ = await simulation.apply(command) }
-        await simulation.advance(by: SimTime(seconds) * Nanos.perSecond)
-        return await simulation.snapshot(historyLimit: SimulationDriver.historyLimit)
+        var engine = Engine(spec: loaded.spec, seed: seed, keyTrace: loaded.keyTrace)
+        for command in commands { engine.execute(command) }
+        engine.run(until: SimTime(seconds) * Nanos.perSecond)
+        return engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)
     }
 
     /// A dashboard state showing `name`, as the app builds it.

@@ -3,8 +3,8 @@
 ///
 /// Synchronous and deterministic: events run in (time, insertion) order and every random
 /// draw comes from one seeded `Xoshiro256StarStar`, so a spec, a seed and a command log give
-/// the same figures bit for bit. Nothing here awaits or performs I/O; `Simulation` is the
-/// actor that wraps it.
+/// the same figures bit for bit. Nothing here awaits or performs I/O: its owner (the
+/// dashboard's `EngineDriver`, a headless run) advances it (docs/architecture.md).
 public struct Engine: Sendable {
     /// Engine-event targets: non-negative event targets are request slots.
     enum EventTarget {

@@ -1,0 +1,133 @@
+import Foundation
+
+/// One node as the dashboard sees it at an instant.
+public struct NodeSnapshot: Sendable, Hashable {
+    /// The node as configured now, commands included (its routes give the topology).
+    public var spec: NodeSpec
+    public var servers: Int
+    /// Servers of the pool that are down.
+    public var downServers: Int
+    /// Servers still warming up after the autoscaler added them.
+    public var warmingServers: Int
+    public var workers: Int
+    /// Step on the vertical ladder.
+    public var size: Int
+    /// Service takes this many times longer than normal (1 unless slowed down).
+    public var slowFactor: Double
+    /// For a cache or CDN edge: entries held now.
+    public var cacheEntries: Int?
+    /// The last closed one-second window.
+    public var window: NodeWindow?
+    public var bottleneck: Bool
+    /// Recent windows, oldest first.
+    public var history: [NodeWindow]
+    /// Each server of the pool (each shard of a sharded database) over the last closed
+    /// window, in pool order.
+    public var members: [MemberSnapshot] = []
+    /// Users of a sticky pool logged out (their request reached another server than the
+    /// one holding their live session): since time zero, and in the last closed window.
+    public var sessionsLost = 0
+    public var sessionsLostLastWindow = 0
+    /// Live sticky sessions dropped since time zero with the servers that held them
+    /// (removed or gone down), counted at that moment.
+    public var sessionsDropped = 0
+    /// Requests the node's rate limiter turned away since time zero, and the tokens its
+    /// bucket holds now (nil without a rate limiter).
+    public var rejected = 0
+    public var rateLimitTokens: Double? = nil
+
+    public var id: String { spec.id }
+    public var kind: NodeKind { spec.kind }
+    /// Every server of the pool is down.
+    public var isDown: Bool { servers > 0 && downServers == servers }
+}
+
+/// A data center and whether it is up.
+public struct DataCenterStatus: Sendable, Hashable {
+    public var name: String
+    public var down: Bool
+}
+
+/// An immutable picture of a running simulation, safe to hand to any thread.
+public struct SimulationSnapshot: Sendable, Hashable {
+    public var time: SimTime
+    /// The workload as it is now, commands included.
+    public var workload: WorkloadSpec
+    public var paused: Bool
+    /// Simulated seconds per wall second asked for.
+    public var speed: Double
+    /// True when the engine could not keep up with the asked speed in the last tick.
+    public var behind: Bool
+    /// The last closed one-second window of the whole system.
+    public var system: SystemWindow?
+    /// Recent system windows, oldest first.
+    public var systemHistory: [SystemWindow]
+    public var nodes: [NodeSnapshot]
+    public var datacenters: [DataCenterStatus]
+    /// The engine's latest notices, oldest first; `sequence` tells new from seen.
+    public var notices: [EngineNotice]
+    /// Each user region's end-to-end figures, in workload order; empty when it names none.
+    public var regions: [RegionSnapshot] = []
+    /// Simulated seconds advanced per wall second over about the last second, when measured
+    /// (a live run ticking); it depends on the machine, never on the simulation.
+    public var speedReached: Double? = nil
+    /// Every link with what it carried over the last closed second (see `Engine.linkSnapshot`).
+    public var links: [LinkSnapshot] = []
+
+    public var users: Int { workload.users }
+}
+
+extension Engine {
+    /// The engine's state for display, with at most `historyLimit` windows per node.
+    public func snapshot(historyLimit: Int = 120) -> [NodeSnapshot] {
+        nodes.indices.map { n in
+            // Counted in place: copying each server would copy its queue and apply log.
+            let pool = nodes[n].activeServers
+            return NodeSnapshot(
+                spec: spec.nodes[n],
+                servers: pool.count,
+                downServers: pool.count { servers[Int($0)].down },
+                warmingServers: pool.count { servers[Int($0)].warmUntil > now },
+                workers: Int(nodes[n].workers),
+                size: nodes[n].size,
+                slowFactor: nodes[n].slowFactor,
+                cacheEntries: cacheSlot(n).map { cacheStates[$0].cache.count },
+                window: nodes[n].history.last,
+                bottleneck: isBottleneck(node: n),
+                history: Array(nodes[n].history.elements.suffix(historyLimit)),
+                members: memberSnapshots(of: n),
+                sessionsLost: nodes[n].counters.sessionsLost,
+                sessionsLostLastWindow: appSlot(n).map { appStates[$0].figures.lostInWindow } ?? 0,
+                sessionsDropped: appSlot(n).map { appStates[$0].figures.dropped } ?? 0,
+                rejected: nodes[n].counters.rejected,
+                rateLimitTokens: rateLimitTokens(node: n)
+            )
+        }
+    }
+
+    /// The whole picture for display, with the pace settings of whoever drives the engine.
+    public func simulationSnapshot(
+        paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120, speedReached: Double? = nil
+    ) -> SimulationSnapshot {
+        SimulationSnapshot(
+            time: now,
+            workload: spec.workload,
+            paused: paused,
+            speed: speed,
+            behind: behind,
+            system: systemHistory.last,
+            systemHistory: Array(systemHistory.elements.suffix(historyLimit)),
+            nodes: snapshot(historyLimit: historyLimit),
+            datacenters: dataCenterStatus,
+            notices: notices.recent,
+            regions: regionSnapshots(historyLimit: historyLimit),
+            speedReached: speedReached,
+            links: linkSnapshot
+        )
+    }
+
+    /// Each data center and whether it is up.
+    public var dataCenterStatus: [DataCenterStatus] {
+        datacenters.map { DataCenterStatus(name: $0.name, down: $0.down) }
+    }
+}
