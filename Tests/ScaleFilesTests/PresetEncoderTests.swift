@@ -277,12 +277,18 @@ private let everythingPreset = """
         #expect(try decodedAgain(engine.spec) == expected)
     }
 
-    @Test func anAutoscaledPoolStartsWithinItsBounds() throws {
+    /// A pool saved with bounds that exclude its size (as an `autoscale` command may leave
+    /// it, until the autoscaler's first change) loads with the size it had, not one clamped.
+    @Test func anAutoscaledPoolKeepsItsSizeWhenSaved() throws {
         var engine = Engine(spec: try PresetDecoder.decode(shopPreset, file: "shop.yaml"))
-        #expect(engine.execute(.setAutoscale(node: "web", policy: AutoscaleSpec(target: 0.5, min: 4, max: 6))) == .applied)
-        #expect(try decodedAgain(engine.spec).nodes[0].servers == 4)
-        #expect(engine.execute(.setServers(node: "web", count: 9)) == .applied)
-        #expect(try decodedAgain(engine.spec).nodes[0].servers == 6)
+        let before = engine.spec.nodes[0].servers
+        #expect(
+            engine.execute(.setAutoscale(node: "web", policy: AutoscaleSpec(target: 0.5, min: before + 2, max: before + 4)))
+                == .applied)
+        #expect(try decodedAgain(engine.spec).nodes[0].servers == before)
+        #expect(engine.execute(.setServers(node: "web", count: before + 9)) == .applied)
+        #expect(try decodedAgain(engine.spec).nodes[0].servers == before + 9)
+        #expect(try decodedAgain(engine.spec) == engine.spec)
     }
 
     /// Every shipped preset, with each node-adding command tried on each node: whatever the

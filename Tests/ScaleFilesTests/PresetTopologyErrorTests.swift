@@ -224,10 +224,6 @@ import Testing
         Case(
             line: 10, replacement: "    kind: app\n    autoscale: {target: 0.5, min: 1, max: 2, warmup: -1s}",
             path: "nodes[0].autoscale.warmup", errorLine: 11, message: "\(duration), got \"-1s\""),
-        Case(
-            line: 10, replacement: "    kind: app\n    servers: 1\n    autoscale: {target: 0.5, min: 2, max: 4}",
-            path: "nodes[0].servers",
-            errorLine: 11, message: "expected a number of servers from autoscale min to max (2 to 4), got 1"),
         // Data centers and CDN edges without geography.
         Case(
             line: 10, replacement: "    kind: app\n    dc: us-east", path: "nodes[0].dc", errorLine: 11,

@@ -103,7 +103,11 @@ import Testing
     static func difference(_ a: SystemStructure, _ b: SystemStructure) -> String {
         guard a.nodes.count == b.nodes.count else { return "\(a.nodes.count) nodes against \(b.nodes.count)" }
         if let n = a.nodes.indices.first(where: { a.nodes[$0] != b.nodes[$0] }) {
-            return "node \(n): \(a.nodes[n]) against \(b.nodes[n])"
+            // Name only the fields that differ: a whole node is hundreds of characters.
+            let fields = zip(Mirror(reflecting: a.nodes[n]).children, Mirror(reflecting: b.nodes[n]).children)
+                .filter { String(describing: $0.value) != String(describing: $1.value) }
+                .map { "\($0.label ?? "?"): \($0.value) against \($1.value)" }
+            return "node \(a.nodes[n].id): " + fields.joined(separator: "; ")
         }
         return "workload or regions: \(a.entry) \(a.users) \(a.datacenterEntries) \(a.cdnEdges) against "
             + "\(b.entry) \(b.users) \(b.datacenterEntries) \(b.cdnEdges)"

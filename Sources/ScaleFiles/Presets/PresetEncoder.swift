@@ -18,8 +18,7 @@ import ScaleSim
 ///   `workload.entry` itself, so an entry that is no data center's (`add lb` in front of a
 ///   data center's entry makes one) is left out and reads back as the first data center's.
 /// - A sharded database does not autoscale and runs one server per shard, so its
-///   `autoscale` and `servers` are left out; an autoscaled pool's `servers` is written
-///   within its `min` to `max`, where the decoder requires it.
+///   `autoscale` and `servers` are left out.
 /// - Fields the schema allows only on some kinds are written only on those kinds, and `on`
 ///   only on a cache's routes: elsewhere the engine ignores them.
 /// - At a cache, reads follow the `on` routes and nothing else does, so an `on` route keeps
@@ -158,9 +157,8 @@ public enum PresetEncoder {
         if takes("region"), let region = node.region, !region.isEmpty { fields.append(("region", string(region))) }
         if takes("replica_of"), let primary = node.replicaOf { fields.append(("replica_of", string(primary))) }
         if !sharded {
-            // The decoder starts an autoscaled pool at `min` and requires `min` to `max`.
-            let servers = autoscale.map { min(max(node.servers, $0.min), $0.max) } ?? node.servers
-            if servers != (autoscale?.min ?? defaults.servers) { fields.append(("servers", "\(servers)")) }
+            // The decoder starts an autoscaled pool at `min` unless `servers` says otherwise.
+            if node.servers != (autoscale?.min ?? defaults.servers) { fields.append(("servers", "\(node.servers)")) }
         }
         if node.workers != defaults.workers { fields.append(("workers", "\(node.workers)")) }
         if node.size != defaults.size { fields.append(("size", "\(node.size)")) }

@@ -165,16 +165,9 @@ extension SchemaReader {
             guard spec.shards == 1 else {
                 throw fail(node, path + ".autoscale", "a sharded database does not autoscale: it runs one server per shard")
             }
-            if let servers = map.optional("servers") {
-                guard (policy.min...policy.max).contains(spec.servers) else {
-                    throw fail(
-                        servers, path + ".servers",
-                        "expected a number of servers from autoscale min to max (\(policy.min) to \(policy.max)), "
-                            + "got \(servers.found)")
-                }
-            } else {
-                spec.servers = policy.min
-            }
+            // Written, `servers` may lie outside min to max, as a live pool may after an
+            // `autoscale` command: the autoscaler's first change brings it within.
+            if map.optional("servers") == nil { spec.servers = policy.min }
             spec.autoscale = policy
         }
         if let node = map.optional("dc") { spec.dc = try string(node, path + ".dc", expected: "a data center name") }

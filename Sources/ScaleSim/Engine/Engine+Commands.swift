@@ -69,6 +69,12 @@ extension Engine {
         case .setSessions(let id, let mode):
             return onNode(id) { engine, n in
                 guard engine.spec.nodes[n].kind == .app else { return .refused("\(id) is not an app pool") }
+                // As in presets: sessions live in each server's memory or in the shared store, not both.
+                if mode == .sticky, let store = engine.spec.nodes[n].calls,
+                    engine.spec.node(store)?.kind == .sessionStore
+                {
+                    return .refused("\(id) keeps its sessions in the session store \(store), so they are not sticky")
+                }
                 return engine.change(node: n, checkingMemory: true) { $0.sessions = mode }
             }
         case .addSessionStore(let pool):
@@ -117,7 +123,15 @@ extension Engine {
                 return engine.changeCache(node: n) { $0.ttl = ttl }
             }
         case .setWritePolicy(let id, let policy):
-            return onCache(id) { engine, n in engine.changeCache(node: n) { $0.writePolicy = policy } }
+            return onCache(id) { engine, n in
+                // As in presets (docs/presets.md, Caches): nothing writes a CDN edge's assets.
+                guard engine.nodes[n].kind != .cdn else {
+                    return .refused(
+                        "\(id) is a CDN edge: it holds static assets, which nothing writes; write policies are for caches of database data"
+                    )
+                }
+                return engine.changeCache(node: n) { $0.writePolicy = policy }
+            }
         case .flush(let id):
             return onCache(id) { engine, n in
                 engine.cacheStates[Int(engine.nodes[n].slot)].cache.flush()

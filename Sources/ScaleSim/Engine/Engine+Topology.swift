@@ -44,10 +44,14 @@ extension Engine {
             // Only the nodes whose routes changed (or name a node not there yet) are compiled
             // again: compiling every node on every `add` made floods of them quadratic.
             if nodes[n].compiledRoutes != routes {
+                // At a cache reads follow the `on` routes and nothing else does (docs/presets.md,
+                // Caches): each table holds only the classes that can follow it.
                 let byLookup = routesByLookup(node: n)
-                nodes[n].routes = compileRoutes(routes.filter { !byLookup || $0.outcome == nil })
-                nodes[n].hitRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .hit }) : []
-                nodes[n].missRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .miss }) : []
+                let isRead = { (c: RequestClass) in c == .read }
+                nodes[n].routes = compileRoutes(
+                    routes.filter { !byLookup || $0.outcome == nil }, for: { !byLookup || !isRead($0) })
+                nodes[n].hitRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .hit }, for: isRead) : []
+                nodes[n].missRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .miss }, for: isRead) : []
                 let complete = routes.allSatisfy { nodeIndex[$0.to] != nil }
                 nodes[n].compiledRoutes = complete ? routes : nil
             }
@@ -100,9 +104,11 @@ extension Engine {
         }
     }
 
-    /// Compiles routes into one table per request class.
-    func compileRoutes(_ routes: [RouteSpec]) -> [RouteTable] {
+    /// Compiles routes into one table per request class; classes `carried` rejects get an
+    /// empty table.
+    func compileRoutes(_ routes: [RouteSpec], for carried: (RequestClass) -> Bool = { _ in true }) -> [RouteTable] {
         RequestClass.allCases.map { requestClass in
+            guard carried(requestClass) else { return RouteTable() }
             let named = routes.filter { $0.classes?.contains(requestClass) == true }
             let applicable = named.isEmpty ? routes.filter { $0.classes == nil } : named
             var table = RouteTable()

@@ -110,18 +110,32 @@ extension Engine {
             replicaPoolStates[k].primary = primary
             if primary >= 0, let p = primarySlot(Int(primary)) { primaryStates[p].replicaPools.append(n) }
         }
-        for k in cacheStates.indices where nodes[Int(cacheStates[k].node)].kind == .cache {
-            let n = cacheStates[k].node
-            var source: Int32 = -1
-            for t in nodes[Int(n)].missRoutes.flatMap(\.targets) where source < 0 {
-                if primarySlot(Int(t)) != nil {
-                    source = t
-                } else if let r = replicaSlot(Int(t)) {
-                    source = replicaPoolStates[r].primary
+        // A cache holds the data of the primary its misses lead to: a database, a replica
+        // pool's primary, or the data of the cache it misses to, which may itself be known
+        // only after a pass over the others (chains are short; each pass settles one link).
+        for k in cacheStates.indices { cacheStates[k].source = -1 }
+        var settled = false
+        for _ in cacheStates.indices where !settled {
+            settled = true
+            for k in cacheStates.indices where nodes[Int(cacheStates[k].node)].kind == .cache && cacheStates[k].source < 0 {
+                var source: Int32 = -1
+                for t in nodes[Int(cacheStates[k].node)].missRoutes.flatMap(\.targets) where source < 0 {
+                    if primarySlot(Int(t)) != nil {
+                        source = t
+                    } else if let r = replicaSlot(Int(t)) {
+                        source = replicaPoolStates[r].primary
+                    } else if let c = cacheSlot(Int(t)), nodes[Int(t)].kind == .cache {
+                        source = cacheStates[c].source
+                    }
+                }
+                if source >= 0 {
+                    cacheStates[k].source = source
+                    settled = false
                 }
             }
-            cacheStates[k].source = source
-            if source >= 0, let p = primarySlot(Int(source)) { primaryStates[p].caches.append(n) }
+        }
+        for k in cacheStates.indices where cacheStates[k].source >= 0 {
+            if let p = primarySlot(Int(cacheStates[k].source)) { primaryStates[p].caches.append(cacheStates[k].node) }
         }
     }
 }
