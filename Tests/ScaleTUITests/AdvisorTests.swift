@@ -17,6 +17,25 @@ import Testing
         #expect(advice.text.contains("+ doubles them"))
     }
 
+    /// Stage 03 at 1,800 requests/s behind a load balancer limited to 1,500/s (its burst of
+    /// 1,500 spent after 5 s): the advisor
+    /// names the rejections and the key, before the database that is merely warm.
+    @Test func aRateLimitTurningRequestsAwayIsNamedWithItsKey() async throws {
+        let limited = try await Fixtures.snapshot(
+            "03", seconds: 10, commands: [.setRateLimit(node: "lb", rate: 1_500, burst: nil)])
+        let lb = try #require(limited.nodes.first { $0.id == "lb" })
+        let rejected = try #require(lb.window?.rejected)
+        // Poisson arrivals at 1,800/s against a bucket of 1,500/s: about 300/s turned away.
+        #expect((200...400).contains(rejected), "\(rejected)")
+        let advice = Advisor.advice(for: limited)
+        #expect(advice.tone == .warm)
+        #expect(
+            advice.text.hasPrefix("lb turns away \(Format.rate(Double(rejected))) at its rate limit of 1.5k/s"), "\(advice.text)")
+        #expect(advice.text.contains("g on it raises or removes the limit"))
+        // Without the limit, nothing is turned away and the advice is about load again.
+        #expect(!Advisor.advice(for: try await Fixtures.snapshot("03", seconds: 5)).text.contains("turns away"))
+    }
+
     @Test func aDataCenterOutageSaysHowToRestoreIt() async throws {
         var snapshot = try await Fixtures.snapshot("08", seconds: 3)
         #expect(Advisor.advice(for: snapshot).tone != .down)

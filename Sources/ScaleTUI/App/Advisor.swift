@@ -28,6 +28,17 @@ public enum Advisor {
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }
+        // Requests turned away on purpose: the limit, not the capacity, is what users feel.
+        if let node = snapshot.nodes.filter({ ($0.window?.rejected ?? 0) > 0 }).max(by: {
+            ($0.window?.rejected ?? 0) < ($1.window?.rejected ?? 0)
+        }), let limit = node.spec.rateLimit {
+            let rejected = Double(node.window?.rejected ?? 0)
+            return Advice(
+                text:
+                    "\(node.id) turns away \(Format.rate(rejected)) at its rate limit of \(Format.rate(limit.rate)): "
+                    + "\(key(.editRateLimit, keyMap)) on it raises or removes the limit",
+                tone: .warm)
+        }
         if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byLoad), node.peakLoad >= NodeSnapshot.warmUtilization {
             let what =
                 node.showsSpread ? describe(node, in: snapshot) : "\(node.id) at \(Format.percent(node.servingUtilization))"
