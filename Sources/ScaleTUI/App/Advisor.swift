@@ -36,7 +36,7 @@ public enum Advisor {
             return Advice(
                 text:
                     "\(node.id) turns away \(Format.rate(rejected)) at its rate limit of \(Format.rate(limit.rate)): "
-                    + "\(key(.editRateLimit, keyMap)) on it raises or removes the limit",
+                    + "\(key(.editRateLimit, keyMap)) raises or removes it",
                 tone: .warm)
         }
         if let node = snapshot.nodes.filter({ !$0.isDown }).max(by: byLoad), node.peakLoad >= NodeSnapshot.warmUtilization {
