@@ -11,6 +11,8 @@ import ScaleSim
 public enum CommandGrammar {
     /// Entries of the cache `add cache NODE` creates when the command names none.
     public static let defaultCacheEntries = 10_000
+    /// Workers on each of a queue's consumer servers when `add queue` names none.
+    public static let defaultQueueWorkers = 16
 
     /// Every command form, with its meaning, in the order of `SimCommand`: for the help
     /// overlay and the documentation.
@@ -70,6 +72,19 @@ public enum CommandGrammar {
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
         case .addCDN(let region, let entries): "add cdn \(region)" + optional(entries, unless: defaultCacheEntries)
+        case .addDatabase(let node): "add db \(node)"
+        case .removeDatabase(let node): "remove db \(node)"
+        case .addQueue(let node, let requestClass, let workers):
+            "add queue \(node) \(requestClass)" + optional(workers, unless: defaultQueueWorkers)
+        case .removeQueue(let node): "remove queue \(node)"
+        case .addDataCenter(let copy):
+            "add dc \(copy.name) like \(copy.model) near \(copy.region) \(DurationParser.format(copy.latency))"
+                + copy.otherLatencies.map { " \($0.region) \(DurationParser.format($0.latency))" }.joined()
+        case .removeDataCenter(let dc): "remove dc \(dc)"
+        case .removeLoadBalancer(let node): "remove lb \(node)"
+        case .removeCache(let node): "remove cache \(node)"
+        case .removeCDN(let region): "remove cdn \(region)"
+        case .removeSessionStore(let node): "remove session-store \(node)"
         }
     }
 
@@ -258,6 +273,53 @@ public enum CommandGrammar {
             "a CDN edge of ENTRIES entries (default \(defaultCacheEntries)) serving REGION's static requests (region all when there is one)"
         ) { r throws(CommandSyntaxError) in
             .addCDN(region: try r.id("a region name"), entries: try r.optionalCount("entries") ?? defaultCacheEntries)
+        },
+        Form("add db NODE", "moves NODE's database onto a server of its own: NODE's reads and writes go on to it") {
+            r throws(CommandSyntaxError) in
+            .addDatabase(node: try r.node())
+        },
+        Form("remove db DB", "DB's work goes back into the nodes that send it reads and writes") {
+            r throws(CommandSyntaxError) in
+            .removeDatabase(try r.node())
+        },
+        Form(
+            "add queue NODE static|read|write|job [WORKERS]",
+            "a message queue behind NODE for one request class: NODE answers once the job is queued, and the queue's 4 consumer servers of WORKERS workers each (default \(defaultQueueWorkers)) do the work NODE's route for that class led to"
+        ) { r throws(CommandSyntaxError) in
+            .addQueue(
+                node: try r.node(), requestClass: try r.requestClass(),
+                workers: try r.optionalCount("workers") ?? defaultQueueWorkers)
+        },
+        Form("remove queue QUEUE", "its producers send the class it took where its consumers did, and wait for it again") {
+            r throws(CommandSyntaxError) in
+            .removeQueue(try r.node())
+        },
+        Form(
+            "add dc NAME like DC near REGION LATENCY [REGION LATENCY]...",
+            "a new data center NAME with a copy of DC's nodes, LATENCY one way from REGION's users (other regions derived unless given); geo-DNS sends users to the nearest"
+        ) { r throws(CommandSyntaxError) in
+            .addDataCenter(try r.dataCenterCopy())
+        },
+        Form("remove dc DC", "data center DC and its nodes go; geo-DNS sends its users to the others") {
+            r throws(CommandSyntaxError) in
+            .removeDataCenter(try r.id("a data center name"))
+        },
+        Form("remove lb LB", "takes load balancer LB away: what sent to it reaches its pool directly") {
+            r throws(CommandSyntaxError) in
+            .removeLoadBalancer(try r.node())
+        },
+        Form("remove cache CACHE", "takes the cache away: reads go where its misses went") { r throws(CommandSyntaxError) in
+            .removeCache(try r.node())
+        },
+        Form("remove cdn REGION", "takes REGION's CDN edge away: its static requests go to the data center") {
+            r throws(CommandSyntaxError) in
+            .removeCDN(region: try r.id("a region name"))
+        },
+        Form(
+            "remove session-store STORE",
+            "takes the session store away: the pools that called it keep sessions in server memory (sticky) again"
+        ) { r throws(CommandSyntaxError) in
+            .removeSessionStore(try r.node())
         },
     ]
 
@@ -471,6 +533,51 @@ struct CommandReader {
             guard allowZero || t > 0 else { throw failure(expected: "a duration greater than 0", at: word) }
             return t
         }
+    }
+
+    /// A request class by its name in presets.
+    mutating func requestClass() throws(CommandSyntaxError) -> RequestClass {
+        let names = RequestClass.allCases.map(\.description)
+        let expected = "a request class: one of " + names.joined(separator: ", ")
+        guard let word = next() else { throw failure(expected: expected, at: nil) }
+        if let value = RequestClass(name: word.text) { return value }
+        let guess = SchemaReader.closest(to: word.text, in: names)
+        throw failure(expected: expected, at: word, hint: guess.map { "did you mean \($0)?" })
+    }
+
+    /// A one-way latency from 0 to `DataCenterCopy.maxLatency`.
+    mutating func latency() throws(CommandSyntaxError) -> SimTime {
+        let expected = "a one-way latency from 0s to \(DurationParser.format(DataCenterCopy.maxLatency)), such as 80ms"
+        guard let word = peek() else { throw failure(expected: expected, at: nil) }
+        let latency = try duration(allowZero: true, expected: expected)
+        guard latency <= DataCenterCopy.maxLatency else { throw failure(expected: expected, at: word) }
+        return latency
+    }
+
+    /// `NAME like DC near REGION LATENCY [REGION LATENCY]...`, each region at most once.
+    mutating func dataCenterCopy() throws(CommandSyntaxError) -> DataCenterCopy {
+        let name = try id("a name for the new data center")
+        try keyword("like", "like, then the data center to copy")
+        let model = try id("the data center to copy")
+        try keyword("near", "near, then the user region the new data center is near")
+        let region = try id("a region name")
+        var copy = DataCenterCopy(name: name, model: model, region: region, latency: try latency())
+        var named = [region]
+        while let word = peek() {
+            let other = try id("another region and its latency, or the end of the command")
+            guard !named.contains(other) else {
+                throw fail("region \(TerminalSafe.quoted(other)) is given twice; give each region one latency", at: word)
+            }
+            named.append(other)
+            copy.otherLatencies.append(RegionDistance(region: other, latency: try latency()))
+        }
+        return copy
+    }
+
+    /// The keyword `word`, which must come next.
+    mutating func keyword(_ word: String, _ expected: String) throws(CommandSyntaxError) {
+        let found = next()
+        guard found?.text == word else { throw failure(expected: expected, at: found) }
     }
 
     /// One of the raw values of `T`.

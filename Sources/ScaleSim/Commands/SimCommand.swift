@@ -86,6 +86,71 @@ public enum SimCommand: Sendable, Hashable, Codable {
 
     /// `add cdn REGION [ENTRIES]`: a CDN edge serving REGION's static requests.
     case addCDN(region: String, entries: Int)
+
+    // MARK: Components, added and taken away (docs/scripts.md, Components)
+
+    /// `add db NODE`: moves NODE's database onto a server of its own; NODE's reads and
+    /// writes go on to it.
+    case addDatabase(node: String)
+    /// `remove db DB`: DB's work goes back into the nodes that send it reads and writes.
+    case removeDatabase(String)
+    /// `add queue NODE CLASS [WORKERS]`: a message queue behind NODE for CLASS; NODE answers
+    /// once the job is queued, and the queue's consumers do the work NODE's route for CLASS
+    /// led to.
+    case addQueue(node: String, requestClass: RequestClass, workers: Int)
+    /// `remove queue QUEUE`: its producers send CLASS where the queue's consumers did.
+    case removeQueue(String)
+    /// `add dc NAME like DC near REGION LATENCY [REGION LATENCY]...`: a copy of data center
+    /// DC's nodes, reached by geo-DNS.
+    case addDataCenter(DataCenterCopy)
+    /// `remove dc DC`: data center DC and its nodes go; geo-DNS sends its users elsewhere.
+    case removeDataCenter(String)
+    /// `remove lb LB`: the pool behind LB is reached directly again.
+    case removeLoadBalancer(String)
+    /// `remove cache CACHE`: reads go to what the cache's misses went to.
+    case removeCache(String)
+    /// `remove cdn REGION`: REGION's static requests go to the data center again.
+    case removeCDN(region: String)
+    /// `remove session-store STORE`: the pools that called it keep sessions in server
+    /// memory (sticky) again.
+    case removeSessionStore(String)
+}
+
+/// What `add dc` copies and where the copy is (docs/scripts.md, Components).
+public struct DataCenterCopy: Sendable, Hashable, Codable {
+    /// The new data center's name.
+    public var name: String
+    /// The data center whose nodes are copied.
+    public var model: String
+    /// The user region the new data center is near.
+    public var region: String
+    /// One-way latency from `region`'s users to the new data center.
+    public var latency: SimTime
+    /// Latencies given for other regions; the others are derived.
+    public var otherLatencies: [RegionDistance]
+
+    public init(name: String, model: String, region: String, latency: SimTime, otherLatencies: [RegionDistance] = []) {
+        self.name = name
+        self.model = model
+        self.region = region
+        self.latency = latency
+        self.otherLatencies = otherLatencies
+    }
+
+    /// The longest one-way latency a command may give: further than any two places on
+    /// Earth, even by geostationary satellite.
+    public static let maxLatency: SimTime = 10 * Nanos.perSecond
+}
+
+/// A user region and its one-way latency to a data center.
+public struct RegionDistance: Sendable, Hashable, Codable {
+    public var region: String
+    public var latency: SimTime
+
+    public init(region: String, latency: SimTime) {
+        self.region = region
+        self.latency = latency
+    }
 }
 
 /// What the engine made of a command.

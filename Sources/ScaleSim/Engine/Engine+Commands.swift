@@ -141,6 +141,9 @@ extension Engine {
             return onNode(id) { $0.setDown(node: $1, server: server, down: true) }
         case .restore(let id, let server):
             return onNode(id) { $0.setDown(node: $1, server: server, down: false) }
+        case .addDatabase, .removeDatabase, .addQueue, .removeQueue, .addDataCenter, .removeDataCenter,
+            .removeLoadBalancer, .removeCache, .removeCDN, .removeSessionStore:
+            return .refused("not built yet")
         case .slow(let id, let factor):
             return onNode(id) { engine, n in
                 guard factor > 0, factor.isFinite, factor <= 1_000 else {
