@@ -119,8 +119,16 @@ import Testing
 
     @Test func removingALoadBalancerSendsItsTrafficToThePool() throws {
         var engine = try Self.running("03")
+        let failedBefore = engine.summary().endToEnd.counts.failed
         #expect(engine.execute(try Self.command("remove lb lb")) == .applied)
         #expect(engine.spec.node("lb") == nil)
+        // Requests on their way to the balancer (tens of milliseconds from the users) go on
+        // to the pool instead: none fails.
+        guard case .nodesRemoved(["lb"], 0, 0)? = engine.notices.recent.last?.event else {
+            Issue.record("\(String(describing: engine.notices.recent.last))")
+            return
+        }
+        #expect(engine.summary().endToEnd.counts.failed == failedBefore)
         #expect(engine.spec.datacenters == [DataCenterSpec(name: "us-east", entry: "app")])
         engine.run(until: engine.now + 10 * Self.second)
         let app = try engine.summary().node("app")
