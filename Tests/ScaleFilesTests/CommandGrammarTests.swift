@@ -89,7 +89,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         let reference = CommandGrammar.reference
         #expect(reference.count == CommandGrammar.forms.count)
         for form in CommandGrammar.forms {
-            let covered = Self.samples.contains { sample in
+            let covered = (Self.samples + Self.componentSamples).contains { sample in
                 let words = sample.text.split(separator: " ").map(String.init)
                 return words.starts(with: form.keywords)
                     && !CommandGrammar.forms.contains {
@@ -142,7 +142,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     static func randomCommand(_ random: inout Xoshiro256StarStar) -> SimCommand {
         let node = randomID(&random)
         let count = randomInteger(&random, from: 1)
-        switch random.below(27) {
+        switch random.below(37) {
         case 0: return .setUsers(1 + random.below(WorkloadSpec.maxUsers))
         case 1: return .setRatePerUser(randomFactor(&random))
         case 2: return .setRetries(limit: count, backoff: randomDuration(&random, from: 0))
@@ -170,6 +170,18 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
             let burst = random.below(2) == 0 ? nil : 1 + min(randomFactor(&random), RateLimitSpec.maxBurst - 1)
             return .setRateLimit(node: node, rate: min(randomFactor(&random), RateLimitSpec.maxRate), burst: burst)
         case 24: return .removeRateLimit(node: node)
+        case 25: return .addDatabase(node: node)
+        case 26: return .removeDatabase(node)
+        case 27:
+            let requestClass = RequestClass.allCases[random.below(RequestClass.allCases.count)]
+            return .addQueue(node: node, requestClass: requestClass, workers: count)
+        case 28: return .removeQueue(node)
+        case 29: return .addDataCenter(randomDataCenterCopy(&random))
+        case 30: return .removeDataCenter(node)
+        case 31: return .removeLoadBalancer(node)
+        case 32: return .removeCache(node)
+        case 33: return .removeCDN(region: node)
+        case 34: return .removeSessionStore(node)
         default: return .slow(node: node, factor: randomFactor(&random))
         }
     }

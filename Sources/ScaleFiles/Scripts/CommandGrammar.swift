@@ -442,6 +442,9 @@ struct CommandReader {
 
     func peek() -> Word? { isAtEnd ? nil : words[position] }
 
+    /// The word `offset` words past the next one, if there is one.
+    func peek(after offset: Int) -> Word? { position + offset < words.count ? words[position + offset] : nil }
+
     mutating func skip() { position += 1 }
 
     mutating func next() -> Word? {
@@ -548,23 +551,47 @@ struct CommandReader {
     /// A one-way latency from 0 to `DataCenterCopy.maxLatency`.
     mutating func latency() throws(CommandSyntaxError) -> SimTime {
         let expected = "a one-way latency from 0s to \(DurationParser.format(DataCenterCopy.maxLatency)), such as 80ms"
-        guard let word = peek() else { throw failure(expected: expected, at: nil) }
-        let latency = try duration(allowZero: true, expected: expected)
-        guard latency <= DataCenterCopy.maxLatency else { throw failure(expected: expected, at: word) }
-        return latency
+        guard let word = next() else { throw failure(expected: expected, at: nil) }
+        switch DurationParser.read(word.text, expected: expected) {
+        case .success(let latency) where latency <= DataCenterCopy.maxLatency:
+            return latency
+        case .success:
+            throw failure(expected: expected, at: word)
+        case .failure(let problem):
+            // A duration past ten years (too long for any duration) is past the limit too;
+            // finer than a nanosecond is worth saying when the rest would do.
+            guard let wholePart = Self.wholePart(ofDuration: word.text), wholePart <= DataCenterCopy.maxLatency else {
+                throw failure(expected: expected, at: word)
+            }
+            throw fail(problem.message, at: word)
+        }
+    }
+
+    /// The duration `text` spells without its fraction (`1` of `1.25s`), or `nil` if that is
+    /// no duration either; `nil` for a text without a fraction.
+    private static func wholePart(ofDuration text: String) -> SimTime? {
+        guard let point = text.firstIndex(of: ".") else { return nil }
+        let unit = text.reversed().prefix { $0.isLetter }.reversed()
+        return DurationParser.parse(String(text[..<point]) + String(unit))
     }
 
     /// `NAME like DC near REGION LATENCY [REGION LATENCY]...`, each region at most once.
     mutating func dataCenterCopy() throws(CommandSyntaxError) -> DataCenterCopy {
-        let name = try id("a name for the new data center")
+        let name = try id("a new data center name")
         try keyword("like", "like, then the data center to copy")
-        let model = try id("the data center to copy")
+        let model = try id("a data center name")
         try keyword("near", "near, then the user region the new data center is near")
         let region = try id("a region name")
         var copy = DataCenterCopy(name: name, model: model, region: region, latency: try latency())
         var named = [region]
         while let word = peek() {
-            let other = try id("another region and its latency, or the end of the command")
+            // A lone latency here is most likely one given before its region.
+            if DurationParser.parse(word.text) != nil, peek(after: 1).map({ DurationParser.parse($0.text) == nil }) ?? true {
+                throw failure(
+                    expected: "another region and its latency, or the end of the command", at: word,
+                    hint: "a latency comes after its region, as in eu 80ms")
+            }
+            let other = try id("a region name")
             guard !named.contains(other) else {
                 throw fail("region \(TerminalSafe.quoted(other)) is given twice; give each region one latency", at: word)
             }
@@ -574,10 +601,13 @@ struct CommandReader {
         return copy
     }
 
-    /// The keyword `word`, which must come next.
+    /// The keyword `word`, which must come next; `expected` describes it and what follows.
     mutating func keyword(_ word: String, _ expected: String) throws(CommandSyntaxError) {
         let found = next()
-        guard found?.text == word else { throw failure(expected: expected, at: found) }
+        guard let found, found.text == word else {
+            let guess = found.flatMap { SchemaReader.closest(to: $0.text, in: [word]) }
+            throw failure(expected: expected, at: found, hint: guess.map { "did you mean \($0)?" })
+        }
     }
 
     /// One of the raw values of `T`.
