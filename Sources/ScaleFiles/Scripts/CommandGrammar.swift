@@ -290,8 +290,10 @@ public enum CommandGrammar {
                 node: try r.node(), requestClass: try r.requestClass(),
                 workers: try r.optionalCount("workers") ?? defaultQueueWorkers)
         },
-        Form("remove queue QUEUE", "its producers send the class it took where its consumers did, and wait for it again") {
-            r throws(CommandSyntaxError) in
+        Form(
+            "remove queue QUEUE",
+            "its producers send the class it took where its consumers did, and wait for it again; jobs still queued count as failed"
+        ) { r throws(CommandSyntaxError) in
             .removeQueue(try r.node())
         },
         Form(
@@ -420,22 +422,28 @@ struct CommandReader {
     var usage: String?
 
     /// The words of `text`, with columns counted in characters from 1.
-    init(_ text: some StringProtocol) {
+    init<Text: StringProtocol>(_ text: Text) {
         var words: [Word] = []
-        var current = ""
-        var start = 1
-        for (offset, character) in text.enumerated() {
-            if character.isWhitespace {
-                if !current.isEmpty { words.append(Word(text: current, column: start)) }
-                current = ""
+        // Words are cut out of `text` whole rather than built a character at a time: a
+        // script line may be megabytes long.
+        var start: (index: Text.Index, column: Int)?
+        var column = 1
+        var end = 1
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index].isWhitespace {
+                if let word = start { words.append(Word(text: String(text[word.index..<index]), column: word.column)) }
+                start = nil
             } else {
-                if current.isEmpty { start = offset + 1 }
-                current.append(character)
+                if start == nil { start = (index, column) }
+                end = column + 1
             }
+            column += 1
+            index = text.index(after: index)
         }
-        if !current.isEmpty { words.append(Word(text: current, column: start)) }
+        if let word = start { words.append(Word(text: String(text[word.index...]), column: word.column)) }
         self.words = words
-        end = words.last.map { $0.column + $0.text.count } ?? 1
+        self.end = end
     }
 
     var isAtEnd: Bool { position == words.count }
