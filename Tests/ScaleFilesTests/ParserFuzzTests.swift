@@ -151,7 +151,8 @@ import ScaleSim
         "eviction ", "lfu", "lru", "retries ", "rate-limit ", "50000001", "16_000", "#", "\t", "9223372036854775807",
         "18446744073709551616", "0.0000001",
         "1__0", "_1", "1.", ".5", "1e", "2m30s", "\r", "\r\n", "db ", "queue ", "job", "jobs", "static ", "lb ", "cdn ",
-        "session-store ", "cache ", "like ", "near ", "eu ", "us ", "10ms ", "10s", "10.000000001s", "-0s", "0.5ns",
+        "session-store ", "health-check ", "cache ", "like ", "near ", "eu ", "us ", "10ms ", "10s", "10.000000001s", "-0s",
+        "0.5ns",
     ]
     static let traceTokens = [
         ",", "\"", "\"\"", "key", "time", "op", "read", "write", "get", "set", "\r\n", "\u{FEFF}", "1e308", "-1", "nan", "inf",

@@ -288,6 +288,28 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
         }
     }
 
+    /// The script that grows stage 0 into stage 9 (Components) does: each minute's commands
+    /// apply, and bring the design to that stage's preset.
+    @Test func theStageGrowthExampleGrowsEachStage() throws {
+        let text = try Self.document("scripts.md")
+        let section = try #require(text.components(separatedBy: "### Growing stage 0 into stage 9").last)
+        let block = try #require(section.components(separatedBy: "```script\n").dropFirst().first)
+        let script = try ScriptFile.parse(try #require(block.components(separatedBy: "```").first), file: "docs/scripts.md")
+        var engine = Engine(spec: try Stage.spec("00"), seed: 42)
+        for minute in 1...9 {
+            let commands = script.filter { $0.at == SimTime(minute) * Nanos.perMinute }
+            #expect(!commands.isEmpty, "nothing at \(minute)m")
+            for scheduled in commands {
+                engine.run(until: engine.now + Nanos.perSecond)
+                #expect(engine.execute(scheduled.command) == .applied, "\(CommandGrammar.encode(scheduled.command))")
+            }
+            let stage = "0\(minute)"
+            let built = StageGrowthTests.Design(engine.spec), shipped = StageGrowthTests.Design(try Stage.spec(stage))
+            #expect(built == shipped, "stage \(stage):\n\(built.difference(from: shipped))")
+        }
+        #expect(script.allSatisfy { (1...9).contains($0.at / Nanos.perMinute) && $0.at % Nanos.perMinute == 0 })
+    }
+
     @Test func everyExampleScriptParses() throws {
         let text = try Self.document("scripts.md")
         let blocks = text.components(separatedBy: "```script\n").dropFirst()

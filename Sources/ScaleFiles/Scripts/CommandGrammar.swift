@@ -299,7 +299,7 @@ public enum CommandGrammar {
         },
         Form(
             "remove queue QUEUE",
-            "its producers send the class it took where its consumers did, and wait for it again; jobs still queued count as failed"
+            "its producers send the class it took where its consumers did, and wait for it again; jobs still queued are lost"
         ) { r throws(CommandSyntaxError) in
             .removeQueue(try r.node())
         },
