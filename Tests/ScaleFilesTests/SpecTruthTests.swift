@@ -123,6 +123,42 @@ import Testing
         #expect(engine.structure().nodes[node].rateLimit == RateLimitSpec(rate: 10))
     }
 
+    /// Names the commands make from the longest ids stay within the 64 characters a preset
+    /// allows, so the grown design still saves and loads.
+    @Test func namesMadeFromLongIDsStillSave() throws {
+        let app = String(repeating: "a", count: 60) + "-app", db = String(repeating: "d", count: 61) + "-db"
+        let service = ServiceTime.exponential(mean: Self.millisecond)
+        let spec = SystemSpec(
+            name: "long ids",
+            workload: WorkloadSpec(
+                users: 100, ratePerUser: 1, entry: app,
+                regions: [RegionShare(name: "us", share: 0.5), RegionShare(name: "eu", share: 0.5)]),
+            nodes: [
+                NodeSpec(id: app, kind: .app, servers: 2, workers: 4, service: service, dc: "us-east"),
+                NodeSpec(id: db, kind: .db, workers: 4, service: service, dc: "us-east"),
+            ],
+            datacenters: [DataCenterSpec(name: "us-east", entry: app)],
+            latencies: [
+                RegionLatency(region: "us", dc: "us-east", latency: 10 * Self.millisecond),
+                RegionLatency(region: "eu", dc: "us-east", latency: 80 * Self.millisecond),
+            ])
+        var engine = Engine(spec: spec, seed: 1)
+        let lines: [(Engine) -> String] = [
+            { _ in "add db \(app)" }, { _ in "add replica \(db)" }, { "add cache \($0.spec.nodes.last?.id ?? "")" },
+            { _ in "add lb \(app)" }, { _ in "add session-store \(app)" }, { _ in "add queue \(app) static" },
+            { _ in "add dc eu-west like us-east near eu 10ms" }, { _ in "add dc eu-west-2 like us-east near eu 20ms" },
+        ]
+        for make in lines {
+            let line = make(engine)
+            #expect(engine.execute(try CommandGrammar.parse(line)) == .applied, "\(line)")
+            engine.run(until: engine.now + Self.second)
+        }
+        #expect(engine.spec.nodes.count > 15)
+        #expect(engine.spec.nodes.allSatisfy { $0.id.utf8.count <= NodeSpec.maxIDLength }, "\(engine.spec.nodes.map(\.id))")
+        let loaded = try PresetDecoder.decode(PresetEncoder.yaml(engine.spec), file: "saved.yaml")
+        #expect(engine.structure() == Engine(spec: loaded, seed: 1).structure())
+    }
+
     /// The first node whose structure differs, for the failure message.
     static func difference(_ a: SystemStructure, _ b: SystemStructure) -> String {
         guard a.nodes.count == b.nodes.count else { return "\(a.nodes.count) nodes against \(b.nodes.count)" }

@@ -238,11 +238,17 @@ extension Engine {
         return nil
     }
 
-    /// A node id not yet taken, from `base`.
-    func freshID(_ base: String) -> String {
-        if nodeIndex[base] == nil { return base }
+    /// A node id not yet taken (nor in `reserved`), from `base`: `base`, else `base-2`,
+    /// `base-3`, ...; cut short to `NodeSpec.maxIDLength` characters, so a name made from a
+    /// long one still saves as a preset that loads.
+    func freshID(_ base: String, reserved: Set<String> = []) -> String {
+        func fitted(_ suffix: String) -> String { String(base.prefix(NodeSpec.maxIDLength - suffix.count)) + suffix }
+        var id = fitted("")
         var k = 2
-        while nodeIndex["\(base)-\(k)"] != nil { k += 1 }
-        return "\(base)-\(k)"
+        while nodeIndex[id] != nil || reserved.contains(id) {
+            id = fitted("-\(k)")
+            k += 1
+        }
+        return id
     }
 }

@@ -83,12 +83,7 @@ extension Engine {
         var ids: [String: String] = [:]
         var taken = Set<String>()
         func newID(_ base: String) -> String {
-            var id = freshID(base)
-            var k = 2
-            while taken.contains(id) || nodeIndex[id] != nil {
-                id = "\(base)-\(k)"
-                k += 1
-            }
+            let id = freshID(base, reserved: taken)
             taken.insert(id)
             return id
         }
