@@ -1,4 +1,4 @@
-import ScaleFiles
+@testable import ScaleFiles
 @testable import ScaleSim
 import Testing
 
@@ -74,6 +74,18 @@ import Testing
         #expect(engine.spec == before)
         #expect(engine.structure() == structure)
         #expect(engine.refusedCommands.last?.reason == said)
+    }
+
+    /// A command thousands of regions long is refused by its first unknown region, and the
+    /// text report shows its start and its reason, not megabytes of it.
+    @Test func aHugeRefusedCommandStaysReadableInTheReport() throws {
+        let regions = (0..<20_000).map { "r\($0) 1ms" }.joined(separator: " ")
+        var engine = try Self.running("07")
+        let result = engine.execute(try Self.command("add dc x like us-east near eu 1ms " + regions))
+        #expect(result == .refused("no user region named r0; there are us, eu"))
+        let text = TextReport.render(RunReport(summary: engine.summary(), preset: "07").json)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("add dc x") })
+        #expect(line.count < 320 && line.hasSuffix("no user region named r0; there are us, eu"), "\(line)")
     }
 
     /// A latency past the limit never parses; the engine refuses one made in code too.

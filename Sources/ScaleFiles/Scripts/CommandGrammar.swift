@@ -598,7 +598,8 @@ struct CommandReader {
         try keyword("near", "near, then the user region the new data center is near")
         let region = try id("a region name")
         var copy = DataCenterCopy(name: name, model: model, region: region, latency: try latency())
-        var named = [region]
+        // A set: a hostile line may name hundreds of thousands of regions.
+        var named: Set = [region]
         while let word = peek() {
             // A lone latency here is most likely one given before its region.
             if DurationParser.parse(word.text) != nil, peek(after: 1).map({ DurationParser.parse($0.text) == nil }) ?? true {
@@ -610,7 +611,7 @@ struct CommandReader {
             guard !named.contains(other) else {
                 throw fail("region \(TerminalSafe.quoted(other)) is given twice; give each region one latency", at: word)
             }
-            named.append(other)
+            named.insert(other)
             copy.otherLatencies.append(RegionDistance(region: other, latency: try latency()))
         }
         return copy
