@@ -556,11 +556,7 @@ struct CommandReader {
     /// A request class by its name in presets.
     mutating func requestClass() throws(CommandSyntaxError) -> RequestClass {
         let names = RequestClass.allCases.map(\.description)
-        let expected = "a request class: one of " + names.joined(separator: ", ")
-        guard let word = next() else { throw failure(expected: expected, at: nil) }
-        if let value = RequestClass(name: word.text) { return value }
-        let guess = SchemaReader.closest(to: word.text, in: names)
-        throw failure(expected: expected, at: word, hint: guess.map { "did you mean \($0)?" })
+        return try named(among: names, "a request class: one of " + names.joined(separator: ", ")) { RequestClass(name: $0) }
     }
 
     /// A one-way latency from 0 to `DataCenterCopy.maxLatency`.
@@ -630,9 +626,15 @@ struct CommandReader {
     mutating func choice<T: RawRepresentable & CaseIterable>(_: T.Type) throws(CommandSyntaxError) -> T
     where T.RawValue == String {
         let names = T.allCases.map(\.rawValue)
-        let expected = "one of " + names.joined(separator: ", ")
+        return try named(among: names, "one of " + names.joined(separator: ", ")) { T(rawValue: $0) }
+    }
+
+    /// The value `make` reads from the next word, one of `names`; a near miss is named.
+    private mutating func named<T>(among names: [String], _ expected: String, _ make: (String) -> T?)
+        throws(CommandSyntaxError) -> T
+    {
         guard let word = next() else { throw failure(expected: expected, at: nil) }
-        if let value = T(rawValue: word.text) { return value }
+        if let value = make(word.text) { return value }
         let guess = SchemaReader.closest(to: word.text, in: names)
         throw failure(expected: expected, at: word, hint: guess.map { "did you mean \($0)?" })
     }
