@@ -122,8 +122,9 @@ public enum TextReport {
         var lines: [String] = []
         var currentDataCenter: String?
         for (i, line) in formatted.enumerated() {
-            if i > 0, let dc = dataCenters[i], dc != currentDataCenter {
-                lines.append("[\(dc)]")
+            // Nodes outside every data center (CDN edges) that come after one get a heading too.
+            if i > 0, dataCenters[i] != currentDataCenter {
+                lines.append("[\(dataCenters[i] ?? "no data center")]")
             }
             if i > 0 { currentDataCenter = dataCenters[i] }
             lines.append(line)

@@ -47,6 +47,7 @@ public enum CommandGrammar {
         case .resize(let node, let steps):
             (steps < 0 ? "scale down \(node)" : "scale up \(node)") + optional(steps.magnitude, unless: 1)
         case .setPolicy(let node, let policy): "set policy \(node) \(policy.rawValue)"
+        case .setHealthCheck(let node, let interval): "set health-check \(node) \(DurationParser.format(interval))"
         case .addLoadBalancer(let pool): "add lb \(pool)"
         case .addReplicas(let primary, let count): "add replica \(primary)" + optional(count, unless: 1)
         case .removeReplicas(let primary, let count): "remove replica \(primary)" + optional(count, unless: 1)
@@ -165,6 +166,12 @@ public enum CommandGrammar {
             "how NODE balances over the pool it forwards to; consistent_hash keeps a user on one server"
         ) { r throws(CommandSyntaxError) in
             .setPolicy(node: try r.node(), policy: try r.choice(BalancePolicy.self))
+        },
+        Form(
+            "set health-check NODE D",
+            "NODE notices a dead server of the pool it forwards to D after it dies, and one back up D after it returns"
+        ) { r throws(CommandSyntaxError) in
+            .setHealthCheck(node: try r.node(), interval: try r.duration(allowZero: false))
         },
         Form("add lb POOL", "puts a load balancer in front of POOL, which has none") { r throws(CommandSyntaxError) in
             .addLoadBalancer(pool: try r.node())

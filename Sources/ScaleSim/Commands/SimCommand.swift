@@ -29,6 +29,9 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case resize(node: String, steps: Int)
     /// `set policy NODE POLICY`: how NODE balances over the pool it forwards to.
     case setPolicy(node: String, policy: BalancePolicy)
+    /// `set health-check NODE D`: NODE notices a dead server of the pool it balances over
+    /// D after it dies (and a server back up D after it returns).
+    case setHealthCheck(node: String, interval: SimTime)
     /// `add lb POOL`: puts a load balancer in front of a pool that has none.
     case addLoadBalancer(pool: String)
     /// `autoscale POOL TARGET MIN MAX [WARMUP [COOLDOWN]]` / `autoscale POOL off`.

@@ -51,6 +51,14 @@ extension Engine {
             return onNode(id) { $0.resize($1, to: $0.spec.nodes[$1].size + steps) }
         case .setPolicy(let id, let policy):
             return onNode(id) { engine, n in engine.change(node: n) { $0.policy = policy } }
+        case .setHealthCheck(let id, let interval):
+            return onNode(id) { engine, n in
+                guard interval > 0 else { return .refused("\(id): a health check must come after more than zero time") }
+                engine.spec.nodes[n].healthCheck = interval
+                // Every balancer of a pool counts: the pool notices after the shortest check.
+                engine.linkTopology()
+                return .applied
+            }
         case .addLoadBalancer(let pool):
             return onNode(pool) { $0.addLoadBalancer(in: $1) }
         case .setAutoscale(let id, let policy):
@@ -141,9 +149,26 @@ extension Engine {
             return onNode(id) { $0.setDown(node: $1, server: server, down: true) }
         case .restore(let id, let server):
             return onNode(id) { $0.setDown(node: $1, server: server, down: false) }
-        case .addDatabase, .removeDatabase, .addQueue, .removeQueue, .addDataCenter, .removeDataCenter,
-            .removeLoadBalancer, .removeCache, .removeCDN, .removeSessionStore:
-            return .refused("not built yet")
+        case .addDatabase(let id):
+            return onNode(id) { $0.addDatabase(behind: $1) }
+        case .removeDatabase(let id):
+            return onNode(id) { $0.removeDatabase($1) }
+        case .addQueue(let id, let requestClass, let workers):
+            return onNode(id) { $0.addQueue(behind: $1, for: requestClass, workers: workers) }
+        case .removeQueue(let id):
+            return onNode(id) { $0.removeQueue($1) }
+        case .addDataCenter(let copy):
+            return addDataCenter(copy)
+        case .removeDataCenter(let name):
+            return removeDataCenter(name)
+        case .removeLoadBalancer(let id):
+            return onNode(id) { $0.removeLoadBalancer($1) }
+        case .removeCache(let id):
+            return onNode(id) { $0.removeCache($1) }
+        case .removeCDN(let region):
+            return removeCDN(region: region)
+        case .removeSessionStore(let id):
+            return onNode(id) { $0.removeSessionStore($1) }
         case .slow(let id, let factor):
             return onNode(id) { engine, n in
                 guard factor > 0, factor.isFinite, factor <= 1_000 else {

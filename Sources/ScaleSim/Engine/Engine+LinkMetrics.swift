@@ -107,6 +107,25 @@ struct LinkCounters: Sendable {
         declared[link] |= Self.declaredBit(slot)
     }
 
+    /// Forgets the links of removed nodes (`renumbered` -1) and renumbers the others' ends,
+    /// keeping their counts.
+    mutating func renumber(_ renumbered: [Int32]) {
+        var kept = LinkCounters()
+        kept.resize(nodes: renumbered.count { $0 >= 0 })
+        for link in senders.indices {
+            let from = senders[link] >= 0 ? renumbered[Int(senders[link])] : -1
+            let to = renumbered[Int(receivers[link])]
+            guard to >= 0, senders[link] < 0 || from >= 0 else { continue }
+            let number = kept.link(from: from, to: Int(to))
+            kept.declared[number] = declared[link]
+            for slot in 0..<Self.slots {
+                kept.current[number * Self.slots + slot] = current[link * Self.slots + slot]
+                kept.closed[number * Self.slots + slot] = closed[link * Self.slots + slot]
+            }
+        }
+        self = kept
+    }
+
     /// Ends a window: its counts become the closed window's, and a new one starts at zero.
     mutating func closeWindow() {
         swap(&current, &closed)

@@ -22,6 +22,9 @@ public struct EngineNotice: Sendable, Hashable {
         /// Server `server` (a pool position) of replica pool `node` fell too far behind its
         /// primary and is out of service for `duration` while it copies the data again.
         case replicaResync(node: String, server: Int, duration: SimTime)
+        /// A command took `nodes` out of the system: `requestsFailed` users' requests inside
+        /// them or on their way failed, and `jobsLost` queued jobs went with them.
+        case nodesRemoved(nodes: [String], requestsFailed: Int, jobsLost: Int)
     }
 
     public var time: SimTime

@@ -267,6 +267,8 @@ extension Engine {
     /// so the oldest request always expires first and one timer per server suffices.
     mutating func expireQueue(server s: Int) {
         servers[s].timerPending = false
+        // A removed node's servers belong to no node, and their queues are empty.
+        guard servers[s].node >= 0 else { return }
         let n = Int(servers[s].node)
         let timeout = nodes[n].timeout
         guard timeout > 0 else { return }

@@ -181,6 +181,49 @@ extension Engine {
         linkTopology()
     }
 
+    /// One-way latency of a new route between two nodes of one data center.
+    static let localLatency: SimTime = 500 * Nanos.perMicrosecond
+
+    /// The classes each of node `n`'s routes carries: those it names, or, for a route that
+    /// names none, every class no other route names (docs/presets.md, Routes).
+    func carriedClasses(node n: Int) -> [[RequestClass]] {
+        let routes = spec.nodes[n].routes
+        let named = Set(routes.flatMap { $0.classes ?? [] })
+        let unnamed = RequestClass.allCases.filter { !named.contains($0) }
+        return routes.map { $0.classes ?? unnamed }
+    }
+
+    /// Removes node `n`'s routes to `target`; the classes they carried end at `n` again. A
+    /// route naming no class first names those it carried, so it does not take them over.
+    mutating func dropRoutes(of n: Int, to target: String) {
+        guard spec.nodes[n].routes.contains(where: { $0.to == target }) else { return }
+        let carried = carriedClasses(node: n)
+        var kept: [RouteSpec] = []
+        for (route, classes) in zip(spec.nodes[n].routes, carried) where route.to != target {
+            var pinned = route
+            if route.classes == nil && route.outcome == nil { pinned.classes = classes }
+            if pinned.classes?.isEmpty != true { kept.append(pinned) }
+        }
+        spec.nodes[n].routes = kept
+    }
+
+    /// The data-center copy suffix of node `n`'s id: `-eu` for `app-eu`, a copy (made by
+    /// `add dc`) of a node `app` of the same kind in another data center; else empty. New
+    /// nodes for a copy take its suffix (`add queue app-eu job` makes `jobs-eu`).
+    func copySuffix(of n: Int) -> String {
+        let id = spec.nodes[n].id
+        var dash = id.lastIndex(of: "-")
+        while let d = dash {
+            if let original = nodeIndex[String(id[..<d])].map(Int.init), spec.nodes[original].kind == spec.nodes[n].kind,
+                spec.nodes[original].dc != spec.nodes[n].dc
+            {
+                return String(id[d...])
+            }
+            dash = id[..<d].lastIndex(of: "-")
+        }
+        return ""
+    }
+
     /// The refusal of adding one node with `routes` routes that takes over the routes to
     /// `splitting` (each may split in two), past `SystemSpec.maxNodes` or
     /// `SystemSpec.maxRoutes`; `nil` if the system stays within them.
@@ -195,11 +238,17 @@ extension Engine {
         return nil
     }
 
-    /// A node id not yet taken, from `base`.
-    func freshID(_ base: String) -> String {
-        if nodeIndex[base] == nil { return base }
+    /// A node id not yet taken (nor in `reserved`), from `base`: `base`, else `base-2`,
+    /// `base-3`, ...; cut short to `NodeSpec.maxIDLength` characters, so a name made from a
+    /// long one still saves as a preset that loads.
+    func freshID(_ base: String, reserved: Set<String> = []) -> String {
+        func fitted(_ suffix: String) -> String { String(base.prefix(NodeSpec.maxIDLength - suffix.count)) + suffix }
+        var id = fitted("")
         var k = 2
-        while nodeIndex["\(base)-\(k)"] != nil { k += 1 }
-        return "\(base)-\(k)"
+        while nodeIndex[id] != nil || reserved.contains(id) {
+            id = fitted("-\(k)")
+            k += 1
+        }
+        return id
     }
 }

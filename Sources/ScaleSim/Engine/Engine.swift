@@ -189,7 +189,11 @@ public struct Engine: Sendable {
     }
 
     mutating func fireTimer(_ k: Int) {
-        guard let timer = timers[k] else { return }
+        // A timer cancelled while pending (its node was removed) only frees its number.
+        guard let timer = timers[k] else {
+            freeTimers.append(k)
+            return
+        }
         timers[k] = nil
         freeTimers.append(k)
         switch timer {

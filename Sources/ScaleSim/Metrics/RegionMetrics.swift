@@ -146,6 +146,11 @@ struct RegionMetrics: Sendable {
         if measured { regions[region].measuredInFlight -= 1 }
     }
 
+    /// Data center `dc` is gone: its tallies go, and the places of those after it move down.
+    mutating func removeDataCenter(_ dc: Int) {
+        for r in regions.indices where regions[r].places.count > dc + 1 { regions[r].places.remove(at: dc + 1) }
+    }
+
     private mutating func growPlaces(region: Int, to place: Int) {
         while regions[region].places.count <= place { regions[region].places.append(PlaceTally()) }
     }

@@ -280,6 +280,8 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     /// Admission control: a token bucket every arriving request must take a token from.
     public var rateLimit: RateLimitSpec?
 
+    /// The longest node id: 64 characters (letters, digits, `-` and `_`), as in presets.
+    public static let maxIDLength = 64
     /// The queue capacity per server used when a preset names none.
     public static let defaultQueueCapacity = 10_000
     public static let defaultHealthCheck = 5 * Nanos.perSecond

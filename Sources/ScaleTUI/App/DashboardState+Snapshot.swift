@@ -46,6 +46,14 @@ extension DashboardState {
             log(
                 "\(Format.serverNames(node, [server])) fell too far behind: out of service for \(Format.duration(duration)) to re-sync",
                 tone: .bottleneck, at: notice.time)
+        case .nodesRemoved(let nodes, let failed, let jobs):
+            let losses = [
+                failed > 0 ? "\(Format.count(failed)) requests inside failed" : nil,
+                jobs > 0 ? "\(Format.count(jobs)) queued jobs lost" : nil,
+            ].compactMap { $0 }
+            log(
+                "removed \(nodes.joined(separator: ", "))" + (losses.isEmpty ? "" : ": " + losses.joined(separator: ", ")),
+                tone: losses.isEmpty ? .accent : .warm, at: notice.time)
         }
     }
 

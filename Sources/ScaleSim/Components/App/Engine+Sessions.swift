@@ -99,4 +99,27 @@ extension Engine {
         linkTopology()
         return .applied
     }
+
+    /// Takes session store `n` away: the pools that called it keep their users' sessions in
+    /// the memory of the server that served them again (sticky), as before
+    /// `add session-store`.
+    mutating func removeSessionStore(_ n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .sessionStore else { return .refused("\(id) is not a session store") }
+        if let sender = spec.nodes.first(where: { $0.routes.contains { $0.to == id } }) {
+            return .refused("\(sender.id) sends requests to \(id): they would have nowhere to go")
+        }
+        let callers = spec.nodes.indices.filter { spec.nodes[$0].calls == id }
+        let sticky = { (spec: inout SystemSpec) in
+            for c in callers {
+                spec.nodes[c].calls = nil
+                if spec.nodes[c].kind == .app { spec.nodes[c].sessions = .sticky }
+            }
+        }
+        if let refusal = refusalOverMemory(sticky) { return refusal }
+        sticky(&spec)
+        for c in callers { reconcile(node: c) }
+        removeNodes([n])
+        return .applied
+    }
 }

@@ -41,4 +41,19 @@ extension Engine {
         insertNode(edge)
         return .applied
     }
+
+    /// Takes the CDN edge of a user region away: its static requests go to the data
+    /// center geo-DNS picks, as before `add cdn`.
+    mutating func removeCDN(region: String) -> CommandResult {
+        let regions = spec.workload.regions.map(\.name)
+        let name = regions.isEmpty && region == "all" ? "" : region
+        guard let edge = spec.nodes.firstIndex(where: { $0.kind == .cdn && ($0.region ?? "") == name }) else {
+            let served = spec.nodes.filter { $0.kind == .cdn }.map { ($0.region ?? "").isEmpty ? "all" : $0.region ?? "" }
+            return .refused(
+                "\(region) has no CDN edge"
+                    + (served.isEmpty ? "; there is none" : "; edges serve \(served.joined(separator: ", "))"))
+        }
+        removeNodes([edge])
+        return .applied
+    }
 }

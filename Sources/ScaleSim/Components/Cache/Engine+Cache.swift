@@ -101,4 +101,22 @@ extension Engine {
         redirect(from: id, to: cache.id, classes: [.read])
         return .applied
     }
+
+    /// Takes cache `n` away: what was sent to it goes where its misses went, as before
+    /// `add cache`.
+    mutating func removeCache(_ n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .cache else {
+            let edge = nodes[n].kind == .cdn ? ": a CDN edge goes with remove cdn REGION" : ""
+            return .refused("\(id) is not a cache\(edge)")
+        }
+        let targets = Set(spec.nodes[n].routes.map(\.to)).sorted()
+        guard targets.count == 1, let behind = targets.first else {
+            let said = targets.isEmpty ? "it has no route for its misses" : "it sends to \(targets.joined(separator: ", "))"
+            return .refused("\(id) has no one node behind it (\(said)): its reads would have nowhere to go")
+        }
+        redirect(from: id, to: behind)
+        removeNodes([n])
+        return .applied
+    }
 }

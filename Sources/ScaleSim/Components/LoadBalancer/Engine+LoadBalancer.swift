@@ -21,4 +21,21 @@ extension Engine {
         redirect(from: id, to: lb.id)
         return .applied
     }
+
+    /// Takes load balancer `n` away: what was sent to it (and the clients, if it was the
+    /// entry) reaches the pool behind it directly, as before `add lb`.
+    mutating func removeLoadBalancer(_ n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .lb else { return .refused("\(id) is not a load balancer") }
+        let routes = spec.nodes[n].routes
+        guard let pool = routes.first?.to, routes.count == 1, routes[0].classes == nil else {
+            let targets = routes.isEmpty ? "nowhere" : routes.map(\.to).joined(separator: ", ")
+            return .refused(
+                "\(id) does not forward everything to one pool (it sends to \(targets)): "
+                    + "only a balancer in front of one pool can go, or requests would have nowhere to go")
+        }
+        redirect(from: id, to: pool)
+        removeNodes([n])
+        return .applied
+    }
 }

@@ -152,6 +152,61 @@ extension Engine {
         return change(node: n) { node in
             node.shards = count
             node.servers = count
+            // Shards do not autoscale (the autoscaler passes them by): a sharded design
+            // says so, as a preset must.
+            if count > 1 { node.autoscale = nil }
         }
+    }
+}
+
+// MARK: Commands
+
+extension Engine {
+    /// Workers of a database `add db` creates.
+    static let databaseWorkers = 16
+
+    /// Moves app node `n`'s database onto a server of its own: `n` sends its reads and
+    /// writes on to a new primary database in its data center (stage 00 to 01).
+    mutating func addDatabase(behind n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .app else {
+            return .refused("\(id) is not an app server: only an app holds a database to move out")
+        }
+        let data: [RequestClass] = [.read, .write]
+        let senders = zip(spec.nodes[n].routes, carriedClasses(node: n)).filter { !Set($1).isDisjoint(with: data) }.map(\.0.to)
+        guard senders.isEmpty else {
+            return .refused("\(id) already sends its reads and writes on, to \(Set(senders).sorted().joined(separator: ", "))")
+        }
+        if let refusal = refusalOverTopology(routes: 1) { return refusal }
+        let db = NodeSpec(
+            id: freshID("db" + copySuffix(of: n)), kind: .db, workers: Self.databaseWorkers,
+            service: .gamma(mean: 10 * Nanos.perMillisecond, cv: 0.8), queueCapacity: 1_000, timeout: 5 * Nanos.perSecond,
+            dc: spec.nodes[n].dc)
+        if let refusal = refusalOverMemory({ $0.nodes.append(db) }) { return refusal }
+        insertNode(db, relink: false)
+        spec.nodes[n].routes.append(RouteSpec(to: db.id, classes: data, latency: Self.localLatency))
+        linkTopology()
+        return .applied
+    }
+
+    /// Takes database `n` away: the nodes that sent it reads and writes answer them
+    /// themselves again, as before `add db`. Refused while replicas or caches copy its data.
+    mutating func removeDatabase(_ n: Int) -> CommandResult {
+        let id = spec.nodes[n].id
+        guard nodes[n].kind == .db else { return .refused("\(id) is not a database") }
+        let copies =
+            spec.nodes.filter { $0.replicaOf == id }.map(\.id)
+            + (primaryStates[Int(nodes[n].slot)].caches.map { spec.nodes[Int($0)].id })
+        guard copies.isEmpty else {
+            return .refused(
+                "\(copies.joined(separator: ", ")) \(copies.count == 1 ? "holds" : "hold") a copy of \(id)'s data: take \(copies.count == 1 ? "it" : "them") away first"
+            )
+        }
+        guard spec.workload.entry != id, !spec.datacenters.contains(where: { $0.entry == id }) else {
+            return .refused("users' requests enter at \(id): they would have nowhere to go")
+        }
+        for sender in spec.nodes.indices { dropRoutes(of: sender, to: id) }
+        removeNodes([n])
+        return .applied
     }
 }

@@ -127,22 +127,28 @@ extension Engine {
             return setServerCount(pool, to: spec.nodes[pool].servers + count)
         }
         if let refusal = refusalOverTopology(routes: 0, splitting: id) { return refusal }
-        var replica = spec.nodes[n]
-        replica.id = freshID("\(id)-replica")
+        let replica = Self.replicaPool(of: spec.nodes[n], id: freshID("\(id)-replica"), servers: count)
+        if let refusal = refusalOverMemory({ $0.nodes.append(replica) }) { return refusal }
+        insertNode(replica, relink: false)
+        redirect(from: id, to: replica.id, classes: [.read])
+        return .applied
+    }
+
+    /// A replica pool of `primary`: a copy of it with `servers` servers, sending nothing on.
+    static func replicaPool(of primary: NodeSpec, id: String, servers: Int) -> NodeSpec {
+        var replica = primary
+        replica.id = id
         replica.kind = .replica
-        replica.servers = count
-        replica.replicaOf = id
+        replica.servers = servers
+        replica.replicaOf = primary.id
         replica.routes = []
         replica.shards = 1
         // Applying a logged write is far cheaper than running the query that made it: unless
         // the primary says how long, a write takes 1/50 of its service time (0.2 ms for
         // 10 ms), so a replica keeps up with the writes its primary can take.
         if replica.apply == nil {
-            replica.apply = .deterministic(mean: max(Nanos.perMicrosecond, replica.service.mean / Self.applySpeedup))
+            replica.apply = .deterministic(mean: max(Nanos.perMicrosecond, replica.service.mean / applySpeedup))
         }
-        if let refusal = refusalOverMemory({ $0.nodes.append(replica) }) { return refusal }
-        insertNode(replica, relink: false)
-        redirect(from: id, to: replica.id, classes: [.read])
-        return .applied
+        return replica
     }
 }
