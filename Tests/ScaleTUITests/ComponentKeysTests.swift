@@ -130,6 +130,15 @@ import Testing
         #expect(pressed.effects.isEmpty)
         #expect(pressed.state.prompt == nil)
         #expect(pressed.state.log.last?.text == "there are no data centers in this preset to copy")
+        // Data centers but no user regions: geo-DNS would send nobody to a copy.
+        var state = try await Fixtures.state("07", width: 160, height: 48)
+        var snapshot = try #require(state.snapshot)
+        snapshot.workload.regions = []
+        _ = state.reduce(.snapshotArrived(snapshot))
+        let regionless = Self.press("D", on: state)
+        #expect(regionless.state.prompt == nil)
+        #expect(
+            regionless.state.log.last?.text == "the workload names no user regions: no users would go to another data center")
     }
 
     // MARK: - X: remove the selected component

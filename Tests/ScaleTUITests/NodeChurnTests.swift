@@ -1,3 +1,4 @@
+import ScaleFiles
 @testable import ScaleSim
 import Testing
 @testable import ScaleTUI
@@ -167,6 +168,36 @@ import Testing
         _ = state.reduce(.keyPressed(.pageUp))
         #expect(state.topologyScroll == max(0, clamped - 24 / 3))
         #expect(state.topologyLayout(shrunk).scroll == state.topologyScroll)
+    }
+
+    /// The engine's own snapshots after each key's command: the screen before, then after.
+    @Test func theEnginesSnapshotsAfterEachComponentCommandDrawWithoutAGhost() async throws {
+        let cases: [(preset: String, selected: String, command: SimCommand)] = [
+            ("00", "app", .addDatabase(node: "app")),
+            ("01", "db", .removeDatabase("db")),
+            ("03", "lb", .removeLoadBalancer("lb")),
+            ("05", "cache", .removeCache("cache")),
+            ("06", "cdn-eu", .removeCDN(region: "eu")),
+            ("07", "sessions", .removeSessionStore("sessions")),
+            ("07", "app", .addDataCenter(DataCenterCopy(name: "eu-dc", model: "us-east", region: "eu", latency: 10_000_000))),
+            ("08", "app", .addQueue(node: "app", requestClass: .job, workers: 16)),
+            ("08", "lb-eu", .removeDataCenter("eu-west")),
+            ("09", "jobs-eu", .removeQueue("jobs-eu")),
+        ]
+        for (preset, selected, command) in cases {
+            var state = try await Fixtures.state(preset, width: 200, height: 60, seconds: 3)
+            #expect(state.snapshot?.nodes.contains { $0.id == selected } == true, "\(preset) has no \(selected)")
+            state.selection = selected
+            _ = state.reduce(.keyPressed(.enter))
+            let after = try await Fixtures.snapshot(preset, seconds: 3, commands: [command])
+            // Applied: the structure changed.
+            #expect(
+                Set(after.nodes.map(\.id)) != Set(try #require(state.snapshot).nodes.map(\.id)),
+                "\(preset): \(CommandGrammar.encode(command)) changed nothing")
+            _ = state.reduce(.snapshotArrived(after))
+            #expect(state.selection == (after.nodes.contains { $0.id == selected } ? selected : nil), "\(preset)")
+            try Self.expectNoGhost(state)
+        }
     }
 
     @Test func aRemovedBottleneckIsForgottenAndANewOneLogged() async throws {

@@ -71,7 +71,9 @@ extension CommandTargets {
             snapshot.latencies.filter { $0.region == region && live.contains($0.dc) }.map(\.latency).min()
         }
         // Ties go to the first region listed: a region with no latency known counts as near.
-        let region = userRegions.max { (nearest($0) ?? 0) < (nearest($1) ?? 0) } ?? Self.onlyRegion
+        guard let region = snapshot.workload.regions.map(\.name).max(by: { (nearest($0) ?? 0) < (nearest($1) ?? 0) }) else {
+            return .failure(NoTarget(message: "the workload names no user regions: no users would go to another data center"))
+        }
         let latency = snapshot.latencies.map(\.latency).min() ?? Self.defaultDataCenterLatency
         var name = "\(region)-dc", number = 1
         while names.contains(name) {
