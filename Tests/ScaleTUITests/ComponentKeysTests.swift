@@ -240,6 +240,28 @@ import Testing
 
     // MARK: - Whole keys
 
+    /// The steps that grow each stage into the next (StageGrowthTests in ScaleFilesTests),
+    /// as the keys write them with nothing selected, the engine applying each in turn.
+    @Test func theKeysWriteTheStageGrowthSteps() async throws {
+        func line(_ key: Character, on state: DashboardState) throws -> String {
+            let pressed = Self.press(key, on: state)
+            if case .send(let command)? = pressed.effects.first { return CommandGrammar.encode(command) }
+            return try #require(pressed.state.prompt?.text, "\(key): \(pressed.state.log.last?.text ?? "")")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        #expect(try line("b", on: try await Fixtures.state("00", width: 160, height: 48)) == "add db app")
+        #expect(try line("c", on: try await Fixtures.state("04", width: 160, height: 48)) == "add cache db-replica")
+        #expect(try line("n", on: try await Fixtures.state("05", width: 160, height: 48)) == "add cdn us")
+        #expect(try line("s", on: try await Fixtures.state("06", width: 160, height: 48)) == "add session-store app")
+        // Stage 08 names its copy eu-west; the copies' ids are the same.
+        #expect(
+            try line("D", on: try await Fixtures.state("07", width: 160, height: 48)) == "add dc eu-dc like us-east near eu 10ms")
+        let first = try line("m", on: try await Fixtures.state("08", width: 160, height: 48))
+        #expect(first == "add queue app job")
+        let queued = try await Fixtures.state("08", width: 160, height: 48, commands: [try CommandGrammar.parse(first)])
+        #expect(try line("m", on: queued) == "add queue app-eu job")
+    }
+
     @Test func promptKeysNeverSendAndWaitForTheTakeOverInAReplay() async throws {
         for preset in ["00", "04", "08", "09"] {
             var base = try await Fixtures.state(preset, width: 160, height: 48)

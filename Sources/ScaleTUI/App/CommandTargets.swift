@@ -87,8 +87,16 @@ public struct CommandTargets: Sendable {
             return .success(.addReplicas(primary: db.id, count: 1))
         case .addCache:
             let cached = Set(snapshot.nodes.filter { $0.kind == .cache }.flatMap { $0.spec.routes.map(\.to) })
+            // Unselected, the cache goes where an app pool's reads go (a replica pool once
+            // there is one), so that it takes reads at all.
+            let readFrom = snapshot.nodes.filter { $0.kind == .app }.flatMap { app in
+                app.spec.routes.filter { $0.classes?.contains(.read) ?? true }.map(\.to)
+            }
             let target =
                 selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
+                ?? readFrom.lazy.compactMap { id in
+                    snapshot.nodes.first { $0.id == id && [.db, .replica].contains($0.kind) && !cached.contains(id) }
+                }.first
                 ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
             guard let target else {
                 let reason =

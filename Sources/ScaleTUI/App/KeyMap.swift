@@ -146,7 +146,7 @@ public struct KeyMap: Sendable, Hashable {
 
         bind([.character("b")], "b", "move the database to a server of its own", .addDatabase, .data),
         bind([.character("r")], "r", "add a read replica to the database", .addReplica, .data),
-        bind([.character("c")], "c", "add a cache in front of the database", .addCache, .data),
+        bind([.character("c")], "c", "add a cache in front of the database's reads", .addCache, .data),
         bind([.character("h")], "h", "one more shard of the database", .addShard, .data),
         bind([.character("u")], "u", "scale the selected node up one size", .scaleUp, .data),
         bind([.character("U")], "U", "scale the selected node down one size", .scaleDown, .data),
