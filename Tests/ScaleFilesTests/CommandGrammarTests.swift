@@ -31,6 +31,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set policy lb random", .setPolicy(node: "lb", policy: .random)),
         ("set policy lb least_connections", .setPolicy(node: "lb", policy: .leastConnections)),
         ("set policy lb consistent_hash", .setPolicy(node: "lb", policy: .consistentHash)),
+        ("set health-check lb 2s", .setHealthCheck(node: "lb", interval: 2 * Nanos.perSecond)),
+        ("set health-check lb 0.5ms", .setHealthCheck(node: "lb", interval: 500 * Nanos.perMicrosecond)),
         ("add lb app", .addLoadBalancer(pool: "app")),
         ("add replica db", .addReplicas(primary: "db", count: 1)),
         ("add replica db 2", .addReplicas(primary: "db", count: 2)),
@@ -89,7 +91,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         let reference = CommandGrammar.reference
         #expect(reference.count == CommandGrammar.forms.count)
         for form in CommandGrammar.forms {
-            let covered = Self.samples.contains { sample in
+            let covered = (Self.samples + Self.componentSamples).contains { sample in
                 let words = sample.text.split(separator: " ").map(String.init)
                 return words.starts(with: form.keywords)
                     && !CommandGrammar.forms.contains {
@@ -142,7 +144,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     static func randomCommand(_ random: inout Xoshiro256StarStar) -> SimCommand {
         let node = randomID(&random)
         let count = randomInteger(&random, from: 1)
-        switch random.below(27) {
+        switch random.below(38) {
         case 0: return .setUsers(1 + random.below(WorkloadSpec.maxUsers))
         case 1: return .setRatePerUser(randomFactor(&random))
         case 2: return .setRetries(limit: count, backoff: randomDuration(&random, from: 0))
@@ -170,6 +172,19 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
             let burst = random.below(2) == 0 ? nil : 1 + min(randomFactor(&random), RateLimitSpec.maxBurst - 1)
             return .setRateLimit(node: node, rate: min(randomFactor(&random), RateLimitSpec.maxRate), burst: burst)
         case 24: return .removeRateLimit(node: node)
+        case 25: return .addDatabase(node: node)
+        case 26: return .removeDatabase(node)
+        case 27:
+            let requestClass = RequestClass.allCases[random.below(RequestClass.allCases.count)]
+            return .addQueue(node: node, requestClass: requestClass, workers: count)
+        case 28: return .removeQueue(node)
+        case 29: return .addDataCenter(randomDataCenterCopy(&random))
+        case 30: return .removeDataCenter(node)
+        case 31: return .removeLoadBalancer(node)
+        case 32: return .removeCache(node)
+        case 33: return .removeCDN(region: node)
+        case 34: return .removeSessionStore(node)
+        case 35: return .setHealthCheck(node: node, interval: randomDuration(&random, from: 1))
         default: return .slow(node: node, factor: randomFactor(&random))
         }
     }
@@ -224,8 +239,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ),
         (
             "set user 5", 5,
-            "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, sessions, "
-                + "rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"
+            "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
+                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"
         ),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
@@ -260,6 +275,10 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
             "set ttl CACHE D|none: expected a duration such as 250ms, 90s, 10m or 1.5h, or none, got \"5\""
         ),
         ("set ttl cache 0s", 15, "set ttl CACHE D|none: expected a duration greater than 0, got \"0s\""),
+        ("set health-check lb 0s", 21, "set health-check NODE D: expected a duration greater than 0, got \"0s\""),
+        ("set health-check lb", 20, "set health-check NODE D: expected a duration such as 250ms, 90s, 10m or 1.5h, got nothing"),
+        ("set health-check lb 2", 21, "set health-check NODE D: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"2\""),
+        ("set health-check lb 2s 5s", 24, "set health-check NODE D: expected the end of the command, got \"5s\""),
         ("set ttl cache 0.1ns", 15, "set ttl CACHE D|none: duration \"0.1ns\" is finer than one nanosecond"),
         ("set ttl cache 3651d", 15, "set ttl CACHE D|none: duration \"3651d\" is too long (at most 3650d, ten years)"),
         ("set ttl cache 0.0000000001s", 15, "set ttl CACHE D|none: duration \"0.0000000001s\" is finer than one nanosecond"),
@@ -314,7 +333,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         (
             "set rate-limt lb 5", 5,
             "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-                + "sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"
+                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"
         ),
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         (

@@ -1,4 +1,4 @@
-import ScaleFiles
+@testable import ScaleFiles
 @testable import ScaleSim
 import Testing
 
@@ -76,6 +76,18 @@ import Testing
         #expect(engine.refusedCommands.last?.reason == said)
     }
 
+    /// A command thousands of regions long is refused by its first unknown region, and the
+    /// text report shows its start and its reason, not megabytes of it.
+    @Test func aHugeRefusedCommandStaysReadableInTheReport() throws {
+        let regions = (0..<20_000).map { "r\($0) 1ms" }.joined(separator: " ")
+        var engine = try Self.running("07")
+        let result = engine.execute(try Self.command("add dc x like us-east near eu 1ms " + regions))
+        #expect(result == .refused("no user region named r0; there are us, eu"))
+        let text = TextReport.render(RunReport(summary: engine.summary(), preset: "07").json)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("add dc x") })
+        #expect(line.count < 320 && line.hasSuffix("no user region named r0; there are us, eu"), "\(line)")
+    }
+
     /// A latency past the limit never parses; the engine refuses one made in code too.
     @Test func aLatencyPastTheLimitIsRefused() throws {
         #expect(throws: CommandSyntaxError.self) { try Self.command("add dc eu-west like us-east near eu 11s") }
@@ -119,8 +131,16 @@ import Testing
 
     @Test func removingALoadBalancerSendsItsTrafficToThePool() throws {
         var engine = try Self.running("03")
+        let failedBefore = engine.summary().endToEnd.counts.failed
         #expect(engine.execute(try Self.command("remove lb lb")) == .applied)
         #expect(engine.spec.node("lb") == nil)
+        // Requests on their way to the balancer (tens of milliseconds from the users) go on
+        // to the pool instead: none fails.
+        guard case .nodesRemoved(["lb"], 0, 0)? = engine.notices.recent.last?.event else {
+            Issue.record("\(String(describing: engine.notices.recent.last))")
+            return
+        }
+        #expect(engine.summary().endToEnd.counts.failed == failedBefore)
         #expect(engine.spec.datacenters == [DataCenterSpec(name: "us-east", entry: "app")])
         engine.run(until: engine.now + 10 * Self.second)
         let app = try engine.summary().node("app")

@@ -53,6 +53,24 @@ import ScaleSim
             """,
             "at 5m   flush cache\r\nat 10m  set ttl cache 30s          # expire\r\nat 15m  set eviction cache lfu\r\n",
             "\u{FEFF}at 1m   scale up db\nat 2m   scale up db\nat 3m   slow db 2.5\nat 4m   slow db 1\nat 5m   scale down db 2\n",
+            """
+            at 1m   add db app
+            at 3m   add lb app
+            at 5m   add cache db-replica 30000
+            at 8m   add dc eu-west like us-east near eu 10ms   # us: 80ms, derived
+            at 8m   add dc ap-south like us-east near asia 0.5ms us 1.25s eu 10s
+            at 9m   add queue app job
+            at 9m   add queue app-eu job 32
+            """,
+            """
+            at 1m   remove queue jobs-eu
+            at 2m   remove dc eu-west
+            at 3m   remove session-store sessions
+            at 4m   remove cdn eu
+            at 5m   remove cache cache
+            at 6m   remove lb lb
+            at 7m   remove db db
+            """,
         ].map { Array($0.utf8) } + [
             Array(
                 CommandGrammar.reference.enumerated().map { "at \($0.offset)s \(example($0.element.syntax))" }.joined(
@@ -95,18 +113,25 @@ import ScaleSim
     }()
 
     /// A line of `syntax` as `CommandGrammar.reference` writes it, with its placeholders filled.
+    ///
+    /// A placeholder written more than once (the regions of `add dc`) takes its fills in turn.
     static func example(_ syntax: String) -> String {
         let fills = [
-            "NODE": "web", "POOL": "web", "DB": "db", "CACHE": "cache", "DC": "us", "N": "3", "R": "1.5",
-            "STEPS": "2", "SERVER": "0", "FACTOR": "2.5", "D": "30s", "BACKOFF": "200ms", "TARGET": "0.7", "MIN": "1",
-            "MAX": "4", "WARMUP": "10s", "COOLDOWN": "30s", "ENTRIES": "1000", "REGION": "eu", "RATE": "500",
-            "BURST": "50",
+            "NODE": ["web"], "POOL": ["web"], "DB": ["db"], "CACHE": ["cache"], "DC": ["us"], "N": ["3"], "R": ["1.5"],
+            "STEPS": ["2"], "SERVER": ["0"], "FACTOR": ["2.5"], "D": ["30s"], "BACKOFF": ["200ms"], "TARGET": ["0.7"],
+            "MIN": ["1"], "MAX": ["4"], "WARMUP": ["10s"], "COOLDOWN": ["30s"], "ENTRIES": ["1000"], "REGION": ["eu", "us"],
+            "RATE": ["500"], "BURST": ["50"], "WORKERS": ["8"], "QUEUE": ["jobs"], "LB": ["lb"], "STORE": ["sessions"],
+            "NAME": ["eu-west"], "LATENCY": ["10ms", "80ms"],
         ]
+        var used: [String: Int] = [:]
         return syntax.split(separator: " ").map { word -> String in
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            if let fill = fills[bare] { return fill }
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
+            if let fill = fills[bare] {
+                defer { used[bare, default: 0] += 1 }
+                return fill[min(used[bare, default: 0], fill.count - 1)]
+            }
             let choices = bare.split(separator: "|").map(String.init)
-            if choices.count > 1 { return fills[choices.last!] ?? fills[choices[0]] ?? choices[0] }
+            if choices.count > 1 { return fills[choices.last!]?[0] ?? fills[choices[0]]?[0] ?? choices[0] }
             return bare
         }.joined(separator: " ")
     }
@@ -125,7 +150,9 @@ import ScaleSim
         "remove ", "server ", "replica ", "kill ", "restore ", "dc ", "slow ", "scale ", "up ", "down ", "flush ", "ttl ", "none",
         "eviction ", "lfu", "lru", "retries ", "rate-limit ", "50000001", "16_000", "#", "\t", "9223372036854775807",
         "18446744073709551616", "0.0000001",
-        "1__0", "_1", "1.", ".5", "1e", "2m30s", "\r", "\r\n",
+        "1__0", "_1", "1.", ".5", "1e", "2m30s", "\r", "\r\n", "db ", "queue ", "job", "jobs", "static ", "lb ", "cdn ",
+        "session-store ", "health-check ", "cache ", "like ", "near ", "eu ", "us ", "10ms ", "10s", "10.000000001s", "-0s",
+        "0.5ns",
     ]
     static let traceTokens = [
         ",", "\"", "\"\"", "key", "time", "op", "read", "write", "get", "set", "\r\n", "\u{FEFF}", "1e308", "-1", "nan", "inf",
@@ -470,6 +497,26 @@ struct FuzzRegression: Sendable, CustomTestStringConvertible {
         FuzzRegression(name: "empty command", parser: .command, text: "", expectsValue: false),
         FuzzRegression(
             name: "command with a count past Int64", parser: .command, text: "set users 18446744073709551616", expectsValue: false
+        ),
+        FuzzRegression(
+            name: "add dc with every region given", parser: .command,
+            text: "add dc ap like us-east near asia 0s us 0.5ms eu 1.25s sa 10s", expectsValue: true),
+        FuzzRegression(
+            name: "add dc with a region given twice", parser: .command,
+            text: "add dc ap like us-east near asia 1s asia 2s", expectsValue: false),
+        FuzzRegression(
+            name: "add dc with a latency a nanosecond past the limit", parser: .command,
+            text: "add dc ap like us-east near asia 10.000000001s", expectsValue: false),
+        FuzzRegression(
+            name: "add dc with a latency past ten years", parser: .command,
+            text: "add dc ap like us-east near asia 99999999999999999999d", expectsValue: false),
+        FuzzRegression(
+            name: "add dc with a latency and no region", parser: .command, text: "add dc ap like us near asia 1s 2s",
+            expectsValue: false),
+        FuzzRegression(name: "add queue with no class", parser: .command, text: "add queue app", expectsValue: false),
+        FuzzRegression(
+            name: "script adding a queue of an unknown class", parser: .script, text: "at 1m add queue app jobs",
+            expectsValue: false
         ),
         FuzzRegression(name: "empty trace", parser: .trace, text: "", expectsValue: true),
         FuzzRegression(name: "trace of a header only", parser: .trace, text: "key,time\n", expectsValue: true),

@@ -79,10 +79,50 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
         ("at 5m # later", 6, "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow), got nothing"),
         ("at 5m kill db 1 2 # two servers?", 17, "kill NODE [SERVER]: expected the end of the command, got \"2\""),
         ("  at 1m  set users  -3", 21, "set users N: expected a number of users from 1 to 100_000_000, got \"-3\""),
+        (
+            "at 5m add queue app jobs", 21,
+            "add queue NODE static|read|write|job [WORKERS]: expected a request class: one of static, read, write, job, "
+                + "got \"jobs\" (did you mean job?)"
+        ),
+        (
+            "at 5m add dc eu-west like us-east near eu 11s   # too far", 43,
+            "add dc NAME like DC near REGION LATENCY [REGION LATENCY]...: expected a one-way latency from 0s to 10s, "
+                + "such as 80ms, got \"11s\""
+        ),
+        (
+            "at 5m add dc eu-west like us-east nearby eu 10ms", 35,
+            "add dc NAME like DC near REGION LATENCY [REGION LATENCY]...: expected near, then the user region the new "
+                + "data center is near, got \"nearby\" (did you mean near?)"
+        ),
+        (
+            "at 5m add dc eu-west like us-east near eu 10ms eu 20ms", 48,
+            "add dc NAME like DC near REGION LATENCY [REGION LATENCY]...: region \"eu\" is given twice; give each region one latency"
+        ),
+        ("at 5m remove cdn#eu", 17, "remove cdn REGION: expected a region name, got nothing"),
+        ("at 5m remove lb lb app", 20, "remove lb LB: expected the end of the command, got \"app\""),
     ])
     func errorsNameTheLineAndColumn(line: String, column: Int, message: String) throws {
         let text = "# a script\nat 1s set users 10\n" + line + "\nat 9m kill db\n"
         #expect(Self.error(text) == PresetError(file: "s.txt", line: 3, column: column, message: message))
+    }
+
+    @Test func componentCommandsReadLikeEveryOther() throws {
+        let text = """
+            at 9m   add queue app job 32   # the consumers' workers
+            at 8m   add dc eu-west like us-east near eu 10ms
+            at 1m   add db app
+            at 10m  remove dc eu-west
+            """
+        #expect(
+            try ScriptFile.parse(text, file: "s.txt") == [
+                ScheduledCommand(at: seconds(60), command: .addDatabase(node: "app")),
+                ScheduledCommand(
+                    at: seconds(480),
+                    command: .addDataCenter(
+                        DataCenterCopy(name: "eu-west", model: "us-east", region: "eu", latency: 10 * Nanos.perMillisecond))),
+                ScheduledCommand(at: seconds(540), command: .addQueue(node: "app", requestClass: .job, workers: 32)),
+                ScheduledCommand(at: seconds(600), command: .removeDataCenter("eu-west")),
+            ])
     }
 
     @Test func theFirstBadLineIsReported() throws {
@@ -246,6 +286,28 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
             let cell = "| `" + entry.syntax.replacingOccurrences(of: "|", with: "\\|") + "` |"
             #expect(text.contains(cell), "docs/scripts.md lacks \(entry.syntax)")
         }
+    }
+
+    /// The script that grows stage 0 into stage 9 (Components) does: each minute's commands
+    /// apply, and bring the design to that stage's preset.
+    @Test func theStageGrowthExampleGrowsEachStage() throws {
+        let text = try Self.document("scripts.md")
+        let section = try #require(text.components(separatedBy: "### Growing stage 0 into stage 9").last)
+        let block = try #require(section.components(separatedBy: "```script\n").dropFirst().first)
+        let script = try ScriptFile.parse(try #require(block.components(separatedBy: "```").first), file: "docs/scripts.md")
+        var engine = Engine(spec: try Stage.spec("00"), seed: 42)
+        for minute in 1...9 {
+            let commands = script.filter { $0.at == SimTime(minute) * Nanos.perMinute }
+            #expect(!commands.isEmpty, "nothing at \(minute)m")
+            for scheduled in commands {
+                engine.run(until: engine.now + Nanos.perSecond)
+                #expect(engine.execute(scheduled.command) == .applied, "\(CommandGrammar.encode(scheduled.command))")
+            }
+            let stage = "0\(minute)"
+            let built = StageGrowthTests.Design(engine.spec), shipped = StageGrowthTests.Design(try Stage.spec(stage))
+            #expect(built == shipped, "stage \(stage):\n\(built.difference(from: shipped))")
+        }
+        #expect(script.allSatisfy { (1...9).contains($0.at / Nanos.perMinute) && $0.at % Nanos.perMinute == 0 })
     }
 
     @Test func everyExampleScriptParses() throws {

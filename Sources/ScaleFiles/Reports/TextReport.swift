@@ -58,7 +58,7 @@ public enum TextReport {
         if case .array(let refused)? = top["refused_commands"], !refused.isEmpty {
             lines.append("")
             lines.append("refused commands:")
-            lines += refused.map { "  " + text($0) }
+            lines += refused.map { "  " + shortened(text($0)) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -213,6 +213,13 @@ public enum TextReport {
 
     /// A value as text; a string is made safe for a terminal, since a report's strings (the
     /// preset's name above all) can come from a file.
+    /// `line` itself, or, past 300 characters (a command of a hostile script may be
+    /// megabytes long), its start and its end (the reason) around an ellipsis. The JSON
+    /// report keeps the whole text.
+    static func shortened(_ line: String) -> String {
+        line.count <= 300 ? line : line.prefix(200) + " … " + line.suffix(100)
+    }
+
     static func text(_ value: JSONValue?) -> String {
         switch value {
         case .string(let s)?: TerminalSafe.text(s)

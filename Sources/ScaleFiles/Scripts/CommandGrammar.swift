@@ -297,8 +297,10 @@ public enum CommandGrammar {
                 node: try r.node(), requestClass: try r.requestClass(),
                 workers: try r.optionalCount("workers") ?? defaultQueueWorkers)
         },
-        Form("remove queue QUEUE", "its producers send the class it took where its consumers did, and wait for it again") {
-            r throws(CommandSyntaxError) in
+        Form(
+            "remove queue QUEUE",
+            "its producers send the class it took where its consumers did, and wait for it again; jobs still queued are lost"
+        ) { r throws(CommandSyntaxError) in
             .removeQueue(try r.node())
         },
         Form(
@@ -427,27 +429,36 @@ struct CommandReader {
     var usage: String?
 
     /// The words of `text`, with columns counted in characters from 1.
-    init(_ text: some StringProtocol) {
+    init<Text: StringProtocol>(_ text: Text) {
         var words: [Word] = []
-        var current = ""
-        var start = 1
-        for (offset, character) in text.enumerated() {
-            if character.isWhitespace {
-                if !current.isEmpty { words.append(Word(text: current, column: start)) }
-                current = ""
+        // Words are cut out of `text` whole rather than built a character at a time: a
+        // script line may be megabytes long.
+        var start: (index: Text.Index, column: Int)?
+        var column = 1
+        var end = 1
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index].isWhitespace {
+                if let word = start { words.append(Word(text: String(text[word.index..<index]), column: word.column)) }
+                start = nil
             } else {
-                if current.isEmpty { start = offset + 1 }
-                current.append(character)
+                if start == nil { start = (index, column) }
+                end = column + 1
             }
+            column += 1
+            index = text.index(after: index)
         }
-        if !current.isEmpty { words.append(Word(text: current, column: start)) }
+        if let word = start { words.append(Word(text: String(text[word.index...]), column: word.column)) }
         self.words = words
-        end = words.last.map { $0.column + $0.text.count } ?? 1
+        self.end = end
     }
 
     var isAtEnd: Bool { position == words.count }
 
     func peek() -> Word? { isAtEnd ? nil : words[position] }
+
+    /// The word `offset` words past the next one, if there is one.
+    func peek(after offset: Int) -> Word? { position + offset < words.count ? words[position + offset] : nil }
 
     mutating func skip() { position += 1 }
 
@@ -555,36 +566,64 @@ struct CommandReader {
     /// A one-way latency from 0 to `DataCenterCopy.maxLatency`.
     mutating func latency() throws(CommandSyntaxError) -> SimTime {
         let expected = "a one-way latency from 0s to \(DurationParser.format(DataCenterCopy.maxLatency)), such as 80ms"
-        guard let word = peek() else { throw failure(expected: expected, at: nil) }
-        let latency = try duration(allowZero: true, expected: expected)
-        guard latency <= DataCenterCopy.maxLatency else { throw failure(expected: expected, at: word) }
-        return latency
+        guard let word = next() else { throw failure(expected: expected, at: nil) }
+        switch DurationParser.read(word.text, expected: expected) {
+        case .success(let latency) where latency <= DataCenterCopy.maxLatency:
+            return latency
+        case .success:
+            throw failure(expected: expected, at: word)
+        case .failure(let problem):
+            // A duration past ten years (too long for any duration) is past the limit too;
+            // finer than a nanosecond is worth saying when the rest would do.
+            guard let wholePart = Self.wholePart(ofDuration: word.text), wholePart <= DataCenterCopy.maxLatency else {
+                throw failure(expected: expected, at: word)
+            }
+            throw fail(problem.message, at: word)
+        }
+    }
+
+    /// The duration `text` spells without its fraction (`1` of `1.25s`), or `nil` if that is
+    /// no duration either; `nil` for a text without a fraction.
+    private static func wholePart(ofDuration text: String) -> SimTime? {
+        guard let point = text.firstIndex(of: ".") else { return nil }
+        let unit = text.reversed().prefix { $0.isLetter }.reversed()
+        return DurationParser.parse(String(text[..<point]) + String(unit))
     }
 
     /// `NAME like DC near REGION LATENCY [REGION LATENCY]...`, each region at most once.
     mutating func dataCenterCopy() throws(CommandSyntaxError) -> DataCenterCopy {
-        let name = try id("a name for the new data center")
+        let name = try id("a new data center name")
         try keyword("like", "like, then the data center to copy")
-        let model = try id("the data center to copy")
+        let model = try id("a data center name")
         try keyword("near", "near, then the user region the new data center is near")
         let region = try id("a region name")
         var copy = DataCenterCopy(name: name, model: model, region: region, latency: try latency())
-        var named = [region]
+        // A set: a hostile line may name hundreds of thousands of regions.
+        var named: Set = [region]
         while let word = peek() {
-            let other = try id("another region and its latency, or the end of the command")
+            // A lone latency here is most likely one given before its region.
+            if DurationParser.parse(word.text) != nil, peek(after: 1).map({ DurationParser.parse($0.text) == nil }) ?? true {
+                throw failure(
+                    expected: "another region and its latency, or the end of the command", at: word,
+                    hint: "a latency comes after its region, as in eu 80ms")
+            }
+            let other = try id("a region name")
             guard !named.contains(other) else {
                 throw fail("region \(TerminalSafe.quoted(other)) is given twice; give each region one latency", at: word)
             }
-            named.append(other)
+            named.insert(other)
             copy.otherLatencies.append(RegionDistance(region: other, latency: try latency()))
         }
         return copy
     }
 
-    /// The keyword `word`, which must come next.
+    /// The keyword `word`, which must come next; `expected` describes it and what follows.
     mutating func keyword(_ word: String, _ expected: String) throws(CommandSyntaxError) {
         let found = next()
-        guard found?.text == word else { throw failure(expected: expected, at: found) }
+        guard let found, found.text == word else {
+            let guess = found.flatMap { SchemaReader.closest(to: $0.text, in: [word]) }
+            throw failure(expected: expected, at: found, hint: guess.map { "did you mean \($0)?" })
+        }
     }
 
     /// One of the raw values of `T`.

@@ -11,14 +11,16 @@ extension Engine {
     /// Removes the nodes at `doomed` (indices) from the spec and the runtime. The caller
     /// has already rewritten every route, call and entry that led to them.
     ///
-    /// Every request inside a removed node, or on its way to one, fails and is counted (a
-    /// user's request end to end; a queued job, which no user waits for, in the notice).
-    /// Servers keep their numbers: pending events name them, so the removed ones stay in
-    /// `servers`, empty and belonging to no node.
-    mutating func removeNodes(_ doomed: Set<Int>) {
+    /// A request on its way to a removed node that has a `successor` (the pool behind a
+    /// balancer, the node behind a cache) arrives there instead. Every other request inside
+    /// a removed node or on its way to one fails and is counted (a user's request end to
+    /// end; a queued job, which no user waits for, in the notice). Servers keep their
+    /// numbers: pending events name them, so the removed ones stay in `servers`, empty and
+    /// belonging to no node.
+    mutating func removeNodes(_ doomed: Set<Int>, successors: [Int: Int] = [:]) {
         guard !doomed.isEmpty else { return }
         var losses = RemovalLosses()
-        failRequests(at: doomed, losses: &losses)
+        failRequests(at: doomed, successors: successors, losses: &losses)
         var renumbered = [Int32](repeating: -1, count: nodes.count)
         var next: Int32 = 0
         for n in nodes.indices where !doomed.contains(n) {
@@ -44,8 +46,8 @@ extension Engine {
     }
 
     /// Fails every request inside the nodes `doomed` (queued, in service) or travelling to
-    /// one; a request elsewhere forgets a removed cache it was to fill or caller to resume.
-    private mutating func failRequests(at doomed: Set<Int>, losses: inout RemovalLosses) {
+    /// one without a successor; one travelling to a node with a successor goes there.
+    private mutating func failRequests(at doomed: Set<Int>, successors: [Int: Int], losses: inout RemovalLosses) {
         for n in doomed {
             for s in nodes[n].allServers.map(Int.init) {
                 servers[s].touch(now)
@@ -57,11 +59,16 @@ extension Engine {
         }
         for i in requests.slots.indices {
             let slot = requests.slots[i]
+            guard slot.node >= 0, doomed.contains(Int(slot.node)) else { continue }
             switch slot.phase {
-            case .inService, .travelling:
-                if slot.node >= 0 && doomed.contains(Int(slot.node)) {
+            case .travelling:
+                if let next = successors[Int(slot.node)], !doomed.contains(next) {
+                    requests.slots[i].node = Int32(next)
+                } else {
                     lose(Int32(i), losses: &losses, eventPending: true)
                 }
+            case .inService:
+                lose(Int32(i), losses: &losses, eventPending: true)
             case .queued, .lost, .free:
                 break
             }

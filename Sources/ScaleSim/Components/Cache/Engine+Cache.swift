@@ -116,7 +116,7 @@ extension Engine {
             return .refused("\(id) has no one node behind it (\(said)): its reads would have nowhere to go")
         }
         redirect(from: id, to: behind)
-        removeNodes([n])
+        removeNodes([n], successors: nodeIndex[behind].map { [n: Int($0)] } ?? [:])
         return .applied
     }
 }

@@ -35,7 +35,7 @@ extension Engine {
                     + "only a balancer in front of one pool can go, or requests would have nowhere to go")
         }
         redirect(from: id, to: pool)
-        removeNodes([n])
+        removeNodes([n], successors: nodeIndex[pool].map { [n: Int($0)] } ?? [:])
         return .applied
     }
 }

@@ -113,7 +113,7 @@ extension Engine {
         } else {
             for sender in spec.nodes.indices { dropRoutes(of: sender, to: id) }
         }
-        removeNodes([n])
+        removeNodes([n], successors: targets.first.flatMap { nodeIndex[$0] }.map { [n: Int($0)] } ?? [:])
         return .applied
     }
 }
