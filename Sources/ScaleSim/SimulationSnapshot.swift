@@ -73,6 +73,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var speedReached: Double? = nil
     /// Every link with what it carried over the last closed second (see `Engine.linkSnapshot`).
     public var links: [LinkSnapshot] = []
+    /// One-way latency from each user region to each data center, commands included.
+    public var latencies: [RegionLatency] = []
 
     public var users: Int { workload.users }
 }
@@ -122,7 +124,8 @@ extension Engine {
             notices: notices.recent,
             regions: regionSnapshots(historyLimit: historyLimit),
             speedReached: speedReached,
-            links: linkSnapshot
+            links: linkSnapshot,
+            latencies: spec.latencies
         )
     }
 

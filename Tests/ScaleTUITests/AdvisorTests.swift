@@ -9,6 +9,10 @@ import Testing
         #expect(advice.tone == .bottleneck)
         #expect(advice.text.hasPrefix("app 100% busy"))
         #expect(advice.text.contains("a adds an app server"))
+        // The database still runs inside the app's servers: moving it out comes first.
+        #expect(advice.text.contains(": b moves its database out"))
+        let split = try await Fixtures.snapshot("01", seconds: 20, commands: [.setUsers(20_000)])
+        #expect(!Advisor.advice(for: split).text.contains("database out"))
     }
 
     @Test func aHealthySystemInvitesMoreUsers() async throws {

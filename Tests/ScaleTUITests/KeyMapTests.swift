@@ -31,6 +31,8 @@ import Testing
         for binding in KeyMap.standard.bindings {
             #expect(screen.contains(binding.help), "help lacks \(binding.label): \(binding.help)")
         }
+        // Two columns hold every line: nothing to scroll, and no hint saying there is.
+        #expect(!screen.contains("Up and Down scroll"))
     }
 
     @Test func helpScrollsToEveryBindingOnASmallScreen() {

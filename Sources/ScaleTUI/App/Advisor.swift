@@ -74,6 +74,10 @@ public enum Advisor {
     static func remedy(for node: NodeSnapshot, in snapshot: SimulationSnapshot, keyMap: KeyMap) -> String {
         switch node.kind {
         case .app:
+            // A database still inside the app's servers is the first thing to move out.
+            if !CommandTargets.sendsData(node) && (snapshot.workload.mix[.read] ?? 0) + (snapshot.workload.mix[.write] ?? 0) > 0 {
+                return "\(key(.addDatabase, keyMap)) moves its database out, \(key(.addAppServer, keyMap)) adds an app server"
+            }
             let balanced = snapshot.nodes.contains { $0.kind == .lb && $0.spec.routes.contains { $0.to == node.id } }
             if !balanced && node.showsSpread {
                 return

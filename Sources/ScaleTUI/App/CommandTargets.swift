@@ -55,6 +55,21 @@ public struct CommandTargets: Sendable {
     /// At most this many nodes are named in a hint.
     static let namedCandidates = 4
 
+    /// The data center of the selected node; else why not, naming the data centers.
+    /// `purpose` ends the hint, as for `requireSelection`.
+    func selectedDataCenter(to purpose: String) -> Result<DataCenterStatus, NoTarget> {
+        guard !snapshot.datacenters.isEmpty else {
+            return .failure(NoTarget(message: "there are no data centers in this preset"))
+        }
+        guard let dc = selected?.spec.dc, let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
+            let notIt = selected.map { "\($0.id) is in no data center; " } ?? ""
+            let names = snapshot.datacenters.map(\.name).joined(separator: ", ")
+            return .failure(
+                NoTarget(message: "\(notIt)select a node of the data center first (Tab or arrows) to \(purpose): \(names)"))
+        }
+        return .success(status)
+    }
+
     public func command(for action: KeyAction) -> Result<SimCommand, NoTarget> {
         switch action {
         case .addAppServer:
@@ -72,8 +87,16 @@ public struct CommandTargets: Sendable {
             return .success(.addReplicas(primary: db.id, count: 1))
         case .addCache:
             let cached = Set(snapshot.nodes.filter { $0.kind == .cache }.flatMap { $0.spec.routes.map(\.to) })
+            // Unselected, the cache goes where an app pool's reads go (a replica pool once
+            // there is one), so that it takes reads at all.
+            let readFrom = snapshot.nodes.filter { $0.kind == .app }.flatMap { app in
+                app.spec.routes.filter { $0.classes?.contains(.read) ?? true }.map(\.to)
+            }
             let target =
                 selected.flatMap { [.db, .replica, .station].contains($0.kind) && !cached.contains($0.id) ? $0 : nil }
+                ?? readFrom.lazy.compactMap { id in
+                    snapshot.nodes.first { $0.id == id && [.db, .replica].contains($0.kind) && !cached.contains(id) }
+                }.first
                 ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
             guard let target else {
                 let reason =
@@ -92,9 +115,8 @@ public struct CommandTargets: Sendable {
             guard let lb = node([.lb]) else { return .failure(NoTarget(message: "there is no load balancer; l adds one")) }
             return .success(.setPolicy(node: lb.id, policy: Self.after(lb.spec.policy, in: BalancePolicy.allCases)))
         case .addCDN:
-            let served = Set(snapshot.nodes.filter { $0.kind == .cdn }.compactMap(\.spec.region))
-            let regions = snapshot.workload.regions.map(\.name)
-            guard let region = (regions.isEmpty ? ["default"] : regions).first(where: { !served.contains($0) }) else {
+            let served = Set(snapshot.nodes.filter { $0.kind == .cdn }.map { Self.regionName($0.spec.region) })
+            guard let region = userRegions.first(where: { !served.contains($0) }) else {
                 return .failure(NoTarget(message: "every region already has a CDN edge"))
             }
             return .success(.addCDN(region: region, entries: CommandGrammar.defaultCacheEntries))
@@ -115,18 +137,11 @@ public struct CommandTargets: Sendable {
         case .scaleUp, .scaleDown:
             return requireSelection(to: "resize it").map { .resize(node: $0.id, steps: action == .scaleUp ? 1 : -1) }
         case .toggleDataCenter:
-            guard !snapshot.datacenters.isEmpty else {
-                return .failure(NoTarget(message: "there are no data centers in this preset"))
+            return selectedDataCenter(to: "kill or restore it").map {
+                $0.down ? .restoreDataCenter($0.name) : .killDataCenter($0.name)
             }
-            guard let dc = selected?.spec.dc, let status = snapshot.datacenters.first(where: { $0.name == dc }) else {
-                let notIt = selected.map { "\($0.id) is in no data center; " } ?? ""
-                let names = snapshot.datacenters.map(\.name).joined(separator: ", ")
-                return .failure(
-                    NoTarget(
-                        message: "\(notIt)select a node of the data center first (Tab or arrows) to kill or restore it: \(names)")
-                )
-            }
-            return .success(status.down ? .restoreDataCenter(dc) : .killDataCenter(dc))
+        case .addDatabase:
+            return databaseSplit
         case .addWorkers:
             return requireSelection(to: "add a server to it").map { node in
                 // A queue's workers are the pool it feeds.

@@ -76,6 +76,7 @@ extension DashboardState {
             }
         case .openPrompt: prompt = PromptState()
         case .editRateLimit: openRateLimitPrompt()
+        case .editQueue, .editDataCenter, .confirmRemoval, .confirmDataCenterRemoval: openComponentPrompt(action)
         case .savePreset: return [.savePreset]
         case .toggleRecording:
             return [recordingPath == nil ? .startRecording(width: screenWidth, height: screenHeight) : .stopRecording]
@@ -86,7 +87,7 @@ extension DashboardState {
             return [.loadPreset(String(format: "%02d", stage))]
         case .addAppServer, .removeAppServer, .addReplica, .addCache, .addLoadBalancer, .cycleBalancePolicy, .addCDN,
             .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
-            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries:
+            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries, .addDatabase:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
             case .success(let command): return [.send(command)]

@@ -20,15 +20,18 @@ extension DashboardState {
         case .backspace, .delete:
             if prompt?.text.isEmpty == true { prompt = nil } else { prompt?.text.removeLast() }
             prompt?.error = nil
+            prompt?.note = nil
         case .character(let c):
             if (prompt?.text.count ?? 0) < Self.promptLimit { prompt?.text.append(c) }
             prompt?.error = nil
+            prompt?.note = nil
         case .control("c"):
             requestQuit()
             return [.quit]
         case .control("u"):
             prompt?.text = ""
             prompt?.error = nil
+            prompt?.note = nil
         default:
             break
         }
@@ -70,6 +73,36 @@ extension DashboardState {
             prompt = PromptState(text: line)
         case .failure(let reason):
             log(reason.message, tone: .warm)
+        }
+    }
+
+    /// `m`, `D`, `X` and `Z`: the prompt opened on the command the key stands for, with a
+    /// note saying what Enter does; a removal waits there for Enter, never sent by the key
+    /// alone. When nothing fits, the log says what to select.
+    mutating func openComponentPrompt(_ action: KeyAction) {
+        guard let snapshot else { return }
+        let targets = CommandTargets(snapshot: snapshot, selection: selection)
+        let line: Result<String, NoTarget>
+        let note: String
+        switch action {
+        case .editQueue:
+            line = targets.queueLine
+            note = "class, workers (default \(CommandGrammar.defaultQueueWorkers)), Enter"
+        case .editDataCenter:
+            line = targets.dataCenterCopy.map(CommandGrammar.encode)
+            note = "edit the name, region or latency, then Enter"
+        case .confirmRemoval:
+            line = targets.removal.map(CommandGrammar.encode)
+            note = "Enter removes it, Esc keeps it"
+        case .confirmDataCenterRemoval:
+            line = targets.dataCenterRemoval.map(CommandGrammar.encode)
+            note = "Enter removes it and its nodes, Esc keeps it"
+        default:
+            return
+        }
+        switch line {
+        case .success(let text): prompt = PromptState(text: text, note: note)
+        case .failure(let reason): log(reason.message, tone: .warm)
         }
     }
 }

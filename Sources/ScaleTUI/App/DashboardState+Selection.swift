@@ -18,13 +18,11 @@ extension DashboardState {
     /// Scrolls the topology a third of the screen up or down, no further than its content.
     mutating func scrollTopology(down: Bool) {
         let step = max(1, screenHeight / 3)
-        guard down else {
-            topologyScroll = max(0, topologyScroll - step)
-            return
-        }
         guard let snapshot else { return }
+        // From the scroll as drawn: content that shrank (nodes removed) clamped it.
         let layout = topologyLayout(snapshot)
-        topologyScroll = min(max(0, layout.contentHeight - layout.area.height), layout.scroll + step)
+        topologyScroll =
+            down ? min(max(0, layout.contentHeight - layout.area.height), layout.scroll + step) : max(0, layout.scroll - step)
     }
 
     /// Moves the selection through the boxes as laid out on screen: Tab and S-Tab in

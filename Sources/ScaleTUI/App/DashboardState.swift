@@ -42,6 +42,9 @@ public struct PromptState: Sendable, Hashable {
     public var text = ""
     /// Why the last line entered did not parse, shown in place until the next edit.
     public var error: String?
+    /// What to do with a line a key wrote (confirm it, or edit it first), shown dim after
+    /// it until the first edit.
+    public var note: String?
 }
 
 /// A replay being played: how far, and the viewer's own pause and speed.

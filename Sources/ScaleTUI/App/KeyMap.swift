@@ -49,6 +49,18 @@ public enum KeyAction: Sendable, Hashable {
     case toggleRetries
     /// Opens the prompt with the rate-limit command for the selected node: the user types the rate.
     case editRateLimit
+    /// Moves the app pool's database onto a server of its own (`add db`).
+    case addDatabase
+    // Prompt keys: each opens the `:` prompt on one command, to edit what the key cannot
+    // guess or to confirm a removal (see `CommandTargets+Components.swift`).
+    /// `add queue NODE job `, for the user to change the class or give the workers.
+    case editQueue
+    /// `add dc NAME like DC near REGION LATENCY`, a guess for the user to edit.
+    case editDataCenter
+    /// The command removing the selected component, to confirm.
+    case confirmRemoval
+    /// `remove dc DC` for the selected node's data center, to confirm.
+    case confirmDataCenterRemoval
     case seekBack
     case seekForward
     case takeOver
@@ -127,9 +139,14 @@ public struct KeyMap: Sendable, Hashable {
         bind([.character("W")], "W", "add a server to the selected pool or queue", .addWorkers, .build),
         bind([.character("t")], "t", "retries on / off (3, 100 ms backoff)", .toggleRetries, .build),
         bind([.character("g")], "g", "rate-limit the selected node (asks the rate)", .editRateLimit, .build),
+        bind([.character("m")], "m", "message queue behind the app pool (prompt)", .editQueue, .build),
+        bind([.character("D")], "D", "add a data center near far users (prompt)", .editDataCenter, .build),
+        bind([.character("X")], "X", "remove the selected component (confirm)", .confirmRemoval, .build),
+        bind([.character("Z")], "Z", "remove the selected data center (confirm)", .confirmDataCenterRemoval, .build),
 
+        bind([.character("b")], "b", "move the database to a server of its own", .addDatabase, .data),
         bind([.character("r")], "r", "add a read replica to the database", .addReplica, .data),
-        bind([.character("c")], "c", "add a cache in front of the database", .addCache, .data),
+        bind([.character("c")], "c", "add a cache in front of the database's reads", .addCache, .data),
         bind([.character("h")], "h", "one more shard of the database", .addShard, .data),
         bind([.character("u")], "u", "scale the selected node up one size", .scaleUp, .data),
         bind([.character("U")], "U", "scale the selected node down one size", .scaleDown, .data),

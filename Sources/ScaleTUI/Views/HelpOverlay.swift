@@ -23,7 +23,8 @@ extension HelpOverlay {
             let clip = Rect(x: inner.x + column * columnWidth, y: inner.y, width: columnWidth, height: perColumn)
             buffer.write(line.text, x: clip.x + 1, y: inner.y + row, style: line.style, clip: clip)
         }
-        if offset + perColumn < lines.count || offset > 0 {
+        // Two columns hold every line; only one column scrolls.
+        if columns == 1, offset + perColumn < lines.count || offset > 0 {
             let shown = "\(offset + 1)-\(offset + perColumn) of \(lines.count): Up and Down scroll"
             buffer.write(shown, x: inner.x + 1, y: inner.maxY - 1, style: Style(.dim), clip: inner)
         }
