@@ -18,7 +18,7 @@ let package = Package(
         .target(
             name: "ScaleFiles",
             dependencies: ["ScaleSim", "Yams"],
-            plugins: ["EmbedPresets"]
+            plugins: ["EmbedPresets", "StampVersion"]
         ),
         // System ncurses (wide-char ncursesw) for the dashboard's terminal backend.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
@@ -36,6 +36,9 @@ let package = Package(
         // Build-time tool: turns Presets/*.yaml into a Swift table.
         .executableTarget(name: "PresetEmbedder"),
         .plugin(name: "EmbedPresets", capability: .buildTool(), dependencies: ["PresetEmbedder"]),
+        // Build-time tool: writes the commit the checkout is at, for `--version`.
+        .executableTarget(name: "VersionStamper"),
+        .plugin(name: "StampVersion", capability: .buildTool(), dependencies: ["VersionStamper"]),
 
         .testTarget(name: "ScaleSimTests", dependencies: ["ScaleSim"]),
         .testTarget(name: "ScaleFilesTests", dependencies: ["ScaleFiles", "ScaleSim"]),
