@@ -142,6 +142,29 @@ import Testing
         #expect(screen.text.contains("max \(Format.percent(hottest.load))"))
     }
 
+    /// Taking a data center away logs what went with it, counted by the engine.
+    @Test func stage09RemovingADataCenterLogsTheRequestsAndJobsLost() throws {
+        let loaded = try Fixtures.preset("09")
+        var engine = Engine(spec: loaded.spec, seed: 1)
+        engine.run(until: 10 * Nanos.perSecond)
+        var state = DashboardState(preset: PresetInfo(loaded), width: 120, height: 40)
+        _ = state.reduce(.snapshotArrived(engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)))
+        #expect(engine.execute(.removeDataCenter("eu-west")) == .applied)
+        guard case .nodesRemoved(let nodes, let failed, let jobs)? = engine.notices.recent.last?.event else {
+            Issue.record("no notice of the removal")
+            return
+        }
+        #expect(failed > 1 && jobs > 1, "a loaded data center holds requests and jobs")
+        _ = state.reduce(.snapshotArrived(engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)))
+        let line = try #require(state.log.first { $0.text.hasPrefix("removed lb-eu") })
+        #expect(
+            line.text
+                == "removed \(nodes.joined(separator: ", ")): \(Format.count(failed)) requests inside failed, "
+                + "\(Format.count(jobs)) queued jobs lost")
+        let shown = Set(state.snapshot?.nodes.map(\.id) ?? [])
+        #expect(shown.isDisjoint(with: nodes) && shown.contains("cdn-eu"), "the region's CDN edge stays")
+    }
+
     @Test func stage06RemovingAServerLogsTheSessionsDroppedAndTheBoxCountsLogouts() async throws {
         let loaded = try Fixtures.preset("06")
         var engine = Engine(spec: loaded.spec, seed: 1)

@@ -48,8 +48,8 @@ extension DashboardState {
                 tone: .bottleneck, at: notice.time)
         case .nodesRemoved(let nodes, let failed, let jobs):
             let losses = [
-                failed > 0 ? "\(Format.count(failed)) requests inside failed" : nil,
-                jobs > 0 ? "\(Format.count(jobs)) queued jobs lost" : nil,
+                failed > 0 ? "\(Format.count(failed)) \(failed == 1 ? "request" : "requests") inside failed" : nil,
+                jobs > 0 ? "\(Format.count(jobs)) queued \(jobs == 1 ? "job" : "jobs") lost" : nil,
             ].compactMap { $0 }
             log(
                 "removed \(nodes.joined(separator: ", "))" + (losses.isEmpty ? "" : ": " + losses.joined(separator: ", ")),
