@@ -559,9 +559,13 @@ struct CommandReader {
         return try named(among: names, "a request class: one of " + names.joined(separator: ", ")) { RequestClass(name: $0) }
     }
 
+    /// What `latency()` expects, written once: an `add dc` line may give thousands.
+    static let latencyExpected =
+        "a one-way latency from 0s to \(DurationParser.format(DataCenterCopy.maxLatency)), such as 80ms"
+
     /// A one-way latency from 0 to `DataCenterCopy.maxLatency`.
     mutating func latency() throws(CommandSyntaxError) -> SimTime {
-        let expected = "a one-way latency from 0s to \(DurationParser.format(DataCenterCopy.maxLatency)), such as 80ms"
+        let expected = Self.latencyExpected
         guard let word = next() else { throw failure(expected: expected, at: nil) }
         switch DurationParser.read(word.text, expected: expected) {
         case .success(let latency) where latency <= DataCenterCopy.maxLatency:
