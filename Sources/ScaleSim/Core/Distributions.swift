@@ -39,7 +39,7 @@ public struct ServiceSampler: Sendable {
 
     /// One service time, in whole nanoseconds.
     @inline(__always)
-    public func sample(_ rng: inout Xoshiro256StarStar) -> SimTime {
+    public func sample<R: RandomBits>(_ rng: inout R) -> SimTime {
         switch form {
         case .none:
             return 0
@@ -56,7 +56,7 @@ public struct ServiceSampler: Sendable {
 
     /// A Gamma(shape, 1) variate by Marsaglia and Tsang (2000); shapes below one are boosted
     /// by U^(1/shape).
-    static func gamma(shape: Double, _ rng: inout Xoshiro256StarStar) -> Double {
+    static func gamma<R: RandomBits>(shape: Double, _ rng: inout R) -> Double {
         if shape < 1 {
             let boost = Foundation.pow(rng.unitOpenBelow(), 1 / shape)
             return gamma(shape: shape + 1, &rng) * boost
@@ -110,7 +110,7 @@ public struct ZipfSampler: Sendable {
     }
 
     @inline(__always)
-    public func sample(_ rng: inout Xoshiro256StarStar) -> Int {
+    public func sample<R: RandomBits>(_ rng: inout R) -> Int {
         if exponent == 0 { return rng.below(count) }
         while true {
             let u = hIntegralN + rng.unitOpenBelow() * (hIntegralX1 - hIntegralN)

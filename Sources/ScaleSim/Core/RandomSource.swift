@@ -36,31 +36,6 @@ public struct Xoshiro256StarStar: Sendable, Hashable {
         return result
     }
 
-    /// A uniform double in (0, 1]: never zero, so `log` of it is always finite.
-    @inline(__always)
-    public mutating func unitOpenBelow() -> Double {
-        Double((next() >> 11) &+ 1) * 0x1.0p-53
-    }
-
-    /// A uniform integer in 0..<bound (Lemire's multiply-shift; bias below 2^-32 for any bound here).
-    @inline(__always)
-    public mutating func below(_ bound: Int) -> Int {
-        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-
-    /// An exponential variate with the given mean.
-    @inline(__always)
-    public mutating func exponential(mean: Double) -> Double {
-        -Foundation.log(unitOpenBelow()) * mean
-    }
-
-    /// A standard normal variate (Box-Muller; one of the pair, so no hidden state).
-    public mutating func standardNormal() -> Double {
-        let u1 = unitOpenBelow()
-        let u2 = unitOpenBelow()
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
-    }
-
     public static func == (a: Self, b: Self) -> Bool {
         a.state.0 == b.state.0 && a.state.1 == b.state.1 && a.state.2 == b.state.2 && a.state.3 == b.state.3
     }

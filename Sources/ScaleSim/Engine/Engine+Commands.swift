@@ -256,7 +256,7 @@ extension Engine {
         workload.users = spec.workload.users
         workload.ratePerUser = spec.workload.ratePerUser
         workload.updateRate()
-        scheduleNextArrival()
+        rescheduleArrivals()
     }
 
     mutating func setServerCount(_ n: Int, to count: Int) -> CommandResult {

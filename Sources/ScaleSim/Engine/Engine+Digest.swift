@@ -1,7 +1,7 @@
 extension Engine {
     /// A stable 64-bit fingerprint of the engine's state, for replay checkpoints.
     ///
-    /// FNV-1a 64 over a canonical little-endian encoding of the clock, the RNG state, the
+    /// FNV-1a 64 over a canonical little-endian encoding of the clock, every random stream's state, the
     /// workload's rate and progress, the outcome totals of every request class, and every
     /// node's monotonic counters, pool sizes, cache counters and servers, in node and server
     /// order. Doubles enter as their IEEE 754 bit patterns. Never Swift's `Hasher`, which is
@@ -10,10 +10,10 @@ extension Engine {
     public func digest() -> UInt64 {
         var hash = FNV1a64()
         hash.add(now)
-        hash.add(rng.state.0)
-        hash.add(rng.state.1)
-        hash.add(rng.state.2)
-        hash.add(rng.state.3)
+        for stream in arrivalRandom + retryRandom + nodes.flatMap({ [$0.serviceRandom, $0.routingRandom] }) {
+            hash.add(stream)
+        }
+        for count in workload.arrivals { hash.add(count) }
         hash.add(workload.users)
         hash.add(workload.ratePerUser)
         hash.add(workload.generated)
@@ -110,6 +110,14 @@ public struct FNV1a64: Sendable {
     /// Mixes in the eight bytes of `word`, least significant first.
     public mutating func add(_ word: UInt64) {
         for shift in stride(from: 0, to: 64, by: 8) { add(byte: UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+    }
+
+    /// Mixes in a generator's four state words.
+    public mutating func add(_ generator: Xoshiro256StarStar) {
+        add(generator.state.0)
+        add(generator.state.1)
+        add(generator.state.2)
+        add(generator.state.3)
     }
 
     /// Mixes in `value` as a 64-bit two's-complement word.

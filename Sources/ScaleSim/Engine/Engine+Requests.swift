@@ -8,55 +8,65 @@ enum Outcome {
 extension Engine {
     // MARK: Arrivals
 
-    /// Schedules the next candidate arrival at the peak rate (thinning handles the shape).
-    mutating func scheduleNextArrival() {
-        guard !workload.exhausted, workload.meanGap.isFinite else {
-            workload.pendingSequence = nil
+    /// Schedules region `region`'s next candidate arrival at its peak rate (thinning
+    /// handles the shape), from the region's own arrival stream.
+    mutating func scheduleNextArrival(region: Int) {
+        guard !workload.exhausted, workload.meanGaps[region].isFinite else {
+            workload.pendingSequences[region] = nil
             return
         }
-        let gap = Nanos.fromNanoseconds(rng.exponential(mean: workload.meanGap))
-        workload.pendingSequence = events.schedule(EventTarget.arrival, at: now + gap)
+        let gap = Nanos.fromNanoseconds(arrivalRandom[region].exponential(mean: workload.meanGaps[region]))
+        workload.pendingSequences[region] = events.schedule(EventTarget.arrivalBase - Int32(region), at: now + gap)
     }
 
-    /// A candidate arrival: accepted with probability factor(t)/peak factor (Lewis-Shedler
-    /// thinning), which makes the stream Poisson with the shaped rate.
-    mutating func handleArrival() {
+    /// Reschedules every region's next arrival, after a change of rate.
+    mutating func rescheduleArrivals() {
+        for region in workload.regionShares.indices { scheduleNextArrival(region: region) }
+    }
+
+    /// A candidate arrival in `region`: accepted with probability factor(t)/peak factor
+    /// (Lewis-Shedler thinning), which makes the stream Poisson with the shaped rate.
+    mutating func handleArrival(region: Int) {
         var accept = true
         if workload.maxFactor != 1 || workload.shape != .steady {
             let ratio = workload.shape.factor(at: now) / workload.maxFactor
-            accept = ratio >= 1 || rng.unitOpenBelow() <= ratio
+            accept = ratio >= 1 || arrivalRandom[region].unitOpenBelow() <= ratio
         }
-        if accept { createRequest() }
-        scheduleNextArrival()
+        if accept { createRequest(region: region) }
+        scheduleNextArrival(region: region)
     }
 
-    mutating func createRequest() {
+    /// A user's request of `region` is born: its class, user and key come from its own
+    /// counter-based generator, so they depend on the seed, the region and its arrival
+    /// number alone, never on the design (docs/architecture.md, "Random streams").
+    mutating func createRequest(region: Int) {
         workload.generated += 1
+        var random = SplitMix64.requestAttributes(
+            seed: attributeSeed, region: region, number: workload.arrivals[region])
+        workload.arrivals[region] += 1
         var classIndex = 0
         if workload.classes.count > 1 {
-            let u = rng.unitOpenBelow()
+            let u = random.unitOpenBelow()
             while classIndex < workload.classes.count - 1 && u > workload.classCumulative[classIndex] {
                 classIndex += 1
             }
         }
         let requestClass = workload.classes[classIndex]
-        let user = UInt32(truncatingIfNeeded: rng.below(workload.users))
+        let user = UInt32(truncatingIfNeeded: random.below(workload.users))
         let isStatic = requestClass == UInt8(RequestClass.static.rawValue)
         let key: UInt32
         if isStatic {
-            key = UInt32(truncatingIfNeeded: workload.staticZipf.sample(&rng))
+            key = UInt32(truncatingIfNeeded: workload.staticZipf.sample(&random))
         } else if !workload.traceKeys.isEmpty {
             key = workload.traceKeys[workload.traceCursor]
             workload.traceCursor = (workload.traceCursor + 1) % workload.traceKeys.count
         } else {
-            key = UInt32(truncatingIfNeeded: workload.zipf.sample(&rng))
+            key = UInt32(truncatingIfNeeded: workload.zipf.sample(&random))
         }
         let r = requests.allocate(born: now, user: user, key: key, requestClass: requestClass)
-        if !workload.regionCumulative.isEmpty {
-            let u = rng.unitOpenBelow()
-            var region = 0
-            while region < workload.regionCumulative.count - 1 && u > workload.regionCumulative[region] { region += 1 }
-            requests.slots[Int(r)].region = UInt8(region)
+        requests.slots[Int(r)].region = UInt8(truncatingIfNeeded: region)
+        if arrivalTrace != nil {
+            arrivalTrace?.append(ArrivalRecord(region: region, born: now, requestClass: requestClass, user: user, key: key))
         }
         outcomesAll.byClass[Int(requestClass)].requests += 1
         if now >= statsStart {
@@ -137,7 +147,7 @@ extension Engine {
     @inline(__always)
     mutating func startService(_ r: Int32, node n: Int) {
         requests.slots[Int(r)].phase = .inService
-        var service = nodes[n].sampler.sample(&rng)
+        var service = nodes[n].sampler.sample(&nodes[n].serviceRandom)
         if nodes[n].slowFactor != 1 { service = Nanos.fromNanoseconds(Double(service) * nodes[n].slowFactor) }
         events.schedule(r, at: now + service)
     }
@@ -159,7 +169,7 @@ extension Engine {
         let position: Int
         switch from >= 0 ? nodes[Int(from)].policy : .random {
         case .random:
-            position = rng.below(count)
+            position = nodes[n].routingRandom.below(count)
         case .roundRobin:
             position = nodes[n].roundRobinCursor % count
             nodes[n].roundRobinCursor = (position + 1) % count
@@ -306,7 +316,7 @@ extension Engine {
         if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
             choice = 0
         } else if !routes.targets.isEmpty {
-            let u = rng.unitOpenBelow()
+            let u = nodes[n].routingRandom.unitOpenBelow()
             for k in routes.cumulative.indices where u <= routes.cumulative[k] {
                 choice = k
                 break
@@ -338,7 +348,7 @@ extension Engine {
             return
         }
         requests.slots[i].attempt += 1
-        let jitter = 0.5 + rng.unitOpenBelow()
+        let jitter = 0.5 + retryRandom[Int(requests.slots[i].region)].unitOpenBelow()
         let backoff = Double(retries.backoff) * Double(1 << (Int(requests.slots[i].attempt) - 1)) * jitter
         requests.slots[i].node = -1  // back through the client's own entry: CDN, geo-DNS, DNS
         requests.slots[i].server = -1

@@ -5,5 +5,5 @@ extension Engine {
     /// bumps it, in the same commit, so a replay recorded with another revision plays but is
     /// not verified against digests this engine no longer computes (see docs/replay.md).
     /// Revision 1 is the engine of every replay file written before files recorded it.
-    public static let revision = 2
+    public static let revision = 3
 }

@@ -38,7 +38,7 @@ struct SystemStructure: Equatable {
     var entry: Int32
     var users: Int
     var ratePerUser: Double
-    var meanGap: Double
+    var meanGaps: [Double]
     var datacenterEntries: [Int32]
     var regionLatency: [[SimTime]]
     var cdnEdges: [Int32]
@@ -72,7 +72,7 @@ extension Engine {
                     rateLimit: slot < 0 ? nil : rateLimiters[slot].spec,
                     dnsResolvers: node.dnsAnswers.count)
             },
-            entry: workload.entry, users: workload.users, ratePerUser: workload.ratePerUser, meanGap: workload.meanGap,
+            entry: workload.entry, users: workload.users, ratePerUser: workload.ratePerUser, meanGaps: workload.meanGaps,
             datacenterEntries: datacenters.map(\.entry), regionLatency: regionLatency, cdnEdges: cdnEdges)
     }
 }

@@ -14,7 +14,9 @@ extension Engine {
             healthCheck: NodeSpec.defaultHealthCheck,
             size: node.size,
             maxSize: node.maxSize,
-            sharded: node.kind == .db && node.shards > 1
+            sharded: node.kind == .db && node.shards > 1,
+            serviceRandom: Xoshiro256StarStar(seed: seed, purpose: .service, index: Self.streamIndex(of: node.id)),
+            routingRandom: Xoshiro256StarStar(seed: seed, purpose: .routing, index: Self.streamIndex(of: node.id))
         )
         runtime.autoscale = node.autoscale
         runtime.capacityMark = now
@@ -25,6 +27,13 @@ extension Engine {
         nodes[n].ring = ConsistentHashRing(servers: node.servers)
         nodes[n].rotation = nodes[n].activeServers
         reconcileRateLimit(node: n)
+    }
+
+    /// The index of a node's random streams: a hash of its id, stable in every process.
+    static func streamIndex(of id: String) -> UInt64 {
+        var hash = FNV1a64()
+        for byte in id.utf8 { hash.add(byte: byte) }
+        return hash.value
     }
 
     /// Adds one new server to node `n`'s pool (a replica starts as a copy of its primary).

@@ -2,17 +2,19 @@
 /// requests in flight.
 ///
 /// Synchronous and deterministic: events run in (time, insertion) order and every random
-/// draw comes from one seeded `Xoshiro256StarStar`, so a spec, a seed and a command log give
-/// the same figures bit for bit. Nothing here awaits or performs I/O: its owner (the
+/// draw comes from a stream derived from the seed for its purpose (`RandomPurpose`), so a
+/// spec, a seed and a command log give the same figures bit for bit. Nothing here awaits or performs I/O: its owner (the
 /// dashboard's `EngineDriver`, a headless run) advances it (docs/architecture.md).
 public struct Engine: Sendable {
     /// Engine-event targets: non-negative event targets are request slots.
     enum EventTarget {
-        static let arrival: Int32 = -1
-        static let tick: Int32 = -2
-        static let statsStart: Int32 = -3
+        static let tick: Int32 = -1
+        static let statsStart: Int32 = -2
+        /// The next arrival of user region `g` is `arrivalBase - g` (at most 256 regions).
+        static let arrivalBase: Int32 = -3
+        static let arrivalLimit: Int32 = arrivalBase - 255
         /// Queue-timeout checks for server `s` are `timeoutBase - s`.
-        static let timeoutBase: Int32 = -4
+        static let timeoutBase: Int32 = arrivalLimit - 1
         /// Timer `k` (see `EngineTimer`) is `timerBase + k`, far below any timeout check.
         static let timerBase: Int32 = .min
         /// Timer targets lie below this, timeout checks above: each range has 2^30 ids.
@@ -44,7 +46,12 @@ public struct Engine: Sendable {
     public let seed: UInt64
 
     var events = EventQueue()
-    var rng: Xoshiro256StarStar
+    /// Each user region's arrival stream and retry-jitter stream (see `RandomPurpose`); a
+    /// node's service and routing streams are in its `NodeRuntime`.
+    var arrivalRandom: [Xoshiro256StarStar]
+    var retryRandom: [Xoshiro256StarStar]
+    /// The key of the counter-based generator of requests' class, user and key.
+    let attributeSeed: UInt64
     var nodes: [NodeRuntime] = []
     var servers: [ServerRuntime] = []
     var nodeIndex: [String: Int32] = [:]
@@ -89,6 +96,9 @@ public struct Engine: Sendable {
     var regionMetrics = RegionMetrics(regionCount: 0)
     /// Messages per link, for display only (see `LinkCounters`).
     var links = LinkCounters()
+    /// Every user request born, when set (tests read it to show the traffic is the design's
+    /// own no more); nil, and free, otherwise.
+    var arrivalTrace: [ArrivalRecord]?
 
     /// Builds the runtime from a spec; the spec must have passed the preset validation.
     /// `script` adds timed commands to the preset's own; `keyTrace` holds the keys of the
@@ -100,8 +110,15 @@ public struct Engine: Sendable {
         self.spec = spec
         self.statsStart = max(0, warmup)
         self.seed = seed ?? spec.seed
-        rng = Xoshiro256StarStar(seed: self.seed)
         workload = WorkloadRuntime(spec.workload)
+        let seed = self.seed
+        arrivalRandom = workload.regionShares.indices.map {
+            Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64($0))
+        }
+        retryRandom = workload.regionShares.indices.map {
+            Xoshiro256StarStar(seed: seed, purpose: .retries, index: UInt64($0))
+        }
+        attributeSeed = SplitMix64.mix(seed ^ RandomPurpose.requestAttributes.rawValue << 56)
         workload.traceKeys = keyTrace
         // A stable sort keeps same-time commands in the order they were written.
         script = (spec.script + extra).enumerated()
@@ -112,7 +129,7 @@ public struct Engine: Sendable {
         linkTopology()
         regionMetrics = RegionMetrics(regionCount: spec.workload.regions.count)
 
-        scheduleNextArrival()
+        for region in workload.regionShares.indices { scheduleNextArrival(region: region) }
         events.schedule(EventTarget.tick, at: Self.windowLength)
         if statsStart > 0 { events.schedule(EventTarget.statsStart, at: statsStart) }
         for k in script.indices { schedule(.script(k), at: script[k].at) }
@@ -161,8 +178,9 @@ public struct Engine: Sendable {
             case .lost: requests.reclaim(target)
             case .queued, .free: break
             }
-        } else if target == EventTarget.arrival {
-            if event.sequence == workload.pendingSequence { handleArrival() }
+        } else if target >= EventTarget.arrivalLimit && target <= EventTarget.arrivalBase {
+            let region = Int(EventTarget.arrivalBase - target)
+            if event.sequence == workload.pendingSequences[region] { handleArrival(region: region) }
         } else if target == EventTarget.tick {
             closeWindow()
             events.schedule(EventTarget.tick, at: now + Self.windowLength)
@@ -205,6 +223,15 @@ public struct Engine: Sendable {
             notices.post(.scheduledCommand(command, execute(command)), at: now)
         }
     }
+}
+
+/// A user request as it was born: what the traffic streams decided about it.
+struct ArrivalRecord: Equatable {
+    var region: Int
+    var born: SimTime
+    var requestClass: UInt8
+    var user: UInt32
+    var key: UInt32
 }
 
 /// Outcome counters for each request class.

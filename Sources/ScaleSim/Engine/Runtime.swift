@@ -38,6 +38,10 @@ struct NodeRuntime: Sendable {
     var maxSize: Int
     /// Requests go to the shard their key hashes to, not by a balancing policy.
     var sharded: Bool
+    /// The node's own random streams (see `RandomPurpose`), keyed by its id: the same node
+    /// draws the same numbers whatever else the design holds.
+    var serviceRandom: Xoshiro256StarStar
+    var routingRandom: Xoshiro256StarStar
     /// The node's place in the dense store of its kind's state (`cacheStates` for a cache or
     /// CDN edge, `primaryStates`, `replicaPoolStates`, `appStates`), or -1 for a kind
     /// without one; see Engine+Kinds.swift.
@@ -139,8 +143,10 @@ struct WorkloadRuntime: Sendable {
     var ratePerUser: Double
     var shape: TrafficShape
     var maxFactor: Double
-    /// Mean gap between candidate arrivals at the peak rate, in nanoseconds.
-    var meanGap: Double
+    /// Each user region's share of the rate; one region of share 1 when the workload names none.
+    var regionShares: [Double]
+    /// Mean gap between a region's candidate arrivals at the peak rate, in nanoseconds.
+    var meanGaps: [Double]
     var classCumulative: [Double]
     var classes: [UInt8]
     var zipf: ZipfSampler
@@ -148,21 +154,20 @@ struct WorkloadRuntime: Sendable {
     var traceKeys: [UInt32] = []
     var traceCursor = 0
     var staticZipf: ZipfSampler
-    /// Cumulative shares of the user regions (empty for one region).
-    var regionCumulative: [Double]
     var entry: Int32 = 0
     var limit: Int?
     var generated = 0
-    /// Only the arrival event with this sequence number is live; a rate change makes the
-    /// pending one stale instead of searching the heap for it.
-    var pendingSequence: UInt32?
+    /// Arrivals so far per region: the number of a region's next request.
+    var arrivals: [UInt64]
+    /// Per region, only the arrival event with this sequence number is live; a rate change
+    /// makes the pending one stale instead of searching the heap for it.
+    var pendingSequences: [UInt32?]
 
     init(_ spec: WorkloadSpec) {
         users = spec.users
         ratePerUser = spec.ratePerUser
         shape = spec.shape
         maxFactor = spec.shape.maxFactor
-        meanGap = 0
         limit = spec.requestLimit
         let weighted = RequestClass.allCases.compactMap { c -> (UInt8, Double)? in
             guard let w = spec.mix[c], w > 0 else { return nil }
@@ -181,18 +186,17 @@ struct WorkloadRuntime: Sendable {
         zipf = ZipfSampler(count: spec.keys.count, exponent: spec.keys.zipf)
         staticZipf = ZipfSampler(count: spec.staticAssets.count, exponent: spec.staticAssets.zipf)
         let shareTotal = spec.regions.reduce(0) { $0 + $1.share }
-        var runningShare = 0.0
-        regionCumulative =
-            spec.regions.count > 1
-            ? spec.regions.map {
-                runningShare += $0.share / shareTotal; return runningShare
-            } : []
+        regionShares = spec.regions.count > 1 ? spec.regions.map { $0.share / shareTotal } : [1]
+        meanGaps = regionShares.map { _ in .infinity }
+        arrivals = regionShares.map { _ in 0 }
+        pendingSequences = regionShares.map { _ in nil }
         updateRate()
     }
 
     mutating func updateRate() {
         let peak = Double(users) * ratePerUser * maxFactor
-        meanGap = peak > 0 ? 1e9 / peak : .infinity
+        // Each region's users are a Poisson stream of their share of the rate.
+        meanGaps = regionShares.map { share in peak * share > 0 ? 1e9 / (peak * share) : .infinity }
     }
 
     var exhausted: Bool {

@@ -48,7 +48,7 @@ extension Engine {
             let arrives = now + replicaPoolStates[k].replicationDelay
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
-                let service = replicaPoolStates[k].applySampler.sample(&rng)
+                let service = replicaPoolStates[k].applySampler.sample(&nodes[pool].serviceRandom)
                 if !servers[Int(s)].applyLog.ship(
                     position: position, committed: now, arrives: arrives, service: service, now: now)
                 {
