@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract:
-            "Measure the engine (docs/benchmark.md). Scenarios: reference (the reference queueing network against its analytic mean), ten-million-users (the preset of that name; stage9 is its old name), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (ten-million-users replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end)."
+            "Measure the engine (docs/benchmark.md). Scenarios: reference (the reference queueing network against its analytic mean), ten-million-users (the preset of that name; stage9 is its old name), twenty-million-users (the preset of that name, a million requests/s), cache (one 1M-entry cache per policy), render (the dashboard's frame, key and CPU costs), replay (ten-million-users replayed against run; an hour's file size). Only when named: presets (300 s of each shipped preset), soak (3 simulated hours of a million users, memory at 10 min and at the end). With --c-baseline PATH, reference runs the C reference program at PATH in turns with the engine and adds the ratio of their events/s."
     )
 
     @Argument(help: "Scenarios to run (default: all).")
@@ -23,7 +23,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Simulated time of the soak scenario, at least 10m.")
     var soakDuration = "3h"
 
-    static let all = ["reference", "ten-million-users", "cache", "render", "replay"]
+    @Option(
+        help: ArgumentHelp(
+            "The C reference program (docs/benchmark.md): reference runs it as 'PATH 2000000 1 rand' in turns with the engine, --runs times each, and adds c_events_per_s and c_ratio from the best run of each.",
+            valueName: "path"))
+    var cBaseline: String?
+
+    @Option(help: "How long one run of the C baseline may take before it is stopped.")
+    var cBaselineTimeout = "60s"
+
+    static let all = ["reference", "ten-million-users", "twenty-million-users", "cache", "render", "replay"]
     /// Scenarios run only when named: each takes many minutes.
     static let onRequest = ["presets", "soak"]
     /// Old names still accepted, so scripts written with them go on working.
@@ -37,18 +46,27 @@ struct BenchCommand: ParsableCommand {
             )
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
+        let baselineTimeout = try parseDuration(cBaselineTimeout, option: "--c-baseline-timeout")
+        // The C program is looked at now: a bad path ends the command before any scenario runs.
+        let baseline = try cBaseline.map { path in
+            guard chosen.contains("reference") else {
+                throw badInput("--c-baseline: it is compared with the reference scenario, which is not among those asked for")
+            }
+            return try CBaseline(path: path, timeout: baselineTimeout)
+        }
         let output = Output(standardOutputFor: "the results")
         var results: [BenchResult] = []
         for name in chosen {
             let scenarioResults: [BenchResult]
             switch Self.aliases[name] ?? name {
-            case "ten-million-users": scenarioResults = [try tenMillionUsersScenario(named: name)]
+            case "ten-million-users", "twenty-million-users":
+                scenarioResults = [try millionsOfUsersScenario(preset: Self.aliases[name] ?? name, named: name)]
             case "cache": scenarioResults = cacheScenarios()
             case "render": scenarioResults = [try renderScenario()]
             case "replay": scenarioResults = [try replayScenario()]
             case "presets": scenarioResults = try presetScenarios()
             case "soak": scenarioResults = [try soakScenario()]
-            default: scenarioResults = [try reference()]
+            default: scenarioResults = [try reference(against: baseline)]
             }
             for result in scenarioResults where !json { try output.line(result.line) }
             // Each scenario takes a while: its lines go out as it ends.
@@ -60,13 +78,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The reference network (docs/benchmark.md), random routing: 2,000,000 requests, drained.
-    func reference() throws -> BenchResult {
+    /// With a C `baseline`, each run of the engine follows one of the baseline, and the line
+    /// adds the best of each side and their ratio.
+    func reference(against baseline: CBaseline?) throws -> BenchResult {
         var spec = try loadPreset("bench-network").spec
         let requests = 2_000_000
         spec.workload.requestLimit = requests
         var walls: [Double] = []
         var summary: RunSummary?
+        var baselineRates: [Double] = []
         for _ in 0..<runs {
+            if let baseline { baselineRates.append(try baseline.eventsPerSecond()) }
             var engine = Engine(spec: spec)
             let clock = ContinuousClock()
             let start = clock.now
@@ -78,7 +100,16 @@ struct BenchCommand: ParsableCommand {
         let wall = walls.sorted()[walls.count / 2]
         let completed = summary?.endToEnd.counts.completed ?? 0
         let analytic = QueueingTheory.jacksonResponse(spec).map { $0 * 1000 }
-        return BenchResult(fields: [
+        var comparison: [(String, BenchResult.Value)] = []
+        if let baselineBest = baselineRates.max(), let bestWall = walls.min() {
+            let best = Double(4 * completed) / bestWall
+            comparison = [
+                ("best_events_per_s", .int(Int(best))),
+                ("c_events_per_s", .int(Int(baselineBest))),
+                ("c_ratio", .double(best / baselineBest, digits: 3)),
+            ]
+        }
+        var result = BenchResult(fields: [
             ("scenario", .string("reference")),
             ("requests", .int(completed)),
             ("events", .int(4 * completed)),
@@ -89,6 +120,9 @@ struct BenchCommand: ParsableCommand {
             ("analytic_ms", .double(analytic ?? .nan, digits: 4)),
             ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
         ])
+        // Every line ends with rss_mib.
+        result.fields.insert(contentsOf: comparison, at: result.fields.count - 1)
+        return result
     }
 }
 

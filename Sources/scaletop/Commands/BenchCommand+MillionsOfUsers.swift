@@ -3,16 +3,17 @@ import ScaleFiles
 import ScaleSim
 
 extension BenchCommand {
-    /// The `ten-million-users` scenario (also `stage9`, its old name): the ten-million-users
-    /// preset (2 data centers, 500,000 requests/s, 1,000,000-entry caches over 10,000,000
-    /// Zipf keys, CDN, replicas, queues).
+    /// The scenario of a big preset, named after it: `ten-million-users` (also `stage9`, its
+    /// old name; 500,000 requests/s) or `twenty-million-users` (1,000,000 requests/s), both
+    /// with 2 data centers, 1,000,000-entry caches over 10,000,000 Zipf(0.9) keys, CDN edges,
+    /// replicas and queues.
     ///
     /// After a 20 s warm-up (caches fill), the engine runs `runs` slices of 10 simulated
     /// seconds; the line reports the median slice. `speed_x` is simulated seconds per wall
     /// second: at least 1 means real time on one core. The line names the scenario as it was
-    /// asked for, so scripts that read `scenario=stage9` go on working.
-    func tenMillionUsersScenario(named name: String) throws -> BenchResult {
-        let spec = try loadPreset("ten-million-users").spec
+    /// asked for (`name`), so scripts that read `scenario=stage9` go on working.
+    func millionsOfUsersScenario(preset: String, named name: String) throws -> BenchResult {
+        let spec = try loadPreset(preset).spec
         let warmup = 20 * Nanos.perSecond
         let slice = 10 * Nanos.perSecond
         var engine = Engine(spec: spec, warmup: warmup)
