@@ -11,23 +11,49 @@ public struct ScheduledEvent: Sendable {
     public var target: Int32
 }
 
-/// The future event list: a 4-ary min-heap ordered by (time, insertion sequence).
+/// The future event list, ordered by (time, insertion sequence).
 ///
-/// Ties in time break by insertion order, so the same inputs always pop in the same order:
-/// the engine's determinism rests on this.
+/// Events scheduled a fixed delay ahead (`schedule(_:after:from:)`) wait in delay lines,
+/// one FIFO per distinct delay, already in order; the others wait in a 4-ary min-heap.
+/// `pop` takes whichever is earlier of the heap's top and the earliest lane head. Ties in
+/// time break by insertion order wherever the events wait, so the same inputs always pop in
+/// the same order: the engine's determinism rests on this.
 public struct EventQueue: Sendable {
     private var heap: [ScheduledEvent] = []
-    private var nextSequence: UInt32 = 0
+    private var lanes: [DelayLane] = []
+    /// The lane whose head is the earliest lane event, or -1 when every lane is empty.
+    private var earliestLane = -1
+    /// That lane's head, kept here so `pop` compares it without reaching into the lane.
+    private var earliestLaneHead = ScheduledEvent(time: 0, sequence: 0, target: 0)
+    private var laneEntries = 0
+    private var nextSequence: UInt32
 
-    public init() { heap.reserveCapacity(1024) }
+    /// Past this many distinct delays pending at once, events go to the heap: every lane
+    /// head is scanned when a lane event pops.
+    static let maximumLanes = 8
 
-    public var count: Int { heap.count }
-    public var isEmpty: Bool { heap.isEmpty }
+    public init() { self.init(firstSequence: 0) }
+
+    /// A queue whose first event gets sequence `firstSequence`: tests start near 2^32 to
+    /// cross the wrap-around.
+    init(firstSequence: UInt32) {
+        nextSequence = firstSequence
+        heap.reserveCapacity(1024)
+    }
+
+    /// Pending events, in the heap and in the delay lines.
+    public var count: Int { heap.count + laneEntries }
+    public var isEmpty: Bool { count == 0 }
 
     /// The time of the earliest event, if any.
     @inline(__always)
-    public var nextTime: SimTime? { heap.first?.time }
+    public var nextTime: SimTime? {
+        guard earliestLane >= 0 else { return heap.first?.time }
+        guard let top = heap.first else { return earliestLaneHead.time }
+        return min(top.time, earliestLaneHead.time)
+    }
 
+    /// Whether `a` pops before `b`: earlier time, or the same time and inserted first.
     @inline(__always)
     static func precedes(_ a: ScheduledEvent, _ b: ScheduledEvent) -> Bool {
         a.time < b.time || (a.time == b.time && Int32(bitPattern: a.sequence &- b.sequence) < 0)
@@ -52,9 +78,78 @@ public struct EventQueue: Sendable {
         return event.sequence
     }
 
+    /// Schedules `target` at `now + delay`, in the delay line of `delay`; returns the
+    /// sequence number it was given.
+    ///
+    /// The same order as `schedule(target, at: now + delay)`: a lane only takes an event no
+    /// earlier than its last, so each lane stays sorted even if `now` went back; a delay
+    /// without a lane, when every lane is busy with another delay, goes to the heap.
+    @discardableResult
+    public mutating func schedule(_ target: Int32, after delay: SimTime, from now: SimTime) -> UInt32 {
+        let time = now + delay
+        guard let k = lane(for: delay), lanes[k].isEmpty || lanes[k].lastTime <= time else {
+            return schedule(target, at: time)
+        }
+        let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)
+        nextSequence &+= 1
+        lanes[k].append(event)
+        laneEntries += 1
+        // A non-empty lane k has an earlier head already, so only an empty one can win.
+        if earliestLane < 0 || Self.precedes(event, earliestLaneHead) {
+            earliestLane = k
+            earliestLaneHead = event
+        }
+        return event.sequence
+    }
+
+    /// The lane of `delay`: its own, else an empty lane given to it, else a new one while
+    /// fewer than `maximumLanes` exist.
+    @inline(__always)
+    private mutating func lane(for delay: SimTime) -> Int? {
+        var empty = -1
+        for k in lanes.indices {
+            if lanes[k].delay == delay { return k }
+            if empty < 0 && lanes[k].isEmpty { empty = k }
+        }
+        if empty >= 0 {
+            lanes[empty].delay = delay
+            return empty
+        }
+        guard lanes.count < Self.maximumLanes else { return nil }
+        lanes.append(DelayLane(delay: delay))
+        return lanes.count - 1
+    }
+
     /// Removes and returns the earliest event.
+    @inline(__always)
     public mutating func pop() -> ScheduledEvent? {
+        if earliestLane >= 0 {
+            guard let top = heap.first, Self.precedes(top, earliestLaneHead) else { return popLane() }
+            return popHeap(top)
+        }
         guard let top = heap.first else { return nil }
+        return popHeap(top)
+    }
+
+    /// Removes and returns the earliest lane's head, then finds the new earliest lane.
+    private mutating func popLane() -> ScheduledEvent {
+        let event = earliestLaneHead
+        lanes[earliestLane].removeFirst()
+        laneEntries -= 1
+        earliestLane = -1
+        for k in lanes.indices where !lanes[k].isEmpty {
+            let head = lanes[k].first
+            if earliestLane < 0 || Self.precedes(head, earliestLaneHead) {
+                earliestLane = k
+                earliestLaneHead = head
+            }
+        }
+        return event
+    }
+
+    /// Removes the heap's top, `top`, and returns it.
+    @inline(__always)
+    private mutating func popHeap(_ top: ScheduledEvent) -> ScheduledEvent {
         let last = heap.removeLast()
         let n = heap.count
         guard n > 0 else { return top }

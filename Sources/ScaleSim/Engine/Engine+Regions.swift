@@ -39,7 +39,7 @@ extension Engine {
         requests.slots[i].node = datacenters[best].entry
         requests.slots[i].server = -1
         requests.slots[i].phase = .travelling
-        events.schedule(r, at: now + 2 * regionLatency[region][best])
+        events.schedule(r, after: 2 * regionLatency[region][best], from: now)
     }
 
     /// Whether geo-DNS believes data center `dc` down: it notices a death or a return once

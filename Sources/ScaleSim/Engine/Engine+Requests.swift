@@ -132,7 +132,7 @@ extension Engine {
             requests.slots[Int(r)].phase = .queued
             if nodes[n].timeout > 0 && !servers[si].timerPending {
                 servers[si].timerPending = true
-                events.schedule(EventTarget.timeoutBase - s, at: now + nodes[n].timeout)
+                events.schedule(EventTarget.timeoutBase - s, after: nodes[n].timeout, from: now)
             }
         } else {
             nodes[n].counters.dropped += 1
@@ -332,7 +332,7 @@ extension Engine {
             requests.slots[i].node = target
             requests.slots[i].server = node
             requests.slots[i].phase = .travelling
-            events.schedule(r, at: now + latency)
+            events.schedule(r, after: latency, from: now)
         } else {
             enter(r, node: target, from: node)
         }

@@ -1,0 +1,91 @@
+import Testing
+@testable import ScaleSim
+
+/// The future event list against a plain reference: random interleavings of heap events,
+/// delay-line events and pops must come out in (time, insertion order), exactly.
+@Suite struct EventQueueTests {
+    /// A pending event of the reference, with its insertion order as a plain integer.
+    struct ReferenceEvent {
+        var time: SimTime
+        var order: Int
+        var target: Int32
+    }
+
+    /// Where the earliest reference event is: least time, then least insertion order.
+    func earliestIndex(_ reference: [ReferenceEvent]) -> Int? {
+        reference.indices.min { (reference[$0].time, reference[$0].order) < (reference[$1].time, reference[$1].order) }
+    }
+
+    /// Runs `operations` random steps on `queue` and on a sorted-list reference, checking
+    /// every pop, `nextTime` and `count`; returns how many events popped.
+    func compare(_ queue: inout EventQueue, seed: UInt64, operations: Int, delays: [SimTime]) -> Int {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var reference: [ReferenceEvent] = []
+        var inserted = 0
+        var popped = 0
+        var now: SimTime = 0
+        let firstSequence = queue.schedule(-1, at: 0)
+        reference.append(ReferenceEvent(time: 0, order: 0, target: -1))
+        inserted = 1
+        for _ in 0..<operations {
+            let roll = rng.below(100)
+            if roll < 25 {
+                // Near times, so that many events tie at the same nanosecond.
+                let time = now + SimTime(rng.below(4))
+                let sequence = queue.schedule(Int32(inserted), at: time)
+                #expect(sequence == firstSequence &+ UInt32(inserted))
+                reference.append(ReferenceEvent(time: time, order: inserted, target: Int32(inserted)))
+                inserted += 1
+            } else if roll < 55 {
+                let delay = delays[rng.below(delays.count)]
+                // Now sometimes goes back: the queue must still keep every lane in order.
+                let from = rng.below(20) == 0 ? max(0, now - SimTime(rng.below(3))) : now
+                let sequence = queue.schedule(Int32(inserted), after: delay, from: from)
+                #expect(sequence == firstSequence &+ UInt32(inserted))
+                reference.append(ReferenceEvent(time: from + delay, order: inserted, target: Int32(inserted)))
+                inserted += 1
+            } else if roll < 58 {
+                now += SimTime(rng.below(3))  // the clock moves on without an event, as `run(until:)` does
+            } else {
+                let earliest = earliestIndex(reference)
+                #expect(queue.nextTime == earliest.map { reference[$0].time })
+                let event = queue.pop()
+                guard let k = earliest else {
+                    #expect(event == nil)
+                    continue
+                }
+                let expected = reference.remove(at: k)
+                #expect(event?.time == expected.time)
+                #expect(event?.target == expected.target)
+                #expect(event?.sequence == firstSequence &+ UInt32(truncatingIfNeeded: expected.order))
+                now = max(now, expected.time)
+                popped += 1
+            }
+            #expect(queue.count == reference.count)
+        }
+        while let event = queue.pop() {
+            guard let k = earliestIndex(reference) else {
+                Issue.record("the queue popped \(event) after the reference emptied")
+                break
+            }
+            let expected = reference.remove(at: k)
+            #expect(event.time == expected.time && event.target == expected.target)
+            popped += 1
+        }
+        #expect(reference.isEmpty && queue.isEmpty && queue.nextTime == nil)
+        return popped
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func popsInTimeThenInsertionOrder(seed: UInt64) {
+        var queue = EventQueue()
+        // Twelve delays, more than the queue has lanes, so some go to the heap; zero too.
+        let delays: [SimTime] = [0, 1, 2, 3, 5, 7, 10, 11, 13, 17, 19, 40]
+        #expect(compare(&queue, seed: seed, operations: 20_000, delays: delays) > 5_000)
+    }
+
+    @Test func ordersAcrossTheSequenceWrapAround() {
+        var queue = EventQueue(firstSequence: UInt32.max - 3_000)
+        #expect(compare(&queue, seed: 7, operations: 12_000, delays: [0, 2, 3, 9]) > 3_000)
+    }
+}
