@@ -159,6 +159,11 @@ public struct KeyCache: Sendable {
         storage.replay(keys: keys, times: times, writes: writes)
     }
 
+    /// Every key held, the next to be evicted first (for tests: linear in the entries).
+    func keysInEvictionOrder() -> [UInt32] {
+        storage.keysInEvictionOrder()
+    }
+
     /// Gives this value its own storage before a write, if a copy shares it.
     @inline(__always)
     private mutating func makeStorageUnique() {
