@@ -261,11 +261,15 @@ final class KeyCacheStorage: @unchecked Sendable {
             }
             let key = keys[i]
             if lookup(key, now: 0, as: policy) == nil && capacity > 0 {
-                let evicts = count == capacity
                 insertAbsent(key, version: 0, now: 0, as: policy)
-                if evicts { prefetchNextVictim() }
             }
         }
+    }
+
+    /// Prefetches the index entry of `key`, without waiting for anything.
+    @inline(__always)
+    func prefetchIndexEntry(of key: UInt32) {
+        if let denseIndex, Int(key) < keySpace { prefetchForWrite(denseIndex + Int(key)) }
     }
 
     /// Prefetches the slots a hit on `slot` unlinks it from.
@@ -278,10 +282,11 @@ final class KeyCacheStorage: @unchecked Sendable {
     }
 
     /// Prefetches what the next eviction touches: the oldest entry's newer neighbour, which
-    /// becomes the oldest, and the oldest's index entry, which it clears.
+    /// becomes the oldest, and the oldest's index entry, which it clears. Called after an
+    /// eviction, whose unlinking brought the oldest entry into the CPU cache.
     @inline(__always)
     private func prefetchNextVictim() {
-        guard lowestBucket != Self.none, let denseIndex else { return }
+        guard lowestBucket != Self.none, count > 0, let denseIndex else { return }
         let victim = Int(buckets[Int(lowestBucket)].entries.oldest)
         guard victim >= 0 else { return }
         let newer = Int(slots[victim].newer)
@@ -441,6 +446,7 @@ final class KeyCacheStorage: @unchecked Sendable {
     private func evictOne(as policy: EvictionPolicy) {
         remove(Int(buckets[Int(lowestBucket)].entries.oldest), as: policy)
         counters.evictions += 1
+        prefetchNextVictim()
     }
 
     /// The keys of `slotsInEvictionOrder`.
