@@ -13,7 +13,9 @@ let package = Package(
     ],
     targets: [
         // The engine: pure Swift, no I/O, no curses.
-        .target(name: "ScaleSim"),
+        .target(name: "ScaleSim", dependencies: ["CPrefetch"]),
+        // Software prefetch for the engine's caches (C: Swift has no prefetch builtin).
+        .target(name: "CPrefetch"),
         // Preset (YAML) and report codecs; shipped presets embedded at build time.
         .target(
             name: "ScaleFiles",

@@ -92,6 +92,36 @@ private struct ReferenceCache {
         while entries.count > capacity { evict() }
     }
 
+    mutating func flush() {
+        entries.removeAll()
+    }
+
+    /// Keeps every entry and restamps them so that the new policy's order is the one
+    /// `KeyCache.setPolicy` documents: to LRU, the current eviction order; to FIFO, by the
+    /// time stored, then the current order; to LFU, by hits, then the current order.
+    mutating func setPolicy(_ newPolicy: EvictionPolicy) {
+        guard newPolicy != policy else { return }
+        let current = keysInEvictionOrder()
+        let position = Dictionary(uniqueKeysWithValues: current.enumerated().map { ($1, $0) })
+        entries.sort { position[$0.key]! < position[$1.key]! }
+        switch newPolicy {
+        case .lru: break
+        case .fifo: entries.sort { ($0.storedAt, position[$0.key]!) < ($1.storedAt, position[$1.key]!) }
+        case .lfu: entries.sort { ($0.uses, position[$0.key]!) < ($1.uses, position[$1.key]!) }
+        }
+        for i in entries.indices {
+            let stamp = tick()
+            entries[i].lastUse = stamp
+            entries[i].inserted = stamp
+        }
+        policy = newPolicy
+    }
+
+    /// Every key held, the next victim first.
+    func keysInEvictionOrder() -> [UInt32] {
+        entries.sorted { evictionRank($0) < evictionRank($1) }.map(\.key)
+    }
+
     /// Smallest first: the victim.
     func evictionRank(_ entry: Entry) -> (Int, Int) {
         switch policy {
@@ -131,6 +161,91 @@ extension KeyCache {
     mutating func lookups(_ keys: [UInt32], now: SimTime = 0) -> [UInt32?] {
         keys.map { lookup($0, now: now) }
     }
+}
+
+/// A `KeyCache` and the reference it must match, driven by the same operations; every
+/// answer, counter and setting is compared, and the whole eviction order on request.
+private struct CheckedCache {
+    var cache: KeyCache
+    var reference: ReferenceCache
+
+    init(capacity: Int, policy: EvictionPolicy, ttl: SimTime?, keySpace: Int) {
+        cache = KeyCache(capacity: capacity, policy: policy, ttl: ttl, keySpace: keySpace)
+        reference = ReferenceCache(capacity: capacity, policy: policy, ttl: ttl)
+    }
+
+    /// One random operation on keys from `drawer` at time `now`; false at the first difference.
+    mutating func step(_ drawer: inout KeyDrawer, keyStride: UInt32, now: SimTime, version: UInt32) -> Bool {
+        func nextKey() -> UInt32 { drawer.next() * keyStride }
+        switch drawer.random.below(1000) {
+        case 0..<700:
+            let key = nextKey()
+            let got = cache.lookup(key, now: now)
+            guard got == reference.lookup(key, now: now) else { return false }
+            if got == nil {
+                cache.insert(key, version: version, now: now)
+                reference.insert(key, version: version, now: now)
+            }
+        case 700..<750:
+            let key = nextKey()
+            guard cache.invalidate(key) == reference.invalidate(key) else { return false }
+        case 750..<800:
+            let key = nextKey()
+            guard cache.update(key, version: version, now: now) == reference.update(key, version: version, now: now) else {
+                return false
+            }
+        case 800..<840:
+            let key = nextKey()
+            cache.insert(key, version: version, now: now)
+            reference.insert(key, version: version, now: now)
+        case 840..<960:
+            replaySegment(&drawer, keyStride: keyStride, now: now)
+        case 960..<975:
+            let capacity = [0, 1, 2, 17, 40, 60, 90, 150][drawer.random.below(8)]
+            cache.setCapacity(capacity)
+            reference.setCapacity(capacity)
+        case 975..<987:
+            let policy = EvictionPolicy.allCases[drawer.random.below(3)]
+            cache.setPolicy(policy)
+            reference.setPolicy(policy)
+        case 987..<995:
+            let ttls: [SimTime?] = [nil, 20 * Nanos.perMillisecond, 150 * Nanos.perMillisecond, Nanos.perSecond]
+            let ttl = ttls[drawer.random.below(ttls.count)]
+            cache.setTTL(ttl)
+            reference.ttl = ttl
+        default:
+            cache.flush()
+            reference.flush()
+        }
+        return cache.counters == reference.counters && cache.count == reference.entries.count
+            && cache.capacity == reference.capacity && cache.policy == reference.policy && cache.ttl == reference.ttl
+    }
+
+    /// A run of requests through `replay`, long enough to reach its prefetching, against
+    /// the reference's calls one by one: reads only at time 0, or timed with writes.
+    mutating func replaySegment(_ drawer: inout KeyDrawer, keyStride: UInt32, now: SimTime) {
+        let length = 1 + drawer.random.below(300)
+        let keys = (0..<length).map { _ in drawer.next() * keyStride }
+        if drawer.random.below(2) == 0 {
+            cache.replay(keys: keys[...])
+            for key in keys where reference.lookup(key, now: 0) == nil {
+                reference.insert(key, version: 0, now: 0)
+            }
+        } else {
+            let times = (0..<length).map { now + SimTime($0) * Nanos.perMillisecond }
+            let writes = (0..<length).map { _ in drawer.random.below(10) == 0 }
+            cache.replay(keys: keys[...], times: times[...], writes: writes[...])
+            for i in keys.indices {
+                if writes[i] {
+                    _ = reference.invalidate(keys[i])
+                } else if reference.lookup(keys[i], now: times[i]) == nil {
+                    reference.insert(keys[i], version: 0, now: times[i])
+                }
+            }
+        }
+    }
+
+    var sameEvictionOrder: Bool { cache.keysInEvictionOrder() == reference.keysInEvictionOrder() }
 }
 
 @Suite struct KeyCacheTests {
@@ -203,6 +318,37 @@ extension KeyCache {
     func matchesTheReferenceWithTheDictionaryIndex(policy: EvictionPolicy) {
         // 600 keys spread over 2^28 ids: beyond the dense table's limit.
         compareWithReference(policy: policy, zipfExponent: 0.9, ttl: 150 * Nanos.perMillisecond, keyStride: 1 << 19, seed: 4)
+    }
+
+    /// Every operation the API has, capacity, policy and TTL changes, flushes and replays
+    /// included, in random order on a cache and a copy of it made midway, each against its
+    /// own reference: answers and counters after every step, the eviction order every 50.
+    @Test(arguments: EvictionPolicy.allCases, [UInt32(1), 1 << 19])
+    func matchesTheReferenceUnderEveryOperation(policy: EvictionPolicy, keyStride: UInt32) {
+        for seed: UInt64 in 10..<14 {
+            let keys = 400
+            var drawer = KeyDrawer(keys: keys, zipfExponent: seed.isMultiple(of: 2) ? 0.9 : nil, seed: seed)
+            var main = CheckedCache(capacity: 60, policy: policy, ttl: nil, keySpace: Int(keyStride) * keys)
+            var fork: CheckedCache?
+            var now: SimTime = 0
+            for step in 0..<6_000 {
+                now += SimTime(drawer.random.below(3)) * Nanos.perMillisecond
+                if step == 2_000 { fork = main }
+                let onFork = fork != nil && drawer.random.below(3) == 0
+                let same =
+                    onFork
+                    ? fork!.step(&drawer, keyStride: keyStride, now: now, version: UInt32(step))
+                    : main.step(&drawer, keyStride: keyStride, now: now, version: UInt32(step))
+                guard same else {
+                    Issue.record("seed \(seed) step \(step)\(onFork ? " (copy)" : ""): results differ")
+                    return
+                }
+                if step.isMultiple(of: 50) {
+                    #expect(main.sameEvictionOrder && (fork?.sameEvictionOrder ?? true), "seed \(seed) step \(step)")
+                }
+            }
+            #expect(main.cache.counters.evictions > 500 && main.cache.counters.expirations > 0, "seed \(seed)")
+        }
     }
 
     @Test func lfuRunsLongHotStreaksExactly() {

@@ -51,7 +51,10 @@ extension Engine {
     /// A write of `key` committed at primary `n` as `position` reaches the caches of its data
     /// by their write policy.
     mutating func writeReachesCaches(key: UInt32, position: LogPosition, primary n: Int) {
-        for c in primaryStates[Int(nodes[n].slot)].caches.map(Int.init) {
+        let caches = primaryStates[Int(nodes[n].slot)].caches
+        // Each cache's entry for the key is a likely DRAM miss: start them all at once.
+        for c in caches { cacheStates[Int(nodes[Int(c)].slot)].cache.prefetch(key) }
+        for c in caches.map(Int.init) {
             let k = Int(nodes[c].slot)
             switch cacheStates[k].writePolicy {
             case .invalidate:

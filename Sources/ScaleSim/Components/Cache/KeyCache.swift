@@ -159,6 +159,18 @@ public struct KeyCache: Sendable {
         storage.replay(keys: keys, times: times, writes: writes)
     }
 
+    /// Starts loading the memory where `key` is looked up, without waiting, so that an
+    /// operation on `key` soon after finds it in the CPU cache: a hint that changes nothing.
+    @inline(__always)
+    public func prefetch(_ key: UInt32) {
+        storage.prefetchIndexEntry(of: key)
+    }
+
+    /// Every key held, the next to be evicted first (for tests: linear in the entries).
+    func keysInEvictionOrder() -> [UInt32] {
+        storage.keysInEvictionOrder()
+    }
+
     /// Gives this value its own storage before a write, if a copy shares it.
     @inline(__always)
     private mutating func makeStorageUnique() {

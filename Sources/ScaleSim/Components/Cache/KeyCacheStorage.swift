@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// The memory and algorithms of a `KeyCache`, laid out so that a million entries over ten
 /// million keys cost few DRAM misses per request and little memory.
 ///
@@ -203,15 +205,12 @@ final class KeyCacheStorage: @unchecked Sendable {
     func replay(keys: ArraySlice<UInt32>, times: ArraySlice<SimTime>?, writes: ArraySlice<Bool>?) {
         guard times != nil || writes != nil else {
             // The common case gets a loop of its own per policy: nothing but lookups and fills.
-            @inline(__always) func readThrough(as policy: EvictionPolicy) {
-                for key in keys where lookup(key, now: 0, as: policy) == nil && capacity > 0 {
-                    insertAbsent(key, version: 0, now: 0, as: policy)
+            keys.withUnsafeBufferPointer { keys in
+                switch policy {
+                case .lru: readThrough(keys, as: .lru)
+                case .lfu: readThrough(keys, as: .lfu)
+                case .fifo: readThrough(keys, as: .fifo)
                 }
-            }
-            switch policy {
-            case .lru: readThrough(as: .lru)
-            case .lfu: readThrough(as: .lfu)
-            case .fifo: readThrough(as: .fifo)
             }
             return
         }
@@ -223,6 +222,76 @@ final class KeyCacheStorage: @unchecked Sendable {
                 insertAbsent(key, version: 0, now: now, as: policy)
             }
         }
+    }
+
+    /// How many requests ahead `readThrough` prefetches a key's index entry; it prefetches
+    /// the entry's slot half as far ahead, and the slot's list neighbours a quarter.
+    private static let prefetchDistance = 16
+
+    /// Lookups, and fills on misses, for `keys` in turn, prefetching what the requests ahead
+    /// will touch so that their DRAM misses overlap.
+    ///
+    /// The keys are known ahead, so their memory is not: in stages, so that each stage reads
+    /// only lines an earlier stage asked for, the index entry of a key `prefetchDistance`
+    /// ahead, the slot of a key half as far, and that slot's list neighbours (which a hit
+    /// unlinks it from) a quarter as far. On a fill that evicts, the next victim and its
+    /// index entry. Prefetches are hints: they change no result, even when the entries they
+    /// guessed at move before their turn.
+    @inline(__always)
+    private func readThrough(_ keys: UnsafeBufferPointer<UInt32>, as policy: EvictionPolicy) {
+        guard let denseIndex else {
+            for key in keys where lookup(key, now: 0, as: policy) == nil && capacity > 0 {
+                insertAbsent(key, version: 0, now: 0, as: policy)
+            }
+            return
+        }
+        let distance = Self.prefetchDistance
+        let keySpace = UInt32(truncatingIfNeeded: min(self.keySpace, Int(UInt32.max)))
+        for i in keys.indices {
+            if i + distance < keys.count, keys[i + distance] < keySpace {
+                prefetchForRead(denseIndex + Int(keys[i + distance]))
+            }
+            if i + distance / 2 < keys.count, keys[i + distance / 2] < keySpace {
+                let slot = Int(denseIndex[Int(keys[i + distance / 2])])
+                if slot >= 0 { prefetchForWrite(slots + slot) }
+            }
+            if policy != .fifo, i + distance / 4 < keys.count, keys[i + distance / 4] < keySpace {
+                let slot = Int(denseIndex[Int(keys[i + distance / 4])])
+                if slot >= 0 { prefetchNeighbours(of: slot) }
+            }
+            let key = keys[i]
+            if lookup(key, now: 0, as: policy) == nil && capacity > 0 {
+                insertAbsent(key, version: 0, now: 0, as: policy)
+            }
+        }
+    }
+
+    /// Prefetches the index entry of `key`, without waiting for anything.
+    @inline(__always)
+    func prefetchIndexEntry(of key: UInt32) {
+        if let denseIndex, Int(key) < keySpace { prefetchForWrite(denseIndex + Int(key)) }
+    }
+
+    /// Prefetches the slots a hit on `slot` unlinks it from.
+    @inline(__always)
+    private func prefetchNeighbours(of slot: Int) {
+        let newer = Int(slots[slot].newer)
+        let older = Int(slots[slot].older)
+        if newer >= 0 { prefetchForWrite(slots + newer) }
+        if older >= 0 { prefetchForWrite(slots + older) }
+    }
+
+    /// Prefetches what the next eviction touches: the oldest entry's newer neighbour, which
+    /// becomes the oldest, and the oldest's index entry, which it clears. Called after an
+    /// eviction, whose unlinking brought the oldest entry into the CPU cache.
+    @inline(__always)
+    private func prefetchNextVictim() {
+        guard lowestBucket != Self.none, count > 0, let denseIndex else { return }
+        let victim = Int(buckets[Int(lowestBucket)].entries.oldest)
+        guard victim >= 0 else { return }
+        let newer = Int(slots[victim].newer)
+        if newer >= 0 { prefetchForWrite(slots + newer) }
+        prefetchForWrite(denseIndex + Int(slots[victim].key))
     }
 
     func invalidate(_ key: UInt32) -> Bool {
@@ -377,6 +446,12 @@ final class KeyCacheStorage: @unchecked Sendable {
     private func evictOne(as policy: EvictionPolicy) {
         remove(Int(buckets[Int(lowestBucket)].entries.oldest), as: policy)
         counters.evictions += 1
+        prefetchNextVictim()
+    }
+
+    /// The keys of `slotsInEvictionOrder`.
+    func keysInEvictionOrder() -> [UInt32] {
+        slotsInEvictionOrder().map { slots[Int($0)].key }
     }
 
     /// Entries from the next to be evicted to the last.
