@@ -53,6 +53,15 @@ public struct EventQueue: Sendable {
         return min(top.time, earliestLaneHead.time)
     }
 
+    /// The target of the event `pop` returns next, if any: the engine prefetches its
+    /// request while it handles the current one.
+    @inline(__always)
+    public var nextTarget: Int32? {
+        guard earliestLane >= 0 else { return heap.first?.target }
+        guard let top = heap.first, Self.precedes(top, earliestLaneHead) else { return earliestLaneHead.target }
+        return top.target
+    }
+
     /// Whether `a` pops before `b`: earlier time, or the same time and inserted first.
     @inline(__always)
     static func precedes(_ a: ScheduledEvent, _ b: ScheduledEvent) -> Bool {

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Every request in flight, in reusable slots; a heap entry only needs the slot number.
 ///
 /// Each slot is one flat struct, so handling a request touches one cache line rather than
@@ -73,6 +75,14 @@ struct RequestTable {
         }
         slots.append(slot)
         return Int32(slots.count - 1)
+    }
+
+    /// Starts loading slot `slot` into the CPU's cache: a hint, it changes nothing.
+    @inline(__always)
+    func prefetch(_ slot: Int32) {
+        slots.withUnsafeBufferPointer { buffer in
+            if Int(slot) < buffer.count, let base = buffer.baseAddress { prefetchForWrite(base + Int(slot)) }
+        }
     }
 
     /// The request's life is over and no event of it is pending: its slot can be reused.
