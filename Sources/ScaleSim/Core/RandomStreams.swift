@@ -96,15 +96,20 @@ enum ExponentialZiggurat {
     static let r = 7.697_117_470_131_049_72
     static let area = 3.949_659_822_581_557_2e-3
 
-    struct Tables: Sendable {
+    /// The three tables, computed once and never freed: plain pointers, so a draw reads them
+    /// without reference counting.
+    struct Tables {
         /// Below `limit[i]`, a position in layer `i` lies under the density for sure.
-        var limit = [UInt64](repeating: 0, count: 256)
+        let limit: UnsafePointer<UInt64>
         /// A position's x is `position * width[i]`.
-        var width = [Double](repeating: 0, count: 256)
+        let width: UnsafePointer<Double>
         /// The density at the layer's right edge.
-        var density = [Double](repeating: 0, count: 256)
+        let density: UnsafePointer<Double>
 
         init() {
+            let limit = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+            let width = UnsafeMutablePointer<Double>.allocate(capacity: 256)
+            let density = UnsafeMutablePointer<Double>.allocate(capacity: 256)
             let scale = 0x1.0p53
             var x = r
             var previous = r
@@ -122,25 +127,26 @@ enum ExponentialZiggurat {
                 density[i] = Foundation.exp(-x)
                 width[i] = x / scale
             }
+            self.limit = UnsafePointer(limit)
+            self.width = UnsafePointer(width)
+            self.density = UnsafePointer(density)
         }
     }
 
-    static let tables = Tables()
+    /// Written once, at first use, and only read after.
+    nonisolated(unsafe) static let tables = Tables()
 
     /// A standard (mean 1) exponential variate.
     @inline(__always)
     static func standard<R: RandomBits>(_ random: inout R) -> Double {
-        tables.limit.withUnsafeBufferPointer { limit in
-            tables.width.withUnsafeBufferPointer { width in
-                while true {
-                    let bits = random.next()
-                    let layer = Int(bits & 0xFF)
-                    let position = bits >> 11
-                    let x = Double(position) * width[layer]
-                    if position < limit[layer] { return x }
-                    if let accepted = edge(layer: layer, x: x, &random) { return accepted }
-                }
-            }
+        let tables = tables
+        while true {
+            let bits = random.next()
+            let layer = Int(bits & 0xFF)
+            let position = bits >> 11
+            let x = Double(position) * tables.width[layer]
+            if position < tables.limit[layer] { return x }
+            if let accepted = edge(layer: layer, x: x, &random) { return accepted }
         }
     }
 

@@ -306,28 +306,40 @@ extension Engine {
         let i = Int(r)
         let n = Int(node)
         let c = Int(requests.slots[i].requestClass)
-        let routes =
-            switch set {
-            case .normal: nodes[n].routes[c]
-            case .hit: nodes[n].hitRoutes[c]
-            case .miss: nodes[n].missRoutes[c]
-            }
         var choice = -1
-        if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
-            choice = 0
-        } else if !routes.targets.isEmpty {
-            let u = nodes[n].routingRandom.unitOpenBelow()
-            for k in routes.cumulative.indices where u <= routes.cumulative[k] {
-                choice = k
-                break
+        var target: Int32 = -1
+        var latency: SimTime = 0
+        // The draw goes to a copy of the stream, stored back once the route table is no
+        // longer read: changing `nodes` while the table is held would make Swift retain it.
+        var random = nodes[n].routingRandom
+        var drew = false
+        do {
+            let routes =
+                switch set {
+                case .normal: nodes[n].routes[c]
+                case .hit: nodes[n].hitRoutes[c]
+                case .miss: nodes[n].missRoutes[c]
+                }
+            if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
+                choice = 0
+            } else if !routes.targets.isEmpty {
+                drew = true
+                let u = random.unitOpenBelow()
+                for k in routes.cumulative.indices where u <= routes.cumulative[k] {
+                    choice = k
+                    break
+                }
+            }
+            if choice >= 0 {
+                target = routes.targets[choice]
+                latency = routes.latencies[choice]
             }
         }
+        if drew { nodes[n].routingRandom = random }
         guard choice >= 0 else {
             finish(r, .completed)
             return
         }
-        let target = routes.targets[choice]
-        let latency = routes.latencies[choice]
         if latency > 0 {
             requests.slots[i].node = target
             requests.slots[i].server = node
