@@ -238,6 +238,18 @@ import Testing
         #expect(none.state.log.last?.text == "there are no data centers in this preset")
     }
 
+    /// With nothing selected, `c` caches what app pools read; once every read goes through a
+    /// cache it says so, rather than caching a database that only takes writes.
+    @Test func cacheKeyWithEveryReadCachedSaysSo() async throws {
+        for preset in ["05", "09", "ten-million-users"] {
+            let pressed = Self.press("c", on: try await Fixtures.state(preset, width: 160, height: 48))
+            #expect(pressed.effects.isEmpty, "\(preset)")
+            #expect(
+                pressed.state.log.last?.text == "the app pools' reads already go through a cache; select a node to cache it",
+                "\(preset)")
+        }
+    }
+
     // MARK: - Whole keys
 
     /// The steps that grow each stage into the next (StageGrowthTests in ScaleFilesTests),

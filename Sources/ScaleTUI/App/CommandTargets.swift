@@ -97,11 +97,14 @@ public struct CommandTargets: Sendable {
                 ?? readFrom.lazy.compactMap { id in
                     snapshot.nodes.first { $0.id == id && [.db, .replica].contains($0.kind) && !cached.contains(id) }
                 }.first
-                ?? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) }
+                // With no app pool reading, the first database; with one, a cache in front of a
+                // database it only writes to would take no request at all.
+                ?? (readFrom.isEmpty ? snapshot.nodes.first { $0.kind == .db && !cached.contains($0.id) } : nil)
             guard let target else {
                 let reason =
-                    snapshot.nodes.contains { $0.kind == .db }
-                    ? "every database already has a cache" : "there is no database to cache (stage 01 splits it out)"
+                    !snapshot.nodes.contains { $0.kind == .db }
+                    ? "there is no database to cache (stage 01 splits it out)"
+                    : readFrom.isEmpty ? "every database already has a cache" : "the app pools' reads already go through a cache"
                 return .failure(NoTarget(message: reason + "; select a node to cache it"))
             }
             return .success(.addCache(front: target.id, entries: CommandGrammar.defaultCacheEntries))
