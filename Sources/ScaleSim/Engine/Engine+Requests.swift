@@ -63,8 +63,8 @@ extension Engine {
         } else {
             key = UInt32(truncatingIfNeeded: workload.zipf.sample(&random))
         }
-        let r = requests.allocate(born: now, user: user, key: key, requestClass: requestClass)
-        requests.slots[Int(r)].region = UInt8(truncatingIfNeeded: region)
+        let r = requests.allocate(
+            born: now, user: user, key: key, requestClass: requestClass, region: UInt8(truncatingIfNeeded: region))
         if arrivalTrace != nil {
             arrivalTrace?.append(ArrivalRecord(region: region, born: now, requestClass: requestClass, user: user, key: key))
         }

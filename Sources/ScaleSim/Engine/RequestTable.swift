@@ -66,9 +66,12 @@ struct RequestTable {
     /// Requests alive now, lost ones waiting for their event excluded.
     private(set) var live = 0
 
-    mutating func allocate(born time: SimTime, user: UInt32, key: UInt32, requestClass: UInt8, role: Role = .user) -> Int32 {
+    mutating func allocate(
+        born time: SimTime, user: UInt32, key: UInt32, requestClass: UInt8, role: Role = .user, region: UInt8 = 0
+    ) -> Int32 {
         live += 1
-        let slot = Slot(born: time, enteredNode: time, user: user, key: key, requestClass: requestClass, role: role)
+        let slot = Slot(
+            born: time, enteredNode: time, user: user, key: key, requestClass: requestClass, role: role, region: region)
         if let reused = free.popLast() {
             slots[Int(reused)] = slot
             return reused
