@@ -6,13 +6,16 @@
 struct DelayLane: Sendable {
     /// The delay every event of this lane was scheduled after.
     var delay: SimTime
-    private var storage: [ScheduledEvent] = []
+    private var storage = Column<ScheduledEvent>()
     private var head = 0
     private(set) var count = 0
 
     init(delay: SimTime) { self.delay = delay }
 
     var isEmpty: Bool { count == 0 }
+
+    /// Gives the lane a ring of its own if a copy shares it (see `Column`).
+    mutating func makeUnique() { storage.makeUnique() }
 
     /// The earliest event; the lane must not be empty.
     @inline(__always)
@@ -42,7 +45,7 @@ struct DelayLane: Sendable {
     /// Doubles the ring, a power of two so a mask wraps the indices.
     private mutating func grow() {
         let newCapacity = max(64, storage.count * 2)
-        var grown = [ScheduledEvent](repeating: ScheduledEvent(time: 0, sequence: 0, target: 0), count: newCapacity)
+        var grown = Column(repeating: ScheduledEvent(time: 0, sequence: 0, target: 0), count: newCapacity)
         for i in 0..<count { grown[i] = storage[(head + i) & (storage.count - 1)] }
         storage = grown
         head = 0

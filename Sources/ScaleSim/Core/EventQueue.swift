@@ -18,9 +18,11 @@ public struct ScheduledEvent: Sendable {
 /// `pop` takes whichever is earlier of the heap's top and the earliest lane head. Ties in
 /// time break by insertion order wherever the events wait, so the same inputs always pop in
 /// the same order: the engine's determinism rests on this.
+///
+/// Its buffers are `Column`s: a copy must call `makeUnique()` before its first write.
 public struct EventQueue: Sendable {
-    private var heap: [ScheduledEvent] = []
-    private var lanes: [DelayLane] = []
+    private var heap = Column<ScheduledEvent>()
+    private var lanes = Column<DelayLane>()
     /// The lane whose head is the earliest lane event, or -1 when every lane is empty.
     private var earliestLane = -1
     /// That lane's head, kept here so `pop` compares it without reaching into the lane.
@@ -38,7 +40,14 @@ public struct EventQueue: Sendable {
     /// cross the wrap-around.
     init(firstSequence: UInt32) {
         nextSequence = firstSequence
-        heap.reserveCapacity(1024)
+    }
+
+    /// Gives the queue buffers of its own if a copy shares them: copies of a queue share
+    /// its buffers until then, so whoever copies one calls this before writing (see `Column`).
+    public mutating func makeUnique() {
+        heap.makeUnique()
+        lanes.makeUnique()
+        for k in lanes.indices { lanes[k].makeUnique() }
     }
 
     /// Pending events, in the heap and in the delay lines.
@@ -159,7 +168,7 @@ public struct EventQueue: Sendable {
     /// Removes the heap's top, `top`, and returns it.
     @inline(__always)
     private mutating func popHeap(_ top: ScheduledEvent) -> ScheduledEvent {
-        let last = heap.removeLast()
+        let last = heap.popLast()!
         let n = heap.count
         guard n > 0 else { return top }
         heap.withUnsafeMutableBufferPointer { h in

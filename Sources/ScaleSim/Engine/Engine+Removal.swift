@@ -35,7 +35,7 @@ extension Engine {
         links.renumber(renumbered)
 
         let kept = nodes.indices.filter { !doomed.contains($0) }
-        nodes = kept.map { nodes[$0] }
+        nodes = Column(kept.map { nodes[$0] })
         spec.nodes = kept.map { spec.nodes[$0] }
         nodeIndex = Dictionary(uniqueKeysWithValues: spec.nodes.enumerated().map { ($1.id, Int32($0)) })
         // Route tables hold node numbers: every one is compiled again.

@@ -52,8 +52,8 @@ public struct Engine: Sendable {
     var retryRandom: [Xoshiro256StarStar]
     /// The key of the counter-based generator of requests' class, user and key.
     let attributeSeed: UInt64
-    var nodes: [NodeRuntime] = []
-    var servers: [ServerRuntime] = []
+    var nodes = Column<NodeRuntime>()
+    var servers = Column<ServerRuntime>()
     var nodeIndex: [String: Int32] = [:]
     var requests = RequestTable()
     var workload: WorkloadRuntime
@@ -140,6 +140,7 @@ public struct Engine: Sendable {
 
     /// Runs every event up to and including `end`, then sets the clock to `end`.
     public mutating func run(until end: SimTime) {
+        makeStorageUnique()
         while let t = events.nextTime, t <= end {
             step()
         }
@@ -148,17 +149,28 @@ public struct Engine: Sendable {
 
     /// Runs until a request limit is reached and the system has drained.
     public mutating func runUntilDrained() {
+        makeStorageUnique()
         while !isDrained, events.nextTime != nil { step() }
     }
 
     /// Applies a command now, recording it if refused.
     @discardableResult
     public mutating func execute(_ command: SimCommand) -> CommandResult {
+        makeStorageUnique()
         let result = apply(command)
         if case .refused(let reason) = result {
             refusedCommands.append(RefusedCommand(at: now, command: command, reason: reason))
         }
         return result
+    }
+
+    /// Gives the engine's columns buffers of their own if a copy of the engine shares them:
+    /// every public entry point that writes calls it first (see `Column`).
+    mutating func makeStorageUnique() {
+        events.makeUnique()
+        requests.slots.makeUnique()
+        nodes.makeUnique()
+        servers.makeUnique()
     }
 
     /// Pops and handles one event.

@@ -60,7 +60,7 @@ struct RequestTable {
     /// requests/s with 160 ms round trips keep 8,000,000 in flight.
     static let maxLive = 1 << 25
 
-    var slots: [Slot] = []
+    var slots = Column<Slot>()
     private var free: [Int32] = []
 
     /// Requests alive now, lost ones waiting for their event excluded.

@@ -1,0 +1,152 @@
+/// A growable array whose element writes skip Swift's copy-on-write check.
+///
+/// Writing an element of an `Array` held in a struct asks, on every write, whether the
+/// buffer is shared; the engine's hot path made about ten such checks per event. A column
+/// is checked once instead: its owner calls `makeUnique()` at each entry point that may
+/// write (`Engine.run` and the like), and writes between entry points go straight to
+/// memory. Copies of the owner stay independent, because the first entry point of either
+/// copy finds the buffer shared and copies it (docs/architecture.md, "Hot-path storage").
+///
+/// Debug builds check the rule on every write and stop at a write to a shared column. A
+/// column inside an element of another column is its owner's to make unique as well.
+struct Column<Element> {
+    private var storage: ColumnStorage<Element>
+
+    init() { storage = ColumnStorage(capacity: 0) }
+
+    init(repeating value: Element, count: Int) {
+        storage = ColumnStorage(capacity: count)
+        for _ in 0..<count { storage.append(value) }
+    }
+
+    init<S: Sequence>(_ elements: S) where S.Element == Element {
+        storage = ColumnStorage(capacity: elements.underestimatedCount)
+        for element in elements { storage.append(element) }
+    }
+
+    var count: Int { storage.count }
+    var isEmpty: Bool { storage.count == 0 }
+    var indices: Range<Int> { 0..<storage.count }
+
+    /// Gives this column a buffer of its own if a copy of its owner shares it.
+    @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    subscript(index: Int) -> Element {
+        @inline(__always) _read { yield storage.elements[storage.checked(index)] }
+        @inline(__always) _modify {
+            checkUnique()
+            yield &storage.elements[storage.checked(index)]
+        }
+    }
+
+    /// The first element, if any.
+    var first: Element? { storage.count > 0 ? storage.elements[0] : nil }
+
+    /// Adds `value` at the end.
+    @inline(__always)
+    mutating func append(_ value: Element) {
+        checkUnique()
+        storage.append(value)
+    }
+
+    /// Removes and returns the last element, if any.
+    @inline(__always)
+    mutating func popLast() -> Element? {
+        checkUnique()
+        return storage.popLast()
+    }
+
+    /// Removes the element at `index`, moving those after it down.
+    mutating func remove(at index: Int) -> Element {
+        checkUnique()
+        return storage.remove(at: index)
+    }
+
+    /// Calls `body` with the elements as a mutable buffer (its count cannot change).
+    @inline(__always)
+    mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Element>) throws -> R) rethrows -> R {
+        checkUnique()
+        return try body(UnsafeMutableBufferPointer(start: storage.elements, count: storage.count))
+    }
+
+    /// Debug builds stop at a write to a shared column; release builds trust the owner.
+    @inline(__always)
+    private mutating func checkUnique() {
+        #if DEBUG
+        precondition(isKnownUniquelyReferenced(&storage), "a shared Column was written: call makeUnique() first")
+        #endif
+    }
+
+    /// Calls `body` with the elements as a buffer, for reads in bulk and prefetch hints.
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.elements, count: storage.count))
+    }
+}
+
+extension Column: @unchecked Sendable where Element: Sendable {}
+
+extension Column: RandomAccessCollection {
+    var startIndex: Int { 0 }
+    var endIndex: Int { storage.count }
+}
+
+/// The buffer behind a `Column`: a manually managed allocation that doubles when full.
+final class ColumnStorage<Element> {
+    private(set) var elements: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        elements = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        elements.deinitialize(count: count)
+        elements.deallocate()
+    }
+
+    @inline(__always)
+    func checked(_ index: Int) -> Int {
+        precondition(index >= 0 && index < count, "Column index out of range")
+        return index
+    }
+
+    func append(_ value: Element) {
+        if count == capacity { grow() }
+        (elements + count).initialize(to: value)
+        count += 1
+    }
+
+    func popLast() -> Element? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return (elements + count).move()
+    }
+
+    func remove(at index: Int) -> Element {
+        let removed = (elements + checked(index)).move()
+        (elements + index).moveInitialize(from: elements + index + 1, count: count - index - 1)
+        count -= 1
+        return removed
+    }
+
+    /// A buffer of its own with the same elements.
+    func copy() -> ColumnStorage {
+        let twin = ColumnStorage(capacity: capacity)
+        twin.elements.initialize(from: elements, count: count)
+        twin.count = count
+        return twin
+    }
+
+    private func grow() {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        grown.moveInitialize(from: elements, count: count)
+        elements.deallocate()
+        elements = grown
+        capacity *= 2
+    }
+}
