@@ -63,6 +63,20 @@ import Testing
         #expect(html.all("pre").first?.text.contains("requests") == true)
     }
 
+    @Test func aLongRunIsChartedAtCoarserSteps() throws {
+        // 1,300 s is past the 1,200 points a series gets: a point every 2 seconds, 650 of them.
+        let result = try CLI.run(["run", "00", "--duration", "1300s", "--report", "html"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try XMLTree.parse(result.stdout)
+        #expect(html.all("p").first?.text.hasSuffix("Each point of the charts is the mean of 2 seconds.") == true)
+        for chart in html.all("svg") {
+            let counts = chart.all("g", class: "series").map {
+                $0.all("polyline").map { $0.attributes["points"]!.split(separator: " ").count }.reduce(0, +)
+            }
+            #expect(counts.allSatisfy { $0 == 650 }, "\(counts)")
+        }
+    }
+
     @Test func htmlGoesToStandardOutputAndRefusesSeveralSeeds() throws {
         let result = try CLI.run(["run", "00", "--duration", "3s", "--report", "html"])
         #expect(result.status == 0, "\(result.stderr)")
