@@ -57,6 +57,9 @@ import Testing
         #expect(lines[0] == "flat" && lines[1] == "req/s")
         // The y labels: top, middle and bottom of the axis.
         #expect(lines[2].hasPrefix("20 |") && lines[4].hasPrefix("10 |") && lines[6].hasPrefix(" 0 |"))
+        // On an even height too, the middle label is on the row where its value is drawn.
+        let tall = TextChart.render(chart, width: 11, height: 12, style: .ascii)
+        #expect(tall.filter { $0.hasPrefix("10 |") }.map { $0.contains("*") } == [true])
         let xRange = lines[2 + 5 + 1]
         #expect(xRange.hasPrefix("    0") && xRange.contains("10") && xRange.hasSuffix("seconds"))
     }

@@ -52,11 +52,13 @@ public enum TextChart {
         let yLabels = [y.upper, middle(of: y), y.lower].map { label($0, on: y) }
         let labelWidth = yLabels.map(\.count).max() ?? 1
         var lines = [TerminalSafe.text(chart.title), TerminalSafe.text(chart.yAxis.title)]
+        // The middle label stands on the row where a point of that value is drawn.
+        let middleRow = height - 1 - cell(0.5, count: height)
         for row in 0..<height {
             let label: String
             switch row {
             case 0: label = yLabels[0]
-            case height / 2 where height >= 5: label = yLabels[1]
+            case middleRow where height >= 5: label = yLabels[1]
             case height - 1: label = yLabels[2]
             default: label = ""
             }
