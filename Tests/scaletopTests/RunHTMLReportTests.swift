@@ -87,4 +87,15 @@ import Testing
         #expect(seeds.stderr.contains("--report html charts one seed's time series; drop --seeds"))
         #expect(seeds.stdout.isEmpty)
     }
+
+    @Test func replayRefusesHTML() throws {
+        let folder = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recording = folder.appendingPathComponent("run.jsonl").path
+        #expect(try CLI.run(["run", "00", "--duration", "2s", "--record", recording]).status == 0)
+        let replay = try CLI.run(["replay", recording, "--headless", "--report", "html"])
+        #expect(replay.status == 2)
+        #expect(replay.stderr == "scaletop: --report html: replay --headless writes text, json or csv; use scaletop run\n")
+        #expect(replay.stdout.isEmpty)
+    }
 }
