@@ -63,6 +63,7 @@ struct ReplayCommand: ParsableCommand {
         for (name, value) in [("--speed", speed), ("--export-cast", exportCast), ("--size", size)] where value != nil {
             throw badInput("\(name) does not apply with --headless, which replays as fast as it can")
         }
+        if report == .html { throw badInput("--report html: replay --headless writes text, json or csv; use scaletop run") }
         let replay = try loadReplay(file)
 
         var replayer = Replayer(file: replay)
@@ -98,7 +99,7 @@ struct ReplayCommand: ParsableCommand {
         switch format {
         case .json: try output.line(json.encoded())
         case .text: try output.write(TextReport.render(json))
-        case .csv: break
+        case .csv, .html: break
         }
         try output.finish()
         if let status = Self.revisionMismatch(of: replay) { throw status }

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
     )
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json, csv
+        case text, json, csv, html
     }
 
     @Argument(help: "A preset: a file, a stage number (03, 05v) or a name.")
@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Apply the timed commands of this script file (docs/scripts.md) besides the preset's own.")
     var script: String?
 
-    @Option(help: "Report format: text, json, or csv (a per-second series).")
+    @Option(help: "Report format: text, json, csv (a per-second series), or html (a page with charts over time).")
     var report: ReportFormat = .text
 
     @Option(help: "Write the report to this file instead of standard output.")
@@ -54,6 +54,7 @@ struct RunCommand: ParsableCommand {
         guard warmupLength < length else { throw badInput("--warmup (\(warmup)) must be shorter than --duration (\(duration))") }
         guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
+        if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
@@ -102,8 +103,9 @@ struct RunCommand: ParsableCommand {
         into output: Output, recorder: RunRecorder?
     ) throws {
         let spec = loaded.spec
-        if report == .csv || recorder != nil {
+        if report == .csv || report == .html || recorder != nil {
             var engine = Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace)
+            var timeline = RunTimeline(duration: length)
             if report == .csv { try output.write(CSVReport.header + "\n") }
             try engine.run(
                 until: length, applying: extra,
@@ -112,13 +114,26 @@ struct RunCommand: ParsableCommand {
                         try output.write(
                             CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).map { $0 + "\n" }.joined())
                     }
+                    if report == .html { timeline.record(engine.simulationSnapshot(historyLimit: 0)) }
                     try recorder?.write(.checkpoint(of: engine))
                 },
                 onCommand: { scheduled in
                     try recorder?.write(command: scheduled)
                 })
             try recorder?.write(.end(of: engine))
-            if report != .csv { try output.write(render(RunReport(summary: engine.summary(), preset: loaded.name).json)) }
+            let json = RunReport(summary: engine.summary(), preset: loaded.name).json
+            if report == .html {
+                // The marks in the engine's order: by time, the preset's commands first at equal times.
+                let commands = (spec.script + extra).enumerated().sorted {
+                    ($0.element.at, $0.offset) < ($1.element.at, $1.offset)
+                }
+                .map(\.element)
+                try output.write(
+                    RunHTMLReport.document(
+                        report: json, timeline: timeline, commands: commands, warmup: warmup, duration: length))
+            } else if report != .csv {
+                try output.write(render(json))
+            }
             return
         }
 
@@ -130,7 +145,8 @@ struct RunCommand: ParsableCommand {
         try output.write(render(reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)))
     }
 
-    /// The report as `--report` asks: JSON on one line, or text (CSV is written as it runs).
+    /// The report as `--report` asks: JSON on one line, or text (CSV is written as it runs,
+    /// HTML once its charts are gathered).
     func render(_ report: JSONValue) -> String {
         self.report == .json ? report.encoded() + "\n" : TextReport.render(report)
     }
