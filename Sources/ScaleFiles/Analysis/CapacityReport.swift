@@ -69,7 +69,7 @@ public struct CapacityReport: Sendable {
                 point.meets ? "yes" : "no: " + m.broken.map(\.description).joined(separator: ", "),
             ])
         }
-        lines += TextReport.table(table)
+        lines += ComparisonReport.aligned(table)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -41,7 +41,7 @@ public struct ComparisonReport: Sendable {
             ])
         }
         table.append(["bottleneck", Self.describe(c.bottleneckA), Self.describe(c.bottleneckB), "", ""])
-        lines += TextReport.table(table)
+        lines += Self.aligned(table)
         lines.append("")
         lines.append(
             c.seeds.count > 1
@@ -102,7 +102,7 @@ public struct ComparisonReport: Sendable {
         [("p99_ms", "p99 by seed", "p99 (ms)"), ("throughput_rps", "Throughput by seed", "throughput (requests/s)")]
             .compactMap { metric, title, yTitle in
                 guard let row = comparison.row(metric) else { return nil }
-                let xs = comparison.seeds.map(Double.init)
+                let xs = comparison.seeds.map { Double($0) }
                 return Chart(
                     title: title, xAxis: Chart.Axis(title: "seed"), yAxis: Chart.Axis(title: yTitle),
                     series: [
@@ -110,6 +110,18 @@ public struct ComparisonReport: Sendable {
                         Chart.Series(name: "B", points: zip(xs, row.b).map { Chart.Point(x: $0, y: $1) }),
                     ])
             }
+    }
+
+    /// The table's lines: the first column left-aligned, the figures right-aligned.
+    static func aligned(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                c == 0
+                    ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
     }
 
     /// The row's name in the table: `p99 ms`, `read p99 ms`, `cost $/month`.
