@@ -34,6 +34,7 @@ import Testing
         #expect(report.text.contains("capacity: 1,080 users\n"))
         #expect(report.text.contains("first bottleneck at the knee: db, utilization 1.000"))
         #expect(report.text.contains("cost at the capacity: $1080 per month"))
+        #expect(report.text.contains("throughput req/s  cost $/month  bottleneck"))
         #expect(report.text.contains("1,100 users breaks errors<0.1% (0.100%)"))
         let csvLines = report.csv.split(separator: "\n")
         #expect(csvLines[0] == Substring(CapacityReport.csvHeader))
@@ -48,6 +49,7 @@ import Testing
     @Test func withoutTheCostModelTheCostIsLeftOut() throws {
         let report = try Self.capacityReport(cost: false)
         #expect(!report.text.contains("cost at the capacity"))
+        #expect(!report.text.contains("cost $/month"))
         #expect(report.json.encoded().contains("\"cost_per_month\":null"))
     }
 

@@ -57,17 +57,22 @@ public struct CapacityReport: Sendable {
         ]
         lines += answer
         lines.append("")
-        var table = [["users", "p99 ms", "error rate", "throughput req/s", "cost $/month", "bottleneck", "meets"]]
+        // Cost is a column once the cost model gives run reports one (docs/cost.md).
+        let hasCost = points.contains { $0.measured.costPerMonth != nil }
+        var header = ["users", "p99 ms", "error rate", "throughput req/s"]
+        if hasCost { header.append("cost $/month") }
+        var table = [header + ["bottleneck", "meets"]]
         for point in curve {
             let m = point.measured
-            table.append([
+            var row = [
                 Self.users(point.users), m.endToEnd("p99_ms").map { decimal($0, digits: 2) } ?? "-",
                 m.endToEnd("error_rate").map { decimal($0 * 100, digits: 3) + "%" } ?? "-",
                 m.endToEnd("throughput_rps").map { decimal($0, digits: 1) } ?? "-",
-                m.costPerMonth.map { decimal($0, digits: 0) } ?? "-",
-                m.bottleneck.map { "\($0.id) \(decimal($0.utilization, digits: 2))" } ?? "-",
-                point.meets ? "yes" : "no: " + m.broken.map(\.description).joined(separator: ", "),
-            ])
+            ]
+            if hasCost { row.append(m.costPerMonth.map { decimal($0, digits: 0) } ?? "-") }
+            row.append(m.bottleneck.map { "\($0.id) \(decimal($0.utilization, digits: 2))" } ?? "-")
+            row.append(point.meets ? "yes" : "no: " + m.broken.map(\.description).joined(separator: ", "))
+            table.append(row)
         }
         lines += ComparisonReport.aligned(table)
         return lines.joined(separator: "\n") + "\n"
