@@ -61,9 +61,10 @@ import Testing
         #expect(latency.series.map(\.name) == ["p99"])
         #expect(latency.series[0].points.map(\.x) == report.curve.map { Double($0.users) })
         #expect(latency.series[0].points.first == Chart.Point(x: 10, y: 100))
-        #expect(latency.marks == [
-            Chart.Mark(axis: .y, value: 200, label: "p99<200ms"), Chart.Mark(axis: .x, value: 1_080, label: "capacity 1,080"),
-        ])
+        #expect(
+            latency.marks == [
+                Chart.Mark(axis: .y, value: 200, label: "p99<200ms"), Chart.Mark(axis: .x, value: 1_080, label: "capacity 1,080"),
+            ])
         #expect(latency.xAxis.logarithmic)
         let errors = charts[1]
         #expect(errors.yAxis.title == "error rate (%)")

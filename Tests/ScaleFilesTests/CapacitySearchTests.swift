@@ -29,7 +29,11 @@ import Testing
     @Test func aDesignMeetingEveryLoadEndsAtTheMaximum() {
         let walk = CapacitySearch(start: 1_000, maxUsers: 10_000_000).run(Self.design(capacity: .max))
         #expect(walk.outcome == .meetsEverywhere)
-        #expect(walk.points.map(\.users) == [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_024_000, 2_048_000, 4_096_000, 8_192_000, 10_000_000])
+        #expect(
+            walk.points.map(\.users) == [
+                1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_024_000, 2_048_000, 4_096_000,
+                8_192_000, 10_000_000,
+            ])
     }
 
     @Test func aDesignBrokenAtOneUserEndsThere() {

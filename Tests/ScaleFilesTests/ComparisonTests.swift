@@ -38,7 +38,9 @@ import Testing
         let b = Self.reports(bigger)
         // The same seeds, the same arrivals: the design changes no request count.
         for (ra, rb) in zip(a, b) {
-            #expect(ReportFigures.value(at: ["end_to_end", "requests"], in: ra) == ReportFigures.value(at: ["end_to_end", "requests"], in: rb))
+            #expect(
+                ReportFigures.value(at: ["end_to_end", "requests"], in: ra)
+                    == ReportFigures.value(at: ["end_to_end", "requests"], in: rb))
         }
         let comparison = Comparison(designA: "03", designB: "03 +1 db server", seeds: Self.seeds, a: a, b: b)
         let mean = try #require(comparison.row("mean_ms"))

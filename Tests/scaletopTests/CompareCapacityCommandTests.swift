@@ -83,7 +83,9 @@ import Testing
         let directory = try CLI.temporaryDirectory()
         let file = directory.appendingPathComponent("compare.json")
         try Data("keep".utf8).write(to: file)
-        let refused = try CLI.run(["compare", "00", "00", "--seeds", "1", "--duration", "2s", "--warmup", "0s", "--out", file.path])
+        let refused = try CLI.run([
+            "compare", "00", "00", "--seeds", "1", "--duration", "2s", "--warmup", "0s", "--out", file.path,
+        ])
         #expect(refused.status == 2)
         #expect(try String(contentsOf: file, encoding: .utf8) == "keep")
         let forced = try CLI.run([

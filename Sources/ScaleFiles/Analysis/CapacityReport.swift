@@ -163,7 +163,8 @@ public struct CapacityReport: Sendable {
             "warmup_s": .number(Nanos.seconds(warmup)),
             "max_users": .int(maxUsers),
             "result": .string(resultName),
-            "capacity_users": outcome == .meetsEverywhere || outcome == .failsAtOne ? .null : knee.map { .int($0.users) } ?? .null,
+            "capacity_users": outcome == .meetsEverywhere || outcome == .failsAtOne
+                ? .null : knee.map { .int($0.users) } ?? .null,
             "first_failing_users": firstFailingPoint.map { .int($0.users) } ?? .null,
             "bottleneck": knee?.measured.bottleneck.map {
                 .object(["node": .string($0.id), "utilization": .number($0.utilization)])
@@ -219,7 +220,9 @@ public struct CapacityReport: Sendable {
         let xAxis = Chart.Axis(title: "users", logarithmic: logarithmic)
         let knee: [Chart.Mark] =
             outcome == .meetsEverywhere || outcome == .failsAtOne
-            ? [] : capacityPoint.map { [Chart.Mark(axis: .x, value: Double($0.users), label: "capacity \(Self.users($0.users))")] } ?? []
+            ? []
+            : capacityPoint.map { [Chart.Mark(axis: .x, value: Double($0.users), label: "capacity \(Self.users($0.users))")] }
+                ?? []
         func series(_ name: String, _ key: String, scale: Double = 1) -> Chart.Series {
             Chart.Series(
                 name: name,

@@ -82,7 +82,8 @@ public struct ComparisonReport: Sendable {
         ])
     }
 
-    public static let csvHeader = "metric,unit,a_mean,a_ci95,b_mean,b_ci95,difference_mean,difference_ci95,independent_ci95,differs"
+    public static let csvHeader =
+        "metric,unit,a_mean,a_ci95,b_mean,b_ci95,difference_mean,difference_ci95,independent_ci95,differs"
 
     /// One line per figure, with the header first.
     public var csv: String {

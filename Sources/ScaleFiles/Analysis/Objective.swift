@@ -49,7 +49,9 @@ public struct Objective: Sendable, Equatable, CustomStringConvertible {
             throw fail("unknown measure \(TerminalSafe.quoted(name)); expected p50, p95, p99, mean, errors or throughput")
         }
         guard (compact[sign] == "<") == metric.isUpperBound else {
-            throw fail(metric.isUpperBound ? "\(name) is bounded from above: \(name)<LIMIT" : "throughput is bounded from below: throughput>LIMIT")
+            throw fail(
+                metric.isUpperBound
+                    ? "\(name) is bounded from above: \(name)<LIMIT" : "throughput is bounded from below: throughput>LIMIT")
         }
         guard !bound.isEmpty else { throw fail("the limit is missing after \(compact[sign])") }
         switch metric {
