@@ -11,7 +11,7 @@ struct Scaletop: ParsableCommand {
         version: scaletopVersion,
         subcommands: [
             DashboardCommand.self, RunCommand.self, ReplayCommand.self, CacheCommand.self, BenchCommand.self, PresetsCommand.self,
-            CheckCommand.self,
+            CheckCommand.self, CompareCommand.self, CapacityCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
