@@ -30,6 +30,7 @@ enum StatusBarView {
                 errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
         ]
         if let regions = regionsField(snapshot) { fields.append(regions) }
+        fields.append(costField(snapshot))
         if let sessions = sessionsLostField(snapshot) { fields.append(sessions) }
         if let replay = state.replay {
             let percent = replay.progress.map { " \($0.percent)%" } ?? ""
@@ -65,6 +66,13 @@ enum StatusBarView {
         let p99 = snapshot.regions.map { "\($0.name) \(figure($0.window?.p99))" }
         let both = snapshot.regions.map { "\($0.name) \(figure($0.window?.p50))/\(figure($0.window?.p99))" }
         return StatusField("p99 " + p99.joined(separator: " "), wide: "p50/p99 " + both.joined(separator: " "), priority: 7)
+    }
+
+    /// The cost per month at the rate of now (docs/cost.md). It gives way before every
+    /// other figure: what the system does matters more than what it costs.
+    static func costField(_ snapshot: SimulationSnapshot) -> StatusField {
+        let cost = Format.money(snapshot.costPerMonth)
+        return StatusField(cost + "/mo", wide: "cost \(cost)/month", priority: 8)
     }
 
     /// Users logged out in the last second because their sticky server went, with the run's
