@@ -30,7 +30,6 @@ enum StatusBarView {
                 errorRate > 0.01 ? Style(.bottleneck, bold: true, reverse: true) : plain, priority: 2),
         ]
         if let regions = regionsField(snapshot) { fields.append(regions) }
-        fields.append(costField(snapshot))
         if let sessions = sessionsLostField(snapshot) { fields.append(sessions) }
         if let replay = state.replay {
             let percent = replay.progress.map { " \($0.percent)%" } ?? ""
@@ -68,11 +67,14 @@ enum StatusBarView {
         return StatusField("p99 " + p99.joined(separator: " "), wide: "p50/p99 " + both.joined(separator: " "), priority: 7)
     }
 
-    /// The cost per month at the rate of now (docs/cost.md). It gives way before every
-    /// other figure: what the system does matters more than what it costs.
-    static func costField(_ snapshot: SimulationSnapshot) -> StatusField {
-        let cost = Format.money(snapshot.costPerMonth)
-        return StatusField(cost + "/mo", wide: "cost \(cost)/month", priority: 8)
+    /// The cost per month at the rate of now (docs/cost.md), at the end of the bar. It
+    /// shows only where every other field fits whole and roomy beside it: what the system
+    /// does matters more than what it costs, and the cost never moves another field.
+    static func costField(_ state: DashboardState, besides fields: [StatusField], width: Int) -> StatusField? {
+        guard let snapshot = state.snapshot else { return nil }
+        let field = StatusField("cost \(Format.money(snapshot.costPerMonth))/month", priority: 9)
+        let used = (fields + [field]).reduce(0) { $0 + ($1.wide ?? $1.text).count + 2 }
+        return used <= width ? field : nil
     }
 
     /// Users logged out in the last second because their sticky server went, with the run's
@@ -155,7 +157,9 @@ enum StatusBarView {
 
     static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
         buffer.fill(rect, style: plain)
-        let (fields, roomy) = fit(fields(state), width: rect.width)
+        var all = fields(state)
+        if let cost = costField(state, besides: all, width: rect.width) { all.append(cost) }
+        let (fields, roomy) = fit(all, width: rect.width)
         var x = rect.x
         for field in fields {
             let text = " " + field.text + (roomy ? " " : "")
