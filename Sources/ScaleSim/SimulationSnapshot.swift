@@ -35,6 +35,9 @@ public struct NodeSnapshot: Sendable, Hashable {
     /// bucket holds now (nil without a rate limiter).
     public var rejected = 0
     public var rateLimitTokens: Double? = nil
+    /// What the node costs per month at the rate of now: its servers as they are, its
+    /// traffic as in the last closed second (docs/cost.md).
+    public var costPerMonth = 0.0
 
     public var id: String { spec.id }
     public var kind: NodeKind { spec.kind }
@@ -75,14 +78,19 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var links: [LinkSnapshot] = []
     /// One-way latency from each user region to each data center, commands included.
     public var latencies: [RegionLatency] = []
+    /// The prices the system runs at (docs/cost.md).
+    public var prices = Pricing.shipped
 
     public var users: Int { workload.users }
+    /// What the whole system costs per month at the rate of now: every node's.
+    public var costPerMonth: Double { nodes.reduce(0) { $0 + $1.costPerMonth } }
 }
 
 extension Engine {
     /// The engine's state for display, with at most `historyLimit` windows per node.
     public func snapshot(historyLimit: Int = 120) -> [NodeSnapshot] {
-        nodes.indices.map { n in
+        let costs = costRates()
+        return nodes.indices.map { n in
             // Counted in place: copying each server would copy its queue and apply log.
             let pool = nodes[n].activeServers
             return NodeSnapshot(
@@ -102,7 +110,8 @@ extension Engine {
                 sessionsLostLastWindow: appSlot(n).map { appStates[$0].figures.lostInWindow } ?? 0,
                 sessionsDropped: appSlot(n).map { appStates[$0].figures.dropped } ?? 0,
                 rejected: nodes[n].counters.rejected,
-                rateLimitTokens: rateLimitTokens(node: n)
+                rateLimitTokens: rateLimitTokens(node: n),
+                costPerMonth: costs[n]
             )
         }
     }
@@ -125,7 +134,8 @@ extension Engine {
             regions: regionSnapshots(historyLimit: historyLimit),
             speedReached: speedReached,
             links: linkSnapshot,
-            latencies: spec.latencies
+            latencies: spec.latencies,
+            prices: spec.prices
         )
     }
 

@@ -26,6 +26,8 @@ enum CLI {
         process.executableURL = program
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // Never the real user's pricing file: a test that wants one passes XDG_CONFIG_HOME.
+        env["XDG_CONFIG_HOME"] = noConfigHome
         env.merge(environment) { $1 }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
@@ -59,6 +61,9 @@ enum CLI {
     }
 
     /// A fresh temporary folder.
+    /// An XDG_CONFIG_HOME with nothing in it, so no test reads the user's pricing file.
+    static let noConfigHome = "/nonexistent/scaletop-tests-config"
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

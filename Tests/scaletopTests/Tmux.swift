@@ -11,6 +11,8 @@ final class Tmux {
     /// exit status and the terminal modes (`stty -a`), then waits to be read.
     init(_ arguments: [String], width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         let command = ([CLI.executable.path] + arguments).map(Self.quote).joined(separator: " ")
+        // Never the real user's pricing file (see `CLI.noConfigHome`).
+        let environment = ["XDG_CONFIG_HOME": CLI.noConfigHome].merging(environment) { $1 }
         let exports = environment.map { "export \($0.key)=\(Self.quote($0.value));" }.joined(separator: " ")
         // The shell traps Ctrl-C and Ctrl-\ (children get the default) so it lives on to
         // report; no core files from the signals tests send.

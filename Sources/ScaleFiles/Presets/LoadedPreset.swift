@@ -12,10 +12,12 @@ public struct LoadedPreset: Sendable {
 
 extension PresetCatalog {
     /// Resolves `name` (a path, a stage number or a preset name), decodes it with
-    /// `overrides` applied, and reads its key trace.
+    /// `overrides` applied, puts the preset's prices over the user's pricing file's, and
+    /// reads its key trace.
     public func load(_ name: String, overrides: [PresetOverride] = []) throws(PresetError) -> LoadedPreset {
         let source = try resolve(name)
         var spec = try source.decode(overrides: overrides)
+        if let pricingFile { spec.pricing = try PricingFile.read(path: pricingFile).overridden(by: spec.pricing) }
         let keyTrace = try spec.loadKeyTrace(from: source)
         return LoadedPreset(name: source.name, spec: spec, keyTrace: keyTrace, source: source)
     }

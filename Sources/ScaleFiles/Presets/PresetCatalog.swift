@@ -57,6 +57,9 @@ public struct PresetCatalog: Sendable {
     public let shipped: [PresetSource]
     /// Where user presets live, or `nil` when neither `XDG_DATA_HOME` nor `HOME` says.
     public let userDirectory: String?
+    /// The user's pricing file, whose prices every loaded preset starts from (docs/cost.md),
+    /// or `nil` when neither `XDG_CONFIG_HOME` nor `HOME` says.
+    public let pricingFile: String?
 
     /// A catalogue of the presets built into this binary and the user's presets, with the
     /// user directory taken from `environment`.
@@ -77,6 +80,7 @@ public struct PresetCatalog: Sendable {
         } else {
             userDirectory = nil
         }
+        pricingFile = PricingFile.path(environment: environment)
     }
 
     /// The directories searched for user presets, for `scaletop presets --path`.

@@ -47,6 +47,7 @@ public enum PresetEncoder {
             }
         }
         if !spec.latencies.isEmpty { out += ["", "latency:"] + latency(spec.latencies) }
+        if !spec.pricing.isEmpty { out += ["", "pricing:"] + pricing(spec.pricing) }
         out += ["", "nodes:"]
         for (index, node) in spec.nodes.enumerated() {
             if index > 0 { out.append("") }
@@ -101,6 +102,32 @@ public enum PresetEncoder {
         }
         if let assets = keySpace(workload.staticAssets, defaults: defaults.staticAssets) {
             out.append("  static_assets: " + assets)
+        }
+        let sizes = RequestClass.allCases.compactMap { c -> (String, String)? in
+            guard let size = workload.responseKB[c], size != WorkloadSpec.defaultResponseKB[c] else { return nil }
+            return (c.description, number(size))
+        }
+        if !sizes.isEmpty { out.append("  response_kb: " + flow(sizes)) }
+        return out
+    }
+
+    // MARK: - Pricing
+
+    /// The lines of a `pricing:` section (or a pricing file, unindented): the prices set.
+    public static func pricing(_ pricing: PricingSpec, indent: String = "  ") -> [String] {
+        var out: [String] = []
+        let kinds = NodeKind.allCases.compactMap { kind in pricing.serverHour[kind].map { (kind.rawValue, number($0)) } }
+        if !kinds.isEmpty { out.append(indent + "server_hour: " + flow(kinds)) }
+        let prices: [(String, Double?)] = [
+            ("size_factor", pricing.sizeFactor),
+            ("lb_per_million_requests", pricing.lbPerMillionRequests),
+            ("queue_per_million_requests", pricing.queuePerMillionRequests),
+            ("cdn_per_gb", pricing.cdnPerGB),
+            ("cdn_per_10k_requests", pricing.cdnPer10kRequests),
+            ("cross_dc_per_gb", pricing.crossDCPerGB),
+        ]
+        for (key, value) in prices {
+            if let value { out.append(indent + key + ": " + number(value)) }
         }
         return out
     }

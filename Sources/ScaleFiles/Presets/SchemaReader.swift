@@ -11,9 +11,11 @@ struct SchemaReader {
 
     static let topFields = [
         "version", "name", "description", "explanation", "seed", "workload", "nodes", "datacenters", "latency", "script",
+        "pricing",
     ]
     static let workloadFields = [
         "users", "rate_per_user", "mix", "keys", "shape", "entry", "requests", "dns", "retries", "regions", "static_assets",
+        "response_kb",
     ]
     static let keyFields = ["count", "zipf"]
     static let traceKeyFields = ["count", "zipf", "trace"]
@@ -118,9 +120,13 @@ struct SchemaReader {
         var script: [ScheduledCommand] = []
         if let node = top.optional("script") { script = try self.script(node, "script") }
 
+        var pricing = PricingSpec()
+        if let node = top.optional("pricing") { pricing = try self.pricing(node, "pricing") }
+
         let system = SystemSpec(
             name: name, description: description, explanation: explanation, seed: seed,
-            workload: workload, nodes: nodes, script: script, datacenters: datacenters, latencies: latencies)
+            workload: workload, nodes: nodes, script: script, datacenters: datacenters, latencies: latencies,
+            pricing: pricing)
         if let problem = system.dataMemoryProblem { throw fail(nodesNode, "nodes", problem) }
         return system
     }
@@ -188,6 +194,7 @@ struct SchemaReader {
         if let node = map.optional("static_assets") {
             spec.staticAssets = try keySpace(node, "workload.static_assets", defaults: spec.staticAssets)
         }
+        if let node = map.optional("response_kb") { spec.responseKB = try responseKB(node, "workload.response_kb") }
         return (spec, map)
     }
 

@@ -17,6 +17,18 @@ public struct RunReport: Sendable {
     }
 
     static func ms(_ t: SimTime?) -> JSONValue { .number(t.map(Nanos.milliseconds)) }
+    /// Money to a millionth, so that sums read as the round figures they are.
+    static func money(_ amount: Double?) -> JSONValue { .number(amount.map { ($0 * 1e6).rounded() / 1e6 }) }
+
+    /// The system's cost (docs/cost.md): at the measured rate per month of 730 hours, per
+    /// million requests completed, and over the measured part.
+    var costFields: [String: JSONValue] {
+        let cost = summary.cost
+        return [
+            "per_month": Self.money(cost.perMonth), "per_million_requests": Self.money(cost.perMillionRequests),
+            "measured": Self.money(cost.total),
+        ]
+    }
     static func ms(_ ns: Double?) -> JSONValue { .number(ns.map { $0 / 1e6 }) }
 
     /// The outcome counts, keyed as in reports; `rejected` always, 0 without a rate limiter.
@@ -68,6 +80,7 @@ public struct RunReport: Sendable {
                 "failed": .int(n.failed),
                 "stale_reads": .int(n.staleReads),
                 "instance_size": .int(n.size),
+                "cost_per_month": Self.money(n.cost.perMonth),
             ]
             if n.kind == .app { fields["sessions_lost"] = .int(n.sessionsLost) }
             if n.kind == .app { fields["autoscaler_actions"] = .int(n.autoscalerActions) }
@@ -105,6 +118,7 @@ public struct RunReport: Sendable {
             "sessions_lost": .int(summary.nodes.reduce(0) { $0 + $1.sessionsLost }),
             "writes_lost": .int(summary.writesLost),
             "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
+            "cost": .object(costFields),
         ])
     }
 

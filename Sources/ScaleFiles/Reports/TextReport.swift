@@ -46,6 +46,11 @@ public enum TextReport {
                     )
                 }
             }
+            if case .object(let cost)? = top["cost"] {
+                lines.append(
+                    "cost $\(figure(cost["per_month"], digits: 2))/month  "
+                        + "$\(figure(cost["per_million_requests"], digits: 2)) per million requests")
+            }
             if case .object(let regions)? = e["regions"], !regions.isEmpty {
                 lines.append("")
                 lines += table(regionRows(regions))
@@ -98,7 +103,9 @@ public enum TextReport {
     /// The node table, each row followed by the figures of its kind that apply (hit ratio,
     /// replication lag, sessions lost...), and a heading where the data center changes.
     static func nodeTable(_ nodes: [JSONValue]) -> [String] {
-        let header = ["node", "kind", "size", "util", "req/s", "mean ms", "p99 ms", "dropped", "timed out", "failed", ""]
+        let header = [
+            "node", "kind", "size", "util", "req/s", "mean ms", "p99 ms", "dropped", "timed out", "failed", "$/month", "",
+        ]
         var rows = [header]
         var extras: [[String]] = [[]]
         var dataCenters: [String?] = [nil]
@@ -113,6 +120,7 @@ public enum TextReport {
                 figure(n["utilization"], digits: 3), figure(n["throughput_rps"], digits: 1),
                 figure(n["mean_ms"], digits: 2), figure(n["p99_ms"], digits: 2),
                 figure(n["dropped"], digits: 0), figure(n["timed_out"], digits: 0), figure(n["failed"], digits: 0),
+                figure(n["cost_per_month"], digits: 2),
                 n["bottleneck"] == .bool(true) ? "BOTTLENECK" : "",
             ])
             extras.append(kindFigures(n))

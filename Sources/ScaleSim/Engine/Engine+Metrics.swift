@@ -33,6 +33,7 @@ extension Engine {
 
     /// Closes the current one-second window of every node and of the whole system.
     mutating func closeWindow() {
+        billWindow()
         for n in nodes.indices {
             closingWindow(node: n)
             let c = counters(of: n)
@@ -93,8 +94,9 @@ extension Engine {
     /// The end of the warm-up: node figures for reports count from here.
     mutating func markStatsStart() {
         writesLostAtStatsStart = writesLost
+        let billed = billedCounters(nodes.indices.map(counters(of:)))
         for n in nodes.indices {
-            nodes[n].countersAtStatsStart = counters(of: n)
+            nodes[n].countersAtStatsStart = billed[n]
             if let k = cacheSlot(n) { cacheStates[k].atStatsStart = cacheStates[k].cache.counters }
             nodes[n].latency.markStatsStart()
             for s in nodes[n].allServers {
@@ -127,8 +129,10 @@ extension Engine {
         let measured = now - statsStart
         let seconds = Nanos.seconds(measured)
         var nodeSummaries: [NodeSummary] = []
+        let billed = billedCounters(nodes.indices.map(counters(of:)))
+        let prices = spec.prices
         for n in nodes.indices {
-            let c = counters(of: n)
+            let c = billed[n]
             let b = nodes[n].countersAtStatsStart
             let completions = c.completions - b.completions
             let capacity = c.capacityArea &- b.capacityArea
@@ -173,6 +177,7 @@ extension Engine {
             )
             summary.resyncs = c.resyncs - b.resyncs
             summary.rejected = c.rejected - b.rejected
+            summary.cost = cost(of: n, from: b, to: c, seconds: seconds, prices: prices)
             nodeSummaries.append(summary)
         }
 
@@ -210,7 +215,8 @@ extension Engine {
             spec: spec, seed: seed, end: now, statsStart: statsStart,
             endToEnd: endToEnd, nodes: nodeSummaries,
             writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands,
-            regions: regionSummaries()
+            regions: regionSummaries(),
+            cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed)
         )
     }
 

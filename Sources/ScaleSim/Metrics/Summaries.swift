@@ -42,6 +42,8 @@ public struct NodeSummary: Sendable, Hashable {
     public var bottleneck: Bool
     /// Each server's utilization, in pool order.
     public var serverUtilization: [Double]
+    /// What the node cost over the measured part (docs/cost.md).
+    public var cost = NodeCost()
 }
 
 /// End-to-end figures for one request class.
@@ -89,6 +91,8 @@ public struct RunSummary: Sendable, Hashable {
     public var refused: [RefusedCommand]
     /// End-to-end figures per user region, in workload order; empty when it names none.
     public var regions: [RegionSummary] = []
+    /// What the system cost over the measured part (docs/cost.md).
+    public var cost = CostSummary(total: 0, perMonth: nil, perMillionRequests: nil)
 }
 
 /// A command the simulation refused, and why.

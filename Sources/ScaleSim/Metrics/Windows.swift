@@ -85,6 +85,10 @@ struct NodeCounters: Sendable {
     /// Users logged out because their request reached a server without their session.
     var sessionsLost = 0
     var autoscalerActions = 0
+    /// Dollars of server time billed so far, and bytes sent to nodes in other data centers
+    /// (see Cost/Engine+Cost.swift; not in the digest: they change no simulated figure).
+    var rent = 0.0
+    var crossDCBytes = 0.0
     /// Times a replica fell too far behind and re-synced (not in the digest: it never
     /// happens in the runs recordings were made from before it existed).
     var resyncs = 0

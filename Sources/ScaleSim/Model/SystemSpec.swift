@@ -16,12 +16,16 @@ public struct SystemSpec: Sendable, Hashable, Codable {
     public var datacenters: [DataCenterSpec]
     /// Latency from each user region to each data center; geo-DNS picks the nearest live one.
     public var latencies: [RegionLatency]
+    /// Prices that differ from the shipped defaults: the user's pricing file, then the
+    /// preset's `pricing:` section (docs/cost.md).
+    public var pricing: PricingSpec
 
     public init(
         name: String, description: String = "", explanation: String = "", seed: UInt64 = 1,
         workload: WorkloadSpec, nodes: [NodeSpec], script: [ScheduledCommand] = [],
-        datacenters: [DataCenterSpec] = [], latencies: [RegionLatency] = []
+        datacenters: [DataCenterSpec] = [], latencies: [RegionLatency] = [], pricing: PricingSpec = PricingSpec()
     ) {
+        self.pricing = pricing
         self.datacenters = datacenters
         self.latencies = latencies
         self.name = name

@@ -26,7 +26,13 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     public var regions: [RegionShare]
     /// Popularity of static assets (what `static` requests ask for).
     public var staticAssets: KeySpace
+    /// The size of each class's response in kilobytes (1 KB = 1,000 bytes): what CDN egress
+    /// and cross-data-center transfer are billed by (docs/cost.md).
+    public var responseKB: [RequestClass: Double]
 
+    /// Response sizes when a preset names none: a static asset 200 KB, a read 4 KB, a
+    /// write 2 KB, a job 1 KB.
+    public static let defaultResponseKB: [RequestClass: Double] = [.static: 200, .read: 4, .write: 2, .job: 1]
     public static let maxUsers = 100_000_000
     /// The highest arrival rate the engine accepts, in requests per second: ten times the
     /// largest stage, and far beyond real time on one core.
@@ -36,8 +42,10 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
         users: Int, ratePerUser: Double, mix: [RequestClass: Double] = [.read: 1],
         keys: KeySpace = KeySpace(), shape: TrafficShape = .steady, entry: String,
         requestLimit: Int? = nil, dns: DNSSpec = DNSSpec(), retries: RetrySpec = RetrySpec(),
-        regions: [RegionShare] = [], staticAssets: KeySpace = KeySpace(count: 100_000, zipf: 0.9)
+        regions: [RegionShare] = [], staticAssets: KeySpace = KeySpace(count: 100_000, zipf: 0.9),
+        responseKB: [RequestClass: Double] = WorkloadSpec.defaultResponseKB
     ) {
+        self.responseKB = responseKB
         self.regions = regions
         self.staticAssets = staticAssets
         self.dns = dns

@@ -71,38 +71,44 @@ public enum Advisor {
         }
     }
 
+    /// The keys that would relieve `node`, each with what it adds to the cost per month
+    /// where that is known: "r adds a read replica (+$292/month), c adds a cache (+$110/month)".
     static func remedy(for node: NodeSnapshot, in snapshot: SimulationSnapshot, keyMap: KeyMap) -> String {
+        func offer(_ action: KeyAction, _ phrase: String) -> String {
+            let cost = addedCost(of: action, for: node, in: snapshot).map { " (+\(Format.perMonth($0)))" } ?? ""
+            return "\(key(action, keyMap)) \(phrase)\(cost)"
+        }
         switch node.kind {
         case .app:
             // A database still inside the app's servers is the first thing to move out.
             if !CommandTargets.sendsData(node) && (snapshot.workload.mix[.read] ?? 0) + (snapshot.workload.mix[.write] ?? 0) > 0 {
-                return "\(key(.addDatabase, keyMap)) moves its database out, \(key(.addAppServer, keyMap)) adds an app server"
+                return "\(offer(.addDatabase, "moves its database out")), \(offer(.addAppServer, "adds an app server"))"
             }
             let balanced = snapshot.nodes.contains { $0.kind == .lb && $0.spec.routes.contains { $0.to == node.id } }
             if !balanced && node.showsSpread {
                 return
-                    "\(key(.addLoadBalancer, keyMap)) puts a load balancer in front: DNS skews the load, more servers would not help"
+                    "\(offer(.addLoadBalancer, "puts a load balancer in front")): DNS skews the load, more servers would not help"
             }
             if !balanced {
                 return
-                    "\(key(.addAppServer, keyMap)) adds an app server, \(key(.addLoadBalancer, keyMap)) puts a load balancer in front"
+                    "\(offer(.addAppServer, "adds an app server")), \(offer(.addLoadBalancer, "puts a load balancer in front"))"
             }
             if let autoscale = node.spec.autoscale { return autoscalerRemedy(node, autoscale, keyMap: keyMap) }
-            return "\(key(.addAppServer, keyMap)) adds an app server, \(key(.toggleAutoscale, keyMap)) turns on the autoscaler"
+            return "\(offer(.addAppServer, "adds an app server")), \(key(.toggleAutoscale, keyMap)) turns on the autoscaler"
         case .db where node.spec.shards > 1 && node.showsSpread:
-            return "\(key(.addCache, keyMap)) adds a cache: hot keys pile on one shard, more shards would not move them"
+            return "\(offer(.addCache, "adds a cache")): hot keys pile on one shard, more shards would not move them"
         case .db:
             let readShare = snapshot.workload.mix[.read] ?? 0
             let cached = snapshot.nodes.contains { $0.kind == .cache && $0.spec.routes.contains { $0.to == node.id } }
             if readShare >= 0.5 && !(hasReplicas(node, snapshot) && cached) && node.spec.shards <= 1 {
-                return "\(key(.addReplica, keyMap)) adds a read replica, \(key(.addCache, keyMap)) adds a cache"
+                return "\(offer(.addReplica, "adds a read replica")), \(offer(.addCache, "adds a cache"))"
             }
-            return "\(key(.addShard, keyMap)) adds a shard, \(key(.scaleUp, keyMap)) scales it up"
-        case .replica: return "\(key(.addReplica, keyMap)) adds a read replica, \(key(.addCache, keyMap)) adds a cache"
-        case .cache, .cdn: return "\(key(.addWorkers, keyMap)) adds a server, or `:set capacity \(node.id) N` holds more keys"
-        case .queue: return "\(key(.addWorkers, keyMap)) on the queue adds a consumer worker"
+            return "\(offer(.addShard, "adds a shard")), \(offer(.scaleUp, "scales it up"))"
+        case .replica: return "\(offer(.addReplica, "adds a read replica")), \(offer(.addCache, "adds a cache"))"
+        case .cache, .cdn: return "\(offer(.addWorkers, "adds a server")), or `:set capacity \(node.id) N` holds more keys"
+        case .queue: return "\(offer(.addWorkers, "on the queue adds a consumer worker"))"
         case .lb, .sessionStore, .station:
-            return "\(key(.addWorkers, keyMap)) adds a server, \(key(.scaleUp, keyMap)) scales it up"
+            return "\(offer(.addWorkers, "adds a server")), \(offer(.scaleUp, "scales it up"))"
         }
     }
 

@@ -2,6 +2,13 @@ import ScaleSim
 
 /// The selected node's figures, and sparklines of the last minutes.
 enum InspectorView {
+    /// The node's cost per month at the rate of now and its share of the system's:
+    /// `$1.8k/month, 87% of $2.1k`.
+    static func costLine(_ node: NodeSnapshot, total: Double) -> String {
+        Format.perMonth(node.costPerMonth)
+            + (total > 0 ? ", \(Format.percent(node.costPerMonth / total)) of \(Format.money(total))" : "")
+    }
+
     static func draw(_ state: DashboardState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         buffer.fill(rect)
         guard let node = state.selectedNode else {
@@ -39,6 +46,7 @@ enum InspectorView {
             "\(node.servers) x \(node.workers) workers, size \(node.size)"
                 + (node.downServers > 0 ? ", \(node.downServers) down" : "")
                 + (node.warmingServers > 0 ? ", \(node.warmingServers) warming" : ""))
+        line("cost", costLine(node, total: state.snapshot?.costPerMonth ?? 0))
         line("throughput", "\(Format.rate(Double(w?.completions ?? 0))) of \(Format.rate(node.arrivalRate)) in")
         line(
             "utilization",

@@ -67,6 +67,16 @@ enum StatusBarView {
         return StatusField("p99 " + p99.joined(separator: " "), wide: "p50/p99 " + both.joined(separator: " "), priority: 7)
     }
 
+    /// The cost per month at the rate of now (docs/cost.md), at the end of the bar. It
+    /// shows only where every other field fits whole and roomy beside it: what the system
+    /// does matters more than what it costs, and the cost never moves another field.
+    static func costField(_ state: DashboardState, besides fields: [StatusField], width: Int) -> StatusField? {
+        guard let snapshot = state.snapshot else { return nil }
+        let field = StatusField("cost \(Format.money(snapshot.costPerMonth))/month", priority: 9)
+        let used = (fields + [field]).reduce(0) { $0 + ($1.wide ?? $1.text).count + 2 }
+        return used <= width ? field : nil
+    }
+
     /// Users logged out in the last second because their sticky server went, with the run's
     /// total; shown only while it happens.
     static func sessionsLostField(_ snapshot: SimulationSnapshot) -> StatusField? {
@@ -147,7 +157,9 @@ enum StatusBarView {
 
     static func draw(_ state: DashboardState, in rect: Rect, into buffer: inout ScreenBuffer) {
         buffer.fill(rect, style: plain)
-        let (fields, roomy) = fit(fields(state), width: rect.width)
+        var all = fields(state)
+        if let cost = costField(state, besides: all, width: rect.width) { all.append(cost) }
+        let (fields, roomy) = fit(all, width: rect.width)
         var x = rect.x
         for field in fields {
             let text = " " + field.text + (roomy ? " " : "")
