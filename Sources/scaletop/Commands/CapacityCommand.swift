@@ -42,7 +42,7 @@ struct CapacityCommand: ParsableCommand {
     @Option(help: "How many loads --sweep runs, evenly spaced.")
     var points = 10
 
-    @Option(help: "Report format: text, json or csv (the curve).")
+    @Option(help: "Report format: text (with text charts on a terminal), json, csv (the curve), or html (a page with charts).")
     var report: RunCommand.ReportFormat = .text
 
     @Option(help: "Write the report to this file instead of standard output.")
@@ -99,9 +99,14 @@ struct CapacityCommand: ParsableCommand {
                 preset: TerminalSafe.text(loaded.name.verbatim), objectives: parsed, seeds: seedList, duration: length,
                 warmup: warmupLength, maxUsers: maxUsers, outcome: outcome, points: walked)
             switch report {
-            case .text: try output.write(result.text)
+            case .text:
+                try output.write(result.text)
+                try output.write(ChartOutput.terminalCharts(result.charts, reportGoesToStandardOutput: out == nil))
             case .json: try output.write(result.json.encoded() + "\n")
             case .csv: try output.write(result.csv)
+            case .html:
+                try output.write(
+                    ChartOutput.page(title: "scaletop capacity: \(result.preset)", text: result.text, charts: result.charts))
             }
             try output.finish()
         } catch {

@@ -35,7 +35,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("set-b"), help: "Override a value of design B by path, e.g. nodes.app.servers=25.")
     var setB: [String] = []
 
-    @Option(help: "Report format: text, json or csv.")
+    @Option(help: "Report format: text (with text charts on a terminal), json, csv, or html (a page with charts).")
     var report: RunCommand.ReportFormat = .text
 
     @Option(help: "Write the report to this file instead of standard output.")
@@ -67,9 +67,16 @@ struct CompareCommand: ParsableCommand {
                 b: Self.reports(loadedB, seeds: seedList, length: length, warmup: warmupLength))
             let result = ComparisonReport(comparison: comparison, duration: length, warmup: warmupLength)
             switch report {
-            case .text: try output.write(result.text)
+            case .text:
+                try output.write(result.text)
+                try output.write(ChartOutput.terminalCharts(result.charts, reportGoesToStandardOutput: out == nil))
             case .json: try output.write(result.json.encoded() + "\n")
             case .csv: try output.write(result.csv)
+            case .html:
+                try output.write(
+                    ChartOutput.page(
+                        title: "scaletop compare: \(comparison.designA) against \(comparison.designB)", text: result.text,
+                        charts: result.charts))
             }
             try output.finish()
         } catch {
