@@ -42,8 +42,10 @@ let package = Package(
         .executableTarget(name: "VersionStamper"),
         .plugin(name: "StampVersion", capability: .buildTool(), dependencies: ["VersionStamper"]),
 
+        // What several test targets share: an XML tree for reading the SVG and HTML reports.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ScaleSimTests", dependencies: ["ScaleSim"]),
-        .testTarget(name: "ScaleFilesTests", dependencies: ["ScaleFiles", "ScaleSim"]),
+        .testTarget(name: "ScaleFilesTests", dependencies: ["ScaleFiles", "ScaleSim", "TestSupport"]),
         .testTarget(
             name: "ScaleTUITests",
             dependencies: ["ScaleTUI", "ScaleSim", "ScaleFiles"],
@@ -51,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "scaletopTests",
-            dependencies: ["scaletop", "ScaleFiles", "ScaleSim"],
+            dependencies: ["scaletop", "ScaleFiles", "ScaleSim", "TestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

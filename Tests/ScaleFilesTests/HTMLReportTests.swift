@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ScaleFiles
+import TestSupport
 
 @Suite struct HTMLReportTests {
     static let chart = Chart(

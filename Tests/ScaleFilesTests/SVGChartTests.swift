@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ScaleFiles
+import TestSupport
 
 @Suite struct SVGChartTests {
     /// The chart drawn and parsed back.

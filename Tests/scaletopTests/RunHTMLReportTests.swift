@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct RunHTMLReportTests {
     /// Preset 00 with a script of its own, written into a fresh folder with a script file.

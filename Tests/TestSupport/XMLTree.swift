@@ -5,20 +5,20 @@ import FoundationXML
 #endif
 
 /// A parsed XML element, for tests that read the SVG and HTML the reports write.
-final class XMLTree {
-    let name: String
-    let attributes: [String: String]
-    var children: [XMLTree] = []
+public final class XMLTree {
+    public let name: String
+    public let attributes: [String: String]
+    public var children: [XMLTree] = []
     /// The character data directly inside the element.
-    var text = ""
+    public var text = ""
 
-    init(name: String, attributes: [String: String]) {
+    public init(name: String, attributes: [String: String]) {
         self.name = name
         self.attributes = attributes
     }
 
     /// Parses `markup`, failing the test when it is not well-formed.
-    static func parse(_ markup: String) throws -> XMLTree {
+    public static func parse(_ markup: String) throws -> XMLTree {
         let parser = XMLParser(data: Data(markup.utf8))
         let builder = Builder()
         parser.delegate = builder
@@ -28,20 +28,20 @@ final class XMLTree {
         return root
     }
 
-    struct ParseFailure: Error, CustomStringConvertible {
-        var description: String
+    public struct ParseFailure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Every element below this one, depth first, in document order.
-    var descendants: [XMLTree] { children.flatMap { [$0] + $0.descendants } }
+    public var descendants: [XMLTree] { children.flatMap { [$0] + $0.descendants } }
 
     /// The elements below named `name`, with `class` `className` when given.
-    func all(_ name: String, class className: String? = nil) -> [XMLTree] {
+    public func all(_ name: String, class className: String? = nil) -> [XMLTree] {
         descendants.filter { $0.name == name && (className == nil || $0.attributes["class"] == className) }
     }
 
     /// The text of this element and every element below it.
-    var allText: String { text + children.map(\.allText).joined() }
+    public var allText: String { text + children.map(\.allText).joined() }
 
     private final class Builder: NSObject, XMLParserDelegate {
         var root: XMLTree?
