@@ -87,7 +87,7 @@ public enum Advisor {
             let balanced = snapshot.nodes.contains { $0.kind == .lb && $0.spec.routes.contains { $0.to == node.id } }
             if !balanced && node.showsSpread {
                 return
-                    "\(offer(.addLoadBalancer, "puts a load balancer in front")): DNS skews the load, more servers would not help"
+                    "\(offer(.addLoadBalancer, "puts a load balancer in front")): DNS skews the load"
             }
             if !balanced {
                 return
@@ -96,7 +96,7 @@ public enum Advisor {
             if let autoscale = node.spec.autoscale { return autoscalerRemedy(node, autoscale, keyMap: keyMap) }
             return "\(offer(.addAppServer, "adds an app server")), \(key(.toggleAutoscale, keyMap)) turns on the autoscaler"
         case .db where node.spec.shards > 1 && node.showsSpread:
-            return "\(offer(.addCache, "adds a cache")): hot keys pile on one shard, more shards would not move them"
+            return "\(offer(.addCache, "adds a cache")): hot keys pile on one shard, resharding won't help"
         case .db:
             let readShare = snapshot.workload.mix[.read] ?? 0
             let cached = snapshot.nodes.contains { $0.kind == .cache && $0.spec.routes.contains { $0.to == node.id } }
