@@ -118,7 +118,8 @@ private func outageRun(seconds: Int = 30) throws -> Engine {
             #expect(cells.count == 8 && cells[7] == Substring(String(format: "%.2f", Nanos.milliseconds(region.p99 ?? 0))))
         }
         let width = text.split(separator: "\n").map(\.count).max() ?? 0
-        #expect(width <= 100, "the widest line has \(width) columns")
+        // The node table's widest row: stage 08's ids and CDN sizes, and each node's cost.
+        #expect(width <= 110, "the widest line has \(width) columns")
     }
 
     @Test func constantsPrintOnceUnderSeeds() throws {

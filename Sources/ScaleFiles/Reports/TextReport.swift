@@ -120,7 +120,7 @@ public enum TextReport {
                 figure(n["utilization"], digits: 3), figure(n["throughput_rps"], digits: 1),
                 figure(n["mean_ms"], digits: 2), figure(n["p99_ms"], digits: 2),
                 figure(n["dropped"], digits: 0), figure(n["timed_out"], digits: 0), figure(n["failed"], digits: 0),
-                figure(n["cost_per_month"], digits: 2),
+                figure(n["cost_per_month"], digits: 0),
                 n["bottleneck"] == .bool(true) ? "BOTTLENECK" : "",
             ])
             extras.append(kindFigures(n))
