@@ -46,10 +46,10 @@ import Testing
         // Caches.
         Case(
             line: 18, replacement: "", path: "nodes[1].cache", errorLine: 15,
-            message: "missing required field; expected a mapping with entries, and optionally eviction, ttl and write_policy"),
+            message: "missing required field; expected a mapping with entries, and optionally eviction, ttl, write_policy and coalesce"),
         Case(
             line: 18, replacement: "    cache: 1000", path: "nodes[1].cache", errorLine: 18,
-            message: "expected a mapping with entries, and optionally eviction, ttl and write_policy, got 1000"),
+            message: "expected a mapping with entries, and optionally eviction, ttl, write_policy and coalesce, got 1000"),
         Case(
             line: 18, replacement: "    cache: {entries: 0}", path: "nodes[1].cache.entries", errorLine: 18,
             message: "expected a positive integer, got 0"),
@@ -67,7 +67,13 @@ import Testing
             errorLine: 18, message: "expected one of invalidate, write_through, ttl_only, got \"write_back\""),
         Case(
             line: 18, replacement: "    cache: {entries: 10, size: 5}", path: "nodes[1].cache.size", errorLine: 18,
-            message: "unknown field \"size\"; expected one of: entries, eviction, ttl, write_policy"),
+            message: "unknown field \"size\"; expected one of: entries, eviction, ttl, write_policy, coalesce"),
+        Case(
+            line: 18, replacement: "    cache: {entries: 10, coalesce: maybe}", path: "nodes[1].cache.coalesce", errorLine: 18,
+            message: "expected one of true, false, got \"maybe\""),
+        Case(
+            line: 18, replacement: "    cache: {entries: 10, coalesce: 1}", path: "nodes[1].cache.coalesce", errorLine: 18,
+            message: "expected one of true, false, got 1"),
         Case(
             line: 17, replacement: "    service: none", path: "nodes[1].service", errorLine: 17,
             message: "expected a mapping with distribution and mean: a cache node \(mustServe)"),
@@ -241,6 +247,11 @@ import Testing
                 "    service: {distribution: exponential, mean: 5ms}\n    cache: {entries: 10, write_policy: invalidate}",
             path: "nodes[7].cache.write_policy", errorLine: 40,
             message: "write_policy applies only to caches of database data; a cdn edge holds static assets, which nothing writes"),
+        Case(
+            line: 39,
+            replacement: "    service: {distribution: exponential, mean: 5ms}\n    cache: {entries: 10, coalesce: true}",
+            path: "nodes[7].cache.coalesce", errorLine: 40,
+            message: "coalesce applies only to caches of database data; a cdn edge's origin serves static assets"),
         Case(
             line: 39, replacement: "    service: none", path: "nodes[7].service", errorLine: 39,
             message: "expected a mapping with distribution and mean: a cdn node \(mustServe)"),

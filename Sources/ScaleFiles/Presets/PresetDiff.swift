@@ -105,6 +105,7 @@ public enum PresetDiff {
                 compare("eviction", x.eviction, y.eviction) { $0.rawValue.uppercased() }
                 compare("cache TTL", x.ttl, y.ttl) { $0.map(DurationParser.format) ?? "none" }
                 compare("write policy", x.writePolicy, y.writePolicy) { $0.rawValue }
+                compare("request coalescing", x.coalesce, y.coalesce) { $0 ? "on" : "off" }
             } else {
                 compare("cache", a.cache, b.cache) { $0.map { "\(count($0.entries)) entries" } ?? "none" }
             }

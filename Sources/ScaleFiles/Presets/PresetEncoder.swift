@@ -240,6 +240,7 @@ public enum PresetEncoder {
         if kind == .cache, cache.writePolicy != defaults.writePolicy {
             fields.append(("write_policy", cache.writePolicy.rawValue))
         }
+        if kind == .cache, cache.coalesce { fields.append(("coalesce", "true")) }
         return flow(fields)
     }
 

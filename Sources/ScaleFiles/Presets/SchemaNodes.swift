@@ -12,10 +12,10 @@ extension SchemaReader {
     ]
     static let serviceFields = ["distribution", "mean", "cv"]
     static let routeFields = ["to", "class", "p", "latency", "on"]
-    static let cacheFields = ["entries", "eviction", "ttl", "write_policy"]
+    static let cacheFields = ["entries", "eviction", "ttl", "write_policy", "coalesce"]
     static let autoscaleFields = ["target", "min", "max", "warmup", "cooldown"]
     static let rateLimitFields = ["rate", "burst"]
-    static let cacheExpected = "a mapping with entries, and optionally eviction, ttl and write_policy"
+    static let cacheExpected = "a mapping with entries, and optionally eviction, ttl, write_policy and coalesce"
     /// The top of the vertical-scaling ladder a preset may set.
     static let maxLadder = 20
 
@@ -219,6 +219,14 @@ extension SchemaReader {
             }
             cache.writePolicy = try choice(
                 entry.value, path + ".write_policy", WritePolicy.allCases.map { ($0.rawValue, $0) })
+        }
+        if let entry = map.present("coalesce") {
+            guard kind == .cache else {
+                throw fail(
+                    entry.keyOrigin, path + ".coalesce",
+                    "coalesce applies only to caches of database data; a cdn edge's origin serves static assets")
+            }
+            cache.coalesce = try choice(entry.value, path + ".coalesce", [("true", true), ("false", false)])
         }
         return cache
     }

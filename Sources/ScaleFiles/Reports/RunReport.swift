@@ -93,6 +93,10 @@ public struct RunReport: Sendable {
                 fields["misses"] = .int(cache.misses)
                 fields["evictions"] = .int(cache.evictions)
                 fields["expirations"] = .int(cache.expirations)
+                // On a cache that coalesces even when 0, so every seed of `--seeds` has the key.
+                if cache.coalesced > 0 || summary.spec.node(n.id)?.cache?.coalesce == true {
+                    fields["coalesced"] = .int(cache.coalesced)
+                }
                 fields["entries"] = .int(n.cacheEntries ?? 0)
                 fields["capacity"] = .int(summary.spec.nodes.first { $0.id == n.id }?.cache?.entries ?? 0)
             }

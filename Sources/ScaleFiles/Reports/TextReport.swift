@@ -150,6 +150,7 @@ public enum TextReport {
             figures.append("entries \(figure(n["entries"], digits: 0)) of \(figure(n["capacity"], digits: 0))")
             figures.append("evictions \(figure(n["evictions"], digits: 0))")
             if count("expirations") > 0 { figures.append("expirations \(figure(n["expirations"], digits: 0))") }
+            if n["coalesced"] != nil { figures.append("coalesced \(figure(n["coalesced"], digits: 0))") }
         }
         if n["replication_lag_ms"] != nil { figures.append("replication lag \(figure(n["replication_lag_ms"], digits: 2)) ms") }
         if n["replication_lag_ms"] != nil || count("stale_reads") > 0 {

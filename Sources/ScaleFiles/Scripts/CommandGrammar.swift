@@ -58,6 +58,7 @@ public enum CommandGrammar {
         case .setTTL(let node, nil): "set ttl \(node) none"
         case .setTTL(let node, let ttl?): "set ttl \(node) \(DurationParser.format(ttl))"
         case .setWritePolicy(let node, let policy): "set write-policy \(node) \(policy.rawValue)"
+        case .setCoalescing(let node, let on): "set coalesce \(node) \(on ? "on" : "off")"
         case .flush(let node): "flush \(node)"
         case .kill(let node, let server): "kill \(node)" + (server.map { " \($0)" } ?? "")
         case .restore(let node, let server): "restore \(node)" + (server.map { " \($0)" } ?? "")
@@ -255,6 +256,12 @@ public enum CommandGrammar {
         ) { r throws(CommandSyntaxError) in
             .setWritePolicy(node: try r.node(), policy: try r.choice(WritePolicy.self))
         },
+        Form(
+            "set coalesce CACHE on|off",
+            "request coalescing: while a miss for a key is on its way to the database, other misses for it wait for its answer"
+        ) { r throws(CommandSyntaxError) in
+            .setCoalescing(node: try r.node(), on: try r.choice(Switch.self) == .on)
+        },
         Form("flush CACHE", "empties the cache at once") { r throws(CommandSyntaxError) in
             .flush(node: try r.node())
         },
@@ -393,6 +400,11 @@ public enum CommandGrammar {
         let text = "\(value)"
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
+}
+
+/// A word that turns a feature on or off, such as the last word of `set coalesce CACHE on`.
+enum Switch: String, CaseIterable {
+    case on, off
 }
 
 /// A command that does not parse: what was expected and what was found, and where.

@@ -69,6 +69,8 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case setTTL(node: String, ttl: SimTime?)
     /// `set write-policy CACHE invalidate|write_through|ttl_only`.
     case setWritePolicy(node: String, policy: WritePolicy)
+    /// `set coalesce CACHE on|off`: request coalescing at a cache.
+    case setCoalescing(node: String, on: Bool)
     /// `flush CACHE`: empties the cache at once.
     case flush(node: String)
 

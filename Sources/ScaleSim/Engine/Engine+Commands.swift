@@ -140,6 +140,8 @@ extension Engine {
                 }
                 return engine.changeCache(node: n) { $0.writePolicy = policy }
             }
+        case .setCoalescing(let id, let on):
+            return onCache(id) { engine, n in engine.setCoalescing(node: n, on: on) }
         case .flush(let id):
             return onCache(id) { engine, n in
                 engine.cacheStates[Int(engine.nodes[n].slot)].cache.flush()

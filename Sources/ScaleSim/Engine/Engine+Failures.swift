@@ -29,6 +29,7 @@ extension Engine {
                 nodes[n].counters.failed += 1
                 countOutcome(of: r, .failed)
             }
+            abandonFill(of: Int32(r), .failed)
             requests.retireLost(Int32(r))
         }
     }

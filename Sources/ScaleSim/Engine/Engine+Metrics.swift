@@ -59,7 +59,8 @@ extension Engine {
                 meanLatency: completions > 0 ? (c.latencySum - p.latencySum) / Double(completions) : nil,
                 p50: percentiles[0],
                 p95: percentiles[1],
-                p99: percentiles[2]
+                p99: percentiles[2],
+                coalesced: cacheSlot(n).map { cacheStates[$0].cache.counters.coalesced - cacheStates[$0].atTick.coalesced } ?? 0
             )
             nodes[n].history.append(window)
             closeMemberWindows(node: n, counters: c)

@@ -69,6 +69,8 @@ extension Engine {
                 }
             case .inService:
                 lose(Int32(i), losses: &losses, eventPending: true)
+            case .coalesced:
+                lose(Int32(i), losses: &losses, eventPending: false)
             case .queued, .lost, .free:
                 break
             }
@@ -83,7 +85,7 @@ extension Engine {
         } else {
             losses.jobs += 1
         }
-        requests.slots[Int(r)].fillCache = -1
+        abandonFill(of: r, .failed)
         finish(r, .failed, eventPending: eventPending)
     }
 

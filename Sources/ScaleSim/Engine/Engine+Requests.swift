@@ -365,7 +365,7 @@ extension Engine {
         requests.slots[i].node = -1  // back through the client's own entry: CDN, geo-DNS, DNS
         requests.slots[i].server = -1
         requests.slots[i].phase = .travelling
-        requests.slots[i].fillCache = -1
+        abandonFill(of: r, outcome)
         requests.slots[i].returnTo = -1
         events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
     }
@@ -374,7 +374,9 @@ extension Engine {
     mutating func finish(_ r: Int32, _ outcome: Outcome, eventPending: Bool = false) {
         let i = Int(r)
         // A CDN edge that missed is filled when the origin's answer comes back.
-        if outcome == .completed && requests.slots[i].fillCache >= 0 { fillWaitingCache(r) }
+        if requests.slots[i].fillCache >= 0 {
+            if outcome == .completed { fillWaitingCache(r) } else { abandonFill(of: r, outcome) }
+        }
         if requests.slots[i].role == .user { countOutcome(of: i, outcome) }
         if eventPending {
             requests.retireLost(r)

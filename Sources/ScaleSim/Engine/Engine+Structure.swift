@@ -66,7 +66,7 @@ extension Engine {
                     cache: cache.map {
                         CacheSpec(
                             entries: $0.cache.capacity, eviction: $0.cache.policy, ttl: $0.cache.ttl,
-                            writePolicy: $0.writePolicy)
+                            writePolicy: $0.writePolicy, coalesce: $0.coalesce)
                     },
                     cacheKeySpace: cache?.cache.keySpace,
                     rateLimit: slot < 0 ? nil : rateLimiters[slot].spec,

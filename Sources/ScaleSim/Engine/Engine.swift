@@ -190,7 +190,7 @@ public struct Engine: Sendable {
                 let from = requests.slots[Int(target)].server
                 enter(target, node: requests.slots[Int(target)].node, from: from)
             case .lost: requests.reclaim(target)
-            case .queued, .free: break
+            case .queued, .coalesced, .free: break
             }
         } else if target >= EventTarget.arrivalLimit && target <= EventTarget.arrivalBase {
             let region = Int(EventTarget.arrivalBase - target)

@@ -12,6 +12,9 @@ struct RequestTable {
         case inService
         /// Waiting in a server's queue; it has no pending event.
         case queued
+        /// Waiting at the cache `node` for another request's read of the same key (request
+        /// coalescing); it has no pending event.
+        case coalesced
         /// Lost with its server while in service: counted already, its slot freed when the
         /// pending end-of-service event fires.
         case lost

@@ -28,6 +28,8 @@ public struct NodeWindow: Sendable, Hashable {
     public var p50: SimTime?
     public var p95: SimTime?
     public var p99: SimTime?
+    /// For a cache: misses that waited for a read of their key already in flight.
+    public var coalesced = 0
 }
 
 /// End-to-end figures over one second of simulated time.

@@ -170,14 +170,21 @@ public struct CacheSpec: Sendable, Hashable, Codable {
     public var eviction: EvictionPolicy
     public var ttl: SimTime?
     public var writePolicy: WritePolicy
+    /// Request coalescing (single flight): while a miss for a key is on its way to the
+    /// database, further misses for that key wait for its answer instead of going on too.
+    public var coalesce: Bool
 
     public static let maxEntries = 100_000_000
 
-    public init(entries: Int, eviction: EvictionPolicy = .lru, ttl: SimTime? = nil, writePolicy: WritePolicy = .invalidate) {
+    public init(
+        entries: Int, eviction: EvictionPolicy = .lru, ttl: SimTime? = nil, writePolicy: WritePolicy = .invalidate,
+        coalesce: Bool = false
+    ) {
         self.entries = entries
         self.eviction = eviction
         self.ttl = ttl
         self.writePolicy = writePolicy
+        self.coalesce = coalesce
     }
 }
 

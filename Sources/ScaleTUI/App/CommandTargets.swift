@@ -158,7 +158,7 @@ public struct CommandTargets: Sendable {
             return requireSelection(to: "slow it down or back to normal").map {
                 .slow(node: $0.id, factor: $0.slowFactor == 1 ? 4 : 1)
             }
-        case .cycleEviction, .cycleTTL, .flushCache:
+        case .cycleEviction, .cycleTTL, .flushCache, .toggleCoalescing:
             let isCache = { (node: NodeSnapshot) in [.cache, .cdn].contains(node.kind) && node.spec.cache != nil }
             guard let cache = node([.cache, .cdn], where: isCache), let spec = cache.spec.cache else {
                 return .failure(NoTarget(message: "there is no cache; c adds one"))
@@ -168,6 +168,12 @@ public struct CommandTargets: Sendable {
                 return .success(.setEviction(node: cache.id, policy: Self.after(spec.eviction, in: EvictionPolicy.allCases)))
             case .cycleTTL:
                 return .success(.setTTL(node: cache.id, ttl: Self.after(spec.ttl, in: CacheDefaults.ttlLadder)))
+            case .toggleCoalescing:
+                // A CDN edge's origin serves static assets: coalescing is for caches of data.
+                guard let target = node([.cache], where: { $0.spec.cache != nil }) else {
+                    return .failure(NoTarget(message: "there is no cache of database data to coalesce; c adds one"))
+                }
+                return .success(.setCoalescing(node: target.id, on: target.spec.cache?.coalesce != true))
             default:
                 return requireSelection(to: "flush it", "a cache", where: isCache).map { .flush(node: $0.id) }
             }

@@ -46,6 +46,8 @@ public enum KeyAction: Sendable, Hashable {
     case cycleEviction
     case cycleTTL
     case flushCache
+    /// Request coalescing at the selected cache, on or off.
+    case toggleCoalescing
     case toggleRetries
     /// Opens the prompt with the rate-limit command for the selected node: the user types the rate.
     case editRateLimit
@@ -153,6 +155,7 @@ public struct KeyMap: Sendable, Hashable {
         bind([.character("v")], "v", "next eviction policy of the selected cache", .cycleEviction, .data),
         bind([.character("T")], "T", "next TTL of the selected cache", .cycleTTL, .data),
         bind([.character("f")], "f", "flush the selected cache", .flushCache, .data),
+        bind([.character("C")], "C", "request coalescing at the selected cache on / off", .toggleCoalescing, .data),
 
         bind([.character("k")], "k", "kill / restore the selected node", .toggleKill, .failures),
         bind([.character("d")], "d", "kill / restore the selected data center", .toggleDataCenter, .failures),

@@ -73,6 +73,9 @@ enum InspectorView {
                 "\(Format.count(node.cacheEntries ?? 0))/\(Format.count(cache.entries)) \(cache.eviction.rawValue)"
                     + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
         }
+        if node.spec.cache?.coalesce == true {
+            line("coalescing", "on, \(Format.rate(Double(w?.coalesced ?? 0))) waited for a read in flight")
+        }
         if let figure = node.keyFigureParts, [.cache, .cdn, .replica].contains(node.kind) {
             line(node.kind == .replica ? "replica lag" : "hit ratio", figure.value)
         }

@@ -15,6 +15,9 @@ public struct CacheCounters: Sendable, Hashable {
     public var invalidations = 0
     /// Inserts that stored an entry, refreshes of a present key included.
     public var inserts = 0
+    /// Misses that waited for another request's read of the same key instead of going on
+    /// (request coalescing); counted among the misses too.
+    public var coalesced = 0
 
     public init() {}
 
@@ -27,6 +30,7 @@ public struct CacheCounters: Sendable, Hashable {
         difference.expirations = later.expirations - earlier.expirations
         difference.invalidations = later.invalidations - earlier.invalidations
         difference.inserts = later.inserts - earlier.inserts
+        difference.coalesced = later.coalesced - earlier.coalesced
         return difference
     }
 

@@ -4,6 +4,11 @@ struct CacheState: Sendable {
     var node: Int32
     var cache: KeyCache
     var writePolicy: WritePolicy
+    /// Whether misses for a key already being read wait for that read (Engine+Coalescing).
+    var coalesce: Bool
+    /// The reads in flight for this cache's misses, by key, while coalescing (or until
+    /// those begun before it was turned off come back).
+    var fills: [UInt32: CoalescedFill] = [:]
     /// The primary whose data a cache holds (its misses lead there, directly or through a
     /// replica pool), or -1; a CDN edge holds none.
     var source: Int32 = -1
@@ -14,6 +19,7 @@ struct CacheState: Sendable {
         self.node = node
         cache = KeyCache(capacity: spec.entries, policy: spec.eviction, ttl: spec.ttl, keySpace: keySpace)
         writePolicy = spec.writePolicy
+        coalesce = spec.coalesce
     }
 }
 
@@ -31,6 +37,8 @@ extension Engine {
                 nodes[n].counters.staleReads += 1
             }
             leave(r, node: Int32(n), by: .hit)
+        } else if let k = cacheSlot(n), joinFill(r, key: key, cache: n, slot: k) {
+            return
         } else {
             requests.slots[i].fillCache = Int32(n)
             leave(r, node: Int32(n), by: .miss)
@@ -44,6 +52,7 @@ extension Engine {
         guard c >= 0 else { return }
         if let k = cacheSlot(c) {
             cacheStates[k].cache.insert(requests.slots[i].key, version: requests.slots[i].version, now: now)
+            if !cacheStates[k].fills.isEmpty { answerWaiters(of: r, cache: c, slot: k) }
         }
         requests.slots[i].fillCache = -1
     }
@@ -75,6 +84,7 @@ extension Engine {
         if cacheStates[k].cache.policy != spec.eviction { cacheStates[k].cache.setPolicy(spec.eviction) }
         if cacheStates[k].cache.ttl != spec.ttl { cacheStates[k].cache.setTTL(spec.ttl) }
         cacheStates[k].writePolicy = spec.writePolicy
+        cacheStates[k].coalesce = spec.coalesce
     }
 
     /// Node `n`'s hit ratio since the last window, for a cache or CDN edge.

@@ -111,6 +111,12 @@ public struct KeyCache: Sendable {
         return storage.update(key, version: version, now: now)
     }
 
+    /// Counts a miss that waited for another request's read of its key (request coalescing).
+    public mutating func countCoalesced() {
+        makeStorageUnique()
+        storage.countCoalesced()
+    }
+
     /// Empties the cache at once; nothing is counted.
     public mutating func flush() {
         makeStorageUnique()

@@ -315,6 +315,10 @@ final class KeyCacheStorage: @unchecked Sendable {
         return true
     }
 
+    func countCoalesced() {
+        counters.coalesced += 1
+    }
+
     func flush() {
         if let denseIndex {
             // Free slots keep their old key, which may since live in another slot.
