@@ -51,6 +51,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set write-policy cache invalidate", .setWritePolicy(node: "cache", policy: .invalidate)),
         ("set write-policy cache write_through", .setWritePolicy(node: "cache", policy: .writeThrough)),
         ("set write-policy cache ttl_only", .setWritePolicy(node: "cache", policy: .ttlOnly)),
+        ("set coalesce cache on", .setCoalescing(node: "cache", on: true)),
+        ("set coalesce cache off", .setCoalescing(node: "cache", on: false)),
         ("flush cache", .flush(node: "cache")),
         ("kill db", .kill(node: "db", server: nil)),
         ("kill app 0", .kill(node: "app", server: 0)),
@@ -144,7 +146,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     static func randomCommand(_ random: inout Xoshiro256StarStar) -> SimCommand {
         let node = randomID(&random)
         let count = randomInteger(&random, from: 1)
-        switch random.below(38) {
+        switch random.below(39) {
         case 0: return .setUsers(1 + random.below(WorkloadSpec.maxUsers))
         case 1: return .setRatePerUser(randomFactor(&random))
         case 2: return .setRetries(limit: count, backoff: randomDuration(&random, from: 0))
@@ -185,6 +187,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         case 33: return .removeCDN(region: node)
         case 34: return .removeSessionStore(node)
         case 35: return .setHealthCheck(node: node, interval: randomDuration(&random, from: 1))
+        case 36: return .setCoalescing(node: node, on: random.below(2) == 0)
         default: return .slow(node: node, factor: randomFactor(&random))
         }
     }
@@ -240,7 +243,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         (
             "set user 5", 5,
             "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean users?)"
+                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean users?)"
         ),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
@@ -333,7 +336,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         (
             "set rate-limt lb 5", 5,
             "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy (did you mean rate-limit?)"
+                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean rate-limit?)"
         ),
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         (

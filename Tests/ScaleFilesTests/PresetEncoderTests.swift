@@ -95,7 +95,7 @@ private let everythingPreset = """
         dc: us-east
         workers: 16
         service: {distribution: exponential, mean: 0.5ms}
-        cache: {entries: 100000, ttl: 5m, write_policy: write_through}
+        cache: {entries: 100000, ttl: 5m, write_policy: write_through, coalesce: true}
         routes:
           - {to: replicas, on: miss}
           - {to: db, class: write}
@@ -196,6 +196,7 @@ private let everythingPreset = """
             .setTTL(node: "cache", ttl: 30 * Nanos.perSecond),
             .setEviction(node: "cache", policy: .lfu),
             .setWritePolicy(node: "cache", policy: .writeThrough),
+            .setCoalescing(node: "cache", on: true),
             .addLoadBalancer(pool: "web"),
             .setPolicy(node: "lb", policy: .leastConnections),
             .addSessionStore(pool: "web"),

@@ -46,7 +46,9 @@ import Testing
         // Caches.
         Case(
             line: 18, replacement: "", path: "nodes[1].cache", errorLine: 15,
-            message: "missing required field; expected a mapping with entries, and optionally eviction, ttl, write_policy and coalesce"),
+            message:
+                "missing required field; expected a mapping with entries, and optionally eviction, ttl, write_policy and coalesce"
+        ),
         Case(
             line: 18, replacement: "    cache: 1000", path: "nodes[1].cache", errorLine: 18,
             message: "expected a mapping with entries, and optionally eviction, ttl, write_policy and coalesce, got 1000"),

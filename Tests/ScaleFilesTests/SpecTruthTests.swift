@@ -23,7 +23,7 @@ import Testing
         let evictions = EvictionPolicy.allCases
         let writes = WritePolicy.allCases
         let classes = RequestClass.allCases
-        switch rng.below(40) {
+        switch rng.below(41) {
         case 0: return .setServers(node: node(), count: count(6))
         case 1: return .addServers(node: node(), count: 1 + count(2))
         case 2: return .removeServers(node: node(), count: 1 + count(2))
@@ -75,6 +75,7 @@ import Testing
         case 36: return .removeCache(node())
         case 37: return .removeCDN(region: ["all", "eu", "us"][rng.below(3)])
         case 38: return .removeSessionStore(node())
+        case 39: return .setCoalescing(node: node(), on: rng.below(2) == 0)
         default:
             let dc = engine.spec.datacenters.map(\.name).first ?? "us"
             return rng.below(2) == 0 ? .killDataCenter(dc) : .restoreDataCenter(dc)

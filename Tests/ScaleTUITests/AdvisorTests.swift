@@ -91,3 +91,20 @@ import Testing
         #expect(Advisor.advice(for: overloaded).text.contains("a adds an app server"))
     }
 }
+
+@Suite struct StampedeAdviceTests {
+    /// The second after `cache-stampede` flushes its cache (at 60 s): the database is the
+    /// bottleneck, but the advisor names the stampede and the key at the cache.
+    @Test func aStampedeIsNamedWithTheCoalescingKey() async throws {
+        let flushed = try await Fixtures.snapshot("cache-stampede", seconds: 61)
+        let cache = try #require(flushed.nodes.first { $0.id == "cache" })
+        let advice = Advisor.advice(for: flushed)
+        #expect(advice.text.hasPrefix("stampede: cache hits fell to"), "hit ratio \(cache.window?.hitRatio ?? -1)")
+        #expect(advice.text.hasSuffix("misses swamp db: C coalesces them"))
+        #expect(advice.text.count <= 79, "\(advice.text.count)")
+        // With coalescing on, the same moment is no stampede.
+        let coalesced = try await Fixtures.snapshot(
+            "cache-stampede", seconds: 61, commands: [.setCoalescing(node: "cache", on: true)])
+        #expect(!Advisor.advice(for: coalesced).text.contains("stampede"))
+    }
+}

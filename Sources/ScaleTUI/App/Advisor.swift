@@ -15,6 +15,8 @@ public enum Advisor {
         // The hottest member decides, not the pool's mean: one server of 24 at 112% is the
         // problem even when the pool averages 19%.
         let byLoad = { (a: NodeSnapshot, b: NodeSnapshot) in a.peakLoad < b.peakLoad }
+        // A stampede's bottleneck is the database, but the remedy is at the cache.
+        if let stampede = stampede(in: snapshot, keyMap: keyMap) { return stampede }
         if let node = snapshot.nodes.filter(\.bottleneck).max(by: byLoad) {
             return Advice(
                 text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)

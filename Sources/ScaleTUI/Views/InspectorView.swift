@@ -74,7 +74,7 @@ enum InspectorView {
                     + " ttl \(cache.ttl.map(Format.duration) ?? "none")")
         }
         if node.spec.cache?.coalesce == true {
-            line("coalescing", "on, \(Format.rate(Double(w?.coalesced ?? 0))) waited for a read in flight")
+            line("coalescing", "on, \(Format.rate(Double(w?.coalesced ?? 0))) waited")
         }
         if let figure = node.keyFigureParts, [.cache, .cdn, .replica].contains(node.kind) {
             line(node.kind == .replica ? "replica lag" : "hit ratio", figure.value)
