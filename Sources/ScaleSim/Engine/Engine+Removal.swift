@@ -69,7 +69,7 @@ extension Engine {
                 }
             case .inService:
                 lose(Int32(i), losses: &losses, eventPending: true)
-            case .queued, .lost, .free:
+            case .queued, .lost, .free, .connecting:
                 break
             }
         }
@@ -115,7 +115,7 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
-            case .script:
+            case .script, .partitionCaughtUp:
                 break
             }
         }
