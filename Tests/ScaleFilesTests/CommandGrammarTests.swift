@@ -234,7 +234,10 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     }
 
     @Test(arguments: [
-        ("", 1, "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal), got nothing"),
+        (
+            "", 1,
+            "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal), got nothing"
+        ),
         (
             "sett users 5", 1,
             "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal (did you mean set?)"
