@@ -78,6 +78,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("remove rate-limit lb", .removeRateLimit(node: "lb")),
         ("kill dc eu-west", .killDataCenter("eu-west")),
         ("restore dc eu-west", .restoreDataCenter("eu-west")),
+        ("partition us-east eu-west", .partition("us-east", "eu-west")),
+        ("heal us-east eu-west", .heal("us-east", "eu-west")),
         ("add cdn eu", .addCDN(region: "eu", entries: CommandGrammar.defaultCacheEntries)),
         ("add cdn all 200000", .addCDN(region: "all", entries: 200_000)),
     ]
@@ -235,10 +237,13 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     }
 
     @Test(arguments: [
-        ("", 1, "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow), got nothing"),
+        (
+            "", 1,
+            "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal), got nothing"
+        ),
         (
             "sett users 5", 1,
-            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow (did you mean set?)"
+            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal (did you mean set?)"
         ),
         (
             "set user 5", 5,
@@ -341,7 +346,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         (
             "SET users 5", 1,
-            "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow"
+            "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal"
         ),
     ])
     func errorsSayWhatAndWhere(text: String, column: Int, message: String) throws {

@@ -118,7 +118,10 @@ struct SchemaReader {
         try RouteCheck(reader: self, nodes: nodes, sites: sites, indexByID: indexByID, entries: entries).run()
 
         var script: [ScheduledCommand] = []
-        if let node = top.optional("script") { script = try self.script(node, "script") }
+        if let node = top.optional("script") {
+            script = try self.script(node, "script")
+            try checkPartitions(node, "script", datacenters: datacenters)
+        }
 
         var pricing = PricingSpec()
         if let node = top.optional("pricing") { pricing = try self.pricing(node, "pricing") }

@@ -111,7 +111,7 @@ public struct RunReport: Sendable {
                     Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)
                 ) { a, _ in a })
         }
-        return .object([
+        var report: [String: JSONValue] = [
             "scaletop_version": .string(scaletopVersion),
             "preset": .string(preset.verbatim),
             "seed": .unsigned(summary.seed),
@@ -123,7 +123,9 @@ public struct RunReport: Sendable {
             "writes_lost": .int(summary.writesLost),
             "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
             "cost": .object(costFields),
-        ])
+        ]
+        if !summary.partitions.isEmpty { report["partitions"] = partitionFields }
+        return .object(report)
     }
 
     /// Each user region's end-to-end figures, keyed by region name.

@@ -60,6 +60,7 @@ public enum TextReport {
             lines.append("")
             lines += nodeTable(nodes)
         }
+        lines += partitionLines(top)
         if case .array(let refused)? = top["refused_commands"], !refused.isEmpty {
             lines.append("")
             lines.append("refused commands:")

@@ -73,6 +73,8 @@ public enum CommandGrammar {
         case .removeRateLimit(let node): "remove rate-limit \(node)"
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
+        case .partition(let a, let b): "partition \(a) \(b)"
+        case .heal(let a, let b): "heal \(a) \(b)"
         case .addCDN(let region, let entries): "add cdn \(region)" + optional(entries, unless: defaultCacheEntries)
         case .addDatabase(let node): "add db \(node)"
         case .removeDatabase(let node): "remove db \(node)"
@@ -281,6 +283,18 @@ public enum CommandGrammar {
         },
         Form("restore dc DC", "brings data center DC back up") { r throws(CommandSyntaxError) in
             .restoreDataCenter(try r.id("a data center name"))
+        },
+        Form(
+            "partition DC1 DC2",
+            "cuts the network between two data centers: requests across it fail after the \(connectTimeout) connect timeout, replication waits"
+        ) { r throws(CommandSyntaxError) in
+            let (a, b) = try r.dataCenterPair()
+            return .partition(a, b)
+        },
+        Form("heal DC1 DC2", "ends the partition of two data centers: what waited crosses, in order") {
+            r throws(CommandSyntaxError) in
+            let (a, b) = try r.dataCenterPair()
+            return .heal(a, b)
         },
         Form(
             "add cdn REGION [ENTRIES]",

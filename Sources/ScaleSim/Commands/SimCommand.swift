@@ -86,6 +86,11 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case killDataCenter(String)
     /// `restore dc DC`.
     case restoreDataCenter(String)
+    /// `partition DC1 DC2`: the network link between two data centers is cut; requests
+    /// routed across it fail after the connect timeout, writes shipped across it wait.
+    case partition(String, String)
+    /// `heal DC1 DC2`: the cut link works again; what waited crosses, in order.
+    case heal(String, String)
 
     // MARK: Edges
 

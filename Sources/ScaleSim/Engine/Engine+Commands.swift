@@ -101,6 +101,10 @@ extension Engine {
             return setDataCenter(name, down: true)
         case .restoreDataCenter(let name):
             return setDataCenter(name, down: false)
+        case .partition(let a, let b):
+            return partition(a, b)
+        case .heal(let a, let b):
+            return heal(a, b)
         case .addCDN(let region, let entries):
             return addCDN(region: region, entries: entries)
         case .addReplicas(let primary, let count):

@@ -25,6 +25,9 @@ public struct EngineNotice: Sendable, Hashable {
         /// A command took `nodes` out of the system: `requestsFailed` users' requests inside
         /// them or on their way failed, and `jobsLost` queued jobs went with them.
         case nodesRemoved(nodes: [String], requestsFailed: Int, jobsLost: Int)
+        /// The replicas cut off by the partition of `dataCenters` have applied the `writes`
+        /// held back from them, `after` the heal.
+        case partitionCaughtUp(dataCenters: [String], writes: Int, after: SimTime)
     }
 
     public var time: SimTime

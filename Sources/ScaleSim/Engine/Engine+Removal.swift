@@ -71,7 +71,7 @@ extension Engine {
                 lose(Int32(i), losses: &losses, eventPending: true)
             case .coalesced:
                 lose(Int32(i), losses: &losses, eventPending: false)
-            case .queued, .lost, .free:
+            case .queued, .lost, .free, .connecting:
                 break
             }
         }
@@ -117,7 +117,7 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
-            case .script:
+            case .script, .partitionCaughtUp:
                 break
             }
         }

@@ -340,6 +340,10 @@ extension Engine {
             finish(r, .completed)
             return
         }
+        if partitions.active, let episode = cutEpisode(from: n, to: Int(target)) {
+            sendIntoCut(r, episode: episode)
+            return
+        }
         if latency > 0 {
             requests.slots[i].node = target
             requests.slots[i].server = node

@@ -31,6 +31,8 @@ public struct Engine: Sendable {
         case script(Int)
         /// Replica server `s` has copied its primary's data and serves again.
         case resyncDone(server: Int32)
+        /// The replicas cut off by partition `episode` have applied what they missed.
+        case partitionCaughtUp(episode: Int)
     }
 
     /// Length of a metrics window.
@@ -70,6 +72,8 @@ public struct Engine: Sendable {
     var appStates: [AppState] = []
     /// The rate limiters, one per limited node (see Engine+RateLimiter.swift).
     var rateLimiters: [RateLimiterState] = []
+    /// Cut links between data centers (see Components/DataCenter/Engine+Partition.swift).
+    var partitions = Partitions()
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -190,6 +194,7 @@ public struct Engine: Sendable {
                 let from = requests.slots[Int(target)].server
                 enter(target, node: requests.slots[Int(target)].node, from: from)
             case .lost: requests.reclaim(target)
+            case .connecting: connectionTimedOut(target)
             case .queued, .coalesced, .free: break
             }
         } else if target >= EventTarget.arrivalLimit && target <= EventTarget.arrivalBase {
@@ -232,6 +237,7 @@ public struct Engine: Sendable {
         case .healthCheck(let n): refreshRotation(Int(n))
         case .failover(let primary): promoteReplica(of: Int(primary))
         case .resyncDone(let s): finishResync(replica: Int(s))
+        case .partitionCaughtUp(let episode): finishCatchUp(episode: episode)
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

@@ -20,6 +20,9 @@ struct RequestTable {
         case lost
         /// Not in use.
         case free
+        /// Sent across a cut network link (Components/DataCenter/Engine+Partition.swift):
+        /// fails when its event, the connect timeout, fires.
+        case connecting
     }
 
     /// What a request is, beyond a user's request.

@@ -93,6 +93,8 @@ public struct RunSummary: Sendable, Hashable {
     public var regions: [RegionSummary] = []
     /// What the system cost over the measured part (docs/cost.md).
     public var cost = CostSummary(total: 0, perMonth: nil, perMillionRequests: nil)
+    /// Every network partition of the run, warm-up included (see `PartitionEpisode`).
+    public var partitions: [PartitionEpisode] = []
 }
 
 /// A command the simulation refused, and why.

@@ -27,6 +27,7 @@ public enum Advisor {
                     "data center \(dc.name) is down: geo-DNS moves its users; \(key(.toggleDataCenter, keyMap)) on one of its nodes restores it",
                 tone: .down)
         }
+        if let partition = partitionAdvice(for: snapshot, keyMap: keyMap) { return partition }
         if let down = snapshot.nodes.first(where: \.isDown) {
             return Advice(text: "\(down.id) is down: \(key(.toggleKill, keyMap)) on it restores it", tone: .down)
         }

@@ -143,6 +143,8 @@ public struct CommandTargets: Sendable {
             return selectedDataCenter(to: "kill or restore it").map {
                 $0.down ? .restoreDataCenter($0.name) : .killDataCenter($0.name)
             }
+        case .togglePartition:
+            return partitionToggle
         case .addDatabase:
             return databaseSplit
         case .addWorkers:

@@ -87,8 +87,8 @@ extension DashboardState {
             return [.loadPreset(String(format: "%02d", stage))]
         case .addAppServer, .removeAppServer, .addReplica, .addCache, .addLoadBalancer, .cycleBalancePolicy, .addCDN,
             .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
-            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleCoalescing, .toggleRetries,
-            .addDatabase:
+            .togglePartition, .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleCoalescing,
+            .toggleRetries, .addDatabase:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
             case .success(let command): return [.send(command)]

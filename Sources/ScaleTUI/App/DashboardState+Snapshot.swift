@@ -54,6 +54,10 @@ extension DashboardState {
             log(
                 "removed \(nodes.joined(separator: ", "))" + (losses.isEmpty ? "" : ": " + losses.joined(separator: ", ")),
                 tone: losses.isEmpty ? .accent : .warm, at: notice.time)
+        case .partitionCaughtUp(let dataCenters, let writes, let after):
+            log(
+                "partition \(dataCenters.joined(separator: " | ")) healed: replicas caught up on \(Format.count(writes)) held writes in \(Format.duration(after))",
+                tone: .accent, at: notice.time)
         }
     }
 

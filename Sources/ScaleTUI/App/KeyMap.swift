@@ -40,6 +40,8 @@ public enum KeyAction: Sendable, Hashable {
     case scaleUp
     case scaleDown
     case toggleDataCenter
+    /// Cuts the network between the selected node's data center and another, or heals it.
+    case togglePartition
     case addWorkers
     case toggleKill
     case toggleSlow
@@ -159,6 +161,9 @@ public struct KeyMap: Sendable, Hashable {
 
         bind([.character("k")], "k", "kill / restore the selected node", .toggleKill, .failures),
         bind([.character("d")], "d", "kill / restore the selected data center", .toggleDataCenter, .failures),
+        bind(
+            [.character("P")], "P", "partition the selected data center from the primary's / heal it", .togglePartition,
+            .failures),
         bind([.character("x")], "x", "slow the selected node 4x / back to normal", .toggleSlow, .failures),
         bind([.character(",")], ",", "back 30 s (re-simulates from the start)", .seekBack, .replay),
         bind([.character(".")], ".", "forward 30 s", .seekForward, .replay),

@@ -88,6 +88,7 @@ enum InspectorView {
             line("dropped", "\(Format.grouped(node.sessionsDropped)) live sessions with servers", Style(.warm))
         }
         if node.slowFactor != 1 { line("slowed", "\(node.slowFactor)x", Style(.warm)) }
+        for (label, value) in partitionLines(node, in: state.snapshot) { line(label, value, Style(.down, bold: true)) }
         if let stale = w?.staleReads, stale > 0 { line("stale reads", Format.rate(Double(stale)), Style(.warm)) }
         if let autoscale = node.spec.autoscale {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")

@@ -57,11 +57,12 @@ extension TopologyView {
                 break
             }
             let crossing = TopologyLayout.crossesDataCenters(link, in: snapshot)
-            let style = linkStyle(link, crossing: crossing)
+            let cut = isCut(link, in: snapshot)
+            let style = cut ? Style(.down, bold: true) : linkStyle(link, crossing: crossing)
+            let arrow = cut ? cutArrow(unicode: unicode) : arrow(link, crossing: crossing, unicode: unicode)
             var x = buffer.writeWhole(
-                "\(link.from ?? "users") \(arrow(link, crossing: crossing, unicode: unicode)) \(link.to)",
-                x: cell.x, y: cell.y, limit: cell.maxX, style: style)
-            for word in flow(link, crossing: crossing) {
+                "\(link.from ?? "users") \(arrow) \(link.to)", x: cell.x, y: cell.y, limit: cell.maxX, style: style)
+            for word in (cut ? ["CUT"] : []) + flow(link, crossing: crossing) {
                 x = buffer.writeWhole(" " + word, x: x, y: cell.y, limit: cell.maxX, style: style)
             }
         }

@@ -147,8 +147,9 @@ extension Engine {
     }
 
     /// Takes data center `name` away with its nodes; geo-DNS sends its users to the others.
-    /// Refused for the last data center, and while a node elsewhere sends to one of its
-    /// nodes or copies one's data.
+    /// Refused for the last data center, while a network partition is in place (its table of
+    /// cut links is by data center), and while a node elsewhere sends to one of its nodes or
+    /// copies one's data.
     mutating func removeDataCenter(_ name: String) -> CommandResult {
         guard let dc = spec.datacenters.firstIndex(where: { $0.name == name }) else {
             let known = spec.datacenters.map(\.name).joined(separator: ", ")
@@ -156,6 +157,9 @@ extension Engine {
         }
         guard spec.datacenters.count > 1 else {
             return .refused("\(name) is the only data center: users would have nowhere to go")
+        }
+        guard !partitions.active else {
+            return .refused("a network partition is in place: heal it before taking a data center away")
         }
         let members = Set(spec.nodes.indices.filter { spec.nodes[$0].dc == name })
         let memberIDs = Set(members.map { spec.nodes[$0].id })

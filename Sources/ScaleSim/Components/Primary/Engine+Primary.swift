@@ -34,7 +34,11 @@ extension Engine {
             return
         }
         let position = primaryStates[Int(nodes[n].slot)].store.commit(key)
-        writeReachesCaches(key: key, position: position, primary: n)
+        if partitions.active {
+            writeReachesCachesAcrossCuts(key: key, position: position, primary: n)
+        } else {
+            writeReachesCaches(key: key, position: position, primary: n)
+        }
         replicate(key: key, position: position, primary: n)
     }
 

@@ -9,6 +9,8 @@ struct ReplicaPoolState: Sendable {
     var failoverDelay: SimTime
     /// Time for a committed write to reach the pool.
     var replicationDelay: SimTime
+    /// Writes its primary could not ship across a cut link, until it heals.
+    var hold = ReplicationHold()
 
     init(node: Int32, spec: NodeSpec) {
         self.node = node
@@ -41,10 +43,11 @@ extension Engine {
 
     /// Ships a committed write to every live replica of primary `n`'s pool: it arrives after
     /// the pool's replication delay and is applied in commit order by the replica's single
-    /// apply worker.
+    /// apply worker; a pool across a cut link gets it when the link heals.
     mutating func replicate(key: UInt32, position: LogPosition, primary n: Int) {
         for pool in primaryStates[Int(nodes[n].slot)].replicaPools.map(Int.init) {
             let k = Int(nodes[pool].slot)
+            if partitions.active && holdsReplication(position: position, pool: k, primary: n) { continue }
             let arrives = now + replicaPoolStates[k].replicationDelay
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
