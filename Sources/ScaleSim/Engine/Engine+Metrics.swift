@@ -94,6 +94,7 @@ extension Engine {
     /// The end of the warm-up: node figures for reports count from here.
     mutating func markStatsStart() {
         writesLostAtStatsStart = writesLost
+        client.countersAtStatsStart = client.counters
         let billed = billedCounters(nodes.indices.map(counters(of:)))
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = billed[n]

@@ -283,6 +283,12 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public var region: String?
     /// Admission control: a token bucket every arriving request must take a token from.
     public var rateLimit: RateLimitSpec?
+    /// Load shedding: the most requests a server holds (in service plus queued); one more is
+    /// rejected at once. Nil means no limit (docs/presets.md, Load shedding).
+    public var concurrencyLimit: Int? = nil
+    /// Load shedding: a request that waited longer than this in a server's queue is dropped
+    /// when a worker comes free instead of being served; nil means none.
+    public var queueDeadline: SimTime? = nil
 
     /// The longest node id: 64 characters (letters, digits, `-` and `_`), as in presets.
     public static let maxIDLength = 64
