@@ -217,7 +217,8 @@ extension Engine {
             endToEnd: endToEnd, nodes: nodeSummaries,
             writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands,
             regions: regionSummaries(),
-            cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed)
+            cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed),
+            clients: clientFigures
         )
     }
 

@@ -93,6 +93,8 @@ public struct RunSummary: Sendable, Hashable {
     public var regions: [RegionSummary] = []
     /// What the system cost over the measured part (docs/cost.md).
     public var cost = CostSummary(total: 0, perMonth: nil, perMillionRequests: nil)
+    /// What clients did over the measured part: attempts, retries, deadlines (Components/Client).
+    public var clients = ClientCounters()
 }
 
 /// A command the simulation refused, and why.
