@@ -98,15 +98,19 @@ public struct RetrySpec: Sendable, Hashable, Codable {
     public var backoff: SimTime
     /// At most this fraction of first attempts may be retried (0 to 1); beyond it a failure
     /// is final. Nil means no budget (docs/presets.md, Retries).
-    public var budget: Double? = nil
+    public var budget: Double?
     /// How the backoff is spread.
-    public var jitter: RetryJitter = .half
+    public var jitter: RetryJitter
 
     public static let maxLimit = 10
 
-    public init(limit: Int = 0, backoff: SimTime = 100 * Nanos.perMillisecond) {
+    public init(
+        limit: Int = 0, backoff: SimTime = 100 * Nanos.perMillisecond, budget: Double? = nil, jitter: RetryJitter = .half
+    ) {
         self.limit = limit
         self.backoff = backoff
+        self.budget = budget
+        self.jitter = jitter
     }
 }
 
