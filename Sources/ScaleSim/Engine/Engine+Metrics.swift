@@ -86,6 +86,7 @@ extension Engine {
                 p99: percentiles[2]
             ))
         outcomesAtTick = all
+        closeClientWindow()
         windowLatency.clear()
         regionMetrics.closeWindow(end: now, dataCenters: datacenters.count)
         links.closeWindow()

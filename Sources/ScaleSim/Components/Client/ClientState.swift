@@ -12,6 +12,9 @@ struct ClientState: Sendable {
     var budget = RetryBudgetWindow()
     var counters = ClientCounters()
     var countersAtStatsStart = ClientCounters()
+    var countersAtTick = ClientCounters()
+    /// The figures of the last whole second, for the dashboard.
+    var lastSecond = ClientCounters()
 }
 
 /// Running totals of what clients did, since time zero.

@@ -144,6 +144,12 @@ extension Engine {
         client.counters.wastedServiceTime += service
     }
 
+    /// The one-second window closes: its client figures go to the dashboard.
+    mutating func closeClientWindow() {
+        client.lastSecond = client.counters.since(client.countersAtTick)
+        client.countersAtTick = client.counters
+    }
+
     /// The client figures since the end of the warm-up (all of them when there is none).
     public var clientFigures: ClientCounters { client.counters.since(client.countersAtStatsStart) }
 
