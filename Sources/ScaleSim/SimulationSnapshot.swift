@@ -82,6 +82,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var prices = Pricing.shipped
     /// Every network partition so far, open or healed (see `PartitionEpisode`).
     public var partitions: [PartitionEpisode] = []
+    /// What the clients did in the last whole second (attempts, retries, deadlines).
+    public var clientsLastSecond = ClientCounters()
 
     public var users: Int { workload.users }
     /// What the whole system costs per month at the rate of now: every node's.
@@ -138,7 +140,8 @@ extension Engine {
             links: linkSnapshot,
             latencies: spec.latencies,
             prices: spec.prices,
-            partitions: partitionEpisodes
+            partitions: partitionEpisodes,
+            clientsLastSecond: client.lastSecond
         )
     }
 

@@ -14,6 +14,9 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set rate 0.5", .setRatePerUser(0.5)),
         ("set retries 3 0.1s", .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond)),
         ("set retries 1 0s", .setRetries(limit: 1, backoff: 0)),
+        ("set retry-policy 0.1 full", .setRetryPolicy(budget: 0.1, jitter: .full)),
+        ("set concurrency-limit db 64", .setConcurrencyLimit(node: "db", limit: 64)),
+        ("set queue-deadline db 1s", .setQueueDeadline(node: "db", deadline: Nanos.perSecond)),
         ("set retries off", .setRetries(limit: 0, backoff: 0)),
         ("set servers app 8", .setServers(node: "app", count: 8)),
         ("add server app", .addServers(node: "app", count: 1)),
@@ -247,8 +250,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ),
         (
             "set user 5", 5,
-            "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean users?)"
+            "unknown word \"user\" after \"set\"; expected one of: users, rate, retries, retry-policy, servers, workers, size, "
+                + "policy, health-check, sessions, rate-limit, concurrency-limit, queue-deadline, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean users?)"
         ),
         ("scale", 6, "expected one of up, down after \"scale\", got nothing"),
         ("scale sideways db", 7, "unknown word \"sideways\" after \"scale\"; expected one of: up, down"),
@@ -340,8 +343,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("remove rate-limit lb 500", 22, "remove rate-limit NODE: expected the end of the command, got \"500\""),
         (
             "set rate-limt lb 5", 5,
-            "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, servers, workers, size, policy, "
-                + "health-check, sessions, rate-limit, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean rate-limit?)"
+            "unknown word \"rate-limt\" after \"set\"; expected one of: users, rate, retries, retry-policy, servers, workers, size, "
+                + "policy, health-check, sessions, rate-limit, concurrency-limit, queue-deadline, shards, capacity, eviction, ttl, write-policy, coalesce (did you mean rate-limit?)"
         ),
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         (

@@ -47,7 +47,7 @@ func replacing(_ yaml: String, line number: Int, count: Int = 1, _ text: String)
 let nodeFieldList =
     "id, kind, servers, workers, service, queue, timeout, policy, routes, size, max_size, health_check, "
     + "cache, replica_of, apply, failover, replication_delay, shards, calls, sessions, session_ttl, autoscale, dc, region, "
-    + "rate_limit"
+    + "rate_limit, concurrency_limit, queue_deadline"
 
 /// The node kinds as an error lists them.
 let kindList = "lb, app, db, station, cache, replica, queue, session_store, cdn"

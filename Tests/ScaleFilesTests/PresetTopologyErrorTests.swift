@@ -332,7 +332,7 @@ import Testing
         Case(
             line: 7, replacement: "  entry: web\n  static: {count: 10}", path: "workload.static", errorLine: 8,
             message:
-                "unknown field \"static\"; expected one of: users, rate_per_user, mix, keys, shape, entry, requests, dns, retries, regions, static_assets, response_kb"
+                "unknown field \"static\"; expected one of: users, rate_per_user, mix, keys, shape, entry, requests, dns, retries, regions, static_assets, response_kb, client_timeout"
         ),
     ])
     func dataTier(_ c: Case) throws {

@@ -89,11 +89,19 @@ public enum PresetEncoder {
         if !dns.isEmpty { out.append("  dns: " + flow(dns)) }
         let retries = workload.retries
         // Without retries the backoff is never used; `set retries off` leaves it at 0.
-        if retries.limit > 0 || (retries.backoff > 0 && retries.backoff != defaults.retries.backoff) {
+        if retries.limit > 0 || (retries.backoff > 0 && retries.backoff != defaults.retries.backoff)
+            || retries.budget != nil || retries.jitter != defaults.retries.jitter
+        {
             var fields = [("limit", "\(retries.limit)")]
-            if retries.backoff != defaults.retries.backoff { fields.append(("backoff", DurationParser.format(retries.backoff))) }
+            // A backoff of 0 (after `set retries off`) is no preset's to say.
+            if retries.backoff != defaults.retries.backoff && retries.backoff > 0 {
+                fields.append(("backoff", DurationParser.format(retries.backoff)))
+            }
+            if let budget = retries.budget { fields.append(("budget", number(budget))) }
+            if retries.jitter != defaults.retries.jitter { fields.append(("jitter", retries.jitter.rawValue)) }
             out.append("  retries: " + flow(fields))
         }
+        if let timeout = workload.clientTimeout { out.append("  client_timeout: " + DurationParser.format(timeout)) }
         if !workload.regions.isEmpty {
             out.append("  regions:")
             out += workload.regions.map {
@@ -213,6 +221,8 @@ public enum PresetEncoder {
         if takes("cache"), let cache = node.cache { fields.append(("cache", self.cache(cache, at: node.kind))) }
         if let autoscale { fields.append(("autoscale", self.autoscale(autoscale))) }
         if let limit = node.rateLimit { fields.append(("rate_limit", rateLimit(limit))) }
+        if let limit = node.concurrencyLimit { fields.append(("concurrency_limit", "\(limit)")) }
+        if let deadline = node.queueDeadline { fields.append(("queue_deadline", DurationParser.format(deadline))) }
         out += fields.map { "    \($0.0): \($0.1)" }
         let routes = node.routes.compactMap { cleaned($0, at: node.kind) }.map(route)
         if !routes.isEmpty { out += ["    routes:"] + routes.map { "      - " + $0 } }

@@ -8,7 +8,7 @@ extension SchemaReader {
     static let nodeFields = [
         "id", "kind", "servers", "workers", "service", "queue", "timeout", "policy", "routes", "size", "max_size",
         "health_check", "cache", "replica_of", "apply", "failover", "replication_delay", "shards", "calls", "sessions",
-        "session_ttl", "autoscale", "dc", "region", "rate_limit",
+        "session_ttl", "autoscale", "dc", "region", "rate_limit", "concurrency_limit", "queue_deadline",
     ]
     static let serviceFields = ["distribution", "mean", "cv"]
     static let routeFields = ["to", "class", "p", "latency", "on"]
@@ -57,6 +57,7 @@ extension SchemaReader {
         try readData(map, path, into: &spec)
         try readWebTier(map, path, into: &spec)
         if let node = map.optional("rate_limit") { spec.rateLimit = try rateLimit(node, path + ".rate_limit") }
+        try readShedding(map, path, into: &spec)
         var site = NodeSite(path: path, origin: item.origin, fields: map)
         if let node = map.optional("routes") {
             guard case .sequence(let items) = node.value else {

@@ -15,12 +15,12 @@ struct SchemaReader {
     ]
     static let workloadFields = [
         "users", "rate_per_user", "mix", "keys", "shape", "entry", "requests", "dns", "retries", "regions", "static_assets",
-        "response_kb",
+        "response_kb", "client_timeout",
     ]
     static let keyFields = ["count", "zipf"]
     static let traceKeyFields = ["count", "zipf", "trace"]
     static let dnsFields = ["ttl", "resolvers"]
-    static let retryFields = ["limit", "backoff"]
+    static let retryFields = ["limit", "backoff", "budget", "jitter"]
     static let regionFields = ["name", "share"]
     static let classNames = RequestClass.allCases.map(\.description)
     /// Requests carry their region's index in one byte.
@@ -198,6 +198,7 @@ struct SchemaReader {
             spec.staticAssets = try keySpace(node, "workload.static_assets", defaults: spec.staticAssets)
         }
         if let node = map.optional("response_kb") { spec.responseKB = try responseKB(node, "workload.response_kb") }
+        if let node = map.optional("client_timeout") { spec.clientTimeout = try clientTimeout(node, "workload.client_timeout") }
         return (spec, map)
     }
 
@@ -263,6 +264,7 @@ struct SchemaReader {
         if let node = map.optional("backoff") {
             retries.backoff = try duration(node, Self.join(path, "backoff"), allowZero: false)
         }
+        try readRetryPolicy(map, path, into: &retries)
         return retries
     }
 

@@ -60,6 +60,7 @@ public struct RunReport: Sendable {
         endToEnd["throughput_rps"] = .number(e.throughputRps)
         endToEnd["error_rate"] = .number(e.errorRate)
         endToEnd["classes"] = .object(classes)
+        if let clients = clientFields { endToEnd["clients"] = .object(clients) }
         if !summary.regions.isEmpty { endToEnd["regions"] = .object(regionFields) }
         let nodes: [JSONValue] = summary.nodes.map { n in
             var fields: [String: JSONValue] = [
@@ -86,7 +87,9 @@ public struct RunReport: Sendable {
             if n.kind == .app { fields["autoscaler_actions"] = .int(n.autoscalerActions) }
             if n.resyncs > 0 { fields["resyncs"] = .int(n.resyncs) }
             // On a node with a rate limit even when 0, so every seed of `--seeds` has the key.
-            if n.rejected > 0 || summary.spec.node(n.id)?.rateLimit != nil { fields["rejected"] = .int(n.rejected) }
+            if n.rejected > 0 || summary.spec.node(n.id)?.rateLimit != nil || summary.spec.node(n.id)?.concurrencyLimit != nil {
+                fields["rejected"] = .int(n.rejected)
+            }
             if let cache = n.cache {
                 fields["hit_ratio"] = .number(cache.hitRatio)
                 fields["hits"] = .int(cache.hits)

@@ -37,6 +37,13 @@ public enum TextReport {
             )
             lines.append(
                 "sessions lost \(figure(top["sessions_lost"], digits: 0))  writes lost \(figure(top["writes_lost"], digits: 0))")
+            if case .object(let c)? = e["clients"] {
+                lines.append(
+                    "clients: first attempts \(figure(c["first_attempts"], digits: 0))  retries \(figure(c["retries"], digits: 0))  "
+                        + "(\(figure(c["amplification"], digits: 2)) attempts per request, \(figure(c["retries_denied"], digits: 0)) denied by the budget)  "
+                        + "gave up \(figure(c["abandoned"], digits: 0))  answered after that \(figure(c["completed_after_abandon"], digits: 0))  "
+                        + "wasted server time \(figure(c["wasted_server_s"], digits: 1)) s")
+            }
             if case .object(let classes)? = e["classes"] {
                 for name in ["static", "read", "write", "job"] {
                     guard case .object(let c)? = classes[name] else { continue }

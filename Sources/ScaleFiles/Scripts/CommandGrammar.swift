@@ -71,6 +71,11 @@ public enum CommandGrammar {
         case .setRateLimit(let node, let rate, let burst):
             "set rate-limit \(node) \(number(rate))" + (burst.map { " \(number($0))" } ?? "")
         case .removeRateLimit(let node): "remove rate-limit \(node)"
+        case .setRetryPolicy(let budget, let jitter):
+            "set retry-policy \(budget.map(number) ?? "none") \(jitter.rawValue)"
+        case .setConcurrencyLimit(let node, let limit): "set concurrency-limit \(node) \(limit.map { "\($0)" } ?? "none")"
+        case .setQueueDeadline(let node, let deadline):
+            "set queue-deadline \(node) \(deadline.map(DurationParser.format) ?? "none")"
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
         case .partition(let a, let b): "partition \(a) \(b)"
@@ -138,6 +143,18 @@ public enum CommandGrammar {
         },
         Form("set retries off", "clients do not retry") { _ in
             .setRetries(limit: 0, backoff: 0)
+        },
+        Form(
+            "set retry-policy BUDGET|none none|full|decorrelated|half",
+            "retries may add at most BUDGET (a fraction from 0 to 1) of the first attempts, the rest of the failures being final; backoffs spread by the jitter named (half: ±50%, the default)"
+        ) { r throws(CommandSyntaxError) in
+            var budget: Double?
+            if r.peek()?.text == "none" {
+                r.skip()
+            } else {
+                budget = try r.number("a retry budget from 0 to 1, such as 0.1, or none") { RetrySpec.budgetRefusal($0) == nil }
+            }
+            return .setRetryPolicy(budget: budget, jitter: try r.choice(RetryJitter.self))
         },
         Form("set servers NODE N", "grows or shrinks NODE's pool to N servers") { r throws(CommandSyntaxError) in
             .setServers(node: try r.node(), count: try r.integer("a positive number of servers", in: 1...Int.max))
@@ -220,6 +237,26 @@ public enum CommandGrammar {
         },
         Form("remove rate-limit NODE", "NODE admits every request again") { r throws(CommandSyntaxError) in
             .removeRateLimit(node: try r.node())
+        },
+        Form(
+            "set concurrency-limit NODE N|none",
+            "each server of NODE holds at most N requests, in service plus queued, and rejects one more at once; none: no limit"
+        ) { r throws(CommandSyntaxError) in
+            let node = try r.node()
+            if r.peek()?.text == "none" {
+                r.skip()
+                return .setConcurrencyLimit(node: node, limit: nil)
+            }
+            let limit = try r.integer(
+                "a concurrency limit from 1 to \(NodeSpec.maxConcurrencyLimit) requests per server, or none",
+                in: 1...NodeSpec.maxConcurrencyLimit)
+            return .setConcurrencyLimit(node: node, limit: limit)
+        },
+        Form(
+            "set queue-deadline NODE D|none",
+            "a request that waited longer than D in a queue of NODE is dropped instead of served; none: every queued request is served"
+        ) { r throws(CommandSyntaxError) in
+            .setQueueDeadline(node: try r.node(), deadline: try r.durationOrNone())
         },
         Form(
             "add replica DB [N]",

@@ -17,6 +17,15 @@ public enum QueueingTheory {
         return top / (sum + top)
     }
 
+    /// Erlang B: the probability that an arrival finds all `c` servers busy at an M/M/c/c
+    /// loss system with offered load `a` = λ/μ, by the stable recurrence
+    /// B(k) = a·B(k-1) / (k + a·B(k-1)), B(0) = 1.
+    public static func erlangB(servers c: Int, offeredLoad a: Double) -> Double {
+        var b = 1.0
+        for k in stride(from: 1, through: c, by: 1) { b = a * b / (Double(k) + a * b) }
+        return b
+    }
+
     /// Mean response time (wait plus service) of an M/M/c queue, in seconds.
     public static func mmcResponse(arrivalRate lambda: Double, serviceRate mu: Double, servers c: Int) -> Double {
         let wait = erlangC(servers: c, offeredLoad: lambda / mu) / (Double(c) * mu - lambda)

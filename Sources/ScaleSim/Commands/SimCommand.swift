@@ -12,6 +12,9 @@ public enum SimCommand: Sendable, Hashable, Codable {
     /// `set retries N BACKOFF` / `set retries off`: clients retry failed or timed-out
     /// requests up to N times, waiting BACKOFF, then twice that, and so on.
     case setRetries(limit: Int, backoff: SimTime)
+    /// `set retry-policy BUDGET JITTER`: retries may add at most BUDGET (0 to 1, or `none`)
+    /// of the first attempts, waiting with JITTER (`none`, `full`, `decorrelated`, `half`).
+    case setRetryPolicy(budget: Double?, jitter: RetryJitter)
 
     // MARK: Pools
 
@@ -46,6 +49,12 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case setRateLimit(node: String, rate: Double, burst: Double?)
     /// `remove rate-limit NODE`.
     case removeRateLimit(node: String)
+    /// `set concurrency-limit NODE N` / `... off`: each server of NODE holds at most N
+    /// requests (in service plus queued) and rejects one more at once.
+    case setConcurrencyLimit(node: String, limit: Int?)
+    /// `set queue-deadline NODE D` / `... off`: a request that waited longer than D in a
+    /// queue of NODE is dropped instead of served.
+    case setQueueDeadline(node: String, deadline: SimTime?)
 
     // MARK: Data tier
 

@@ -30,8 +30,16 @@ extension Engine {
                 return .refused("retries must be 0 to \(RetrySpec.maxLimit), got \(limit)")
             }
             guard backoff > 0 || limit == 0 else { return .refused("the retry backoff must be longer than zero") }
-            spec.workload.retries = RetrySpec(limit: limit, backoff: backoff)
+            // The budget and the jitter stay as they were (`set retry-policy` sets them).
+            spec.workload.retries.limit = limit
+            spec.workload.retries.backoff = backoff
             return .applied
+        case .setRetryPolicy(let budget, let jitter):
+            return setRetryPolicy(budget: budget, jitter: jitter)
+        case .setConcurrencyLimit(let id, let limit):
+            return onNode(id) { $0.setConcurrencyLimit(node: $1, to: limit) }
+        case .setQueueDeadline(let id, let deadline):
+            return onNode(id) { $0.setQueueDeadline(node: $1, to: deadline) }
         case .setServers(let id, let count):
             return onNode(id) { $0.setServerCount($1, to: count) }
         case .addServers(let id, let count):
@@ -240,6 +248,7 @@ extension Engine {
         if Int(nodes[n].workers) != node.workers { setWorkers(n, to: node.workers) }
         reconcileKindState(node: n)
         reconcileRateLimit(node: n)
+        reconcileShedding(node: n)
     }
 
     /// Sets the workload's rate from the spec's users and rate per user.

@@ -95,7 +95,7 @@ extension Engine {
     mutating func arrive(_ r: Int32, node n: Int, server s: Int32) {
         switch nodes[n].kind {
         case .queue:
-            if requests.slots[Int(r)].role == .user { enqueueJob(r, on: s) } else { place(r, on: s) }
+            if requests.slots[Int(r)].role != .job { enqueueJob(r, on: s) } else { place(r, on: s) }
         case .db, .cache, .replica, .cdn:
             prefetchKeyState(of: r, at: n)
             place(r, on: s)

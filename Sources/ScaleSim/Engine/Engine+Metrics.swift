@@ -87,6 +87,7 @@ extension Engine {
                 p99: percentiles[2]
             ))
         outcomesAtTick = all
+        closeClientWindow()
         windowLatency.clear()
         regionMetrics.closeWindow(end: now, dataCenters: datacenters.count)
         links.closeWindow()
@@ -95,6 +96,7 @@ extension Engine {
     /// The end of the warm-up: node figures for reports count from here.
     mutating func markStatsStart() {
         writesLostAtStatsStart = writesLost
+        client.countersAtStatsStart = client.counters
         let billed = billedCounters(nodes.indices.map(counters(of:)))
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = billed[n]
@@ -218,7 +220,8 @@ extension Engine {
             writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands,
             regions: regionSummaries(),
             cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed),
-            partitions: partitionEpisodes
+            partitions: partitionEpisodes,
+            clients: clientFigures
         )
     }
 

@@ -79,6 +79,7 @@ extension Engine {
             finish(r, .dropped)
             return
         }
+        startFirstAttempt(r)
         enterSystem(r)
     }
 
@@ -122,6 +123,8 @@ extension Engine {
         if servers[si].down {
             nodes[n].counters.failed += 1
             fail(r, .failed)
+        } else if nodes[n].concurrencyLimit > 0 && atConcurrencyLimit(server: si, node: n) {
+            reject(r, at: n)
         } else if servers[si].busy < workerLimit(si) {
             servers[si].touch(now)
             servers[si].busy += 1
@@ -149,6 +152,7 @@ extension Engine {
         requests.slots[Int(r)].phase = .inService
         var service = nodes[n].sampler.sample(&nodes[n].serviceRandom)
         if nodes[n].slowFactor != 1 { service = Nanos.fromNanoseconds(Double(service) * nodes[n].slowFactor) }
+        if requests.slots[Int(r)].role == .abandoned { noteWastedService(service) }
         events.schedule(r, at: now + service)
     }
 
@@ -266,6 +270,7 @@ extension Engine {
                     fail(next, .timedOut)
                     continue
                 }
+                if nodes[n].queueDeadline > 0 && waitedPastQueueDeadline(next, node: n) { continue }
                 startService(next, node: n)
                 return
             }
@@ -363,15 +368,13 @@ extension Engine {
             finish(r, outcome)
             return
         }
+        guard retryAllowed() else {
+            finish(r, outcome)
+            return
+        }
         requests.slots[i].attempt += 1
-        let jitter = 0.5 + retryRandom[Int(requests.slots[i].region)].unitOpenBelow()
-        let backoff = Double(retries.backoff) * Double(1 << (Int(requests.slots[i].attempt) - 1)) * jitter
-        requests.slots[i].node = -1  // back through the client's own entry: CDN, geo-DNS, DNS
-        requests.slots[i].server = -1
-        requests.slots[i].phase = .travelling
         abandonFill(of: r, outcome)
-        requests.slots[i].returnTo = -1
-        events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
+        scheduleRetry(r)
     }
 
     /// Counts `r`'s outcome end to end (user requests only) and frees its slot.
@@ -381,7 +384,11 @@ extension Engine {
         if requests.slots[i].fillCache >= 0 {
             if outcome == .completed { fillWaitingCache(r) } else { abandonFill(of: r, outcome) }
         }
-        if requests.slots[i].role == .user { countOutcome(of: i, outcome) }
+        if requests.slots[i].role == .user {
+            countOutcome(of: i, outcome)
+        } else if requests.slots[i].role == .abandoned {
+            noteAbandonedEnd(outcome)
+        }
         if eventPending {
             requests.retireLost(r)
         } else {

@@ -27,6 +27,7 @@ extension Engine {
         nodes[n].ring = ConsistentHashRing(servers: node.servers)
         nodes[n].rotation = nodes[n].activeServers
         reconcileRateLimit(node: n)
+        reconcileShedding(node: n)
     }
 
     /// The index of a node's random streams: a hash of its id, stable in every process.

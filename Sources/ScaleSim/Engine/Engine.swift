@@ -19,6 +19,8 @@ public struct Engine: Sendable {
         static let timerBase: Int32 = .min
         /// Timer targets lie below this, timeout checks above: each range has 2^30 ids.
         static let timerLimit: Int32 = timerBase + (1 << 30)
+        /// The oldest pending client deadline (Components/Client), between the two ranges.
+        static let clientDeadline: Int32 = timerLimit
     }
 
     /// Something the engine must do at a set time.
@@ -74,6 +76,8 @@ public struct Engine: Sendable {
     var rateLimiters: [RateLimiterState] = []
     /// Cut links between data centers (see Components/DataCenter/Engine+Partition.swift).
     var partitions = Partitions()
+    /// The users' clients: deadlines and the retry budget (see Engine+Client.swift).
+    var client = ClientState()
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -131,6 +135,7 @@ public struct Engine: Sendable {
         workload.entry = nodeIndex[spec.workload.entry] ?? 0
         for node in spec.nodes { addNodeRuntime(node) }
         linkTopology()
+        configureClients()
         regionMetrics = RegionMetrics(regionCount: spec.workload.regions.count)
 
         for region in workload.regionShares.indices { scheduleNextArrival(region: region) }
@@ -189,7 +194,7 @@ public struct Engine: Sendable {
             switch requests.slots[Int(target)].phase {
             case .inService: completeService(target)
             case .travelling where requests.slots[Int(target)].node < 0:
-                enterSystem(target)
+                startRetry(target)
             case .travelling:
                 let from = requests.slots[Int(target)].server
                 enter(target, node: requests.slots[Int(target)].node, from: from)
@@ -205,8 +210,10 @@ public struct Engine: Sendable {
             events.schedule(EventTarget.tick, at: now + Self.windowLength)
         } else if target == EventTarget.statsStart {
             markStatsStart()
-        } else if target >= EventTarget.timerLimit {
+        } else if target > EventTarget.timerLimit {
             expireQueue(server: Int(EventTarget.timeoutBase - target))
+        } else if target == EventTarget.clientDeadline {
+            clientDeadlinePassed()
         } else {
             fireTimer(Int(target - EventTarget.timerBase))
         }

@@ -31,6 +31,9 @@ struct RequestTable {
         case user
         /// A job taken from a message queue: counted at nodes, not end to end.
         case job
+        /// A user's attempt its client gave up on (Components/Client): the servers go on with
+        /// it, counted as wasted work, never end to end.
+        case abandoned
     }
 
     /// One request's state.
@@ -57,6 +60,8 @@ struct RequestTable {
         var region: UInt8 = 0
         /// The data center geo-DNS last sent the request to, plus one; 0 for none yet.
         var dataCenter: UInt8 = 0
+        /// The client deadline this attempt waits under, or 0 for none (Components/Client).
+        var deadline: UInt32 = 0
     }
 
     /// The most requests alive at once: 2^25, about 2.5 GB of slots. An overloaded pool with

@@ -18,6 +18,10 @@ struct NodeRuntime: Sendable {
     var capacity: Int
     /// Zero means no timeout.
     var timeout: SimTime
+    /// Load shedding (Components/Shedding): requests per server in service plus queued, 0
+    /// for no limit, and the longest wait in a queue before service, 0 for none.
+    var concurrencyLimit: Int32 = 0
+    var queueDeadline: SimTime = 0
     var policy: BalancePolicy
     var routes: [RouteTable] = []
     /// At a cache, where read hits and misses go.

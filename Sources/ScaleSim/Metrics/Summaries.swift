@@ -95,6 +95,8 @@ public struct RunSummary: Sendable, Hashable {
     public var cost = CostSummary(total: 0, perMonth: nil, perMillionRequests: nil)
     /// Every network partition of the run, warm-up included (see `PartitionEpisode`).
     public var partitions: [PartitionEpisode] = []
+    /// What clients did over the measured part: attempts, retries, deadlines (Components/Client).
+    public var clients = ClientCounters()
 }
 
 /// A command the simulation refused, and why.

@@ -290,6 +290,12 @@ public struct NodeSpec: Sendable, Hashable, Codable {
     public var region: String?
     /// Admission control: a token bucket every arriving request must take a token from.
     public var rateLimit: RateLimitSpec?
+    /// Load shedding: the most requests a server holds (in service plus queued); one more is
+    /// rejected at once. Nil means no limit (docs/presets.md, Load shedding).
+    public var concurrencyLimit: Int?
+    /// Load shedding: a request that waited longer than this in a server's queue is dropped
+    /// when a worker comes free instead of being served; nil means none.
+    public var queueDeadline: SimTime?
 
     /// The longest node id: 64 characters (letters, digits, `-` and `_`), as in presets.
     public static let maxIDLength = 64
@@ -309,9 +315,11 @@ public struct NodeSpec: Sendable, Hashable, Codable {
         failover: SimTime = NodeSpec.defaultFailover, replicationDelay: SimTime = NodeSpec.defaultReplicationDelay,
         shards: Int = 1, calls: String? = nil, sessions: SessionMode = .none,
         sessionTTL: SimTime = 30 * Nanos.perMinute, autoscale: AutoscaleSpec? = nil, dc: String? = nil,
-        region: String? = nil, rateLimit: RateLimitSpec? = nil
+        region: String? = nil, rateLimit: RateLimitSpec? = nil, concurrencyLimit: Int? = nil, queueDeadline: SimTime? = nil
     ) {
         self.rateLimit = rateLimit
+        self.concurrencyLimit = concurrencyLimit
+        self.queueDeadline = queueDeadline
         self.calls = calls
         self.sessions = sessions
         self.sessionTTL = sessionTTL

@@ -29,6 +29,10 @@ public struct WorkloadSpec: Sendable, Hashable, Codable {
     /// The size of each class's response in kilobytes (1 KB = 1,000 bytes): what CDN egress
     /// and cross-data-center transfer are billed by (docs/cost.md).
     public var responseKB: [RequestClass: Double]
+    /// How long a user waits for an attempt before giving up on it (counting it timed out,
+    /// or retrying it as a new attempt while the servers may go on with the old one); nil
+    /// means users wait for every answer (docs/presets.md, Client deadlines).
+    public var clientTimeout: SimTime?
 
     /// Response sizes when a preset names none: a static asset 200 KB, a read 4 KB, a
     /// write 2 KB, a job 1 KB.
@@ -87,17 +91,40 @@ public struct DNSSpec: Sendable, Hashable, Codable {
 }
 
 /// Client retries: up to `limit` more attempts after a failure, drop or timeout, the n-th
-/// after `backoff × 2^(n-1)`, jittered by ±50%. A limit of 0 turns retries off.
+/// after `backoff × 2^(n-1)`, jittered as `jitter` says (±50% unless set). A limit of 0
+/// turns retries off.
 public struct RetrySpec: Sendable, Hashable, Codable {
     public var limit: Int
     public var backoff: SimTime
+    /// At most this fraction of first attempts may be retried (0 to 1); beyond it a failure
+    /// is final. Nil means no budget (docs/presets.md, Retries).
+    public var budget: Double?
+    /// How the backoff is spread.
+    public var jitter: RetryJitter
 
     public static let maxLimit = 10
 
-    public init(limit: Int = 0, backoff: SimTime = 100 * Nanos.perMillisecond) {
+    public init(
+        limit: Int = 0, backoff: SimTime = 100 * Nanos.perMillisecond, budget: Double? = nil, jitter: RetryJitter = .half
+    ) {
         self.limit = limit
         self.backoff = backoff
+        self.budget = budget
+        self.jitter = jitter
     }
+}
+
+/// How a retry's backoff is spread around `backoff × 2^(n-1)` (its cap for `full`).
+public enum RetryJitter: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Exactly the exponential backoff: every client that failed together retries together.
+    case none
+    /// Uniform between zero and the exponential backoff.
+    case full
+    /// Uniform between `backoff` and three times the previous wait, capped at the
+    /// exponential backoff of the attempt.
+    case decorrelated
+    /// The exponential backoff times a uniform factor from 0.5 to 1.5 (the default).
+    case half
 }
 
 /// Zipf key popularity: key k (1-based) is requested with probability proportional to 1/k^s.

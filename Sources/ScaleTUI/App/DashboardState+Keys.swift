@@ -76,6 +76,8 @@ extension DashboardState {
             }
         case .openPrompt: prompt = PromptState()
         case .editRateLimit: openRateLimitPrompt()
+        case .editConcurrencyLimit: openConcurrencyLimitPrompt()
+        case .toggleDefendedRetries: return toggleDefendedRetries()
         case .editQueue, .editDataCenter, .confirmRemoval, .confirmDataCenterRemoval: openComponentPrompt(action)
         case .savePreset: return [.savePreset]
         case .toggleRecording:

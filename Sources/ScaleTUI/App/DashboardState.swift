@@ -98,6 +98,8 @@ public struct DashboardState: Sendable, Equatable {
     public var logScroll = 0
     /// The event log shows only the entries naming the selected node.
     public var logFollowsSelection = false
+    /// The retry budget and jitter `j` replaced, restored when it is pressed again.
+    public var retryPolicyBeforeDefence: RetrySpec?
     public var screenWidth: Int
     public var screenHeight: Int
     /// Box drawing, blocks and braille; ASCII when false.

@@ -53,6 +53,10 @@ public enum KeyAction: Sendable, Hashable {
     case toggleRetries
     /// Opens the prompt with the rate-limit command for the selected node: the user types the rate.
     case editRateLimit
+    /// Defended retries (a 10% retry budget and full jitter) on, or the retry policy from before.
+    case toggleDefendedRetries
+    /// Opens the prompt with the concurrency-limit command for the selected node: the user types the limit.
+    case editConcurrencyLimit
     /// Moves the app pool's database onto a server of its own (`add db`).
     case addDatabase
     // Prompt keys: each opens the `:` prompt on one command, to edit what the key cannot
@@ -143,6 +147,8 @@ public struct KeyMap: Sendable, Hashable {
         bind([.character("W")], "W", "add a server to the selected pool or queue", .addWorkers, .build),
         bind([.character("t")], "t", "retries on / off (3, 100 ms backoff)", .toggleRetries, .build),
         bind([.character("g")], "g", "rate-limit the selected node (asks the rate)", .editRateLimit, .build),
+        bind([.character("j")], "j", "defended retries on / off (10% budget, full jitter)", .toggleDefendedRetries, .build),
+        bind([.character("O")], "O", "concurrency limit on the selected node (asks it)", .editConcurrencyLimit, .build),
         bind([.character("m")], "m", "message queue behind the app pool (prompt)", .editQueue, .build),
         bind([.character("D")], "D", "add a data center near far users (prompt)", .editDataCenter, .build),
         bind([.character("X")], "X", "remove the selected component (confirm)", .confirmRemoval, .build),

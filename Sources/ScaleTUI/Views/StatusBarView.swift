@@ -31,6 +31,7 @@ enum StatusBarView {
         ]
         if let regions = regionsField(snapshot) { fields.append(regions) }
         if let sessions = sessionsLostField(snapshot) { fields.append(sessions) }
+        if let attempts = attemptsField(snapshot) { fields.append(attempts) }
         if let replay = state.replay {
             let percent = replay.progress.map { " \($0.percent)%" } ?? ""
             fields.append(
