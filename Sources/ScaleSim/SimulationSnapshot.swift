@@ -80,6 +80,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var latencies: [RegionLatency] = []
     /// The prices the system runs at (docs/cost.md).
     public var prices = Pricing.shipped
+    /// Every circuit breaker, in spec order (see Engine+CircuitBreaker.swift).
+    public var breakers: [BreakerSnapshot] = []
 
     public var users: Int { workload.users }
     /// What the whole system costs per month at the rate of now: every node's.
@@ -135,7 +137,8 @@ extension Engine {
             speedReached: speedReached,
             links: linkSnapshot,
             latencies: spec.latencies,
-            prices: spec.prices
+            prices: spec.prices,
+            breakers: breakerSnapshots
         )
     }
 

@@ -70,6 +70,7 @@ public enum CommandGrammar {
         case .setRateLimit(let node, let rate, let burst):
             "set rate-limit \(node) \(number(rate))" + (burst.map { " \(number($0))" } ?? "")
         case .removeRateLimit(let node): "remove rate-limit \(node)"
+        case .setBreaker(let from, let to, let breaker): "breaker \(from) \(to) " + breakerSettings(breaker)
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
         case .addCDN(let region, let entries): "add cdn \(region)" + optional(entries, unless: defaultCacheEntries)
@@ -218,6 +219,7 @@ public enum CommandGrammar {
         Form("remove rate-limit NODE", "NODE admits every request again") { r throws(CommandSyntaxError) in
             .removeRateLimit(node: try r.node())
         },
+        breakerForm,
         Form(
             "add replica DB [N]",
             "adds N read replicas (default 1) to DB, creating its replica pool and sending reads to it if DB has none"

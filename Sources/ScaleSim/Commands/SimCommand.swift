@@ -46,6 +46,9 @@ public enum SimCommand: Sendable, Hashable, Codable {
     case setRateLimit(node: String, rate: Double, burst: Double?)
     /// `remove rate-limit NODE`.
     case removeRateLimit(node: String)
+    /// `breaker FROM TO on|off|THRESHOLD WINDOW MIN_REQUESTS OPEN_FOR PROBES`: puts a
+    /// circuit breaker on FROM's calls to TO (`on`: the standard one), or takes it away.
+    case setBreaker(from: String, to: String, breaker: BreakerSpec?)
 
     // MARK: Data tier
 

@@ -29,6 +29,7 @@ extension Engine {
                 nodes[n].counters.failed += 1
                 countOutcome(of: r, .failed)
             }
+            if requests.slots[r].breakerCall >= 0 { settleBreakerCalls(r, failed: true) }
             requests.retireLost(Int32(r))
         }
     }

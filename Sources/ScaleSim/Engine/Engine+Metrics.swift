@@ -94,6 +94,7 @@ extension Engine {
     /// The end of the warm-up: node figures for reports count from here.
     mutating func markStatsStart() {
         writesLostAtStatsStart = writesLost
+        markBreakersStatsStart()
         let billed = billedCounters(nodes.indices.map(counters(of:)))
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = billed[n]
@@ -216,7 +217,8 @@ extension Engine {
             endToEnd: endToEnd, nodes: nodeSummaries,
             writesLost: writesLost - writesLostAtStatsStart, refused: refusedCommands,
             regions: regionSummaries(),
-            cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed)
+            cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed),
+            breakers: breakerSummaries()
         )
     }
 

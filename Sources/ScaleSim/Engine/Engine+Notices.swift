@@ -25,6 +25,9 @@ public struct EngineNotice: Sendable, Hashable {
         /// A command took `nodes` out of the system: `requestsFailed` users' requests inside
         /// them or on their way failed, and `jobsLost` queued jobs went with them.
         case nodesRemoved(nodes: [String], requestsFailed: Int, jobsLost: Int)
+        /// The circuit breaker on the link from `from` to `to` changed state; on opening,
+        /// `failureRate` is its window's rate that opened it (nil when a probe failed).
+        case breakerChanged(from: String, to: String, state: BreakerState, failureRate: Double?)
     }
 
     public var time: SimTime

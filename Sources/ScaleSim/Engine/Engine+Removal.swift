@@ -115,7 +115,7 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
-            case .script:
+            case .script, .breakerHalfOpen:
                 break
             }
         }

@@ -340,6 +340,7 @@ extension Engine {
             finish(r, .completed)
             return
         }
+        if !breakers.isEmpty && !passBreaker(r, from: node, to: target) { return }
         if latency > 0 {
             requests.slots[i].node = target
             requests.slots[i].server = node
@@ -354,6 +355,7 @@ extension Engine {
     /// are on and attempts remain, else its outcome is final.
     mutating func fail(_ r: Int32, _ outcome: Outcome) {
         let i = Int(r)
+        if requests.slots[i].breakerCall >= 0 { settleBreakerCalls(i, failed: true) }
         let retries = spec.workload.retries
         guard requests.slots[i].role == .user, Int(requests.slots[i].attempt) < retries.limit else {
             finish(r, outcome)
@@ -375,6 +377,7 @@ extension Engine {
         let i = Int(r)
         // A CDN edge that missed is filled when the origin's answer comes back.
         if outcome == .completed && requests.slots[i].fillCache >= 0 { fillWaitingCache(r) }
+        if requests.slots[i].breakerCall >= 0 { settleBreakerCalls(i, failed: outcome != .completed) }
         if requests.slots[i].role == .user { countOutcome(of: i, outcome) }
         if eventPending {
             requests.retireLost(r)

@@ -31,6 +31,8 @@ public struct Engine: Sendable {
         case script(Int)
         /// Replica server `s` has copied its primary's data and serves again.
         case resyncDone(server: Int32)
+        /// The circuit breaker that opened in `epoch` goes half-open.
+        case breakerHalfOpen(epoch: UInt32)
     }
 
     /// Length of a metrics window.
@@ -70,6 +72,12 @@ public struct Engine: Sendable {
     var appStates: [AppState] = []
     /// The rate limiters, one per limited node (see Engine+RateLimiter.swift).
     var rateLimiters: [RateLimiterState] = []
+    /// The circuit breakers, one per guarded link, the calls through them still waiting
+    /// for an outcome, and the last epoch handed out (see Engine+CircuitBreaker.swift).
+    var breakers: [BreakerRuntime] = []
+    var breakerCalls: [BreakerCall] = []
+    var freeBreakerCalls: [Int32] = []
+    var breakerEpoch: UInt32 = 0
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -232,6 +240,7 @@ public struct Engine: Sendable {
         case .healthCheck(let n): refreshRotation(Int(n))
         case .failover(let primary): promoteReplica(of: Int(primary))
         case .resyncDone(let s): finishResync(replica: Int(s))
+        case .breakerHalfOpen(let epoch): endBreakerOpenSpell(epoch: epoch)
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

@@ -51,6 +51,9 @@ struct RequestTable {
         var region: UInt8 = 0
         /// The data center geo-DNS last sent the request to, plus one; 0 for none yet.
         var dataCenter: UInt8 = 0
+        /// The latest of the calls through circuit breakers waiting for this attempt's
+        /// outcome (`Engine.breakerCalls`), or -1.
+        var breakerCall: Int32 = -1
     }
 
     /// The most requests alive at once: 2^25, about 2.5 GB of slots. An overloaded pool with

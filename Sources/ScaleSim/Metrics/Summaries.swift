@@ -93,6 +93,8 @@ public struct RunSummary: Sendable, Hashable {
     public var regions: [RegionSummary] = []
     /// What the system cost over the measured part (docs/cost.md).
     public var cost = CostSummary(total: 0, perMonth: nil, perMillionRequests: nil)
+    /// Each circuit breaker over the measured part, in spec order; empty without any.
+    public var breakers: [BreakerSummary] = []
 }
 
 /// A command the simulation refused, and why.
