@@ -55,7 +55,9 @@ extension DashboardState {
                 "removed \(nodes.joined(separator: ", "))" + (losses.isEmpty ? "" : ": " + losses.joined(separator: ", ")),
                 tone: losses.isEmpty ? .accent : .warm, at: notice.time)
         case .breakerChanged(let from, let to, let state, let rate):
-            log(Format.breakerChange(from: from, to: to, state: state, failureRate: rate), tone: state == .closed ? .healthy : .bottleneck, at: notice.time)
+            log(
+                Format.breakerChange(from: from, to: to, state: state, failureRate: rate),
+                tone: state == .closed ? .healthy : .bottleneck, at: notice.time)
         }
     }
 
