@@ -107,7 +107,7 @@ public struct RunReport: Sendable {
                     Self.latencyFields(mean: n.meanLatency, p50: n.p50, p95: n.p95, p99: n.p99)
                 ) { a, _ in a })
         }
-        return .object([
+        var top: [String: JSONValue] = [
             "scaletop_version": .string(scaletopVersion),
             "preset": .string(preset.verbatim),
             "seed": .unsigned(summary.seed),
@@ -119,7 +119,10 @@ public struct RunReport: Sendable {
             "writes_lost": .int(summary.writesLost),
             "refused_commands": .array(summary.refused.map { .string(Self.describe($0)) }),
             "cost": .object(costFields),
-        ])
+        ]
+        // Only with breakers, so reports of systems without one read as they always have.
+        if !summary.breakers.isEmpty { top["breakers"] = .array(breakerFields) }
+        return .object(top)
     }
 
     /// Each user region's end-to-end figures, keyed by region name.

@@ -60,6 +60,10 @@ public enum TextReport {
             lines.append("")
             lines += nodeTable(nodes)
         }
+        if case .array(let breakers)? = top["breakers"], !breakers.isEmpty {
+            lines.append("")
+            lines += breakerTable(breakers)
+        }
         if case .array(let refused)? = top["refused_commands"], !refused.isEmpty {
             lines.append("")
             lines.append("refused commands:")
