@@ -87,7 +87,7 @@ extension DashboardState {
             return [.loadPreset(String(format: "%02d", stage))]
         case .addAppServer, .removeAppServer, .addReplica, .addCache, .addLoadBalancer, .cycleBalancePolicy, .addCDN,
             .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
-            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries, .addDatabase:
+            .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleRetries, .addDatabase, .toggleBreaker:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
             case .success(let command): return [.send(command)]
