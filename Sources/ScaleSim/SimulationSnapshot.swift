@@ -84,6 +84,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var partitions: [PartitionEpisode] = []
     /// What the clients did in the last whole second (attempts, retries, deadlines).
     public var clientsLastSecond = ClientCounters()
+    /// Every circuit breaker, in spec order (see Engine+CircuitBreaker.swift).
+    public var breakers: [BreakerSnapshot] = []
 
     public var users: Int { workload.users }
     /// What the whole system costs per month at the rate of now: every node's.
@@ -141,7 +143,8 @@ extension Engine {
             latencies: spec.latencies,
             prices: spec.prices,
             partitions: partitionEpisodes,
-            clientsLastSecond: client.lastSecond
+            clientsLastSecond: client.lastSecond,
+            breakers: breakerSnapshots
         )
     }
 

@@ -79,6 +79,8 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("set rate-limit lb 0.5 20", .setRateLimit(node: "lb", rate: 0.5, burst: 20)),
         ("set rate-limit lb 50000000 1.5", .setRateLimit(node: "lb", rate: RateLimitSpec.maxRate, burst: 1.5)),
         ("remove rate-limit lb", .removeRateLimit(node: "lb")),
+        ("breaker app db on", .setBreaker(from: "app", to: "db", breaker: .standard)),
+        ("breaker app db off", .setBreaker(from: "app", to: "db", breaker: nil)),
         ("kill dc eu-west", .killDataCenter("eu-west")),
         ("restore dc eu-west", .restoreDataCenter("eu-west")),
         ("partition us-east eu-west", .partition("us-east", "eu-west")),
@@ -242,11 +244,11 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
     @Test(arguments: [
         (
             "", 1,
-            "expected a command (set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal), got nothing"
+            "expected a command (set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal), got nothing"
         ),
         (
             "sett users 5", 1,
-            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal (did you mean set?)"
+            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean set?)"
         ),
         (
             "set user 5", 5,
@@ -349,7 +351,7 @@ private let burstExpected = "expected a burst from 1 to 50_000_000 requests or t
         ("  set  users  x", 15, "set users N: expected a number of users from 1 to 100_000_000, got \"x\""),
         (
             "SET users 5", 1,
-            "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, flush, kill, restore, slow, partition, heal"
+            "unknown command \"SET\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal"
         ),
     ])
     func errorsSayWhatAndWhere(text: String, column: Int, message: String) throws {

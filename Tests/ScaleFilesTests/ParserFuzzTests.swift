@@ -121,7 +121,8 @@ import ScaleSim
             "STEPS": ["2"], "SERVER": ["0"], "FACTOR": ["2.5"], "D": ["30s"], "BACKOFF": ["200ms"], "TARGET": ["0.7"],
             "MIN": ["1"], "MAX": ["4"], "WARMUP": ["10s"], "COOLDOWN": ["30s"], "ENTRIES": ["1000"], "REGION": ["eu", "us"],
             "RATE": ["500"], "BURST": ["50"], "WORKERS": ["8"], "QUEUE": ["jobs"], "LB": ["lb"], "STORE": ["sessions"],
-            "NAME": ["eu-west"], "LATENCY": ["10ms", "80ms"],
+            "NAME": ["eu-west"], "LATENCY": ["10ms", "80ms"], "FROM": ["web"], "TO": ["db"], "THRESHOLD": ["0.5"],
+            "WINDOW": ["20"], "MIN_REQUESTS": ["10"], "OPEN_FOR": ["5s"], "PROBES": ["3"],
         ]
         var used: [String: Int] = [:]
         return syntax.split(separator: " ").map { word -> String in

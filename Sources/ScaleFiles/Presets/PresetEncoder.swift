@@ -224,7 +224,7 @@ public enum PresetEncoder {
         if let limit = node.concurrencyLimit { fields.append(("concurrency_limit", "\(limit)")) }
         if let deadline = node.queueDeadline { fields.append(("queue_deadline", DurationParser.format(deadline))) }
         out += fields.map { "    \($0.0): \($0.1)" }
-        let routes = node.routes.compactMap { cleaned($0, at: node.kind) }.map(route)
+        let routes = placingBreakers(node.routes.compactMap { cleaned($0, at: node.kind) }, from: node.routes).map(route)
         if !routes.isEmpty { out += ["    routes:"] + routes.map { "      - " + $0 } }
         return out
     }
@@ -292,7 +292,28 @@ public enum PresetEncoder {
         if let p = route.probability { fields.append(("p", number(p))) }
         if route.latency != 0 { fields.append(("latency", DurationParser.format(route.latency))) }
         if let outcome = route.outcome { fields.append(("on", outcome.rawValue)) }
+        if let breaker = route.breaker { fields.append(("breaker", self.breaker(breaker))) }
         return flow(fields)
+    }
+
+    /// `written` with each link's breaker (the first on the node's routes to that target,
+    /// the one the engine runs) on the first written route to the target and on no other.
+    private static func placingBreakers(_ written: [RouteSpec], from routes: [RouteSpec]) -> [RouteSpec] {
+        var placed = Set<String>()
+        return written.map { route in
+            var route = route
+            route.breaker = placed.insert(route.to).inserted ? RouteSpec.breaker(of: routes, to: route.to) : nil
+            return route
+        }
+    }
+
+    /// Every field of a breaker, so a preset shows what it runs.
+    private static func breaker(_ breaker: BreakerSpec) -> String {
+        flow([
+            ("threshold", number(breaker.threshold)), ("window", "\(breaker.window)"),
+            ("min_requests", "\(breaker.minRequests)"), ("open_for", DurationParser.format(breaker.openFor)),
+            ("probes", "\(breaker.probes)"),
+        ])
     }
 
     // MARK: - Text

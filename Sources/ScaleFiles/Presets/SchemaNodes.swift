@@ -11,7 +11,7 @@ extension SchemaReader {
         "session_ttl", "autoscale", "dc", "region", "rate_limit", "concurrency_limit", "queue_deadline",
     ]
     static let serviceFields = ["distribution", "mean", "cv"]
-    static let routeFields = ["to", "class", "p", "latency", "on"]
+    static let routeFields = ["to", "class", "p", "latency", "on", "breaker"]
     static let cacheFields = ["entries", "eviction", "ttl", "write_policy", "coalesce"]
     static let autoscaleFields = ["target", "min", "max", "warmup", "cooldown"]
     static let rateLimitFields = ["rate", "burst"]
@@ -73,6 +73,7 @@ extension SchemaReader {
                 spec.routes.append(route)
                 site.routes.append(routeSite)
             }
+            try checkOneBreakerPerLink(spec.routes, site.routes)
         }
         return (spec, site)
     }
@@ -285,6 +286,7 @@ extension SchemaReader {
             ) { $0 > 0 && $0 <= 1 }
         }
         if let node = map.optional("latency") { route.latency = try duration(node, path + ".latency", allowZero: true) }
+        if let node = map.optional("breaker") { route.breaker = try breaker(node, path + ".breaker") }
         if let entry = map.present("on") {
             guard kind == .cache else {
                 throw fail(entry.keyOrigin, path + ".on", "on applies only to the routes of a cache node, not \(kind.rawValue)")

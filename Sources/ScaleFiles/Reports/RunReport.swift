@@ -128,6 +128,8 @@ public struct RunReport: Sendable {
             "cost": .object(costFields),
         ]
         if !summary.partitions.isEmpty { report["partitions"] = partitionFields }
+        // Only with breakers, so reports of systems without one read as they always have.
+        if !summary.breakers.isEmpty { report["breakers"] = .array(breakerFields) }
         return .object(report)
     }
 

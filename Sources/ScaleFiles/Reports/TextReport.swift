@@ -68,6 +68,10 @@ public enum TextReport {
             lines += nodeTable(nodes)
         }
         lines += partitionLines(top)
+        if case .array(let breakers)? = top["breakers"], !breakers.isEmpty {
+            lines.append("")
+            lines += breakerTable(breakers)
+        }
         if case .array(let refused)? = top["refused_commands"], !refused.isEmpty {
             lines.append("")
             lines.append("refused commands:")

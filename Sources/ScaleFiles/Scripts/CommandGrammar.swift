@@ -76,6 +76,7 @@ public enum CommandGrammar {
         case .setConcurrencyLimit(let node, let limit): "set concurrency-limit \(node) \(limit.map { "\($0)" } ?? "none")"
         case .setQueueDeadline(let node, let deadline):
             "set queue-deadline \(node) \(deadline.map(DurationParser.format) ?? "none")"
+        case .setBreaker(let from, let to, let breaker): "breaker \(from) \(to) " + breakerSettings(breaker)
         case .killDataCenter(let dc): "kill dc \(dc)"
         case .restoreDataCenter(let dc): "restore dc \(dc)"
         case .partition(let a, let b): "partition \(a) \(b)"
@@ -238,6 +239,7 @@ public enum CommandGrammar {
         Form("remove rate-limit NODE", "NODE admits every request again") { r throws(CommandSyntaxError) in
             .removeRateLimit(node: try r.node())
         },
+        breakerForm,
         Form(
             "set concurrency-limit NODE N|none",
             "each server of NODE holds at most N requests, in service plus queued, and rejects one more at once; none: no limit"

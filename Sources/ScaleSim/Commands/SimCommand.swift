@@ -55,6 +55,9 @@ public enum SimCommand: Sendable, Hashable, Codable {
     /// `set queue-deadline NODE D` / `... off`: a request that waited longer than D in a
     /// queue of NODE is dropped instead of served.
     case setQueueDeadline(node: String, deadline: SimTime?)
+    /// `breaker FROM TO on|off|THRESHOLD WINDOW MIN_REQUESTS OPEN_FOR PROBES`: puts a
+    /// circuit breaker on FROM's calls to TO (`on`: the standard one), or takes it away.
+    case setBreaker(from: String, to: String, breaker: BreakerSpec?)
 
     // MARK: Data tier
 

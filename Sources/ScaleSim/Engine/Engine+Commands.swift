@@ -105,6 +105,8 @@ extension Engine {
                 guard engine.spec.nodes[n].rateLimit != nil else { return .refused("\(id) has no rate limit") }
                 return engine.change(node: n) { $0.rateLimit = nil }
             }
+        case .setBreaker(let from, let to, let breaker):
+            return onNode(from) { $0.setBreaker(node: $1, to: to, breaker) }
         case .killDataCenter(let name):
             return setDataCenter(name, down: true)
         case .restoreDataCenter(let name):

@@ -30,6 +30,7 @@ extension Engine {
                 countOutcome(of: r, .failed)
             }
             abandonFill(of: Int32(r), .failed)
+            if requests.slots[r].breakerCall >= 0 { settleBreakerCalls(r, failed: true) }
             requests.retireLost(Int32(r))
         }
     }

@@ -97,6 +97,7 @@ extension Engine {
     mutating func markStatsStart() {
         writesLostAtStatsStart = writesLost
         client.countersAtStatsStart = client.counters
+        markBreakersStatsStart()
         let billed = billedCounters(nodes.indices.map(counters(of:)))
         for n in nodes.indices {
             nodes[n].countersAtStatsStart = billed[n]
@@ -221,7 +222,8 @@ extension Engine {
             regions: regionSummaries(),
             cost: CostSummary(nodes: nodeSummaries.map(\.cost), seconds: seconds, completed: counts.completed),
             partitions: partitionEpisodes,
-            clients: clientFigures
+            clients: clientFigures,
+            breakers: breakerSummaries()
         )
     }
 

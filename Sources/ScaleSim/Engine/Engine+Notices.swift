@@ -28,6 +28,9 @@ public struct EngineNotice: Sendable, Hashable {
         /// The replicas cut off by the partition of `dataCenters` have applied the `writes`
         /// held back from them, `after` the heal.
         case partitionCaughtUp(dataCenters: [String], writes: Int, after: SimTime)
+        /// The circuit breaker on the link from `from` to `to` changed state; on opening,
+        /// `failureRate` is its window's rate that opened it (nil when a probe failed).
+        case breakerChanged(from: String, to: String, state: BreakerState, failureRate: Double?)
     }
 
     public var time: SimTime

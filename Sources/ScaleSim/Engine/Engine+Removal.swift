@@ -117,7 +117,7 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
-            case .script, .partitionCaughtUp:
+            case .script, .partitionCaughtUp, .breakerHalfOpen:
                 break
             }
         }

@@ -345,6 +345,7 @@ extension Engine {
             finish(r, .completed)
             return
         }
+        if !breakers.isEmpty && !passBreaker(r, from: node, to: target) { return }
         if partitions.active, let episode = cutEpisode(from: n, to: Int(target)) {
             sendIntoCut(r, episode: episode)
             return
@@ -363,6 +364,7 @@ extension Engine {
     /// are on and attempts remain, else its outcome is final.
     mutating func fail(_ r: Int32, _ outcome: Outcome) {
         let i = Int(r)
+        if requests.slots[i].breakerCall >= 0 { settleBreakerCalls(i, failed: true) }
         let retries = spec.workload.retries
         guard requests.slots[i].role == .user, Int(requests.slots[i].attempt) < retries.limit else {
             finish(r, outcome)
@@ -384,6 +386,7 @@ extension Engine {
         if requests.slots[i].fillCache >= 0 {
             if outcome == .completed { fillWaitingCache(r) } else { abandonFill(of: r, outcome) }
         }
+        if requests.slots[i].breakerCall >= 0 { settleBreakerCalls(i, failed: outcome != .completed) }
         if requests.slots[i].role == .user {
             countOutcome(of: i, outcome)
         } else if requests.slots[i].role == .abandoned {

@@ -83,6 +83,7 @@ extension Engine {
         }
         linkRegions()
         declareLinks()
+        reconcileBreakers()
         // Any node clients reach directly (the entry, a data center's entry) resolves by DNS.
         let resolvers = max(1, spec.workload.dns.resolvers)
         for n in nodes.indices where nodes[n].dnsAnswers.count != resolvers {

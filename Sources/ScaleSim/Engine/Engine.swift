@@ -35,6 +35,8 @@ public struct Engine: Sendable {
         case resyncDone(server: Int32)
         /// The replicas cut off by partition `episode` have applied what they missed.
         case partitionCaughtUp(episode: Int)
+        /// The circuit breaker that opened in `epoch` goes half-open.
+        case breakerHalfOpen(epoch: UInt32)
     }
 
     /// Length of a metrics window.
@@ -78,6 +80,12 @@ public struct Engine: Sendable {
     var partitions = Partitions()
     /// The users' clients: deadlines and the retry budget (see Engine+Client.swift).
     var client = ClientState()
+    /// The circuit breakers, one per guarded link, the calls through them still waiting
+    /// for an outcome, and the last epoch handed out (see Engine+CircuitBreaker.swift).
+    var breakers: [BreakerRuntime] = []
+    var breakerCalls: [BreakerCall] = []
+    var freeBreakerCalls: [Int32] = []
+    var breakerEpoch: UInt32 = 0
     var timers: [EngineTimer?] = []
     var freeTimers: [Int] = []
     /// The timed commands: the preset's own, then any added script's, by time.
@@ -245,6 +253,7 @@ public struct Engine: Sendable {
         case .failover(let primary): promoteReplica(of: Int(primary))
         case .resyncDone(let s): finishResync(replica: Int(s))
         case .partitionCaughtUp(let episode): finishCatchUp(episode: episode)
+        case .breakerHalfOpen(let epoch): endBreakerOpenSpell(epoch: epoch)
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

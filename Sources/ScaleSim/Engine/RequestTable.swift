@@ -62,6 +62,9 @@ struct RequestTable {
         var dataCenter: UInt8 = 0
         /// The client deadline this attempt waits under, or 0 for none (Components/Client).
         var deadline: UInt32 = 0
+        /// The latest of the calls through circuit breakers waiting for this attempt's
+        /// outcome (`Engine.breakerCalls`), or -1.
+        var breakerCall: Int32 = -1
     }
 
     /// The most requests alive at once: 2^25, about 2.5 GB of slots. An overloaded pool with

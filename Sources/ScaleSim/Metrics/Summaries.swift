@@ -97,6 +97,8 @@ public struct RunSummary: Sendable, Hashable {
     public var partitions: [PartitionEpisode] = []
     /// What clients did over the measured part: attempts, retries, deadlines (Components/Client).
     public var clients = ClientCounters()
+    /// Each circuit breaker over the measured part, in spec order; empty without any.
+    public var breakers: [BreakerSummary] = []
 }
 
 /// A command the simulation refused, and why.

@@ -232,11 +232,15 @@ public struct RouteSpec: Sendable, Hashable, Codable {
     public var latency: SimTime
     /// At a cache, the lookup outcome this route carries; `nil` means any.
     public var outcome: RouteOutcome?
+    /// A circuit breaker on the link to `to`; it guards every route of the node to `to`
+    /// (Components/CircuitBreaker).
+    public var breaker: BreakerSpec?
 
     public init(
         to: String, classes: [RequestClass]? = nil, probability: Double? = nil, latency: SimTime = 0,
-        outcome: RouteOutcome? = nil
+        outcome: RouteOutcome? = nil, breaker: BreakerSpec? = nil
     ) {
+        self.breaker = breaker
         self.to = to
         self.classes = classes
         self.probability = probability

@@ -21,6 +21,7 @@ public enum Advisor {
             return Advice(
                 text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
+        if let advice = openBreakerAdvice(snapshot, keyMap: keyMap) { return advice }
         if let dc = snapshot.datacenters.first(where: \.down) {
             return Advice(
                 text:

@@ -185,6 +185,8 @@ public struct CommandTargets: Sendable {
                 retries.limit > 0
                     ? .setRetries(limit: 0, backoff: retries.backoff) : .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond)
             )
+        case .toggleBreaker:
+            return breakerToggle()
         default:
             return .failure(NoTarget(message: "not a building key"))
         }

@@ -90,7 +90,7 @@ extension DashboardState {
         case .addAppServer, .removeAppServer, .addReplica, .addCache, .addLoadBalancer, .cycleBalancePolicy, .addCDN,
             .addSessionStore, .toggleAutoscale, .addShard, .scaleUp, .scaleDown, .toggleDataCenter, .addWorkers,
             .togglePartition, .toggleKill, .toggleSlow, .cycleEviction, .cycleTTL, .flushCache, .toggleCoalescing,
-            .toggleRetries, .addDatabase:
+            .toggleRetries, .addDatabase, .toggleBreaker:
             guard let snapshot else { return [] }
             switch CommandTargets(snapshot: snapshot, selection: selection).command(for: action) {
             case .success(let command): return [.send(command)]

@@ -58,6 +58,10 @@ extension DashboardState {
             log(
                 "partition \(dataCenters.joined(separator: " | ")) healed: replicas caught up on \(Format.count(writes)) held writes in \(Format.duration(after))",
                 tone: .accent, at: notice.time)
+        case .breakerChanged(let from, let to, let state, let rate):
+            log(
+                Format.breakerChange(from: from, to: to, state: state, failureRate: rate),
+                tone: state == .closed ? .healthy : .bottleneck, at: notice.time)
         }
     }
 

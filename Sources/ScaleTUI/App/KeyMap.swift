@@ -59,6 +59,8 @@ public enum KeyAction: Sendable, Hashable {
     case editConcurrencyLimit
     /// Moves the app pool's database onto a server of its own (`add db`).
     case addDatabase
+    /// A standard circuit breaker on, or off, the selected node's calls (`breaker FROM TO on|off`).
+    case toggleBreaker
     // Prompt keys: each opens the `:` prompt on one command, to edit what the key cannot
     // guess or to confirm a removal (see `CommandTargets+Components.swift`).
     /// `add queue NODE job `, for the user to change the class or give the workers.
@@ -171,6 +173,7 @@ public struct KeyMap: Sendable, Hashable {
             [.character("P")], "P", "partition the selected data center from the primary's / heal it", .togglePartition,
             .failures),
         bind([.character("x")], "x", "slow the selected node 4x / back to normal", .toggleSlow, .failures),
+        bind([.character("B")], "B", "circuit breaker on / off the selected node's first route", .toggleBreaker, .failures),
         bind([.character(",")], ",", "back 30 s (re-simulates from the start)", .seekBack, .replay),
         bind([.character(".")], ".", "forward 30 s", .seekForward, .replay),
         bind([.character("L")], "L", "take over: live from here (R records it)", .takeOver, .replay),

@@ -24,8 +24,10 @@ extension InspectorView {
                 let crossing = TopologyLayout.crossesDataCenters(link, in: snapshot)
                 let arrow = TopologyView.arrow(link, crossing: crossing, unicode: unicode)
                 let end = incoming ? "\(link.from ?? "users") \(arrow)" : "\(arrow) \(link.to)"
-                let text = ([end] + TopologyView.flow(link, crossing: crossing)).joined(separator: " ")
-                result.append((k == 0 ? label : "", text, TopologyView.linkStyle(link, crossing: crossing)))
+                let mark = TopologyView.breakerMark(link, in: snapshot)
+                let text = ([end] + TopologyView.flow(link, crossing: crossing) + [mark?.text].compactMap { $0 })
+                    .joined(separator: " ")
+                result.append((k == 0 ? label : "", text, mark?.style ?? TopologyView.linkStyle(link, crossing: crossing)))
             }
             if links.count > rows {
                 result.append((shown == 0 ? label : "", "+\(links.count - shown) more", Style(.dim)))

@@ -62,6 +62,7 @@ enum InspectorView {
             line("failing", "\(Format.rate(Double(lost))) timed out or failed", Style(.bottleneck))
         }
         if let settings = node.rateLimitSettings { line("rate limit", settings) }
+        for breaker in Self.breakerLines(of: node, in: state.snapshot) { line(breaker.label, breaker.value, breaker.style) }
         // Its own outcome, not part of `failing`: the limiter turned these away on purpose.
         if let rejected = w?.rejected, rejected > 0 {
             line("rejected", "\(Format.rate(Double(rejected))) by the rate limit", Style(.bottleneck))

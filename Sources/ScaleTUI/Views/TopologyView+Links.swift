@@ -65,6 +65,9 @@ extension TopologyView {
             for word in (cut ? ["CUT"] : []) + flow(link, crossing: crossing) {
                 x = buffer.writeWhole(" " + word, x: x, y: cell.y, limit: cell.maxX, style: style)
             }
+            if let mark = breakerMark(link, in: snapshot) {
+                buffer.writeWhole(" " + mark.text, x: x, y: cell.y, limit: cell.maxX, style: mark.style)
+            }
         }
     }
 }
