@@ -62,20 +62,23 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
                 == PresetError(
                     file: "s.txt", line: 3, column: 7,
                     message:
-                        "unknown command \"flsh\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow (did you mean flush?)"
+                        "unknown command \"flsh\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean flush?)"
                 ))
     }
 
     @Test(arguments: [
         (
             "at 5m sett users 3", 7,
-            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow (did you mean set?)"
+            "unknown command \"sett\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean set?)"
         ),
         ("kill db", 1, "at DURATION COMMAND: expected at, as in \"at 60s add replica db 2\", got \"kill\""),
         ("at", 3, "at DURATION COMMAND: expected a duration such as 250ms, 90s, 10m or 1.5h, got nothing"),
         ("at 5 kill db", 4, "at DURATION COMMAND: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"5\""),
         ("at -5s kill db", 4, "at DURATION COMMAND: expected a duration such as 250ms, 90s, 10m or 1.5h, got \"-5s\""),
-        ("at 5m", 6, "expected a command (set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal), got nothing"),
+        (
+            "at 5m", 6,
+            "expected a command (set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal), got nothing"
+        ),
         (
             "at 5m # later", 6,
             "expected a command (set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal), got nothing"
@@ -220,7 +223,7 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
                 == PresetError(
                     file: "--set", path: "script",
                     message:
-                        "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow (did you mean kill?)"
+                        "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean kill?)"
                 ))
     }
 
@@ -228,7 +231,7 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
         // A plain item: the column is the offending word's.
         (
             "  - at 2m kill db\n  - at 3m kil db", 20, 11, "script[1]",
-            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow (did you mean kill?)"
+            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean kill?)"
         ),
         (
             "  - at 2m set users 0", 19, 21, "script[0]",
@@ -242,7 +245,7 @@ private func seconds(_ t: Int64) -> SimTime { t * Nanos.perSecond }
         // A quoted item: the column is the item's.
         (
             "  - \"at 2m kil db\"", 19, 5, "script[0]",
-            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow (did you mean kill?)"
+            "unknown command \"kil\"; expected one of: set, add, remove, scale, autoscale, breaker, flush, kill, restore, slow, partition, heal (did you mean kill?)"
         ),
         (
             "  - at 2m kill db\n  - {at: 2m}", 20, 5, "script[1]",

@@ -108,3 +108,20 @@ import Testing
         #expect(!Advisor.advice(for: coalesced).text.contains("stampede"))
     }
 }
+
+@Suite struct RetryStormAdviceTests {
+    /// `metastable-retry-storm` 20 s after its slowdown ended (at 90 s): the clients still
+    /// send some three attempts per request, and the advisor names the storm and `j`.
+    @Test func aRetryStormIsNamedWithTheDefendedRetriesKey() async throws {
+        let storm = try await Fixtures.snapshot("metastable-retry-storm", seconds: 110)
+        let amplification = try #require(storm.clientsLastSecond.amplification)
+        #expect(amplification >= 2, "\(amplification)")
+        let advice = Advisor.advice(for: storm)
+        #expect(advice.text.hasPrefix("retry storm: \(String(format: "%.1f", amplification)) attempts per request"))
+        #expect(advice.text.hasSuffix(": j adds a retry budget and jitter"), "\(advice.text)")
+        #expect(advice.text.count <= 79)
+        // Before the slowdown, one attempt per request: no storm.
+        let calm = try await Fixtures.snapshot("metastable-retry-storm", seconds: 50)
+        #expect(!Advisor.advice(for: calm).text.contains("retry storm"))
+    }
+}

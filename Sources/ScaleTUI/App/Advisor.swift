@@ -17,6 +17,8 @@ public enum Advisor {
         let byLoad = { (a: NodeSnapshot, b: NodeSnapshot) in a.peakLoad < b.peakLoad }
         // A stampede's bottleneck is the database, but the remedy is at the cache.
         if let stampede = stampede(in: snapshot, keyMap: keyMap) { return stampede }
+        // So is a retry storm's: the retries, not the users, keep it overloaded.
+        if let storm = retryStorm(in: snapshot, keyMap: keyMap) { return storm }
         if let node = snapshot.nodes.filter(\.bottleneck).max(by: byLoad) {
             return Advice(
                 text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
