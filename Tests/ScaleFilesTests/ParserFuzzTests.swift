@@ -122,7 +122,7 @@ import ScaleSim
             "MIN": ["1"], "MAX": ["4"], "WARMUP": ["10s"], "COOLDOWN": ["30s"], "ENTRIES": ["1000"], "REGION": ["eu", "us"],
             "RATE": ["500"], "BURST": ["50"], "WORKERS": ["8"], "QUEUE": ["jobs"], "LB": ["lb"], "STORE": ["sessions"],
             "NAME": ["eu-west"], "LATENCY": ["10ms", "80ms"], "FROM": ["web"], "TO": ["db"], "THRESHOLD": ["0.5"],
-            "WINDOW": ["20"], "MIN_REQUESTS": ["10"], "OPEN_FOR": ["5s"], "PROBES": ["3"],
+            "WINDOW": ["20"], "MIN_REQUESTS": ["10"], "OPEN_FOR": ["5s"], "PROBES": ["3"], "BUDGET": ["0.1"],
         ]
         var used: [String: Int] = [:]
         return syntax.split(separator: " ").map { word -> String in

@@ -125,3 +125,22 @@ import Testing
         #expect(!Advisor.advice(for: calm).text.contains("retry storm"))
     }
 }
+
+@Suite struct WastedWorkAdviceTests {
+    /// `metastable-retry-storm` with defended retries from 75 s: the storm's amplification
+    /// is gone by 110 s, but the slowed database's backlog, attempts their users gave up on,
+    /// still keeps it busy for nothing; the advisor names that and `O`.
+    @Test func aBacklogOfAbandonedRequestsIsNamedWithTheConcurrencyLimitKey() async throws {
+        var engine = Engine(spec: try Fixtures.preset("metastable-retry-storm").spec, seed: 1)
+        engine.run(until: 75 * Nanos.perSecond)
+        engine.execute(.setRetryPolicy(budget: 0.1, jitter: .full))
+        engine.run(until: 110 * Nanos.perSecond)
+        let snapshot = engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)
+        let wasted = snapshot.clientsLastSecond.servedAfterAbandon
+        #expect(wasted > (snapshot.system?.completed ?? 0), "\(wasted) served after abandonment")
+        let advice = Advisor.advice(for: snapshot)
+        #expect(advice.text.hasPrefix("db 100% busy on requests their users gave up on"), "\(advice.text)")
+        #expect(advice.text.hasSuffix(": O on it caps its queue"))
+        #expect(advice.text.count <= 79)
+    }
+}

@@ -13,4 +13,18 @@ extension Advisor {
                 "retry storm: \(attempts) attempts per request: \(key(.toggleDefendedRetries, keyMap)) adds a retry budget and jitter",
             tone: .bottleneck)
     }
+
+    /// Wasted work: the bottleneck `node` spends the last second serving more attempts their
+    /// users had given up on than the system answered in time (the backlog a storm leaves
+    /// behind). Names the key that caps its queue:
+    /// "db 100% busy on requests their users gave up on: O on it caps its queue".
+    static func wastedWork(on node: NodeSnapshot, in snapshot: SimulationSnapshot, keyMap: KeyMap) -> Advice? {
+        let wasted = snapshot.clientsLastSecond.servedAfterAbandon
+        guard wasted > 0, wasted > snapshot.system?.completed ?? 0, node.spec.concurrencyLimit == nil else { return nil }
+        return Advice(
+            text:
+                "\(node.id) \(Format.percent(node.servingUtilization)) busy on requests their users gave up on: "
+                + "\(key(.editConcurrencyLimit, keyMap)) on it caps its queue",
+            tone: .bottleneck)
+    }
 }

@@ -20,6 +20,7 @@ public enum Advisor {
         // So is a retry storm's: the retries, not the users, keep it overloaded.
         if let storm = retryStorm(in: snapshot, keyMap: keyMap) { return storm }
         if let node = snapshot.nodes.filter(\.bottleneck).max(by: byLoad) {
+            if let wasted = wastedWork(on: node, in: snapshot, keyMap: keyMap) { return wasted }
             return Advice(
                 text: "\(describe(node, in: snapshot)): \(remedy(for: node, in: snapshot, keyMap: keyMap))", tone: .bottleneck)
         }
