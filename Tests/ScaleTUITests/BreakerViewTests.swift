@@ -54,8 +54,10 @@ import Testing
         let link = try #require(snapshot.links.first { $0.from == "app" && $0.to == "db" })
         #expect(TopologyView.breakerMark(link, in: snapshot)?.text == "[OPEN]")
         let advice = Advisor.advice(for: snapshot)
-        #expect(advice.text.hasPrefix("breaker app -> db OPEN: it protects db by failing app's calls at once"), "\(advice.text)")
-        #expect(advice.text.hasSuffix("db is down (k on it restores it)"))
+        #expect(advice.text.hasPrefix("breaker app -> db OPEN, "), "\(advice.text)")
+        #expect(advice.text.hasSuffix(" calls failed fast: db is down, k on it restores it"))
+        // Whole on an 80-column screen.
+        #expect(advice.text.count <= 79, "\(advice.text.count)")
 
         var state = DashboardState(
             preset: PresetInfo(name: UntrustedText("guarded"), title: "guarded", description: "", explanation: ""), width: 120,

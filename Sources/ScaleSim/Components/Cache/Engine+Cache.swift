@@ -63,17 +63,22 @@ extension Engine {
         let caches = primaryStates[Int(nodes[n].slot)].caches
         // Each cache's entry for the key is a likely DRAM miss: start them all at once.
         for c in caches { cacheStates[Int(nodes[Int(c)].slot)].cache.prefetch(key) }
-        for c in caches.map(Int.init) {
-            let k = Int(nodes[c].slot)
-            switch cacheStates[k].writePolicy {
-            case .invalidate:
-                _ = cacheStates[k].cache.invalidate(key)
-                links.count(from: Int32(n), to: c, slot: LinkCounters.invalidationSlot)
-            case .writeThrough:
-                cacheStates[k].cache.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
-                links.count(from: Int32(n), to: c, slot: LinkCounters.writeThroughSlot)
-            case .ttlOnly: break
-            }
+        for c in caches { writeReachesCache(Int(c), key: key, position: position, primary: n) }
+    }
+
+    /// A write of `key` committed at primary `n` as `position` reaches cache `c` by its
+    /// write policy.
+    @inline(__always)
+    mutating func writeReachesCache(_ c: Int, key: UInt32, position: LogPosition, primary n: Int) {
+        let k = Int(nodes[c].slot)
+        switch cacheStates[k].writePolicy {
+        case .invalidate:
+            _ = cacheStates[k].cache.invalidate(key)
+            links.count(from: Int32(n), to: c, slot: LinkCounters.invalidationSlot)
+        case .writeThrough:
+            cacheStates[k].cache.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
+            links.count(from: Int32(n), to: c, slot: LinkCounters.writeThroughSlot)
+        case .ttlOnly: break
         }
     }
 

@@ -108,21 +108,6 @@ extension Engine {
         }
     }
 
-    /// A write reaches cache `c` by its write policy, as `writeReachesCaches` does for each
-    /// cache of the primary.
-    private mutating func writeReachesCache(_ c: Int, key: UInt32, position: LogPosition, primary n: Int) {
-        let k = Int(nodes[c].slot)
-        switch cacheStates[k].writePolicy {
-        case .invalidate:
-            _ = cacheStates[k].cache.invalidate(key)
-            links.count(from: Int32(n), to: c, slot: LinkCounters.invalidationSlot)
-        case .writeThrough:
-            cacheStates[k].cache.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
-            links.count(from: Int32(n), to: c, slot: LinkCounters.writeThroughSlot)
-        case .ttlOnly: break
-        }
-    }
-
     /// Ships every replica pool the writes held for it, once no cut lies between it and its
     /// primary: they arrive after the pool's replication delay, and each replica applies
     /// them in order before any later one. Returns when the last of them is applied.
