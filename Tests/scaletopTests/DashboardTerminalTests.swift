@@ -12,7 +12,8 @@ import Testing
         try tmux.waitFor("app x2")
         try tmux.send("?")
         let help = try tmux.waitFor("keys (? or Esc closes)")
-        #expect(help.contains("add a read replica"))
+        // The first page of the overlay: the general keys and the first building keys.
+        #expect(help.contains("add an app server"))
         try tmux.send("Escape")
         try tmux.send(":")
         try tmux.type("set users 3000")
