@@ -28,14 +28,16 @@ struct GitCheckout {
     }
 
     /// The files a new commit or a checkout of another branch rewrites: HEAD, the branch it
-    /// names, and the packed refs, where a branch lives once git has packed it.
+    /// names, and the packed refs, where a branch lives once git has packed it. Only those
+    /// that exist: a fresh `git init` has no packed refs, a packed branch no file of its own,
+    /// and the build refuses an input it cannot find.
     var watchedFiles: [URL] {
         var files = [gitDirectory.appending(path: "HEAD"), commonDirectory.appending(path: "packed-refs")]
         if let head = Self.firstLine(of: gitDirectory.appending(path: "HEAD")), head.hasPrefix("ref:") {
             let branch = head.dropFirst("ref:".count).trimmingCharacters(in: .whitespaces)
             files.append(commonDirectory.appending(path: branch))
         }
-        return files
+        return files.filter { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The first line of the text file at `url`, without its line break; nil when unreadable.
