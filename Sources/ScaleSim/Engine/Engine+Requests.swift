@@ -319,25 +319,26 @@ extension Engine {
         var random = nodes[n].routingRandom
         var drew = false
         do {
-            let routes =
+            let table =
                 switch set {
                 case .normal: nodes[n].routes[c]
                 case .hit: nodes[n].hitRoutes[c]
                 case .miss: nodes[n].missRoutes[c]
                 }
-            if routes.targets.count == 1 && routes.cumulative[0] >= 1 {
+            let routes = table.routes
+            if routes.count == 1 && routes[0].cumulative >= 1 {
                 choice = 0
-            } else if !routes.targets.isEmpty {
+            } else if !routes.isEmpty {
                 drew = true
                 let u = random.unitOpenBelow()
-                for k in routes.cumulative.indices where u <= routes.cumulative[k] {
+                for k in routes.indices where u <= routes[k].cumulative {
                     choice = k
                     break
                 }
             }
             if choice >= 0 {
-                target = routes.targets[choice]
-                latency = routes.latencies[choice]
+                target = routes[choice].target
+                latency = routes[choice].latency
             }
         }
         if drew { nodes[n].routingRandom = random }

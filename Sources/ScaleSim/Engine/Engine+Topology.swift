@@ -127,9 +127,7 @@ extension Engine {
             for route in applicable {
                 guard let target = nodeIndex[route.to] else { continue }
                 running += route.probability ?? 1
-                table.cumulative.append(min(running, 1))
-                table.targets.append(target)
-                table.latencies.append(route.latency)
+                table.routes.append(.init(cumulative: min(running, 1), target: target, latency: route.latency))
             }
             return table
         }
