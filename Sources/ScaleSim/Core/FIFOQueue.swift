@@ -1,10 +1,17 @@
 /// A growable ring buffer of request indices: a server's waiting line.
+///
+/// Its buffer is a `Column`, written without a copy-on-write check: whoever copies a queue
+/// calls `makeUnique()` before the copy's first write (the engine does for every server's
+/// queue at its entry points).
 public struct FIFOQueue: Sendable {
-    private var storage: [Int32]
+    private var storage = Column<Int32>()
     private var head = 0
     public private(set) var count = 0
 
-    public init() { storage = [] }
+    public init() {}
+
+    /// Gives the queue a buffer of its own if a copy shares it.
+    public mutating func makeUnique() { storage.makeUnique() }
 
     public var isEmpty: Bool { count == 0 }
 
@@ -12,6 +19,7 @@ public struct FIFOQueue: Sendable {
     @inline(__always)
     public var first: Int32? { count == 0 ? nil : storage[head] }
 
+    @inline(__always)
     public mutating func append(_ value: Int32) {
         if count == storage.count { grow() }
         var slot = head + count
@@ -39,7 +47,7 @@ public struct FIFOQueue: Sendable {
 
     private mutating func grow() {
         let newCapacity = max(16, storage.count * 2)
-        var grown = [Int32](repeating: -1, count: newCapacity)
+        var grown = Column<Int32>(repeating: -1, count: newCapacity)
         for i in 0..<count {
             var slot = head + i
             if slot >= storage.count { slot -= storage.count }

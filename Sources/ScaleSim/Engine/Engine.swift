@@ -185,9 +185,10 @@ public struct Engine: Sendable {
     /// every public entry point that writes calls it first (see `Column`).
     mutating func makeStorageUnique() {
         events.makeUnique()
-        requests.slots.makeUnique()
+        requests.makeUnique()
         nodes.makeUnique()
         servers.makeUnique()
+        for s in servers.indices { servers[s].queue.makeUnique() }
     }
 
     /// Pops and handles one event.

@@ -75,7 +75,7 @@ struct RequestTable {
     static let maxLive = 1 << 25
 
     var slots = Column<Slot>()
-    private var free: [Int32] = []
+    private var free = Column<Int32>()
 
     /// Requests alive now, lost ones waiting for their event excluded.
     private(set) var live = 0
@@ -92,6 +92,12 @@ struct RequestTable {
         }
         slots.append(slot)
         return Int32(slots.count - 1)
+    }
+
+    /// Gives the table buffers of its own if a copy of it shares them (see `Column`).
+    mutating func makeUnique() {
+        slots.makeUnique()
+        free.makeUnique()
     }
 
     /// Starts loading slot `slot` into the CPU's cache: a hint, it changes nothing.
