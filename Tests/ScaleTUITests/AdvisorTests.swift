@@ -107,6 +107,26 @@ import Testing
             "cache-stampede", seconds: 61, commands: [.setCoalescing(node: "cache", on: true)])
         #expect(!Advisor.advice(for: coalesced).text.contains("stampede"))
     }
+
+    /// The seconds after the stampede: the database is idle again but stays flagged for ten
+    /// seconds for what it dropped, and the advisor says so instead of "db 7% busy".
+    @Test func aBottleneckFlaggedForItsDropsSaysWhatItDropped() throws {
+        var engine = Engine(spec: try Fixtures.preset("cache-stampede").spec, seed: 1)
+        var seen = 0
+        for second in 61...75 {
+            engine.run(until: SimTime(second) * Nanos.perSecond)
+            let snapshot = engine.simulationSnapshot(historyLimit: SimulationDriver.historyLimit)
+            let db = try #require(snapshot.nodes.first { $0.id == "db" })
+            let advice = Advisor.advice(for: snapshot).text
+            guard db.bottleneck, db.peakLoad < Engine.bottleneckUtilization, !advice.hasPrefix("stampede") else { continue }
+            seen += 1
+            let drops = Advisor.recentDrops(db)
+            #expect(drops > 0)
+            #expect(advice.hasPrefix("db dropped \(Format.count(drops)) in 10 s, "), "\(advice)")
+            #expect(advice.contains("busy now: "), "\(advice)")
+        }
+        #expect(seen > 0, "the database was never flagged for its drops alone after the stampede")
+    }
 }
 
 @Suite struct RetryStormAdviceTests {

@@ -69,6 +69,12 @@ public enum Advisor {
             let load = Format.percent(hottest.load) + (hottest.isOverloaded ? " offered" : "")
             return "\(node.memberName(hottest)) \(load) (\(node.id) avg \(utilization))"
         }
+        // Flagged for what it dropped, not for how busy it is now: "db 7% busy" would read
+        // as no bottleneck at all.
+        let drops = recentDrops(node)
+        if node.bottleneck, node.peakLoad < Engine.bottleneckUtilization, drops > 0 {
+            return "\(node.id) dropped \(Format.count(drops)) in \(Engine.bottleneckWindows) s, \(utilization) busy now"
+        }
         switch node.kind {
         case .queue: return "\(node.id) backlog \(Format.count(node.window?.queueLength ?? 0))"
         case .db:
@@ -76,6 +82,11 @@ public enum Advisor {
             return "\(node.id) \(utilization) busy on \(readShare >= 0.5 && !hasReplicas(node, snapshot) ? "reads" : "writes")"
         default: return "\(node.id) \(utilization) busy"
         }
+    }
+
+    /// Requests `node` dropped over the seconds that flag a bottleneck (the last ten).
+    static func recentDrops(_ node: NodeSnapshot) -> Int {
+        node.history.suffix(Engine.bottleneckWindows).reduce(0) { $0 + $1.dropped }
     }
 
     /// The keys that would relieve `node`, each with what it adds to the cost per month
