@@ -88,4 +88,59 @@ import Testing
         var queue = EventQueue(firstSequence: UInt32.max - 3_000)
         #expect(compare(&queue, seed: 7, operations: 12_000, delays: [0, 2, 3, 9]) > 3_000)
     }
+
+    /// A queue tens of thousands of events deep, as in the big presets, across the sequence
+    /// wrap-around: with every event scheduled no earlier than the last pop, the pops come
+    /// out as all the events sorted by (time, insertion order).
+    @Test func popsADeepQueueInSortedOrder() {
+        let firstSequence = UInt32.max - 50_000
+        var queue = EventQueue(firstSequence: firstSequence)
+        var rng = Xoshiro256StarStar(seed: 11)
+        let delays: [SimTime] = [0, 3, 8, 50, 1_000]
+        var scheduled: [ReferenceEvent] = []
+        var popped: [ScheduledEvent] = []
+        var now: SimTime = 0
+        func scheduleOne() {
+            let order = scheduled.count
+            var time = now + SimTime(rng.below(2_000))  // about twenty events a nanosecond: many ties
+            if rng.below(3) == 0 {
+                let delay = delays[rng.below(delays.count)]
+                time = now + delay
+                queue.schedule(Int32(order), after: delay, from: now)
+            } else {
+                queue.schedule(Int32(order), at: time)
+            }
+            scheduled.append(ReferenceEvent(time: time, order: order, target: Int32(order)))
+        }
+        for _ in 0..<40_000 { scheduleOne() }
+        for _ in 0..<100_000 {
+            if rng.below(2) == 0 {
+                scheduleOne()
+            } else if let event = queue.pop() {
+                popped.append(event)
+                now = event.time
+            }
+        }
+        while let event = queue.pop() { popped.append(event) }
+        let expected = scheduled.sorted { ($0.time, $0.order) < ($1.time, $1.order) }
+        #expect(popped.map(\.target) == expected.map(\.target))
+        #expect(popped.map(\.sequence) == expected.map { firstSequence &+ UInt32($0.order) })
+        #expect(popped.map(\.time) == expected.map(\.time))
+    }
+
+    /// A copy made unique pops on its own: the original keeps every event (engine snapshots).
+    @Test func copiesStayIndependent() {
+        var original = EventQueue()
+        for i in 0..<1_000 { original.schedule(Int32(i), at: SimTime(1_000 - i)) }
+        var copy = original
+        copy.makeUnique()
+        while copy.pop() != nil {}
+        for i in 0..<10 { copy.schedule(Int32(i), at: 0) }
+        #expect(copy.count == 10)
+        #expect(original.count == 1_000)
+        original.makeUnique()
+        var targets: [Int32] = []
+        while let event = original.pop() { targets.append(event.target) }
+        #expect(targets == (0..<1_000).reversed().map { Int32($0) })
+    }
 }

@@ -19,9 +19,10 @@ public struct ScheduledEvent: Sendable {
 /// time break by insertion order wherever the events wait, so the same inputs always pop in
 /// the same order: the engine's determinism rests on this.
 ///
-/// Its buffers are `Column`s: a copy must call `makeUnique()` before its first write.
+/// Its buffers (`EventHeap`, `Column`s) are shared by copies: a copy must call
+/// `makeUnique()` before its first write.
 public struct EventQueue: Sendable {
-    private var heap = Column<ScheduledEvent>()
+    private var heap = EventHeap()
     private var lanes = Column<DelayLane>()
     /// The lane whose head is the earliest lane event, or -1 when every lane is empty.
     private var earliestLane = -1
@@ -82,17 +83,7 @@ public struct EventQueue: Sendable {
     public mutating func schedule(_ target: Int32, at time: SimTime) -> UInt32 {
         let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)
         nextSequence &+= 1
-        heap.append(event)
-        var child = heap.count - 1
-        heap.withUnsafeMutableBufferPointer { h in
-            while child > 0 {
-                let parent = (child - 1) >> 2
-                guard Self.precedes(event, h[parent]) else { break }
-                h[child] = h[parent]
-                child = parent
-            }
-            h[child] = event
-        }
+        heap.insert(event)
         return event.sequence
     }
 
@@ -143,10 +134,12 @@ public struct EventQueue: Sendable {
     public mutating func pop() -> ScheduledEvent? {
         if earliestLane >= 0 {
             guard let top = heap.first, Self.precedes(top, earliestLaneHead) else { return popLane() }
-            return popHeap(top)
+            heap.removeFirst()
+            return top
         }
         guard let top = heap.first else { return nil }
-        return popHeap(top)
+        heap.removeFirst()
+        return top
     }
 
     /// Removes and returns the earliest lane's head, then finds the new earliest lane.
@@ -164,31 +157,152 @@ public struct EventQueue: Sendable {
         }
         return event
     }
+}
 
-    /// Removes the heap's top, `top`, and returns it.
+/// The future event list's 4-ary min-heap, laid out so that a sift-down step reads one
+/// cache line (LaMarca and Ladner).
+///
+/// The buffer is 64-byte aligned and the root sits in slot 3, so the four children of the
+/// node in slot `p`, slots `4p - 8 ..< 4p - 4`, fill exactly one 64-byte line of 16-byte
+/// events: each level of a sift-down costs one line instead of two. Slots 0 to 2 are unused.
+///
+/// Like `Column`, copies share the buffer until `makeUnique()`, which the owner calls at
+/// each entry point that may write; debug builds stop at a write to a shared heap.
+struct EventHeap {
+    private var storage = EventHeapStorage(capacity: 64)
+
+    /// The slot of the root.
+    static let rootSlot = 3
+
+    /// The events held.
+    var count: Int { storage.end - Self.rootSlot }
+
+    /// The earliest event, if any.
+    var first: ScheduledEvent? { storage.end > Self.rootSlot ? storage.slots[Self.rootSlot] : nil }
+
+    /// Gives this heap a buffer of its own if a copy of its owner shares it.
     @inline(__always)
-    private mutating func popHeap(_ top: ScheduledEvent) -> ScheduledEvent {
-        let last = heap.popLast()!
-        let n = heap.count
-        guard n > 0 else { return top }
-        heap.withUnsafeMutableBufferPointer { h in
-            var i = 0
-            while true {
-                let first = 4 * i + 1
-                if first >= n { break }
-                var best = first
-                let end = min(first + 4, n)
-                var c = first + 1
-                while c < end {
-                    if Self.precedes(h[c], h[best]) { best = c }
-                    c += 1
-                }
-                guard Self.precedes(h[best], last) else { break }
-                h[i] = h[best]
-                i = best
-            }
-            h[i] = last
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// The slot of the parent of the node in `slot`, which must not be the root.
+    @inline(__always)
+    static func parent(of slot: Int) -> Int { (slot >> 2) + 2 }
+
+    /// The slot of the first of the four children of the node in `slot`.
+    @inline(__always)
+    static func firstChild(of slot: Int) -> Int { 4 * slot - 8 }
+
+    /// Adds `event` and sifts it up to its place.
+    @inline(__always)
+    mutating func insert(_ event: ScheduledEvent) {
+        checkUnique()
+        if storage.end == storage.capacity { storage.grow() }
+        let h = storage.slots
+        var slot = storage.end
+        storage.end += 1
+        while slot > Self.rootSlot {
+            let parent = Self.parent(of: slot)
+            guard EventQueue.precedes(event, h[parent]) else { break }
+            h[slot] = h[parent]
+            slot = parent
         }
-        return top
+        h[slot] = event
+    }
+
+    /// Removes the root, which must exist: the last event fills the hole the root leaves.
+    @inline(__always)
+    mutating func removeFirst() {
+        checkUnique()
+        let h = storage.slots
+        storage.end -= 1
+        let end = storage.end
+        let last = h[end]
+        var hole = Self.rootSlot
+        guard end > hole else { return }
+        while true {
+            let first = Self.firstChild(of: hole)
+            guard first + 4 <= end else {
+                // The last, partial group of children, if any.
+                guard first < end else { break }
+                var best = first
+                for c in first + 1 ..< end where EventQueue.precedes(h[c], h[best]) { best = c }
+                if EventQueue.precedes(h[best], last) {
+                    h[hole] = h[best]
+                    hole = best
+                }
+                break
+            }
+            let best = Self.earliestOfFour(h, from: first)
+            guard EventQueue.precedes(h[best], last) else { break }
+            h[hole] = h[best]
+            hole = best
+        }
+        h[hole] = last
+    }
+
+    /// The slot of the earliest of the four events from `first` on: two pairs, then their
+    /// winners, each a select rather than a branch, as which child wins is a coin toss.
+    @inline(__always)
+    static func earliestOfFour(_ h: UnsafeMutablePointer<ScheduledEvent>, from first: Int) -> Int {
+        let left = EventQueue.precedes(h[first + 1], h[first]) ? first + 1 : first
+        let right = EventQueue.precedes(h[first + 3], h[first + 2]) ? first + 3 : first + 2
+        return EventQueue.precedes(h[right], h[left]) ? right : left
+    }
+
+    /// Debug builds stop at a write to a shared heap; release builds trust the owner.
+    @inline(__always)
+    private mutating func checkUnique() {
+        #if DEBUG
+        precondition(isKnownUniquelyReferenced(&storage), "a shared EventHeap was written: call makeUnique() first")
+        #endif
+    }
+}
+
+extension EventHeap: @unchecked Sendable {}
+
+/// The buffer behind an `EventHeap`: 64-byte aligned, doubled when full, every slot
+/// initialized so that writes are plain assignments.
+final class EventHeapStorage {
+    private(set) var slots: UnsafeMutablePointer<ScheduledEvent>
+    /// One past the last occupied slot.
+    var end = EventHeap.rootSlot
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        slots = Self.allocate(capacity)
+    }
+
+    deinit {
+        slots.deinitialize(count: capacity)
+        UnsafeMutableRawPointer(slots).deallocate()
+    }
+
+    /// `capacity` empty slots starting on a cache line.
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<ScheduledEvent> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<ScheduledEvent>.stride, alignment: 64)
+        let slots = raw.bindMemory(to: ScheduledEvent.self, capacity: capacity)
+        slots.initialize(repeating: ScheduledEvent(time: 0, sequence: 0, target: 0), count: capacity)
+        return slots
+    }
+
+    /// A buffer of its own with the same events.
+    func copy() -> EventHeapStorage {
+        let twin = EventHeapStorage(capacity: capacity)
+        twin.slots.update(from: slots, count: end)
+        twin.end = end
+        return twin
+    }
+
+    /// Doubles the buffer.
+    func grow() {
+        let grown = Self.allocate(capacity * 2)
+        grown.update(from: slots, count: end)
+        slots.deinitialize(count: capacity)
+        UnsafeMutableRawPointer(slots).deallocate()
+        slots = grown
+        capacity *= 2
     }
 }
