@@ -4,6 +4,11 @@
 /// equal buckets, so a reported percentile is within 0.8% of the true one. Durations past
 /// 2^46 ns (about 19.5 hours) share the last bucket. The bucket array has a fixed size and
 /// remembers the range it touched, so clearing and merging cost little.
+///
+/// The buckets are a `Column`: `record`, called per request, skips the copy-on-write check,
+/// so a histogram that shares its buckets with a copy must be given its own with
+/// `makeUnique()` before the next `record` (the engine does so at each entry point, see
+/// `Engine.makeStorageUnique()`). `merge`, `subtract` and `clear` check for themselves.
 public struct LatencyHistogram: Sendable, Equatable {
     static let subBucketBits = 7
     static let subBuckets = 1 << subBucketBits
@@ -11,12 +16,23 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let maxBits = 46
     static let bucketCount = linearLimit + (maxBits - subBucketBits - 1) * subBuckets
 
-    private var counts: [UInt64]
+    private var counts: Column<UInt64>
     private var lowest = Int.max
     private var highest = -1
     public private(set) var total: UInt64 = 0
 
-    public init() { counts = [UInt64](repeating: 0, count: Self.bucketCount) }
+    public init() { counts = Column(repeating: 0, count: Self.bucketCount) }
+
+    /// Whether both hold the same counts (the buckets compared, not their storage).
+    public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
+        lhs.total == rhs.total && lhs.lowest == rhs.lowest && lhs.highest == rhs.highest
+            && lhs.counts.elementsEqual(rhs.counts)
+    }
+
+    /// Gives this histogram buckets of its own if a copy shares them; call before `record`
+    /// whenever a copy may have been made since the last call.
+    @inline(__always)
+    mutating func makeUnique() { counts.makeUnique() }
 
     @inline(__always)
     static func bucket(for value: SimTime) -> Int {
@@ -44,6 +60,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         return low + (high - low) / 2
     }
 
+    /// Counts `value`; the buckets must be this histogram's own (see `makeUnique()`).
     @inline(__always)
     public mutating func record(_ value: SimTime) {
         let b = Self.bucket(for: value)
@@ -77,6 +94,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Takes away every count of `other`, which must have been recorded into this one.
     public mutating func subtract(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
+        counts.makeUnique()
         for b in other.lowest...other.highest { counts[b] -= other.counts[b] }
         total -= other.total
         while lowest <= highest && counts[lowest] == 0 { lowest += 1 }
@@ -90,6 +108,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Adds every count of `other`.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
+        counts.makeUnique()
         for b in other.lowest...other.highest { counts[b] &+= other.counts[b] }
         total &+= other.total
         lowest = min(lowest, other.lowest)
@@ -98,6 +117,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public mutating func clear() {
         guard total > 0 else { return }
+        counts.makeUnique()
         for b in lowest...highest { counts[b] = 0 }
         total = 0
         lowest = .max
