@@ -20,6 +20,32 @@ import Testing
         #expect(snapshot.nodes[1].servers == 6)
     }
 
+    /// A copy of the engine (a dashboard snapshot, a report) keeps its figures while the
+    /// original runs on, and runs on itself as if never copied: the per-request metrics
+    /// are written without copy-on-write checks, so this is what `makeStorageUnique()`
+    /// must guarantee. Copies are taken in the warm-up and mid-window after it, in a design
+    /// with regions, data centers, links and every request class.
+    @Test func aCopyOfTheEngineKeepsItsFiguresWhileTheOriginalRuns() {
+        let second = Nanos.perSecond
+        for copiedAt in [3 * second + second / 2, 12 * second + second / 2] {
+            var engine = Engine(spec: RegionTests.twoRegions, seed: 7, warmup: 5 * second)
+            engine.run(until: copiedAt)
+            let copy = engine
+            let summary = copy.summary()
+            let snapshot = copy.simulationSnapshot()
+            let digest = copy.digest()
+            engine.run(until: 30 * second)
+            #expect(copy.summary() == summary, "copied at \(copiedAt)")
+            #expect(copy.simulationSnapshot() == snapshot, "copied at \(copiedAt)")
+            #expect(copy.digest() == digest, "copied at \(copiedAt)")
+            var resumed = copy
+            resumed.run(until: 30 * second)
+            #expect(resumed.summary() == engine.summary(), "copied at \(copiedAt)")
+            #expect(resumed.simulationSnapshot() == engine.simulationSnapshot(), "copied at \(copiedAt)")
+            #expect(copy.summary() == summary, "copied at \(copiedAt)")
+        }
+    }
+
     @Test func theSnapshotCarriesWhatItIsGiven() {
         let engine = Engine(spec: TestNetworks.reference, seed: 4)
         let snapshot = engine.simulationSnapshot(paused: true, speed: 4, behind: true, speedReached: 3.5)

@@ -29,7 +29,7 @@ extension Engine {
 
     /// Bytes each node sent to nodes in other data centers, counted in `window` (one of the
     /// link counters' windows).
-    func crossDataCenterBytes(in window: [Int]) -> [Double] {
+    func crossDataCenterBytes(in window: Column<Int>) -> [Double] {
         var sent = [Double](repeating: 0, count: nodes.count)
         let bytes = bytesPerMessage()
         for link in 0..<links.count {

@@ -10,7 +10,7 @@ extension Engine {
     public func digest() -> UInt64 {
         var hash = FNV1a64()
         hash.add(now)
-        for stream in arrivalRandom + retryRandom + nodes.flatMap({ [$0.serviceRandom, $0.routingRandom] }) {
+        for stream in Array(arrivalRandom) + retryRandom + nodes.flatMap({ [$0.serviceRandom, $0.routingRandom] }) {
             hash.add(stream)
         }
         for count in workload.arrivals { hash.add(count) }

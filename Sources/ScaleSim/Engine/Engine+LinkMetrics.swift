@@ -54,8 +54,9 @@ struct LinkCounters: Sendable {
     /// Every link by sender and receiver, for `declare`: walking a receiver's senders for
     /// each declared link made rewiring cubic once a node had hundreds of senders.
     private var linkNumbers: [Int64: Int32] = [:]
-    private(set) var current: [Int] = []
-    private(set) var closed: [Int] = []
+    /// Counts written per message without the copy-on-write check (see `makeUnique()`).
+    private(set) var current = Column<Int>()
+    private(set) var closed = Column<Int>()
 
     static let classSlots = RequestClass.allCases.count
     static let replicationSlot = classSlots
@@ -90,9 +91,18 @@ struct LinkCounters: Sendable {
         declared.append(0)
         nextLink.append(firstLink[to])
         firstLink[to] = Int32(link)
-        current += repeatElement(0, count: Self.slots)
-        closed += repeatElement(0, count: Self.slots)
+        for _ in 0..<Self.slots {
+            current.append(0)
+            closed.append(0)
+        }
         return link
+    }
+
+    /// Gives the counts buffers of their own if a copy shares them; the engine calls it at
+    /// each entry point (see `Column`).
+    mutating func makeUnique() {
+        current.makeUnique()
+        closed.makeUnique()
     }
 
     /// Makes room for `count` nodes and forgets what the spec declared (see `declare`).

@@ -4,6 +4,21 @@ extension Engine {
     /// Windows over which a growing queue or a drop marks a bottleneck.
     public static let bottleneckWindows = 10
 
+    /// Gives every metric written per request (outcome counters, latency histograms, region
+    /// and link counters) storage of its own if a copy of the engine shares it: those writes
+    /// skip the copy-on-write check (see `Column`). Called by `makeStorageUnique()`, after
+    /// the node column itself is unique.
+    mutating func makeMetricsUnique() {
+        outcomesAll.makeUnique()
+        outcomesRun.makeUnique()
+        windowLatency.makeUnique()
+        runLatency.makeUnique()
+        for c in runLatency.indices { runLatency[c].makeUnique() }
+        for n in nodes.indices { nodes[n].latency.makeUnique() }
+        regionMetrics.makeUnique()
+        links.makeUnique()
+    }
+
     /// Node `n`'s counters as of now, areas included.
     func counters(of n: Int) -> NodeCounters {
         var c = nodes[n].counters

@@ -54,8 +54,8 @@ public struct Engine: Sendable {
     var events = EventQueue()
     /// Each user region's arrival stream and retry-jitter stream (see `RandomPurpose`); a
     /// node's service and routing streams are in its `NodeRuntime`.
-    var arrivalRandom: [Xoshiro256StarStar]
-    var retryRandom: [Xoshiro256StarStar]
+    var arrivalRandom: Column<Xoshiro256StarStar>
+    var retryRandom: Column<Xoshiro256StarStar>
     /// The key of the counter-based generator of requests' class, user and key.
     let attributeSeed: UInt64
     var nodes = Column<NodeRuntime>()
@@ -102,7 +102,7 @@ public struct Engine: Sendable {
     /// Requests born since `statsStart` still alive.
     var liveRun = 0
     var windowLatency = LatencyHistogram()
-    var runLatency: [LatencyHistogram] = Array(repeating: LatencyHistogram(), count: RequestClass.allCases.count)
+    var runLatency = Column(RequestClass.allCases.map { _ in LatencyHistogram() })
     var outcomesAtTick = OutcomeCounts()
     /// Writes a failover lost, since time zero and at the end of the warm-up.
     var writesLost = 0
@@ -128,12 +128,12 @@ public struct Engine: Sendable {
         self.seed = seed ?? spec.seed
         workload = WorkloadRuntime(spec.workload)
         let seed = self.seed
-        arrivalRandom = workload.regionShares.indices.map {
+        arrivalRandom = Column(workload.regionShares.indices.map {
             Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64($0))
-        }
-        retryRandom = workload.regionShares.indices.map {
+        })
+        retryRandom = Column(workload.regionShares.indices.map {
             Xoshiro256StarStar(seed: seed, purpose: .retries, index: UInt64($0))
-        }
+        })
         attributeSeed = SplitMix64.mix(seed ^ RandomPurpose.requestAttributes.rawValue << 56)
         workload.traceKeys = keyTrace
         // A stable sort keeps same-time commands in the order they were written.
@@ -189,6 +189,10 @@ public struct Engine: Sendable {
         nodes.makeUnique()
         servers.makeUnique()
         for s in servers.indices { servers[s].queue.makeUnique() }
+        arrivalRandom.makeUnique()
+        retryRandom.makeUnique()
+        workload.makeUnique()
+        makeMetricsUnique()
     }
 
     /// Pops and handles one event.
@@ -269,21 +273,4 @@ struct ArrivalRecord: Equatable {
     var requestClass: UInt8
     var user: UInt32
     var key: UInt32
-}
-
-/// Outcome counters for each request class.
-struct ClassOutcomes: Sendable {
-    var byClass = Array(repeating: OutcomeCounts(), count: RequestClass.allCases.count)
-
-    var total: OutcomeCounts {
-        byClass.reduce(into: OutcomeCounts()) { sum, c in
-            sum.requests += c.requests
-            sum.completed += c.completed
-            sum.dropped += c.dropped
-            sum.timedOut += c.timedOut
-            sum.failed += c.failed
-            sum.rejected += c.rejected
-            sum.latencySum += c.latencySum
-        }
-    }
 }

@@ -173,11 +173,12 @@ struct WorkloadRuntime: Sendable {
     var entry: Int32 = 0
     var limit: Int?
     var generated = 0
-    /// Arrivals so far per region: the number of a region's next request.
-    var arrivals: [UInt64]
+    /// Arrivals so far per region: the number of a region's next request. Written per
+    /// request without the copy-on-write check (see `makeUnique()`).
+    var arrivals: Column<UInt64>
     /// Per region, only the arrival event with this sequence number is live; a rate change
     /// makes the pending one stale instead of searching the heap for it.
-    var pendingSequences: [UInt32?]
+    var pendingSequences: Column<UInt32?>
 
     init(_ spec: WorkloadSpec) {
         users = spec.users
@@ -204,9 +205,16 @@ struct WorkloadRuntime: Sendable {
         let shareTotal = spec.regions.reduce(0) { $0 + $1.share }
         regionShares = spec.regions.count > 1 ? spec.regions.map { $0.share / shareTotal } : [1]
         meanGaps = regionShares.map { _ in .infinity }
-        arrivals = regionShares.map { _ in 0 }
-        pendingSequences = regionShares.map { _ in nil }
+        arrivals = Column(repeating: 0, count: regionShares.count)
+        pendingSequences = Column(repeating: nil, count: regionShares.count)
         updateRate()
+    }
+
+    /// Gives the per-request columns buffers of their own if a copy shares them; the
+    /// engine calls it at each entry point (see `Column`).
+    mutating func makeUnique() {
+        arrivals.makeUnique()
+        pendingSequences.makeUnique()
     }
 
     mutating func updateRate() {

@@ -4,6 +4,11 @@
 /// equal buckets, so a reported percentile is within 0.8% of the true one. Durations past
 /// 2^46 ns (about 19.5 hours) share the last bucket. The bucket array has a fixed size and
 /// remembers the range it touched, so clearing and merging cost little.
+///
+/// The buckets are a `Column`: `record`, called per request, skips the copy-on-write check,
+/// so a histogram that shares its buckets with a copy must be given its own with
+/// `makeUnique()` before the next `record` (the engine does so at each entry point, see
+/// `Engine.makeStorageUnique()`). `merge`, `subtract` and `clear` check for themselves.
 public struct LatencyHistogram: Sendable, Equatable {
     static let subBucketBits = 7
     static let subBuckets = 1 << subBucketBits
@@ -11,12 +16,23 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let maxBits = 46
     static let bucketCount = linearLimit + (maxBits - subBucketBits - 1) * subBuckets
 
-    private var counts: [UInt64]
+    private var counts: Column<UInt64>
     private var lowest = Int.max
     private var highest = -1
     public private(set) var total: UInt64 = 0
 
-    public init() { counts = [UInt64](repeating: 0, count: Self.bucketCount) }
+    public init() { counts = Column(repeating: 0, count: Self.bucketCount) }
+
+    /// Whether both hold the same counts (the buckets compared, not their storage).
+    public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
+        lhs.total == rhs.total && lhs.lowest == rhs.lowest && lhs.highest == rhs.highest
+            && lhs.counts.elementsEqual(rhs.counts)
+    }
+
+    /// Gives this histogram buckets of its own if a copy shares them; call before `record`
+    /// whenever a copy may have been made since the last call.
+    @inline(__always)
+    mutating func makeUnique() { counts.makeUnique() }
 
     @inline(__always)
     static func bucket(for value: SimTime) -> Int {
@@ -44,6 +60,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         return low + (high - low) / 2
     }
 
+    /// Counts `value`; the buckets must be this histogram's own (see `makeUnique()`).
     @inline(__always)
     public mutating func record(_ value: SimTime) {
         let b = Self.bucket(for: value)
@@ -63,13 +80,17 @@ public struct LatencyHistogram: Sendable, Equatable {
         results.reserveCapacity(qs.count)
         var seen: UInt64 = 0
         var b = lowest
-        for q in qs {
-            let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
-            while b < highest && seen + counts[b] < rank {
-                seen += counts[b]
-                b += 1
+        let highest = highest, total = total
+        // Through the buffer: one bounds check per bucket less, in a scan of thousands a window.
+        counts.withUnsafeBufferPointer { counts in
+            for q in qs {
+                let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
+                while b < highest && seen + counts[b] < rank {
+                    seen += counts[b]
+                    b += 1
+                }
+                results.append(Self.representative(of: b))
             }
-            results.append(Self.representative(of: b))
         }
         return results
     }
@@ -77,7 +98,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Takes away every count of `other`, which must have been recorded into this one.
     public mutating func subtract(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
-        for b in other.lowest...other.highest { counts[b] -= other.counts[b] }
+        counts.makeUnique()
+        let range = other.lowest...other.highest
+        counts.withUnsafeMutableBufferPointer { mine in
+            other.counts.withUnsafeBufferPointer { theirs in
+                for b in range { mine[b] -= theirs[b] }
+            }
+        }
         total -= other.total
         while lowest <= highest && counts[lowest] == 0 { lowest += 1 }
         while highest >= lowest && counts[highest] == 0 { highest -= 1 }
@@ -90,7 +117,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Adds every count of `other`.
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.total > 0 else { return }
-        for b in other.lowest...other.highest { counts[b] &+= other.counts[b] }
+        counts.makeUnique()
+        let range = other.lowest...other.highest
+        counts.withUnsafeMutableBufferPointer { mine in
+            other.counts.withUnsafeBufferPointer { theirs in
+                for b in range { mine[b] &+= theirs[b] }
+            }
+        }
         total &+= other.total
         lowest = min(lowest, other.lowest)
         highest = max(highest, other.highest)
@@ -98,7 +131,11 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public mutating func clear() {
         guard total > 0 else { return }
-        for b in lowest...highest { counts[b] = 0 }
+        counts.makeUnique()
+        let range = lowest...highest
+        counts.withUnsafeMutableBufferPointer { buckets in
+            for b in range { buckets[b] = 0 }
+        }
         total = 0
         lowest = .max
         highest = -1

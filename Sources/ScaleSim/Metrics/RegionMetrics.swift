@@ -65,7 +65,9 @@ public struct RegionSummary: Sendable, Hashable {
 /// The engine's per-region accumulators: counts and latency histograms per user region, and
 /// per region and data center, closed into windows every second like the system's.
 ///
-/// Only counting: nothing here draws a random number or schedules an event.
+/// Only counting: nothing here draws a random number or schedules an event. The tallies are
+/// `Column`s written per request without the copy-on-write check: the engine calls
+/// `makeUnique()` at each entry point.
 struct RegionMetrics: Sendable {
     /// Requests of one region that went to one place: no data center (place 0) or data
     /// center `place - 1`.
@@ -88,18 +90,29 @@ struct RegionMetrics: Sendable {
         var measured = OutcomeCounts()
         var measuredLatency = LatencyHistogram()
         var measuredInFlight = 0
-        var places: [PlaceTally] = [PlaceTally()]
+        var places = Column([PlaceTally()])
         var history = WindowRing<RegionWindow>(capacity: Engine.historyLength)
     }
 
     /// One tally per region of the workload; empty when the workload names no regions.
-    var regions: [RegionTally]
+    var regions: Column<RegionTally>
 
     init(regionCount: Int) {
-        regions = Array(repeating: RegionTally(), count: regionCount)
+        // One tally built per region: copies of one would share their columns.
+        regions = Column((0..<regionCount).map { _ in RegionTally() })
     }
 
     var isTracking: Bool { !regions.isEmpty }
+
+    /// Gives every tally, place and histogram storage of its own if a copy shares it.
+    mutating func makeUnique() {
+        regions.makeUnique()
+        for r in regions.indices {
+            regions[r].places.makeUnique()
+            regions[r].measuredLatency.makeUnique()
+            for p in regions[r].places.indices { regions[r].places[p].window.makeUnique() }
+        }
+    }
 
     /// A request of `region` was made; `measured` when born after the warm-up.
     mutating func countRequest(region: Int, measured: Bool) {
@@ -111,16 +124,19 @@ struct RegionMetrics: Sendable {
     }
 
     /// Geo-DNS sent a request of `region` to data center `dataCenter`.
+    @inline(__always)
     mutating func countRouted(region: Int, dataCenter: Int) {
         let place = dataCenter + 1
-        growPlaces(region: region, to: place)
+        if place >= regions[region].places.count { growPlaces(region: region, to: place) }
         regions[region].places[place].routed += 1
     }
 
     /// A request of `region` ended with `outcome` after `latency`; `place` is 0 or its data
     /// center plus one.
     mutating func countOutcome(region: Int, place: Int, _ outcome: Outcome, latency: SimTime, measured: Bool) {
-        growPlaces(region: region, to: place)
+        // Places exist for every data center from the first window on; a request can still
+        // name one past them (a data center added, or removed, since it was routed).
+        if place >= regions[region].places.count { growPlaces(region: region, to: place) }
         switch outcome {
         case .completed:
             regions[region].places[place].outcomes.completed += 1
@@ -148,9 +164,10 @@ struct RegionMetrics: Sendable {
 
     /// Data center `dc` is gone: its tallies go, and the places of those after it move down.
     mutating func removeDataCenter(_ dc: Int) {
-        for r in regions.indices where regions[r].places.count > dc + 1 { regions[r].places.remove(at: dc + 1) }
+        for r in regions.indices where regions[r].places.count > dc + 1 { _ = regions[r].places.remove(at: dc + 1) }
     }
 
+    @inline(never)
     private mutating func growPlaces(region: Int, to place: Int) {
         while regions[region].places.count <= place { regions[region].places.append(PlaceTally()) }
     }
@@ -163,19 +180,20 @@ struct RegionMetrics: Sendable {
             var merged = LatencyHistogram()
             var outcomes = OutcomeCounts()
             for p in regions[r].places.indices {
-                let tally = regions[r].places[p]
                 let window = Self.window(
-                    end: end, arrivals: tally.routed - tally.routedAtTick,
-                    outcomes: tally.outcomes, atTick: tally.outcomesAtTick, latency: tally.window)
+                    end: end, arrivals: regions[r].places[p].routed - regions[r].places[p].routedAtTick,
+                    outcomes: regions[r].places[p].outcomes, atTick: regions[r].places[p].outcomesAtTick,
+                    latency: regions[r].places[p].window)
                 outcomes.completed += window.completed
                 outcomes.dropped += window.dropped
                 outcomes.timedOut += window.timedOut
                 outcomes.failed += window.failed
                 outcomes.rejected += window.rejected
-                merged.merge(tally.window)
+                merged.merge(regions[r].places[p].window)
                 regions[r].places[p].last = window
-                regions[r].places[p].routedAtTick = tally.routed
-                regions[r].places[p].outcomesAtTick = tally.outcomes
+                regions[r].places[p].routedAtTick = regions[r].places[p].routed
+                regions[r].places[p].outcomesAtTick = regions[r].places[p].outcomes
+                // Cleared in place: a copy of the tally alive here would cost a copy of its buckets.
                 regions[r].places[p].window.clear()
             }
             regions[r].history.append(

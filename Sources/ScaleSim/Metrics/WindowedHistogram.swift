@@ -12,8 +12,16 @@ struct WindowedHistogram: Sendable {
     @inline(__always)
     mutating func record(_ value: SimTime) { window.record(value) }
 
+    /// Gives the window buckets of its own if a copy shares them (see `LatencyHistogram`);
+    /// the run total and the warm-up part are only merged, which checks for itself.
+    mutating func makeUnique() { window.makeUnique() }
+
     /// The warm-up ends now: what the window holds so far is not measured.
-    mutating func markStatsStart() { warmupPart = window }
+    mutating func markStatsStart() {
+        warmupPart = window
+        // The copy shares the window's buckets, and `record` writes them unchecked.
+        window.makeUnique()
+    }
 
     /// Closes the window at `end`; windows that end by the end of the warm-up are not measured.
     mutating func closeWindow(end: SimTime, statsStart: SimTime) {

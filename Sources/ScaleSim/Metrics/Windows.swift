@@ -72,6 +72,27 @@ public struct OutcomeCounts: Sendable, Hashable {
 
 }
 
+/// Outcome counters for each request class, written per request without the copy-on-write
+/// check: the owner calls `makeUnique()` at its entry points (see `Column`).
+struct ClassOutcomes: Sendable {
+    var byClass = Column(repeating: OutcomeCounts(), count: RequestClass.allCases.count)
+
+    var total: OutcomeCounts {
+        byClass.reduce(into: OutcomeCounts()) { sum, c in
+            sum.requests += c.requests
+            sum.completed += c.completed
+            sum.dropped += c.dropped
+            sum.timedOut += c.timedOut
+            sum.failed += c.failed
+            sum.rejected += c.rejected
+            sum.latencySum += c.latencySum
+        }
+    }
+
+    /// Gives the counters a buffer of their own if a copy shares it.
+    mutating func makeUnique() { byClass.makeUnique() }
+}
+
 /// Monotonic per-node counters since the start of the run.
 struct NodeCounters: Sendable {
     var arrivals = 0
