@@ -6,7 +6,9 @@ extension BenchCommand {
     ///
     /// The keys are drawn before any timing. Each policy's cache is warmed on the first
     /// 10,000,000 (a cold 1M-entry cache takes about that many requests to reach steady
-    /// state), then each run times lookups, and fills on misses, for the next 10,000,000.
+    /// state), then each run times lookups, and fills on misses, for the next 10,000,000,
+    /// on a copy of the warmed cache: every run does the same work and has the same hit
+    /// ratio (a run on the cache the last run left would see its keys a second time).
     func cacheScenarios() -> [BenchResult] {
         let keySpace = 10_000_000
         let entries = 1_000_000
@@ -17,11 +19,13 @@ extension BenchCommand {
         let keys = (0..<(warmup + timed)).map { _ in UInt32(zipf.sample(&random)) }
 
         return [EvictionPolicy.lru, .fifo, .lfu].map { policy in
-            var cache = KeyCache(capacity: entries, policy: policy, keySpace: keySpace)
-            cache.replay(keys: keys[..<warmup])
+            var warmed = KeyCache(capacity: entries, policy: policy, keySpace: keySpace)
+            warmed.replay(keys: keys[..<warmup])
             var walls: [Double] = []
             var hitRatio: Double?
             for _ in 0..<runs {
+                var cache = warmed
+                cache.makeStorageUnique()
                 let before = cache.counters
                 let clock = ContinuousClock()
                 let start = clock.now

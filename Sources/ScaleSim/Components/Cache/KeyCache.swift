@@ -177,9 +177,10 @@ public struct KeyCache: Sendable {
         storage.keysInEvictionOrder()
     }
 
-    /// Gives this value its own storage before a write, if a copy shares it.
+    /// Gives this value its own storage before a write, if a copy shares it: every write
+    /// does it, and a benchmark calls it to copy before its clock starts.
     @inline(__always)
-    private mutating func makeStorageUnique() {
+    public mutating func makeStorageUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 }
