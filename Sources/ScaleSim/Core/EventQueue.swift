@@ -227,7 +227,7 @@ struct EventHeap {
                 // The last, partial group of children, if any.
                 guard first < end else { break }
                 var best = first
-                for c in first + 1 ..< end where EventQueue.precedes(h[c], h[best]) { best = c }
+                for c in first + 1..<end where EventQueue.precedes(h[c], h[best]) { best = c }
                 if EventQueue.precedes(h[best], last) {
                     h[hole] = h[best]
                     hole = best

@@ -166,9 +166,15 @@ extension Engine {
         links.resize(nodes: nodes.count)
         for n in nodes.indices {
             // Three loops, not one over the joined arrays: no copies on every rewiring.
-            for table in nodes[n].routes { for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) } }
-            for table in nodes[n].hitRoutes { for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) } }
-            for table in nodes[n].missRoutes { for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) } }
+            for table in nodes[n].routes {
+                for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) }
+            }
+            for table in nodes[n].hitRoutes {
+                for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) }
+            }
+            for table in nodes[n].missRoutes {
+                for route in table.routes { links.declare(from: n, to: Int(route.target), slot: 0) }
+            }
             if nodes[n].calls >= 0 { links.declare(from: n, to: Int(nodes[n].calls), slot: 0) }
             guard let p = primarySlot(n) else { continue }
             for pool in primaryStates[p].replicaPools {

@@ -128,12 +128,14 @@ public struct Engine: Sendable {
         self.seed = seed ?? spec.seed
         workload = WorkloadRuntime(spec.workload)
         let seed = self.seed
-        arrivalRandom = Column(workload.regionShares.indices.map {
-            Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64($0))
-        })
-        retryRandom = Column(workload.regionShares.indices.map {
-            Xoshiro256StarStar(seed: seed, purpose: .retries, index: UInt64($0))
-        })
+        arrivalRandom = Column(
+            workload.regionShares.indices.map {
+                Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64($0))
+            })
+        retryRandom = Column(
+            workload.regionShares.indices.map {
+                Xoshiro256StarStar(seed: seed, purpose: .retries, index: UInt64($0))
+            })
         attributeSeed = SplitMix64.mix(seed ^ RandomPurpose.requestAttributes.rawValue << 56)
         workload.traceKeys = keyTrace
         // A stable sort keeps same-time commands in the order they were written.
