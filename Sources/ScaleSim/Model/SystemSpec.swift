@@ -16,6 +16,10 @@ public struct SystemSpec: Sendable, Hashable, Codable {
     public var datacenters: [DataCenterSpec]
     /// Latency from each user region to each data center; geo-DNS picks the nearest live one.
     public var latencies: [RegionLatency]
+    /// One-way latency between data centers (`dc_latency`), for every effect that crosses
+    /// from one to another without a latency of its own; a pair not given is 0 each way
+    /// unless its reverse is given (see `datacenterLatency(from:to:)`).
+    public var datacenterLatencies: [DataCenterLatency]
     /// Prices that differ from the shipped defaults: the user's pricing file, then the
     /// preset's `pricing:` section (docs/cost.md).
     public var pricing: PricingSpec
@@ -23,9 +27,11 @@ public struct SystemSpec: Sendable, Hashable, Codable {
     public init(
         name: String, description: String = "", explanation: String = "", seed: UInt64 = 1,
         workload: WorkloadSpec, nodes: [NodeSpec], script: [ScheduledCommand] = [],
-        datacenters: [DataCenterSpec] = [], latencies: [RegionLatency] = [], pricing: PricingSpec = PricingSpec()
+        datacenters: [DataCenterSpec] = [], latencies: [RegionLatency] = [],
+        datacenterLatencies: [DataCenterLatency] = [], pricing: PricingSpec = PricingSpec()
     ) {
         self.pricing = pricing
+        self.datacenterLatencies = datacenterLatencies
         self.datacenters = datacenters
         self.latencies = latencies
         self.name = name
@@ -156,6 +162,28 @@ public struct RegionLatency: Sendable, Hashable, Codable {
         self.region = region
         self.dc = dc
         self.latency = latency
+    }
+}
+
+/// One-way network latency from one data center to another.
+public struct DataCenterLatency: Sendable, Hashable, Codable {
+    public var from: String
+    public var to: String
+    public var latency: SimTime
+
+    public init(from: String, to: String, latency: SimTime) {
+        self.from = from
+        self.to = to
+        self.latency = latency
+    }
+}
+
+extension SystemSpec {
+    /// The one-way latency from data center `from` to `to`: as given, else as given the
+    /// other way (a link is as long both ways unless a preset says otherwise), else 0.
+    public func datacenterLatency(from: String, to: String) -> SimTime {
+        if let given = datacenterLatencies.first(where: { $0.from == from && $0.to == to }) { return given.latency }
+        return datacenterLatencies.first { $0.from == to && $0.to == from }?.latency ?? 0
     }
 }
 
