@@ -386,7 +386,7 @@ import Testing
         Case(
             line: 2, replacement: "name: Test\ncolour: blue", path: "colour", errorLine: 3,
             message:
-                "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes, datacenters, latency, script, pricing"
+                "unknown field \"colour\"; expected one of: version, name, description, explanation, seed, workload, nodes, datacenters, latency, dc_latency, script, pricing"
         ),
         Case(
             line: 2, replacement: "name: Test\nseed: -1", path: "seed", errorLine: 3,

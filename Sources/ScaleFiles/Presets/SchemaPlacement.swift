@@ -1,9 +1,11 @@
 import ScaleSim
 
-/// Reading where things are: the data centers, and the latency from each user region to each.
+/// Reading where things are: the data centers, the latency from each user region to each,
+/// and the latency between them.
 extension SchemaReader {
     static let datacenterFields = ["name", "entry"]
     static let latencyExample = "{us: {us-east: 10ms, eu-west: 80ms}}"
+    static let datacenterLatencyExample = "{us-east: {eu-west: 40ms}}"
 
     /// Where one data center was written, for the checks against its entry node.
     struct DataCenterSite {
@@ -89,5 +91,66 @@ extension SchemaReader {
             }
         }
         return latencies
+    }
+
+    /// The top-level `dc_latency` mapping, data center to data center to one-way latency, as
+    /// a list in the order written.
+    ///
+    /// Any pair may be left out: one given one way is as long both ways, and one given
+    /// neither way is 0 (`SystemSpec.datacenterLatency(from:to:)`). A pair cannot be given
+    /// twice the same way: YAML refuses a key given twice in a mapping.
+    func datacenterLatencies(_ top: Fields, datacenters: [DataCenterSpec]) throws(PresetError) -> [DataCenterLatency] {
+        let path = "dc_latency"
+        guard let node = top.optional(path) else { return [] }
+        guard !datacenters.isEmpty else {
+            throw fail(
+                node, path, "dc_latency is given between data centers, but none are declared; declare them in datacenters first")
+        }
+        let map = try fields(
+            node, path,
+            expected: "a mapping of data center to its one-way latency to others, such as \(Self.datacenterLatencyExample)")
+        let names = datacenters.map(\.name)
+        var latencies: [DataCenterLatency] = []
+        for row in map.entries {
+            let rowPath = Self.join(path, row.key)
+            guard names.contains(row.key) else {
+                throw unknownName(row, path: rowPath, kind: "data center", allowed: names)
+            }
+            let others = names.filter { $0 != row.key }
+            let rowExpected = "a mapping of data center to latency, such as {\(others.first ?? "other-dc"): 40ms}"
+            for entry in try fields(row.value, rowPath, expected: rowExpected).entries {
+                let entryPath = Self.join(rowPath, entry.key)
+                guard names.contains(entry.key) else {
+                    throw unknownName(entry, path: entryPath, kind: "data center", allowed: names)
+                }
+                guard entry.key != row.key else {
+                    let expected = others.isEmpty ? "no other is declared" : "expected one of: " + others.joined(separator: ", ")
+                    throw fail(
+                        entry.keyOrigin, entryPath,
+                        "\(TerminalSafe.quoted(entry.key)) has no latency to itself, only to another data center; \(expected)")
+                }
+                let latency = try datacenterLatency(entry.value, entryPath)
+                latencies.append(DataCenterLatency(from: row.key, to: entry.key, latency: latency))
+            }
+        }
+        return latencies
+    }
+
+    /// A one-way latency from 0 to `DataCenterCopy.maxLatency`, the range `add dc` takes.
+    private func datacenterLatency(_ node: YAMLValue, _ path: String) throws(PresetError) -> SimTime {
+        let wrong = fail(node, path, "expected \(CommandReader.latencyExpected), got \(node.found)")
+        guard let text = Self.scalarText(node) else { throw wrong }
+        switch DurationParser.read(text) {
+        case .success(let latency):
+            guard latency <= DataCenterCopy.maxLatency else { throw wrong }
+            return latency
+        case .failure(let problem):
+            // Finer than a nanosecond is worth saying when the rest would do; past ten
+            // years (too long for any duration) is simply out of range.
+            guard let wholePart = CommandReader.wholePart(ofDuration: text), wholePart <= DataCenterCopy.maxLatency else {
+                throw wrong
+            }
+            throw fail(node, path, problem.message)
+        }
     }
 }

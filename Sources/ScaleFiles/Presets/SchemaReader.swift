@@ -10,8 +10,8 @@ struct SchemaReader {
     let file: String
 
     static let topFields = [
-        "version", "name", "description", "explanation", "seed", "workload", "nodes", "datacenters", "latency", "script",
-        "pricing",
+        "version", "name", "description", "explanation", "seed", "workload", "nodes", "datacenters", "latency", "dc_latency",
+        "script", "pricing",
     ]
     static let workloadFields = [
         "users", "rate_per_user", "mix", "keys", "shape", "entry", "requests", "dns", "retries", "regions", "static_assets",
@@ -109,6 +109,7 @@ struct SchemaReader {
         }
         workload.entry = try entry(workloadMap, datacenters: datacenters, nodes: nodes, indexByID: indexByID)
         let latencies = try self.latencies(top, regions: workload.regions, datacenters: datacenters)
+        let datacenterLatencies = try self.datacenterLatencies(top, datacenters: datacenters)
         try TopologyCheck(
             reader: self, nodes: nodes, sites: sites, indexByID: indexByID, regions: workload.regions.map(\.name),
             datacenters: datacenters, datacenterSites: datacenterSites
@@ -129,7 +130,7 @@ struct SchemaReader {
         let system = SystemSpec(
             name: name, description: description, explanation: explanation, seed: seed,
             workload: workload, nodes: nodes, script: script, datacenters: datacenters, latencies: latencies,
-            pricing: pricing)
+            datacenterLatencies: datacenterLatencies, pricing: pricing)
         if let problem = system.dataMemoryProblem { throw fail(nodesNode, "nodes", problem) }
         return system
     }

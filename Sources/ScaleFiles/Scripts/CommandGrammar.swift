@@ -648,8 +648,8 @@ struct CommandReader {
     }
 
     /// The duration `text` spells without its fraction (`1` of `1.25s`), or `nil` if that is
-    /// no duration either; `nil` for a text without a fraction.
-    private static func wholePart(ofDuration text: String) -> SimTime? {
+    /// no duration either; `nil` for a text without a fraction. Preset latencies use it too.
+    static func wholePart(ofDuration text: String) -> SimTime? {
         guard let point = text.firstIndex(of: ".") else { return nil }
         let unit = text.reversed().prefix { $0.isLetter }.reversed()
         return DurationParser.parse(String(text[..<point]) + String(unit))
