@@ -56,6 +56,9 @@ private let everythingPreset = """
     latency:
       us: {us-east: 15ms, eu-west: 90ms}
       eu: {us-east: 90ms, eu-west: 12ms}
+    dc_latency:
+      eu-west: {us-east: 45ms}
+      us-east: {eu-west: 40ms}
     nodes:
       - id: cdn-us
         kind: cdn
@@ -170,6 +173,68 @@ private let everythingPreset = """
         #expect(yaml.contains("timeout: 2.5s") && yaml.contains("mean: 0.5ms"))
         #expect(yaml.contains("explanation: |-\n  Geo-DNS sends"))
         #expect(yaml.contains("rate_limit: {rate: 5000, burst: 250}") && yaml.contains("rate_limit: {rate: 0.5}\n"))
+        // Between data centers, after the latency from regions, in the order the spec holds.
+        #expect(yaml.contains("eu-west: 12ms}\n\ndc_latency:\n  eu-west: {us-east: 45ms}\n  us-east: {eu-west: 40ms}\n\n"))
+    }
+
+    @Test func latencyBetweenDataCentersRoundTrips() throws {
+        var spec = try PresetDecoder.decode(everythingPreset, file: "everything.yaml")
+        let ms = Nanos.perMillisecond
+        let latencies: [[DataCenterLatency]] = [
+            [],
+            [DataCenterLatency(from: "us-east", to: "eu-west", latency: 0)],
+            [DataCenterLatency(from: "eu-west", to: "us-east", latency: DataCenterCopy.maxLatency)],
+            [
+                DataCenterLatency(from: "us-east", to: "eu-west", latency: 1),
+                DataCenterLatency(from: "eu-west", to: "us-east", latency: 2_500_001),
+            ],
+        ]
+        for given in latencies {
+            spec.datacenterLatencies = given
+            try expectRoundTrip(spec)
+        }
+        spec.datacenterLatencies = []
+        #expect(!PresetEncoder.yaml(spec).contains("dc_latency"))
+        spec.datacenterLatencies = [DataCenterLatency(from: "us-east", to: "eu-west", latency: 40 * ms)]
+        #expect(PresetEncoder.yaml(spec).contains("\ndc_latency:\n  us-east: {eu-west: 40ms}\n\nnodes:"))
+    }
+
+    /// Pairs the lookup never reads (to a data center the spec lacks, from one to itself, or
+    /// given again) are left out, and the rest grouped by where they leave from: the file
+    /// loads, with the latency of every pair as before.
+    @Test func latencyBetweenDataCentersIsWrittenAsTheLookupReadsIt() throws {
+        var spec = try PresetDecoder.decode(everythingPreset, file: "everything.yaml")
+        let ms = Nanos.perMillisecond
+        spec.datacenters.append(DataCenterSpec(name: "ap-south", entry: "batch"))
+        spec.nodes[try #require(spec.nodes.firstIndex { $0.id == "batch" })].dc = "ap-south"
+        spec.latencies += [
+            RegionLatency(region: "us", dc: "ap-south", latency: 200 * ms),
+            RegionLatency(region: "eu", dc: "ap-south", latency: 150 * ms),
+        ]
+        spec.datacenterLatencies = [
+            DataCenterLatency(from: "us-east", to: "eu-west", latency: 40 * ms),
+            DataCenterLatency(from: "eu-west", to: "ap-south", latency: 90 * ms),
+            DataCenterLatency(from: "us-east", to: "ap-south", latency: 120 * ms),
+            DataCenterLatency(from: "us-east", to: "eu-west", latency: 99 * ms),
+            DataCenterLatency(from: "us-east", to: "gone", latency: 5 * ms),
+            DataCenterLatency(from: "eu-west", to: "eu-west", latency: 5 * ms),
+        ]
+        let yaml = PresetEncoder.yaml(spec)
+        #expect(yaml.contains("dc_latency:\n  us-east: {eu-west: 40ms, ap-south: 120ms}\n  eu-west: {ap-south: 90ms}\n\n"))
+        let decoded = try decodedAgain(spec)
+        #expect(
+            decoded.datacenterLatencies == [
+                DataCenterLatency(from: "us-east", to: "eu-west", latency: 40 * ms),
+                DataCenterLatency(from: "us-east", to: "ap-south", latency: 120 * ms),
+                DataCenterLatency(from: "eu-west", to: "ap-south", latency: 90 * ms),
+            ])
+        let names = spec.datacenters.map(\.name)
+        for from in names {
+            for to in names where to != from {
+                #expect(decoded.datacenterLatency(from: from, to: to) == spec.datacenterLatency(from: from, to: to))
+            }
+        }
+        #expect(PresetEncoder.yaml(decoded) == yaml)
     }
 
     @Test func keyTracesKeepTheirPath() throws {
@@ -471,6 +536,9 @@ private struct SeededRandom: RandomNumberGenerator {
             limit: Int.random(in: 0...RetrySpec.maxLimit, using: &self), backoff: duration(minimum: 1))
         for r in spec.workload.regions.indices { spec.workload.regions[r].share = number(0.001...100) }
         for l in spec.latencies.indices { spec.latencies[l].latency = duration(minimum: 0) }
+        for l in spec.datacenterLatencies.indices {
+            spec.datacenterLatencies[l].latency = min(duration(minimum: 0), DataCenterCopy.maxLatency)
+        }
         for n in spec.nodes.indices { vary(&spec.nodes[n]) }
         // The decoder refuses a spec past the memory bound; fewer keys bring it back under.
         while spec.dataMemoryProblem != nil { spec.workload.keys.count /= 10 }

@@ -24,6 +24,10 @@ import ScaleSim
 /// - At a cache, reads follow the `on` routes and nothing else does, so an `on` route keeps
 ///   only `read` of its classes and a route without `on` loses `read`; a route left with
 ///   no class carries nothing and is not written.
+/// - A data center latency is written only between two of the spec's data centers, and
+///   only the first time the spec gives its pair: the lookup never reads the others. The
+///   pairs are written grouped by the data center they leave, so a spec that gives them in
+///   another order reads back in that one, meaning the same.
 ///
 /// Text fields are made acceptable to the decoder: `name` and `description` become one
 /// line, and control characters, which no text field takes, become spaces (line breaks and
@@ -47,6 +51,8 @@ public enum PresetEncoder {
             }
         }
         if !spec.latencies.isEmpty { out += ["", "latency:"] + latency(spec.latencies) }
+        let betweenDataCenters = datacenterLatency(spec.datacenterLatencies, datacenters: spec.datacenters.map(\.name))
+        if !betweenDataCenters.isEmpty { out += ["", "dc_latency:"] + betweenDataCenters }
         if !spec.pricing.isEmpty { out += ["", "pricing:"] + pricing(spec.pricing) }
         out += ["", "nodes:"]
         for (index, node) in spec.nodes.enumerated() {
@@ -173,6 +179,26 @@ public enum PresetEncoder {
                 (string($0.dc, inFlow: true), DurationParser.format($0.latency))
             }
             return "  " + string(region) + ": " + flow(row)
+        }
+    }
+
+    /// The `dc_latency` mapping, by data center in the order the spec first names them: the
+    /// pairs between two of `datacenters`, each the first time the spec gives it.
+    private static func datacenterLatency(_ latencies: [DataCenterLatency], datacenters: [String]) -> [String] {
+        var pairs: [DataCenterLatency] = []
+        for entry in latencies
+        where entry.from != entry.to && datacenters.contains(entry.from) && datacenters.contains(entry.to)
+            && !pairs.contains(where: { $0.from == entry.from && $0.to == entry.to })
+        {
+            pairs.append(entry)
+        }
+        var sources: [String] = []
+        for entry in pairs where !sources.contains(entry.from) { sources.append(entry.from) }
+        return sources.map { source in
+            let row = pairs.filter { $0.from == source }.map {
+                (string($0.to, inFlow: true), DurationParser.format($0.latency))
+            }
+            return "  " + string(source) + ": " + flow(row)
         }
     }
 
