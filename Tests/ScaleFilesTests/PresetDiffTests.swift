@@ -100,4 +100,65 @@ import Testing
                 "retries off -> 2 after 0.2s",
             ])
     }
+
+    // MARK: - Latency between data centers
+
+    private static let ms = Nanos.perMillisecond
+
+    /// Two data centers, us-east and eu-west, with `latencies` between them.
+    private static func twoDataCenters(_ latencies: [(String, String, Int64)]) throws -> SystemSpec {
+        var spec = try Stage.spec("08")
+        #expect(spec.datacenters.map(\.name) == ["us-east", "eu-west"])
+        spec.datacenterLatencies = latencies.map { DataCenterLatency(from: $0.0, to: $0.1, latency: $0.2 * ms) }
+        return spec
+    }
+
+    @Test func addedLatencyBetweenDataCenters() throws {
+        let none = try Self.twoDataCenters([])
+        #expect(
+            PresetDiff.changes(from: none, to: try Self.twoDataCenters([("us-east", "eu-west", 40)]))
+                == ["added dc latency us-east to eu-west and back 40ms"])
+        #expect(
+            PresetDiff.changes(from: none, to: try Self.twoDataCenters([("eu-west", "us-east", 55), ("us-east", "eu-west", 40)]))
+                == ["added dc latency eu-west to us-east 55ms", "added dc latency us-east to eu-west 40ms"])
+        // Given at 0, a pair is as it was when not given.
+        #expect(PresetDiff.changes(from: none, to: try Self.twoDataCenters([("us-east", "eu-west", 0)])).isEmpty)
+    }
+
+    @Test func changedLatencyBetweenDataCenters() throws {
+        let oneWay = try Self.twoDataCenters([("us-east", "eu-west", 40)])
+        #expect(
+            PresetDiff.changes(from: oneWay, to: try Self.twoDataCenters([("us-east", "eu-west", 60)]))
+                == ["dc latency us-east to eu-west and back 40ms -> 60ms"])
+        // Given the other way at the same latency: nothing changes.
+        #expect(PresetDiff.changes(from: oneWay, to: try Self.twoDataCenters([("eu-west", "us-east", 40)])).isEmpty)
+        let both = try Self.twoDataCenters([("us-east", "eu-west", 40), ("eu-west", "us-east", 40)])
+        #expect(PresetDiff.changes(from: oneWay, to: both).isEmpty)
+        // One way changed, so the ways differ.
+        #expect(
+            PresetDiff.changes(
+                from: oneWay, to: try Self.twoDataCenters([("us-east", "eu-west", 40), ("eu-west", "us-east", 55)]))
+                == ["dc latency eu-west to us-east 40ms -> 55ms"])
+        #expect(
+            PresetDiff.changes(
+                from: try Self.twoDataCenters([("us-east", "eu-west", 40), ("eu-west", "us-east", 55)]),
+                to: try Self.twoDataCenters([("us-east", "eu-west", 50), ("eu-west", "us-east", 65)]))
+                == ["dc latency us-east to eu-west 40ms -> 50ms", "dc latency eu-west to us-east 55ms -> 65ms"])
+    }
+
+    @Test func removedLatencyBetweenDataCenters() throws {
+        let none = try Self.twoDataCenters([])
+        #expect(
+            PresetDiff.changes(from: try Self.twoDataCenters([("us-east", "eu-west", 40)]), to: none)
+                == ["removed dc latency us-east to eu-west and back (was 40ms)"])
+        #expect(
+            PresetDiff.changes(from: try Self.twoDataCenters([("us-east", "eu-west", 40), ("eu-west", "us-east", 55)]), to: none)
+                == ["removed dc latency us-east to eu-west (was 40ms)", "removed dc latency eu-west to us-east (was 55ms)"])
+        // The lines come after the data centers and the latency from regions.
+        var gone = try Stage.spec("07")
+        gone.datacenterLatencies = []
+        let lines = PresetDiff.changes(from: try Self.twoDataCenters([("us-east", "eu-west", 40)]), to: gone)
+        let removed = try #require(lines.firstIndex(of: "removed dc latency us-east to eu-west and back (was 40ms)"))
+        #expect(lines[..<removed].contains("removed data center eu-west"))
+    }
 }

@@ -159,6 +159,41 @@ public enum PresetDiff {
             let was = before.map { "\(DurationParser.format($0.latency)) -> " } ?? ""
             lines.append("latency \(latency.region) to \(latency.dc) \(was)\(DurationParser.format(latency.latency))")
         }
+        return lines + datacenterLatencyChanges(from: a, to: b)
+    }
+
+    /// The latencies between data centers that changed, pair by pair in the order first
+    /// given (`b`'s pairs, then `a`'s), by what each way takes: a pair given one way is as
+    /// long both ways, so writing out its reverse at the same latency changes nothing. A way
+    /// as long as the other, before and after, is one line (`us-east to eu-west and back`).
+    static func datacenterLatencyChanges(from a: SystemSpec, to b: SystemSpec) -> [String] {
+        let isPair = { (latency: DataCenterLatency, x: String, y: String) in
+            (latency.from == x && latency.to == y) || (latency.from == y && latency.to == x)
+        }
+        var pairs: [(String, String)] = []
+        let given = b.datacenterLatencies + a.datacenterLatencies
+        for latency in given where !pairs.contains(where: { isPair(latency, $0.0, $0.1) }) {
+            pairs.append((latency.from, latency.to))
+        }
+        var lines: [String] = []
+        for (x, y) in pairs {
+            let wasGiven = a.datacenterLatencies.contains { isPair($0, x, y) }
+            let isGiven = b.datacenterLatencies.contains { isPair($0, x, y) }
+            let there = (was: a.datacenterLatency(from: x, to: y), now: b.datacenterLatency(from: x, to: y))
+            let back = (was: a.datacenterLatency(from: y, to: x), now: b.datacenterLatency(from: y, to: x))
+            let ways = there == back ? [("\(x) to \(y) and back", there)] : [("\(x) to \(y)", there), ("\(y) to \(x)", back)]
+            for (way, latency) in ways where latency.was != latency.now {
+                let was = DurationParser.format(latency.was)
+                let now = DurationParser.format(latency.now)
+                if !wasGiven {
+                    lines.append("added dc latency \(way) \(now)")
+                } else if !isGiven {
+                    lines.append("removed dc latency \(way) (was \(was))")
+                } else {
+                    lines.append("dc latency \(way) \(was) -> \(now)")
+                }
+            }
+        }
         return lines
     }
 
