@@ -220,15 +220,15 @@ private let ms = Nanos.perMillisecond
 
     /// Keys are names: a list, a mapping or an alias as a key is refused where it is written.
     @Test(arguments: [
-        "dc_latency:\n  [us-east]: {eu-west: 40ms}",
-        "dc_latency:\n  us-east: {{a: b}: 40ms}",
-        "dc_latency:\n  ? [us-east, eu-west]\n  : 40ms",
-        "dc_latency:\n  &dc us-east: {eu-west: 40ms}\n  eu-west: {*dc : 40ms}",
+        ("dc_latency:\n  [us-east]: {eu-west: 40ms}", 34),
+        ("dc_latency:\n  us-east: {{a: b}: 40ms}", 34),
+        ("dc_latency:\n  ? [us-east, eu-west]\n  : 40ms", 34),
+        ("dc_latency:\n  &dc us-east: {eu-west: 40ms}\n  eu-west: {*dc : 40ms}", 35),
     ])
-    func keysThatAreNoNamesAreRefused(_ section: String) throws {
+    func keysThatAreNoNamesAreRefused(_ section: String, line: Int) throws {
         let error = try #require(decodeError(Self.geo(section)))
         #expect(error.file == "test.yaml")
-        #expect(error.line == 34 || error.line == 35)
+        #expect(error.line == line)
         #expect(error.message == "a mapping key must be a plain name, not a list, a mapping or an alias")
     }
 
