@@ -60,6 +60,8 @@ extension Engine {
                 }
                 // Only when used, so recordings made before coalescing existed still verify.
                 if k.coalesced != 0 { hash.add(k.coalesced) }
+                let inFlight = cacheStates[slot].inFlight.count
+                if inFlight != 0 { hash.add(inFlight) }
             }
             for s in nodes[n].allServers {
                 let server = servers[Int(s)]

@@ -115,6 +115,8 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .healthCheck(node: renumbered[Int(n)]) : nil
             case .failover(let n):
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
+            case .cacheWriteArrives(let n):
+                timers[k] = renumbered[Int(n)] >= 0 ? .cacheWriteArrives(cache: renumbered[Int(n)]) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
             case .script, .partitionCaughtUp, .breakerHalfOpen:

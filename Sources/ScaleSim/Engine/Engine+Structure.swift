@@ -32,6 +32,7 @@ struct SystemStructure: Equatable {
         var cacheKeySpace: Int?
         var rateLimit: RateLimitSpec?
         var dnsResolvers: Int
+        var writeDelay: SimTime?
     }
 
     var nodes: [Node]
@@ -41,6 +42,7 @@ struct SystemStructure: Equatable {
     var meanGaps: [Double]
     var datacenterEntries: [Int32]
     var regionLatency: [[SimTime]]
+    var datacenterLatencies: [[SimTime]]
     var cdnEdges: [Int32]
 }
 
@@ -70,9 +72,10 @@ extension Engine {
                     },
                     cacheKeySpace: cache?.cache.keySpace,
                     rateLimit: slot < 0 ? nil : rateLimiters[slot].spec,
-                    dnsResolvers: node.dnsAnswers.count)
+                    dnsResolvers: node.dnsAnswers.count, writeDelay: cache?.writeDelay)
             },
             entry: workload.entry, users: workload.users, ratePerUser: workload.ratePerUser, meanGaps: workload.meanGaps,
-            datacenterEntries: datacenters.map(\.entry), regionLatency: regionLatency, cdnEdges: cdnEdges)
+            datacenterEntries: datacenters.map(\.entry), regionLatency: regionLatency,
+            datacenterLatencies: datacenterLatencies, cdnEdges: cdnEdges)
     }
 }

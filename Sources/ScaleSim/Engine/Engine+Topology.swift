@@ -59,9 +59,11 @@ extension Engine {
                 let byLookup = routesByLookup(node: n)
                 let isRead = { (c: RequestClass) in c == .read }
                 nodes[n].routes = compileRoutes(
-                    routes.filter { !byLookup || $0.outcome == nil }, for: { !byLookup || !isRead($0) })
-                nodes[n].hitRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .hit }, for: isRead) : []
-                nodes[n].missRoutes = byLookup ? compileRoutes(routes.filter { $0.outcome == .miss }, for: isRead) : []
+                    routes.filter { !byLookup || $0.outcome == nil }, from: n, for: { !byLookup || !isRead($0) })
+                nodes[n].hitRoutes =
+                    byLookup ? compileRoutes(routes.filter { $0.outcome == .hit }, from: n, for: isRead) : []
+                nodes[n].missRoutes =
+                    byLookup ? compileRoutes(routes.filter { $0.outcome == .miss }, from: n, for: isRead) : []
                 let complete = routes.allSatisfy { nodeIndex[$0.to] != nil }
                 nodes[n].compiledRoutes = complete ? routes : nil
             }
@@ -82,6 +84,7 @@ extension Engine {
             nodes[n].calls = spec.nodes[n].calls.flatMap { nodeIndex[$0] } ?? -1
         }
         linkRegions()
+        linkWriteDelays()
         declareLinks()
         reconcileBreakers()
         // Any node clients reach directly (the entry, a data center's entry) resolves by DNS.
@@ -109,16 +112,35 @@ extension Engine {
                 spec.latencies.first { $0.region == region.name && $0.dc == dc.name }?.latency ?? 0
             }
         }
+        datacenterLatencies = datacenters.map { from in
+            datacenters.map { to in spec.datacenterLatency(from: from.name, to: to.name) }
+        }
         cdnEdges = regions.map { region in
             let edge = spec.nodes.firstIndex { $0.kind == .cdn && ($0.region ?? "") == region.name }
             return edge.map(Int32.init) ?? -1
         }
     }
 
-    /// Compiles routes into one table per request class; classes `carried` rejects get an
-    /// empty table.
-    func compileRoutes(_ routes: [RouteSpec], for carried: (RequestClass) -> Bool = { _ in true }) -> [RouteTable] {
-        RequestClass.allCases.map { requestClass in
+    /// The one-way latency from data center `from` to `to` (indices, -1 for none): 0 within
+    /// one, and between two that `dc_latency` does not join.
+    func datacenterLatency(from: Int32, to: Int32) -> SimTime {
+        guard from >= 0, to >= 0, from != to else { return 0 }
+        return datacenterLatencies[Int(from)][Int(to)]
+    }
+
+    /// Compiles node `n`'s routes into one table per request class; classes `carried`
+    /// rejects get an empty table. A route into another data center with no latency of its
+    /// own takes the latency between the two (`dc_latency`).
+    func compileRoutes(_ routes: [RouteSpec], from n: Int, for carried: (RequestClass) -> Bool = { _ in true })
+        -> [RouteTable]
+    {
+        func latency(_ route: RouteSpec, to target: Int32) -> SimTime {
+            guard route.latency == 0, let from = spec.nodes[n].dc, let to = spec.nodes[Int(target)].dc, from != to else {
+                return route.latency
+            }
+            return spec.datacenterLatency(from: from, to: to)
+        }
+        return RequestClass.allCases.map { requestClass in
             guard carried(requestClass) else { return RouteTable() }
             let named = routes.filter { $0.classes?.contains(requestClass) == true }
             let applicable = named.isEmpty ? routes.filter { $0.classes == nil } : named
@@ -127,7 +149,7 @@ extension Engine {
             for route in applicable {
                 guard let target = nodeIndex[route.to] else { continue }
                 running += route.probability ?? 1
-                table.routes.append(.init(cumulative: min(running, 1), target: target, latency: route.latency))
+                table.routes.append(.init(cumulative: min(running, 1), target: target, latency: latency(route, to: target)))
             }
             return table
         }

@@ -37,6 +37,8 @@ public struct Engine: Sendable {
         case partitionCaughtUp(episode: Int)
         /// The circuit breaker that opened in `epoch` goes half-open.
         case breakerHalfOpen(epoch: UInt32)
+        /// A write shipped to cache node `n` in another data center arrives there.
+        case cacheWriteArrives(cache: Int32)
     }
 
     /// Length of a metrics window.
@@ -66,6 +68,8 @@ public struct Engine: Sendable {
     var datacenters: [DataCenterRuntime] = []
     /// One-way latency from each user region to each data center.
     var regionLatency: [[SimTime]] = []
+    /// One-way latency from each data center to each other (`dc_latency`), by index.
+    var datacenterLatencies: [[SimTime]] = []
     /// The CDN edge serving each region, or -1.
     var cdnEdges: [Int32] = []
     /// The state of each kind that has one, densely stored: node `n` of such a kind owns
@@ -236,15 +240,23 @@ public struct Engine: Sendable {
 
     /// Schedules `timer` at `time`.
     mutating func schedule(_ timer: EngineTimer, at time: SimTime) {
-        let k: Int
+        events.schedule(EventTarget.timerBase + Int32(timerNumber(for: timer)), at: time)
+    }
+
+    /// Schedules `timer` `delay` from now, in the delay line of timers as far off (see
+    /// `EventQueue.schedule(_:after:from:)`): the same order as `at: now + delay`.
+    mutating func schedule(_ timer: EngineTimer, after delay: SimTime) {
+        events.schedule(EventTarget.timerBase + Int32(timerNumber(for: timer)), after: delay, from: now)
+    }
+
+    /// Keeps `timer` under a free number and returns it.
+    private mutating func timerNumber(for timer: EngineTimer) -> Int {
         if let reused = freeTimers.popLast() {
-            k = reused
-            timers[k] = timer
-        } else {
-            k = timers.count
-            timers.append(timer)
+            timers[reused] = timer
+            return reused
         }
-        events.schedule(EventTarget.timerBase + Int32(k), at: time)
+        timers.append(timer)
+        return timers.count - 1
     }
 
     mutating func fireTimer(_ k: Int) {
@@ -261,6 +273,7 @@ public struct Engine: Sendable {
         case .resyncDone(let s): finishResync(replica: Int(s))
         case .partitionCaughtUp(let episode): finishCatchUp(episode: episode)
         case .breakerHalfOpen(let epoch): endBreakerOpenSpell(epoch: epoch)
+        case .cacheWriteArrives(let c): deliverArrivedWrites(cache: Int(c))
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

@@ -34,6 +34,9 @@ extension BenchCommand {
         let caches = summary.nodes.filter { $0.kind == .cache }.compactMap { $0.cache }
         let hits = caches.reduce(0) { $0 + $1.hits }
         let lookups = caches.reduce(0) { $0 + $1.hits + $1.misses }
+        // What the engine could run apart: the groups of data centers, and the longest
+        // window of simulated time each could run alone (docs/architecture.md, Partitions).
+        let plan = engine.partitionPlan
         return BenchResult(fields: [
             ("scenario", .string(name)),
             ("users", .int(spec.workload.users)),
@@ -43,6 +46,8 @@ extension BenchCommand {
             ("req_per_s", .int(Int(Double(requests[middle]) / wall))),
             ("cache_hit_ratio", .double(lookups > 0 ? Double(hits) / Double(lookups) : .nan, digits: 3)),
             ("error_rate", .double(summary.endToEnd.errorRate ?? .nan, digits: 4)),
+            ("partitions", .int(plan.partitions.count)),
+            ("window_s", plan.lookahead.map { .double(Nanos.seconds($0), digits: 4) } ?? .string("none")),
             ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
         ])
     }

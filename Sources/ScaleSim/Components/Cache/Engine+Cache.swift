@@ -12,6 +12,10 @@ struct CacheState: Sendable {
     /// The primary whose data a cache holds (its misses lead there, directly or through a
     /// replica pool), or -1; a CDN edge holds none.
     var source: Int32 = -1
+    /// How long the source's writes take to get here: the latency between their data
+    /// centers (Engine+RemoteWrites.swift), and those on their way.
+    var writeDelay: SimTime = 0
+    var inFlight = WritesInFlight()
     var atTick = CacheCounters()
     var atStatsStart = CacheCounters()
 
@@ -63,7 +67,7 @@ extension Engine {
         let caches = primaryStates[Int(nodes[n].slot)].caches
         // Each cache's entry for the key is a likely DRAM miss: start them all at once.
         for c in caches { cacheStates[Int(nodes[Int(c)].slot)].cache.prefetch(key) }
-        for c in caches { writeReachesCache(Int(c), key: key, position: position, primary: n) }
+        for c in caches { sendWrite(toCache: Int(c), key: key, position: position, primary: n) }
     }
 
     /// A write of `key` committed at primary `n` as `position` reaches cache `c` by its

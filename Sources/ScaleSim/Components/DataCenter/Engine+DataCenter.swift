@@ -39,6 +39,7 @@ extension Engine {
         changed.nodes += copied
         changed.datacenters.append(DataCenterSpec(name: copy.name, entry: entry))
         changed.latencies += latencies
+        changed.datacenterLatencies += datacenterLatencies(of: copy.name, model: copy.model, between: between)
         guard changed.nodes.count <= SystemSpec.maxNodes else {
             return .refused("the copy would take the system to \(changed.nodes.count) nodes; at most \(SystemSpec.maxNodes)")
         }
@@ -49,6 +50,7 @@ extension Engine {
         for node in copied { insertNode(node, relink: false) }
         spec.datacenters = changed.datacenters
         spec.latencies = changed.latencies
+        spec.datacenterLatencies = changed.datacenterLatencies
         linkTopology()
         return .applied
     }
@@ -72,6 +74,17 @@ extension Engine {
             }
             let across = nearest.flatMap { latency(copy.region, $0.name) } ?? copy.latency
             return RegionLatency(region: region.name, dc: copy.name, latency: max(copy.latency, across))
+        }
+    }
+
+    /// The latency between the new data center `name` and every other, when the system
+    /// gives latencies between data centers at all: `between` to its model, and to any other
+    /// as far as the model is from it, but never nearer than `between`.
+    private func datacenterLatencies(of name: String, model: String, between: SimTime) -> [DataCenterLatency] {
+        guard !spec.datacenterLatencies.isEmpty else { return [] }
+        return spec.datacenters.map { other in
+            let latency = other.name == model ? between : max(between, spec.datacenterLatency(from: model, to: other.name))
+            return DataCenterLatency(from: name, to: other.name, latency: latency)
         }
     }
 
@@ -172,6 +185,7 @@ extension Engine {
         }
         spec.datacenters.remove(at: dc)
         spec.latencies.removeAll { $0.dc == name }
+        spec.datacenterLatencies.removeAll { $0.from == name || $0.to == name }
         if memberIDs.contains(spec.workload.entry) { spec.workload.entry = spec.datacenters[0].entry }
         removeNodes(members)
         regionMetrics.removeDataCenter(dc)

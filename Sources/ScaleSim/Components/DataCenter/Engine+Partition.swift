@@ -103,7 +103,7 @@ extension Engine {
                 partitions.heldCacheWrites.append(
                     HeldCacheWrite(cache: spec.nodes[c].id, primary: spec.nodes[n].id, key: key, position: position))
             } else {
-                writeReachesCache(c, key: key, position: position, primary: n)
+                sendWrite(toCache: c, key: key, position: position, primary: n)
             }
         }
     }
@@ -150,7 +150,7 @@ extension Engine {
             if cutEpisode(from: p, to: c) != nil {
                 kept.append(write)
             } else {
-                writeReachesCache(c, key: write.key, position: write.position, primary: p)
+                sendWrite(toCache: c, key: write.key, position: write.position, primary: p)
             }
         }
         partitions.heldCacheWrites = kept
