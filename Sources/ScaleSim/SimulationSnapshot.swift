@@ -38,11 +38,21 @@ public struct NodeSnapshot: Sendable, Hashable {
     /// What the node costs per month at the rate of now: its servers as they are, its
     /// traffic as in the last closed second (docs/cost.md).
     public var costPerMonth = 0.0
+    /// For a cache in another data center than its primary: the writes on their way to it.
+    public var remoteWrites: RemoteWrites? = nil
 
     public var id: String { spec.id }
     public var kind: NodeKind { spec.kind }
     /// Every server of the pool is down.
     public var isDown: Bool { servers > 0 && downServers == servers }
+}
+
+/// The writes a cache's primary in another data center has shipped to it: how far they
+/// travel (`dc_latency`) and how many are on their way now (docs/architecture.md).
+public struct RemoteWrites: Sendable, Hashable {
+    public var primary: String
+    public var delay: SimTime
+    public var inFlight: Int
 }
 
 /// A data center and whether it is up.
@@ -117,7 +127,8 @@ extension Engine {
                 sessionsDropped: appSlot(n).map { appStates[$0].figures.dropped } ?? 0,
                 rejected: nodes[n].counters.rejected,
                 rateLimitTokens: rateLimitTokens(node: n),
-                costPerMonth: costs[n]
+                costPerMonth: costs[n],
+                remoteWrites: remoteWrites(toCache: n)
             )
         }
     }

@@ -50,6 +50,23 @@ import Testing
         #expect(inspectorRow(screen, state, startingWith: "regions") != nil)
     }
 
+    /// A cache across the ocean from its primary says why it reads stale: its
+    /// invalidations travel `dc_latency`, and how many are on their way.
+    @Test func aFarCacheShowsTheWritesOnTheirWayToIt() async throws {
+        var state = try await Fixtures.state("08", width: 120, height: 40, seconds: 6)
+        state.inspectorOpen = true
+        state.selection = "cache-eu"
+        let far = try #require(state.snapshot?.nodes.first { $0.id == "cache-eu" }?.remoteWrites)
+        #expect(far.primary == "db" && far.delay == 80 * Nanos.perMillisecond)
+        let row = try #require(inspectorRow(DashboardView.render(state), state, startingWith: "writes in"))
+        #expect(row.contains("from db, 80ms late, \(Format.count(far.inFlight)) on the way"), "\(row)")
+        // 08 commits some 300 writes/s at 6 s (the ramp), so dozens are in flight over 80 ms.
+        #expect(far.inFlight > 5, "\(far.inFlight) in flight")
+        state.selection = "cache"
+        #expect(state.snapshot?.nodes.first { $0.id == "cache" }?.remoteWrites == nil)
+        #expect(inspectorRow(DashboardView.render(state), state, startingWith: "writes in") == nil)
+    }
+
     @Test func noRegionsNoSection() async throws {
         let state = try await Fixtures.state("bench-network", width: 120, height: 40, seconds: 2)
         let node = try #require(state.snapshot?.nodes.first)

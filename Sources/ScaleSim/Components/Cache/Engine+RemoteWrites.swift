@@ -64,6 +64,15 @@ extension Engine {
         }
     }
 
+    /// The writes on their way to cache `n` from its primary in another data center; nil
+    /// for a cache whose writes arrive at once.
+    func remoteWrites(toCache n: Int) -> RemoteWrites? {
+        guard let k = cacheSlot(n), cacheStates[k].writeDelay > 0, cacheStates[k].source >= 0 else { return nil }
+        return RemoteWrites(
+            primary: spec.nodes[Int(cacheStates[k].source)].id, delay: cacheStates[k].writeDelay,
+            inFlight: cacheStates[k].inFlight.count)
+    }
+
     /// Sets how long a primary's writes take to reach each of its caches: the latency
     /// between their data centers, 0 within one (or with no `dc_latency`).
     mutating func linkWriteDelays() {
