@@ -178,12 +178,12 @@ import Testing
 
     @Test(arguments: [
         (
-            "at 120s heal us-east eu-west", "at 120s heal us-east nowhere", 52,
+            "at 120s heal us-east eu-west", "at 120s heal us-east nowhere", 55,
             "no data center named nowhere; there are us-east, eu-west"
         ),
-        ("at 60s partition us-east eu-west", "at 60s partition eu-west eu-west", 51, "cannot be partitioned from itself"),
-        ("at 120s heal", "at 20s heal", 52, "us-east and eu-west are not partitioned at that time"),
-        ("at 120s heal us-east eu-west", "at 120s partition eu-west us-east", 52, "partitioned already by an earlier command"),
+        ("at 60s partition us-east eu-west", "at 60s partition eu-west eu-west", 54, "cannot be partitioned from itself"),
+        ("at 120s heal", "at 20s heal", 55, "us-east and eu-west are not partitioned at that time"),
+        ("at 120s heal us-east eu-west", "at 120s partition eu-west us-east", 55, "partitioned already by an earlier command"),
     ])
     func presetScriptErrorsNameFileLineAndField(original: String, replacement: String, line: Int, message: String) throws {
         let text = try PresetCatalog(environment: [:]).resolve("partition").text

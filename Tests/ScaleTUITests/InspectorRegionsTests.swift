@@ -59,7 +59,7 @@ import Testing
         let far = try #require(state.snapshot?.nodes.first { $0.id == "cache-eu" }?.remoteWrites)
         #expect(far.primary == "db" && far.delay == 80 * Nanos.perMillisecond)
         let row = try #require(inspectorRow(DashboardView.render(state), state, startingWith: "writes in"))
-        #expect(row.contains("from db, 80ms late, \(Format.count(far.inFlight)) on the way"), "\(row)")
+        #expect(row.contains("\(Format.count(far.inFlight)) in flight, 80ms from db"), "\(row)")
         // 08 commits some 300 writes/s at 6 s (the ramp), so dozens are in flight over 80 ms.
         #expect(far.inFlight > 5, "\(far.inFlight) in flight")
         state.selection = "cache"

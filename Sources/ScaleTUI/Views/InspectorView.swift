@@ -93,8 +93,8 @@ enum InspectorView {
         if let stale = w?.staleReads, stale > 0 { line("stale reads", Format.rate(Double(stale)), Style(.warm)) }
         if let writes = node.remoteWrites {
             // Why a far cache reads stale: its invalidations cross the ocean too.
-            let late = Format.duration(writes.delay)
-            line("writes in", "from \(writes.primary), \(late) late, \(Format.count(writes.inFlight)) on the way")
+            let inFlight = Format.count(writes.inFlight)
+            line("writes in", "\(inFlight) in flight, \(Format.duration(writes.delay)) from \(writes.primary)")
         }
         if let autoscale = node.spec.autoscale {
             line("autoscale", "target \(Format.percent(autoscale.target)), \(autoscale.min)-\(autoscale.max)")
