@@ -129,6 +129,21 @@ import Testing
         #expect(read.map(\.latency) == [0], "a route within a data center keeps its own latency")
     }
 
+    /// The link strip shows the latency each link's messages travel, as the engine runs it.
+    @Test func linksShowTheLatencyTheirMessagesTravel() {
+        var spec = Self.farCache(between: 30 * Self.ms)
+        spec.nodes[3].routes[1].latency = 0
+        var engine = Engine(spec: spec, seed: 1)
+        engine.run(until: 3 * Nanos.perSecond)
+        func latency(_ from: String, _ to: String, _ kind: LinkKind) -> SimTime? {
+            engine.linkSnapshot.first { $0.from == from && $0.to == to && $0.kind == kind }?.latency
+        }
+        #expect(latency("db", "cache-eu", .invalidation) == 30 * Self.ms)
+        #expect(latency("db", "cache-us", .invalidation) == 0)
+        #expect(latency("web-eu", "db", .requests) == 30 * Self.ms, "a route across without its own latency")
+        #expect(latency("cache-eu", "db", .requests) == 80 * Self.ms, "a route's own latency")
+    }
+
     @Test func aSystemWithOneDataCenterOrNoneIsOnePartition() {
         for spec in [TestNetworks.mmc(rho: 0.5, workers: 4), Self.farCache(between: nil)] {
             let plan = Engine(spec: spec, seed: 1).partitionPlan

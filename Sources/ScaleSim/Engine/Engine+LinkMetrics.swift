@@ -203,12 +203,11 @@ extension Engine {
             let receiver = spec.nodes[to].id
             let requests = (0..<LinkCounters.classSlots).reduce(0) { $0 + links.closedCount(link: link, slot: $1) }
             if requests > 0 || links.declared[link] & 1 != 0 {
-                let route = from >= 0 ? spec.nodes[from].routes.first { $0.to == receiver } : nil
                 result.append(
                     LinkSnapshot(
                         from: sender, to: receiver, kind: .requests, rate: Double(requests),
                         writes: Double(links.closedCount(link: link, slot: RequestClass.write.rawValue)),
-                        latency: from >= 0 ? route?.latency ?? 0 : nil))
+                        latency: from >= 0 ? routeLatency(from: from, to: to) : nil))
             }
             for (kind, slot) in Self.dataLinkSlots {
                 let messages = links.closedCount(link: link, slot: slot)
@@ -216,9 +215,22 @@ extension Engine {
                 result.append(
                     LinkSnapshot(
                         from: sender, to: receiver, kind: kind, rate: Double(messages),
-                        latency: kind == .replication ? replicationDelay(of: to) : 0))
+                        latency: kind == .replication ? replicationDelay(of: to) : writeDelay(toCache: to)))
             }
         }
         return result
+    }
+
+    /// The latency requests from node `from` to node `to` travel: the first route's own, or
+    /// for a route into another data center without one, the latency between them.
+    private func routeLatency(from: Int, to: Int) -> SimTime {
+        // A call to a session store is no route: it travels no latency.
+        guard let own = spec.nodes[from].routes.first(where: { $0.to == spec.nodes[to].id })?.latency else { return 0 }
+        return own > 0 ? own : datacenterLatency(from: nodes[from].dc, to: nodes[to].dc)
+    }
+
+    /// How long a write takes to reach cache node `n` from its primary (0 for any other node).
+    private func writeDelay(toCache n: Int) -> SimTime {
+        cacheSlot(n).map { cacheStates[$0].writeDelay } ?? 0
     }
 }
