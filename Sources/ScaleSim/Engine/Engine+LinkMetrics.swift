@@ -221,12 +221,11 @@ extension Engine {
         return result
     }
 
-    /// The latency requests from node `from` to node `to` travel: the first route's own, or
-    /// for a route into another data center without one, the latency between them.
+    /// The latency requests from node `from` to node `to` travel on the first route between
+    /// them; a call to a session store is no route and travels none.
     private func routeLatency(from: Int, to: Int) -> SimTime {
-        // A call to a session store is no route: it travels no latency.
-        guard let own = spec.nodes[from].routes.first(where: { $0.to == spec.nodes[to].id })?.latency else { return 0 }
-        return own > 0 ? own : datacenterLatency(from: nodes[from].dc, to: nodes[to].dc)
+        guard let route = spec.nodes[from].routes.first(where: { $0.to == spec.nodes[to].id }) else { return 0 }
+        return latency(of: route, from: from, to: to)
     }
 
     /// How long a write takes to reach cache node `n` from its primary (0 for any other node).

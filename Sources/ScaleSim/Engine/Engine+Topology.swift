@@ -128,19 +128,23 @@ extension Engine {
         return datacenterLatencies[Int(from)][Int(to)]
     }
 
+    /// The latency requests travel on `route` from node `n` to node `target`: the route's
+    /// own, or for a route into another data center without one, the latency between the
+    /// two (`dc_latency`). Read from the spec, so it holds before `linkRegions` runs.
+    func latency(of route: RouteSpec, from n: Int, to target: Int) -> SimTime {
+        guard route.latency == 0, let from = spec.nodes[n].dc, let to = spec.nodes[target].dc, from != to else {
+            return route.latency
+        }
+        return spec.datacenterLatency(from: from, to: to)
+    }
+
     /// Compiles node `n`'s routes into one table per request class; classes `carried`
     /// rejects get an empty table. A route into another data center with no latency of its
     /// own takes the latency between the two (`dc_latency`).
     func compileRoutes(_ routes: [RouteSpec], from n: Int, for carried: (RequestClass) -> Bool = { _ in true })
         -> [RouteTable]
     {
-        func latency(_ route: RouteSpec, to target: Int32) -> SimTime {
-            guard route.latency == 0, let from = spec.nodes[n].dc, let to = spec.nodes[Int(target)].dc, from != to else {
-                return route.latency
-            }
-            return spec.datacenterLatency(from: from, to: to)
-        }
-        return RequestClass.allCases.map { requestClass in
+        RequestClass.allCases.map { requestClass in
             guard carried(requestClass) else { return RouteTable() }
             let named = routes.filter { $0.classes?.contains(requestClass) == true }
             let applicable = named.isEmpty ? routes.filter { $0.classes == nil } : named
@@ -149,7 +153,8 @@ extension Engine {
             for route in applicable {
                 guard let target = nodeIndex[route.to] else { continue }
                 running += route.probability ?? 1
-                table.routes.append(.init(cumulative: min(running, 1), target: target, latency: latency(route, to: target)))
+                let latency = latency(of: route, from: n, to: Int(target))
+                table.routes.append(.init(cumulative: min(running, 1), target: target, latency: latency))
             }
             return table
         }

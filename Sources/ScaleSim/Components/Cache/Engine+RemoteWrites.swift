@@ -14,7 +14,6 @@ struct WritesInFlight: Sendable {
     private var writes: [Write] = []
     private var head = 0
 
-    var isEmpty: Bool { head == writes.count }
     var count: Int { writes.count - head }
 
     mutating func append(_ write: Write) { writes.append(write) }
