@@ -98,6 +98,10 @@ private let ms = Nanos.perMillisecond
         Case(
             section: "dc_latency:\n  us-east: {eu-wets: 40ms}", path: "dc_latency.us-east.eu-wets", line: 34,
             message: "unknown data center \"eu-wets\"; \(names) (did you mean eu-west?)"),
+        // As near to both: the suggestion names both rather than tossing a coin.
+        Case(
+            section: "dc_latency:\n  us-east: {eu-east: 40ms}", path: "dc_latency.us-east.eu-east", line: 34,
+            message: "unknown data center \"eu-east\"; \(names) (did you mean us-east or eu-west?)"),
         // Keys YAML reads as numbers, booleans or null are names like any other, and none is declared.
         Case(
             section: "dc_latency:\n  1: {eu-west: 40ms}", path: "dc_latency.1", line: 34,

@@ -244,15 +244,21 @@ extension SchemaReader {
 
     // MARK: - Suggestions
 
-    /// The allowed word closest to a misspelt `word`, if it is within two edits.
+    /// The allowed word closest to a misspelt `word`, if it is within two edits; when two
+    /// or three are as close, all of them ("east or west"), as picking one would be a coin
+    /// toss the user cannot see.
     static func closest(to word: String, in candidates: [String]) -> String? {
         guard word.count <= 64 else { return nil }
-        let best =
-            candidates
+        var seen = Set<String>()
+        let scored = candidates.filter { seen.insert($0).inserted }
             .map { (candidate: $0, distance: editDistance(Array(word.unicodeScalars), Array($0.unicodeScalars))) }
-            .min { $0.distance < $1.distance }
-        guard let best, best.distance <= 2, best.distance < word.count else { return nil }
-        return best.candidate
+        guard let least = scored.map(\.distance).min(), least <= 2, least < word.count else { return nil }
+        let tied = scored.filter { $0.distance == least }.map(\.candidate)
+        switch tied.count {
+        case 1: return tied[0]
+        case 2, 3: return tied.dropLast().joined(separator: ", ") + " or " + tied[tied.count - 1]
+        default: return nil
+        }
     }
 
     private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
