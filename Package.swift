@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "scaletop",
             dependencies: [
-                "ScaleSim", "ScaleFiles", "ScaleTUI",
+                "ScaleSim", "ScaleFiles", "ScaleTUI", "CTerminalSafety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

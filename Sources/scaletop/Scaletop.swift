@@ -1,4 +1,5 @@
 import ArgumentParser
+import CTerminalSafety
 import Foundation
 import ScaleFiles
 
@@ -20,8 +21,12 @@ struct Scaletop: ParsableCommand {
     /// its error messages are made safe for a terminal first: they quote arguments, and an
     /// argument can hold escape codes (docs/security.md). Help, the version and completion
     /// scripts are the program's own text, printed as they are, through the C library's
-    /// stdout, so that is checked at exit as `Output` checks every command's writes.
+    /// stdout, so that is checked at exit as `Output` checks every command's writes. No
+    /// signal stays blocked; one ignored at the start stays ignored (docs/security.md).
     static func main() {
+        // A parent's thread may have started us with signals blocked (a dispatch worker
+        // does): SIGTERM would then never end us, nor SIGWINCH resize the dashboard.
+        scaletop_unblock_signals()
         atexit {
             guard fflush(nil) != 0 else { return }
             let code = errno

@@ -149,6 +149,51 @@ import Testing
         #expect(fields["best_events_per_s"] == fields["events_per_s"])
     }
 
+    /// Whether process `pid` is gone: no such process, or a zombie waiting for its reaper.
+    static func isGone(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return errno == ESRCH }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
+    /// The program runs in a process group of its own (so a timeout stops all it started);
+    /// each signal that ends scaletop by default must end that group too, or the program
+    /// runs on where no terminal or supervisor will signal it. Started, as here, from a test
+    /// runner's worker thread that blocks every signal, scaletop must unblock them first.
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1])
+    func aSignalThatEndsScaletopEndsTheBaselineToo(_ signal: Int32) throws {
+        let folder = try CLI.temporaryDirectory()
+        let pidFile = folder.appendingPathComponent("pid").path
+        let path = try Self.script(
+            "dessim", "echo $$ > \(pidFile).part && mv \(pidFile).part \(pidFile); exec sleep 600", in: folder)
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["bench", "reference", "--runs", "1", "--c-baseline", path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let started = Date()
+        var child: pid_t?
+        while child == nil && Date().timeIntervalSince(started) < Self.hangGuard && process.isRunning {
+            child = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            if child == nil { usleep(20_000) }
+        }
+        let baseline = try #require(child, "the baseline never started")
+        defer { kill(baseline, SIGKILL) }
+        #expect(!Self.isGone(baseline))
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(
+            process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
+            "scaletop ended with \(process.terminationStatus) (\(process.terminationReason.rawValue))")
+        let ended = Date()
+        while !Self.isGone(baseline) && Date().timeIntervalSince(ended) < 10 { usleep(20_000) }
+        #expect(Self.isGone(baseline), "the baseline \(baseline) outlived scaletop")
+    }
+
     /// The twenty-million-users scenario is known: only the bad `--runs` stops the command.
     @Test func benchKnowsTheTwentyMillionUsersScenario() throws {
         let result = try CLI.run(["bench", "twenty-million-users", "--runs", "0"])

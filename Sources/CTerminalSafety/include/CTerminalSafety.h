@@ -4,6 +4,7 @@
 #ifndef SCALETOP_TERMINAL_SAFETY_H
 #define SCALETOP_TERMINAL_SAFETY_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /// Saves the modes of the terminal on fds 0 and 1 and installs the handlers: SIGINT sets a
@@ -51,5 +52,21 @@ void scaletop_safety_suspend_self(void);
 
 /// The size of the terminal on `fd` (TIOCGWINSZ); 0 on success, -1 if unknown.
 int scaletop_safety_window_size(int fd, int *rows, int *columns);
+
+/// Unblocks every signal on the calling thread, so the threads it starts later inherit an
+/// empty mask: call first in main. Ignored signals stay ignored.
+void scaletop_unblock_signals(void);
+
+/// Blocks the signals the child guard takes, saving the mask in `saved`: call before
+/// spawning the child (spawn it with an empty mask), so none arrives before the guard holds.
+void scaletop_child_guard_block(sigset_t *saved);
+
+/// Until scaletop_child_guard_end, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+/// SIGALRM kill process group `group` (SIGKILL), then end the process by their default
+/// action; a signal ignored now stays ignored. Then restores the mask `saved`.
+void scaletop_child_guard_begin(int group, const sigset_t *saved);
+
+/// Puts back the signal actions scaletop_child_guard_begin found.
+void scaletop_child_guard_end(void);
 
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CTerminalSafety
 import Foundation
 import ScaleFiles
 import ScaleSim
@@ -107,14 +108,28 @@ struct CBaseline {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Its own group, so a timeout stops whatever it started too.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // Its own group, so a timeout stops whatever it started too; with the default
+        // actions and none blocked, whatever the guard below blocks while it spawns.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var terminating = sigset_t()
+        sigemptyset(&terminating)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM] { sigaddset(&terminating, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &terminating)
 
         let argv = ([path] + Self.arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
+        // A signal that ends scaletop ends the program's group too, or the program would
+        // run on in a group no terminal or supervisor signals.
+        var mask = sigset_t()
+        scaletop_child_guard_block(&mask)
         let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        scaletop_child_guard_begin(spawned == 0 ? pid : 0, &mask)
+        defer { scaletop_child_guard_end() }
         close(writeEnd)
         guard spawned == 0 else { throw Self.failure(path, "could not be started (\(Self.reason(spawned)))") }
 
