@@ -89,7 +89,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         bucketsAllocated = 16
         buckets = .allocate(capacity: bucketsAllocated)
         if dense {
-            let index = UnsafeMutablePointer<Int32>.allocate(capacity: keySpace)
+            let index = LargeTable.allocate(Int32.self, count: keySpace)
             index.initialize(repeating: Self.none, count: keySpace)
             denseIndex = index
         } else {
@@ -123,7 +123,7 @@ final class KeyCacheStorage: @unchecked Sendable {
         freeBuckets = other.freeBuckets
         lowestBucket = other.lowestBucket
         if let source = other.denseIndex {
-            let index = UnsafeMutablePointer<Int32>.allocate(capacity: keySpace)
+            let index = LargeTable.allocate(Int32.self, count: keySpace)
             index.initialize(from: source, count: keySpace)
             denseIndex = index
         } else {
@@ -403,9 +403,7 @@ final class KeyCacheStorage: @unchecked Sendable {
     // MARK: - Slots
 
     private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Slot> {
-        let stride = MemoryLayout<Slot>.stride
-        return UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * stride, alignment: 64)
-            .bindMemory(to: Slot.self, capacity: max(count, 1))
+        LargeTable.allocate(Slot.self, count: count)
     }
 
     /// A slot for a new entry: the last one freed (warm in the CPU cache), else a fresh one.

@@ -12,7 +12,16 @@ struct VersionStore: Sendable {
     static let denseLimit = 1 << 24
 
     init(keys: Int) {
-        dense = keys <= Self.denseLimit ? [LogPosition](repeating: 0, count: keys) : []
+        guard keys <= Self.denseLimit else {
+            dense = []
+            return
+        }
+        // Read at random, key by key, over up to 128 MB: on huge pages (see `LargeTable`).
+        dense = [LogPosition](unsafeUninitializedCapacity: keys) { buffer, initialized in
+            if let base = buffer.baseAddress { adviseHugePages(base, keys * MemoryLayout<LogPosition>.stride) }
+            buffer.initialize(repeating: 0)
+            initialized = keys
+        }
     }
 
     /// The most bytes a store of `keys` keys takes: the flat array, or about 32 bytes of
