@@ -127,6 +127,9 @@ import Testing
             #expect(result.stderr.contains("--runs: expected at least 1"), "\(name): \(result.stderr)")
         }
         let unknown = try CLI.run(["bench", "stage8"])
-        #expect(unknown.stderr.contains("known: reference, ten-million-users, twenty-million-users, cache"), "\(unknown.stderr)")
+        #expect(
+            unknown.stderr.contains(
+                "known: reference, ten-million-users, twenty-million-users, cache, render, replay, global, presets, soak"),
+            "\(unknown.stderr)")
     }
 }

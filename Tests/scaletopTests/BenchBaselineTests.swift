@@ -200,4 +200,12 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("--runs: expected at least 1"), "\(result.stderr)")
     }
+
+    /// The global scenario is known, though the default list leaves it out: only the bad
+    /// `--runs` stops the command.
+    @Test func benchKnowsTheGlobalScenario() throws {
+        let result = try CLI.run(["bench", "global", "--runs", "0"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("--runs: expected at least 1"), "\(result.stderr)")
+    }
 }

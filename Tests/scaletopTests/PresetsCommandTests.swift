@@ -6,7 +6,7 @@ import Testing
     static let shipped = [
         "00-single-server", "01-web-db-split", "02-dns-round-robin", "03-load-balancer", "04-read-replicas",
         "05-cache", "06-cdn", "07-stateless-web", "08-multi-dc", "09-message-queue", "05s-sharding",
-        "05v-vertical", "bench-network", "cache-stampede", "metastable-retry-storm-defended", "metastable-retry-storm",
+        "05v-vertical", "bench-network", "cache-stampede", "global", "metastable-retry-storm-defended", "metastable-retry-storm",
         "million-users", "partition", "ten-million-users", "twenty-million-users",
     ]
 

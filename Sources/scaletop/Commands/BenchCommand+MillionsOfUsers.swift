@@ -5,8 +5,9 @@ import ScaleSim
 extension BenchCommand {
     /// The scenario of a big preset, named after it: `ten-million-users` (also `stage9`, its
     /// old name; 500,000 requests/s) or `twenty-million-users` (1,000,000 requests/s), both
-    /// with 2 data centers, 1,000,000-entry caches over 10,000,000 Zipf(0.9) keys, CDN edges,
-    /// replicas and queues.
+    /// with 2 data centers and 1,000,000-entry caches over 10,000,000 Zipf(0.9) keys, or
+    /// `global` (1,000,000 requests/s, 4 data centers, 500,000-entry caches); all with CDN
+    /// edges, replicas and queues.
     ///
     /// After a 20 s warm-up (caches fill), the engine runs `runs` slices of 10 simulated
     /// seconds; the line reports the median slice. `speed_x` is simulated seconds per wall
