@@ -157,7 +157,8 @@ import Testing
     @Test func spareRowsGoToTheEventLog() async throws {
         let state = try await Fixtures.state("00", width: 160, height: 70)
         let layout = state.screenLayout
-        let needed = TopologyLayout.neededHeight(try #require(state.snapshot), width: layout.topology.width)
+        let free = ScreenLayout(width: 160, height: 70, inspectorOpen: false).topology.height
+        let needed = TopologyLayout.neededHeight(try #require(state.snapshot), width: layout.topology.width, height: free)
         #expect(layout.log.height > ScreenLayout.minimumLogRows(height: 70))
         #expect(layout.topology.height == needed + 1)
         #expect(layout.topology.height + layout.log.height + 3 == 70)

@@ -3,11 +3,7 @@ extension DashboardState {
     public var screenLayout: ScreenLayout {
         let fixed = ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen)
         guard let snapshot else { return fixed }
-        var needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width)
-        // Full boxes that do not fit become one-line boxes: the log takes what those leave.
-        if needed > fixed.topology.height {
-            needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width, compact: true)
-        }
+        let needed = TopologyLayout.neededHeight(snapshot, width: fixed.topology.width, height: fixed.topology.height)
         return ScreenLayout(width: screenWidth, height: screenHeight, inspectorOpen: inspectorOpen, topologyHeight: needed)
     }
 }

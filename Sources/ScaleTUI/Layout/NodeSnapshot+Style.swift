@@ -110,14 +110,15 @@ extension NodeSnapshot {
 
     /// The key figure's label and value apart, for places that label it themselves.
     public var keyFigureParts: (label: String, value: String)? {
-        guard let w = window else { return nil }
-        switch kind {
-        case .cache, .cdn: return w.hitRatio.map { ("hit", Format.percent($0)) }
-        case .replica: return w.replicationLag.map { ("lag", Format.duration(SimTime($0))) }
-        case .queue: return ("depth", Format.count(w.queueLength))
-        case .lb: return nil
-        default: return w.p99.map { ("p99", Format.duration($0)) }
-        }
+        guard let w = window, let label = keyFigureLabel else { return nil }
+        let value: String? =
+            switch kind {
+            case .cache, .cdn: w.hitRatio.map { Format.percent($0) }
+            case .replica: w.replicationLag.map { Format.duration(SimTime($0)) }
+            case .queue: Format.count(w.queueLength)
+            default: w.p99.map { Format.duration($0) }
+            }
+        return value.map { (label, $0) }
     }
 
     /// Requests per second arriving in the last window.

@@ -30,11 +30,11 @@ extension TopologyLayout {
     /// Links the strip's cells hold side by side at `width`.
     public static func linkColumns(width: Int) -> Int { max(1, (width - 2) / linkCellWidth) }
 
-    /// Rows of the link strip (a title rule, then the links), or 0 when there is none.
-    static func linkStripHeight(_ snapshot: SimulationSnapshot, width: Int) -> Int {
+    /// Rows of links the strip lists at `width` when it has room for them all (up to
+    /// `maxLinkRows`), or 0 when there is no link to list.
+    static func linkRowsNeeded(_ snapshot: SimulationSnapshot, width: Int) -> Int {
         let count = stripLinks(snapshot).count
-        guard count > 0 else { return 0 }
         let columns = linkColumns(width: width)
-        return 1 + min(maxLinkRows, (count + columns - 1) / columns)
+        return min(maxLinkRows, (count + columns - 1) / columns)
     }
 }

@@ -40,13 +40,9 @@ public struct TopologyLayout: Sendable, Equatable {
     public static func make(_ snapshot: SimulationSnapshot, in area: Rect, scroll: Int, keepVisible: String? = nil)
         -> TopologyLayout
     {
-        let groups = grouped(snapshot)
-        let full = place(groups, in: area, compact: false)
-        let compact = full.height > area.height
-        let strip = linkStripHeight(snapshot, width: area.width)
-        let withLinks = strip > 0 && full.height + strip <= area.height
-        var placed = compact ? place(groups, in: area, compact: true) : full
-        let maxScroll = max(0, placed.height - area.height)
+        let form = plan(snapshot, in: area)
+        var placed = form.placed
+        let maxScroll = max(0, form.height - area.height)
         var offset = min(max(0, scroll), maxScroll)
         if let keepVisible, let box = placed.boxes.first(where: { $0.id == keepVisible }) {
             let top = box.rect.y - area.y, bottom = box.rect.maxY - area.y
@@ -55,19 +51,64 @@ public struct TopologyLayout: Sendable, Equatable {
         }
         for i in placed.boxes.indices { placed.boxes[i].rect.y -= offset }
         for i in placed.groups.indices { placed.groups[i].rect.y -= offset }
-        let linkStrip = withLinks ? Rect(x: area.x, y: area.y + placed.height - offset, width: area.width, height: strip) : nil
+        let strip = form.height - placed.height
+        let linkStrip = strip > 0 ? Rect(x: area.x, y: area.y + placed.height - offset, width: area.width, height: strip) : nil
         return TopologyLayout(
-            boxes: placed.boxes, groups: placed.groups, compact: compact,
-            contentHeight: placed.height + (withLinks ? strip : 0), scroll: offset, area: area, linkStrip: linkStrip)
+            boxes: placed.boxes, groups: placed.groups, compact: form.compact,
+            contentHeight: form.height, scroll: offset, area: area, linkStrip: linkStrip)
     }
 
-    /// Rows the topology needs at `width` with full boxes and its link strip, or with
-    /// one-line boxes and no strip: what the screen gives it before the event log takes
-    /// the rest.
-    public static func neededHeight(_ snapshot: SimulationSnapshot, width: Int, compact: Bool = false) -> Int {
-        let area = Rect(x: 0, y: 0, width: width, height: 0)
-        let boxes = place(grouped(snapshot), in: area, compact: compact).height
-        return compact ? boxes : boxes + linkStripHeight(snapshot, width: width)
+    /// Rows the topology takes at `width` when `height` rows are free: what the screen gives
+    /// it before the event log takes the rest.
+    public static func neededHeight(_ snapshot: SimulationSnapshot, width: Int, height: Int) -> Int {
+        plan(snapshot, in: Rect(x: 0, y: 0, width: width, height: height)).height
+    }
+
+    /// One way to draw the topology: its boxes placed, and the rows it takes with its link strip.
+    struct Form {
+        var compact: Bool
+        var placed: Placed
+        /// Rows of links the strip lists; none means no strip.
+        var linkRows: Int
+        /// Nodes whose box has room for their lesson figure (every node, with full boxes).
+        var lessons: Int
+
+        var height: Int { placed.height + (linkRows > 0 ? 1 + linkRows : 0) }
+    }
+
+    /// The form that fits `area`'s rows and shows the most, measured: full boxes before
+    /// one-line boxes; then the most boxes with room for their lesson figure (one-line boxes
+    /// are as wide as a data center stacked over the next allows); then the most rows of
+    /// links; then the fewest rows. When none fits, one-line boxes in the fewest rows, to
+    /// scroll. The ranking does not depend on the rows, so the form chosen for the screen's
+    /// free rows is the one chosen again for the rows it then takes.
+    static func plan(_ snapshot: SimulationSnapshot, in area: Rect) -> Form {
+        let groups = grouped(snapshot)
+        let nodes = Dictionary(snapshot.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let centers = groups.count { $0.title != "edge" && $0.title != "other" }
+        let canStack = centers > 1 && area.width / centers >= minColumn
+        let linkRows = linkRowsNeeded(snapshot, width: area.width)
+        var forms: [Form] = []
+        for compact in [false, true] {
+            for stacked in canStack ? [false, true] : [false] {
+                let placed = place(groups, in: area, compact: compact, stacked: stacked)
+                let lessons =
+                    compact
+                    ? placed.boxes.count { box in nodes[box.id]?.compactLessonWidth.map { $0 <= box.rect.width } ?? true }
+                    : placed.boxes.count
+                for rows in 0...linkRows {
+                    forms.append(Form(compact: compact, placed: placed, linkRows: rows, lessons: lessons))
+                }
+            }
+        }
+        let fitting = forms.filter { $0.height <= area.height }
+        if let best = fitting.max(by: { rank($0) < rank($1) }) { return best }
+        return forms.filter { $0.compact && $0.linkRows == 0 }.min { $0.height < $1.height }!
+    }
+
+    /// How much a form shows, to compare forms that fit: larger is better.
+    static func rank(_ form: Form) -> (Int, Int, Int, Int) {
+        (form.compact ? 0 : 1, form.lessons, form.linkRows, -form.height)
     }
 
     /// A group of nodes drawn in one frame, its nodes in tiers.
@@ -148,14 +189,16 @@ public struct TopologyLayout: Sendable, Equatable {
         var height = 0
     }
 
+    /// The narrowest frame of a data center beside another: room for two boxes a row.
+    static let minColumn = 2 * minBoxWidth + 3
+
     /// The edge group across the top, data centers side by side when each gets room for
-    /// two boxes a row (stacked otherwise), anything else below.
-    static func place(_ groups: [NodeGroup], in area: Rect, compact: Bool) -> Placed {
+    /// two boxes a row, unless `stacked` (then one under the other), anything else below.
+    static func place(_ groups: [NodeGroup], in area: Rect, compact: Bool, stacked: Bool = false) -> Placed {
         var rows: [[NodeGroup]] = []
         let centers = groups.filter { $0.title != "edge" && $0.title != "other" }
-        let minColumn = 2 * minBoxWidth + 3
         rows += groups.filter { $0.title == "edge" }.map { [$0] }
-        if centers.count > 1, area.width / centers.count >= minColumn {
+        if !stacked, centers.count > 1, area.width / centers.count >= minColumn {
             rows.append(centers)
         } else {
             rows += centers.map { [$0] }

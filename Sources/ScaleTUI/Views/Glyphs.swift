@@ -14,19 +14,23 @@ public struct Glyphs: Sendable {
     public var levels: [Unicode.Scalar]
     /// Marks the flow of requests into a node.
     public var arrow: Unicode.Scalar
+    /// Ends a name cut short.
+    public var ellipsis: Unicode.Scalar
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         barFull: "█", barEmpty: "░",
         levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-        arrow: "↓"
+        arrow: "↓",
+        ellipsis: "…"
     )
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         barFull: "#", barEmpty: ".",
         levels: ["_", ".", "-", "=", "+", "*", "#", "@"],
-        arrow: "v"
+        arrow: "v",
+        ellipsis: "~"
     )
 
     public static func forUnicode(_ unicode: Bool) -> Glyphs { unicode ? .unicode : .ascii }

@@ -47,12 +47,12 @@ enum TopologyView {
     }
 
     static func title(_ node: NodeSnapshot) -> String {
-        node.servers > 1 || node.kind == .app || node.kind == .replica ? "\(node.id) x\(node.servers)" : node.id
+        node.showsPoolSize ? "\(node.id) x\(node.servers)" : node.id
     }
 
     /// One node's box: its load (the mean, and the hottest member's beside it when that
     /// stands out), then throughput and the figures that matter for its kind; one line
-    /// when `compact`.
+    /// when `compact`. What each line keeps when short of room is `NodeSnapshot`'s choice.
     static func drawBox(
         _ node: NodeSnapshot, at rect: Rect, compact: Bool, selected: Bool, glyphs: Glyphs, into buffer: inout ScreenBuffer
     ) {
@@ -60,29 +60,22 @@ enum TopologyView {
         let inflow = "\(String(glyphs.arrow)) \(Format.rate(node.arrivalRate))"
         buffer.write(inflow, x: rect.x + 1, y: rect.y - 1, style: Style(.dim))
         let titleStyle = Style(tone, bold: true, reverse: selected)
-        let status = node.isDown ? "DOWN" : node.downServers > 0 ? "\(node.downServers) down" : nil
-        let rate = Format.rate(Double(node.window?.completions ?? 0))
-        // What explains the load comes before the kind's figure: lost sessions, warming servers,
-        // requests the rate limiter turns away.
-        var figures: [String] = []
-        if let sessions = node.sessionsFigure { figures.append(sessions) }
-        if node.warmingServers > 0 { figures.append("+\(node.warmingServers) warming") }
-        if let rejected = node.window?.rejected, rejected > 0 { figures.append("rej \(Format.rate(Double(rejected)))") }
-        if let figure = node.keyFigure { figures.append(figure) }
-        if let limit = node.rateLimitFigure { figures.append(limit) }
-        if compact {
-            // The inflow label above already gives the rate: the kind's own figure comes first.
-            var x = buffer.write(title(node), x: rect.x, y: rect.y, style: titleStyle, clip: rect)
-            // A shorter load leaves room for the sessions lost, the lesson of a sticky pool.
-            let reserved = node.sessionsFigure.map { $0.count + 1 } ?? 0
-            let texts = node.loadTexts
-            if let load = texts.first(where: { x + 1 + $0.count + reserved <= rect.maxX }) ?? texts.last {
-                x = buffer.writeWhole(" " + load, x: x, y: rect.y, limit: rect.maxX, style: Style(tone))
+        func style(_ role: BoxText.Role) -> Style {
+            switch role {
+            case .title: titleStyle
+            case .load: Style(tone)
+            case .status: Style(.down)
+            case .figure: .normal
             }
-            for (i, detail) in ((status.map { [$0] } ?? []) + figures + [rate]).enumerated() {
-                x = buffer.writeWhole(
-                    " " + detail, x: x, y: rect.y, limit: rect.maxX,
-                    style: Style(status != nil && i == 0 ? .down : .normal))
+        }
+        if compact {
+            let pieces = node.compactLine(width: rect.width, ellipsis: String(glyphs.ellipsis))
+            var x = rect.x
+            for (i, piece) in pieces.enumerated() {
+                // The space between two parts of the title takes the title's style, as a whole name would.
+                let joined = i > 0 && piece.role == .title && pieces[i - 1].role == .title
+                if i > 0 { x = buffer.write(" ", x: x, y: rect.y, style: joined ? titleStyle : .normal, clip: rect) }
+                x = buffer.write(piece.text, x: x, y: rect.y, style: style(piece.role), clip: rect)
             }
             return
         }
@@ -91,10 +84,8 @@ enum TopologyView {
         guard inner.width > 0 else { return }
         drawLoad(node, tone: tone, in: inner, glyphs: glyphs, into: &buffer)
         var x = inner.x
-        for (i, detail) in ([status ?? rate] + figures).enumerated() {
-            x = buffer.writeWhole(
-                (i == 0 ? "" : " ") + detail, x: x, y: inner.y + 1, limit: inner.maxX,
-                style: Style(status != nil && i == 0 ? .down : .normal))
+        for (i, piece) in node.detailsLine(width: inner.width).enumerated() {
+            x = buffer.write((i == 0 ? "" : " ") + piece.text, x: x, y: inner.y + 1, style: style(piece.role), clip: inner)
         }
     }
 
