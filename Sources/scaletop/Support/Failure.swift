@@ -18,7 +18,7 @@ func badInput(_ message: String) -> ExitCode {
 let writeFailedStatus = ExitCode(74)
 
 /// The exit status after the reader of standard output went away, as a process ended by
-/// SIGPIPE shows in a shell (128 + 13); reached only where SIGPIPE is ignored or blocked.
+/// SIGPIPE shows in a shell (128 + 13); reached only where SIGPIPE is ignored (scaletop unblocks it at start).
 let closedPipeStatus = ExitCode(141)
 
 /// A write to `name` (a path, or `standard output`) failed: prints one message and ends
