@@ -36,10 +36,14 @@ void scaletop_unblock_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+void scaletop_child_guard_signals(sigset_t *set) {
+    sigemptyset(set);
+    for (int i = 0; i < guarded_count; i++) sigaddset(set, guarded[i]);
+}
+
 void scaletop_child_guard_block(sigset_t *saved) {
     sigset_t set;
-    sigemptyset(&set);
-    for (int i = 0; i < guarded_count; i++) sigaddset(&set, guarded[i]);
+    scaletop_child_guard_signals(&set);
     sigprocmask(SIG_BLOCK, &set, saved);
 }
 

@@ -57,6 +57,9 @@ int scaletop_safety_window_size(int fd, int *rows, int *columns);
 /// empty mask: call first in main. Ignored signals stay ignored.
 void scaletop_unblock_signals(void);
 
+/// Fills `set` with the signals the child guard takes (see scaletop_child_guard_begin).
+void scaletop_child_guard_signals(sigset_t *set);
+
 /// Blocks the signals the child guard takes, saving the mask in `saved`: call before
 /// spawning the child (spawn it with an empty mask), so none arrives before the guard holds.
 void scaletop_child_guard_block(sigset_t *saved);

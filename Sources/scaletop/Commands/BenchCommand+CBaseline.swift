@@ -115,10 +115,9 @@ struct CBaseline {
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var terminating = sigset_t()
-        sigemptyset(&terminating)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM] { sigaddset(&terminating, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &terminating)
+        var guarded = sigset_t()
+        scaletop_child_guard_signals(&guarded)
+        posix_spawnattr_setsigdefault(&attributes, &guarded)
 
         let argv = ([path] + Self.arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
