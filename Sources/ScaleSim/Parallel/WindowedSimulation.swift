@@ -1,0 +1,119 @@
+import Dispatch
+
+/// Runs partitions side by side through conservative windows of simulated time, on up to
+/// `threads` threads, with the same results whatever the number of threads.
+///
+/// Every effect between partitions travels with a delay of at least `lookahead`. A window
+/// covers the times after `simulatedThrough`, up to `simulatedThrough + lookahead` at most:
+/// a message sent by any event in it takes effect after the window ends, so each partition
+/// runs the whole window on its own. Between windows the coordinator collects what was sent
+/// and gives each partition its own messages, in (time, source, sequence) order, to receive
+/// before its next window. Windows depend only on the lookahead and on the times the owner
+/// runs through, never on the threads, and so do the results (docs/architecture.md,
+/// "Windows and messages").
+public final class WindowedSimulation<Partition: SimulationPartition> {
+    /// The partitions, as of the end of the last window.
+    public private(set) var partitions: [Partition]
+    /// The least delay of an effect between two partitions: the longest a window may be.
+    public let lookahead: SimTime
+    /// Threads the windows run on: at most one per partition.
+    public let threads: Int
+    /// Every time up to this one is simulated in every partition; -1 before the first window.
+    public private(set) var simulatedThrough: SimTime = -1
+    /// Windows run so far.
+    public private(set) var windowsRun = 0
+    /// Messages sent between partitions so far.
+    public private(set) var messagesSent = 0
+    private var outboxes: [Outbox<Partition.Payload>]
+    /// Each partition's messages sent in the last window, received before its next one.
+    private var inboxes: [[PartitionMessage<Partition.Payload>]]
+
+    /// A coordinator of `partitions`, where no effect crosses from one to another in less
+    /// than `lookahead`, running on `threads` threads (fewer if there are fewer partitions).
+    public init(partitions: [Partition], lookahead: SimTime, threads: Int) {
+        precondition(!partitions.isEmpty, "a simulation has at least one partition")
+        precondition(lookahead > 0, "the lookahead is a positive duration")
+        precondition(threads > 0, "windows run on at least one thread")
+        self.partitions = partitions
+        self.lookahead = lookahead
+        self.threads = min(threads, partitions.count)
+        outboxes = partitions.indices.map { Outbox(source: $0) }
+        inboxes = Array(repeating: [], count: partitions.count)
+    }
+
+    /// Messages sent and not yet received: they take effect after `simulatedThrough`.
+    public var messagesInFlight: Int { inboxes.reduce(0) { $0 + $1.count } }
+
+    /// Simulates every partition through `end`, in windows no longer than the lookahead.
+    ///
+    /// It returns at a window's end, where the owner may read the partitions or change one
+    /// (`update`): a command, a tick or a snapshot happens at such a barrier.
+    public func run(through end: SimTime) {
+        while simulatedThrough < end {
+            runWindow(through: min(end, simulatedThrough + lookahead))
+        }
+    }
+
+    /// Changes partition `index` between windows: a command applied at a barrier.
+    public func update<Result>(_ index: Int, _ change: (inout Partition) throws -> Result) rethrows -> Result {
+        try change(&partitions[index])
+    }
+
+    private func runWindow(through end: SimTime) {
+        let count = partitions.count
+        let threads = threads
+        partitions.withUnsafeMutableBufferPointer { parts in
+            outboxes.withUnsafeMutableBufferPointer { outs in
+                inboxes.withUnsafeMutableBufferPointer { ins in
+                    let window = WindowBuffers(partitions: parts, outboxes: outs, inboxes: ins)
+                    if threads == 1 {
+                        for p in 0..<count { window.run(p, through: end) }
+                    } else {
+                        // Partition p always runs on worker p % threads; the results do not
+                        // depend on it, only the balance of work does.
+                        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                            for p in stride(from: worker, to: count, by: threads) { window.run(p, through: end) }
+                        }
+                    }
+                }
+            }
+        }
+        simulatedThrough = end
+        windowsRun += 1
+        collectMessages(sentThrough: end)
+    }
+
+    /// Moves every message sent in the window just run to its target's inbox.
+    private func collectMessages(sentThrough end: SimTime) {
+        for source in outboxes.indices {
+            for message in outboxes[source].messages {
+                precondition(
+                    message.time > end,
+                    "partition \(source) sent a message taking effect at \(message.time) ns, inside the window "
+                        + "simulated through \(end) ns: an effect between partitions is shorter than the "
+                        + "lookahead (\(lookahead) ns)")
+                precondition(inboxes.indices.contains(message.target), "no partition \(message.target)")
+                inboxes[message.target].append(message)
+            }
+            messagesSent += outboxes[source].messages.count
+            outboxes[source].messages.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+/// The coordinator's arrays during a window, shared by the worker threads: each worker
+/// touches only the elements of its own partitions, so no two threads write one element.
+private struct WindowBuffers<Partition: SimulationPartition>: @unchecked Sendable {
+    let partitions: UnsafeMutableBufferPointer<Partition>
+    let outboxes: UnsafeMutableBufferPointer<Outbox<Partition.Payload>>
+    let inboxes: UnsafeMutableBufferPointer<[PartitionMessage<Partition.Payload>]>
+
+    /// Delivers partition `p`'s messages in order, then runs its window.
+    func run(_ p: Int, through end: SimTime) {
+        var inbox = inboxes[p]
+        inboxes[p] = []
+        inbox.sort { $0.precedes($1) }
+        for message in inbox { partitions[p].receive(message) }
+        partitions[p].run(through: end, outbox: &outboxes[p])
+    }
+}
