@@ -89,7 +89,11 @@ private struct RingStation: SimulationPartition {
         now = max(now, end)
     }
 
-    mutating func receive(_ message: PartitionMessage<SimTime>) {
+    mutating func receive(_ messages: [PartitionMessage<SimTime>]) {
+        for message in messages { receive(message) }
+    }
+
+    private mutating func receive(_ message: PartitionMessage<SimTime>) {
         let lead = message.time - now
         leadTimes = min(leadTimes?.lowerBound ?? lead, lead)...max(leadTimes?.upperBound ?? lead, lead)
         let slot: Int32

@@ -46,7 +46,12 @@ extension Engine {
     }
 
     /// An effect that crosses from one data center to another, and its least delay.
-    private struct CrossEffect {
+    struct CrossEffect {
+        enum Kind {
+            case route, call, replication, cacheWrites, users, retries
+        }
+
+        var kind: Kind
         var from: Int
         var to: Int
         var delay: SimTime
@@ -56,33 +61,35 @@ extension Engine {
     /// Every kind of effect between two data centers the engine simulates, with its least
     /// delay: routes and calls between nodes, replication, writes reaching caches, users
     /// reaching a data center other than their nearest, and retries.
-    private func crossDataCenterEffects() -> [CrossEffect] {
+    func crossDataCenterEffects() -> [CrossEffect] {
         guard datacenters.count > 1 else { return [] }
         let home = nodes.indices.map { homeDataCenter(of: $0) }
         var effects: [CrossEffect] = []
-        func add(_ from: Int, _ to: Int, _ delay: SimTime, _ name: @autoclosure () -> String) {
-            if from != to { effects.append(CrossEffect(from: from, to: to, delay: delay, name: name())) }
+        func add(
+            _ kind: CrossEffect.Kind, _ from: Int, _ to: Int, _ delay: SimTime, _ name: @autoclosure () -> String
+        ) {
+            if from != to { effects.append(CrossEffect(kind: kind, from: from, to: to, delay: delay, name: name())) }
         }
         let id = { (n: Int) in spec.nodes[n].id }
         for n in nodes.indices {
             for table in nodes[n].routes + nodes[n].hitRoutes + nodes[n].missRoutes {
                 for route in table.routes {
                     let t = Int(route.target)
-                    add(home[n], home[t], route.latency, "route \(id(n)) -> \(id(t))")
+                    add(.route, home[n], home[t], route.latency, "route \(id(n)) -> \(id(t))")
                 }
             }
             if nodes[n].calls >= 0 {
                 let t = Int(nodes[n].calls)
-                add(home[n], home[t], 0, "call \(id(n)) -> \(id(t))")
+                add(.call, home[n], home[t], 0, "call \(id(n)) -> \(id(t))")
             }
         }
         for pool in replicaPoolStates where pool.primary >= 0 {
             let (p, r) = (Int(pool.primary), Int(pool.node))
-            add(home[p], home[r], pool.replicationDelay, "replication \(id(p)) -> \(id(r))")
+            add(.replication, home[p], home[r], pool.replicationDelay, "replication \(id(p)) -> \(id(r))")
         }
         for cache in cacheStates where cache.source >= 0 {
             let (p, c) = (Int(cache.source), Int(cache.node))
-            add(home[p], home[c], cache.writeDelay, "writes \(id(p)) -> \(id(c))")
+            add(.cacheWrites, home[p], home[c], cache.writeDelay, "writes \(id(p)) -> \(id(c))")
         }
         let retries = spec.workload.retries
         let leastBackoff: SimTime? =
@@ -96,11 +103,11 @@ extension Engine {
             let nearest = nearestDataCenter(region: region)
             let name = spec.workload.regions.indices.contains(region) ? spec.workload.regions[region].name : "the users"
             for dc in datacenters.indices {
-                add(nearest, dc, 2 * regionLatency[region][dc], "users of \(name) -> \(datacenters[dc].name)")
+                add(.users, nearest, dc, 2 * regionLatency[region][dc], "users of \(name) -> \(datacenters[dc].name)")
             }
             // A retry leaves from wherever its attempt failed, back to the user's side.
             if let leastBackoff {
-                for dc in datacenters.indices { add(dc, nearest, leastBackoff, "retries of \(name)") }
+                for dc in datacenters.indices { add(.retries, dc, nearest, leastBackoff, "retries of \(name)") }
             }
         }
         return effects
@@ -108,7 +115,7 @@ extension Engine {
 
     /// The data center node `n` is simulated with: its own; for a CDN edge, its region's
     /// nearest; for a node in none, the data center of the workload's entry.
-    private func homeDataCenter(of n: Int) -> Int {
+    func homeDataCenter(of n: Int) -> Int {
         if nodes[n].dc >= 0 { return Int(nodes[n].dc) }
         if let region = cdnEdges.firstIndex(of: Int32(n)) { return nearestDataCenter(region: region) }
         let entry = nodes.indices.contains(Int(workload.entry)) ? Int(nodes[Int(workload.entry)].dc) : -1
@@ -117,7 +124,7 @@ extension Engine {
 
     /// The data center nearest region `region`'s users (the first of the nearest on a tie),
     /// where their arrivals are simulated.
-    private func nearestDataCenter(region: Int) -> Int {
+    func nearestDataCenter(region: Int) -> Int {
         let latencies = regionLatency[region]
         return latencies.indices.min { (latencies[$0], $0) < (latencies[$1], $1) } ?? 0
     }

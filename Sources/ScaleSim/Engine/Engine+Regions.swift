@@ -36,6 +36,10 @@ extension Engine {
             return
         }
         countRegionRouting(of: i, to: best)
+        if crossing.isPartitioned && crossing.isForeign(datacenters[best].entry) {
+            sendAcross(r, to: datacenters[best].entry, from: -1, arriving: now + 2 * regionLatency[region][best])
+            return
+        }
         requests.slots[i].node = datacenters[best].entry
         requests.slots[i].server = -1
         requests.slots[i].phase = .travelling

@@ -21,7 +21,9 @@ extension Engine {
 
     /// Reschedules every region's next arrival, after a change of rate.
     mutating func rescheduleArrivals() {
-        for region in workload.regionShares.indices { scheduleNextArrival(region: region) }
+        for region in workload.regionShares.indices where !crossing.isPartitioned || crossing.homeRegions[region] {
+            scheduleNextArrival(region: region)
+        }
     }
 
     /// A candidate arrival in `region`: accepted with probability factor(t)/peak factor
@@ -352,6 +354,10 @@ extension Engine {
             return
         }
         if latency > 0 {
+            if crossing.isPartitioned && crossing.isForeign(target) {
+                sendAcross(r, to: target, from: node, arriving: now + latency)
+                return
+            }
             requests.slots[i].node = target
             requests.slots[i].server = node
             requests.slots[i].phase = .travelling

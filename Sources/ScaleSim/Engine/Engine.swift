@@ -116,6 +116,9 @@ public struct Engine: Sendable {
     var regionMetrics = RegionMetrics(regionCount: 0)
     /// Messages per link, for display only (see `LinkCounters`).
     var links = LinkCounters()
+    /// This engine's part in a partitioned run; empty (and free) when the engine runs the
+    /// whole system (Parallel/EnginePartition.swift).
+    var crossing = PartitionCrossing()
     /// Every user request born, when set (tests read it to show the traffic is the design's
     /// own no more); nil, and free, otherwise.
     var arrivalTrace: [ArrivalRecord]?

@@ -94,6 +94,17 @@ struct RequestTable {
         return Int32(slots.count - 1)
     }
 
+    /// Takes in a request that crossed from another partition, with its state as it left.
+    mutating func adopt(_ slot: Slot) -> Int32 {
+        live += 1
+        if let reused = free.popLast() {
+            slots[Int(reused)] = slot
+            return reused
+        }
+        slots.append(slot)
+        return Int32(slots.count - 1)
+    }
+
     /// Gives the table buffers of its own if a copy of it shares them (see `Column`).
     mutating func makeUnique() {
         slots.makeUnique()

@@ -52,7 +52,7 @@ public protocol SimulationPartition: Sendable {
     /// A message must take effect after `end`: at least the lookahead after the event that
     /// sent it, which is later than the window's end (see `WindowedSimulation`).
     mutating func run(through end: SimTime, outbox: inout Outbox<Payload>)
-    /// Takes a message from another partition, to take effect at its time (after every
-    /// event already simulated). Messages arrive in delivery order.
-    mutating func receive(_ message: PartitionMessage<Payload>)
+    /// Takes the messages other partitions sent it in the last window, in delivery order:
+    /// each takes effect at its time, after every event already simulated.
+    mutating func receive(_ messages: [PartitionMessage<Payload>])
 }

@@ -113,7 +113,7 @@ private struct WindowBuffers<Partition: SimulationPartition>: @unchecked Sendabl
         var inbox = inboxes[p]
         inboxes[p] = []
         inbox.sort { $0.precedes($1) }
-        for message in inbox { partitions[p].receive(message) }
+        if !inbox.isEmpty { partitions[p].receive(inbox) }
         partitions[p].run(through: end, outbox: &outboxes[p])
     }
 }

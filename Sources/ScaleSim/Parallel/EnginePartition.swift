@@ -1,0 +1,139 @@
+/// What one engine partition sends another (docs/architecture.md, "Windows and messages").
+enum EngineMessage: Sendable {
+    /// A request crossing to a node the receiver simulates, as it left its sender.
+    case request(RequestTable.Slot)
+}
+
+/// An engine's part in a partitioned run: which partition it is, which partition simulates
+/// each node and each region's users, and what it sends. Empty when one engine runs the
+/// whole system, and then the engine never looks further than `isPartitioned`.
+struct PartitionCrossing: Sendable {
+    var index: Int32 = 0
+    /// The partition simulating each node, by node index; empty for the whole system.
+    var owners: [Int32] = []
+    /// Whether each user region's arrivals are simulated here.
+    var homeRegions: [Bool] = []
+    /// Messages sent during the current window (lent by the coordinator for the window).
+    var outbox = Outbox<EngineMessage>(source: 0)
+
+    @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
+
+    /// True if node `node` is simulated by another partition.
+    @inline(__always) func isForeign(_ node: Int32) -> Bool { owners[Int(node)] != index }
+}
+
+/// One partition of a system: a whole `Engine` that simulates only its own data centers'
+/// nodes and its own regions' users, and hands requests for other nodes to their partition.
+///
+/// Every copy holds the whole structure, so node, server and route indices are the same in
+/// all of them; only the owner's state of a node is live.
+struct EnginePartition: SimulationPartition {
+    var engine: Engine
+
+    mutating func run(through end: SimTime, outbox: inout Outbox<EngineMessage>) {
+        swap(&engine.crossing.outbox, &outbox)
+        engine.run(until: end)
+        swap(&engine.crossing.outbox, &outbox)
+    }
+
+    mutating func receive(_ messages: [PartitionMessage<EngineMessage>]) {
+        engine.makeStorageUnique()
+        for message in messages { engine.receive(message) }
+    }
+}
+
+extension Engine {
+    /// Why this system cannot yet run in partitions, or nil when it can: every effect
+    /// between its partitions must be one the partitioned engine carries as a message.
+    ///
+    /// Today those are requests travelling on routes with a latency and users sent to a
+    /// data center other than their nearest. Every other effect of docs/design/
+    /// partitioned-engine-audit.md still reaches across at once, so a system that has one
+    /// runs as one partition.
+    public var reasonNotPartitioned: String? {
+        let plan = partitionPlan
+        guard plan.partitions.count > 1 else { return "it is one partition" }
+        let partitionOf = dataCenterPartitions(plan)
+        for effect in crossDataCenterEffects() where partitionOf[effect.from] != partitionOf[effect.to] {
+            switch effect.kind {
+            case .route, .users: continue
+            case .call, .replication, .cacheWrites, .retries:
+                return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
+            }
+        }
+        let owner = nodes.indices.map { partitionOf[homeDataCenter(of: $0)] }
+        for n in nodes.indices where nodes[n].kind == .cache || nodes[n].kind == .cdn {
+            for table in nodes[n].routes + nodes[n].hitRoutes + nodes[n].missRoutes {
+                if let far = table.routes.first(where: { owner[Int($0.target)] != owner[n] }) {
+                    return "\(spec.nodes[n].id)'s requests to \(spec.nodes[Int(far.target)].id) would fill it "
+                        + "from another partition"
+                }
+            }
+        }
+        if !script.isEmpty { return "its script runs commands" }
+        if spec.workload.requestLimit != nil { return "it stops at a request limit" }
+        if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
+        if client.timeout > 0 { return "its clients give up after a deadline" }
+        if !breakers.isEmpty { return "it has circuit breakers" }
+        return nil
+    }
+
+    /// The system split into its partitions, ready to run (see `reasonNotPartitioned`,
+    /// which must be nil): each copy simulates its own nodes and regions from time zero.
+    func partitioned() -> [EnginePartition] {
+        precondition(reasonNotPartitioned == nil, "the system cannot run in partitions")
+        let plan = partitionPlan
+        let partitionOf = dataCenterPartitions(plan)
+        let owners = nodes.indices.map { Int32(partitionOf[homeDataCenter(of: $0)]) }
+        let regionHomes = regionLatency.indices.map { partitionOf[nearestDataCenter(region: $0)] }
+        return plan.partitions.indices.map { p in
+            var copy = self
+            copy.becomePartition(
+                Int32(p), owners: owners, homeRegions: workload.regionShares.indices.map { regionHomes[$0] == p })
+            return EnginePartition(engine: copy)
+        }
+    }
+
+    /// The partition each data center belongs to, by data center index.
+    private func dataCenterPartitions(_ plan: PartitionPlan) -> [Int] {
+        datacenters.map { dc in plan.partitions.firstIndex { $0.contains(dc.name) } ?? 0 }
+    }
+
+    /// Makes this fresh engine partition `index`: only its own regions' arrivals are
+    /// scheduled, from their streams' start, as a whole-system engine schedules them.
+    private mutating func becomePartition(_ index: Int32, owners: [Int32], homeRegions: [Bool]) {
+        precondition(now == 0 && requests.live == 0, "a partition starts from time zero")
+        makeStorageUnique()
+        crossing = PartitionCrossing(index: index, owners: owners, homeRegions: homeRegions)
+        events = EventQueue()
+        for region in workload.regionShares.indices {
+            arrivalRandom[region] = Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64(region))
+            if homeRegions[region] {
+                scheduleNextArrival(region: region)
+            } else {
+                workload.pendingSequences[region] = nil
+            }
+        }
+        events.schedule(EventTarget.tick, at: Self.windowLength)
+        if statsStart > 0 { events.schedule(EventTarget.statsStart, at: statsStart) }
+    }
+
+    /// Hands request `r`, travelling to node `target` of another partition, to that
+    /// partition, where it arrives at `time`; its slot here is free again.
+    mutating func sendAcross(_ r: Int32, to target: Int32, from sender: Int32, arriving time: SimTime) {
+        var slot = requests.slots[Int(r)]
+        slot.node = target
+        slot.server = sender
+        slot.phase = .travelling
+        crossing.outbox.send(.request(slot), to: Int(crossing.owners[Int(target)]), at: time)
+        requests.release(r)
+    }
+
+    /// Takes in what another partition sent, to happen at the message's time.
+    mutating func receive(_ message: PartitionMessage<EngineMessage>) {
+        switch message.payload {
+        case .request(let slot):
+            events.schedule(requests.adopt(slot), at: message.time)
+        }
+    }
+}
