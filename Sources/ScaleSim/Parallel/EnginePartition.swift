@@ -2,6 +2,9 @@
 enum EngineMessage: Sendable {
     /// A request crossing to a node the receiver simulates, as it left its sender.
     case request(RequestTable.Slot)
+    /// A write committed at primary `primary`, for the receiver's replicas and caches of its
+    /// data (Parallel/Engine+CommitsAcross.swift).
+    case commit(primary: Int32, key: UInt32, position: LogPosition, committed: SimTime)
 }
 
 /// An engine's part in a partitioned run: which partition it is, which partition simulates
@@ -15,6 +18,13 @@ struct PartitionCrossing: Sendable {
     var homeRegions: [Bool] = []
     /// Messages sent during the current window (lent by the coordinator for the window).
     var outbox = Outbox<EngineMessage>(source: 0)
+    /// The partitions to tell of each primary's writes, by node index (see
+    /// Engine+CommitsAcross.swift).
+    var commitSubscribers: [[Engine.CommitSubscriber]] = []
+    /// Reads of this window to settle at its end, and the first commit of each key (of each
+    /// primary) heard of at that end.
+    var freshnessChecks: [Engine.FreshnessCheck] = []
+    var firstCommits: [UInt64: SimTime] = [:]
 
     @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
 
@@ -39,6 +49,7 @@ struct EnginePartition: SimulationPartition {
     mutating func receive(_ messages: [PartitionMessage<EngineMessage>]) {
         engine.makeStorageUnique()
         for message in messages { engine.receive(message) }
+        engine.settleFreshnessChecks()
     }
 }
 
@@ -46,8 +57,9 @@ extension Engine {
     /// Why this system cannot yet run in partitions, or nil when it can: every effect
     /// between its partitions must be one the partitioned engine carries as a message.
     ///
-    /// Today those are requests travelling on routes with a latency and users sent to a
-    /// data center other than their nearest. Every other effect of docs/design/
+    /// Today those are requests travelling on routes with a latency, users sent to a data
+    /// center other than their nearest, and a primary's writes reaching replicas and caches
+    /// in another. Every other effect of docs/design/
     /// partitioned-engine-audit.md still reaches across at once, so a system that has one
     /// runs as one partition.
     public var reasonNotPartitioned: String? {
@@ -56,8 +68,8 @@ extension Engine {
         let partitionOf = dataCenterPartitions(plan)
         for effect in crossDataCenterEffects() where partitionOf[effect.from] != partitionOf[effect.to] {
             switch effect.kind {
-            case .route, .users: continue
-            case .call, .replication, .cacheWrites, .retries:
+            case .route, .users, .replication, .cacheWrites: continue
+            case .call, .retries:
                 return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
             }
         }
@@ -105,6 +117,13 @@ extension Engine {
         precondition(now == 0 && requests.live == 0, "a partition starts from time zero")
         makeStorageUnique()
         crossing = PartitionCrossing(index: index, owners: owners, homeRegions: homeRegions)
+        crossing.commitSubscribers = commitSubscribers(owners: owners)
+        // Another partition's caches are never read here: keep none of their storage (a
+        // 10,000,000-key cache's index alone is 40 MB).
+        for k in cacheStates.indices where crossing.isForeign(cacheStates[k].node) {
+            let cache = cacheStates[k].cache
+            cacheStates[k].cache = KeyCache(capacity: 1, policy: cache.policy, ttl: cache.ttl, keySpace: 1)
+        }
         events = EventQueue()
         for region in workload.regionShares.indices {
             arrivalRandom[region] = Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64(region))
@@ -134,6 +153,8 @@ extension Engine {
         switch message.payload {
         case .request(let slot):
             events.schedule(requests.adopt(slot), at: message.time)
+        case .commit(let primary, let key, let position, let committed):
+            receiveCommit(primary: Int(primary), key: key, position: position, committed: committed)
         }
     }
 }

@@ -52,7 +52,8 @@ public protocol SimulationPartition: Sendable {
     /// A message must take effect after `end`: at least the lookahead after the event that
     /// sent it, which is later than the window's end (see `WindowedSimulation`).
     mutating func run(through end: SimTime, outbox: inout Outbox<Payload>)
-    /// Takes the messages other partitions sent it in the last window, in delivery order:
-    /// each takes effect at its time, after every event already simulated.
+    /// Takes the messages other partitions sent it in the window just run, in delivery
+    /// order, at the window's end (every window, even with none): each takes effect at its
+    /// time, after the window.
     mutating func receive(_ messages: [PartitionMessage<Payload>])
 }

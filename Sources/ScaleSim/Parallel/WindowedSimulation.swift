@@ -6,11 +6,10 @@ import Dispatch
 /// Every effect between partitions travels with a delay of at least `lookahead`. A window
 /// covers the times after `simulatedThrough`, up to `simulatedThrough + lookahead` at most:
 /// a message sent by any event in it takes effect after the window ends, so each partition
-/// runs the whole window on its own. Between windows the coordinator collects what was sent
-/// and gives each partition its own messages, in (time, source, sequence) order, to receive
-/// before its next window. Windows depend only on the lookahead and on the times the owner
-/// runs through, never on the threads, and so do the results (docs/architecture.md,
-/// "Windows and messages").
+/// runs the whole window on its own. At the window's end the coordinator collects what was
+/// sent and gives each partition its own messages, in (time, source, sequence) order.
+/// Windows depend only on the lookahead and on the times the owner runs through, never on
+/// the threads, and so do the results (docs/architecture.md, "Windows and messages").
 public final class WindowedSimulation<Partition: SimulationPartition> {
     /// The partitions, as of the end of the last window.
     public private(set) var partitions: [Partition]
@@ -25,7 +24,7 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     /// Messages sent between partitions so far.
     public private(set) var messagesSent = 0
     private var outboxes: [Outbox<Partition.Payload>]
-    /// Each partition's messages sent in the last window, received before its next one.
+    /// Each partition's messages sent in the window just run.
     private var inboxes: [[PartitionMessage<Partition.Payload>]]
 
     /// A coordinator of `partitions`, where no effect crosses from one to another in less
@@ -40,9 +39,6 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         outboxes = partitions.indices.map { Outbox(source: $0) }
         inboxes = Array(repeating: [], count: partitions.count)
     }
-
-    /// Messages sent and not yet received: they take effect after `simulatedThrough`.
-    public var messagesInFlight: Int { inboxes.reduce(0) { $0 + $1.count } }
 
     /// Simulates every partition through `end`, in windows no longer than the lookahead.
     ///
@@ -60,6 +56,16 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     }
 
     private func runWindow(through end: SimTime) {
+        forEachPartition { window, p in window.partitions[p].run(through: end, outbox: &window.outboxes[p]) }
+        simulatedThrough = end
+        windowsRun += 1
+        collectMessages(sentThrough: end)
+        forEachPartition { window, p in window.deliver(to: p) }
+    }
+
+    /// Runs `body` for every partition, on the coordinator's threads: partition p always on
+    /// worker p % threads (the results do not depend on it, only the balance of work does).
+    private func forEachPartition(_ body: @escaping @Sendable (WindowBuffers<Partition>, Int) -> Void) {
         let count = partitions.count
         let threads = threads
         partitions.withUnsafeMutableBufferPointer { parts in
@@ -67,20 +73,15 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
                 inboxes.withUnsafeMutableBufferPointer { ins in
                     let window = WindowBuffers(partitions: parts, outboxes: outs, inboxes: ins)
                     if threads == 1 {
-                        for p in 0..<count { window.run(p, through: end) }
+                        for p in 0..<count { body(window, p) }
                     } else {
-                        // Partition p always runs on worker p % threads; the results do not
-                        // depend on it, only the balance of work does.
                         DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                            for p in stride(from: worker, to: count, by: threads) { window.run(p, through: end) }
+                            for p in stride(from: worker, to: count, by: threads) { body(window, p) }
                         }
                     }
                 }
             }
         }
-        simulatedThrough = end
-        windowsRun += 1
-        collectMessages(sentThrough: end)
     }
 
     /// Moves every message sent in the window just run to its target's inbox.
@@ -108,12 +109,11 @@ private struct WindowBuffers<Partition: SimulationPartition>: @unchecked Sendabl
     let outboxes: UnsafeMutableBufferPointer<Outbox<Partition.Payload>>
     let inboxes: UnsafeMutableBufferPointer<[PartitionMessage<Partition.Payload>]>
 
-    /// Delivers partition `p`'s messages in order, then runs its window.
-    func run(_ p: Int, through end: SimTime) {
+    /// Gives partition `p` the messages sent to it in the window just run, in delivery order.
+    func deliver(to p: Int) {
         var inbox = inboxes[p]
         inboxes[p] = []
         inbox.sort { $0.precedes($1) }
-        if !inbox.isEmpty { partitions[p].receive(inbox) }
-        partitions[p].run(through: end, outbox: &outboxes[p])
+        partitions[p].receive(inbox)
     }
 }

@@ -53,3 +53,67 @@ extension BenchCommand {
         ])
     }
 }
+
+extension BenchCommand {
+    /// A big preset's scenario in the partitioned engine: `threads` threads, then one, each
+    /// from time zero through the same warm-up and slices as `millionsOfUsersScenario`.
+    ///
+    /// The line adds `threads`, `speed_x_1_thread` and `parallel_efficiency` (the speed-up
+    /// over one thread, per thread used). A preset that cannot run in partitions runs in one
+    /// engine, and its line says why (`one_engine`).
+    func partitionedScenario(preset: String, named name: String, threads: Int) throws -> BenchResult {
+        let spec = try loadPreset(preset).spec
+        let warmup = 20 * Nanos.perSecond
+        guard Engine(spec: spec).reasonNotPartitioned == nil else {
+            var result = try millionsOfUsersScenario(preset: preset, named: name)
+            let reason = Engine(spec: spec).reasonNotPartitioned ?? ""
+            result.fields.insert(("one_engine", .string(reason)), at: result.fields.count - 1)
+            return result
+        }
+        /// One engine's median slice, and its figures at the end; the engine is gone after.
+        func measure(threads: Int) -> (
+            speed: Double, requests: Int, wall: Double, threads: Int, nodes: [NodeSummary], outcomes: OutcomeCounts
+        ) {
+            let engine = PartitionedEngine(Engine(spec: spec, warmup: warmup), threads: threads)!
+            engine.run(until: warmup)
+            let slice = 10 * Nanos.perSecond
+            var slices: [(wall: Double, requests: Int)] = []
+            let clock = ContinuousClock()
+            for _ in 0..<runs {
+                let before = engine.totalOutcomes.requests
+                let start = clock.now
+                engine.run(until: engine.now + slice)
+                slices.append(((clock.now - start).seconds, engine.totalOutcomes.requests - before))
+            }
+            let median = slices.sorted { $0.wall < $1.wall }[slices.count / 2]
+            return (
+                Nanos.seconds(slice) / median.wall, median.requests, median.wall, engine.threads,
+                engine.nodeSummaries(), engine.totalOutcomes
+            )
+        }
+        let plan = Engine(spec: spec).partitionPlan
+        let parallel = measure(threads: threads)
+        let single = measure(threads: 1)
+        let (used, nodes, outcomes) = (parallel.threads, parallel.nodes, parallel.outcomes)
+        let caches = nodes.filter { $0.kind == .cache }.compactMap { $0.cache }
+        let hits = caches.reduce(0) { $0 + $1.hits }
+        let lookups = caches.reduce(0) { $0 + $1.hits + $1.misses }
+        let failed = outcomes.dropped + outcomes.timedOut + outcomes.failed + outcomes.rejected
+        return BenchResult(fields: [
+            ("scenario", .string(name)),
+            ("users", .int(spec.workload.users)),
+            ("requests", .int(parallel.requests)),
+            ("wall_s", .double(parallel.wall, digits: 3)),
+            ("speed_x", .double(parallel.speed, digits: 2)),
+            ("req_per_s", .int(Int(Double(parallel.requests) / parallel.wall))),
+            ("cache_hit_ratio", .double(lookups > 0 ? Double(hits) / Double(lookups) : .nan, digits: 3)),
+            ("error_rate", .double(outcomes.requests > 0 ? Double(failed) / Double(outcomes.requests) : .nan, digits: 4)),
+            ("partitions", .int(plan.partitions.count)),
+            ("window_s", .double(Nanos.seconds(plan.lookahead ?? 0), digits: 4)),
+            ("threads", .int(used)),
+            ("speed_x_1_thread", .double(single.speed, digits: 2)),
+            ("parallel_efficiency", .double(parallel.speed / single.speed / Double(used), digits: 2)),
+            ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
+        ])
+    }
+}

@@ -32,6 +32,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How long one run of the C baseline may take before it is stopped.")
     var cBaselineTimeout = "60s"
 
+    @Option(
+        help: ArgumentHelp(
+            "The big presets' scenarios run the partitioned engine (docs/architecture.md, Windows and messages) on this many threads (1 to 1024), then on 1 thread, and add the parallel efficiency; without it they run in one engine.",
+            valueName: "n"))
+    var threads: String?
+
     static let all = ["reference", "ten-million-users", "twenty-million-users", "cache", "render", "replay"]
     /// Scenarios run only when named: each takes minutes.
     static let onRequest = ["global", "presets", "soak"]
@@ -47,6 +53,7 @@ struct BenchCommand: ParsableCommand {
         }
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         let baselineTimeout = try parseDuration(cBaselineTimeout, option: "--c-baseline-timeout")
+        let threadCount = try threads.map(Self.threadCount)
         // The C program is looked at now: a bad path ends the command before any scenario runs.
         let baseline = try cBaseline.map { path in
             guard chosen.contains("reference") else {
@@ -60,7 +67,11 @@ struct BenchCommand: ParsableCommand {
             let scenarioResults: [BenchResult]
             switch Self.aliases[name] ?? name {
             case "ten-million-users", "twenty-million-users", "global":
-                scenarioResults = [try millionsOfUsersScenario(preset: Self.aliases[name] ?? name, named: name)]
+                let preset = Self.aliases[name] ?? name
+                scenarioResults = [
+                    try threadCount.map { try partitionedScenario(preset: preset, named: name, threads: $0) }
+                        ?? millionsOfUsersScenario(preset: preset, named: name)
+                ]
             case "cache": scenarioResults = cacheScenarios()
             case "render": scenarioResults = [try renderScenario()]
             case "replay": scenarioResults = [try replayScenario()]
@@ -75,6 +86,15 @@ struct BenchCommand: ParsableCommand {
         }
         if json { try output.line(JSONValue.array(results.map(\.json)).encoded()) }
         try output.finish()
+    }
+
+    /// The number `--threads` gives: a whole number from 1 to `PartitionedEngine.maxThreads`.
+    static func threadCount(_ text: String) throws -> Int {
+        guard let count = Int(text), (1...PartitionedEngine.maxThreads).contains(count) else {
+            throw badInput(
+                "--threads: expected a whole number from 1 to \(PartitionedEngine.maxThreads), got '\(TerminalSafe.text(text))'")
+        }
+        return count
     }
 
     /// The reference network (docs/benchmark.md), random routing: 2,000,000 requests, drained.

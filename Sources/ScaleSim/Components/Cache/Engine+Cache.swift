@@ -36,8 +36,10 @@ extension Engine {
         let key = requests.slots[i].key
         if let k = cacheSlot(n), let version = cacheStates[k].cache.lookup(key, now: now) {
             let p = Int(cacheStates[k].source)
-            // A cache holds versions that were current once, never newer: stale means changed.
-            if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
+            if p >= 0 && crossing.isPartitioned && crossing.isForeign(Int32(p)) {
+                checkForeignHit(cache: n, key: key, version: version, primary: p)
+            } else if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
+                // A cache holds versions that were current once, never newer: stale means changed.
                 nodes[n].counters.staleReads += 1
             }
             leave(r, node: Int32(n), by: .hit)
@@ -67,7 +69,9 @@ extension Engine {
         let caches = primaryStates[Int(nodes[n].slot)].caches
         // Each cache's entry for the key is a likely DRAM miss: start them all at once.
         for c in caches { cacheStates[Int(nodes[Int(c)].slot)].cache.prefetch(key) }
-        for c in caches { sendWrite(toCache: Int(c), key: key, position: position, primary: n) }
+        for c in caches where !crossing.isPartitioned || !crossing.isForeign(c) {
+            sendWrite(toCache: Int(c), key: key, position: position, primary: n)
+        }
     }
 
     /// A write of `key` committed at primary `n` as `position` reaches cache `c` by its

@@ -40,6 +40,7 @@ extension Engine {
             writeReachesCaches(key: key, position: position, primary: n)
         }
         replicate(key: key, position: position, primary: n)
+        if crossing.isPartitioned { sendCommitAcross(key: key, position: position, primary: n) }
     }
 
     /// The replica pools of primary `n` (empty for any other node).

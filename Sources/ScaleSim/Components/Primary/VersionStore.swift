@@ -43,6 +43,13 @@ struct VersionStore: Sendable {
         }
     }
 
+    /// Learns of a write of `key` committed elsewhere as `position` (a partition's mirror of
+    /// a primary in another, Parallel/Engine+CommitsAcross.swift): commits arrive in order.
+    mutating func learn(_ key: UInt32, position: LogPosition) {
+        self.position = max(self.position, position)
+        if dense.isEmpty { sparse[key] = position } else { dense[Int(key)] = position }
+    }
+
     /// Commits a write of `key`; returns its log position.
     mutating func commit(_ key: UInt32) -> LogPosition {
         position += 1

@@ -30,6 +30,11 @@ extension Engine {
         let p = Int(replicaPoolStates[Int(nodes[n].slot)].primary)
         guard p >= 0, requests.slots[i].requestClass != UInt8(RequestClass.write.rawValue) else { return }
         catchUp(replica: s)
+        if crossing.isPartitioned && crossing.isForeign(Int32(p)) {
+            readForeignReplica(i, node: n, server: s, primary: p)
+            fillWaitingCache(r)
+            return
+        }
         let latest = latestVersion(primary: p, key: requests.slots[i].key)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
@@ -50,6 +55,8 @@ extension Engine {
             if partitions.active && holdsReplication(position: position, pool: k, primary: n) { continue }
             let arrives = now + replicaPoolStates[k].replicationDelay
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
+            // A pool in another partition hears of the write from `sendCommitAcross`.
+            if crossing.isPartitioned && crossing.isForeign(Int32(pool)) { continue }
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
                 let service = replicaPoolStates[k].applySampler.sample(&nodes[pool].serviceRandom)
                 if !servers[Int(s)].applyLog.ship(

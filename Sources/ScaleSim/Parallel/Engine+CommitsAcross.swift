@@ -1,0 +1,126 @@
+/// Writes committed at a primary in another partition, as they reach the replicas and caches
+/// of its data here, and the stale reads they reveal (docs/architecture.md, "Windows and
+/// messages").
+///
+/// The primary's partition sends each commit once to every other partition that holds a
+/// replica pool or a cache of its data. There it does what the primary does at once in a
+/// whole-system engine: ships the write to the pool's replicas (arriving after the
+/// replication delay) and to the caches (after `dc_latency`). It also teaches this
+/// partition's copy of the primary's versions, its mirror, which answers "is this read
+/// stale?" for every commit before the window. A commit inside the window, which no one here
+/// can know yet, is settled when the window ends: a read of a key the mirror called fresh
+/// was stale if the key was committed at or before the read.
+extension Engine {
+    /// A read that was fresh by every commit known when it happened, to check against the
+    /// commits of its own window.
+    struct FreshnessCheck: Sendable {
+        var node: Int32
+        var primary: Int32
+        var key: UInt32
+        var time: SimTime
+    }
+
+    /// A key of primary `p`, as `PartitionCrossing.firstCommits` knows it.
+    static func primaryKey(_ p: Int, _ key: UInt32) -> UInt64 { UInt64(p) << 32 | UInt64(key) }
+
+    /// One partition that holds copies of a primary's data, and how soon the first of them
+    /// hears of a write.
+    struct CommitSubscriber: Sendable {
+        var partition: Int
+        var delay: SimTime
+    }
+
+    /// The partitions to tell of each write committed at each primary, by node index.
+    func commitSubscribers(owners: [Int32]) -> [[CommitSubscriber]] {
+        var subscribers = Array(repeating: [CommitSubscriber](), count: nodes.count)
+        for pool in replicaPoolStates where pool.primary >= 0 {
+            subscribe(&subscribers[Int(pool.primary)], owners[Int(pool.node)], pool.replicationDelay)
+        }
+        for cache in cacheStates where cache.source >= 0 {
+            subscribe(&subscribers[Int(cache.source)], owners[Int(cache.node)], cache.writeDelay)
+        }
+        for p in subscribers.indices { subscribers[p].removeAll { $0.partition == owners[p] } }
+        return subscribers
+    }
+
+    private func subscribe(_ list: inout [CommitSubscriber], _ partition: Int32, _ delay: SimTime) {
+        if let k = list.firstIndex(where: { $0.partition == partition }) {
+            list[k].delay = min(list[k].delay, delay)
+        } else {
+            list.append(CommitSubscriber(partition: Int(partition), delay: delay))
+        }
+    }
+
+    /// Tells the partitions holding copies of primary `n`'s data of a write it committed.
+    mutating func sendCommitAcross(key: UInt32, position: LogPosition, primary n: Int) {
+        for subscriber in crossing.commitSubscribers[n] {
+            crossing.outbox.send(
+                .commit(primary: Int32(n), key: key, position: position, committed: now), to: subscriber.partition,
+                at: now + subscriber.delay)
+        }
+    }
+
+    /// A write committed at primary `p` of another partition, heard of at a window's end:
+    /// the mirror learns it, and it leaves for this partition's replicas and caches of `p`.
+    mutating func receiveCommit(primary p: Int, key: UInt32, position: LogPosition, committed: SimTime) {
+        primaryStates[Int(nodes[p].slot)].store.learn(key, position: position)
+        if crossing.firstCommits[Self.primaryKey(p, key)] == nil { crossing.firstCommits[Self.primaryKey(p, key)] = committed }
+        for pool in primaryStates[Int(nodes[p].slot)].replicaPools.map(Int.init) where !crossing.isForeign(Int32(pool)) {
+            let k = Int(nodes[pool].slot)
+            let arrives = committed + replicaPoolStates[k].replicationDelay
+            for s in nodes[pool].activeServers where !servers[Int(s)].down {
+                let service = replicaPoolStates[k].applySampler.sample(&nodes[pool].serviceRandom)
+                if !servers[Int(s)].applyLog.ship(
+                    position: position, committed: committed, arrives: arrives, service: service, now: now)
+                {
+                    startResync(replica: Int(s))
+                }
+            }
+        }
+        for c in primaryStates[Int(nodes[p].slot)].caches.map(Int.init) where !crossing.isForeign(Int32(c)) {
+            let k = Int(nodes[c].slot)
+            let arrives = committed + cacheStates[k].writeDelay
+            cacheStates[k].inFlight.append(.init(arrives: arrives, key: key, position: position))
+            schedule(.cacheWriteArrives(cache: Int32(c)), at: arrives)
+        }
+    }
+
+    /// Settles the reads of the window just run that the mirror called fresh: stale if their
+    /// key was committed at or before them (the window's commits have all arrived now).
+    mutating func settleFreshnessChecks() {
+        for check in crossing.freshnessChecks {
+            if let committed = crossing.firstCommits[Self.primaryKey(Int(check.primary), check.key)],
+                committed <= check.time
+            {
+                nodes[Int(check.node)].counters.staleReads += 1
+            }
+        }
+        crossing.freshnessChecks.removeAll(keepingCapacity: true)
+        crossing.firstCommits.removeAll(keepingCapacity: true)
+    }
+
+    /// A cache hit on data whose primary is in another partition: stale if the mirror knows a
+    /// newer version, else checked at the window's end.
+    mutating func checkForeignHit(cache n: Int, key: UInt32, version: CachedVersion, primary p: Int) {
+        if version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
+            nodes[n].counters.staleReads += 1
+        } else {
+            crossing.freshnessChecks.append(FreshnessCheck(node: Int32(n), primary: Int32(p), key: key, time: now))
+        }
+    }
+
+    /// A read at replica server `s` of a primary in another partition: the version it
+    /// returns, stale if the mirror knows a newer one than the replica applied, else checked
+    /// at the window's end.
+    mutating func readForeignReplica(_ i: Int, node n: Int, server s: Int, primary p: Int) {
+        let latest = latestVersion(primary: p, key: requests.slots[i].key)
+        if latest > servers[s].applied {
+            nodes[n].counters.staleReads += 1
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)
+        } else {
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
+            crossing.freshnessChecks.append(
+                FreshnessCheck(node: Int32(n), primary: Int32(p), key: requests.slots[i].key, time: now))
+        }
+    }
+}

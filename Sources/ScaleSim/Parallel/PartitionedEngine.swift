@@ -1,0 +1,67 @@
+/// A system simulated in partitions, one engine per group of data centers, in windows of
+/// simulated time on up to `threads` threads: the same figures whatever the number of
+/// threads (docs/architecture.md, "Windows and messages").
+///
+/// Only `scaletop bench --threads` drives it so far; runs, replays and the dashboard still
+/// simulate every system in one engine.
+public final class PartitionedEngine {
+    /// The partitions and the lookahead, as the system's plan gives them.
+    public let plan: PartitionPlan
+    private let simulation: WindowedSimulation<EnginePartition>
+
+    /// The most threads a run may ask for.
+    public static let maxThreads = 1024
+
+    /// `engine`'s system, from time zero, in its partitions on `threads` threads; nil when the
+    /// system cannot run in partitions (`Engine.reasonNotPartitioned` says why).
+    public init?(_ engine: Engine, threads: Int) {
+        guard engine.now == 0, engine.reasonNotPartitioned == nil, let lookahead = engine.partitionPlan.lookahead
+        else { return nil }
+        plan = engine.partitionPlan
+        simulation = WindowedSimulation(partitions: engine.partitioned(), lookahead: lookahead, threads: threads)
+    }
+
+    /// Threads the windows run on: at most one per partition.
+    public var threads: Int { simulation.threads }
+
+    /// The simulated time every partition has reached.
+    public var now: SimTime { simulation.partitions[0].engine.now }
+
+    /// Every partition's engine, as of the last window's end: each one's own nodes and
+    /// regions are live, the rest is as the system started.
+    public var engines: [Engine] { simulation.partitions.map(\.engine) }
+
+    /// Runs every partition up to and including `end`.
+    ///
+    /// Windows end a nanosecond before each whole second: the reads of the window are
+    /// settled (Engine+CommitsAcross.swift) before the tick at the second closes the figures.
+    public func run(until end: SimTime) {
+        var second = (simulation.simulatedThrough / Nanos.perSecond + 1) * Nanos.perSecond
+        while second - 1 < end {
+            simulation.run(through: second - 1)
+            second += Nanos.perSecond
+        }
+        simulation.run(through: end)
+    }
+
+    /// Every request's outcome so far, over every partition (a request is counted where it
+    /// is born, and where it ends).
+    public var totalOutcomes: OutcomeCounts {
+        engines.map(\.totalOutcomes).reduce(into: OutcomeCounts()) { sum, counts in
+            sum.requests += counts.requests
+            sum.completed += counts.completed
+            sum.dropped += counts.dropped
+            sum.timedOut += counts.timedOut
+            sum.failed += counts.failed
+            sum.rejected += counts.rejected
+            sum.latencySum += counts.latencySum
+        }
+    }
+
+    /// Each node's figures, from the partition that simulates it, in the system's order.
+    public func nodeSummaries() -> [NodeSummary] {
+        let summaries = engines.map { $0.summary().nodes }
+        let owners = simulation.partitions[0].engine.crossing.owners
+        return owners.indices.map { summaries[Int(owners[$0])][$0] }
+    }
+}
