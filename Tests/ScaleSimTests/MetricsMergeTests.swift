@@ -1,9 +1,10 @@
 import Testing
 @testable import ScaleSim
 
-/// The merges of the accumulators engine partitions write (docs/design/partitioned-engine-audit.md,
-/// section L): one accumulator fed a sequence of operations must equal the merge of two or
-/// three fed that sequence split between them.
+/// The merges of the accumulators engine partitions write.
+///
+/// One accumulator fed a sequence of operations must equal the merge of two or three fed
+/// that sequence split between them (docs/design/partitioned-engine-audit.md, section L).
 @Suite struct MetricsMergeTests {
     static let outcomes: [Outcome] = [.completed, .dropped, .timedOut, .failed, .rejected]
     static let seeds: [UInt64] = [1, 2, 3, 4, 5]

@@ -234,8 +234,10 @@ extension Engine {
     }
 }
 
-/// Merging the link counters several engine partitions wrote (docs/design/partitioned-engine-audit.md,
-/// L5); here, not in a file of its own, because it reaches the private link lists.
+/// Merging the link counters several engine partitions wrote.
+///
+/// See docs/design/partitioned-engine-audit.md, L5. It lives here, not in a file of its own,
+/// because it reaches the private link lists.
 extension LinkCounters {
     /// Adds `other`'s counts to these, link by link.
     ///

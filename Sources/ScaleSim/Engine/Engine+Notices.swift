@@ -58,14 +58,15 @@ public struct NoticeLog: Sendable {
     }
 }
 
-/// Merging the notice logs of several engine partitions (docs/design/partitioned-engine-audit.md,
-/// K3); here, not in a file of its own, because it reaches the private ring.
+/// Merging the notice logs of several engine partitions.
+///
+/// See docs/design/partitioned-engine-audit.md, K3. It lives here, not in a file of its own,
+/// because it reaches the private ring.
 extension NoticeLog {
-    /// One log holding the notices of `logs`, given in partition order, as one engine posts
-    /// them: by time, then partition, then each log's own sequence; the last `capacity`
-    /// kept, numbered so the newest is the sum of the logs' totals.
+    /// The notices of `logs`, given in partition order, in one log as one engine posts them.
     ///
-    /// A log's notices are in time order, so each of the merged last `capacity` has fewer
+    /// They are ordered by time, then partition, then each log's own sequence; the last
+    /// `capacity` are kept, numbered so the newest is the sum of the logs' totals. A log's notices are in time order, so each of the merged last `capacity` has fewer
     /// than `capacity` notices after it in its own log: it is still in that log's ring.
     static func merged(_ logs: [NoticeLog]) -> NoticeLog {
         var notices: [(partition: Int, notice: EngineNotice)] = []

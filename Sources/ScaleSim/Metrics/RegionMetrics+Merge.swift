@@ -1,5 +1,6 @@
-/// Merging the region tallies several engine partitions wrote
-/// (docs/design/partitioned-engine-audit.md, L2).
+/// Merging the region tallies several engine partitions wrote.
+///
+/// See docs/design/partitioned-engine-audit.md, L2.
 extension RegionMetrics {
     /// Adds `other`'s tallies to these; both must track the same regions.
     ///

@@ -1,5 +1,6 @@
-/// Merging the outcome counters several engine partitions wrote (docs/design/partitioned-engine-audit.md,
-/// L1): every field is a running sum, so the merge adds them.
+/// Merging the outcome counters several engine partitions wrote.
+///
+/// Every field is a running sum, so the merge adds them (docs/design/partitioned-engine-audit.md, L1).
 extension OutcomeCounts {
     /// Adds `other`'s counts to these.
     ///

@@ -1,5 +1,6 @@
-/// Merging the client figures several engine partitions wrote
-/// (docs/design/partitioned-engine-audit.md, C5).
+/// Merging the client figures several engine partitions wrote.
+///
+/// See docs/design/partitioned-engine-audit.md, C5.
 extension ClientCounters {
     /// Adds `other`'s figures to these: every field is a running sum.
     mutating func merge(_ other: ClientCounters) {
@@ -14,12 +15,12 @@ extension ClientCounters {
 }
 
 extension ClientState {
-    /// Adds `other`'s counters to these: the running totals, their marks at the warm-up's end
-    /// and at the last tick, and the last second's figures.
+    /// Adds `other`'s client counters to these, all sums.
     ///
-    /// Every copy marks at the same barriers, so each sum is the one-engine figure. Not
-    /// merged: `timeout` (the same in every copy), the deadlines and their tags (held where
-    /// the attempt is, audit C4) and the retry budget (a redesign, audit C3).
+    /// Merged: the running totals, their marks at the warm-up's end and at the last tick, and
+    /// the last second's figures. Every copy marks them at the same barriers, so each sum is
+    /// the one-engine figure. Not merged: `timeout` (the same in every copy), the deadlines
+    /// and their tags (held where the attempt is, C4) and the retry budget (a redesign, C3).
     mutating func mergeCounters(_ other: ClientState) {
         counters.merge(other.counters)
         countersAtStatsStart.merge(other.countersAtStatsStart)
