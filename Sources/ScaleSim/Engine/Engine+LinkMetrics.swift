@@ -233,3 +233,33 @@ extension Engine {
         cacheSlot(n).map { cacheStates[$0].writeDelay } ?? 0
     }
 }
+
+/// Merging the link counters several engine partitions wrote.
+///
+/// See docs/design/partitioned-engine-audit.md, L5. It lives here, not in a file of its own,
+/// because it reaches the private link lists.
+extension LinkCounters {
+    /// Adds `other`'s counts to these, link by link.
+    ///
+    /// Each copy numbers links in the order its own traffic first took them, so a link is
+    /// matched by its sender and receiver, never by number; links only `other` knows are
+    /// numbered after this value's. `linkSnapshot` sorts by sender and receiver, so it does
+    /// not see the numbering. Both windows' counts add (every copy closes its window at the
+    /// same tick barrier); the declared kinds are the spec's, the same in every copy, and
+    /// are joined so a fresh value takes them on.
+    mutating func merge(_ other: LinkCounters) {
+        if firstLink.count < other.firstLink.count {
+            firstLink += Array(repeating: -1, count: other.firstLink.count - firstLink.count)
+        }
+        // The counts are written through unchecked subscripts (see `Column`).
+        makeUnique()
+        for theirs in other.senders.indices {
+            let mine = link(from: other.senders[theirs], to: Int(other.receivers[theirs]))
+            declared[mine] |= other.declared[theirs]
+            for slot in 0..<Self.slots {
+                current[mine * Self.slots + slot] &+= other.current[theirs * Self.slots + slot]
+                closed[mine * Self.slots + slot] &+= other.closed[theirs * Self.slots + slot]
+            }
+        }
+    }
+}

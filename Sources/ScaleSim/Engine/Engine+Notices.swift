@@ -57,3 +57,32 @@ public struct NoticeLog: Sendable {
         ring.append(EngineNotice(time: time, event: event, sequence: total))
     }
 }
+
+/// Merging the notice logs of several engine partitions.
+///
+/// See docs/design/partitioned-engine-audit.md, K3. It lives here, not in a file of its own,
+/// because it reaches the private ring.
+extension NoticeLog {
+    /// The notices of `logs`, given in partition order, in one log as one engine posts them.
+    ///
+    /// They are ordered by time, then partition, then each log's own sequence; the last
+    /// `capacity` are kept, numbered so the newest is the sum of the logs' totals. A log's notices are in time order, so each of the merged last `capacity` has fewer
+    /// than `capacity` notices after it in its own log: it is still in that log's ring.
+    static func merged(_ logs: [NoticeLog]) -> NoticeLog {
+        var notices: [(partition: Int, notice: EngineNotice)] = []
+        for (partition, log) in logs.enumerated() { notices += log.recent.map { (partition, $0) } }
+        notices.sort {
+            ($0.notice.time, $0.partition, $0.notice.sequence) < ($1.notice.time, $1.partition, $1.notice.sequence)
+        }
+        var result = NoticeLog()
+        result.total = logs.reduce(0) { $0 + $1.total }
+        result.reachedRequestLimit = logs.contains { $0.reachedRequestLimit }
+        let kept = notices.suffix(capacity)
+        for (k, entry) in kept.enumerated() {
+            var notice = entry.notice
+            notice.sequence = result.total - kept.count + k + 1
+            result.ring.append(notice)
+        }
+        return result
+    }
+}
