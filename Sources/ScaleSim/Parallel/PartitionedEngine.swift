@@ -47,15 +47,7 @@ public final class PartitionedEngine {
     /// Every request's outcome so far, over every partition (a request is counted where it
     /// is born, and where it ends).
     public var totalOutcomes: OutcomeCounts {
-        engines.map(\.totalOutcomes).reduce(into: OutcomeCounts()) { sum, counts in
-            sum.requests += counts.requests
-            sum.completed += counts.completed
-            sum.dropped += counts.dropped
-            sum.timedOut += counts.timedOut
-            sum.failed += counts.failed
-            sum.rejected += counts.rejected
-            sum.latencySum += counts.latencySum
-        }
+        engines.reduce(into: OutcomeCounts()) { sum, engine in sum.merge(engine.totalOutcomes) }
     }
 
     /// Each node's figures, from the partition that simulates it, in the system's order.
