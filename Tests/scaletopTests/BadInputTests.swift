@@ -118,6 +118,17 @@ import Testing
         }
     }
 
+    /// `--threads` takes a whole number from 1 to 1024, for a scenario that runs in
+    /// partitions: anything else stops the command before anything runs.
+    @Test(arguments: ["0", "-1", "1025", "99999999999999999999", "two", "2.5", " 2", "0x10"])
+    func benchThreadsOutOfRange(value: String) throws {
+        let result = try CLI.run(["bench", "ten-million-users", "--threads=\(value)"])
+        #expect(result.status == 2, "\(value): \(result.stderr)")
+        #expect(result.stderr.contains("--threads: expected a whole number from 1 to 1024"), "\(value): \(result.stderr)")
+        let elsewhere = try CLI.run(["bench", "reference", "--threads", "2"])
+        #expect(elsewhere.status == 2 && elsewhere.stderr.contains("--threads: it applies to ten-million-users"))
+    }
+
     /// `stage9`, the old name of the `ten-million-users` scenario, is still accepted: the
     /// name passes and only the bad `--runs` stops the command, before anything runs.
     @Test func benchAcceptsTheOldNameStage9() throws {

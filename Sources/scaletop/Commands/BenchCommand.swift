@@ -54,6 +54,10 @@ struct BenchCommand: ParsableCommand {
         guard runs >= 1 else { throw badInput("--runs: expected at least 1, got \(runs)") }
         let baselineTimeout = try parseDuration(cBaselineTimeout, option: "--c-baseline-timeout")
         let threadCount = try threads.map(Self.threadCount)
+        let partitionable = ["ten-million-users", "twenty-million-users", "global"]
+        if threadCount != nil && !chosen.contains(where: { partitionable.contains(Self.aliases[$0] ?? $0) }) {
+            throw badInput("--threads: it applies to \(partitionable.joined(separator: ", ")), none of which is asked for")
+        }
         // The C program is looked at now: a bad path ends the command before any scenario runs.
         let baseline = try cBaseline.map { path in
             guard chosen.contains("reference") else {
