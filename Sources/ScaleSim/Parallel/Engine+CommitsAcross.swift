@@ -99,28 +99,9 @@ extension Engine {
         crossing.firstCommits.removeAll(keepingCapacity: true)
     }
 
-    /// A cache hit on data whose primary is in another partition: stale if the mirror knows a
-    /// newer version, else checked at the window's end.
-    mutating func checkForeignHit(cache n: Int, key: UInt32, version: CachedVersion, primary p: Int) {
-        if version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
-            nodes[n].counters.staleReads += 1
-        } else {
-            crossing.freshnessChecks.append(FreshnessCheck(node: Int32(n), primary: Int32(p), key: key, time: now))
-        }
-    }
-
-    /// A read at replica server `s` of a primary in another partition: the version it
-    /// returns, stale if the mirror knows a newer one than the replica applied, else checked
-    /// at the window's end.
-    mutating func readForeignReplica(_ i: Int, node n: Int, server s: Int, primary p: Int) {
-        let latest = latestVersion(primary: p, key: requests.slots[i].key)
-        if latest > servers[s].applied {
-            nodes[n].counters.staleReads += 1
-            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)
-        } else {
-            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
-            crossing.freshnessChecks.append(
-                FreshnessCheck(node: Int32(n), primary: Int32(p), key: requests.slots[i].key, time: now))
-        }
+    /// A read of `key` at node `n` that every commit of primary `p` known here calls fresh:
+    /// settled at the window's end, when the window's commits have arrived.
+    mutating func checkFreshnessLater(node n: Int, primary p: Int, key: UInt32) {
+        crossing.freshnessChecks.append(FreshnessCheck(node: Int32(n), primary: Int32(p), key: key, time: now))
     }
 }

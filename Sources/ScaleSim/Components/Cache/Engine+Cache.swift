@@ -36,11 +36,12 @@ extension Engine {
         let key = requests.slots[i].key
         if let k = cacheSlot(n), let version = cacheStates[k].cache.lookup(key, now: now) {
             let p = Int(cacheStates[k].source)
-            if p >= 0 && crossing.isPartitioned && crossing.isForeign(Int32(p)) {
-                checkForeignHit(cache: n, key: key, version: version, primary: p)
-            } else if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
-                // A cache holds versions that were current once, never newer: stale means changed.
+            // A cache holds versions that were current once, never newer: stale means changed.
+            if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
                 nodes[n].counters.staleReads += 1
+            } else if p >= 0 && crossing.isPartitioned && crossing.isForeign(Int32(p)) {
+                // A primary in another partition may have committed the key since its last window.
+                checkFreshnessLater(node: n, primary: p, key: key)
             }
             leave(r, node: Int32(n), by: .hit)
         } else if let k = cacheSlot(n), joinFill(r, key: key, cache: n, slot: k) {

@@ -30,11 +30,6 @@ extension Engine {
         let p = Int(replicaPoolStates[Int(nodes[n].slot)].primary)
         guard p >= 0, requests.slots[i].requestClass != UInt8(RequestClass.write.rawValue) else { return }
         catchUp(replica: s)
-        if crossing.isPartitioned && crossing.isForeign(Int32(p)) {
-            readForeignReplica(i, node: n, server: s, primary: p)
-            fillWaitingCache(r)
-            return
-        }
         let latest = latestVersion(primary: p, key: requests.slots[i].key)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
@@ -42,6 +37,10 @@ extension Engine {
             requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest - 1)
         } else {
             requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
+            // A primary in another partition may have committed the key since its last window.
+            if crossing.isPartitioned && crossing.isForeign(Int32(p)) {
+                checkFreshnessLater(node: n, primary: p, key: requests.slots[i].key)
+            }
         }
         fillWaitingCache(r)
     }
