@@ -1,3 +1,5 @@
+import Foundation
+import ScaleFiles
 @testable import ScaleSim
 import Testing
 @testable import ScaleTUI
@@ -74,13 +76,13 @@ import Testing
         let node = NodeSnapshot(
             spec: spec, servers: 40, downServers: 0, warmingServers: 0, workers: 8, size: 0, slowFactor: 1,
             cacheEntries: nil, window: nil, bottleneck: true, history: [])
-        let text = Advisor.autoscalerRemedy(node, policy, keyMap: .standard)
+        let text = Advisor.wordings(Advisor.autoscalerRemedy(node, policy, keyMap: .standard))[0]
         #expect(text.contains("maximum (40)"))
         #expect(text.contains("`:autoscale app 0.6 24 80 30s 1m`"), "\(text)")
         var lower = node
         lower.servers = 30
         #expect(
-            Advisor.autoscalerRemedy(lower, policy, keyMap: .standard).contains(
+            Advisor.wordings(Advisor.autoscalerRemedy(lower, policy, keyMap: .standard))[0].contains(
                 "`:autoscale app 0.45 24 40 30s 1m` lowers its target"))
     }
 
@@ -162,5 +164,64 @@ import Testing
         #expect(advice.text.hasPrefix("db 100% busy on requests their users gave up on"), "\(advice.text)")
         #expect(advice.text.hasSuffix(": O on it caps its queue"))
         #expect(advice.text.count <= 79)
+    }
+}
+
+/// The advisor's row at every width from 80 to 200 columns: the longest wording that fits,
+/// whole, with the key to press and what it does.
+@Suite struct AdvisorWidthTests {
+    /// Long advice, each with the key and action (or the command) every wording keeps: a
+    /// database to move out, data-tier bottlenecks, an autoscaled pool, a data center down,
+    /// a partition and an open breaker.
+    static func situations() async throws -> [(name: String, snapshot: SimulationSnapshot, action: String)] {
+        let key = { (action: KeyAction) in Advisor.key(action, .standard) }
+        let multiDC = try await Fixtures.snapshot("08", seconds: 3)
+        func only(_ id: String?, in snapshot: SimulationSnapshot) -> SimulationSnapshot {
+            var snapshot = snapshot
+            for i in snapshot.nodes.indices { snapshot.nodes[i].bottleneck = snapshot.nodes[i].id == id }
+            return snapshot
+        }
+        var outage = only(nil, in: multiDC)
+        outage.datacenters[1].down = true
+        return [
+            (
+                "00 overloaded", try await Fixtures.snapshot("00", seconds: 20, commands: [.setUsers(20_000)]),
+                "\(key(.addDatabase)) moves its database out"
+            ),
+            ("08 db", only("db", in: multiDC), "\(key(.addReplica)) adds a read replica"),
+            ("08 replicas", only("db-replica-eu", in: multiDC), "\(key(.addReplica)) adds a read replica"),
+            ("08 cache", only("cache-eu", in: multiDC), "\(key(.addWorkers)) adds a server"),
+            ("08 autoscaled app", only("app", in: multiDC), "`:autoscale app "),
+            ("08 outage", outage, "\(key(.toggleDataCenter)) on one of its nodes restores it"),
+            (
+                "partition",
+                try await Fixtures.snapshot("partition", seconds: 10, commands: [.partition("eu-west", "us-east")]),
+                "\(key(.togglePartition)) on a node of either side heals it"
+            ),
+            ("breaker", BreakerViewTests.snapshot(breaker: .standard), "\(key(.toggleKill)) on it restores it"),
+        ]
+    }
+
+    @Test func theAdvisorRowShowsAWholeWordingWithItsKeyAtEveryWidth() async throws {
+        let situations = try await Self.situations()
+        #expect(situations.contains { Advisor.advice(for: $0.snapshot).text.count > 79 }, "all fit 80 columns in full")
+        for situation in situations {
+            let advice = Advisor.advice(for: situation.snapshot)
+            let wordings = [advice.text] + advice.shorter
+            #expect(wordings.allSatisfy { $0.contains(situation.action) }, "\(situation.name): \(wordings)")
+            var state = DashboardState(
+                preset: PresetInfo(name: UntrustedText("advice"), title: "advice", description: "", explanation: ""), width: 80,
+                height: 24)
+            _ = state.reduce(.snapshotArrived(situation.snapshot))
+            for width in 80...200 {
+                state.screenWidth = width
+                let row = DashboardView.render(state).line(1)
+                let shown = row.trimmingCharacters(in: .whitespaces)
+                let chosen = try #require(wordings.firstIndex(of: shown), "\(situation.name) at \(width) cut: \(row)")
+                // The longest wording that fits: every longer one would not.
+                #expect(
+                    wordings[..<chosen].allSatisfy { $0.count > width - 1 }, "\(situation.name) at \(width): \(shown)")
+            }
+        }
     }
 }

@@ -53,6 +53,34 @@ import Testing
         #expect(Self.drawnCompact(node, width: 12).contains("replicas-fa…"))
     }
 
+    /// A full box's title at every box width: whole when it fits in the top edge (after the
+    /// corner and a space), else cut to end in the ellipsis, in both glyph sets.
+    @Test(arguments: [true, false])
+    func aFullBoxTitleTooLongForItsBoxEndsInAnEllipsis(unicode: Bool) {
+        let glyphs = Glyphs.forUnicode(unicode)
+        let ellipsis = Character(glyphs.ellipsis)
+        for id in ["db", "cache-eu", "sessions-eu", "db-replica-eu", "replicas-far-away-eu"] {
+            for node in [Self.node(id, .cache, servers: 1), Self.node(id, .replica, servers: 2)] {
+                let title = TopologyView.title(node)
+                for width in 5...(title.count + 6) {
+                    var buffer = ScreenBuffer(width: width + 2, height: 6)
+                    TopologyView.drawBox(
+                        node, at: Rect(x: 1, y: 1, width: width, height: TopologyLayout.fullBoxHeight), compact: false,
+                        selected: false, glyphs: glyphs, into: &buffer)
+                    let edge = String(buffer.line(1).unicodeScalars.dropFirst(3).prefix(width - 3))
+                    var shown = Substring(edge)
+                    while let last = shown.last, last == " " || last == Character(glyphs.horizontal) { shown.removeLast() }
+                    if title.count <= width - 3 {
+                        #expect(shown == title, "\(title) at \(width): \(edge)")
+                    } else {
+                        #expect(shown.count == width - 3 && shown.last == ellipsis, "\(title) at \(width): \(edge)")
+                        #expect(title.hasPrefix(shown.dropLast()), "\(title) at \(width): \(edge)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: NodeKind.allCases.filter { $0 != .lb })
     func aFullBoxKeepsItsLessonFigureBeforeTheRate(kind: NodeKind) throws {
         let node = Self.node("cache-eu", kind)

@@ -137,6 +137,54 @@ import Testing
         #expect(lines.contains { $0.text.hasPrefix("⇢ \(replication.to) ") })
     }
 
+    /// At every width from 80 to 200 columns, every cell of the link strip that fits (a
+    /// cell is `linkCellWidth - 1` columns, one column in and one apart) holds a link
+    /// before any link is left to the inspector.
+    @Test(arguments: [("ten-million-users", 70), ("08", 40)])
+    func theLinkStripFillsEveryCellThatFitsBeforeHidingLinks(preset: String, height: Int) async throws {
+        var state = try await Fixtures.state(preset, width: 120, height: height, seconds: 3)
+        let snapshot = try #require(state.snapshot)
+        let links = TopologyLayout.stripLinks(snapshot).count
+        var hiding = 0
+        for width in 80...200 {
+            state.screenWidth = width
+            let layout = state.topologyLayout(snapshot)
+            guard let strip = layout.linkStrip else { continue }
+            let screen = DashboardView.render(state)
+            let cellWidth = TopologyLayout.linkCellWidth
+            let starts = Array(stride(from: strip.x + 1, through: strip.maxX - (cellWidth - 1), by: cellWidth))
+            let fitting = starts.count * (strip.height - 1)
+            let filled = ((strip.y + 1)..<strip.maxY).reduce(0) { sum, y in sum + starts.count { screen[$0, y].scalar != " " } }
+            #expect(
+                filled == min(links, fitting), "\(preset) at \(width) columns: \(filled) of \(fitting) cells for \(links) links")
+            for y in (strip.y + 1)..<strip.maxY {
+                #expect(!screen.line(y).dropFirst(strip.maxX).contains { $0 != " " }, "drawn past the strip at \(width)")
+            }
+            if links > fitting { hiding += 1 }
+        }
+        #expect(hiding > 0, "\(preset) never leaves links to the inspector: the test shows nothing")
+    }
+
+    /// Stage 08's ramp (seed 42, as the dashboard runs it): each write invalidates cache at
+    /// once and cache-eu `dc_latency` later, so a second's two counts are the same writes
+    /// over windows 80 ms apart and differ either way by chance (463/s and 475/s at 17 s);
+    /// in all, cache-eu has had exactly the near cache's invalidations but those in flight.
+    @Test func theFarCacheCountsTheNearCachesInvalidationsOnArrival() throws {
+        let loaded = try Fixtures.preset("08")
+        var engine = Engine(spec: loaded.spec, seed: 42, keyTrace: loaded.keyTrace)
+        let far = try #require(loaded.spec.nodes.firstIndex { $0.id == "cache-eu" })
+        var near = 0.0, arrived = 0.0
+        for second in 1...30 {
+            engine.run(until: SimTime(second) * Nanos.perSecond)
+            let links = engine.linkSnapshot
+            let rate = { (to: String) in links.first { $0.from == "db" && $0.to == to && $0.kind == .invalidation }?.rate }
+            near += try #require(rate("cache"))
+            arrived += try #require(rate("cache-eu"))
+            let inFlight = try #require(engine.remoteWrites(toCache: far)).inFlight
+            #expect(arrived + Double(inFlight) == near, "at \(second) s: \(arrived) arrived, \(inFlight) in flight, \(near) sent")
+        }
+    }
+
     @Test func inspectorLinksAlwaysShowAndSayWhatTheyLeftOut() async throws {
         let snapshot = try await Fixtures.snapshot("05", seconds: 3)
         let db = try #require(snapshot.nodes.first { $0.id == "db" })

@@ -8,10 +8,13 @@ extension Advisor {
         let stale =
             cut.cutOff.isEmpty
             ? "" : ", \(cut.cutOff.joined(separator: ", ")) stale (\(Format.count(cut.staleReads)) stale reads)"
+        let sides = cut.dataCenters.joined(separator: " | ")
+        let heal = "\(key(.togglePartition, keyMap)) on a node of either side heals it"
+        let failed = "\(Format.count(cut.failedWrites)) writes failed across it"
         return Advice(
-            text:
-                "network partition \(cut.dataCenters.joined(separator: " | ")): \(Format.count(cut.failedWrites)) writes failed across it"
-                + stale + "; \(key(.togglePartition, keyMap)) on a node of either side heals it",
-            tone: .down)
+            wordings: [
+                "network partition \(sides): \(failed)\(stale); \(heal)", "network partition \(sides): \(failed); \(heal)",
+                "partition \(sides): \(heal)",
+            ], tone: .down)
     }
 }

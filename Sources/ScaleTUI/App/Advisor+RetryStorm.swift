@@ -8,10 +8,9 @@ extension Advisor {
     static func retryStorm(in snapshot: SimulationSnapshot, keyMap: KeyMap) -> Advice? {
         guard let amplification = snapshot.clientsLastSecond.amplification, amplification >= 2 else { return nil }
         let attempts = String(format: "%.1f", amplification)
+        let defend = "\(key(.toggleDefendedRetries, keyMap)) adds a retry budget and jitter"
         return Advice(
-            text:
-                "retry storm: \(attempts) attempts per request: \(key(.toggleDefendedRetries, keyMap)) adds a retry budget and jitter",
-            tone: .bottleneck)
+            wordings: ["retry storm: \(attempts) attempts per request: \(defend)", "retry storm: \(defend)"], tone: .bottleneck)
     }
 
     /// Wasted work: the bottleneck `node` spends the last second serving more attempts their
@@ -21,10 +20,11 @@ extension Advisor {
     static func wastedWork(on node: NodeSnapshot, in snapshot: SimulationSnapshot, keyMap: KeyMap) -> Advice? {
         let wasted = snapshot.clientsLastSecond.servedAfterAbandon
         guard wasted > 0, wasted > snapshot.system?.completed ?? 0, node.spec.concurrencyLimit == nil else { return nil }
+        let cap = "\(key(.editConcurrencyLimit, keyMap)) on it caps its queue"
         return Advice(
-            text:
-                "\(node.id) \(Format.percent(node.servingUtilization)) busy on requests their users gave up on: "
-                + "\(key(.editConcurrencyLimit, keyMap)) on it caps its queue",
-            tone: .bottleneck)
+            wordings: [
+                "\(node.id) \(Format.percent(node.servingUtilization)) busy on requests their users gave up on: \(cap)",
+                "\(node.id) busy on abandoned requests: \(cap)",
+            ], tone: .bottleneck)
     }
 }

@@ -12,11 +12,13 @@ extension Advisor {
                 let behind = cache.spec.routes.first(where: { $0.outcome == .miss })?.to,
                 snapshot.nodes.contains(where: { $0.id == behind && $0.bottleneck })
             else { continue }
+            let hits = "stampede: \(cache.id) hits fell to \(Format.percent(fell))"
+            let coalesce = "\(key(.toggleCoalescing, keyMap)) coalesces them"
             return Advice(
-                text:
-                    "stampede: \(cache.id) hits fell to \(Format.percent(fell)) (was \(Format.percent(was))), misses swamp \(behind): "
-                    + "\(key(.toggleCoalescing, keyMap)) coalesces them",
-                tone: .bottleneck)
+                wordings: [
+                    "\(hits) (was \(Format.percent(was))), misses swamp \(behind): \(coalesce)",
+                    "\(hits), misses swamp \(behind): \(coalesce)", "stampede at \(cache.id): \(coalesce)",
+                ], tone: .bottleneck)
         }
         return nil
     }

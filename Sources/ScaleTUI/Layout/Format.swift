@@ -23,6 +23,15 @@ public enum Format {
         return lines
     }
 
+    /// `text` whole when it fits in `width` columns, else cut to end in `ellipsis` so a
+    /// reader sees it is cut; empty when `width` has no room at all.
+    public static func cut(_ text: String, width: Int, ellipsis: String = "…") -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > width else { return text }
+        guard width > ellipsis.unicodeScalars.count else { return String(ellipsis.unicodeScalars.prefix(max(0, width))) }
+        return String(String.UnicodeScalarView(scalars.prefix(width - ellipsis.unicodeScalars.count))) + ellipsis
+    }
+
     /// A count with k/M/G suffixes: `950`, `1.2k`, `34k`, `1.5M`.
     public static func count(_ value: Double) -> String {
         guard value.isFinite else { return "-" }

@@ -99,7 +99,7 @@ extension NodeSnapshot {
     public func compactLine(width: Int, ellipsis: String = "…") -> [BoxText] {
         guard width > 0 else { return [] }
         var name = [id]
-        if id.count > width { name.append(String(id.prefix(width - ellipsis.count)) + ellipsis) }
+        if id.count > width { name.append(Format.cut(id, width: width, ellipsis: ellipsis)) }
         var pieces = [BoxPiece(texts: name, role: .title, rank: BoxRank.title)]
         if showsPoolSize {
             pieces.append(BoxPiece(texts: ["x\(servers)"], role: .title, rank: BoxRank.poolSize))

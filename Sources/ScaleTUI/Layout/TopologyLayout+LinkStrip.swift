@@ -27,8 +27,11 @@ extension TopologyLayout {
         return a != b
     }
 
-    /// Links the strip's cells hold side by side at `width`.
-    public static func linkColumns(width: Int) -> Int { max(1, (width - 2) / linkCellWidth) }
+    /// Links the strip's cells hold side by side at `width`: the first cell starts one
+    /// column in, each is `linkCellWidth - 1` wide and one column apart from the next, so
+    /// `n` cells end `n * linkCellWidth` columns in, and every cell that ends inside the
+    /// strip is used.
+    public static func linkColumns(width: Int) -> Int { max(1, width / linkCellWidth) }
 
     /// Rows of links the strip lists at `width` when it has room for them all (up to
     /// `maxLinkRows`), or 0 when there is no link to list.

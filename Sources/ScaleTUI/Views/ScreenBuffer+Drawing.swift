@@ -1,6 +1,7 @@
 /// Drawing primitives shared by the views: frames, bars, sparklines.
 extension ScreenBuffer {
-    /// A frame around `rect` with `title` set into its top edge.
+    /// A frame around `rect` with `title` set into its top edge, cut to end in the
+    /// ellipsis when it is longer than the edge.
     public mutating func frame(_ rect: Rect, title: String = "", style: Style, titleStyle: Style? = nil, glyphs: Glyphs) {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let right = rect.maxX - 1, bottom = rect.maxY - 1
@@ -18,7 +19,8 @@ extension ScreenBuffer {
         put(glyphs.bottomRight, x: right, y: bottom, style: style)
         if !title.isEmpty, rect.width > 4 {
             let clip = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
-            write(" \(title) ", x: rect.x + 1, y: rect.y, style: titleStyle ?? style, clip: clip)
+            let shown = Format.cut(title, width: rect.width - 3, ellipsis: String(glyphs.ellipsis))
+            write(" \(shown) ", x: rect.x + 1, y: rect.y, style: titleStyle ?? style, clip: clip)
         }
     }
 

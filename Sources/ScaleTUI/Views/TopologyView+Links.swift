@@ -48,9 +48,10 @@ extension TopologyView {
         let columns = TopologyLayout.linkColumns(width: strip.width)
         let cells = (strip.height - 1) * columns
         for (k, link) in links.prefix(cells).enumerated() {
+            let start = strip.x + 1 + (k % columns) * TopologyLayout.linkCellWidth
             let cell = Rect(
-                x: strip.x + 1 + (k % columns) * TopologyLayout.linkCellWidth, y: strip.y + 1 + k / columns,
-                width: TopologyLayout.linkCellWidth - 1, height: 1)
+                x: start, y: strip.y + 1 + k / columns, width: min(TopologyLayout.linkCellWidth - 1, strip.maxX - start),
+                height: 1)
             if k == cells - 1 && links.count > cells {
                 buffer.write(
                     "+\(links.count - cells + 1) more in the inspector", x: cell.x, y: cell.y, style: Style(.dim), clip: cell)
