@@ -78,15 +78,7 @@ struct ClassOutcomes: Sendable {
     var byClass = Column(repeating: OutcomeCounts(), count: RequestClass.allCases.count)
 
     var total: OutcomeCounts {
-        byClass.reduce(into: OutcomeCounts()) { sum, c in
-            sum.requests += c.requests
-            sum.completed += c.completed
-            sum.dropped += c.dropped
-            sum.timedOut += c.timedOut
-            sum.failed += c.failed
-            sum.rejected += c.rejected
-            sum.latencySum += c.latencySum
-        }
+        byClass.reduce(into: OutcomeCounts()) { sum, c in sum.merge(c) }
     }
 
     /// Gives the counters a buffer of their own if a copy shares it.

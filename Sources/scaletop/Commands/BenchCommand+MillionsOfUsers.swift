@@ -64,15 +64,15 @@ extension BenchCommand {
     func partitionedScenario(preset: String, named name: String, threads: Int) throws -> BenchResult {
         let spec = try loadPreset(preset).spec
         let warmup = 20 * Nanos.perSecond
-        guard Engine(spec: spec).reasonNotPartitioned == nil else {
+        if let reason = Engine(spec: spec).reasonNotPartitioned {
             var result = try millionsOfUsersScenario(preset: preset, named: name)
-            let reason = Engine(spec: spec).reasonNotPartitioned ?? ""
             result.fields.insert(("one_engine", .string(reason)), at: result.fields.count - 1)
             return result
         }
         /// One engine's median slice, and its figures at the end; the engine is gone after.
         func measure(threads: Int) -> (
-            speed: Double, requests: Int, wall: Double, threads: Int, nodes: [NodeSummary], outcomes: OutcomeCounts
+            speed: Double, requests: Int, wall: Double, threads: Int, plan: PartitionPlan, nodes: [NodeSummary],
+            outcomes: OutcomeCounts
         ) {
             let engine = PartitionedEngine(Engine(spec: spec, warmup: warmup), threads: threads)!
             engine.run(until: warmup)
@@ -87,14 +87,13 @@ extension BenchCommand {
             }
             let median = slices.sorted { $0.wall < $1.wall }[slices.count / 2]
             return (
-                Nanos.seconds(slice) / median.wall, median.requests, median.wall, engine.threads,
+                Nanos.seconds(slice) / median.wall, median.requests, median.wall, engine.threads, engine.plan,
                 engine.nodeSummaries(), engine.totalOutcomes
             )
         }
-        let plan = Engine(spec: spec).partitionPlan
         let parallel = measure(threads: threads)
         let single = measure(threads: 1)
-        let (used, nodes, outcomes) = (parallel.threads, parallel.nodes, parallel.outcomes)
+        let (used, plan, nodes, outcomes) = (parallel.threads, parallel.plan, parallel.nodes, parallel.outcomes)
         let caches = nodes.filter { $0.kind == .cache }.compactMap { $0.cache }
         let hits = caches.reduce(0) { $0 + $1.hits }
         let lookups = caches.reduce(0) { $0 + $1.hits + $1.misses }
