@@ -29,4 +29,53 @@ import Testing
         #expect(single.count == spec.datacenters.count)
         for threads in threadCounts { #expect(try digests(threads: threads) == single, "\(preset), \(threads) threads") }
     }
+
+    /// A partitioned run's summary adds its partitions up to the whole system's: the same on
+    /// any number of threads, the same requests as one engine's (each region's users come from
+    /// the region's own stream), conserved, and each node's figures and cost near the one
+    /// engine's. A node's traffic to another data center is billed where it is counted, so
+    /// web-eu's writes to the US primary cost what they cost in one engine.
+    @Test func summaryAddsThePartitionsUpToTheWholeSystem() throws {
+        let spec = try Stage.spec("ten-million-users")
+        let length = Nanos.perSecond / 4
+        var whole = Engine(spec: spec, warmup: Nanos.perSecond / 10)
+        func partitioned(threads: Int) throws -> RunSummary {
+            let engine = try #require(PartitionedEngine(whole, threads: threads))
+            engine.run(until: length)
+            return engine.summary()
+        }
+        let summary = try partitioned(threads: 1)
+        #expect(try partitioned(threads: 2) == summary)
+        whole.run(until: length)
+        let one = whole.summary()
+
+        let counts = summary.endToEnd.counts
+        #expect(counts.requests == one.endToEnd.counts.requests)
+        #expect(summary.regions.map(\.counts.requests) == one.regions.map(\.counts.requests))
+        #expect(
+            counts.requests
+                == counts.completed + counts.dropped + counts.timedOut + counts.failed + counts.rejected
+                + summary.endToEnd.inFlight)
+        #expect(abs(summary.endToEnd.meanLatency! / one.endToEnd.meanLatency! - 1) < 0.02)
+        for (mine, theirs) in zip(summary.nodes, one.nodes) {
+            #expect(mine.id == theirs.id)
+            #expect(abs(mine.arrivals - theirs.arrivals) <= theirs.arrivals / 50 + 50, "\(mine.id) arrivals")
+            #expect(abs(mine.cost.transfer - theirs.cost.transfer) <= theirs.cost.transfer * 0.05, "\(mine.id) transfer")
+            #expect(mine.cost.servers == theirs.cost.servers, "\(mine.id) rent")
+        }
+        let appEU = try #require(summary.nodes.first { $0.id == "web-eu" })
+        #expect(appEU.cost.transfer > 0)
+        #expect(abs(summary.cost.total / one.cost.total - 1) < 0.01)
+    }
+
+    /// 08-multi-dc's partitions exchange requests on routes with a latency and the primary's
+    /// writes, and nothing else: partitioned, its run is the one engine's, figure for figure.
+    @Test func multiDCPartitionedIsTheOneEngineRun() throws {
+        var whole = Engine(spec: try Stage.spec("08-multi-dc"), warmup: Nanos.perSecond)
+        let partitioned = try #require(PartitionedEngine(whole, threads: 2))
+        let length = 4 * Nanos.perSecond
+        partitioned.run(until: length)
+        whole.run(until: length)
+        #expect(partitioned.summary() == whole.summary())
+    }
 }

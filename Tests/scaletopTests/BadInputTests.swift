@@ -118,15 +118,30 @@ import Testing
         }
     }
 
-    /// `--threads` takes a whole number from 1 to 1024, for a scenario that runs in
-    /// partitions: anything else stops the command before anything runs.
+    /// `--threads` takes a whole number from 1 to 1024 in every command that has it, for a
+    /// scenario or report that runs in partitions: anything else stops the command before
+    /// anything runs.
     @Test(arguments: ["0", "-1", "1025", "99999999999999999999", "two", "2.5", " 2", "0x10"])
-    func benchThreadsOutOfRange(value: String) throws {
-        let result = try CLI.run(["bench", "ten-million-users", "--threads=\(value)"])
-        #expect(result.status == 2, "\(value): \(result.stderr)")
-        #expect(result.stderr.contains("--threads: expected a whole number from 1 to 1024"), "\(value): \(result.stderr)")
+    func threadsOutOfRange(value: String) throws {
+        for command in [["bench", "ten-million-users"], ["run", "08-multi-dc"]] {
+            let result = try CLI.run(command + ["--threads=\(value)"])
+            #expect(result.status == 2, "\(command) \(value): \(result.stderr)")
+            #expect(
+                result.stderr.contains("--threads: expected a whole number from 1 to 1024"),
+                "\(command) \(value): \(result.stderr)")
+        }
         let elsewhere = try CLI.run(["bench", "reference", "--threads", "2"])
         #expect(elsewhere.status == 2 && elsewhere.stderr.contains("--threads: it applies to ten-million-users"))
+    }
+
+    /// A partitioned run gives text and JSON reports only: the per-second reports and
+    /// recordings are refused with `--threads`, before any file is made.
+    @Test(arguments: [["--report", "csv"], ["--report", "html"], ["--record", "never-made.scaletop-replay"]])
+    func threadsWithAPerSecondOutputIsRefused(output: [String]) throws {
+        let result = try CLI.run(["run", "08-multi-dc", "--threads", "2"] + output)
+        #expect(result.status == 2, "\(output): \(result.stderr)")
+        #expect(result.stderr.contains("--threads: a partitioned run gives text and json reports"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "never-made.scaletop-replay"))
     }
 
     /// `stage9`, the old name of the `ten-million-users` scenario, is still accepted: the

@@ -144,7 +144,10 @@ extension Engine {
     }
 
     /// The figures of the measured part of the run so far.
-    public func summary() -> RunSummary {
+    public func summary() -> RunSummary { summary(nodes: measuredNodes()) }
+
+    /// Each node's figures over the measured part so far, in spec order.
+    func measuredNodes() -> [NodeSummary] {
         let measured = now - statsStart
         let seconds = Nanos.seconds(measured)
         var nodeSummaries: [NodeSummary] = []
@@ -199,7 +202,13 @@ extension Engine {
             summary.cost = cost(of: n, from: b, to: c, seconds: seconds, prices: prices)
             nodeSummaries.append(summary)
         }
+        return nodeSummaries
+    }
 
+    /// The figures of the measured part so far, with `nodeSummaries` for the nodes and this
+    /// engine's tallies for the whole system.
+    func summary(nodes nodeSummaries: [NodeSummary]) -> RunSummary {
+        let seconds = Nanos.seconds(now - statsStart)
         var total = LatencyHistogram()
         var classes: [ClassSummary] = []
         for requestClass in RequestClass.allCases {

@@ -2,12 +2,12 @@
 /// simulated time on up to `threads` threads: the same figures whatever the number of
 /// threads (docs/architecture.md, "Windows and messages").
 ///
-/// Only `scaletop bench --threads` drives it so far; runs, replays and the dashboard still
-/// simulate every system in one engine.
+/// `scaletop run --threads` and `scaletop bench --threads` drive it; replays and the
+/// dashboard still simulate every system in one engine.
 public final class PartitionedEngine {
     /// The partitions and the lookahead, as the system's plan gives them.
     public let plan: PartitionPlan
-    private let simulation: WindowedSimulation<EnginePartition>
+    let simulation: WindowedSimulation<EnginePartition>
 
     /// The most threads a run may ask for.
     public static let maxThreads = 1024
@@ -50,10 +50,4 @@ public final class PartitionedEngine {
         engines.reduce(into: OutcomeCounts()) { sum, engine in sum.merge(engine.totalOutcomes) }
     }
 
-    /// Each node's figures, from the partition that simulates it, in the system's order.
-    public func nodeSummaries() -> [NodeSummary] {
-        let summaries = engines.map { $0.summary().nodes }
-        let owners = simulation.partitions[0].engine.crossing.owners
-        return owners.indices.map { summaries[Int(owners[$0])][$0] }
-    }
 }

@@ -47,6 +47,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run this many seeds (seed, seed+1, ...) and report means with 95% confidence intervals.")
     var seeds = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Simulate in partitions, one per group of data centers, on this many threads (1 to 1024); the report is the same on any number (docs/architecture.md, Windows and messages). Without it the run is one engine.",
+            valueName: "n"))
+    var threads: String?
+
     func run() throws {
         let length = try parseDuration(duration, option: "--duration")
         let warmupLength = try parseDuration(warmup, option: "--warmup")
@@ -55,6 +61,12 @@ struct RunCommand: ParsableCommand {
         guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
+        let threadCount = try threads.map(BenchCommand.threadCount)
+        if threadCount != nil && (report == .csv || report == .html || record != nil) {
+            throw badInput(
+                "--threads: a partitioned run gives text and json reports; --report csv, --report html and --record still run in one engine (drop --threads)"
+            )
+        }
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
@@ -85,8 +97,8 @@ struct RunCommand: ParsableCommand {
         }
         do {
             try write(
-                loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, into: output,
-                recorder: recorder)
+                loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, threads: threadCount,
+                into: output, recorder: recorder)
             try recorder?.close()
             try output.finish()
         } catch {
@@ -97,10 +109,11 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Runs and writes the report to `output`, and the recording to `recorder`.
+    /// Runs and writes the report to `output`, and the recording to `recorder`: in partitions
+    /// on `threads` threads when given.
     private func write(
         loaded: LoadedPreset, length: SimTime, warmup: SimTime, seed firstSeed: UInt64, script extra: [ScheduledCommand],
-        into output: Output, recorder: RunRecorder?
+        threads: Int?, into output: Output, recorder: RunRecorder?
     ) throws {
         let spec = loaded.spec
         if report == .csv || report == .html || recorder != nil {
@@ -137,11 +150,16 @@ struct RunCommand: ParsableCommand {
             return
         }
 
-        let reports = Self.runSeeds(
-            spec: spec, seeds: (0..<seeds).map { firstSeed &+ UInt64($0) }, length: length, warmup: warmup,
-            script: extra, keyTrace: loaded.keyTrace
-        )
-        .map { RunReport(summary: $0, preset: loaded.name).json }
+        let seedList = (0..<seeds).map { firstSeed &+ UInt64($0) }
+        let summaries: [RunSummary]
+        if let threads {
+            summaries = Self.runPartitioned(
+                loaded: loaded, seeds: seedList, length: length, warmup: warmup, script: extra, threads: threads)
+        } else {
+            summaries = Self.runSeeds(
+                spec: spec, seeds: seedList, length: length, warmup: warmup, script: extra, keyTrace: loaded.keyTrace)
+        }
+        let reports = summaries.map { RunReport(summary: $0, preset: loaded.name).json }
         try output.write(render(reports.count == 1 ? reports[0] : SeedAggregate.merge(reports)))
     }
 
@@ -163,6 +181,28 @@ struct RunCommand: ParsableCommand {
             results.store(engine.summary(), at: i)
         }
         return results.all
+    }
+}
+
+extension RunCommand {
+    /// Runs every seed in partitions on `threads` threads, one seed after another. A system
+    /// that cannot run in partitions runs in one engine, and standard error says why.
+    static func runPartitioned(
+        loaded: LoadedPreset, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand],
+        threads: Int
+    ) -> [RunSummary] {
+        let spec = loaded.spec
+        let probe = Engine(spec: spec, seed: seeds[0], warmup: warmup, script: script, keyTrace: loaded.keyTrace)
+        if let reason = probe.reasonNotPartitioned {
+            printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)")
+            return runSeeds(
+                spec: spec, seeds: seeds, length: length, warmup: warmup, script: script, keyTrace: loaded.keyTrace)
+        }
+        return seeds.map { seed in
+            let partitioned = PartitionedEngine(Engine(spec: spec, seed: seed, warmup: warmup), threads: threads)!
+            partitioned.run(until: length)
+            return partitioned.summary()
+        }
     }
 }
 

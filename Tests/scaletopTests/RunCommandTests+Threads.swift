@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `scaletop run --threads N`: a system with several partitions runs partitioned, with the
+/// same report on any number of threads; any other runs in one engine and says why.
+@Suite struct RunThreadsTests {
+    @Test func aPartitionedRunGivesTheSameReportOnAnyNumberOfThreads() throws {
+        let args = ["run", "08-multi-dc", "--duration", "3s", "--warmup", "1s", "--report", "json"]
+        let one = try CLI.run(args + ["--threads", "1"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stderr.isEmpty, "\(one.stderr)")
+        for threads in ["2", "4"] {
+            let many = try CLI.run(args + ["--threads", threads])
+            #expect(many.status == 0, "\(many.stderr)")
+            #expect(many.stdout == one.stdout, "\(threads) threads")
+        }
+        let report = try CLI.json(one.stdout)
+        let e = try #require(report["end_to_end"] as? [String: Any])
+        let count = { (key: String) in (e[key] as? Int) ?? -1 }
+        #expect(count("requests") > 10_000)
+        #expect(
+            count("requests")
+                == count("completed") + count("dropped") + count("timed_out") + count("failed") + count("rejected")
+                + count("in_flight"))
+    }
+
+    @Test func aSystemOfOnePartitionRunsInOneEngineAndSaysWhy() throws {
+        let args = ["run", "05", "--duration", "3s", "--report", "json"]
+        let plain = try CLI.run(args)
+        let threaded = try CLI.run(args + ["--threads", "2"])
+        #expect(threaded.status == 0, "\(threaded.stderr)")
+        #expect(threaded.stderr == "scaletop: 05-cache runs in one engine: it is one partition\n", "\(threaded.stderr)")
+        #expect(threaded.stdout == plain.stdout)
+    }
+
+    @Test func seedsRunPartitionedOneAfterAnother() throws {
+        let args = ["run", "08-multi-dc", "--duration", "2s", "--seeds", "2", "--report", "json"]
+        let one = try CLI.run(args + ["--threads", "1"])
+        let two = try CLI.run(args + ["--threads", "2"])
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
+        #expect(one.stdout == two.stdout)
+        #expect(try CLI.json(one.stdout)["seeds"] as? [Int] == [42, 43], "\(one.stdout.prefix(300))")
+    }
+}
