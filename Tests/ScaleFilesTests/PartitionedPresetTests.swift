@@ -69,13 +69,50 @@ import Testing
     }
 
     /// 08-multi-dc's partitions exchange requests on routes with a latency and the primary's
-    /// writes, and nothing else: partitioned, its run is the one engine's, figure for figure.
+    /// writes, and nothing else: partitioned, its run is the one engine's, figure for figure,
+    /// every second's picture (the whole system's and the regions' windows, links, costs)
+    /// and the summary alike.
     @Test func multiDCPartitionedIsTheOneEngineRun() throws {
         var whole = Engine(spec: try Stage.spec("08-multi-dc"), warmup: Nanos.perSecond)
         let partitioned = try #require(PartitionedEngine(whole, threads: 2))
-        let length = 4 * Nanos.perSecond
-        partitioned.run(until: length)
-        whole.run(until: length)
+        for second in 1...4 {
+            let time = SimTime(second) * Nanos.perSecond
+            partitioned.run(until: time)
+            whole.run(until: time)
+            let mine = partitioned.simulationSnapshot(historyLimit: 3)
+            #expect(mine == whole.simulationSnapshot(historyLimit: 3), "second \(second)")
+            let kept = min(second, 3)
+            #expect(mine.systemHistory.count == kept && mine.regions.allSatisfy { $0.history.count == kept })
+        }
         #expect(partitioned.summary() == whole.summary())
+    }
+
+    /// ten-million-users' whole-system windows add its partitions' seconds: the same on any
+    /// number of threads, every second's arrivals those of one engine (each region's users
+    /// come from the region's own stream), and requests alive near one engine's (those
+    /// travelling between partitions included).
+    @Test func wholeSystemWindowsAddThePartitionsSeconds() throws {
+        var whole = Engine(spec: try Stage.spec("ten-million-users"))
+        func secondBySecond(threads: Int) throws -> [SimulationSnapshot] {
+            let partitioned = try #require(PartitionedEngine(whole, threads: threads))
+            var pictures: [SimulationSnapshot] = []
+            partitioned.run(until: 2 * Nanos.perSecond) { pictures.append($0.simulationSnapshot(historyLimit: 2)) }
+            return pictures
+        }
+        let pictures = try secondBySecond(threads: 1)
+        #expect(try secondBySecond(threads: 2) == pictures)
+        #expect(pictures.count == 2)
+        var ones: [SimulationSnapshot] = []
+        whole.run(until: 2 * Nanos.perSecond, checkpointEvery: Nanos.perSecond) {
+            ones.append($0.simulationSnapshot(historyLimit: 2))
+        }
+        for (mine, one) in zip(pictures, ones) {
+            let (system, theirs) = (try #require(mine.system), try #require(one.system))
+            #expect(system.arrivals == theirs.arrivals)
+            #expect(mine.regions.map { $0.window?.arrivals } == one.regions.map { $0.window?.arrivals })
+            #expect(abs(system.completed - theirs.completed) <= theirs.completed / 1000)
+            #expect(abs(system.inFlight - theirs.inFlight) <= theirs.inFlight / 20, "\(system.inFlight) alive")
+            #expect(mine.links.count == one.links.count)
+        }
     }
 }

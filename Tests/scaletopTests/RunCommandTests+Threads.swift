@@ -24,6 +24,20 @@ import Testing
                 + count("in_flight"))
     }
 
+    /// The per-second reports too: 08-multi-dc's partitioned run is the one engine's, second
+    /// by second, on any number of threads.
+    @Test(arguments: ["csv", "html"])
+    func perSecondReportsOfAPartitionedRun(format: String) throws {
+        let args = ["run", "08-multi-dc", "--duration", "3s", "--report", format]
+        let plain = try CLI.run(args)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        for threads in ["1", "2"] {
+            let partitioned = try CLI.run(args + ["--threads", threads])
+            #expect(partitioned.status == 0, "\(partitioned.stderr)")
+            #expect(partitioned.stdout == plain.stdout, "\(format), \(threads) threads")
+        }
+    }
+
     @Test func aSystemOfOnePartitionRunsInOneEngineAndSaysWhy() throws {
         let args = ["run", "05", "--duration", "3s", "--report", "json"]
         let plain = try CLI.run(args)

@@ -85,6 +85,12 @@ extension Engine {
         return cost
     }
 
+    /// Each node's cost per month of what it sent to other data centers in the last closed
+    /// second, as counted here (the part of `costRates` another partition may count).
+    func transferRates() -> [Double] {
+        crossDataCenterBytes(in: links.closed).map { $0 / 1e9 * spec.prices.crossDCPerGB * Pricing.secondsPerMonth }
+    }
+
     /// Each node's cost per month at the rate of now: its servers as they are, and its
     /// traffic as in the last closed second.
     func costRates() -> [Double] {

@@ -48,6 +48,7 @@ extension Engine {
 
     /// Closes the current one-second window of every node and of the whole system.
     mutating func closeWindow() {
+        if crossing.isPartitioned { keepClosedWindow() }
         billWindow()
         for n in nodes.indices {
             closingWindow(node: n)

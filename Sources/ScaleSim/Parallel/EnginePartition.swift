@@ -25,6 +25,9 @@ struct PartitionCrossing: Sendable {
     /// primary) heard of at that end.
     var freshnessChecks: [Engine.FreshnessCheck] = []
     var firstCommits: [UInt64: SimTime] = [:]
+    /// What this partition counted in the second its last tick closed, for the whole
+    /// system's window (Parallel/PartitionedEngine+Windows.swift).
+    var closedWindow: ClosedWindow?
 
     @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
 

@@ -8,6 +8,8 @@ public final class PartitionedEngine {
     /// The partitions and the lookahead, as the system's plan gives them.
     public let plan: PartitionPlan
     let simulation: WindowedSimulation<EnginePartition>
+    /// The whole system's per-second windows (Parallel/PartitionedEngine+Windows.swift).
+    var whole: WholeWindows
 
     /// The most threads a run may ask for.
     public static let maxThreads = 1024
@@ -19,6 +21,7 @@ public final class PartitionedEngine {
         else { return nil }
         plan = engine.partitionPlan
         simulation = WindowedSimulation(partitions: engine.partitioned(), lookahead: lookahead, threads: threads)
+        whole = WholeWindows(regionCount: engine.regionMetrics.regions.count)
     }
 
     /// Threads the windows run on: at most one per partition.
@@ -39,9 +42,24 @@ public final class PartitionedEngine {
         var second = (simulation.simulatedThrough / Nanos.perSecond + 1) * Nanos.perSecond
         while second - 1 < end {
             simulation.run(through: second - 1)
+            closeWholeWindowIfTicked()
             second += Nanos.perSecond
         }
         simulation.run(through: end)
+        closeWholeWindowIfTicked()
+    }
+
+    /// Runs to `end` as `run(until:)` does, stopping at every whole second after the current
+    /// time, up to and including `end`, to hand the run to `onSecond` (the whole system's
+    /// window of that second is closed by then).
+    public func run(until end: SimTime, onSecond: (PartitionedEngine) throws -> Void) rethrows {
+        var next = (now / Nanos.perSecond + 1) * Nanos.perSecond
+        while next <= end {
+            run(until: next)
+            try onSecond(self)
+            next += Nanos.perSecond
+        }
+        run(until: end)
     }
 
     /// Every request's outcome so far, over every partition (a request is counted where it

@@ -62,10 +62,8 @@ struct RunCommand: ParsableCommand {
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
         let threadCount = try threads.map(BenchCommand.threadCount)
-        if threadCount != nil && (report == .csv || report == .html || record != nil) {
-            throw badInput(
-                "--threads: a partitioned run gives text and json reports; --report csv, --report html and --record still run in one engine (drop --threads)"
-            )
+        if threadCount != nil && record != nil {
+            throw badInput("--threads: a recording is made in one engine; drop --threads or --record")
         }
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
@@ -117,24 +115,34 @@ struct RunCommand: ParsableCommand {
     ) throws {
         let spec = loaded.spec
         if report == .csv || report == .html || recorder != nil {
-            var engine = Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace)
             var timeline = RunTimeline(duration: length)
             if report == .csv { try output.write(CSVReport.header + "\n") }
-            try engine.run(
-                until: length, applying: extra,
-                onSecond: { engine in
-                    if report == .csv {
-                        try output.write(
-                            CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).map { $0 + "\n" }.joined())
-                    }
-                    if report == .html { timeline.record(engine.simulationSnapshot(historyLimit: 0)) }
-                    try recorder?.write(.checkpoint(of: engine))
-                },
-                onCommand: { scheduled in
-                    try recorder?.write(command: scheduled)
-                })
-            try recorder?.write(.end(of: engine))
-            let json = RunReport(summary: engine.summary(), preset: loaded.name).json
+            func second(_ snapshot: @autoclosure () -> SimulationSnapshot) throws {
+                if report == .csv { try output.write(CSVReport.rows(for: snapshot()).map { $0 + "\n" }.joined()) }
+                if report == .html { timeline.record(snapshot()) }
+            }
+            let summary: RunSummary
+            if let threads,
+                let partitioned = Self.partitionedEngine(
+                    loaded: loaded, seed: firstSeed, warmup: warmup, script: extra, threads: threads)
+            {
+                try partitioned.run(until: length) { try second($0.simulationSnapshot(historyLimit: 0)) }
+                summary = partitioned.summary()
+            } else {
+                var engine = Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace)
+                try engine.run(
+                    until: length, applying: extra,
+                    onSecond: { engine in
+                        try second(engine.simulationSnapshot(historyLimit: 0))
+                        try recorder?.write(.checkpoint(of: engine))
+                    },
+                    onCommand: { scheduled in
+                        try recorder?.write(command: scheduled)
+                    })
+                try recorder?.write(.end(of: engine))
+                summary = engine.summary()
+            }
+            let json = RunReport(summary: summary, preset: loaded.name).json
             if report == .html {
                 // The marks in the engine's order: by time, the preset's commands first at equal times.
                 let commands = (spec.script + extra).enumerated().sorted {
@@ -185,24 +193,39 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
-    /// Runs every seed in partitions on `threads` threads, one seed after another. A system
-    /// that cannot run in partitions runs in one engine, and standard error says why.
+    /// Runs every seed in partitions on `threads` threads, one seed after another; a system
+    /// that cannot run in partitions runs in one engine.
     static func runPartitioned(
         loaded: LoadedPreset, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand],
         threads: Int
     ) -> [RunSummary] {
-        let spec = loaded.spec
-        let probe = Engine(spec: spec, seed: seeds[0], warmup: warmup, script: script, keyTrace: loaded.keyTrace)
-        if let reason = probe.reasonNotPartitioned {
-            printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)")
-            return runSeeds(
-                spec: spec, seeds: seeds, length: length, warmup: warmup, script: script, keyTrace: loaded.keyTrace)
-        }
-        return seeds.map { seed in
-            let partitioned = PartitionedEngine(Engine(spec: spec, seed: seed, warmup: warmup), threads: threads)!
+        var summaries: [RunSummary] = []
+        for seed in seeds {
+            // Whether a system can run in partitions does not depend on the seed.
+            guard let partitioned = partitionedEngine(
+                loaded: loaded, seed: seed, warmup: warmup, script: script, threads: threads)
+            else {
+                return runSeeds(
+                    spec: loaded.spec, seeds: seeds, length: length, warmup: warmup, script: script,
+                    keyTrace: loaded.keyTrace)
+            }
             partitioned.run(until: length)
-            return partitioned.summary()
+            summaries.append(partitioned.summary())
         }
+        return summaries
+    }
+
+    /// The run of `seed` in partitions on `threads` threads, from time zero; nil when the
+    /// system cannot run in partitions, and then standard error says why.
+    static func partitionedEngine(
+        loaded: LoadedPreset, seed: UInt64, warmup: SimTime, script: [ScheduledCommand], threads: Int
+    ) -> PartitionedEngine? {
+        let engine = Engine(spec: loaded.spec, seed: seed, warmup: warmup, script: script, keyTrace: loaded.keyTrace)
+        if let reason = engine.reasonNotPartitioned {
+            printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)")
+            return nil
+        }
+        return PartitionedEngine(engine, threads: threads)
     }
 }
 
