@@ -202,8 +202,9 @@ extension RunCommand {
         var summaries: [RunSummary] = []
         for seed in seeds {
             // Whether a system can run in partitions does not depend on the seed.
-            guard let partitioned = partitionedEngine(
-                loaded: loaded, seed: seed, warmup: warmup, script: script, threads: threads)
+            guard
+                let partitioned = partitionedEngine(
+                    loaded: loaded, seed: seed, warmup: warmup, script: script, threads: threads)
             else {
                 return runSeeds(
                     spec: loaded.spec, seeds: seeds, length: length, warmup: warmup, script: script,
