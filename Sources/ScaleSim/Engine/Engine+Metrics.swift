@@ -86,22 +86,8 @@ extension Engine {
             if nodes[n].autoscale != nil { autoscale(n) }
         }
         let all = outcomesAll.total
-        let p = outcomesAtTick
-        let percentiles = windowLatency.quantiles([0.50, 0.95, 0.99])
         systemHistory.append(
-            SystemWindow(
-                end: now,
-                arrivals: all.requests - p.requests,
-                completed: all.completed - p.completed,
-                dropped: all.dropped - p.dropped,
-                timedOut: all.timedOut - p.timedOut,
-                failed: all.failed - p.failed,
-                rejected: all.rejected - p.rejected,
-                inFlight: requests.live,
-                p50: percentiles[0],
-                p95: percentiles[1],
-                p99: percentiles[2]
-            ))
+            SystemWindow(end: now, outcomes: all, atTick: outcomesAtTick, inFlight: requests.live, latency: windowLatency))
         outcomesAtTick = all
         closeClientWindow()
         windowLatency.clear()

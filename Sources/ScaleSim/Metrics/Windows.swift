@@ -56,6 +56,27 @@ public struct SystemWindow: Sendable, Hashable {
     }
 }
 
+extension SystemWindow {
+    /// The second ending at `end`, from the outcomes since time zero at its end and at the
+    /// last tick, the latencies of the requests that ended in it and the requests alive.
+    init(end: SimTime, outcomes all: OutcomeCounts, atTick p: OutcomeCounts, inFlight: Int, latency: LatencyHistogram) {
+        let percentiles = latency.quantiles([0.50, 0.95, 0.99])
+        self.init(
+            end: end,
+            arrivals: all.requests - p.requests,
+            completed: all.completed - p.completed,
+            dropped: all.dropped - p.dropped,
+            timedOut: all.timedOut - p.timedOut,
+            failed: all.failed - p.failed,
+            rejected: all.rejected - p.rejected,
+            inFlight: inFlight,
+            p50: percentiles[0],
+            p95: percentiles[1],
+            p99: percentiles[2]
+        )
+    }
+}
+
 /// Running totals of request outcomes.
 public struct OutcomeCounts: Sendable, Hashable {
     public var requests = 0

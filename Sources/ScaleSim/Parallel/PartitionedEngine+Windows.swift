@@ -57,21 +57,9 @@ struct WholeWindows: Sendable {
             regions.merge(part.regions)
             live += part.live
         }
-        let percentiles = latency.quantiles([0.50, 0.95, 0.99])
         system.append(
             SystemWindow(
-                end: parts[0].end,
-                arrivals: outcomes.requests - outcomesAtTick.requests,
-                completed: outcomes.completed - outcomesAtTick.completed,
-                dropped: outcomes.dropped - outcomesAtTick.dropped,
-                timedOut: outcomes.timedOut - outcomesAtTick.timedOut,
-                failed: outcomes.failed - outcomesAtTick.failed,
-                rejected: outcomes.rejected - outcomesAtTick.rejected,
-                inFlight: live,
-                p50: percentiles[0],
-                p95: percentiles[1],
-                p99: percentiles[2]
-            ))
+                end: parts[0].end, outcomes: outcomes, atTick: outcomesAtTick, inFlight: live, latency: latency))
         outcomesAtTick = outcomes
         // The sums' marks are the whole system's marks at the last tick (every partition
         // marks at the same ticks); the histories are this value's own.
