@@ -84,6 +84,8 @@ public struct SimulationSnapshot: Sendable, Hashable {
     /// Simulated seconds advanced per wall second over about the last second, when measured
     /// (a live run ticking); it depends on the machine, never on the simulation.
     public var speedReached: Double? = nil
+    /// How a partitioned run is spread (Parallel/PartitionedEngine.swift); nil for one engine.
+    public var spread: PartitionSpread? = nil
     /// Every link with what it carried over the last closed second (see `Engine.linkSnapshot`).
     public var links: [LinkSnapshot] = []
     /// One-way latency from each user region to each data center, commands included.
@@ -162,5 +164,16 @@ extension Engine {
     /// Each data center and whether it is up.
     public var dataCenterStatus: [DataCenterStatus] {
         datacenters.map { DataCenterStatus(name: $0.name, down: $0.down) }
+    }
+}
+
+/// How many partitions a partitioned run has and how many threads run them.
+public struct PartitionSpread: Sendable, Hashable {
+    public var partitions: Int
+    public var threads: Int
+
+    public init(partitions: Int, threads: Int) {
+        self.partitions = partitions
+        self.threads = threads
     }
 }

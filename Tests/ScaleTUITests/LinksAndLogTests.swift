@@ -88,6 +88,17 @@ import Testing
         #expect(DashboardView.render(state).line(0).contains("sess lost 120/s"), "kept at 80 columns")
     }
 
+    @Test func aPartitionedRunShowsItsPartitionsAndThreads() async throws {
+        var state = try await Fixtures.state("08", width: 200, height: 40, seconds: 2)
+        var snapshot = try #require(state.snapshot)
+        #expect(!DashboardView.render(state).line(0).contains("partitions"), "one engine: no field")
+        snapshot.spread = PartitionSpread(partitions: 2, threads: 2)
+        _ = state.reduce(.snapshotArrived(snapshot))
+        let bar = DashboardView.render(state).line(0)
+        #expect(bar.contains("speed 1x  2 partitions on 2 threads"), "\(bar)")
+        #expect(StatusBarView.spreadField(snapshot)?.text == "2p/2t")
+    }
+
     @Test func behindShowsTheSpeedReached() {
         let speeds: [(Double?, String)] = [(0.55, "BEHIND 0.55x"), (3.24, "BEHIND 3.2x"), (12.4, "BEHIND 12x"), (nil, "BEHIND")]
         for (reached, text) in speeds {

@@ -1,3 +1,4 @@
+import Foundation
 import ScaleFiles
 import ScaleSim
 import Testing
@@ -46,5 +47,46 @@ import Testing
         var actions: [DashboardAction] = []
         for factor in [0, -1, Double.nan, .infinity] { driver.setSpeed(factor, into: &actions) }
         #expect(driver.speed == 1)
+    }
+
+    /// With threads, a system of several partitions runs partitioned: the snapshot says how
+    /// it is spread, a command it takes applies, any other is answered refused, and a
+    /// recording is refused and leaves no file. A system of one partition runs in one engine.
+    @Test func aPartitionedRunSaysItsSpreadAndRefusesWhatItCannotTake() throws {
+        let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
+        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
+        let driver = SimulationDriver(engine: Engine(spec: spec), header: header, clock: VirtualClock(), threads: 2)
+        var actions: [DashboardAction] = []
+        driver.advance(by: .milliseconds(500), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        #expect(driver.now == Nanos.perSecond / 2)
+        driver.apply(.addServers(node: "app", count: 1), into: &actions)
+        driver.apply(.killDataCenter("eu-west"), into: &actions)
+        let answers = actions.compactMap { action -> CommandResult? in
+            if case .commandAnswered(_, let result, let time) = action, time == Nanos.perSecond / 2 { return result }
+            return nil
+        }
+        #expect(answers.first == .applied)
+        #expect(answers.count == 2 && answers[1] != .applied)
+        let snapshot = driver.snapshot()
+        #expect(snapshot.spread?.partitions == 2 && snapshot.spread?.threads == 2)
+        #expect(snapshot.nodes.first { $0.spec.id == "app" }?.servers == 25)
+        #expect(snapshot.datacenters.allSatisfy { !$0.down })
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("partitioned-\(UUID()).jsonl").path
+        actions = []
+        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
+        #expect(!driver.isRecording)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        guard case .recording(.failed(let reason)) = actions.last else {
+            Issue.record("no refusal: \(actions)")
+            return
+        }
+        #expect(reason.contains("a partitioned run is not recorded"))
+
+        let network = try PresetCatalog(environment: [:]).load("bench-network").spec
+        let one = SimulationDriver(
+            engine: Engine(spec: network), header: ReplayHeader(spec: network, presetName: "bench-network", seed: 42),
+            clock: VirtualClock(), threads: 2)
+        #expect(one.partitioned == nil && one.snapshot().spread == nil)
     }
 }

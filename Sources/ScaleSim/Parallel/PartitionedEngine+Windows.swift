@@ -85,7 +85,9 @@ extension PartitionedEngine {
     /// The whole picture for display, as `Engine.simulationSnapshot` gives it for one engine:
     /// each node's from its owner, the whole system's and the regions' windows from the
     /// coordinator, links, notices and the clients' last second summed over the partitions.
-    public func simulationSnapshot(historyLimit: Int = 120) -> SimulationSnapshot {
+    public func simulationSnapshot(
+        paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120, speedReached: Double? = nil
+    ) -> SimulationSnapshot {
         let engines = self.engines
         var view = engines[0]
         view.systemHistory = whole.system
@@ -97,7 +99,9 @@ extension PartitionedEngine {
             view.client.lastSecond.merge(engine.client.lastSecond)
         }
         view.notices = NoticeLog.merged(engines.map(\.notices))
-        var snapshot = view.simulationSnapshot(historyLimit: historyLimit)
+        var snapshot = view.simulationSnapshot(
+            paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached)
+        snapshot.spread = PartitionSpread(partitions: engines.count, threads: threads)
         let parts = engines.map { $0.snapshot(historyLimit: historyLimit) }
         let transfer = engines.map { $0.transferRates() }
         let owners = engines[0].crossing.owners

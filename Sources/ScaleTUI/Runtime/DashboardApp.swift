@@ -21,10 +21,12 @@ public final class DashboardApp {
     public var crashAfterFirstFrame = false
 
     /// A dashboard over `preset`; with `recording`, the session is recorded from its start.
-    /// `recordingsDirectory` is where `R` starts recordings, if any is known.
+    /// `recordingsDirectory` is where `R` starts recordings, if any is known. With `threads`,
+    /// a system of several partitions runs in partitions on that many threads.
     public init(
         terminal: any TerminalBackend, preset: LoadedPreset, seed: UInt64?, speed: Double, catalog: PresetCatalog,
-        recording: ReplayWriter? = nil, recordingsDirectory: String? = nil, clock: any LoopClock = WallClock()
+        recording: ReplayWriter? = nil, recordingsDirectory: String? = nil, threads: Int? = nil,
+        clock: any LoopClock = WallClock()
     ) {
         self.terminal = terminal
         self.clock = clock
@@ -32,7 +34,7 @@ public final class DashboardApp {
         state = DashboardState(preset: PresetInfo(preset), width: size.width, height: size.height, unicode: terminal.hasUnicode)
         driver = EngineDriver(
             preset: preset, seed: seed, recording: recording, terminal: "\(size.width)x\(size.height)", catalog: catalog,
-            recordingsDirectory: recordingsDirectory, clock: clock)
+            recordingsDirectory: recordingsDirectory, threads: threads, clock: clock)
         if speed != 1 { driver.perform(.setSpeed(speed)) }
     }
 

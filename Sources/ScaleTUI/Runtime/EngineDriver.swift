@@ -44,14 +44,15 @@ final class EngineDriver {
     private var lastProgress: ReplayProgress?
 
     /// A live session over `preset`; with `recording`, recorded from its start, the
-    /// screen's `terminal` size in its header.
+    /// screen's `terminal` size in its header; with `threads`, in partitions when it can.
     init(
         preset: LoadedPreset, seed: UInt64?, recording: ReplayWriter?, terminal: String, catalog: PresetCatalog,
-        recordingsDirectory: String?, clock: any LoopClock
+        recordingsDirectory: String?, threads: Int? = nil, clock: any LoopClock
     ) {
         let engine = Engine(spec: preset.spec, seed: seed, keyTrace: preset.keyTrace)
         let live = SimulationDriver(
-            engine: engine, header: ReplayHeader(spec: engine.spec, presetName: preset.name, seed: engine.seed), clock: clock)
+            engine: engine, header: ReplayHeader(spec: engine.spec, presetName: preset.name, seed: engine.seed), clock: clock,
+            threads: threads)
         mode = .live(live)
         self.clock = clock
         self.catalog = catalog
@@ -148,7 +149,7 @@ final class EngineDriver {
         case .resume: live.setPaused(false, into: &actions)
         case .setSpeed(let factor): live.setSpeed(factor, into: &actions)
         case .loadPreset(let name): loadPreset(name, into: live)
-        case .savePreset: save(live.engine.spec)
+        case .savePreset: save(live.spec)
         case .startRecording(let width, let height): startRecording(live, terminal: "\(width)x\(height)")
         case .stopRecording: live.stopRecording(into: &actions)
         case .seek, .takeOver, .quit:

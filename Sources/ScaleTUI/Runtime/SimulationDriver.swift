@@ -8,7 +8,12 @@ public final class SimulationDriver {
     /// Windows of history each snapshot carries, for the inspector's sparklines.
     public static let historyLimit = 180
 
+    /// The engine, when the run is one engine; a partitioned run's starting point otherwise.
     private(set) var engine: Engine
+    /// The run in partitions, when `--threads` asked for it and the system has several.
+    private(set) var partitioned: PartitionedEngine?
+    /// Threads for partitioned runs, or nil to run every system in one engine.
+    private let threads: Int?
     private(set) var paused = false
     /// Simulated seconds per wall second.
     private(set) var speed = 1.0
@@ -20,19 +25,34 @@ public final class SimulationDriver {
 
     /// Runs `engine` as it stands, its session begun at `header` with `history` applied
     /// (empty unless a replay was taken over).
-    init(engine: Engine, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock) {
+    /// With `threads`, a system of several partitions that starts at time zero runs in
+    /// partitions on that many threads (docs/architecture.md, "Windows and messages").
+    init(engine: Engine, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock, threads: Int? = nil) {
         self.engine = engine
+        self.threads = threads
+        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0) }
         recorder = SessionRecorder(header: header, commands: history, clock: clock)
     }
 
     var isRecording: Bool { recorder.isRecording }
 
+    /// The simulated time now.
+    var now: SimTime { partitioned?.now ?? engine.now }
+
+    /// The design as it runs now.
+    var spec: SystemSpec { partitioned?.spec ?? engine.spec }
+
     // MARK: - What the dashboard asks
 
     /// Applies `command` at the current simulated time and logs it for replays.
     func apply(_ command: SimCommand, into actions: inout [DashboardAction]) {
-        let result = engine.execute(command)
-        actions.append(.commandAnswered(command, result, at: engine.now))
+        let result: CommandResult
+        if let partitioned {
+            result = partitioned.execute(command)
+        } else {
+            result = engine.execute(command)
+        }
+        actions.append(.commandAnswered(command, result, at: now))
         log(.simulation(command), into: &actions)
     }
 
@@ -52,6 +72,7 @@ public final class SimulationDriver {
         // Logged before the engine restarts: the line carries the time it left.
         log(.load(name: name, preset: PresetEncoder.yaml(spec), seed: nil), into: &actions)
         engine = Engine(spec: spec, seed: nil, keyTrace: keyTrace)
+        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0) }
         behind = false
         gauge.reset()
     }
@@ -60,6 +81,11 @@ public final class SimulationDriver {
     /// `terminal` is the screen's `WxH`.
     func startRecording(into writer: ReplayWriter, terminal: String, into actions: inout [DashboardAction]) {
         stopRecording(into: &actions)
+        guard partitioned == nil else {
+            writer.discard()
+            actions.append(.recording(.failed("a partitioned run is not recorded: start without --threads to record")))
+            return
+        }
         do throws(ReplayError) {
             try recorder.startRecording(into: writer, terminal: terminal)
             actions.append(.recording(.started(path: writer.name)))
@@ -93,20 +119,22 @@ public final class SimulationDriver {
             return
         }
         // Whole microseconds: commands land between ticks, and replay files time them in µs.
-        let target = (engine.now + Nanos.from(seconds: wall.seconds * speed)) / 1_000 * 1_000
+        let target = (now + Nanos.from(seconds: wall.seconds * speed)) / 1_000 * 1_000
         let slice = 10 * Nanos.perMillisecond
         var checkpoints: [(time: SimTime, digest: UInt64)] = []
-        while engine.now < target {
-            let end = min(target, engine.now + slice)
-            if recorder.isRecording {
+        while now < target {
+            let end = min(target, now + slice)
+            if let partitioned {
+                partitioned.run(until: end)
+            } else if recorder.isRecording {
                 engine.run(until: end, checkpointEvery: Nanos.perSecond) { checkpoints.append(($0.now, $0.digest())) }
             } else {
                 engine.run(until: end)
             }
             if overBudget() { break }
         }
-        behind = engine.now < target
-        gauge.record(wall: clock.now, simulated: engine.now)
+        behind = now < target
+        gauge.record(wall: clock.now, simulated: now)
         do throws(ReplayError) {
             for (time, digest) in checkpoints { try recorder.checkpoint(at: time, digest: digest) }
         } catch {
@@ -116,7 +144,11 @@ public final class SimulationDriver {
 
     /// The picture the dashboard shows now.
     func snapshot() -> SimulationSnapshot {
-        engine.simulationSnapshot(
+        if let partitioned {
+            return partitioned.simulationSnapshot(
+                paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
+        }
+        return engine.simulationSnapshot(
             paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
     }
 
@@ -125,7 +157,7 @@ public final class SimulationDriver {
     /// Logs the action a replay of this session must repeat, at the engine's time.
     private func log(_ action: ReplayAction, into actions: inout [DashboardAction]) {
         do throws(ReplayError) {
-            try recorder.log(action, at: engine.now)
+            try recorder.log(action, at: now)
         } catch {
             fail(error, into: &actions)
         }

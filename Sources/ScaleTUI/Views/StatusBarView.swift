@@ -18,6 +18,9 @@ enum StatusBarView {
         fields += [
             StatusField(Format.clock(snapshot.time), priority: 1),
             speedField(snapshot),
+        ]
+        if let spread = spreadField(snapshot) { fields.append(spread) }
+        fields += [
             StatusField("\(Format.count(snapshot.users)) users", priority: 3),
             StatusField("\(Format.count(Double(system?.arrivals ?? 0))) req/s", priority: 3),
         ]
@@ -55,6 +58,14 @@ enum StatusBarView {
         guard snapshot.behind else { return StatusField(asked, wide: "speed " + asked, priority: 6) }
         let behind = "BEHIND" + (snapshot.speedReached.map { " " + reachedSpeed($0) } ?? "")
         return StatusField(behind, wide: "speed \(asked) \(behind)", Style(.bottleneck, bold: true, reverse: true), priority: 0)
+    }
+
+    /// A partitioned run's partitions and the threads that run them; nothing for one engine.
+    static func spreadField(_ snapshot: SimulationSnapshot) -> StatusField? {
+        guard let spread = snapshot.spread else { return nil }
+        return StatusField(
+            "\(spread.partitions)p/\(spread.threads)t", wide: "\(spread.partitions) partitions on \(spread.threads) threads",
+            priority: 7, widePriority: 8)
     }
 
     /// Each user region's p99 (and p50 when there is room) in one field, so the latency a

@@ -27,6 +27,12 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "Record the session into this replay file (see `scaletop replay`).")
     var record: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Simulate a system of several partitions (groups of data centers) in partitions on this many threads (1 to 1024); the status bar shows them. Commands that reach across partitions are refused, and the session cannot be recorded (docs/dashboard.md).",
+            valueName: "n"))
+    var threads: String?
+
     @Flag(help: "Overwrite the --record file if it exists.")
     var force = false
 
@@ -38,6 +44,10 @@ struct DashboardCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadPreset(preset)
         let factor = try parseSpeedFactor(speed)
+        let threadCount = try threads.map(BenchCommand.threadCount)
+        if threadCount != nil && record != nil {
+            throw badInput("--threads: a recording is made in one engine; drop --threads or --record")
+        }
         let environment = ProcessInfo.processInfo.environment
         let colorAllowed = TerminalSession.colorAllowed(noColor: noColor, environment: environment)
         // Never over the preset being run, through any link (docs/replay.md).
@@ -57,7 +67,7 @@ struct DashboardCommand: ParsableCommand {
         let app = DashboardApp(
             terminal: session.terminal, preset: loaded, seed: seed, speed: factor,
             catalog: PresetCatalog(environment: environment), recording: recording,
-            recordingsDirectory: Self.recordingsDirectory(environment))
+            recordingsDirectory: Self.recordingsDirectory(environment), threads: threadCount)
         if debugCrash { app.crashAfterFirstFrame = true }
         session.run(app)
         // The dashboard said so when it happened; said again once it has closed, as the

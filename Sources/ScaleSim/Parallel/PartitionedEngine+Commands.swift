@@ -1,0 +1,66 @@
+/// Commands in a partitioned run (docs/architecture.md, "Windows and messages").
+///
+/// A command applies at a barrier, after every event at or before its time, in every
+/// partition: each copy keeps the whole structure, so node and server indices stay the
+/// same everywhere, while only the owner's state of the node is live. Only commands whose
+/// effect stays inside one partition are taken so far: the users and their rate (each
+/// partition reschedules its own regions' arrivals) and the capacity of a node that holds
+/// no data. Any other could reach across partitions at once (a replica's resync reads its
+/// primary, a new route may be faster than the lookahead) and is refused.
+extension PartitionedEngine {
+    /// The design as it runs now, the same in every partition.
+    public var spec: SystemSpec { simulation.partitions[0].engine.spec }
+
+    /// Applies `command` now in every partition, or refuses it saying why; a refusal is
+    /// kept with the run's refused commands, as one engine keeps it.
+    @discardableResult
+    public func execute(_ command: SimCommand) -> CommandResult {
+        if let refusal = refusal(of: command) {
+            let refused = RefusedCommand(at: now, command: command, reason: refusal)
+            simulation.update(0) { $0.engine.refusedCommands.append(refused) }
+            return .refused(refusal)
+        }
+        let owner = simulation.partitions[0].engine.nodeIndex[command.nodeID ?? ""].map {
+            Int(simulation.partitions[0].engine.crossing.owners[Int($0)])
+        }
+        var result = CommandResult.applied
+        for p in simulation.partitions.indices {
+            let answer = simulation.update(p) { $0.engine.execute(command) }
+            if p == (owner ?? 0) { result = answer }
+        }
+        return result
+    }
+
+    /// Why a partitioned run does not take `command`, or nil when it does.
+    private func refusal(of command: SimCommand) -> String? {
+        let engine = simulation.partitions[0].engine
+        let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
+        switch command {
+        case .setUsers, .setRatePerUser:
+            return nil
+        case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
+            .setSize(let id, _), .resize(let id, _):
+            // An unknown node is refused by the engine itself, with its own words.
+            guard let n = engine.nodeIndex[id] else { return nil }
+            switch engine.nodes[Int(n)].kind {
+            case .db, .replica, .cache, .cdn:
+                return "\(id) holds data, whose copies reach across partitions: \(notYet)"
+            case .app, .lb, .queue, .station, .sessionStore: return nil
+            }
+        default:
+            return notYet
+        }
+    }
+}
+
+extension SimCommand {
+    /// The node a capacity command changes.
+    fileprivate var nodeID: String? {
+        switch self {
+        case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
+            .setSize(let id, _), .resize(let id, _):
+            id
+        default: nil
+        }
+    }
+}
