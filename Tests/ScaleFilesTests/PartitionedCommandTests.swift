@@ -65,3 +65,27 @@ import Testing
         #expect(partitioned.summary().refused.map(\.command) == refused.map(\.0) + [.addServers(node: "nope", count: 1)])
     }
 }
+
+extension PartitionedCommandTests {
+    /// A script of commands a partitioned run takes runs partitioned, each command after
+    /// every event at or before its time, as `Engine.run(until:applying:)` applies it: the
+    /// same run as one engine's. A script with any other command keeps the system in one
+    /// engine, and says which command.
+    @Test func aScriptOfCommandsTakenRunsPartitioned() throws {
+        let spec = try Stage.spec("08-multi-dc")
+        let script = Self.taken.enumerated().map { k, command in
+            ScheduledCommand(at: SimTime(k + 1) * Nanos.perSecond / 2, command: command)
+        }
+        let scripted = Engine(spec: spec, script: script)
+        #expect(scripted.reasonNotPartitioned == nil)
+        let partitioned = try #require(PartitionedEngine(scripted, threads: 2))
+        partitioned.run(until: 4 * Nanos.perSecond)
+        var whole = Engine(spec: spec)
+        whole.run(until: 4 * Nanos.perSecond, applying: script)
+        #expect(partitioned.summary() == whole.summary())
+
+        let kill = ScheduledCommand(at: 2 * Nanos.perSecond, command: .killDataCenter("eu-west"))
+        let reason = Engine(spec: spec, script: script + [kill]).reasonNotPartitioned
+        #expect(reason == "its script has a command at 2.0 s that a partitioned run does not take yet", "\(reason ?? "")")
+    }
+}

@@ -62,7 +62,7 @@ extension Engine {
     ///
     /// Today those are requests travelling on routes with a latency, users sent to a data
     /// center other than their nearest, and a primary's writes reaching replicas and caches
-    /// in another. Every other effect of docs/design/
+    /// in another; a script may hold only the commands a partitioned run takes. Every other effect of docs/design/
     /// partitioned-engine-audit.md still reaches across at once, so a system that has one
     /// runs as one partition.
     public var reasonNotPartitioned: String? {
@@ -85,7 +85,9 @@ extension Engine {
                 }
             }
         }
-        if !script.isEmpty { return "its script runs commands" }
+        if let scheduled = script.first(where: { partitionedRunRefusal(of: $0.command) != nil }) {
+            return "its script has a command at \(Nanos.seconds(scheduled.at)) s that a partitioned run does not take yet"
+        }
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }
         if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
         if client.timeout > 0 { return "its clients give up after a deadline" }

@@ -6,7 +6,9 @@
 /// effect stays inside one partition are taken so far: the users and their rate (each
 /// partition reschedules its own regions' arrivals) and the capacity of a node that holds
 /// no data. Any other could reach across partitions at once (a replica's resync reads its
-/// primary, a new route may be faster than the lookahead) and is refused.
+/// primary, a new route may be faster than the lookahead) and is refused. A script's
+/// commands (the preset's and any added) apply the same way, at their times; a system whose
+/// script holds a command not taken runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
     /// The design as it runs now, the same in every partition.
     public var spec: SystemSpec { simulation.partitions[0].engine.spec }
@@ -15,7 +17,7 @@ extension PartitionedEngine {
     /// kept with the run's refused commands, as one engine keeps it.
     @discardableResult
     public func execute(_ command: SimCommand) -> CommandResult {
-        if let refusal = refusal(of: command) {
+        if let refusal = simulation.partitions[0].engine.partitionedRunRefusal(of: command) {
             let refused = RefusedCommand(at: now, command: command, reason: refusal)
             simulation.update(0) { $0.engine.refusedCommands.append(refused) }
             return .refused(refusal)
@@ -31,9 +33,12 @@ extension PartitionedEngine {
         return result
     }
 
-    /// Why a partitioned run does not take `command`, or nil when it does.
-    private func refusal(of command: SimCommand) -> String? {
-        let engine = simulation.partitions[0].engine
+}
+
+extension Engine {
+    /// Why a partitioned run of this system does not take `command`, or nil when it does.
+    func partitionedRunRefusal(of command: SimCommand) -> String? {
+        let engine = self
         let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
         case .setUsers, .setRatePerUser:

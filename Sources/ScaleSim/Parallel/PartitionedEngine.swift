@@ -10,6 +10,9 @@ public final class PartitionedEngine {
     let simulation: WindowedSimulation<EnginePartition>
     /// The whole system's per-second windows (Parallel/PartitionedEngine+Windows.swift).
     var whole: WholeWindows
+    /// The system's timed commands, by time, and the next one to apply.
+    private let script: [ScheduledCommand]
+    private var nextScripted = 0
 
     /// The most threads a run may ask for.
     public static let maxThreads = 1024
@@ -22,6 +25,7 @@ public final class PartitionedEngine {
         plan = engine.partitionPlan
         simulation = WindowedSimulation(partitions: engine.partitioned(), lookahead: lookahead, threads: threads)
         whole = WholeWindows(regionCount: engine.regionMetrics.regions.count)
+        script = engine.script
     }
 
     /// Threads the windows run on: at most one per partition.
@@ -34,11 +38,22 @@ public final class PartitionedEngine {
     /// regions are live, the rest is as the system started.
     public var engines: [Engine] { simulation.partitions.map(\.engine) }
 
+    /// Runs every partition up to and including `end`, applying each command of the
+    /// system's script after every event at or before its time.
+    public func run(until end: SimTime) {
+        while nextScripted < script.count, script[nextScripted].at <= end {
+            advance(until: script[nextScripted].at)
+            execute(script[nextScripted].command)
+            nextScripted += 1
+        }
+        advance(until: end)
+    }
+
     /// Runs every partition up to and including `end`.
     ///
     /// Windows end a nanosecond before each whole second: the reads of the window are
     /// settled (Engine+CommitsAcross.swift) before the tick at the second closes the figures.
-    public func run(until end: SimTime) {
+    private func advance(until end: SimTime) {
         var second = (simulation.simulatedThrough / Nanos.perSecond + 1) * Nanos.perSecond
         while second - 1 < end {
             simulation.run(through: second - 1)
