@@ -237,6 +237,11 @@ import Testing
         _ = state.reduce(.recording(.stopped(path: "/tmp/x/00-single-server-1.jsonl")))
         #expect(state.recordingPath == nil)
         #expect(state.log.last?.text.contains("recording saved") == true)
+        // A recording that cannot start says why, and was never under way.
+        _ = state.reduce(.recording(.refused("a partitioned run is not recorded")))
+        #expect(state.recordingPath == nil)
+        #expect(state.log.last?.text == "cannot record: a partitioned run is not recorded")
+        #expect(!DashboardView.render(state).line(0).contains("REC"))
     }
 
     @Test func aSecondColonStartsThePromptAfresh() async throws {

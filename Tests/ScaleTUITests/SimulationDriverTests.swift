@@ -77,7 +77,7 @@ import Testing
         driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
         #expect(!driver.isRecording)
         #expect(!FileManager.default.fileExists(atPath: path))
-        guard case .recording(.failed(let reason)) = actions.last else {
+        guard case .recording(.refused(let reason)) = actions.last else {
             Issue.record("no refusal: \(actions)")
             return
         }

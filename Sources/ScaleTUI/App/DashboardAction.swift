@@ -30,6 +30,8 @@ public enum RecordingEvent: Sendable, Equatable {
     case started(path: String)
     case stopped(path: String)
     case failed(String)
+    /// A recording could not start, for the reason given.
+    case refused(String)
 }
 
 /// Work the reducer asks the engine's driver to do; its outcome comes back as an action.

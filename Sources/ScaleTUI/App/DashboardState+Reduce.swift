@@ -46,6 +46,8 @@ extension DashboardState {
         case .recording(.failed(let message)):
             recordingPath = nil
             log("recording stopped: \(message)", tone: .error)
+        case .recording(.refused(let message)):
+            log("cannot record: \(message)", tone: .error)
         case .replayProgressed(let progress):
             if replay?.progress?.finished == false, progress.finished {
                 log("replay finished: L takes over to go on live", tone: .title)

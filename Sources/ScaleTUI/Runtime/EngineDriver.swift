@@ -198,7 +198,7 @@ final class EngineDriver {
     /// Starts a recording in a new file named after the preset and the time.
     private func startRecording(_ live: SimulationDriver, terminal: String) {
         guard let directory = recordingsDirectory else {
-            actions.append(.recording(.failed("no place for recordings: set XDG_STATE_HOME or HOME")))
+            actions.append(.recording(.refused("no place for recordings: set XDG_STATE_HOME or HOME")))
             return
         }
         do {

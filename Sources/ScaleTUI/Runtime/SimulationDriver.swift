@@ -83,7 +83,7 @@ public final class SimulationDriver {
         stopRecording(into: &actions)
         guard partitioned == nil else {
             writer.discard()
-            actions.append(.recording(.failed("a partitioned run is not recorded: start without --threads to record")))
+            actions.append(.recording(.refused("a partitioned run is not recorded; start without --threads to record")))
             return
         }
         do throws(ReplayError) {
