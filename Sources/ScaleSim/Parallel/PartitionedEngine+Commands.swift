@@ -32,13 +32,11 @@ extension PartitionedEngine {
         }
         return result
     }
-
 }
 
 extension Engine {
     /// Why a partitioned run of this system does not take `command`, or nil when it does.
     func partitionedRunRefusal(of command: SimCommand) -> String? {
-        let engine = self
         let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
         case .setUsers, .setRatePerUser:
@@ -46,8 +44,8 @@ extension Engine {
         case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
             .setSize(let id, _), .resize(let id, _):
             // An unknown node is refused by the engine itself, with its own words.
-            guard let n = engine.nodeIndex[id] else { return nil }
-            switch engine.nodes[Int(n)].kind {
+            guard let n = nodeIndex[id] else { return nil }
+            switch nodes[Int(n)].kind {
             case .db, .replica, .cache, .cdn:
                 return "\(id) holds data, whose copies reach across partitions: \(notYet)"
             case .app, .lb, .queue, .station, .sessionStore: return nil

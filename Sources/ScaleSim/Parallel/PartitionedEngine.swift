@@ -2,8 +2,8 @@
 /// simulated time on up to `threads` threads: the same figures whatever the number of
 /// threads (docs/architecture.md, "Windows and messages").
 ///
-/// `scaletop run --threads` and `scaletop bench --threads` drive it; replays and the
-/// dashboard still simulate every system in one engine.
+/// `scaletop run`, the dashboard and `scaletop bench` drive it with `--threads`; recordings
+/// and replays still simulate every system in one engine.
 public final class PartitionedEngine {
     /// The partitions and the lookahead, as the system's plan gives them.
     public let plan: PartitionPlan
