@@ -139,6 +139,15 @@ extension Engine {
     public func simulationSnapshot(
         paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120, speedReached: Double? = nil
     ) -> SimulationSnapshot {
+        simulationSnapshot(
+            paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached,
+            nodes: snapshot(historyLimit: historyLimit))
+    }
+
+    /// The whole picture with `nodes` for its nodes (a partitioned run takes each from its owner).
+    func simulationSnapshot(
+        paused: Bool, speed: Double, behind: Bool, historyLimit: Int, speedReached: Double?, nodes: [NodeSnapshot]
+    ) -> SimulationSnapshot {
         SimulationSnapshot(
             time: now,
             workload: spec.workload,
@@ -147,7 +156,7 @@ extension Engine {
             behind: behind,
             system: systemHistory.last,
             systemHistory: Array(systemHistory.elements.suffix(historyLimit)),
-            nodes: snapshot(historyLimit: historyLimit),
+            nodes: nodes,
             datacenters: dataCenterStatus,
             notices: notices.recent,
             regions: regionSnapshots(historyLimit: historyLimit),

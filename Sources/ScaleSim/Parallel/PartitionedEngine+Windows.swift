@@ -99,18 +99,19 @@ extension PartitionedEngine {
             view.client.lastSecond.merge(engine.client.lastSecond)
         }
         view.notices = NoticeLog.merged(engines.map(\.notices))
-        var snapshot = view.simulationSnapshot(
-            paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached)
-        snapshot.spread = PartitionSpread(partitions: engines.count, threads: threads)
         let parts = engines.map { $0.snapshot(historyLimit: historyLimit) }
         let transfer = engines.map { $0.transferRates() }
         let owners = engines[0].crossing.owners
-        snapshot.nodes = owners.indices.map { n in
+        let nodes = owners.indices.map { n in
             let owner = Int(owners[n])
             var node = parts[owner][n]
             for p in engines.indices where p != owner { node.costPerMonth += transfer[p][n] }
             return node
         }
+        var snapshot = view.simulationSnapshot(
+            paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached,
+            nodes: nodes)
+        snapshot.spread = PartitionSpread(partitions: engines.count, threads: threads)
         return snapshot
     }
 }
