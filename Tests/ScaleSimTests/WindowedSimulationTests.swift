@@ -143,7 +143,7 @@ struct WindowedSimulationTests {
         for threads in [2, 4, 8] { #expect(outcome(threads: threads) == single, "\(threads) threads") }
     }
 
-    @Test("Stopping at barriers between windows changes nothing")
+    @Test("Stopping anywhere, inside windows too, changes nothing: barriers stay on their grid")
     func barriersDoNotChangeResults() {
         let straight = ring(stations: 3, threads: 2)
         straight.run(through: 10 * Nanos.perSecond)
@@ -154,9 +154,30 @@ struct WindowedSimulationTests {
         }
         stopping.run(through: 10 * Nanos.perSecond)
         #expect(stopping.simulatedThrough == straight.simulatedThrough)
-        #expect(stopping.windowsRun > straight.windowsRun)
+        #expect(stopping.windowsRun == straight.windowsRun)
+        #expect(stopping.messagesSent == straight.messagesSent)
         #expect(stopping.partitions.map(\.digest) == straight.partitions.map(\.digest))
         #expect(stopping.partitions.map(\.ended) == straight.partitions.map(\.ended))
+    }
+
+    @Test("Aligned windows also end a nanosecond before each whole second")
+    func alignedWindowsEndBeforeEachSecond() {
+        let ms = Nanos.perMillisecond
+        let simulation = WindowedSimulation(
+            partitions: (0..<2).map {
+                RingStation(index: $0, of: 2, seed: 3, birthRate: 300, serviceRate: 1000, delay: 300 * ms)
+            },
+            lookahead: 300 * ms, threads: 2, alignment: Nanos.perSecond)
+        #expect(simulation.nextBarrier == 300 * ms - 1)
+        // Barriers in each second: 0.3 s, 0.6 s and 0.9 s after the last, and 1 ns before the next.
+        simulation.run(through: 2 * Nanos.perSecond - 1)
+        #expect(simulation.windowsRun == 8)
+        #expect(simulation.nextBarrier == 2 * Nanos.perSecond + 300 * ms - 1)
+        // A stop inside a window runs the partitions there and leaves the barrier where it was.
+        simulation.run(through: 2 * Nanos.perSecond + 50 * ms)
+        #expect(simulation.simulatedThrough == 2 * Nanos.perSecond + 50 * ms)
+        #expect(simulation.windowsRun == 8)
+        #expect(simulation.nextBarrier == 2 * Nanos.perSecond + 300 * ms - 1)
     }
 
     @Test("Jobs crossing partitions take the time a Kelly network gives")

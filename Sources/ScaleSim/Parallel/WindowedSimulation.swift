@@ -4,22 +4,32 @@ import Dispatch
 /// `threads` threads, with the same results whatever the number of threads.
 ///
 /// Every effect between partitions travels with a delay of at least `lookahead`. A window
-/// covers the times after `simulatedThrough`, up to `simulatedThrough + lookahead` at most:
-/// a message sent by any event in it takes effect after the window ends, so each partition
-/// runs the whole window on its own. At the window's end the coordinator collects what was
-/// sent and gives each partition its own messages, in (time, source, sequence) order.
-/// Windows depend only on the lookahead and on the times the owner runs through, never on
-/// the threads, and so do the results (docs/architecture.md, "Windows and messages").
+/// covers the times after the last barrier, up to the lookahead later at most: a message
+/// sent by any event in it takes effect after the window ends, so each partition runs the
+/// whole window on its own. At the barrier ending the window the coordinator collects what
+/// was sent and gives each partition its own messages, in (time, source, sequence) order.
+///
+/// Barriers fall on a fixed grid: every `lookahead` after the last, and a nanosecond before
+/// every multiple of `alignment`. The owner may stop anywhere (a command, a checkpoint, a
+/// dashboard's slice of wall time): the partitions then run to that time and the window
+/// goes on from there, its messages delivered at its barrier as ever. So the results
+/// depend on neither the threads nor where the owner stops (docs/architecture.md,
+/// "Windows and messages").
 public final class WindowedSimulation<Partition: SimulationPartition> {
     /// The partitions, as of the end of the last window.
     public private(set) var partitions: [Partition]
     /// The least delay of an effect between two partitions: the longest a window may be.
     public let lookahead: SimTime
+    /// Windows also end a nanosecond before every multiple of this, if given.
+    public let alignment: SimTime?
     /// Threads the windows run on: at most one per partition.
     public let threads: Int
     /// Every time up to this one is simulated in every partition; -1 before the first window.
     public private(set) var simulatedThrough: SimTime = -1
-    /// Windows run so far.
+    /// The end of the window under way: its messages are delivered once every partition
+    /// has run through it.
+    public private(set) var nextBarrier: SimTime
+    /// Windows run to their barrier so far.
     public private(set) var windowsRun = 0
     /// Messages sent between partitions so far.
     public private(set) var messagesSent = 0
@@ -28,39 +38,56 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     private var inboxes: [[PartitionMessage<Partition.Payload>]]
 
     /// A coordinator of `partitions`, where no effect crosses from one to another in less
-    /// than `lookahead`, running on `threads` threads (fewer if there are fewer partitions).
-    public init(partitions: [Partition], lookahead: SimTime, threads: Int) {
+    /// than `lookahead`, running on `threads` threads (fewer if there are fewer partitions);
+    /// with `alignment`, windows also end a nanosecond before each of its multiples.
+    public init(partitions: [Partition], lookahead: SimTime, threads: Int, alignment: SimTime? = nil) {
         precondition(!partitions.isEmpty, "a simulation has at least one partition")
         precondition(lookahead > 0, "the lookahead is a positive duration")
         precondition(threads > 0, "windows run on at least one thread")
+        precondition((alignment ?? 1) > 0, "windows align to a positive duration")
         self.partitions = partitions
         self.lookahead = lookahead
+        self.alignment = alignment
         self.threads = min(threads, partitions.count)
+        nextBarrier = Self.barrier(after: -1, lookahead: lookahead, alignment: alignment)
         outboxes = partitions.indices.map { Outbox(source: $0) }
         inboxes = Array(repeating: [], count: partitions.count)
     }
 
-    /// Simulates every partition through `end`, in windows no longer than the lookahead.
+    /// Simulates every partition through `end`, window by window, delivering each window's
+    /// messages at its barrier.
     ///
-    /// It returns at a window's end, where the owner may read the partitions or change one
-    /// (`update`): a command, a tick or a snapshot happens at such a barrier.
+    /// When it returns every partition has run every event at or before `end`, and the
+    /// owner may read the partitions or change one (`update`): a command, a tick or a
+    /// snapshot happens there, whether `end` is a barrier or inside a window.
     public func run(through end: SimTime) {
         while simulatedThrough < end {
-            runWindow(through: min(end, simulatedThrough + lookahead))
+            let stop = min(end, nextBarrier)
+            forEachPartition { window, p in window.partitions[p].run(through: stop, outbox: &window.outboxes[p]) }
+            simulatedThrough = stop
+            if stop == nextBarrier { endWindow() }
         }
     }
 
-    /// Changes partition `index` between windows: a command applied at a barrier.
+    /// Changes partition `index` where the run stands: a command applied at its time.
     public func update<Result>(_ index: Int, _ change: (inout Partition) throws -> Result) rethrows -> Result {
         try change(&partitions[index])
     }
 
-    private func runWindow(through end: SimTime) {
-        forEachPartition { window, p in window.partitions[p].run(through: end, outbox: &window.outboxes[p]) }
-        simulatedThrough = end
+    /// The barrier after the one at `time`: the lookahead later, or sooner if a multiple of
+    /// `alignment` comes first (windows end a nanosecond before it).
+    private static func barrier(after time: SimTime, lookahead: SimTime, alignment: SimTime?) -> SimTime {
+        let next = time + lookahead
+        guard let alignment else { return next }
+        return min(next, ((time + 1) / alignment + 1) * alignment - 1)
+    }
+
+    /// Every partition has run through the barrier: delivers the window's messages.
+    private func endWindow() {
         windowsRun += 1
-        collectMessages(sentThrough: end)
+        collectMessages(sentThrough: nextBarrier)
         forEachPartition { window, p in window.deliver(to: p) }
+        nextBarrier = Self.barrier(after: nextBarrier, lookahead: lookahead, alignment: alignment)
     }
 
     /// Runs `body` for every partition, on the coordinator's threads: partition p always on
