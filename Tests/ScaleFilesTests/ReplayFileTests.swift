@@ -74,7 +74,7 @@ import ScaleSim
         #expect(replayer.verifiedCheckpoints == 7)
         var straight = Engine(spec: Self.spec, seed: 9)
         straight.run(until: 6 * Nanos.perSecond, applying: Self.script)
-        #expect(replayer.engine.summary() == straight.summary())
+        #expect(replayer.run.summary() == straight.summary())
     }
 
     @Test func aChangedDigestOrCommandDivergesAtItsCheckpoint() throws {
@@ -128,7 +128,7 @@ import ScaleSim
         try replayer.runToEnd(verify: true)
         #expect(replayer.stage == 1)
         #expect(replayer.presetName == "fewer")
-        #expect(replayer.engine.summary() == engine.summary())
+        #expect(replayer.run.summary() == engine.summary())
     }
 
     @Test func seekingGivesTheStateAtThatTime() throws {
@@ -136,8 +136,8 @@ import ScaleSim
         let replayer = Replayer.seek(file, to: 4_700 * Nanos.perMillisecond)
         var straight = Engine(spec: Self.spec, seed: 9)
         straight.run(until: 4_700 * Nanos.perMillisecond, applying: Self.script)
-        #expect(replayer.engine.digest() == straight.digest())
-        #expect(replayer.engine.now == 4_700 * Nanos.perMillisecond)
+        #expect(replayer.run.digest() == straight.digest())
+        #expect(replayer.run.now == 4_700 * Nanos.perMillisecond)
     }
 
     @Test func aLastLineCutShortIsSkippedWithAWarning() throws {
@@ -276,20 +276,21 @@ import ScaleSim
             Issue.record("no header or no checkpoint at line 5")
             return
         }
-        header.engineRevision = Engine.revision + 1
+        let newer = Engine.verifiableRevisions.max()! + 1
+        header.engineRevision = newer
         records[0] = .header(header)
         records[4] = .checkpoint(microseconds: t, digest: digest ^ 1)
         let file = try Self.parse(Self.text(records))
         #expect(!file.isVerifiable)
         #expect(
-            file.revisionNote == "recorded with engine revision \(Engine.revision + 1); "
-                + "this build simulates revision \(Engine.revision): it plays, but cannot verify")
+            file.revisionNote == "recorded with engine revision \(newer); this build simulates revisions "
+                + "\(Engine.revision) and \(Engine.partitionedRevision): it plays, but cannot verify")
         var replayer = Replayer(file: file)
         try replayer.runToEnd(verify: true)
         #expect(replayer.verifiedCheckpoints == 0)
         var straight = Engine(spec: Self.spec, seed: 9)
         straight.run(until: 6 * Nanos.perSecond, applying: Self.script)
-        #expect(replayer.engine.summary() == straight.summary())
+        #expect(replayer.run.summary() == straight.summary())
     }
 
     @Test func badEngineRevisionsAreErrorsOnTheHeaderLine() {

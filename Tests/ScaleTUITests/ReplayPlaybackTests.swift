@@ -72,19 +72,19 @@ import Testing
         let playback = ReplayPlayback(file: try Self.recording(), factor: 1)
         _ = Self.seek(playback, by: DashboardState.seekStep)
         #expect(playback.replayer.isFinished)
-        #expect(playback.replayer.engine.now == 23 * Self.second)
+        #expect(playback.replayer.run.now == 23 * Self.second)
         #expect(playback.snapshot(behind: false).time == 23 * Self.second)
         #expect(playback.progress.percent == 100)
         // Once more changes nothing.
         _ = Self.seek(playback, by: DashboardState.seekStep)
-        #expect(playback.replayer.engine.now == 23 * Self.second)
+        #expect(playback.replayer.run.now == 23 * Self.second)
     }
 
     @Test func jumpingForwardPastAStagesEndStartsTheNextStage() throws {
         let playback = ReplayPlayback(file: try Self.recording(loadAt: 21), factor: 1)
         #expect(Self.loads(Self.seek(playback, by: DashboardState.seekStep)) == ["01-web-db-split"])
         #expect(playback.replayer.stage == 1)
-        #expect(playback.replayer.engine.now == 0)
+        #expect(playback.replayer.run.now == 0)
     }
 
     @Test func commandsAreReportedAtTheTimesTheyWereMade() throws {

@@ -20,7 +20,7 @@ import Testing
         var actions: [DashboardAction] = []
         driver.setSpeed(10, into: &actions)
         driver.advance(by: .milliseconds(100), clock: VirtualClock(), overBudget: { false }, into: &actions)
-        #expect(driver.engine.now == Nanos.perSecond)
+        #expect(driver.now == Nanos.perSecond)
         driver.setPaused(true, into: &actions)
         driver.advance(by: .milliseconds(100), clock: VirtualClock(), overBudget: { false }, into: &actions)
         let snapshot = driver.snapshot()
@@ -50,8 +50,8 @@ import Testing
     }
 
     /// With threads, a system of several partitions runs partitioned: the snapshot says how
-    /// it is spread, a command it takes applies, any other is answered refused, and a
-    /// recording is refused and leaves no file. A system of one partition runs in one engine.
+    /// it is spread, a command it takes applies, and any other is answered refused. A
+    /// system of one partition runs in one engine.
     @Test func aPartitionedRunSaysItsSpreadAndRefusesWhatItCannotTake() throws {
         let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
         let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
@@ -60,7 +60,7 @@ import Testing
         driver.advance(by: .milliseconds(500), clock: VirtualClock(), overBudget: { false }, into: &actions)
         #expect(driver.now == Nanos.perSecond / 2)
         driver.apply(.addServers(node: "app", count: 1), into: &actions)
-        driver.apply(.killDataCenter("eu-west"), into: &actions)
+        driver.apply(.setCacheCapacity(node: "cache", entries: 10), into: &actions)
         let answers = actions.compactMap { action -> CommandResult? in
             if case .commandAnswered(_, let result, let time) = action, time == Nanos.perSecond / 2 { return result }
             return nil
@@ -70,23 +70,46 @@ import Testing
         let snapshot = driver.snapshot()
         #expect(snapshot.spread?.partitions == 2 && snapshot.spread?.threads == 2)
         #expect(snapshot.nodes.first { $0.spec.id == "app" }?.servers == 25)
-        #expect(snapshot.datacenters.allSatisfy { !$0.down })
-
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("partitioned-\(UUID()).jsonl").path
-        actions = []
-        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
-        #expect(!driver.isRecording)
-        #expect(!FileManager.default.fileExists(atPath: path))
-        guard case .recording(.refused(let reason)) = actions.last else {
-            Issue.record("no refusal: \(actions)")
-            return
-        }
-        #expect(reason.contains("a partitioned run is not recorded"))
 
         let network = try PresetCatalog(environment: [:]).load("bench-network").spec
         let one = SimulationDriver(
             engine: Engine(spec: network), header: ReplayHeader(spec: network, presetName: "bench-network", seed: 42),
             clock: VirtualClock(), threads: 2)
         #expect(one.partitioned == nil && one.snapshot().spread == nil)
+    }
+
+    /// A partitioned session records as any other: the header names the partitioned
+    /// revision, and the file replays and verifies on another number of threads, although
+    /// the dashboard ran it in slices of wall time the replay never stops at.
+    @Test func aPartitionedSessionRecordsAndVerifiesOnOtherThreads() throws {
+        let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
+        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
+        let driver = SimulationDriver(engine: Engine(spec: spec), header: header, clock: VirtualClock(), threads: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("partitioned-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var actions: [DashboardAction] = []
+        driver.advance(by: .milliseconds(230), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
+        #expect(driver.isRecording)
+        for (step, command) in [
+            SimCommand.addServers(node: "app", count: 2), .setUsers(30_000), .removeServers(node: "app-eu", count: 1),
+        ]
+        .enumerated() {
+            driver.advance(by: .milliseconds(370 + 130 * step), clock: VirtualClock(), overBudget: { false }, into: &actions)
+            driver.apply(command, into: &actions)
+        }
+        driver.advance(by: .milliseconds(1_900), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        let end = driver.now
+        driver.stopRecording(into: &actions)
+        #expect(!actions.contains { if case .recording(.failed) = $0 { true } else { false } }, "\(actions)")
+
+        let file = try ReplayReader.read(file: path)
+        #expect(file.header.engineRevision == Engine.partitionedRevision)
+        #expect(file.isVerifiable)
+        var replayer = Replayer(file: file, threads: 1)
+        try replayer.runToEnd(verify: true)
+        #expect(replayer.run.partitioned != nil)
+        #expect(replayer.run.now == end)
+        #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
     }
 }

@@ -123,7 +123,10 @@ import Testing
     /// anything runs.
     @Test(arguments: ["0", "-1", "1025", "99999999999999999999", "two", "2.5", " 2", "0x10"])
     func threadsOutOfRange(value: String) throws {
-        for command in [["bench", "ten-million-users"], ["run", "08-multi-dc"], ["dashboard", "08-multi-dc"]] {
+        for command in [
+            ["bench", "ten-million-users"], ["run", "08-multi-dc"], ["dashboard", "08-multi-dc"],
+            ["replay", "never-read.jsonl", "--headless"], ["replay", "never-read.jsonl"],
+        ] {
             let result = try CLI.run(command + ["--threads=\(value)"])
             #expect(result.status == 2, "\(command) \(value): \(result.stderr)")
             #expect(
@@ -132,16 +135,6 @@ import Testing
         }
         let elsewhere = try CLI.run(["bench", "reference", "--threads", "2"])
         #expect(elsewhere.status == 2 && elsewhere.stderr.contains("--threads: it applies to ten-million-users"))
-    }
-
-    /// A recording is made in one engine: `--record` with `--threads` is refused, before any
-    /// file is made.
-    @Test(arguments: ["run", "dashboard"])
-    func threadsWithARecordingIsRefused(command: String) throws {
-        let result = try CLI.run([command, "08-multi-dc", "--threads", "2", "--record", "never-made.scaletop-replay"])
-        #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("--threads: a recording is made in one engine"), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: "never-made.scaletop-replay"))
     }
 
     /// `stage9`, the old name of the `ten-million-users` scenario, is still accepted: the

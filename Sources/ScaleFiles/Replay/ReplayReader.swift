@@ -42,16 +42,16 @@ public struct ReplayFile: Sendable {
     /// Warnings for the caller to print, such as a last line cut short.
     public var warnings: [String]
 
-    /// True when this build's engine is the revision that recorded the file: only then do
-    /// its digests mean anything to verify.
-    public var isVerifiable: Bool { header.engineRevision == Engine.revision }
+    /// True when this build computes the revision that recorded the file (one engine or
+    /// partitioned): only then do its digests mean anything to verify.
+    public var isVerifiable: Bool { Engine.verifiableRevisions.contains(header.engineRevision) }
 
-    /// What to tell the user about a file of another engine revision; nil for this one.
+    /// What to tell the user about a file of another engine revision; nil for one of these.
     public var revisionNote: String? {
         isVerifiable
             ? nil
-            : "recorded with engine revision \(header.engineRevision); "
-                + "this build simulates revision \(Engine.revision): it plays, but cannot verify"
+            : "recorded with engine revision \(header.engineRevision); this build simulates revisions "
+                + "\(Engine.revision) and \(Engine.partitionedRevision): it plays, but cannot verify"
     }
 
     /// True when the file ends with its `end` line, as a finished recording does.

@@ -41,11 +41,15 @@ public struct ReplayHeader: Sendable, Equatable {
         self.warmupMicroseconds = warmupMicroseconds
     }
 
-    /// The header for running `spec` with `seed`: its preset written inline.
-    public init(spec: SystemSpec, presetName: UntrustedText, seed: UInt64, warmup: SimTime = 0, terminal: UntrustedText? = nil) {
+    /// The header for running `spec` with `seed`, in the engine of `engineRevision`: its
+    /// preset written inline.
+    public init(
+        spec: SystemSpec, presetName: UntrustedText, seed: UInt64, warmup: SimTime = 0, terminal: UntrustedText? = nil,
+        engineRevision: Int = Engine.revision
+    ) {
         self.init(
             seed: seed, preset: PresetEncoder.yaml(spec), presetName: presetName, terminal: terminal,
-            warmupMicroseconds: warmup / Nanos.perMicrosecond)
+            warmupMicroseconds: warmup / Nanos.perMicrosecond, engineRevision: engineRevision)
     }
 }
 
@@ -125,6 +129,16 @@ public enum ReplayRecord: Sendable, Equatable {
     /// The end line for `engine` now (a whole microsecond).
     public static func end(of engine: Engine) -> ReplayRecord {
         .end(microseconds: engine.now / Nanos.perMicrosecond, digest: engine.digest())
+    }
+
+    /// A checkpoint of `run` now (a whole microsecond).
+    public static func checkpoint(of run: SystemRun) -> ReplayRecord {
+        .checkpoint(microseconds: run.now / Nanos.perMicrosecond, digest: run.digest())
+    }
+
+    /// The end line for `run` now (a whole microsecond).
+    public static func end(of run: SystemRun) -> ReplayRecord {
+        .end(microseconds: run.now / Nanos.perMicrosecond, digest: run.digest())
     }
 
     /// The line's simulated time in nanoseconds; nil for the header.

@@ -1,16 +1,23 @@
+import Foundation
 import ScaleSim
 
 /// Plays a replay file back into an engine, line by line, headless and as fast as it can.
 ///
-/// The engine starts from the header's preset, seed and warm-up. Each command line runs the
+/// The engine starts from the header's preset, seed and warm-up; a file of the partitioned
+/// revision runs each stage's system in partitions when it has several, on any number of
+/// threads (the digests do not depend on them), as `SystemRun` decides. Each command line runs the
 /// engine to its time (`t_us` × 1000 ns) and then applies the command, after every event at
 /// or before that time, as the recording did; a `load` starts a new engine at time zero
 /// from the line's preset; pause and speed lines only change `paused` and `speed`, for
 /// whoever paces playback. Checkpoint and end lines run the engine to their time and, when
 /// verifying, compare its digest with the recorded one.
-public struct Replayer: Sendable {
+public struct Replayer {
     public let file: ReplayFile
-    public private(set) var engine: Engine
+    /// Threads each stage's partitions run on, for a file of the partitioned revision; nil
+    /// for a file recorded in one engine.
+    public let threads: Int?
+    /// The system running now: the header's, or the last load's.
+    public private(set) var run: SystemRun
     /// The name reports give the preset now running: the header's, or the last load's.
     public private(set) var presetName: UntrustedText
     /// Index in `file.entries` of the next line to apply.
@@ -23,12 +30,18 @@ public struct Replayer: Sendable {
     public private(set) var paused = false
     public private(set) var speed = 1.0
 
-    /// A replayer at the start of `file`.
-    public init(file: ReplayFile) {
+    /// A replayer at the start of `file`; a file of the partitioned revision runs on
+    /// `threads` threads, or as many as the machine has cores.
+    public init(file: ReplayFile, threads: Int? = nil) {
         self.file = file
-        engine = Engine(
-            spec: file.spec, seed: file.header.seed,
-            warmup: file.header.warmupMicroseconds * Nanos.perMicrosecond)
+        self.threads =
+            file.header.engineRevision == Engine.partitionedRevision
+            ? threads ?? ProcessInfo.processInfo.activeProcessorCount : nil
+        run = SystemRun(
+            Engine(
+                spec: file.spec, seed: file.header.seed,
+                warmup: file.header.warmupMicroseconds * Nanos.perMicrosecond),
+            threads: self.threads)
         presetName = file.header.presetName
     }
 
@@ -38,23 +51,23 @@ public struct Replayer: Sendable {
     /// Applies the next line and returns the engine's answer to it when it is a simulation
     /// command; nil for any other line. With `verify`, a checkpoint or end digest that
     /// differs from the engine's throws, naming the line; a file of another engine revision
-    /// (`ReplayFile.isVerifiable` false) plays without comparing any. `onSecond` sees the engine at
-    /// every whole simulated second the engine passes.
+    /// (`ReplayFile.isVerifiable` false) plays without comparing any. `onSecond` sees the run at
+    /// every whole simulated second it passes.
     @discardableResult
-    public mutating func step(verify: Bool, onSecond: (Engine) -> Void = { _ in }) throws(ReplayDivergence) -> CommandResult? {
+    public mutating func step(verify: Bool, onSecond: (SystemRun) -> Void = { _ in }) throws(ReplayDivergence) -> CommandResult? {
         guard !isFinished else { return nil }
         let entry = file.entries[position]
         position += 1
-        if let time = entry.record.time { engine.run(until: time, checkpointEvery: Nanos.perSecond, onSecond) }
+        if let time = entry.record.time { run.run(until: time, onSecond: onSecond) }
         switch entry.record {
         case .header: break
         case .command(_, let action, _):
             switch action {
-            case .simulation(let command): return engine.execute(command)
+            case .simulation(let command): return run.execute(command)
             case .load(let name, _, let seed):
                 // The reader decoded every load's preset.
                 guard let spec = entry.loadedSpec else { return nil }
-                engine = Engine(spec: spec, seed: seed)
+                run = SystemRun(Engine(spec: spec, seed: seed), threads: threads)
                 presetName = name
                 stage += 1
             case .pause: paused = true
@@ -63,9 +76,9 @@ public struct Replayer: Sendable {
             }
         case .checkpoint(_, let expected), .end(_, let expected):
             guard verify, file.isVerifiable else { return nil }
-            let actual = engine.digest()
+            let actual = run.digest()
             guard actual == expected else {
-                throw ReplayDivergence(line: entry.line, time: engine.now, expected: expected, actual: actual)
+                throw ReplayDivergence(line: entry.line, time: run.now, expected: expected, actual: actual)
             }
             verifiedCheckpoints += 1
         }
@@ -73,7 +86,7 @@ public struct Replayer: Sendable {
     }
 
     /// Applies every line left.
-    public mutating func runToEnd(verify: Bool, onSecond: (Engine) -> Void = { _ in }) throws(ReplayDivergence) {
+    public mutating func runToEnd(verify: Bool, onSecond: (SystemRun) -> Void = { _ in }) throws(ReplayDivergence) {
         while !isFinished { try step(verify: verify, onSecond: onSecond) }
     }
 
@@ -84,13 +97,13 @@ public struct Replayer: Sendable {
             if case .command(_, .load, _) = file.entries[position].record { break }
             try step(verify: verify)
         }
-        engine.run(until: time)
+        run.run(until: time)
     }
 
     /// The replay at simulated time `time` of stage `stage` (0 for the header's preset, k
     /// for the stage the k-th `load` started), replayed from the start: for seeking.
-    public static func seek(_ file: ReplayFile, to time: SimTime, stage: Int = 0) -> Replayer {
-        var replayer = Replayer(file: file)
+    public static func seek(_ file: ReplayFile, to time: SimTime, stage: Int = 0, threads: Int? = nil) -> Replayer {
+        var replayer = Replayer(file: file, threads: threads)
         // Without verification no line can throw.
         while replayer.stage < stage, !replayer.isFinished { _ = try? replayer.step(verify: false) }
         try? replayer.advance(to: time)

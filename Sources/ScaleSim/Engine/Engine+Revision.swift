@@ -1,9 +1,16 @@
 extension Engine {
-    /// Which simulation this build computes, as replay files record it.
+    /// Which simulation this build computes in one engine, as replay files record it.
     ///
     /// Every change that moves a simulated figure (a report's number, a checkpoint's digest)
     /// bumps it, in the same commit, so a replay recorded with another revision plays but is
     /// not verified against digests this engine no longer computes (see docs/replay.md).
     /// Revision 1 is the engine of every replay file written before files recorded it.
     public static let revision = 3
+
+    /// The revision of a run asked for threads (`SystemRun`): a system of several partitions
+    /// runs in them, any other in one engine as `revision` computes it.
+    public static let partitionedRevision = 4
+
+    /// The revisions this build computes, and so can verify.
+    public static let verifiableRevisions = [revision, partitionedRevision]
 }

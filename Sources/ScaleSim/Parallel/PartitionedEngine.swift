@@ -2,8 +2,8 @@
 /// simulated time on up to `threads` threads: the same figures whatever the number of
 /// threads (docs/architecture.md, "Windows and messages").
 ///
-/// `scaletop run`, the dashboard and `scaletop bench` drive it with `--threads`; recordings
-/// and replays still simulate every system in one engine.
+/// `scaletop run`, the dashboard, `scaletop replay` and `scaletop bench` drive it with
+/// `--threads`, through `SystemRun` but for the bench.
 public final class PartitionedEngine {
     /// The partitions and the lookahead, as the system's plan gives them.
     public let plan: PartitionPlan
@@ -23,7 +23,8 @@ public final class PartitionedEngine {
         guard engine.now == 0, engine.reasonNotPartitioned == nil, let lookahead = engine.partitionPlan.lookahead
         else { return nil }
         plan = engine.partitionPlan
-        simulation = WindowedSimulation(partitions: engine.partitioned(), lookahead: lookahead, threads: threads)
+        simulation = WindowedSimulation(
+            partitions: engine.partitioned(), lookahead: lookahead, threads: threads, alignment: Nanos.perSecond)
         whole = WholeWindows(regionCount: engine.regionMetrics.regions.count)
         script = engine.script
     }
@@ -52,7 +53,8 @@ public final class PartitionedEngine {
     /// Runs every partition up to and including `end`.
     ///
     /// Windows end a nanosecond before each whole second: the reads of the window are
-    /// settled (Engine+CommitsAcross.swift) before the tick at the second closes the figures.
+    /// settled (Engine+CommitsAcross.swift) before the tick at the second closes the figures,
+    /// and the coordinator closes the whole system's window of each second before the next.
     private func advance(until end: SimTime) {
         var second = (simulation.simulatedThrough / Nanos.perSecond + 1) * Nanos.perSecond
         while second - 1 < end {

@@ -129,18 +129,18 @@ public enum CastExporter {
         var stageSpec = file.spec
         var state = DashboardState(
             preset: PresetInfo(name: file.header.presetName, spec: stageSpec), width: width, height: height, unicode: true)
-        _ = state.reduce(.snapshotArrived(snapshot(of: replayer.engine, paused: false, speed: replayer.speed)))
+        _ = state.reduce(.snapshotArrived(snapshot(of: replayer.run, paused: false, speed: replayer.speed)))
         frames.offer(state, at: 0)
 
         while !replayer.isFinished {
             let entry = file.entries[replayer.position]
             let (paused, speed) = (replayer.paused, replayer.speed)
             // Without verification a step cannot throw.
-            let answer = try? replayer.step(verify: false) { engine in
-                _ = state.reduce(.snapshotArrived(snapshot(of: engine, paused: paused, speed: speed)))
-                frames.offer(state, at: pacing.castTime(at: engine.now, speed: speed))
+            let answer = try? replayer.step(verify: false) { run in
+                _ = state.reduce(.snapshotArrived(snapshot(of: run, paused: paused, speed: speed)))
+                frames.offer(state, at: pacing.castTime(at: run.now, speed: speed))
             }
-            let now = snapshot(of: replayer.engine, paused: replayer.paused, speed: replayer.speed)
+            let now = snapshot(of: replayer.run, paused: replayer.paused, speed: replayer.speed)
             switch entry.record {
             case .command(_, .simulation(let command), _):
                 // The snapshot first: the engine's notices up to this time came before the command.
@@ -162,14 +162,14 @@ public enum CastExporter {
                     anchorAt: SimTime(saturatingMicroseconds: microseconds), wallMilliseconds: wall, startsStage: startsStage)
                 frames.offer(state, at: pacing.now)
             } else {
-                frames.offer(state, at: pacing.castTime(at: replayer.engine.now, speed: replayer.speed))
+                frames.offer(state, at: pacing.castTime(at: replayer.run.now, speed: replayer.speed))
             }
         }
     }
 
-    /// The engine's picture as the dashboard would have received it.
-    static func snapshot(of engine: Engine, paused: Bool, speed: Double) -> SimulationSnapshot {
-        engine.simulationSnapshot(paused: paused, speed: speed, historyLimit: SimulationDriver.historyLimit)
+    /// The run's picture as the dashboard would have received it.
+    static func snapshot(of run: SystemRun, paused: Bool, speed: Double) -> SimulationSnapshot {
+        run.simulationSnapshot(paused: paused, speed: speed, historyLimit: SimulationDriver.historyLimit)
     }
 }
 

@@ -38,10 +38,11 @@ public final class DashboardApp {
         if speed != 1 { driver.perform(.setSpeed(speed)) }
     }
 
-    /// A dashboard playing `replay` at its recorded pace times `factor`.
+    /// A dashboard playing `replay` at its recorded pace times `factor`; a file of the
+    /// partitioned revision on `threads` threads (nil: one per core).
     public init(
         terminal: any TerminalBackend, replay: ReplayFile, factor: Double, catalog: PresetCatalog,
-        recordingsDirectory: String? = nil, clock: any LoopClock = WallClock()
+        recordingsDirectory: String? = nil, threads: Int? = nil, clock: any LoopClock = WallClock()
     ) {
         self.terminal = terminal
         self.clock = clock
@@ -50,7 +51,8 @@ public final class DashboardApp {
         state = DashboardState(preset: info, width: size.width, height: size.height, unicode: terminal.hasUnicode)
         state.replay = ReplayStatus(factor: factor)
         driver = EngineDriver(
-            replay: replay, factor: factor, catalog: catalog, recordingsDirectory: recordingsDirectory, clock: clock)
+            replay: replay, factor: factor, threads: threads, catalog: catalog, recordingsDirectory: recordingsDirectory,
+            clock: clock)
     }
 
     /// Runs until the user quits with `q`, or `interrupted` turns true (Ctrl-C).

@@ -62,9 +62,13 @@ final class EngineDriver {
         if let recording { live.startRecording(into: recording, terminal: terminal, into: &actions) }
     }
 
-    /// A replay of `file` at its recorded pace times `factor`.
-    init(replay file: ReplayFile, factor: Double, catalog: PresetCatalog, recordingsDirectory: String?, clock: any LoopClock) {
-        mode = .replay(ReplayPlayback(file: file, factor: factor))
+    /// A replay of `file` at its recorded pace times `factor`; a file of the partitioned
+    /// revision on `threads` threads (nil: one per core).
+    init(
+        replay file: ReplayFile, factor: Double, threads: Int? = nil, catalog: PresetCatalog, recordingsDirectory: String?,
+        clock: any LoopClock
+    ) {
+        mode = .replay(ReplayPlayback(file: file, factor: factor, threads: threads))
         self.clock = clock
         self.catalog = catalog
         self.recordingsDirectory = recordingsDirectory
@@ -218,7 +222,10 @@ final class EngineDriver {
     /// replay's history, so a recording of what follows replays from the start.
     private func takeOver(_ playback: ReplayPlayback) {
         let header = playback.file.header
-        mode = .live(SimulationDriver(engine: playback.replayer.engine, header: header, history: playback.history, clock: clock))
+        let replayer = playback.replayer
+        mode = .live(
+            SimulationDriver(
+                run: replayer.run, header: header, history: playback.history, clock: clock, threads: replayer.threads))
         actions.append(.tookOver)
     }
 }

@@ -22,10 +22,12 @@ final class ReplayPlayback {
     /// the `load` that left it. Stage 0 is the header's preset.
     let stageLengths: [SimTime]
 
-    init(file: ReplayFile, factor: Double) {
+    /// Plays `file` at its recorded pace times `factor`; a file of the partitioned revision on
+    /// `threads` threads (nil: one per core).
+    init(file: ReplayFile, factor: Double, threads: Int? = nil) {
         self.file = file
         self.factor = factor
-        replayer = Replayer(file: file)
+        replayer = Replayer(file: file, threads: threads)
         var lengths: [SimTime] = [0]
         for entry in file.entries {
             if let time = entry.record.time { lengths[lengths.count - 1] = max(lengths[lengths.count - 1], time) }
@@ -42,12 +44,13 @@ final class ReplayPlayback {
         case .resume: viewerPaused = false
         case .setSpeed(let factor): self.factor = factor
         case .seek(let offset) where offset < 0:
-            replayer = Replayer.seek(file, to: max(0, replayer.engine.now + offset), stage: replayer.stage)
+            replayer = Replayer.seek(
+                file, to: max(0, replayer.run.now + offset), stage: replayer.stage, threads: replayer.threads)
             recordedPause = nil
         case .seek(let offset):
             // Forward no further than the stage's last line: past the end of a recording
             // there is nothing recorded to show.
-            apply(upTo: min(replayer.engine.now + offset, stageLengths[replayer.stage]), into: &actions)
+            apply(upTo: min(replayer.run.now + offset, stageLengths[replayer.stage]), into: &actions)
         case .send, .loadPreset, .savePreset, .startRecording, .stopRecording, .takeOver, .quit:
             break
         }
@@ -80,7 +83,7 @@ final class ReplayPlayback {
             step(into: &actions)
             return false
         }
-        let start = replayer.engine.now
+        let start = replayer.run.now
         // `Nanos.from` clamps whatever the file's speed and the factor make of it (even NaN).
         let advance = Nanos.from(seconds: wall.seconds * replayer.speed * factor)
         let target = start.saturatingAdd(advance) / 1_000 * 1_000
@@ -96,7 +99,7 @@ final class ReplayPlayback {
 
     /// The picture the dashboard shows now; `behind` when the last tick ran out of time.
     func snapshot(behind: Bool) -> SimulationSnapshot {
-        replayer.engine.simulationSnapshot(
+        replayer.run.simulationSnapshot(
             paused: viewerPaused || replayer.paused || replayer.isFinished,
             speed: replayer.speed * factor, behind: behind, historyLimit: SimulationDriver.historyLimit)
     }
@@ -107,7 +110,7 @@ final class ReplayPlayback {
     var progress: ReplayProgress {
         let before = stageLengths[..<replayer.stage].reduce(SimTime(0)) { $0.saturatingAdd($1) }
         return ReplayProgress(
-            elapsed: before.saturatingAdd(min(replayer.engine.now, stageLengths[replayer.stage])),
+            elapsed: before.saturatingAdd(min(replayer.run.now, stageLengths[replayer.stage])),
             length: stageLengths.reduce(SimTime(0)) { $0.saturatingAdd($1) }, finished: replayer.isFinished)
     }
 
@@ -131,7 +134,7 @@ final class ReplayPlayback {
         guard case .command(_, let action, _) = entry.record else { return false }
         switch action {
         case .simulation(let command):
-            if let result { actions.append(.commandAnswered(command, result, at: replayer.engine.now)) }
+            if let result { actions.append(.commandAnswered(command, result, at: replayer.run.now)) }
         case .load(let name, _, _):
             if let spec = entry.loadedSpec { actions.append(.presetLoaded(PresetInfo(name: name, spec: spec), changes: [])) }
             return true

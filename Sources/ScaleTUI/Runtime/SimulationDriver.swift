@@ -8,10 +8,8 @@ public final class SimulationDriver {
     /// Windows of history each snapshot carries, for the inspector's sparklines.
     public static let historyLimit = 180
 
-    /// The engine, when the run is one engine; a partitioned run's starting point otherwise.
-    private(set) var engine: Engine
-    /// The run in partitions, when `--threads` asked for it and the system has several.
-    private(set) var partitioned: PartitionedEngine?
+    /// The system running, in one engine or in partitions.
+    private(set) var run: SystemRun
     /// Threads for partitioned runs, or nil to run every system in one engine.
     private let threads: Int?
     private(set) var paused = false
@@ -26,32 +24,40 @@ public final class SimulationDriver {
     /// Runs `engine` as it stands, its session begun at `header` with `history` applied
     /// (empty unless a replay was taken over).
     /// With `threads`, a system of several partitions that starts at time zero runs in
-    /// partitions on that many threads (docs/architecture.md, "Windows and messages").
-    init(engine: Engine, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock, threads: Int? = nil) {
-        self.engine = engine
+    /// partitions on that many threads (docs/architecture.md, "Windows and messages"), and
+    /// a recording names the partitioned engine revision.
+    convenience init(
+        engine: Engine, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock, threads: Int? = nil
+    ) {
+        self.init(run: SystemRun(engine, threads: threads), header: header, history: history, clock: clock, threads: threads)
+    }
+
+    /// Goes on with `run` as it stands (a replay taken over), each later stage on `threads`
+    /// threads as `run` was asked for.
+    init(run: SystemRun, header: ReplayHeader, history: [ReplayRecord] = [], clock: any LoopClock, threads: Int?) {
+        self.run = run
         self.threads = threads
-        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0) }
+        var header = header
+        header.engineRevision = run.revision
         recorder = SessionRecorder(header: header, commands: history, clock: clock)
     }
 
     var isRecording: Bool { recorder.isRecording }
 
     /// The simulated time now.
-    var now: SimTime { partitioned?.now ?? engine.now }
+    var now: SimTime { run.now }
 
     /// The design as it runs now.
-    var spec: SystemSpec { partitioned?.spec ?? engine.spec }
+    var spec: SystemSpec { run.spec }
+
+    /// The partitioned run, when the system runs in partitions.
+    var partitioned: PartitionedEngine? { run.partitioned }
 
     // MARK: - What the dashboard asks
 
     /// Applies `command` at the current simulated time and logs it for replays.
     func apply(_ command: SimCommand, into actions: inout [DashboardAction]) {
-        let result: CommandResult
-        if let partitioned {
-            result = partitioned.execute(command)
-        } else {
-            result = engine.execute(command)
-        }
+        let result = run.execute(command)
         actions.append(.commandAnswered(command, result, at: now))
         log(.simulation(command), into: &actions)
     }
@@ -71,8 +77,7 @@ public final class SimulationDriver {
     func load(_ spec: SystemSpec, keyTrace: [UInt32], name: UntrustedText, into actions: inout [DashboardAction]) {
         // Logged before the engine restarts: the line carries the time it left.
         log(.load(name: name, preset: PresetEncoder.yaml(spec), seed: nil), into: &actions)
-        engine = Engine(spec: spec, seed: nil, keyTrace: keyTrace)
-        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0) }
+        run = SystemRun(Engine(spec: spec, seed: nil, keyTrace: keyTrace), threads: threads)
         behind = false
         gauge.reset()
     }
@@ -81,11 +86,6 @@ public final class SimulationDriver {
     /// `terminal` is the screen's `WxH`.
     func startRecording(into writer: ReplayWriter, terminal: String, into actions: inout [DashboardAction]) {
         stopRecording(into: &actions)
-        guard partitioned == nil else {
-            writer.discard()
-            actions.append(.recording(.refused("a partitioned run is not recorded; start without --threads to record")))
-            return
-        }
         do throws(ReplayError) {
             try recorder.startRecording(into: writer, terminal: terminal)
             actions.append(.recording(.started(path: writer.name)))
@@ -98,7 +98,7 @@ public final class SimulationDriver {
     func stopRecording(into actions: inout [DashboardAction]) {
         guard recorder.isRecording else { return }
         do throws(ReplayError) {
-            if let name = try recorder.stopRecording(at: engine.now, digest: engine.digest()) {
+            if let name = try recorder.stopRecording(at: run.now, digest: run.digest()) {
                 actions.append(.recording(.stopped(path: name)))
             }
         } catch {
@@ -124,12 +124,10 @@ public final class SimulationDriver {
         var checkpoints: [(time: SimTime, digest: UInt64)] = []
         while now < target {
             let end = min(target, now + slice)
-            if let partitioned {
-                partitioned.run(until: end)
-            } else if recorder.isRecording {
-                engine.run(until: end, checkpointEvery: Nanos.perSecond) { checkpoints.append(($0.now, $0.digest())) }
+            if recorder.isRecording {
+                run.run(until: end) { checkpoints.append(($0.now, $0.digest())) }
             } else {
-                engine.run(until: end)
+                run.run(until: end)
             }
             if overBudget() { break }
         }
@@ -144,11 +142,7 @@ public final class SimulationDriver {
 
     /// The picture the dashboard shows now.
     func snapshot() -> SimulationSnapshot {
-        if let partitioned {
-            return partitioned.simulationSnapshot(
-                paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
-        }
-        return engine.simulationSnapshot(
+        run.simulationSnapshot(
             paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
     }
 
@@ -165,7 +159,7 @@ public final class SimulationDriver {
 
     /// A write failed: the file keeps its whole lines and the recording stops.
     private func fail(_ error: ReplayError, into actions: inout [DashboardAction]) {
-        _ = try? recorder.stopRecording(at: engine.now, digest: engine.digest())
+        _ = try? recorder.stopRecording(at: run.now, digest: run.digest())
         actions.append(.recording(.failed(error.description)))
     }
 }

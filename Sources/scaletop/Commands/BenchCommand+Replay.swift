@@ -40,7 +40,7 @@ extension BenchCommand {
                     try replayer.runToEnd(verify: true)
                     replayWalls.append((clock.now - start).seconds)
                     verified = replayer.verifiedCheckpoints
-                    requests = replayer.engine.totalOutcomes.requests
+                    requests = replayer.run.totalOutcomes.requests
                 } else {
                     var engine = Engine(spec: spec, seed: spec.seed)
                     engine.run(until: length, applying: script)

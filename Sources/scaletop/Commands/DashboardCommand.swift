@@ -29,7 +29,7 @@ struct DashboardCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Simulate a system of several partitions (groups of data centers) in partitions on this many threads (1 to 1024); the status bar shows them. Commands that reach across partitions are refused, and the session cannot be recorded (docs/dashboard.md).",
+            "Simulate a system of several partitions (groups of data centers) in partitions on this many threads (1 to 1024); the status bar shows them. Commands that reach across partitions are refused; a recording replays partitioned (docs/dashboard.md).",
             valueName: "n"))
     var threads: String?
 
@@ -45,9 +45,6 @@ struct DashboardCommand: ParsableCommand {
         let loaded = try loadPreset(preset)
         let factor = try parseSpeedFactor(speed)
         let threadCount = try threads.map(BenchCommand.threadCount)
-        if threadCount != nil && record != nil {
-            throw badInput("--threads: a recording is made in one engine; drop --threads or --record")
-        }
         let environment = ProcessInfo.processInfo.environment
         let colorAllowed = TerminalSession.colorAllowed(noColor: noColor, environment: environment)
         // Never over the preset being run, through any link (docs/replay.md).

@@ -8,8 +8,11 @@ import ScaleTUI
 /// `size` (`WxH`, nil for the recorded terminal), overwriting only with `force`; monochrome
 /// with `noColor` or a non-empty NO_COLOR. A file of another engine revision plays (or
 /// exports) all the same; then it says so and ends with `ReplayCommand.otherRevisionStatus`.
-func runDashboardReplay(path: String, speed: String?, exportCast: String?, size: String?, force: Bool, noColor: Bool) throws {
+func runDashboardReplay(
+    path: String, speed: String?, exportCast: String?, size: String?, force: Bool, noColor: Bool, threads: Int? = nil
+) throws {
     let replay = try loadReplay(path)
+    if threads != nil { ReplayCommand.noteThreadsUnused(by: replay) }
     let colorAllowed = TerminalSession.colorAllowed(noColor: noColor)
     if let exportCast {
         try exportReplay(replay, to: exportCast, size: size, force: force, color: colorAllowed)
@@ -22,7 +25,7 @@ func runDashboardReplay(path: String, speed: String?, exportCast: String?, size:
     let session = try TerminalSession.openForDashboard(colorAllowed: colorAllowed)
     let app = DashboardApp(
         terminal: session.terminal, replay: replay, factor: factor, catalog: PresetCatalog(environment: environment),
-        recordingsDirectory: DashboardCommand.recordingsDirectory(environment))
+        recordingsDirectory: DashboardCommand.recordingsDirectory(environment), threads: threads)
     session.run(app)
     // Said once the dashboard has closed, so the message stays on the screen.
     if let status = ReplayCommand.revisionMismatch(of: replay) { throw status }

@@ -42,6 +42,12 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Monochrome, as NO_COLOR does (the dashboard and --export-cast).")
     var noColor = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads for a recording of a partitioned run (1 to 1024; default: one per core); its digests are the same on any number. A recording made in one engine plays in one engine (docs/replay.md).",
+            valueName: "n"))
+    var threads: String?
+
     /// The exit status of a replay of a file recorded with another engine revision: it
     /// played, but its digests could not be verified (docs/reports.md).
     static let otherRevisionStatus = ExitCode(3)
@@ -54,10 +60,21 @@ struct ReplayCommand: ParsableCommand {
         return otherRevisionStatus
     }
 
+    /// Says on stderr that `--threads` does not apply to `replay`, recorded in one engine.
+    static func noteThreadsUnused(by replay: ReplayFile) {
+        guard replay.header.engineRevision != Engine.partitionedRevision else { return }
+        printError(
+            "scaletop: \(TerminalSafe.text(replay.path)): recorded in one engine (engine revision "
+                + "\(replay.header.engineRevision)): it plays in one engine, whatever --threads says")
+    }
+
     func run() throws {
+        let threadCount = try threads.map(BenchCommand.threadCount)
         guard headless else {
             if verify || report != nil { throw badInput("--verify and --report replay headless; add --headless") }
-            try runDashboardReplay(path: file, speed: speed, exportCast: exportCast, size: size, force: force, noColor: noColor)
+            try runDashboardReplay(
+                path: file, speed: speed, exportCast: exportCast, size: size, force: force, noColor: noColor,
+                threads: threadCount)
             return
         }
         for (name, value) in [("--speed", speed), ("--export-cast", exportCast), ("--size", size)] where value != nil {
@@ -65,8 +82,9 @@ struct ReplayCommand: ParsableCommand {
         }
         if report == .html { throw badInput("--report html: replay --headless writes text, json or csv; use scaletop run") }
         let replay = try loadReplay(file)
+        if threadCount != nil { Self.noteThreadsUnused(by: replay) }
 
-        var replayer = Replayer(file: replay)
+        var replayer = Replayer(file: replay, threads: threadCount)
         let format = report ?? .text
         let output = Output(standardOutputFor: "the report")
         if format == .csv { try output.line(CSVReport.header) }
@@ -75,10 +93,10 @@ struct ReplayCommand: ParsableCommand {
         var writeError: (any Error)?
         do {
             while !replayer.isFinished, writeError == nil {
-                try replayer.step(verify: verify) { engine in
+                try replayer.step(verify: verify) { run in
                     guard format == .csv, writeError == nil else { return }
                     do {
-                        try output.line(CSVReport.rows(for: engine.simulationSnapshot(historyLimit: 0)).joined(separator: "\n"))
+                        try output.line(CSVReport.rows(for: run.simulationSnapshot(historyLimit: 0)).joined(separator: "\n"))
                     } catch {
                         writeError = error
                     }
@@ -95,7 +113,7 @@ struct ReplayCommand: ParsableCommand {
             let ending = replay.isComplete ? "" : " (the recording has no end line: it stops early)"
             printError("scaletop: verified \(replayer.verifiedCheckpoints) checkpoints of \(TerminalSafe.text(file))\(ending)")
         }
-        let json = RunReport(summary: replayer.engine.summary(), preset: replayer.presetName).json
+        let json = RunReport(summary: replayer.run.summary(), preset: replayer.presetName).json
         switch format {
         case .json: try output.line(json.encoded())
         case .text: try output.write(TextReport.render(json))

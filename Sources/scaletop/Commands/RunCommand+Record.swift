@@ -12,11 +12,13 @@ final class RunRecorder {
     private let writer: ReplayWriter
 
     /// Checks that the run can be recorded, then opens `path` (never over an existing
-    /// regular file unless `force`, never one of `avoiding`) and writes the header; bad input
-    /// exits with status 2, a failed write with 74.
+    /// regular file unless `force`, never one of `avoiding`) and writes the header, naming
+    /// `engineRevision` (one engine or partitioned); bad input exits with status 2, a failed
+    /// write with 74.
     init(
         path: String, force: Bool, loaded: LoadedPreset, seed: UInt64, seeds: Int, warmup: SimTime, length: SimTime,
-        script: [ScheduledCommand], avoiding: [(FileDescriptorIO.FileIdentity, String)] = []
+        script: [ScheduledCommand], engineRevision: Int = Engine.revision,
+        avoiding: [(FileDescriptorIO.FileIdentity, String)] = []
     ) throws {
         guard seeds == 1 else { throw badInput("--record records one run; drop --seeds") }
         guard loaded.spec.workload.keys.trace == nil else {
@@ -35,7 +37,11 @@ final class RunRecorder {
             throw badInput(error.description)
         }
         do {
-            try write(.header(ReplayHeader(spec: loaded.spec, presetName: loaded.name, seed: seed, warmup: warmup)))
+            try write(
+                .header(
+                    ReplayHeader(
+                        spec: loaded.spec, presetName: loaded.name, seed: seed, warmup: warmup,
+                        engineRevision: engineRevision)))
         } catch {
             discard()
             throw error

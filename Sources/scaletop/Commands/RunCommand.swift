@@ -62,12 +62,10 @@ struct RunCommand: ParsableCommand {
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
         let threadCount = try threads.map(BenchCommand.threadCount)
-        if threadCount != nil && record != nil {
-            throw badInput("--threads: a recording is made in one engine; drop --threads or --record")
-        }
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
+        let partitionThreads = threadCount.flatMap { Self.partitionThreads($0, loaded: loaded, script: extra) }
         let firstSeed = seed ?? spec.seed
         // Neither output may be an input, the other one, or standard output's file when the
         // report goes there (docs/reports.md).
@@ -80,7 +78,8 @@ struct RunCommand: ParsableCommand {
         let recorder = try record.map { path in
             try RunRecorder(
                 path: path, force: force, loaded: loaded, seed: firstSeed, seeds: seeds, warmup: warmupLength,
-                length: length, script: extra, avoiding: inputs)
+                length: length, script: extra,
+                engineRevision: partitionThreads == nil ? Engine.revision : Engine.partitionedRevision, avoiding: inputs)
         }
         let output: Output
         do {
@@ -95,7 +94,7 @@ struct RunCommand: ParsableCommand {
         }
         do {
             try write(
-                loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, threads: threadCount,
+                loaded: loaded, length: length, warmup: warmupLength, seed: firstSeed, script: extra, threads: partitionThreads,
                 into: output, recorder: recorder)
             try recorder?.close()
             try output.finish()
@@ -117,31 +116,23 @@ struct RunCommand: ParsableCommand {
         if report == .csv || report == .html || recorder != nil {
             var timeline = RunTimeline(duration: length)
             if report == .csv { try output.write(CSVReport.header + "\n") }
-            func second(_ snapshot: @autoclosure () -> SimulationSnapshot) throws {
-                if report == .csv { try output.write(CSVReport.rows(for: snapshot()).map { $0 + "\n" }.joined()) }
-                if report == .html { timeline.record(snapshot()) }
-            }
-            let summary: RunSummary
-            if let threads,
-                let partitioned = Self.partitionedEngine(
-                    loaded: loaded, seed: firstSeed, warmup: warmup, script: extra, threads: threads)
-            {
-                try partitioned.run(until: length) { try second($0.simulationSnapshot(historyLimit: 0)) }
-                summary = partitioned.summary()
-            } else {
-                var engine = Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace)
-                try engine.run(
-                    until: length, applying: extra,
-                    onSecond: { engine in
-                        try second(engine.simulationSnapshot(historyLimit: 0))
-                        try recorder?.write(.checkpoint(of: engine))
-                    },
-                    onCommand: { scheduled in
-                        try recorder?.write(command: scheduled)
-                    })
-                try recorder?.write(.end(of: engine))
-                summary = engine.summary()
-            }
+            let run = SystemRun(
+                Engine(spec: spec, seed: firstSeed, warmup: warmup, keyTrace: loaded.keyTrace), threads: threads)
+            try run.run(
+                until: length, applying: extra,
+                onSecond: { run in
+                    if report == .csv {
+                        let rows = CSVReport.rows(for: run.simulationSnapshot(historyLimit: 0))
+                        try output.write(rows.map { $0 + "\n" }.joined())
+                    }
+                    if report == .html { timeline.record(run.simulationSnapshot(historyLimit: 0)) }
+                    try recorder?.write(.checkpoint(of: run))
+                },
+                onCommand: { scheduled in
+                    try recorder?.write(command: scheduled)
+                })
+            try recorder?.write(.end(of: run))
+            let summary = run.summary()
             let json = RunReport(summary: summary, preset: loaded.name).json
             if report == .html {
                 // The marks in the engine's order: by time, the preset's commands first at equal times.
@@ -161,8 +152,13 @@ struct RunCommand: ParsableCommand {
         let seedList = (0..<seeds).map { firstSeed &+ UInt64($0) }
         let summaries: [RunSummary]
         if let threads {
-            summaries = Self.runPartitioned(
-                loaded: loaded, seeds: seedList, length: length, warmup: warmup, script: extra, threads: threads)
+            // Seeds one after another, each on every thread asked for.
+            summaries = seedList.map { seed in
+                let run = SystemRun(
+                    Engine(spec: spec, seed: seed, warmup: warmup, keyTrace: loaded.keyTrace), threads: threads)
+                run.run(until: length, applying: extra)
+                return run.summary()
+            }
         } else {
             summaries = Self.runSeeds(
                 spec: spec, seeds: seedList, length: length, warmup: warmup, script: extra, keyTrace: loaded.keyTrace)
@@ -193,40 +189,16 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
-    /// Runs every seed in partitions on `threads` threads, one seed after another; a system
-    /// that cannot run in partitions runs in one engine.
-    static func runPartitioned(
-        loaded: LoadedPreset, seeds: [UInt64], length: SimTime, warmup: SimTime, script: [ScheduledCommand],
-        threads: Int
-    ) -> [RunSummary] {
-        var summaries: [RunSummary] = []
-        for seed in seeds {
-            // Whether a system can run in partitions does not depend on the seed.
-            guard
-                let partitioned = partitionedEngine(
-                    loaded: loaded, seed: seed, warmup: warmup, script: script, threads: threads)
-            else {
-                return runSeeds(
-                    spec: loaded.spec, seeds: seeds, length: length, warmup: warmup, script: script,
-                    keyTrace: loaded.keyTrace)
-            }
-            partitioned.run(until: length)
-            summaries.append(partitioned.summary())
-        }
-        return summaries
-    }
-
-    /// The run of `seed` in partitions on `threads` threads, from time zero; nil when the
-    /// system cannot run in partitions, and then standard error says why.
-    static func partitionedEngine(
-        loaded: LoadedPreset, seed: UInt64, warmup: SimTime, script: [ScheduledCommand], threads: Int
-    ) -> PartitionedEngine? {
-        let engine = Engine(spec: loaded.spec, seed: seed, warmup: warmup, script: script, keyTrace: loaded.keyTrace)
+    /// `threads` when the system runs in partitions with `script` applied, nil when it runs in
+    /// one engine, and then standard error says why.
+    static func partitionThreads(_ threads: Int, loaded: LoadedPreset, script: [ScheduledCommand]) -> Int? {
+        // Whether a system can run in partitions does not depend on the seed.
+        let engine = Engine(spec: loaded.spec, seed: nil, script: script, keyTrace: loaded.keyTrace)
         if let reason = engine.reasonNotPartitioned {
             printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)")
             return nil
         }
-        return PartitionedEngine(engine, threads: threads)
+        return threads
     }
 }
 
