@@ -90,6 +90,40 @@ import Testing
         #expect(partitioned.summary() == whole.summary())
     }
 
+    /// With a server added 08-multi-dc's autoscaler acts: only in the partition that owns
+    /// the pool, so the notices are the one engine's, and so is every second's picture, even
+    /// with the run stopped at times inside windows (a command's, a dashboard's slices).
+    @Test func multiDCAutoscalesInTheOwnerOnlyWhereverTheRunStops() throws {
+        var whole = Engine(spec: try Stage.spec("08-multi-dc"))
+        let partitioned = try #require(PartitionedEngine(whole, threads: 2))
+        // One server more than the load needs: the autoscaler takes one back.
+        let more = SimCommand.addServers(node: "app", count: 1)
+        whole.run(until: 370 * Nanos.perMillisecond)
+        whole.execute(more)
+        partitioned.run(until: 370 * Nanos.perMillisecond)
+        partitioned.execute(more)
+        var time = 370 * Nanos.perMillisecond
+        for second in 1...8 {
+            let end = SimTime(second) * Nanos.perSecond
+            while time + 230 * Nanos.perMillisecond < end {
+                time += 230 * Nanos.perMillisecond
+                partitioned.run(until: time)
+            }
+            partitioned.run(until: end)
+            time = end
+            whole.run(until: end)
+            var mine = partitioned.simulationSnapshot(historyLimit: 3)
+            mine.spread = nil
+            let theirs = whole.simulationSnapshot(historyLimit: 3)
+            #expect(mine == theirs, "second \(second)")
+        }
+        let scaled = whole.simulationSnapshot().notices.filter {
+            if case .autoscaled = $0.event { true } else { false }
+        }
+        #expect(!scaled.isEmpty, "the autoscaler acted")
+        #expect(partitioned.summary() == whole.summary())
+    }
+
     /// ten-million-users' whole-system windows add its partitions' seconds: the same on any
     /// number of threads, every second's arrivals those of one engine (each region's users
     /// come from the region's own stream), and requests alive near one engine's (those

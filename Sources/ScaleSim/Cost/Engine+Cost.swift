@@ -85,17 +85,13 @@ extension Engine {
         return cost
     }
 
-    /// Each node's cost per month of what it sent to other data centers in the last closed
-    /// second, as counted here (the part of `costRates` another partition may count).
-    func transferRates() -> [Double] {
-        crossDataCenterBytes(in: links.closed).map { $0 / 1e9 * spec.prices.crossDCPerGB * Pricing.secondsPerMonth }
-    }
-
     /// Each node's cost per month at the rate of now: its servers as they are, and its
-    /// traffic as in the last closed second.
-    func costRates() -> [Double] {
+    /// traffic as in the last closed second; `sentAcross`, each node's bytes sent to other
+    /// data centers in that second, when counted elsewhere (a partitioned run adds every
+    /// partition's links, since a message is counted where it arrives).
+    func costRates(sentAcross: [Double]? = nil) -> [Double] {
         let prices = spec.prices
-        let sent = crossDataCenterBytes(in: links.closed)
+        let sent = sentAcross ?? crossDataCenterBytes(in: links.closed)
         let staticBytes = Self.bytes(kilobytes: spec.workload.responseKB[.static])
         return nodes.indices.map { n in
             var perSecond = rentRate(of: n, prices: prices) * 1e9 + sent[n] / 1e9 * prices.crossDCPerGB

@@ -83,7 +83,8 @@ extension Engine {
             nodes[n].countersAtTick = c
             if let k = cacheSlot(n) { cacheStates[k].atTick = cacheStates[k].cache.counters }
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
-            if nodes[n].autoscale != nil { autoscale(n) }
+            // A partition scales only its own nodes: another's copy sees none of their load.
+            if nodes[n].autoscale != nil, !crossing.isPartitioned || !crossing.isForeign(Int32(n)) { autoscale(n) }
         }
         let all = outcomesAll.total
         systemHistory.append(

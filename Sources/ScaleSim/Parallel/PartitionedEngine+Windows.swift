@@ -100,12 +100,14 @@ extension PartitionedEngine {
         }
         view.notices = NoticeLog.merged(engines.map(\.notices))
         let parts = engines.map { $0.snapshot(historyLimit: historyLimit) }
-        let transfer = engines.map { $0.transferRates() }
+        // Bytes add up exactly, where costs of parts would round apart from one engine's.
+        let sent = view.crossDataCenterBytes(in: view.links.closed)
+        let costs = engines.map { $0.costRates(sentAcross: sent) }
         let owners = engines[0].crossing.owners
         let nodes = owners.indices.map { n in
             let owner = Int(owners[n])
             var node = parts[owner][n]
-            for p in engines.indices where p != owner { node.costPerMonth += transfer[p][n] }
+            node.costPerMonth = costs[owner][n]
             return node
         }
         var snapshot = view.simulationSnapshot(
