@@ -32,6 +32,10 @@ public final class PartitionedEngine {
     /// Threads the windows run on: at most one per partition.
     public var threads: Int { simulation.threads }
 
+    /// Wall time each partition has spent running its windows so far (measured, for the
+    /// bench: the busiest partition bounds the speed-up of more threads).
+    public var busyTime: [Duration] { simulation.busyTime }
+
     /// The simulated time every partition has reached.
     public var now: SimTime { simulation.partitions[0].engine.now }
 

@@ -33,6 +33,9 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     public private(set) var windowsRun = 0
     /// Messages sent between partitions so far.
     public private(set) var messagesSent = 0
+    /// Wall time each partition has spent running its windows: how evenly the work is
+    /// spread, which bounds the speed-up threads can give. Measured, never simulated.
+    public private(set) var busyTime: [Duration]
     private var outboxes: [Outbox<Partition.Payload>]
     /// Each partition's messages sent in the window just run.
     private var inboxes: [[PartitionMessage<Partition.Payload>]]
@@ -51,6 +54,7 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         self.threads = min(threads, partitions.count)
         nextBarrier = Self.barrier(after: -1, lookahead: lookahead, alignment: alignment)
         outboxes = partitions.indices.map { Outbox(source: $0) }
+        busyTime = Array(repeating: .zero, count: partitions.count)
         inboxes = Array(repeating: [], count: partitions.count)
     }
 
@@ -63,7 +67,11 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     public func run(through end: SimTime) {
         while simulatedThrough < end {
             let stop = min(end, nextBarrier)
-            forEachPartition { window, p in window.partitions[p].run(through: stop, outbox: &window.outboxes[p]) }
+            forEachPartition { window, p in
+                let start = ContinuousClock.now
+                window.partitions[p].run(through: stop, outbox: &window.outboxes[p])
+                window.busyTime[p] += ContinuousClock.now - start
+            }
             simulatedThrough = stop
             if stop == nextBarrier { endWindow() }
         }
@@ -98,12 +106,14 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         partitions.withUnsafeMutableBufferPointer { parts in
             outboxes.withUnsafeMutableBufferPointer { outs in
                 inboxes.withUnsafeMutableBufferPointer { ins in
-                    let window = WindowBuffers(partitions: parts, outboxes: outs, inboxes: ins)
-                    if threads == 1 {
-                        for p in 0..<count { body(window, p) }
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                            for p in stride(from: worker, to: count, by: threads) { body(window, p) }
+                    busyTime.withUnsafeMutableBufferPointer { busy in
+                        let window = WindowBuffers(partitions: parts, outboxes: outs, inboxes: ins, busyTime: busy)
+                        if threads == 1 {
+                            for p in 0..<count { body(window, p) }
+                        } else {
+                            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                                for p in stride(from: worker, to: count, by: threads) { body(window, p) }
+                            }
                         }
                     }
                 }
@@ -135,6 +145,7 @@ private struct WindowBuffers<Partition: SimulationPartition>: @unchecked Sendabl
     let partitions: UnsafeMutableBufferPointer<Partition>
     let outboxes: UnsafeMutableBufferPointer<Outbox<Partition.Payload>>
     let inboxes: UnsafeMutableBufferPointer<[PartitionMessage<Partition.Payload>]>
+    let busyTime: UnsafeMutableBufferPointer<Duration>
 
     /// Gives partition `p` the messages sent to it in the window just run, in delivery order.
     func deliver(to p: Int) {

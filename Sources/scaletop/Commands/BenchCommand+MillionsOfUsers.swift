@@ -58,8 +58,9 @@ extension BenchCommand {
     /// A big preset's scenario in the partitioned engine: `threads` threads, then one, each
     /// from time zero through the same warm-up and slices as `millionsOfUsersScenario`.
     ///
-    /// The line adds `threads`, `speed_x_1_thread` and `parallel_efficiency` (the speed-up
-    /// over one thread, per thread used). A preset that cannot run in partitions runs in one
+    /// The line adds `threads`, `speed_x_1_thread`, `parallel_efficiency` (the speed-up
+    /// over one thread, per thread used) and `busiest_partition_share` (of the time the
+    /// partitions ran on one thread: its inverse bounds the speed-up). A preset that cannot run in partitions runs in one
     /// engine, and its line says why (`one_engine`).
     func partitionedScenario(preset: String, named name: String, threads: Int) throws -> BenchResult {
         let spec = try loadPreset(preset).spec
@@ -72,10 +73,11 @@ extension BenchCommand {
         /// One engine's median slice, and its figures at the end; the engine is gone after.
         func measure(threads: Int) -> (
             speed: Double, requests: Int, wall: Double, threads: Int, plan: PartitionPlan, nodes: [NodeSummary],
-            outcomes: OutcomeCounts
+            outcomes: OutcomeCounts, busiestShare: Double
         ) {
             let engine = PartitionedEngine(Engine(spec: spec, warmup: warmup), threads: threads)!
             engine.run(until: warmup)
+            let busyBefore = engine.busyTime
             let slice = 10 * Nanos.perSecond
             var slices: [(wall: Double, requests: Int)] = []
             let clock = ContinuousClock()
@@ -86,9 +88,10 @@ extension BenchCommand {
                 slices.append(((clock.now - start).seconds, engine.totalOutcomes.requests - before))
             }
             let median = slices.sorted { $0.wall < $1.wall }[slices.count / 2]
+            let busy = zip(engine.busyTime, busyBefore).map { ($0 - $1).seconds }
             return (
                 Nanos.seconds(slice) / median.wall, median.requests, median.wall, engine.threads, engine.plan,
-                engine.nodeSummaries(), engine.totalOutcomes
+                engine.nodeSummaries(), engine.totalOutcomes, busy.max()! / busy.reduce(0, +)
             )
         }
         let parallel = measure(threads: threads)
@@ -112,6 +115,9 @@ extension BenchCommand {
             ("threads", .int(used)),
             ("speed_x_1_thread", .double(single.speed, digits: 2)),
             ("parallel_efficiency", .double(parallel.speed / single.speed / Double(used), digits: 2)),
+            // On one thread, the busiest partition's share of the work: no number of threads
+            // can run the windows faster than 1 / share times one thread's speed.
+            ("busiest_partition_share", .double(single.busiestShare, digits: 2)),
             ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
         ])
     }
