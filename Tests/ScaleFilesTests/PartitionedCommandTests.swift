@@ -89,3 +89,57 @@ extension PartitionedCommandTests {
         #expect(reason == "its script has a command at 2.0 s that a partitioned run does not take yet", "\(reason ?? "")")
     }
 }
+
+extension PartitionedCommandTests {
+    /// The commands on nodes that hold no data, and `slow` on any node, as a lesson sends
+    /// them: failures, balancing, limits, the autoscaler, sessions.
+    static let takenOnNodes: [SimCommand] = [
+        .kill(node: "app-eu", server: 3), .slow(node: "app", factor: 3), .setPolicy(node: "lb-eu", policy: .leastConnections),
+        .setHealthCheck(node: "lb", interval: Nanos.perSecond / 2), .setRateLimit(node: "lb-eu", rate: 6_000, burst: nil),
+        .setConcurrencyLimit(node: "app", limit: 20), .setQueueDeadline(node: "app-eu", deadline: 50 * Nanos.perMillisecond),
+        .setAutoscale(node: "app-eu", policy: AutoscaleSpec(target: 0.5, min: 8, max: 40, warmup: Nanos.perSecond)),
+        .kill(node: "sessions", server: nil), .slow(node: "db-replica-eu", factor: 2), .setSessions(node: "app-eu", mode: .none),
+        .restore(node: "app-eu", server: 3), .restore(node: "sessions", server: nil), .removeRateLimit(node: "lb-eu"),
+        .setPolicy(node: "lb", policy: .random), .kill(node: "lb-eu", server: nil), .restore(node: "lb-eu", server: nil),
+    ]
+
+    /// Runs 08-multi-dc to `end` in one engine and partitioned on 1 and 2 threads, applying
+    /// `commands` at their times (each applied everywhere, or refused everywhere); returns
+    /// the three runs' summaries.
+    static func runThreeWays(_ commands: [ScheduledCommand], to end: SimTime) throws -> [RunSummary] {
+        var whole = Engine(spec: try Stage.spec("08-multi-dc"))
+        let runs = try [1, 2].map { try #require(PartitionedEngine(whole, threads: $0)) }
+        for scheduled in commands {
+            whole.run(until: scheduled.at)
+            let expected = whole.execute(scheduled.command)
+            #expect(expected == .applied, "\(scheduled.command): \(expected)")
+            for run in runs {
+                run.run(until: scheduled.at)
+                #expect(run.execute(scheduled.command) == expected, "\(scheduled.command)")
+            }
+        }
+        whole.run(until: end)
+        for run in runs {
+            run.run(until: end)
+            #expect(run.spec == whole.spec)
+        }
+        return [whole.summary()] + runs.map { $0.summary() }
+    }
+
+    /// Each command taken on a node, applied to 08-multi-dc at the same times in one engine
+    /// and partitioned, gives the one engine's run figure for figure on any number of
+    /// threads; the autoscaler then acts in the owner's partition alone.
+    @Test func commandsOnNodesGiveTheOneEngineRun() throws {
+        let script = Self.takenOnNodes.enumerated().map { k, command in
+            ScheduledCommand(at: SimTime(k + 1) * Nanos.perSecond / 4 + 1_234, command: command)
+        }
+        let summaries = try Self.runThreeWays(script, to: 6 * Nanos.perSecond)
+        #expect(summaries[1] == summaries[0])
+        #expect(summaries[2] == summaries[1])
+        // The commands did something: the session store's kill failed requests, and the
+        // autoscaler shrank app-eu below its 24 servers.
+        let appEU = try #require(summaries[2].nodes.first { $0.id == "app-eu" })
+        #expect(appEU.servers < 24, "\(appEU.servers)")
+        #expect(summaries[2].nodes.first { $0.id == "sessions" }.map { $0.failed > 0 } == true)
+    }
+}

@@ -83,7 +83,7 @@ extension Engine {
             nodes[n].countersAtTick = c
             if let k = cacheSlot(n) { cacheStates[k].atTick = cacheStates[k].cache.counters }
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
-            if nodes[n].autoscale != nil { autoscale(n) }
+            if nodes[n].autoscale != nil && crossing.simulates(n) { autoscale(n) }
         }
         let all = outcomesAll.total
         systemHistory.append(

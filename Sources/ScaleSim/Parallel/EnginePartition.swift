@@ -33,6 +33,11 @@ struct PartitionCrossing: Sendable {
 
     /// True if node `node` is simulated by another partition.
     @inline(__always) func isForeign(_ node: Int32) -> Bool { owners[Int(node)] != index }
+
+    /// True if node `node` is simulated here: always in a whole-system engine. A command
+    /// applies in every partition's copy of a node, but only the owner's copy schedules
+    /// what follows from it (a health check, the autoscaler's actions).
+    @inline(__always) func simulates(_ node: Int) -> Bool { owners.isEmpty || owners[node] == index }
 }
 
 /// One partition of a system: a whole `Engine` that simulates only its own data centers'
