@@ -11,7 +11,11 @@
 ///   its servers, workers and size, `kill` and `restore` (the node or one server), `slow`,
 ///   its balancing policy and health check, a rate limit, a concurrency limit, a queue
 ///   deadline, its autoscaler and its sessions;
-/// - `slow` on any node: only its own requests' service takes longer.
+/// - `slow` on any node: only its own requests' service takes longer;
+/// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
+///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
+///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
+///   and a CDN edge whose users were sent to another partition is filled by a message.
 ///
 /// Any other could reach across partitions at once (a replica's resync reads its primary,
 /// a new route may be faster than the lookahead) and is refused. A script's commands (the
@@ -64,7 +68,7 @@ extension Engine {
     func partitionedRunRefusal(of command: SimCommand) -> String? {
         let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
-        case .setUsers, .setRatePerUser, .slow:
+        case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil
         case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
             .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
