@@ -60,7 +60,7 @@ import Testing
         driver.advance(by: .milliseconds(500), clock: VirtualClock(), overBudget: { false }, into: &actions)
         #expect(driver.now == Nanos.perSecond / 2)
         driver.apply(.addServers(node: "app", count: 1), into: &actions)
-        driver.apply(.killDataCenter("eu-west"), into: &actions)
+        driver.apply(.partition("us-east", "eu-west"), into: &actions)
         let answers = actions.compactMap { action -> CommandResult? in
             if case .commandAnswered(_, let result, let time) = action, time == Nanos.perSecond / 2 { return result }
             return nil

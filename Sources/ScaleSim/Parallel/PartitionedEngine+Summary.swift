@@ -28,8 +28,9 @@ extension PartitionedEngine {
     }
 
     /// The first partition's engine with the design as its owners run it and every whole-run
-    /// tally `Engine.summary(nodes:)` reads summed over the partitions: outcomes and latencies (counted where a request ends),
-    /// requests alive, region tallies, client counters and writes lost.
+    /// tally `Engine.summary(nodes:)` reads summed over the partitions: outcomes and
+    /// latencies (counted where a request ends), requests alive, region tallies, client
+    /// counters and writes lost.
     ///
     /// Requests are counted where they are born and where they end; one travelling between
     /// partitions at the end is alive in the sum, as it would be in one engine. The
