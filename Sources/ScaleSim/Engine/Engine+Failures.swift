@@ -56,7 +56,7 @@ extension Engine {
             servers[Int(s)].resyncing = false
             setServer(Int(s), down: down)
         }
-        schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck)
+        if crossing.simulates(n) { schedule(.healthCheck(node: Int32(n)), at: now + nodes[n].healthCheck) }
         if down && primarySlot(n) != nil && pool.allSatisfy({ servers[Int($0)].down }) {
             dropShippedWrites(primary: n)
             scheduleFailover(primary: n)

@@ -84,7 +84,7 @@ extension Engine {
             if let k = cacheSlot(n) { cacheStates[k].atTick = cacheStates[k].cache.counters }
             nodes[n].latency.closeWindow(end: now, statsStart: statsStart)
             // A partition scales only its own nodes: another's copy sees none of their load.
-            if nodes[n].autoscale != nil, !crossing.isPartitioned || !crossing.isForeign(Int32(n)) { autoscale(n) }
+            if nodes[n].autoscale != nil && crossing.simulates(n) { autoscale(n) }
         }
         let all = outcomesAll.total
         systemHistory.append(

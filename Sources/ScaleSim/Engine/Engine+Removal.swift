@@ -117,6 +117,8 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .failover(primary: renumbered[Int(n)]) : nil
             case .cacheWriteArrives(let n):
                 timers[k] = renumbered[Int(n)] >= 0 ? .cacheWriteArrives(cache: renumbered[Int(n)]) : nil
+            case .fillArrives(let n, let key, let version):
+                timers[k] = renumbered[Int(n)] >= 0 ? .fillArrives(cache: renumbered[Int(n)], key: key, version: version) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
             case .script, .partitionCaughtUp, .breakerHalfOpen:

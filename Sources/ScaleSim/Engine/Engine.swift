@@ -39,6 +39,9 @@ public struct Engine: Sendable {
         case breakerHalfOpen(epoch: UInt32)
         /// A write shipped to cache node `n` in another data center arrives there.
         case cacheWriteArrives(cache: Int32)
+        /// In a partitioned run, the answer to a miss at CDN edge `n`, served in another
+        /// partition, comes back to fill it (Parallel/EnginePartition.swift).
+        case fillArrives(cache: Int32, key: UInt32, version: CachedVersion)
     }
 
     /// Length of a metrics window.
@@ -277,6 +280,7 @@ public struct Engine: Sendable {
         case .partitionCaughtUp(let episode): finishCatchUp(episode: episode)
         case .breakerHalfOpen(let epoch): endBreakerOpenSpell(epoch: epoch)
         case .cacheWriteArrives(let c): deliverArrivedWrites(cache: Int(c))
+        case .fillArrives(let c, let key, let version): fillArrived(cache: Int(c), key: key, version: version)
         case .script(let index):
             let command = script[index].command
             notices.post(.scheduledCommand(command, execute(command)), at: now)

@@ -5,6 +5,8 @@ enum EngineMessage: Sendable {
     /// A write committed at primary `primary`, for the receiver's replicas and caches of its
     /// data (Parallel/Engine+CommitsAcross.swift).
     case commit(primary: Int32, key: UInt32, position: LogPosition, committed: SimTime)
+    /// The answer to a miss at the receiver's CDN edge `cache`, served here, to fill it.
+    case fill(cache: Int32, key: UInt32, version: CachedVersion)
 }
 
 /// An engine's part in a partitioned run: which partition it is, which partition simulates
@@ -25,6 +27,9 @@ struct PartitionCrossing: Sendable {
     /// primary) heard of at that end.
     var freshnessChecks: [Engine.FreshnessCheck] = []
     var firstCommits: [UInt64: SimTime] = [:]
+    /// Failovers of dead primaries still to come, which the coordinator carries out at a
+    /// barrier (Parallel/PartitionedEngine+Failover.swift); the same in every partition.
+    var failovers: [PendingFailover] = []
     /// What this partition counted in the second its last tick closed, for the whole
     /// system's window (Parallel/PartitionedEngine+Windows.swift).
     var closedWindow: ClosedWindow?
@@ -33,6 +38,11 @@ struct PartitionCrossing: Sendable {
 
     /// True if node `node` is simulated by another partition.
     @inline(__always) func isForeign(_ node: Int32) -> Bool { owners[Int(node)] != index }
+
+    /// True if node `node` is simulated here: always in a whole-system engine. A command
+    /// applies in every partition's copy of a node, but only the owner's copy schedules
+    /// what follows from it (a health check, the autoscaler's actions).
+    @inline(__always) func simulates(_ node: Int) -> Bool { owners.isEmpty || owners[node] == index }
 }
 
 /// One partition of a system: a whole `Engine` that simulates only its own data centers'
@@ -160,6 +170,28 @@ extension Engine {
             events.schedule(requests.adopt(slot), at: message.time)
         case .commit(let primary, let key, let position, let committed):
             receiveCommit(primary: Int(primary), key: key, position: position, committed: committed)
+        case .fill(let cache, let key, let version):
+            schedule(.fillArrives(cache: cache, key: key, version: version), at: message.time)
         }
+    }
+
+    /// Sends the answer to request `r`'s miss at CDN edge `c` of another partition back to
+    /// fill it. A region's users reach a data center of another partition only when geo-DNS
+    /// sends them past a dead one; one engine fills the edge at once, the answer here takes
+    /// the round trip between the region and its nearest data center of this partition,
+    /// which is no shorter than the lookahead (the users' own effect).
+    mutating func sendFillAcross(_ r: Int32, cache c: Int) {
+        let region = min(Int(requests.slots[Int(r)].region), regionLatency.count - 1)
+        let here = datacenters.indices.filter { datacenters[$0].entry >= 0 && crossing.simulates(Int(datacenters[$0].entry)) }
+        let delay = here.map { 2 * regionLatency[region][$0] }.min() ?? 0
+        crossing.outbox.send(
+            .fill(cache: Int32(c), key: requests.slots[Int(r)].key, version: requests.slots[Int(r)].version),
+            to: Int(crossing.owners[c]), at: now + delay)
+    }
+
+    /// The answer to a miss at CDN edge `c`, served in another partition, fills it.
+    mutating func fillArrived(cache c: Int, key: UInt32, version: CachedVersion) {
+        guard let k = cacheSlot(c) else { return }
+        cacheStates[k].cache.insert(key, version: version, now: now)
     }
 }

@@ -1,48 +1,83 @@
 /// Commands in a partitioned run (docs/architecture.md, "Windows and messages").
 ///
 /// A command applies at a barrier, after every event at or before its time, in every
-/// partition: each copy keeps the whole structure, so node and server indices stay the
-/// same everywhere, while only the owner's state of the node is live. Only commands whose
-/// effect stays inside one partition are taken so far: the users and their rate (each
-/// partition reschedules its own regions' arrivals) and the capacity of a node that holds
-/// no data. Any other could reach across partitions at once (a replica's resync reads its
-/// primary, a new route may be faster than the lookahead) and is refused. A script's
-/// commands (the preset's and any added) apply the same way, at their times; a system whose
-/// script holds a command not taken runs in one engine (`Engine.reasonNotPartitioned`).
+/// partition: each copy keeps the whole structure, so node indices stay the same everywhere,
+/// while only the owner's state of the node is live, and only the owner's copy schedules
+/// what follows (`PartitionCrossing.simulates`). The owner's answer is the command's: a
+/// command its owner refuses changes no partition. Only commands whose effect stays inside
+/// one partition are taken:
+/// - the users and their rate (each partition reschedules its own regions' arrivals);
+/// - on a node that holds no data (an app, balancer, queue, station or session store):
+///   its servers, workers and size, `kill` and `restore` (the node or one server), `slow`,
+///   its balancing policy and health check, a rate limit, a concurrency limit, a queue
+///   deadline, its autoscaler and its sessions;
+/// - `slow` on any node: only its own requests' service takes longer;
+/// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
+///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
+///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
+///   and a CDN edge whose users were sent to another partition is filled by a message.
+///
+/// Any other could reach across partitions at once (a replica's resync reads its primary,
+/// a new route may be faster than the lookahead) and is refused. A script's commands (the
+/// preset's and any added) apply the same way, at their times; a system whose script holds
+/// a command not taken runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
-    /// The design as it runs now, the same in every partition.
-    public var spec: SystemSpec { simulation.partitions[0].engine.spec }
+    /// The design as it runs now: each node as its owner runs it (only the owner's
+    /// autoscaler resizes a pool), the rest the same in every partition.
+    public var spec: SystemSpec {
+        let engines = self.engines
+        var spec = engines[0].spec
+        for (n, owner) in engines[0].crossing.owners.enumerated() { spec.nodes[n] = engines[Int(owner)].spec.nodes[n] }
+        return spec
+    }
 
     /// Applies `command` now in every partition, or refuses it saying why; a refusal is
     /// kept with the run's refused commands, as one engine keeps it.
     @discardableResult
     public func execute(_ command: SimCommand) -> CommandResult {
-        if let refusal = simulation.partitions[0].engine.partitionedRunRefusal(of: command) {
-            let refused = RefusedCommand(at: now, command: command, reason: refusal)
-            simulation.update(0) { $0.engine.refusedCommands.append(refused) }
-            return .refused(refusal)
-        }
-        let owner = simulation.partitions[0].engine.nodeIndex[command.nodeID ?? ""].map {
-            Int(simulation.partitions[0].engine.crossing.owners[Int($0)])
-        }
-        var result = CommandResult.applied
-        for p in simulation.partitions.indices {
-            let answer = simulation.update(p) { $0.engine.execute(command) }
-            if p == (owner ?? 0) { result = answer }
+        // Every message sent so far is delivered first: a command may kill what one is on
+        // its way to, or drop what has not arrived (`kill dc`), as one engine would.
+        simulation.endWindowHere()
+        let first = simulation.partitions[0].engine
+        if let refusal = first.partitionedRunRefusal(of: command) { return refuse(command, refusal) }
+        let owner = first.nodeIndex[command.nodeID ?? ""].map { Int(first.crossing.owners[Int($0)]) } ?? 0
+        let result = simulation.update(owner) { $0.engine.applyAtBarrier(command) }
+        if case .refused(let reason) = result { return refuse(command, reason) }
+        // Another copy may refuse what its owner took (its copy of the pool is not the
+        // owner's): that copy is not live, and nothing reads it.
+        for p in simulation.partitions.indices where p != owner {
+            simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
         return result
+    }
+
+    /// Keeps `command`'s refusal where the run's figures read the refused commands.
+    private func refuse(_ command: SimCommand, _ reason: String) -> CommandResult {
+        let refused = RefusedCommand(at: now, command: command, reason: reason)
+        simulation.update(0) { $0.engine.refusedCommands.append(refused) }
+        return .refused(reason)
     }
 }
 
 extension Engine {
+    /// Applies `command` in this partition at a barrier, keeping no refusal (the
+    /// partitioned engine keeps the owner's).
+    fileprivate mutating func applyAtBarrier(_ command: SimCommand) -> CommandResult {
+        makeStorageUnique()
+        return apply(command)
+    }
+
     /// Why a partitioned run of this system does not take `command`, or nil when it does.
     func partitionedRunRefusal(of command: SimCommand) -> String? {
         let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
-        case .setUsers, .setRatePerUser:
+        case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil
         case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
-            .setSize(let id, _), .resize(let id, _):
+            .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
+            .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
+            .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
+            .setSessions(let id, _):
             // An unknown node is refused by the engine itself, with its own words.
             guard let n = nodeIndex[id] else { return nil }
             switch nodes[Int(n)].kind {
@@ -57,11 +92,14 @@ extension Engine {
 }
 
 extension SimCommand {
-    /// The node a capacity command changes.
+    /// The node a command taken by a partitioned run changes, whose owner answers for it.
     fileprivate var nodeID: String? {
         switch self {
         case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
-            .setSize(let id, _), .resize(let id, _):
+            .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .slow(let id, _),
+            .setPolicy(let id, _), .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
+            .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
+            .setSessions(let id, _):
             id
         default: nil
         }

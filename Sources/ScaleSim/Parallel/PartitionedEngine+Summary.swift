@@ -27,9 +27,10 @@ extension PartitionedEngine {
         }
     }
 
-    /// The first partition's engine with every whole-run tally `Engine.summary(nodes:)` reads
-    /// summed over the partitions: outcomes and latencies (counted where a request ends),
-    /// requests alive, region tallies, client counters and writes lost.
+    /// The first partition's engine with the design as its owners run it and every whole-run
+    /// tally `Engine.summary(nodes:)` reads summed over the partitions: outcomes and
+    /// latencies (counted where a request ends), requests alive, region tallies, client
+    /// counters and writes lost.
     ///
     /// Requests are counted where they are born and where they end; one travelling between
     /// partitions at the end is alive in the sum, as it would be in one engine. The
@@ -37,6 +38,7 @@ extension PartitionedEngine {
     private func wholeRunTallies() -> Engine {
         let engines = self.engines
         var whole = engines[0]
+        whole.spec = spec
         whole.outcomesRun = ClassOutcomes()
         whole.runLatency = Column(RequestClass.allCases.map { _ in LatencyHistogram() })
         whole.liveRun = 0

@@ -44,12 +44,21 @@ public final class PartitionedEngine {
     public var engines: [Engine] { simulation.partitions.map(\.engine) }
 
     /// Runs every partition up to and including `end`, applying each command of the
-    /// system's script after every event at or before its time.
+    /// system's script after every event at or before its time, and carrying out each
+    /// failover of a dead primary at its time (Parallel/PartitionedEngine+Failover.swift).
     public func run(until end: SimTime) {
-        while nextScripted < script.count, script[nextScripted].at <= end {
-            advance(until: script[nextScripted].at)
-            execute(script[nextScripted].command)
-            nextScripted += 1
+        while true {
+            let command = nextScripted < script.count && script[nextScripted].at <= end ? script[nextScripted] : nil
+            let failover = nextFailover(through: end)
+            if let command, failover.map({ command.at <= $0.at }) ?? true {
+                advance(until: command.at)
+                execute(command.command)
+                nextScripted += 1
+            } else if let failover {
+                carryOut(failover)
+            } else {
+                break
+            }
         }
         advance(until: end)
     }
@@ -59,7 +68,7 @@ public final class PartitionedEngine {
     /// Windows end a nanosecond before each whole second: the reads of the window are
     /// settled (Engine+CommitsAcross.swift) before the tick at the second closes the figures,
     /// and the coordinator closes the whole system's window of each second before the next.
-    private func advance(until end: SimTime) {
+    func advance(until end: SimTime) {
         var second = (simulation.simulatedThrough / Nanos.perSecond + 1) * Nanos.perSecond
         while second - 1 < end {
             simulation.run(through: second - 1)

@@ -9,12 +9,13 @@ import Dispatch
 /// whole window on its own. At the barrier ending the window the coordinator collects what
 /// was sent and gives each partition its own messages, in (time, source, sequence) order.
 ///
-/// Barriers fall on a fixed grid: every `lookahead` after the last, and a nanosecond before
-/// every multiple of `alignment`. The owner may stop anywhere (a command, a checkpoint, a
+/// Barriers fall on a grid: every `lookahead` after the last, a nanosecond before every
+/// multiple of `alignment`, and where the owner ends a window itself (`endWindowHere`, at a
+/// command's time). Anywhere else the owner may just stop (a checkpoint, a snapshot, a
 /// dashboard's slice of wall time): the partitions then run to that time and the window
 /// goes on from there, its messages delivered at its barrier as ever. So the results
-/// depend on neither the threads nor where the owner stops (docs/architecture.md,
-/// "Windows and messages").
+/// depend on neither the threads nor where the owner stops, only on the lookahead and the
+/// commands' times (docs/architecture.md, "Windows and messages").
 public final class WindowedSimulation<Partition: SimulationPartition> {
     /// The partitions, as of the end of the last window.
     public private(set) var partitions: [Partition]
@@ -75,6 +76,18 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
             simulatedThrough = stop
             if stop == nextBarrier { endWindow() }
         }
+    }
+
+    /// Ends the window under way where the run stands, delivering what was sent in it: the
+    /// next window starts here, its barrier on the grid from here.
+    ///
+    /// For what must see every message already sent (a command, which may kill what a
+    /// message is on its way to). The owner calls it at the same simulated times in every
+    /// run of the same commands, so the results still depend on nothing else.
+    public func endWindowHere() {
+        guard simulatedThrough < nextBarrier, simulatedThrough >= 0 else { return }
+        nextBarrier = simulatedThrough
+        endWindow()
     }
 
     /// Changes partition `index` where the run stands: a command applied at its time.

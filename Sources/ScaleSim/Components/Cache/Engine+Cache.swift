@@ -57,7 +57,9 @@ extension Engine {
         let i = Int(r)
         let c = Int(requests.slots[i].fillCache)
         guard c >= 0 else { return }
-        if let k = cacheSlot(c) {
+        if crossing.isPartitioned && crossing.isForeign(Int32(c)) {
+            sendFillAcross(r, cache: c)
+        } else if let k = cacheSlot(c) {
             cacheStates[k].cache.insert(requests.slots[i].key, version: requests.slots[i].version, now: now)
             if !cacheStates[k].fills.isEmpty { answerWaiters(of: r, cache: c, slot: k) }
         }

@@ -72,23 +72,43 @@ extension Engine {
             !primaryStates[k].failoverPending
         else { return }
         primaryStates[k].failoverPending = true
-        schedule(.failover(primary: Int32(n)), at: now + delay)
+        // In a partitioned run the coordinator promotes at a barrier: the replicas to choose
+        // from live in several partitions (Parallel/PartitionedEngine+Failover.swift).
+        if crossing.isPartitioned {
+            crossing.failovers.append(PendingFailover(at: now + delay, primary: Int32(n)))
+        } else {
+            schedule(.failover(primary: Int32(n)), at: now + delay)
+        }
     }
 
     /// The most up-to-date live replica becomes the primary: the writes it had not applied
     /// are lost; the other replicas re-sync from it.
     mutating func promoteReplica(of n: Int) {
         primaryStates[Int(nodes[n].slot)].failoverPending = false
-        guard nodes[n].activeServers.allSatisfy({ servers[Int($0)].down }) else { return }
-        // What a replica received before the primary died, it applies: only the rest is lost.
-        func received(_ s: Int32) -> LogPosition {
-            servers[Int(s)].applyLog.lastReceived ?? servers[Int(s)].applied
+        guard primaryIsDown(n), let best = bestReceived(byReplicasOf: n) else { return }
+        takeOver(primary: n, losing: Int(logPosition(primary: n) - best))
+    }
+
+    /// True if every server of primary `n` is down.
+    func primaryIsDown(_ n: Int) -> Bool {
+        nodes[n].activeServers.allSatisfy { servers[Int($0)].down }
+    }
+
+    /// The furthest position of primary `n`'s log that a live replica simulated here has
+    /// received (what it received before the primary died, it applies: only the rest is
+    /// lost), or nil when none is alive.
+    func bestReceived(byReplicasOf n: Int) -> LogPosition? {
+        replicaServers(of: n).filter { !servers[Int($0)].down && crossing.simulates(Int(servers[Int($0)].node)) }
+            .map { servers[Int($0)].applyLog.lastReceived ?? servers[Int($0)].applied }.max()
+    }
+
+    /// A replica takes dead primary `n`'s place; `lost` writes it never received are
+    /// counted (nil: another partition counts them).
+    mutating func takeOver(primary n: Int, losing lost: Int?) {
+        if let lost {
+            writesLost += lost
+            notices.post(.failover(primary: spec.nodes[n].id, writesLost: lost), at: now)
         }
-        let alive = replicaServers(of: n).filter { !servers[Int($0)].down }
-        guard let best = alive.max(by: { received($0) < received($1) }) else { return }
-        let lost = Int(logPosition(primary: n) - received(best))
-        writesLost += lost
-        notices.post(.failover(primary: spec.nodes[n].id, writesLost: lost), at: now)
         // The promoted replica takes the primary's place (and a new replica takes its own);
         // clients are pointed at it at once, with no health check to wait for.
         for s in nodes[n].activeServers {
