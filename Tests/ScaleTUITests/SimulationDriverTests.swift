@@ -80,7 +80,8 @@ import Testing
 
     /// A partitioned session records as any other: the header names the partitioned
     /// revision, and the file replays and verifies on another number of threads, although
-    /// the dashboard ran it in slices of wall time the replay never stops at.
+    /// the dashboard ran it in slices of wall time the replay never stops at; a data center
+    /// killed on the way sends users across once geo-DNS notices.
     @Test func aPartitionedSessionRecordsAndVerifiesOnOtherThreads() throws {
         let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
         let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
@@ -92,13 +93,14 @@ import Testing
         driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
         #expect(driver.isRecording)
         for (step, command) in [
-            SimCommand.addServers(node: "app", count: 2), .setUsers(30_000), .removeServers(node: "app-eu", count: 1),
+            SimCommand.addServers(node: "app", count: 2), .killDataCenter("eu-west"), .removeServers(node: "app", count: 1),
         ]
         .enumerated() {
             driver.advance(by: .milliseconds(370 + 130 * step), clock: VirtualClock(), overBudget: { false }, into: &actions)
             driver.apply(command, into: &actions)
         }
-        driver.advance(by: .milliseconds(1_900), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        // Past the 10 s geo-DNS takes to send eu's users across to us-east.
+        driver.advance(by: .milliseconds(11_900), clock: VirtualClock(), overBudget: { false }, into: &actions)
         let end = driver.now
         driver.stopRecording(into: &actions)
         #expect(!actions.contains { if case .recording(.failed) = $0 { true } else { false } }, "\(actions)")
@@ -110,6 +112,10 @@ import Testing
         try replayer.runToEnd(verify: true)
         #expect(replayer.run.partitioned != nil)
         #expect(replayer.run.now == end)
-        #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
+        #expect(replayer.verifiedCheckpoints == 14, "13 whole seconds and the end")
+        let regions = replayer.run.simulationSnapshot().regions
+        let eu = try #require(regions.first { $0.name == "eu" })
+        // Resolvers forget eu-west as their answers expire (DNS TTL): some users have moved.
+        #expect((eu.byDataCenter["us-east"]?.arrivals ?? 0) > 0, "\(eu)")
     }
 }
