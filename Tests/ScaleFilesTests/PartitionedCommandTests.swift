@@ -83,6 +83,14 @@ extension PartitionedCommandTests {
         var whole = Engine(spec: spec)
         whole.run(until: 4 * Nanos.perSecond, applying: script)
         #expect(partitioned.summary() == whole.summary())
+        // Each command is told in the notices, as one engine running the script tells it.
+        var oneScripted = scripted
+        oneScripted.run(until: 4 * Nanos.perSecond)
+        let told = { (notices: [EngineNotice]) in
+            notices.compactMap { if case .scheduledCommand = $0.event { $0.time } else { nil } }
+        }
+        #expect(told(partitioned.simulationSnapshot().notices) == script.map(\.at))
+        #expect(told(partitioned.simulationSnapshot().notices) == told(oneScripted.simulationSnapshot().notices))
 
         let kill = ScheduledCommand(at: 2 * Nanos.perSecond, command: .addReplicas(primary: "db", count: 1))
         let reason = Engine(spec: spec, script: script + [kill]).reasonNotPartitioned

@@ -52,7 +52,9 @@ public final class PartitionedEngine {
             let failover = nextFailover(through: end)
             if let command, failover.map({ command.at <= $0.at }) ?? true {
                 advance(until: command.at)
-                execute(command.command)
+                let result = execute(command.command)
+                // The notice one engine posts when its script runs a command.
+                simulation.update(0) { $0.engine.notices.post(.scheduledCommand(command.command, result), at: command.at) }
                 nextScripted += 1
             } else if let failover {
                 carryOut(failover)
