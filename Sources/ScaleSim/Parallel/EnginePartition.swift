@@ -95,8 +95,11 @@ extension Engine {
                 }
             }
         }
-        if let scheduled = script.first(where: { partitionedRunRefusal(of: $0.command) != nil }) {
-            return "its script has a command at \(Nanos.seconds(scheduled.at)) s that a partitioned run does not take yet"
+        if let scheduled = script.first(where: { $0.command.addsNodes || partitionedRunRefusal(of: $0.command) != nil }) {
+            // Whether an addition keeps the partitions is known only when it comes.
+            let what = scheduled.command.addsNodes ? "adds nodes" : "has a command"
+            let taken = scheduled.command.addsNodes ? "takes only live" : "does not take yet"
+            return "its script \(what) at \(Nanos.seconds(scheduled.at)) s, which a partitioned run \(taken)"
         }
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }
         if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
@@ -133,12 +136,7 @@ extension Engine {
         makeStorageUnique()
         crossing = PartitionCrossing(index: index, owners: owners, homeRegions: homeRegions)
         crossing.commitSubscribers = commitSubscribers(owners: owners)
-        // Another partition's caches are never read here: keep none of their storage (a
-        // 10,000,000-key cache's index alone is 40 MB).
-        for k in cacheStates.indices where crossing.isForeign(cacheStates[k].node) {
-            let cache = cacheStates[k].cache
-            cacheStates[k].cache = KeyCache(capacity: 1, policy: cache.policy, ttl: cache.ttl, keySpace: 1)
-        }
+        dropForeignCacheStorage()
         events = EventQueue()
         for region in workload.regionShares.indices {
             arrivalRandom[region] = Xoshiro256StarStar(seed: seed, purpose: .arrivals, index: UInt64(region))
@@ -150,6 +148,15 @@ extension Engine {
         }
         events.schedule(EventTarget.tick, at: Self.windowLength)
         if statsStart > 0 { events.schedule(EventTarget.statsStart, at: statsStart) }
+    }
+
+    /// Keeps no storage for another partition's caches, which are never read here (a
+    /// 10,000,000-key cache's index alone is 40 MB): each holds one entry at most.
+    mutating func dropForeignCacheStorage() {
+        for k in cacheStates.indices where crossing.isForeign(cacheStates[k].node) && cacheStates[k].cache.capacity > 1 {
+            let cache = cacheStates[k].cache
+            cacheStates[k].cache = KeyCache(capacity: 1, policy: cache.policy, ttl: cache.ttl, keySpace: 1)
+        }
     }
 
     /// Hands request `r`, travelling to node `target` of another partition, to that

@@ -38,6 +38,11 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
+        if command.addsNodes {
+            let result = executeAddition(command)
+            if case .refused(let reason) = result { return refuse(command, reason) }
+            return result
+        }
         let first = simulation.partitions[0].engine
         if let refusal = first.partitionedRunRefusal(of: command) { return refuse(command, refusal) }
         let owner = first.nodeIndex[command.nodeID ?? ""].map { Int(first.crossing.owners[Int($0)]) } ?? 0
@@ -52,7 +57,7 @@ extension PartitionedEngine {
     }
 
     /// Keeps `command`'s refusal where the run's figures read the refused commands.
-    private func refuse(_ command: SimCommand, _ reason: String) -> CommandResult {
+    func refuse(_ command: SimCommand, _ reason: String) -> CommandResult {
         let refused = RefusedCommand(at: now, command: command, reason: reason)
         simulation.update(0) { $0.engine.refusedCommands.append(refused) }
         return .refused(reason)
