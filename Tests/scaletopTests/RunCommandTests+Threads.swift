@@ -29,7 +29,7 @@ import Testing
     @Test(arguments: ["csv", "html"])
     func perSecondReportsOfAPartitionedRun(format: String) throws {
         let args = ["run", "08-multi-dc", "--duration", "3s", "--report", format]
-        let plain = try CLI.run(args)
+        let plain = try CLI.run(args + ["--one-engine"])
         #expect(plain.status == 0, "\(plain.stderr)")
         for threads in ["1", "2"] {
             let partitioned = try CLI.run(args + ["--threads", threads])
@@ -41,6 +41,8 @@ import Testing
     @Test func aSystemOfOnePartitionRunsInOneEngineAndSaysWhy() throws {
         let args = ["run", "05", "--duration", "3s", "--report", "json"]
         let plain = try CLI.run(args)
+        // Not asked for threads, it says nothing.
+        #expect(plain.status == 0 && plain.stderr.isEmpty, "\(plain.stderr)")
         let threaded = try CLI.run(args + ["--threads", "2"])
         #expect(threaded.status == 0, "\(threaded.stderr)")
         #expect(threaded.stderr == "scaletop: 05-cache runs in one engine: it is one partition\n", "\(threaded.stderr)")
@@ -54,5 +56,32 @@ import Testing
         #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
         #expect(one.stdout == two.stdout)
         #expect(try CLI.json(one.stdout)["seeds"] as? [Int] == [42, 43], "\(one.stdout.prefix(300))")
+    }
+
+    /// Without `--threads` a system of several partitions runs partitioned, on one thread per
+    /// core, and records the partitioned engine's revision; `--one-engine` runs it in one
+    /// engine, as before partitions, and records revision 3.
+    @Test func aSystemOfSeveralPartitionsRunsPartitionedUnlessAskedForOneEngine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-default-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["run", "08-multi-dc", "--duration", "2s", "--report", "json"]
+        let revision = { (name: String) throws -> Int? in
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            return try CLI.json(String(text.prefix { $0 != "\n" }))["engine_revision"] as? Int
+        }
+        let byDefault = try CLI.run(args + ["--record", dir.appendingPathComponent("default.jsonl").path])
+        let one = try CLI.run(args + ["--threads", "1"])
+        let whole = try CLI.run(args + ["--one-engine", "--record", dir.appendingPathComponent("one.jsonl").path])
+        for result in [byDefault, one, whole] { #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)") }
+        #expect(byDefault.stdout == one.stdout)
+        // 08-multi-dc's partitioned run is the one engine's figure for figure.
+        #expect(whole.stdout == byDefault.stdout)
+        #expect(try revision("default.jsonl") == 4)
+        #expect(try revision("one.jsonl") == 3)
+
+        let both = try CLI.run(args + ["--one-engine", "--threads", "2"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--one-engine and --threads: choose one"), "\(both.stderr)")
     }
 }

@@ -37,6 +37,7 @@ import Testing
         let oneEngine = try CLI.run([
             "run", "08-multi-dc", "--duration", "3500ms", "--warmup", "1s", "--script",
             dir.appendingPathComponent("ops.script").path, "--record", dir.appendingPathComponent("one.jsonl").path,
+            "--one-engine",
         ])
         #expect(oneEngine.status == 0, "\(oneEngine.stderr)")
         let one = try #require(try Self.revision(of: dir.appendingPathComponent("one.jsonl")))

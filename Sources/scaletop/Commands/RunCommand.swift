@@ -49,9 +49,15 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Simulate in partitions, one per group of data centers, on this many threads (1 to 1024); the report is the same on any number (docs/architecture.md, Windows and messages). Without it the run is one engine.",
+            "Simulate a system of several partitions (groups of data centers) on this many threads (1 to 1024; default: one per core); the report is the same on any number (docs/architecture.md, Windows and messages).",
             valueName: "n"))
     var threads: String?
+
+    @Flag(
+        help:
+            "Simulate in one engine on one core (engine revision 3), as before partitions; the default runs a system of several partitions partitioned."
+    )
+    var oneEngine = false
 
     func run() throws {
         let length = try parseDuration(duration, option: "--duration")
@@ -61,11 +67,13 @@ struct RunCommand: ParsableCommand {
         guard (1...1000).contains(seeds) else { throw badInput("--seeds: expected 1 to 1000, got \(seeds)") }
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
-        let threadCount = try threads.map(BenchCommand.threadCount)
+        if oneEngine && threads != nil { throw badInput("--one-engine and --threads: choose one") }
+        let threadCount = try threads.map(BenchCommand.threadCount) ?? ProcessInfo.processInfo.activeProcessorCount
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
-        let partitionThreads = threadCount.flatMap { Self.partitionThreads($0, loaded: loaded, script: extra) }
+        let partitionThreads =
+            oneEngine ? nil : Self.partitionThreads(threadCount, loaded: loaded, script: extra, asked: threads != nil)
         let firstSeed = seed ?? spec.seed
         // Neither output may be an input, the other one, or standard output's file when the
         // report goes there (docs/reports.md).
@@ -190,12 +198,12 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// `threads` when the system runs in partitions with `script` applied, nil when it runs in
-    /// one engine, and then standard error says why.
-    static func partitionThreads(_ threads: Int, loaded: LoadedPreset, script: [ScheduledCommand]) -> Int? {
+    /// one engine; then, if threads were `asked` for, standard error says why.
+    static func partitionThreads(_ threads: Int, loaded: LoadedPreset, script: [ScheduledCommand], asked: Bool) -> Int? {
         // Whether a system can run in partitions does not depend on the seed.
         let engine = Engine(spec: loaded.spec, seed: nil, script: script, keyTrace: loaded.keyTrace)
         if let reason = engine.reasonNotPartitioned {
-            printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)")
+            if asked { printError("scaletop: \(TerminalSafe.text(loaded.name.verbatim)) runs in one engine: \(reason)") }
             return nil
         }
         return threads
