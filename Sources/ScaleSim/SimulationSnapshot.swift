@@ -86,6 +86,10 @@ public struct SimulationSnapshot: Sendable, Hashable {
     public var speedReached: Double? = nil
     /// How a partitioned run is spread (Parallel/PartitionedEngine.swift); nil for one engine.
     public var spread: PartitionSpread? = nil
+    /// How the system would be spread with `--threads`, when it runs in one engine though
+    /// it could run in several partitions on several of the machine's cores (a live
+    /// dashboard's, for the hint beside `BEHIND`); nil otherwise.
+    public var spreadAvailable: PartitionSpread? = nil
     /// Every link with what it carried over the last closed second (see `Engine.linkSnapshot`).
     public var links: [LinkSnapshot] = []
     /// One-way latency from each user region to each data center, commands included.

@@ -42,6 +42,21 @@ import Testing
         #expect(bar.contains("ramp"), "stage 05 ramps its users up: \(bar)")
     }
 
+    /// Behind in one engine, a system the machine could run on more cores says how, beside
+    /// `BEHIND`, in full where there is room and as the bare option where there is not.
+    @Test(arguments: [80, 200])
+    func behindTheBarOffersTheThreads(width: Int) async throws {
+        var state = try await Self.busyState(width: width, height: 40)
+        var snapshot = try #require(state.snapshot)
+        #expect(!DashboardView.render(state).line(0).contains("--threads"))
+        snapshot.spreadAvailable = PartitionSpread(partitions: 2, threads: 2)
+        _ = state.reduce(.snapshotArrived(snapshot))
+        let bar = DashboardView.render(state).line(0)
+        #expect(bar.contains("BEHIND 0.55x"), "\(bar)")
+        let offer = width >= 200 ? "--threads 2 runs its 2 partitions on 2 cores" : "--threads 2"
+        #expect(bar.contains(offer), "\(bar)")
+    }
+
     @Test func fittingNeverExceedsTheWidth() {
         let fields = (0..<12).map { StatusField("field\($0)", wide: "the wide field \($0)", priority: $0 % 5) }
         for width in stride(from: 10, through: 220, by: 7) {

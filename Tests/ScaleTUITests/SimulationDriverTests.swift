@@ -78,6 +78,27 @@ import Testing
         #expect(one.partitioned == nil && one.snapshot().spread == nil)
     }
 
+    /// Behind in one engine, a system of several partitions says what `--threads` would
+    /// spread it over: at most a thread per partition, and nothing on one core, when it
+    /// keeps up, or for a system of one partition.
+    @Test func behindInOneEngineTheSnapshotOffersTheThreads() throws {
+        let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
+        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
+        func offer(cores: Int, behind: Bool, spec: SystemSpec = spec) -> PartitionSpread? {
+            let driver = SimulationDriver(engine: Engine(spec: spec), header: header, clock: VirtualClock())
+            driver.cores = cores
+            var actions: [DashboardAction] = []
+            driver.setSpeed(behind ? 1_000 : 1, into: &actions)
+            driver.advance(by: .milliseconds(100), clock: VirtualClock(), overBudget: { behind }, into: &actions)
+            #expect(driver.snapshot().behind == behind)
+            return driver.snapshot().spreadAvailable
+        }
+        #expect(offer(cores: 8, behind: true) == PartitionSpread(partitions: 2, threads: 2))
+        #expect(offer(cores: 1, behind: true) == nil)
+        #expect(offer(cores: 8, behind: false) == nil)
+        #expect(offer(cores: 8, behind: true, spec: try PresetCatalog(environment: [:]).load("bench-network").spec) == nil)
+    }
+
     /// A partitioned session records as any other: the header names the partitioned
     /// revision, and the file replays and verifies on another number of threads, although
     /// the dashboard ran it in slices of wall time the replay never stops at; a data center

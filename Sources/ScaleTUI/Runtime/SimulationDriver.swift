@@ -1,3 +1,4 @@
+import Foundation
 import ScaleFiles
 import ScaleSim
 
@@ -17,6 +18,8 @@ public final class SimulationDriver {
     private(set) var speed = 1.0
     /// The last tick could not reach the time the speed asked for.
     private var behind = false
+    /// The machine's cores, which `--threads` could use.
+    var cores = ProcessInfo.processInfo.activeProcessorCount
     /// Measures the speed reached, from the loop's clock at each tick.
     private var gauge = SpeedGauge()
     private var recorder: SessionRecorder
@@ -142,8 +145,19 @@ public final class SimulationDriver {
 
     /// The picture the dashboard shows now.
     func snapshot() -> SimulationSnapshot {
-        run.simulationSnapshot(
+        var snapshot = run.simulationSnapshot(
             paused: paused, speed: speed, behind: behind, historyLimit: Self.historyLimit, speedReached: gauge.reached)
+        if behind { snapshot.spreadAvailable = spreadAvailable }
+        return snapshot
+    }
+
+    /// How `--threads` would spread this system over the machine's cores, when it runs in
+    /// one engine though it could run in several partitions, on several cores.
+    private var spreadAvailable: PartitionSpread? {
+        guard run.partitioned == nil, run.engine.reasonNotPartitioned == nil else { return nil }
+        let partitions = run.engine.partitionPlan.partitions.count
+        let threads = min(partitions, cores)
+        return threads > 1 ? PartitionSpread(partitions: partitions, threads: threads) : nil
     }
 
     // MARK: - Recording

@@ -20,6 +20,7 @@ enum StatusBarView {
             speedField(snapshot),
         ]
         if let spread = spreadField(snapshot) { fields.append(spread) }
+        if let hint = threadsHintField(snapshot) { fields.append(hint) }
         fields += [
             StatusField("\(Format.count(snapshot.users)) users", priority: 3),
             StatusField("\(Format.count(Double(system?.arrivals ?? 0))) req/s", priority: 3),
@@ -66,6 +67,16 @@ enum StatusBarView {
         return StatusField(
             "\(spread.partitions)p/\(spread.threads)t", wide: "\(spread.partitions) partitions on \(spread.threads) threads",
             priority: 7, widePriority: 8)
+    }
+
+    /// Beside `BEHIND` in one engine, the `--threads` that would spread the system over
+    /// the machine's cores.
+    static func threadsHintField(_ snapshot: SimulationSnapshot) -> StatusField? {
+        guard let spread = snapshot.spreadAvailable else { return nil }
+        return StatusField(
+            "--threads \(spread.threads)",
+            wide: "--threads \(spread.threads) runs its \(spread.partitions) partitions on \(spread.threads) cores",
+            Style(.bottleneck, bold: true, reverse: true), priority: 2, widePriority: 6)
     }
 
     /// Each user region's p99 (and p50 when there is room) in one field, so the latency a
