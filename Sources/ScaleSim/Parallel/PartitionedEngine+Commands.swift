@@ -11,6 +11,9 @@
 ///   its servers, workers and size, `kill` and `restore` (the node or one server), `slow`,
 ///   its balancing policy and health check, a rate limit, a concurrency limit, a queue
 ///   deadline, its autoscaler and its sessions;
+/// - on a cache or a CDN edge: the same, and its capacity, eviction, TTL, write policy,
+///   coalescing and `flush`; another partition's copy keeps its one-entry placeholder
+///   (`Engine.reconcileCache`), so no copy but the owner's builds the cache's storage;
 /// - `slow` on any node: only its own requests' service takes longer;
 /// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
 ///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
@@ -86,10 +89,14 @@ extension Engine {
             // An unknown node is refused by the engine itself, with its own words.
             guard let n = nodeIndex[id] else { return nil }
             switch nodes[Int(n)].kind {
-            case .db, .replica, .cache, .cdn:
+            case .db, .replica:
                 return "\(id) holds data, whose copies reach across partitions: \(notYet)"
-            case .app, .lb, .queue, .station, .sessionStore: return nil
+            // Another partition's copy of a cache keeps its placeholder (`reconcileCache`).
+            case .app, .lb, .queue, .station, .sessionStore, .cache, .cdn: return nil
             }
+        case .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
+            // Only a cache or a CDN edge takes these; the engine refuses them on any other node.
+            return nil
         default:
             return notYet
         }
@@ -104,7 +111,8 @@ extension SimCommand {
             .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .slow(let id, _),
             .setPolicy(let id, _), .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
             .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
-            .setSessions(let id, _):
+            .setSessions(let id, _), .setCacheCapacity(let id, _), .setEviction(let id, _), .setTTL(let id, _),
+            .setWritePolicy(let id, _), .setCoalescing(let id, _), .flush(let id):
             id
         default: nil
         }

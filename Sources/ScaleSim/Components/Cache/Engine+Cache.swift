@@ -94,9 +94,15 @@ extension Engine {
     }
 
     /// Takes node `n`'s cache settings from its spec, touching only what changed.
+    ///
+    /// Another partition's cache keeps its one-entry placeholder (Parallel/
+    /// EnginePartition.swift): nothing reads it here, and its capacity would cost the whole
+    /// cache's memory in every partition. It takes the rest, which costs nothing.
     mutating func reconcileCache(node n: Int) {
         guard let k = cacheSlot(n), let spec = spec.nodes[n].effectiveCache else { return }
-        if cacheStates[k].cache.capacity != spec.entries { cacheStates[k].cache.setCapacity(spec.entries) }
+        if crossing.simulates(n) && cacheStates[k].cache.capacity != spec.entries {
+            cacheStates[k].cache.setCapacity(spec.entries)
+        }
         if cacheStates[k].cache.policy != spec.eviction { cacheStates[k].cache.setPolicy(spec.eviction) }
         if cacheStates[k].cache.ttl != spec.ttl { cacheStates[k].cache.setTTL(spec.ttl) }
         cacheStates[k].writePolicy = spec.writePolicy
