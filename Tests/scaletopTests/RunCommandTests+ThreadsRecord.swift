@@ -71,10 +71,10 @@ import Testing
     /// A run whose script holds a command a partitioned run does not take falls back to one
     /// engine, and its recording names the one engine's revision, so it replays there.
     @Test func aRunThatFallsBackRecordsTheOneEngineRevision() throws {
-        // Whether an addition keeps the partitions is known only when it comes.
+        // Whether a change of structure keeps the partitions is known only when it comes.
         let (dir, file, recorded, stderr) = try Self.record(script: "at 1.25s add replica db 1\n")
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(stderr.contains("08-multi-dc runs in one engine: its script adds nodes at 1.25 s"), "\(stderr)")
+        #expect(stderr.contains("08-multi-dc runs in one engine: its script adds or removes nodes at 1.25 s"), "\(stderr)")
         let plain = try CLI.run(["run", "03", "--duration", "1s", "--record", dir.appendingPathComponent("o.jsonl").path])
         #expect(plain.status == 0)
         #expect(try Self.revision(of: file) == Self.revision(of: dir.appendingPathComponent("o.jsonl")))

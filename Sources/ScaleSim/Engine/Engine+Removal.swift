@@ -42,7 +42,12 @@ extension Engine {
         for n in nodes.indices { nodes[n].compiledRoutes = nil }
         workload.entry = nodeIndex[spec.workload.entry] ?? 0
         linkTopology()
-        notices.post(.nodesRemoved(nodes: removedIDs, requestsFailed: losses.requests, jobsLost: losses.jobs), at: now)
+        if crossing.isPartitioned {
+            // Every partition lost its own part: the coordinator posts one notice for all.
+            crossing.removal = (removedIDs, losses)
+        } else {
+            notices.post(.nodesRemoved(nodes: removedIDs, requestsFailed: losses.requests, jobsLost: losses.jobs), at: now)
+        }
     }
 
     /// Fails every request inside the nodes `doomed` (queued, in service) or travelling to

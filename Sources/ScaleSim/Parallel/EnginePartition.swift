@@ -33,6 +33,9 @@ struct PartitionCrossing: Sendable {
     /// What this partition counted in the second its last tick closed, for the whole
     /// system's window (Parallel/PartitionedEngine+Windows.swift).
     var closedWindow: ClosedWindow?
+    /// The nodes a removal just took out of this copy and what it lost in them, for the
+    /// coordinator's one notice (Parallel/PartitionedEngine+Structure.swift).
+    var removal: (nodes: [String], losses: Engine.RemovalLosses)?
 
     @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
 
@@ -95,10 +98,12 @@ extension Engine {
                 }
             }
         }
-        if let scheduled = script.first(where: { $0.command.addsNodes || partitionedRunRefusal(of: $0.command) != nil }) {
-            // Whether an addition keeps the partitions is known only when it comes.
-            let what = scheduled.command.addsNodes ? "adds nodes" : "has a command"
-            let taken = scheduled.command.addsNodes ? "takes only live" : "does not take yet"
+        if let scheduled = script.first(where: {
+            $0.command.changesStructure || partitionedRunRefusal(of: $0.command) != nil
+        }) {
+            // Whether a change of structure keeps the partitions is known only when it comes.
+            let what = scheduled.command.changesStructure ? "adds or removes nodes" : "has a command"
+            let taken = scheduled.command.changesStructure ? "takes only live" : "does not take yet"
             return "its script \(what) at \(Nanos.seconds(scheduled.at)) s, which a partitioned run \(taken)"
         }
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }

@@ -41,8 +41,8 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
-        if command.addsNodes {
-            let result = executeAddition(command)
+        if command.changesStructure {
+            let result = executeStructural(command)
             if case .refused(let reason) = result { return refuse(command, reason) }
             return result
         }
