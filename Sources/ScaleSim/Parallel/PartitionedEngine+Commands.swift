@@ -40,7 +40,7 @@ extension PartitionedEngine {
         simulation.endWindowHere()
         let first = simulation.partitions[0].engine
         if let refusal = first.partitionedRunRefusal(of: command) { return refuse(command, refusal) }
-        let owner = first.nodeIndex[command.nodeID ?? ""].map { Int(first.crossing.owners[Int($0)]) } ?? 0
+        let owner = first.commandedNode(command).map { Int(first.crossing.owners[$0]) } ?? 0
         let result = simulation.update(owner) { $0.engine.applyAtBarrier(command) }
         if case .refused(let reason) = result { return refuse(command, reason) }
         // Another copy may refuse what its owner took (its copy of the pool is not the
@@ -73,6 +73,9 @@ extension Engine {
         switch command {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil
+        case .removeReplicas:
+            // Resizes the primary's first pool, as `set servers` on it does.
+            return nil
         case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
             .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
             .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
@@ -81,13 +84,29 @@ extension Engine {
             // An unknown node is refused by the engine itself, with its own words.
             guard let n = nodeIndex[id] else { return nil }
             switch nodes[Int(n)].kind {
-            case .db, .replica, .cache, .cdn:
+            case .db, .replica:
+                // A primary's or a replica pool's own state stays in its owner; the writes
+                // and the failover reach across by messages and barriers (docs/architecture.md,
+                // "Windows and messages", Commands).
+                return nil
+            case .cache, .cdn:
                 return "\(id) holds data, whose copies reach across partitions: \(notYet)"
             case .app, .lb, .queue, .station, .sessionStore: return nil
             }
         default:
             return notYet
         }
+    }
+}
+
+extension Engine {
+    /// The node a command taken by a partitioned run changes, whose owner answers for it:
+    /// the node it names, or for `remove replica` the pool it shrinks.
+    fileprivate func commandedNode(_ command: SimCommand) -> Int? {
+        if case .removeReplicas(let primary, _) = command {
+            return nodeIndex[primary].flatMap { replicaPools(of: Int($0)).first }.map(Int.init)
+        }
+        return command.nodeID.flatMap { nodeIndex[$0] }.map(Int.init)
     }
 }
 

@@ -1,0 +1,56 @@
+import ScaleFiles
+@testable import ScaleSim
+import Testing
+
+/// Commands on the nodes that hold a primary's data in a partitioned run: read-replica pools
+/// and primaries (docs/architecture.md, "Windows and messages").
+extension PartitionedCommandTests {
+    /// What a lesson does to the data tier of 08-multi-dc: resize both replica pools and the
+    /// primary, kill and restore a European replica (which re-syncs from the primary's
+    /// writes as they reached eu-west), limit and rebalance, then kill and restore the whole
+    /// European pool.
+    static let takenOnData: [SimCommand] = [
+        .addServers(node: "db-replica-eu", count: 1), .kill(node: "db-replica-eu", server: 0),
+        .setWorkers(node: "db-replica", count: 24), .resize(node: "db", steps: 1),
+        .setQueueDeadline(node: "db-replica-eu", deadline: 100 * Nanos.perMillisecond),
+        .setConcurrencyLimit(node: "db", limit: 200), .setRateLimit(node: "db-replica-eu", rate: 4_000, burst: nil),
+        .setPolicy(node: "db-replica-eu", policy: .leastConnections),
+        .setHealthCheck(node: "db-replica-eu", interval: Nanos.perSecond / 2), .restore(node: "db-replica-eu", server: 0),
+        .removeReplicas(primary: "db", count: 1), .setServers(node: "db-replica-eu", count: 4),
+        .setWorkers(node: "db", count: 24), .removeServers(node: "db-replica-eu", count: 1),
+        .setSize(node: "db-replica", size: 1), .resize(node: "db-replica-eu", steps: 1),
+        .setHealthCheck(node: "db", interval: Nanos.perSecond), .setQueueDeadline(node: "db", deadline: Nanos.perSecond),
+        .removeRateLimit(node: "db-replica-eu"), .kill(node: "db-replica-eu", server: nil),
+        .restore(node: "db-replica-eu", server: nil), .kill(node: "db-replica", server: 0),
+        .addServers(node: "db-replica", count: 2), .restore(node: "db-replica", server: 0),
+    ]
+
+    /// The replica and primary commands, applied to 08-multi-dc at staggered times in one
+    /// engine and partitioned, give the one engine's run figure for figure on any number of
+    /// threads: each European replica restored or added re-syncs to the writes the primary
+    /// had committed, as one engine's does.
+    @Test func commandsOnReplicasAndThePrimaryGiveTheOneEngineRun() throws {
+        let script = Self.takenOnData.enumerated().map { k, command in
+            ScheduledCommand(at: SimTime(k + 1) * Nanos.perSecond / 5 + 4_321, command: command)
+        }
+        let summaries = try Self.runThreeWays(nil, script, to: 6 * Nanos.perSecond) { whole, run in
+            // Each European replica holds the writes one engine's holds, server by server.
+            guard let pool = whole.nodeIndex["db-replica-eu"].map(Int.init) else { return }
+            let owner = run.engines[Int(run.engines[0].crossing.owners[pool])]
+            let applied = { (engine: Engine) in engine.nodes[pool].activeServers.map { engine.servers[Int($0)].applied } }
+            #expect(applied(owner) == applied(whole))
+            #expect(applied(whole).count == 3 && applied(whole).allSatisfy { $0 > 0 })
+        }
+        #expect(summaries[1] == summaries[0])
+        #expect(summaries[2] == summaries[1])
+        let replicaEU = try #require(summaries[2].nodes.first { $0.id == "db-replica-eu" })
+        let replica = try #require(summaries[2].nodes.first { $0.id == "db-replica" })
+        let db = try #require(summaries[2].nodes.first { $0.id == "db" })
+        #expect(replicaEU.servers == 3 && replicaEU.size == 1 && replicaEU.workers == 32)
+        #expect(replica.servers == 3 && replica.workers == 48)
+        #expect(db.workers == 24 && db.size == 1)
+        // The kills failed the reads there, and the European pool still served reads after.
+        #expect(replicaEU.failed > 0 && replica.failed > 0)
+        #expect(replicaEU.completions > 1_000 && replicaEU.staleReads > 0)
+    }
+}
