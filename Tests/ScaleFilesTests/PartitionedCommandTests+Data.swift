@@ -54,3 +54,58 @@ extension PartitionedCommandTests {
         #expect(replicaEU.completions > 1_000 && replicaEU.staleReads > 0)
     }
 }
+
+extension PartitionedCommandTests {
+    /// The primary killed and restored, one of its servers or all of them: a whole kill,
+    /// with the American replicas dead, promotes the European one at a barrier after the
+    /// failover delay, as one engine's timer does, and a primary back before its failover
+    /// promotes none. The one engine's run, figure for figure, on any number of threads.
+    @Test func killingThePrimaryGivesTheOneEngineRun() throws {
+        let second = Nanos.perSecond
+        let script = [
+            ScheduledCommand(at: second / 2, command: .setServers(node: "db", count: 2)),
+            ScheduledCommand(at: second + 1_234, command: .kill(node: "db", server: 1)),
+            ScheduledCommand(at: 3 * second / 2, command: .restore(node: "db", server: 1)),
+            // With the American replicas dead, the European one, 80 ms behind, is promoted.
+            ScheduledCommand(at: 2 * second, command: .kill(node: "db-replica", server: nil)),
+            ScheduledCommand(at: 2 * second + 500, command: .kill(node: "db", server: nil)),
+            ScheduledCommand(at: 7 * second, command: .restore(node: "db", server: nil)),
+            ScheduledCommand(at: 8 * second, command: .restore(node: "db-replica", server: nil)),
+            // Back before its failover: the primary takes up again, no replica is promoted.
+            ScheduledCommand(at: 9 * second, command: .kill(node: "db", server: nil)),
+            ScheduledCommand(at: 10 * second, command: .restore(node: "db", server: nil)),
+            ScheduledCommand(at: 12 * second + 3, command: .removeServers(node: "db", count: 1)),
+        ]
+        let summaries = try Self.runThreeWays(try Self.quickFailover(edges: true), script, to: 13 * second) { whole, run in
+            let failovers = { (notices: [EngineNotice]) in
+                notices.filter { if case .failover = $0.event { true } else { false } }.map(\.time)
+            }
+            let told = failovers(run.simulationSnapshot().notices)
+            #expect(told == [5 * second + 500])
+            #expect(told == failovers(whole.simulationSnapshot().notices))
+        }
+        #expect(summaries[1] == summaries[0])
+        #expect(summaries[2] == summaries[1])
+        #expect(summaries[0].writesLost > 0)
+        let db = try #require(summaries[0].nodes.first { $0.id == "db" })
+        #expect(db.servers == 1 && db.failed > 0)
+    }
+
+    /// A script that kills the primary and restores it after the failover runs
+    /// partitioned, the failover coming between its commands: the one engine's run.
+    @Test func aScriptThatKillsThePrimaryRunsPartitioned() throws {
+        let script = [
+            ScheduledCommand(at: Nanos.perSecond / 2, command: .kill(node: "db", server: nil)),
+            ScheduledCommand(at: 5 * Nanos.perSecond, command: .restore(node: "db", server: nil)),
+        ]
+        let spec = try Self.quickFailover(edges: true)
+        let scripted = Engine(spec: spec, script: script)
+        #expect(scripted.reasonNotPartitioned == nil)
+        let partitioned = try #require(PartitionedEngine(scripted, threads: 2))
+        partitioned.run(until: 6 * Nanos.perSecond)
+        var whole = Engine(spec: spec)
+        whole.run(until: 6 * Nanos.perSecond, applying: script)
+        #expect(whole.summary().writesLost > 0)
+        #expect(partitioned.summary() == whole.summary())
+    }
+}
