@@ -109,3 +109,52 @@ extension PartitionedCommandTests {
         #expect(partitioned.summary() == whole.summary())
     }
 }
+
+extension PartitionedCommandTests {
+    /// ten-million-users with its European replicas resized, one killed and restored (it
+    /// re-syncs in eu-west, away from the primary), and the primary and the American pool
+    /// changed: the same run on 1 and 2 threads (a partitioned run of it differs from one
+    /// engine's a little), and the commanded pools' figures what the commands make them.
+    @Test func commandsOnTheDataTierOfTenMillionUsers() throws {
+        let spec = try Stage.spec("ten-million-users")
+        let milliseconds = Nanos.perMillisecond
+        let commands: [(SimTime, SimCommand)] = [
+            (300 * milliseconds, .addServers(node: "replicas-eu", count: 2)),
+            (600 * milliseconds, .kill(node: "replicas-eu", server: 1)),
+            (1_000 * milliseconds, .setWorkers(node: "db", count: 256)),
+            (1_200 * milliseconds + 7, .restore(node: "replicas-eu", server: 1)),
+            (1_400 * milliseconds, .resize(node: "replicas-eu", steps: 1)),
+            (1_600 * milliseconds, .setQueueDeadline(node: "replicas-us", deadline: 50 * milliseconds)),
+        ]
+        let end = 2 * Nanos.perSecond
+        func run(threads: Int) throws -> (RunSummary, SystemSpec) {
+            let partitioned = try #require(PartitionedEngine(Engine(spec: spec), threads: threads))
+            for (time, command) in commands {
+                partitioned.run(until: time)
+                #expect(partitioned.execute(command) == .applied, "\(command)")
+            }
+            partitioned.run(until: end)
+            return (partitioned.summary(), partitioned.spec)
+        }
+        let (summary, design) = try run(threads: 2)
+        let (single, singleDesign) = try run(threads: 1)
+        #expect(single == summary)
+        #expect(singleDesign == design)
+        let eu = try #require(summary.nodes.first { $0.id == "replicas-eu" })
+        let us = try #require(summary.nodes.first { $0.id == "replicas-us" })
+        #expect(eu.servers == 4 && eu.workers == 128 && eu.size == 1)
+        #expect(summary.nodes.first { $0.id == "db" }?.workers == 256)
+        // The dead server failed what the balancer sent it until the restore (a quarter of
+        // the pool for 0.6 of the 2 s); restored, it re-synced and served as much as the
+        // servers added (none fell behind). The pool kept its 80 ms of lag, more stale reads
+        // than the American pool's 5 ms, and received about as many reads as its twin.
+        #expect(eu.failed > 0 && eu.failed < eu.arrivals / 4 && eu.resyncs == 0, "\(eu.failed)")
+        let utilization = eu.serverUtilization
+        #expect(utilization.count == 4 && abs(utilization[1] / utilization[3] - 1) < 0.2, "\(utilization)")
+        let lag = try #require(eu.replicationLag)
+        #expect(lag >= Double(80 * milliseconds) && lag < Double(85 * milliseconds), "\(lag)")
+        let staleShare = { (node: NodeSummary) in Double(node.staleReads) / Double(node.completions) }
+        #expect(staleShare(eu) > staleShare(us) && staleShare(eu) < 0.3, "\(staleShare(eu)) \(staleShare(us))")
+        #expect(abs(Double(eu.arrivals) / Double(us.arrivals) - 1) < 0.1, "\(eu.arrivals) \(us.arrivals)")
+    }
+}
