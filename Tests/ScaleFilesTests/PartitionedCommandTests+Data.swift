@@ -158,3 +158,24 @@ extension PartitionedCommandTests {
         #expect(abs(Double(eu.arrivals) / Double(us.arrivals) - 1) < 0.1, "\(eu.arrivals) \(us.arrivals)")
     }
 }
+
+extension PartitionedCommandTests {
+    /// A primary its autoscaler grew, in its owner's partition alone, is killed whole in a
+    /// partitioned run, not one server: every copy must agree that a kill leaves it dead.
+    @Test func onePrimaryServerIsNotKilledOnceTheAutoscalerResizedIt() throws {
+        let partitioned = try #require(PartitionedEngine(Engine(spec: try Stage.spec("08-multi-dc")), threads: 2))
+        partitioned.run(until: Nanos.perSecond / 2)
+        let autoscale = AutoscaleSpec(target: 0.6, min: 2, max: 4, warmup: Nanos.perSecond)
+        #expect(partitioned.execute(.setAutoscale(node: "db", policy: autoscale)) == .applied)
+        partitioned.run(until: 2 * Nanos.perSecond)
+        #expect(partitioned.spec.nodes.first { $0.id == "db" }?.servers == 2)
+        guard case .refused(let reason) = partitioned.execute(.kill(node: "db", server: 1)) else {
+            Issue.record("one server of db was killed")
+            return
+        }
+        #expect(reason.hasPrefix("db's autoscaler resized it in its own partition alone"), "\(reason)")
+        #expect(partitioned.execute(.kill(node: "db", server: nil)) == .applied)
+        partitioned.run(until: 3 * Nanos.perSecond)
+        #expect(partitioned.summary().nodes.first { $0.id == "db" }.map { $0.failed > 0 } == true)
+    }
+}

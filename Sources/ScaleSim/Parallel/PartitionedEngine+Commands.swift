@@ -39,7 +39,9 @@ extension PartitionedEngine {
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
         let first = simulation.partitions[0].engine
-        if let refusal = first.partitionedRunRefusal(of: command) { return refuse(command, refusal) }
+        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command) {
+            return refuse(command, refusal)
+        }
         let owner = first.commandedNode(command).map { Int(first.crossing.owners[$0]) } ?? 0
         let result = simulation.update(owner) { $0.engine.applyAtBarrier(command) }
         if case .refused(let reason) = result { return refuse(command, reason) }
@@ -49,6 +51,19 @@ extension PartitionedEngine {
             simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
         return result
+    }
+
+    /// Why a partitioned run does not kill one server of this primary, or nil. Every copy
+    /// decides whether a kill leaves a primary dead (its replicas there drop the writes on
+    /// their way, and the failover is due), so each must hold the servers the owner holds;
+    /// the autoscaler resizes a pool in its owner alone.
+    private func refusalToKillPartOfAPrimary(_ command: SimCommand) -> String? {
+        let engines = self.engines
+        guard case .kill(let id, .some) = command, let n = engines[0].nodeIndex[id].map(Int.init),
+            engines[0].primarySlot(n) != nil, Set(engines.map { $0.nodes[n].activeServers.count }).count > 1
+        else { return nil }
+        return "\(id)'s autoscaler resized it in its own partition alone, so a partitioned run kills the whole "
+            + "primary, not one server (run without --threads to kill one)"
     }
 
     /// Keeps `command`'s refusal where the run's figures read the refused commands.
