@@ -11,16 +11,22 @@
 ///   its servers, workers and size, `kill` and `restore` (the node or one server), `slow`,
 ///   its balancing policy and health check, a rate limit, a concurrency limit, a queue
 ///   deadline, its autoscaler and its sessions;
+/// - on a replica pool or a primary the same (`remove replica` resizes the primary's first
+///   pool): a replica restored or added copies its primary's data as the mirror knows it,
+///   which at the barrier holds every commit made so far; a kill that leaves a primary
+///   dead starts the failover the coordinator carries out at a barrier (one server of a
+///   primary its autoscaler resized, in its owner alone, is not killed);
 /// - `slow` on any node: only its own requests' service takes longer;
 /// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
 ///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
 ///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
 ///   and a CDN edge whose users were sent to another partition is filled by a message.
 ///
-/// Any other could reach across partitions at once (a replica's resync reads its primary,
-/// a new route may be faster than the lookahead) and is refused. A script's commands (the
-/// preset's and any added) apply the same way, at their times; a system whose script holds
-/// a command not taken runs in one engine (`Engine.reasonNotPartitioned`).
+/// Any other could reach across partitions at once (a cache's contents and writes, a new
+/// route may be faster than the lookahead, shards split a primary's data) and is refused.
+/// A script's commands (the preset's and any added) apply the same way, at their times; a
+/// system whose script holds a command not taken runs in one engine
+/// (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
     /// The design as it runs now: each node as its owner runs it (only the owner's
     /// autoscaler resizes a pool), the rest the same in every partition.
