@@ -73,7 +73,13 @@ extension PartitionedCommandTests {
         let summaries = try Self.runThreeWays(nil, script, to: 3 * Nanos.perSecond) { whole, run in
             for engine in run.engines { #expect(engine.crossing.owners.count == engine.nodes.count) }
             let removals = { (notices: [EngineNotice]) in
-                notices.compactMap { if case .nodesRemoved(let nodes, let failed, let lost) = $0.event { "\(nodes) \(failed) \(lost)" } else { nil } }
+                notices.compactMap {
+                    if case .nodesRemoved(let nodes, let failed, let lost) = $0.event {
+                        "\(nodes) \(failed) \(lost)"
+                    } else {
+                        nil
+                    }
+                }
             }
             let told = removals(run.simulationSnapshot().notices)
             #expect(told.count == 3)

@@ -14,16 +14,24 @@
 /// - on a cache or a CDN edge: the same, and its capacity, eviction, TTL, write policy,
 ///   coalescing and `flush`; another partition's copy keeps its one-entry placeholder
 ///   (`Engine.reconcileCache`), so no copy but the owner's builds the cache's storage;
+/// - on a replica pool or a primary the same (`remove replica` resizes the primary's first
+///   pool): a replica restored or added copies its primary's data as the mirror knows it,
+///   which at the barrier holds every commit made so far; a kill that leaves a primary
+///   dead starts the failover the coordinator carries out at a barrier (one server of a
+///   primary its autoscaler resized, in its owner alone, is not killed);
+/// - adding and removing nodes, when the system keeps its partitions
+///   (Parallel/PartitionedEngine+Structure.swift);
 /// - `slow` on any node: only its own requests' service takes longer;
 /// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
 ///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
 ///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
 ///   and a CDN edge whose users were sent to another partition is filled by a message.
 ///
-/// Any other could reach across partitions at once (a replica's resync reads its primary,
-/// a new route may be faster than the lookahead) and is refused. A script's commands (the
-/// preset's and any added) apply the same way, at their times; a system whose script holds
-/// a command not taken runs in one engine (`Engine.reasonNotPartitioned`).
+/// Any other could reach across partitions at once (retries and their budget, a circuit
+/// breaker's calls, a network partition between data centers, shards splitting a primary's
+/// data) and is refused. A script's commands (the preset's and any added) apply the same
+/// way, at their times; a system whose script holds a command not taken, or one that adds
+/// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
     /// The design as it runs now: each node as its owner runs it (only the owner's
     /// autoscaler resizes a pool), the rest the same in every partition.
@@ -47,8 +55,10 @@ extension PartitionedEngine {
             return result
         }
         let first = simulation.partitions[0].engine
-        if let refusal = first.partitionedRunRefusal(of: command) { return refuse(command, refusal) }
-        let owner = first.nodeIndex[command.nodeID ?? ""].map { Int(first.crossing.owners[Int($0)]) } ?? 0
+        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command) {
+            return refuse(command, refusal)
+        }
+        let owner = first.commandedNode(command).map { Int(first.crossing.owners[$0]) } ?? 0
         let result = simulation.update(owner) { $0.engine.applyAtBarrier(command) }
         if case .refused(let reason) = result { return refuse(command, reason) }
         // Another copy may refuse what its owner took (its copy of the pool is not the
@@ -57,6 +67,19 @@ extension PartitionedEngine {
             simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
         return result
+    }
+
+    /// Why a partitioned run does not kill one server of this primary, or nil. Every copy
+    /// decides whether a kill leaves a primary dead (its replicas there drop the writes on
+    /// their way, and the failover is due), so each must hold the servers the owner holds;
+    /// the autoscaler resizes a pool in its owner alone.
+    private func refusalToKillPartOfAPrimary(_ command: SimCommand) -> String? {
+        let engines = self.engines
+        guard case .kill(let id, .some) = command, let n = engines[0].nodeIndex[id].map(Int.init),
+            engines[0].primarySlot(n) != nil, Set(engines.map { $0.nodes[n].activeServers.count }).count > 1
+        else { return nil }
+        return "\(id)'s autoscaler resized it in its own partition alone, so a partitioned run kills the whole "
+            + "primary, not one server (run without --threads to kill one)"
     }
 
     /// Keeps `command`'s refusal where the run's figures read the refused commands.
@@ -81,25 +104,33 @@ extension Engine {
         switch command {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil
-        case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
-            .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
-            .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
-            .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
-            .setSessions(let id, _):
-            // An unknown node is refused by the engine itself, with its own words.
-            guard let n = nodeIndex[id] else { return nil }
-            switch nodes[Int(n)].kind {
-            case .db, .replica:
-                return "\(id) holds data, whose copies reach across partitions: \(notYet)"
-            // Another partition's copy of a cache keeps its placeholder (`reconcileCache`).
-            case .app, .lb, .queue, .station, .sessionStore, .cache, .cdn: return nil
-            }
+        case .removeReplicas:
+            // Resizes the primary's first pool, as `set servers` on it does.
+            return nil
+        case .setServers, .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy,
+            .setHealthCheck, .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale,
+            .setSessions:
+            // A node's own state stays in its owner; what reaches across (requests, writes,
+            // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
+            // messages", Commands). An unknown node is refused by the engine in its own words.
+            return nil
         case .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
             // Only a cache or a CDN edge takes these; the engine refuses them on any other node.
             return nil
         default:
             return notYet
         }
+    }
+}
+
+extension Engine {
+    /// The node a command taken by a partitioned run changes, whose owner answers for it:
+    /// the node it names, or for `remove replica` the pool it shrinks.
+    fileprivate func commandedNode(_ command: SimCommand) -> Int? {
+        if case .removeReplicas(let primary, _) = command {
+            return nodeIndex[primary].flatMap { replicaPools(of: Int($0)).first }.map(Int.init)
+        }
+        return command.nodeID.flatMap { nodeIndex[$0] }.map(Int.init)
     }
 }
 
