@@ -140,4 +140,44 @@ import Testing
         // Resolvers forget eu-west as their answers expire (DNS TTL): some users have moved.
         #expect((eu.byDataCenter["us-east"]?.arrivals ?? 0) > 0, "\(eu)")
     }
+
+    /// A session of partitioned revision 4 keeps verifying: its replay refuses again what
+    /// revision 4 refused (a cache's capacity, a new cache), while revision 5 takes them,
+    /// so the same file read as revision 5 diverges.
+    @Test func aRevision4SessionStillVerifies() throws {
+        let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
+        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
+        let run = SystemRun(Engine(spec: spec), threads: 2, partitionedRevision: 4)
+        let driver = SimulationDriver(run: run, header: header, clock: VirtualClock(), threads: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision4-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var actions: [DashboardAction] = []
+        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
+        for command in [
+            SimCommand.setCacheCapacity(node: "cache-eu", entries: 100), .addCache(front: "db-replica-eu", entries: 50),
+            .addServers(node: "app", count: 1),
+        ] {
+            driver.advance(by: .milliseconds(600), clock: VirtualClock(), overBudget: { false }, into: &actions)
+            driver.apply(command, into: &actions)
+        }
+        driver.advance(by: .milliseconds(1_500), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        driver.stopRecording(into: &actions)
+        let answers = actions.compactMap { if case .commandAnswered(_, let result, _) = $0 { result } else { nil } }
+        #expect(answers.map { $0 == .applied } == [false, false, true], "\(answers)")
+
+        let file = try ReplayReader.read(file: path)
+        #expect(file.header.engineRevision == 4)
+        var replayer = Replayer(file: file, threads: 1)
+        try replayer.runToEnd(verify: true)
+        #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
+
+        // Read as revision 5, the same commands apply: the run moves, and the replay says so.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "\"engine_revision\":4", with: "\"engine_revision\":5")
+        let renamed = path + ".5.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: renamed) }
+        try text.write(toFile: renamed, atomically: true, encoding: .utf8)
+        var newer = Replayer(file: try ReplayReader.read(file: renamed), threads: 1)
+        #expect(throws: ReplayDivergence.self) { try newer.runToEnd(verify: true) }
+    }
 }

@@ -51,7 +51,13 @@ public struct ReplayFile: Sendable {
         isVerifiable
             ? nil
             : "recorded with engine revision \(header.engineRevision); this build simulates revisions "
-                + "\(Engine.revision) and \(Engine.partitionedRevision): it plays, but cannot verify"
+                + "\(Self.listed(Engine.verifiableRevisions)): it plays, but cannot verify"
+    }
+
+    /// `[3, 4, 5]` as `3, 4 and 5`.
+    static func listed(_ revisions: [Int]) -> String {
+        let words = revisions.map(String.init)
+        return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!
     }
 
     /// True when the file ends with its `end` line, as a finished recording does.

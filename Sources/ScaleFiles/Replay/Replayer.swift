@@ -35,13 +35,13 @@ public struct Replayer {
     public init(file: ReplayFile, threads: Int? = nil) {
         self.file = file
         self.threads =
-            file.header.engineRevision == Engine.partitionedRevision
+            Engine.partitionedRevisions.contains(file.header.engineRevision)
             ? threads ?? ProcessInfo.processInfo.activeProcessorCount : nil
         run = SystemRun(
             Engine(
                 spec: file.spec, seed: file.header.seed,
                 warmup: file.header.warmupMicroseconds * Nanos.perMicrosecond),
-            threads: self.threads)
+            threads: self.threads, partitionedRevision: file.header.engineRevision)
         presetName = file.header.presetName
     }
 
@@ -67,7 +67,8 @@ public struct Replayer {
             case .load(let name, _, let seed):
                 // The reader decoded every load's preset.
                 guard let spec = entry.loadedSpec else { return nil }
-                run = SystemRun(Engine(spec: spec, seed: seed), threads: threads)
+                run = SystemRun(
+                    Engine(spec: spec, seed: seed), threads: threads, partitionedRevision: file.header.engineRevision)
                 presetName = name
                 stage += 1
             case .pause: paused = true

@@ -9,8 +9,13 @@ extension Engine {
 
     /// The revision of a run asked for threads (`SystemRun`): a system of several partitions
     /// runs in them, any other in one engine as `revision` computes it.
-    public static let partitionedRevision = 4
+    public static let partitionedRevision = 5
+
+    /// Every partitioned revision this build computes: 4 refused the commands on nodes that
+    /// hold data and those adding or removing nodes, which 5 takes
+    /// (`PartitionedEngine.revision4Refusal`); the runs are otherwise the same.
+    public static let partitionedRevisions = [4, partitionedRevision]
 
     /// The revisions this build computes, and so can verify.
-    public static let verifiableRevisions = [revision, partitionedRevision]
+    public static let verifiableRevisions = [revision] + partitionedRevisions
 }

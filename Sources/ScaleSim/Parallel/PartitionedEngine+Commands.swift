@@ -49,6 +49,9 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
+        if revision == 4, let refusal = simulation.partitions[0].engine.revision4Refusal(of: command) {
+            return refuse(command, refusal)
+        }
         if command.changesStructure {
             let result = executeStructural(command)
             if case .refused(let reason) = result { return refuse(command, reason) }
@@ -117,6 +120,32 @@ extension Engine {
         case .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
             // Only a cache or a CDN edge takes these; the engine refuses them on any other node.
             return nil
+        default:
+            return notYet
+        }
+    }
+}
+
+extension Engine {
+    /// Why a run of partitioned revision 4 refused `command`, or nil when it took it: every
+    /// command on a node that holds data (a primary, a replica pool, a cache, a CDN edge),
+    /// the cache settings, and every command adding or removing nodes. A replay of such a
+    /// recording refuses them again, so it verifies (docs/replay.md, "Engine revisions").
+    func revision4Refusal(of command: SimCommand) -> String? {
+        let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
+        switch command {
+        case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
+            return nil
+        case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
+            .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
+            .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
+            .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
+            .setSessions(let id, _):
+            guard let n = nodeIndex[id] else { return nil }
+            switch nodes[Int(n)].kind {
+            case .db, .replica, .cache, .cdn: return "\(id) holds data, whose copies reach across partitions: \(notYet)"
+            case .app, .lb, .queue, .station, .sessionStore: return nil
+            }
         default:
             return notYet
         }

@@ -17,12 +17,18 @@ public final class PartitionedEngine {
     /// The most threads a run may ask for.
     public static let maxThreads = 1024
 
-    /// `engine`'s system, from time zero, in its partitions on `threads` threads; nil when the
-    /// system cannot run in partitions (`Engine.reasonNotPartitioned` says why).
-    public init?(_ engine: Engine, threads: Int) {
+    /// The partitioned engine revision whose commands this run takes (see
+    /// `Engine.partitionedRevisions`).
+    public let revision: Int
+
+    /// `engine`'s system, from time zero, in its partitions on `threads` threads, taking
+    /// commands as `revision` did; nil when the system cannot run in partitions
+    /// (`Engine.reasonNotPartitioned` says why).
+    public init?(_ engine: Engine, threads: Int, revision: Int = Engine.partitionedRevision) {
         guard engine.now == 0, engine.reasonNotPartitioned == nil, let lookahead = engine.partitionPlan.lookahead
         else { return nil }
         plan = engine.partitionPlan
+        self.revision = revision
         simulation = WindowedSimulation(
             partitions: engine.partitioned(), lookahead: lookahead, threads: threads, alignment: Nanos.perSecond)
         whole = WholeWindows(regionCount: engine.regionMetrics.regions.count)

@@ -15,11 +15,12 @@ public final class SystemRun {
     public let revision: Int
 
     /// Runs `engine`'s system from where it stands; with `threads`, in partitions on that many
-    /// threads when it has several and starts at time zero.
-    public init(_ engine: Engine, threads: Int?) {
+    /// threads when it has several and starts at time zero, taking commands as
+    /// `partitionedRevision` did (a replay of an older recording names its own).
+    public init(_ engine: Engine, threads: Int?, partitionedRevision: Int = Engine.partitionedRevision) {
         self.engine = engine
-        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0) }
-        revision = threads == nil ? Engine.revision : Engine.partitionedRevision
+        partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0, revision: partitionedRevision) }
+        revision = threads == nil ? Engine.revision : partitionedRevision
     }
 
     /// The simulated time now.

@@ -62,7 +62,7 @@ struct ReplayCommand: ParsableCommand {
 
     /// Says on stderr that `--threads` does not apply to `replay`, recorded in one engine.
     static func noteThreadsUnused(by replay: ReplayFile) {
-        guard replay.header.engineRevision != Engine.partitionedRevision else { return }
+        guard !Engine.partitionedRevisions.contains(replay.header.engineRevision) else { return }
         printError(
             "scaletop: \(TerminalSafe.text(replay.path)): recorded in one engine (engine revision "
                 + "\(replay.header.engineRevision)): it plays in one engine, whatever --threads says")
