@@ -6,8 +6,10 @@
 /// answers the same questions. Its `revision` is the one a recording of it carries
 /// (docs/replay.md, "Engine revisions").
 public final class SystemRun {
-    /// The engine, when the run is one engine; the partitioned run's starting point otherwise.
-    public private(set) var engine: Engine
+    /// The engine, when the run is one engine; nil when it runs in partitions, which hold
+    /// their own copies (keeping the starting point too would hold a second copy of every
+    /// cache and version store: 165 MB on ten-million-users).
+    public private(set) var engine: Engine?
     /// The run in partitions, when threads were asked for and the system has several.
     public let partitioned: PartitionedEngine?
     /// The engine revision a recording of this run names: partitioned whenever the system
@@ -18,20 +20,20 @@ public final class SystemRun {
     /// threads when it has several and starts at time zero, taking commands as
     /// `partitionedRevision` did (a replay of an older recording names its own).
     public init(_ engine: Engine, threads: Int?, partitionedRevision: Int = Engine.partitionedRevision) {
-        self.engine = engine
         partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0, revision: partitionedRevision) }
+        self.engine = partitioned == nil ? engine : nil
         revision = threads == nil ? Engine.revision : partitionedRevision
     }
 
     /// The simulated time now.
-    public var now: SimTime { partitioned?.now ?? engine.now }
+    public var now: SimTime { partitioned?.now ?? engine!.now }
 
     /// The design as it runs now.
-    public var spec: SystemSpec { partitioned?.spec ?? engine.spec }
+    public var spec: SystemSpec { partitioned?.spec ?? engine!.spec }
 
     /// Runs every event at or before `end`.
     public func run(until end: SimTime) {
-        if let partitioned { partitioned.run(until: end) } else { engine.run(until: end) }
+        if let partitioned { partitioned.run(until: end) } else { engine!.run(until: end) }
     }
 
     /// Runs to `end`, stopping at every whole second after the current time, up to and
@@ -41,24 +43,24 @@ public final class SystemRun {
             try partitioned.run(until: end) { _ in try onSecond(self) }
         } else {
             // The engine is handed over through `self`, which must see it at each second.
-            var next = (engine.now / Nanos.perSecond + 1) * Nanos.perSecond
+            var next = (engine!.now / Nanos.perSecond + 1) * Nanos.perSecond
             while next <= end {
-                engine.run(until: next)
+                engine!.run(until: next)
                 try onSecond(self)
                 next += Nanos.perSecond
             }
-            engine.run(until: end)
+            engine!.run(until: end)
         }
     }
 
     /// Applies `command` now, or refuses it saying why.
     @discardableResult
     public func execute(_ command: SimCommand) -> CommandResult {
-        if let partitioned { partitioned.execute(command) } else { engine.execute(command) }
+        if let partitioned { partitioned.execute(command) } else { engine!.execute(command) }
     }
 
     /// The fingerprint replay checkpoints compare.
-    public func digest() -> UInt64 { partitioned?.digest() ?? engine.digest() }
+    public func digest() -> UInt64 { partitioned?.digest() ?? engine!.digest() }
 
     /// The picture the dashboard and per-second reports show now.
     public func simulationSnapshot(
@@ -68,15 +70,15 @@ public final class SystemRun {
             return partitioned.simulationSnapshot(
                 paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached)
         }
-        return engine.simulationSnapshot(
+        return engine!.simulationSnapshot(
             paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached)
     }
 
     /// The run's figures so far, as reports give them.
-    public func summary() -> RunSummary { partitioned?.summary() ?? engine.summary() }
+    public func summary() -> RunSummary { partitioned?.summary() ?? engine!.summary() }
 
     /// Every request's outcome so far.
-    public var totalOutcomes: OutcomeCounts { partitioned?.totalOutcomes ?? engine.totalOutcomes }
+    public var totalOutcomes: OutcomeCounts { partitioned?.totalOutcomes ?? engine!.totalOutcomes }
 }
 
 extension SystemRun {

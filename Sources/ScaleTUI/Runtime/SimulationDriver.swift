@@ -154,8 +154,8 @@ public final class SimulationDriver {
     /// How `--threads` would spread this system over the machine's cores, when it runs in
     /// one engine though it could run in several partitions, on several cores.
     private var spreadAvailable: PartitionSpread? {
-        guard run.partitioned == nil, run.engine.reasonNotPartitioned == nil else { return nil }
-        let partitions = run.engine.partitionPlan.partitions.count
+        guard let engine = run.engine, engine.reasonNotPartitioned == nil else { return nil }
+        let partitions = engine.partitionPlan.partitions.count
         let threads = min(partitions, cores)
         return threads > 1 ? PartitionSpread(partitions: partitions, threads: threads) : nil
     }
