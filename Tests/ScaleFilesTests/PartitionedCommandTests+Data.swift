@@ -98,15 +98,7 @@ extension PartitionedCommandTests {
             ScheduledCommand(at: Nanos.perSecond / 2, command: .kill(node: "db", server: nil)),
             ScheduledCommand(at: 5 * Nanos.perSecond, command: .restore(node: "db", server: nil)),
         ]
-        let spec = try Self.quickFailover(edges: true)
-        let scripted = Engine(spec: spec, script: script)
-        #expect(scripted.reasonNotPartitioned == nil)
-        let partitioned = try #require(PartitionedEngine(scripted, threads: 2))
-        partitioned.run(until: 6 * Nanos.perSecond)
-        var whole = Engine(spec: spec)
-        whole.run(until: 6 * Nanos.perSecond, applying: script)
-        #expect(whole.summary().writesLost > 0)
-        #expect(partitioned.summary() == whole.summary())
+        try Self.expectScriptRunsAsOneEngine(script, spec: try Self.quickFailover(edges: true), to: 6 * Nanos.perSecond)
     }
 }
 

@@ -229,13 +229,18 @@ extension PartitionedCommandTests {
             ScheduledCommand(at: Nanos.perSecond / 2, command: .killDataCenter("us-east")),
             ScheduledCommand(at: 5 * Nanos.perSecond, command: .restoreDataCenter("us-east")),
         ]
-        let spec = try Self.quickFailover(edges: false)
+        try Self.expectScriptRunsAsOneEngine(script, spec: try Self.quickFailover(edges: false), to: 7 * Nanos.perSecond)
+    }
+
+    /// Runs `script` in `spec`'s system partitioned, as its own script, and in one engine
+    /// applying it, to `end`: the primary's writes were lost, and the runs are the same.
+    static func expectScriptRunsAsOneEngine(_ script: [ScheduledCommand], spec: SystemSpec, to end: SimTime) throws {
         let scripted = Engine(spec: spec, script: script)
         #expect(scripted.reasonNotPartitioned == nil)
         let partitioned = try #require(PartitionedEngine(scripted, threads: 2))
-        partitioned.run(until: 7 * Nanos.perSecond)
+        partitioned.run(until: end)
         var whole = Engine(spec: spec)
-        whole.run(until: 7 * Nanos.perSecond, applying: script)
+        whole.run(until: end, applying: script)
         #expect(whole.summary().writesLost > 0)
         #expect(partitioned.summary() == whole.summary())
     }
