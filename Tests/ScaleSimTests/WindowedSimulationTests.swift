@@ -220,4 +220,15 @@ struct WindowedSimulationTests {
             simulation.run(through: Nanos.perSecond)
         }
     }
+
+    @Test("More partitions than threads: the busiest go first, each to the least loaded worker")
+    func partitionsAreDealtOutByTheirWork() {
+        let ms = { (n: Int) in Duration.milliseconds(n) }
+        // global's shares: us-east 40, eu-west 30, ap-south 20, sa-east 10.
+        #expect(WindowedSimulation<RingStation>.balanced([ms(40), ms(30), ms(20), ms(10)], threads: 2) == [[0, 3], [1, 2]])
+        #expect(WindowedSimulation<RingStation>.balanced([ms(10), ms(10), ms(80)], threads: 2) == [[2], [0, 1]])
+        #expect(WindowedSimulation<RingStation>.balanced([ms(5), ms(5), ms(5), ms(5)], threads: 3) == [[0, 3], [1], [2]])
+        // Before any time is measured, in turn.
+        #expect(WindowedSimulation<RingStation>.balanced(Array(repeating: .zero, count: 5), threads: 2) == [[0, 2, 4], [1, 3]])
+    }
 }

@@ -37,6 +37,10 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     /// Wall time each partition has spent running its windows: how evenly the work is
     /// spread, which bounds the speed-up threads can give. Measured, never simulated.
     public private(set) var busyTime: [Duration]
+    /// The partitions each worker thread runs: rebalanced at every barrier from the wall
+    /// time each partition has taken so far, so the work spreads evenly whatever the
+    /// partitions' sizes (which thread runs a partition never changes a result).
+    private(set) var assignment: [[Int]]
     private var outboxes: [Outbox<Partition.Payload>]
     /// Each partition's messages sent in the window just run.
     private var inboxes: [[PartitionMessage<Partition.Payload>]]
@@ -57,6 +61,23 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         outboxes = partitions.indices.map { Outbox(source: $0) }
         busyTime = Array(repeating: .zero, count: partitions.count)
         inboxes = Array(repeating: [], count: partitions.count)
+        assignment = Self.balanced(busyTime, threads: self.threads)
+    }
+
+    /// Partitions spread over `threads` workers by the longest-processing-time rule: the
+    /// busiest first, each to the worker with the least work so far (the lower index on a
+    /// tie), so no worker carries much more than its share. With no time measured yet it
+    /// deals them out in turn.
+    static func balanced(_ busy: [Duration], threads: Int) -> [[Int]] {
+        let order = busy.indices.sorted { a, b in (busy[a], b) > (busy[b], a) }
+        var load = Array(repeating: Duration.zero, count: threads)
+        var plan = Array(repeating: [Int](), count: threads)
+        for (k, p) in order.enumerated() {
+            let worker = busy[p] == .zero ? k % threads : load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+            plan[worker].append(p)
+            load[worker] += busy[p]
+        }
+        return plan
     }
 
     /// Simulates every partition through `end`, window by window, delivering each window's
@@ -108,14 +129,17 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         windowsRun += 1
         collectMessages(sentThrough: nextBarrier)
         forEachPartition { window, p in window.deliver(to: p) }
+        if threads > 1 && threads < partitions.count { assignment = Self.balanced(busyTime, threads: threads) }
         nextBarrier = Self.barrier(after: nextBarrier, lookahead: lookahead, alignment: alignment)
     }
 
-    /// Runs `body` for every partition, on the coordinator's threads: partition p always on
-    /// worker p % threads (the results do not depend on it, only the balance of work does).
+    /// Runs `body` for every partition, on the coordinator's threads, each worker its
+    /// partitions of `assignment` (the results do not depend on it, only the balance of
+    /// work does).
     private func forEachPartition(_ body: @escaping @Sendable (WindowBuffers<Partition>, Int) -> Void) {
         let count = partitions.count
         let threads = threads
+        let assignment = assignment
         partitions.withUnsafeMutableBufferPointer { parts in
             outboxes.withUnsafeMutableBufferPointer { outs in
                 inboxes.withUnsafeMutableBufferPointer { ins in
@@ -125,7 +149,7 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
                             for p in 0..<count { body(window, p) }
                         } else {
                             DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                                for p in stride(from: worker, to: count, by: threads) { body(window, p) }
+                                for p in assignment[worker] { body(window, p) }
                             }
                         }
                     }
