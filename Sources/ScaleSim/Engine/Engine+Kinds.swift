@@ -17,7 +17,15 @@ extension Engine {
             guard let cache = node.effectiveCache else { return }
             let keySpace = node.kind == .cdn ? spec.workload.staticAssets.count : spec.workload.keys.count
             nodes[n].slot = Int32(cacheStates.count)
-            cacheStates.append(CacheState(node: Int32(n), cache: cache, keySpace: keySpace))
+            // A cache another partition simulates, or one in a scratch copy, is never read:
+            // it holds one entry at most (docs/architecture.md, "Windows and messages").
+            if crossing.keepsNoCacheStorage || (crossing.isPartitioned && crossing.isForeign(Int32(n))) {
+                var placeholder = cache
+                placeholder.entries = 1
+                cacheStates.append(CacheState(node: Int32(n), cache: placeholder, keySpace: 1))
+            } else {
+                cacheStates.append(CacheState(node: Int32(n), cache: cache, keySpace: keySpace))
+            }
         case .db:
             nodes[n].slot = Int32(primaryStates.count)
             primaryStates.append(PrimaryState(node: Int32(n), keys: spec.workload.keys.count))

@@ -36,6 +36,9 @@ struct PartitionCrossing: Sendable {
     /// The nodes a removal just took out of this copy and what it lost in them, for the
     /// coordinator's one notice (Parallel/PartitionedEngine+Structure.swift).
     var removal: (nodes: [String], losses: Engine.RemovalLosses)?
+    /// True for a scratch copy that tries a command and never runs: the caches it adds keep
+    /// no storage (Parallel/PartitionedEngine+Structure.swift).
+    var keepsNoCacheStorage = false
 
     @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
 
@@ -157,7 +160,7 @@ extension Engine {
 
     /// Keeps no storage for another partition's caches, which are never read here (a
     /// 10,000,000-key cache's index alone is 40 MB): each holds one entry at most.
-    mutating func dropForeignCacheStorage() {
+    private mutating func dropForeignCacheStorage() {
         for k in cacheStates.indices where crossing.isForeign(cacheStates[k].node) && cacheStates[k].cache.capacity > 1 {
             let cache = cacheStates[k].cache
             cacheStates[k].cache = KeyCache(capacity: 1, policy: cache.policy, ttl: cache.ttl, keySpace: 1)

@@ -8,8 +8,9 @@
 /// engine does not carry (`Engine.reasonNotPartitioned`); otherwise it is refused, saying
 /// why, and nothing changes. Taken, it applies at the barrier in every partition, whose
 /// copies add (at the end) or remove the same nodes, so indices stay the same everywhere;
-/// a new node belongs to the partition of its data center, and a cache's storage is kept
-/// only there.
+/// a new node belongs to the partition of its data center, and a cache's storage is built
+/// only there (neither the scratch copy nor another partition builds one: a cache of
+/// 100,000,000 entries is built once).
 extension PartitionedEngine {
     /// Applies `command`, which adds or removes nodes, in every partition, or refuses it
     /// saying why.
@@ -104,6 +105,7 @@ extension Engine {
         var copy = self
         copy.makeStorageUnique()
         copy.crossing = PartitionCrossing()
+        copy.crossing.keepsNoCacheStorage = true
         return copy
     }
 
@@ -127,7 +129,6 @@ extension Engine {
         let result = apply(command)
         crossing.owners = owners
         crossing.commitSubscribers = commitSubscribers(owners: owners)
-        dropForeignCacheStorage()
         defer { crossing.removal = nil }
         return StructuralAnswer(result: result, removal: crossing.removal)
     }
