@@ -13,7 +13,7 @@ extension Engine {
 
     /// Every partitioned revision this build computes: 4 refused the commands on nodes that
     /// hold data and those adding or removing nodes, which 5 takes
-    /// (`PartitionedEngine.revision4Refusal`); the runs are otherwise the same.
+    /// (`Engine.revision4Refusal`); the runs are otherwise the same.
     public static let partitionedRevisions = [4, partitionedRevision]
 
     /// The revisions this build computes, and so can verify.
