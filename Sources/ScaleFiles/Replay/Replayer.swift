@@ -36,7 +36,7 @@ public struct Replayer {
         self.file = file
         self.threads =
             Engine.partitionedRevisions.contains(file.header.engineRevision)
-            ? threads ?? ProcessInfo.processInfo.activeProcessorCount : nil
+            ? threads ?? SystemRun.defaultThreads : nil
         run = SystemRun(
             Engine(
                 spec: file.spec, seed: file.header.seed,

@@ -92,7 +92,7 @@ extension Engine {
                 return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
             }
         }
-        let owner = nodes.indices.map { partitionOf[homeDataCenter(of: $0)] }
+        let owner = owners(in: plan)
         for n in nodes.indices where nodes[n].kind == .cache || nodes[n].kind == .cdn {
             for table in nodes[n].routes + nodes[n].hitRoutes + nodes[n].missRoutes {
                 if let far = table.routes.first(where: { owner[Int($0.target)] != owner[n] }) {
@@ -122,7 +122,7 @@ extension Engine {
         precondition(reasonNotPartitioned == nil, "the system cannot run in partitions")
         let plan = partitionPlan
         let partitionOf = dataCenterPartitions(plan)
-        let owners = nodes.indices.map { Int32(partitionOf[homeDataCenter(of: $0)]) }
+        let owners = owners(in: plan)
         let regionHomes = regionLatency.indices.map { partitionOf[nearestDataCenter(region: $0)] }
         return plan.partitions.indices.map { p in
             var copy = self
@@ -133,6 +133,12 @@ extension Engine {
     }
 
     /// The partition each data center belongs to, by data center index.
+    /// The partition simulating each node, by node index.
+    func owners(in plan: PartitionPlan) -> [Int32] {
+        let partitionOf = dataCenterPartitions(plan)
+        return nodes.indices.map { Int32(partitionOf[homeDataCenter(of: $0)]) }
+    }
+
     private func dataCenterPartitions(_ plan: PartitionPlan) -> [Int] {
         datacenters.map { dc in plan.partitions.firstIndex { $0.contains(dc.name) } ?? 0 }
     }

@@ -103,51 +103,42 @@ extension Engine {
 
     /// Why a partitioned run of this system does not take `command`, or nil when it does.
     func partitionedRunRefusal(of command: SimCommand) -> String? {
-        let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
-        case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
-            return nil
-        case .removeReplicas:
-            // Resizes the primary's first pool, as `set servers` on it does.
-            return nil
-        case .setServers, .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy,
-            .setHealthCheck, .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale,
-            .setSessions:
+        case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
+            .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
+            .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
-            // messages", Commands). An unknown node is refused by the engine in its own words.
-            return nil
-        case .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
-            // Only a cache or a CDN edge takes these; the engine refuses them on any other node.
+            // messages", Commands). `remove replica` resizes the primary's first pool. A
+            // command the node does not take, or an unknown node, the engine refuses in its
+            // own words.
             return nil
         default:
-            return notYet
+            return Self.notTakenYet
         }
     }
-}
 
-extension Engine {
+    /// The refusal of a command no partitioned run takes yet.
+    static let notTakenYet = "a partitioned run does not take this command yet (run without --threads for every command)"
+
     /// Why a run of partitioned revision 4 refused `command`, or nil when it took it: every
     /// command on a node that holds data (a primary, a replica pool, a cache, a CDN edge),
     /// the cache settings, and every command adding or removing nodes. A replay of such a
     /// recording refuses them again, so it verifies (docs/replay.md, "Engine revisions").
     func revision4Refusal(of command: SimCommand) -> String? {
-        let notYet = "a partitioned run does not take this command yet (run without --threads for every command)"
         switch command {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil
-        case .setServers(let id, _), .addServers(let id, _), .removeServers(let id, _), .setWorkers(let id, _),
-            .setSize(let id, _), .resize(let id, _), .kill(let id, _), .restore(let id, _), .setPolicy(let id, _),
-            .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
-            .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
-            .setSessions(let id, _):
+        case .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
+            return Self.notTakenYet
+        default:
+            guard let id = command.nodeID else { return Self.notTakenYet }
             guard let n = nodeIndex[id] else { return nil }
             switch nodes[Int(n)].kind {
-            case .db, .replica, .cache, .cdn: return "\(id) holds data, whose copies reach across partitions: \(notYet)"
+            case .db, .replica, .cache, .cdn: return "\(id) holds data, whose copies reach across partitions: \(Self.notTakenYet)"
             case .app, .lb, .queue, .station, .sessionStore: return nil
             }
-        default:
-            return notYet
         }
     }
 }

@@ -93,12 +93,6 @@ extension SimCommand {
 }
 
 extension Engine {
-    /// The partition simulating each node, by node index, in the partitions of `plan`.
-    func owners(in plan: PartitionPlan) -> [Int32] {
-        let partitionOf = datacenters.map { dc in plan.partitions.firstIndex { $0.contains(dc.name) } ?? 0 }
-        return nodes.indices.map { Int32(partitionOf[homeDataCenter(of: $0)]) }
-    }
-
     /// This engine's whole structure as a system of one partition, to try a command on:
     /// never run, and sharing no storage it changes with this engine.
     fileprivate func wholeSystemCopy() -> Engine {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A system running from time zero, in one engine or in partitions: what the dashboard,
 /// replays and recordings drive, whichever of the two it is.
 ///
@@ -12,6 +14,9 @@ public final class SystemRun {
     public private(set) var engine: Engine?
     /// The run in partitions, when threads were asked for and the system has several.
     public let partitioned: PartitionedEngine?
+    /// Threads a partitioned run takes unless told: one per core of this machine.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     /// The engine revision a recording of this run names: partitioned whenever the system
     /// allows when threads were asked for, one engine otherwise.
     public let revision: Int

@@ -40,7 +40,7 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     /// The partitions each worker thread runs: rebalanced at every barrier from the wall
     /// time each partition has taken so far, so the work spreads evenly whatever the
     /// partitions' sizes (which thread runs a partition never changes a result).
-    private(set) var assignment: [[Int]]
+    private var assignment: [[Int]]
     private var outboxes: [Outbox<Partition.Payload>]
     /// Each partition's messages sent in the window just run.
     private var inboxes: [[PartitionMessage<Partition.Payload>]]

@@ -1,4 +1,3 @@
-import Foundation
 import ScaleFiles
 import ScaleSim
 
@@ -19,7 +18,7 @@ public final class SimulationDriver {
     /// The last tick could not reach the time the speed asked for.
     private var behind = false
     /// The machine's cores, which `--threads` could use.
-    var cores = ProcessInfo.processInfo.activeProcessorCount
+    var cores = SystemRun.defaultThreads
     /// Measures the speed reached, from the loop's clock at each tick.
     private var gauge = SpeedGauge()
     private var recorder: SessionRecorder

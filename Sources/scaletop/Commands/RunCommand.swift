@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
         if report == .csv && seeds > 1 { throw badInput("--report csv writes one seed's time series; drop --seeds") }
         if report == .html && seeds > 1 { throw badInput("--report html charts one seed's time series; drop --seeds") }
         if oneEngine && threads != nil { throw badInput("--one-engine and --threads: choose one") }
-        let threadCount = try threads.map(BenchCommand.threadCount) ?? ProcessInfo.processInfo.activeProcessorCount
+        let threadCount = try threads.map(BenchCommand.threadCount) ?? SystemRun.defaultThreads
         let loaded = try loadPreset(preset, overrides: overrides)
         let spec = loaded.spec
         let extra = try script.map(loadScript) ?? []
