@@ -171,3 +171,41 @@ extension PartitionedCommandTests {
         #expect(partitioned.summary().nodes.first { $0.id == "db" }.map { $0.failed > 0 } == true)
     }
 }
+
+extension PartitionedCommandTests {
+    /// 08-multi-dc with no read replicas and no cache in eu-west (whose misses would fill it
+    /// from another partition): every read goes to the one primary in us-east, eu-west's
+    /// across the ocean.
+    static func withoutReplicas() throws -> SystemSpec {
+        var spec = try Stage.spec("08-multi-dc")
+        let replicas = Set(
+            spec.nodes.filter { $0.kind == .replica || ($0.kind == .cache && $0.dc == "eu-west") }.map(\.id))
+        spec.nodes.removeAll { replicas.contains($0.id) }
+        for n in spec.nodes.indices {
+            for r in spec.nodes[n].routes.indices where replicas.contains(spec.nodes[n].routes[r].to) {
+                spec.nodes[n].routes[r].to = "db"
+                if spec.nodes[n].dc == "eu-west" { spec.nodes[n].routes[r].latency = 80 * Nanos.perMillisecond }
+            }
+        }
+        return spec
+    }
+
+    /// Sharding the primary (`h`) is a change of the primary's own pool, which its owner
+    /// alone simulates: the one engine's run on any number of threads, European writes and
+    /// reads spread over the shards across the ocean.
+    @Test func shardingThePrimaryGivesTheOneEngineRun() throws {
+        let spec = try Self.withoutReplicas()
+        #expect(Engine(spec: spec).reasonNotPartitioned == nil)
+        let script = [
+            ScheduledCommand(at: Nanos.perSecond + 4_321, command: .setShards(node: "db", count: 2)),
+            ScheduledCommand(at: 2 * Nanos.perSecond + 4_321, command: .setShards(node: "db", count: 4)),
+        ]
+        let summaries = try Self.runThreeWays(spec, script, to: 4 * Nanos.perSecond)
+        #expect(summaries[1] == summaries[0])
+        #expect(summaries[2] == summaries[1])
+        let db = try #require(summaries[2].nodes.first { $0.id == "db" })
+        #expect(db.shards == 4 && db.servers == 4)
+        let euApp = try #require(summaries[2].nodes.first { $0.id == "app-eu" })
+        #expect(euApp.completions > 0 && db.completions > 0)
+    }
+}

@@ -107,7 +107,7 @@ extension Engine {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
-            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A
@@ -163,7 +163,7 @@ extension SimCommand {
             .setPolicy(let id, _), .setHealthCheck(let id, _), .setRateLimit(let id, _, _), .removeRateLimit(let id),
             .setConcurrencyLimit(let id, _), .setQueueDeadline(let id, _), .setAutoscale(let id, _),
             .setSessions(let id, _), .setCacheCapacity(let id, _), .setEviction(let id, _), .setTTL(let id, _),
-            .setWritePolicy(let id, _), .setCoalescing(let id, _), .flush(let id):
+            .setWritePolicy(let id, _), .setCoalescing(let id, _), .flush(let id), .setShards(let id, _):
             id
         default: nil
         }
