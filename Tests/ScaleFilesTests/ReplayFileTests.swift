@@ -284,7 +284,7 @@ import ScaleSim
         #expect(!file.isVerifiable)
         #expect(
             file.revisionNote == "recorded with engine revision \(newer); this build simulates revisions "
-                + "\(Engine.revision), 4 and \(Engine.partitionedRevision): it plays, but cannot verify")
+                + "\(Engine.revision), 4, 5 and \(Engine.partitionedRevision): it plays, but cannot verify")
         var replayer = Replayer(file: file)
         try replayer.runToEnd(verify: true)
         #expect(replayer.verifiedCheckpoints == 0)

@@ -137,6 +137,17 @@ import Testing
         #expect(elsewhere.status == 2 && elsewhere.stderr.contains("--threads: it applies to ten-million-users"))
     }
 
+    /// `--one-engine` and `--threads` ask for two different engines: refused together, by
+    /// the dashboard before it takes the terminal as by `run`.
+    @Test func oneEngineWithThreadsIsRefused() throws {
+        for command in [["run", "08-multi-dc"], ["dashboard", "08-multi-dc"]] {
+            let result = try CLI.run(command + ["--one-engine", "--threads", "2"])
+            #expect(result.status == 2, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("--one-engine and --threads: choose one"), "\(command): \(result.stderr)")
+            #expect(!result.stdout.contains("\u{1B}["), "\(command) wrote escape codes")
+        }
+    }
+
     /// `stage9`, the old name of the `ten-million-users` scenario, is still accepted: the
     /// name passes and only the bad `--runs` stops the command, before anything runs.
     @Test func benchAcceptsTheOldNameStage9() throws {

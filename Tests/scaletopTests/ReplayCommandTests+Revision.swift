@@ -36,7 +36,7 @@ import Testing
     /// (the partitioned ones follow it, docs/replay.md).
     static func note(recorded: Int, current: Int) -> String {
         "run.jsonl: recorded with engine revision \(recorded); this build simulates revisions \(current), "
-            + "\(current + 1) and \(current + 2): it plays, but cannot verify"
+            + "\(current + 1), \(current + 2) and \(current + 3): it plays, but cannot verify"
     }
 
     @Test func aRecordingOfThisRevisionVerifiesWithoutANote() throws {
@@ -65,8 +65,8 @@ import Testing
     }
 
     /// Revisions this build does not compute: before the one engine's, past the partitioned
-    /// ones (the two after the one engine's), and far beyond.
-    @Test(arguments: [3, -1, 1000])
+    /// ones (the three after the one engine's), and far beyond.
+    @Test(arguments: [4, -1, 1000])
     func anotherRevisionPlaysButCannotVerify(offset: Int) throws {
         let (dir, file, report, current) = try Self.record()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -122,12 +122,12 @@ import Testing
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let (dir, file, _, current) = try Self.record()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.set(revision: String(current + 3), in: file, current: current)
+        try Self.set(revision: String(current + 4), in: file, current: current)
         let tmux = try Tmux(["replay", file.path, "--speed", "max"], width: 220)
         try tmux.waitFor("REPLAY")
         try tmux.send("q")
         let screen = try tmux.finished()
         #expect(screen.contains("EXIT=\(Self.otherRevisionStatus)"))
-        #expect(screen.contains("recorded with engine revision \(current + 3)"))
+        #expect(screen.contains("recorded with engine revision \(current + 4)"))
     }
 }

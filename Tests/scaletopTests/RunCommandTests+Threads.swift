@@ -77,7 +77,7 @@ import Testing
         #expect(byDefault.stdout == one.stdout)
         // 08-multi-dc's partitioned run is the one engine's figure for figure.
         #expect(whole.stdout == byDefault.stdout)
-        #expect(try revision("default.jsonl") == 5)
+        #expect(try revision("default.jsonl") == 6)
         #expect(try revision("one.jsonl") == 3)
 
         let both = try CLI.run(args + ["--one-engine", "--threads", "2"])

@@ -54,7 +54,7 @@ public struct ReplayFile: Sendable {
                 + "\(Self.listed(Engine.verifiableRevisions)): it plays, but cannot verify"
     }
 
-    /// `[3, 4, 5]` as `3, 4 and 5`.
+    /// `[3, 4, 5, 6]` as `3, 4, 5 and 6`.
     static func listed(_ revisions: [Int]) -> String {
         let words = revisions.map(String.init)
         return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " and " + words.last!

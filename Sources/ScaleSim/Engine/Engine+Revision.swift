@@ -9,12 +9,13 @@ extension Engine {
 
     /// The revision of a run asked for threads (`SystemRun`): a system of several partitions
     /// runs in them, any other in one engine as `revision` computes it.
-    public static let partitionedRevision = 5
+    public static let partitionedRevision = 6
 
     /// Every partitioned revision this build computes: 4 refused the commands on nodes that
-    /// hold data and those adding or removing nodes, which 5 takes
-    /// (`Engine.revision4Refusal`); the runs are otherwise the same.
-    public static let partitionedRevisions = [4, partitionedRevision]
+    /// hold data and those adding or removing nodes, which 5 takes; 5 refused retries,
+    /// circuit breakers, network cuts and shards, which 6 takes
+    /// (`Engine.olderRevisionRefusal`). A run that uses none of them is the same in all three.
+    public static let partitionedRevisions = [4, 5, partitionedRevision]
 
     /// The revisions this build computes, and so can verify.
     public static let verifiableRevisions = [revision] + partitionedRevisions

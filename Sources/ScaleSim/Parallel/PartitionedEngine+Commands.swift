@@ -49,7 +49,7 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
-        if revision == 4, let refusal = simulation.partitions[0].engine.revision4Refusal(of: command) {
+        if let refusal = simulation.partitions[0].engine.olderRevisionRefusal(of: command, revision: revision) {
             return refuse(command, refusal)
         }
         if command.changesStructure {
@@ -82,7 +82,7 @@ extension PartitionedEngine {
             engines[0].primarySlot(n) != nil, Set(engines.map { $0.nodes[n].activeServers.count }).count > 1
         else { return nil }
         return "\(id)'s autoscaler resized it in its own partition alone, so a partitioned run kills the whole "
-            + "primary, not one server (run without --threads to kill one)"
+            + "primary, not one server (run with --one-engine to kill one)"
     }
 
     /// Keeps `command`'s refusal where the run's figures read the refused commands.
@@ -120,13 +120,25 @@ extension Engine {
     }
 
     /// The refusal of a command no partitioned run takes yet.
-    static let notTakenYet = "a partitioned run does not take this command yet (run without --threads for every command)"
+    static let notTakenYet = "a partitioned run does not take this command yet (run with --one-engine for every command)"
+
+    /// Why a run of an older partitioned `revision` refused `command`, which this build
+    /// takes, or nil when that revision took it too. A replay of such a recording refuses
+    /// them again, so it verifies (docs/replay.md, "Engine revisions").
+    func olderRevisionRefusal(of command: SimCommand, revision: Int) -> String? {
+        switch command {
+        case .setRetries, .setRetryPolicy, .setBreaker, .partition, .heal, .setShards:
+            // Taken since revision 6.
+            return revision < 6 ? Self.notTakenYet : nil
+        default:
+            return revision == 4 ? revision4Refusal(of: command) : nil
+        }
+    }
 
     /// Why a run of partitioned revision 4 refused `command`, or nil when it took it: every
     /// command on a node that holds data (a primary, a replica pool, a cache, a CDN edge),
-    /// the cache settings, and every command adding or removing nodes. A replay of such a
-    /// recording refuses them again, so it verifies (docs/replay.md, "Engine revisions").
-    func revision4Refusal(of command: SimCommand) -> String? {
+    /// the cache settings, and every command adding or removing nodes.
+    private func revision4Refusal(of command: SimCommand) -> String? {
         switch command {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter:
             return nil

@@ -21,7 +21,9 @@ extension PartitionedEngine {
         }
         var trial = first.wholeSystemCopy()
         if case .refused(let reason) = trial.apply(command) { return .refused(reason) }
-        if let reason = structuralRefusal(trial: trial, before: first) { return .refused(reason) }
+        if let reason = structuralRefusal(trial: trial, before: first) {
+            return .refused(reason + " (run with --one-engine to take it)")
+        }
         let owners = trial.owners(in: trial.partitionPlan)
         var result = CommandResult.applied
         var losses = Engine.RemovalLosses()
@@ -49,7 +51,7 @@ extension PartitionedEngine {
         let prefix = "a partitioned run cannot take this: "
         let plan = trial.partitionPlan
         guard plan.partitions == self.plan.partitions else {
-            return prefix + "it would change which data centers run together (run without --threads)"
+            return prefix + "it would change which data centers run together"
         }
         if let reason = trial.reasonNotPartitioned { return prefix + reason }
         if let lookahead = plan.lookahead, lookahead < simulation.lookahead {

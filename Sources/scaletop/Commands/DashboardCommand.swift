@@ -29,9 +29,15 @@ struct DashboardCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Simulate a system of several partitions (groups of data centers) in partitions on this many threads (1 to 1024); the status bar shows them. Commands that reach across partitions are refused; a recording replays partitioned (docs/dashboard.md).",
+            "Simulate a system of several partitions (groups of data centers) on this many threads (1 to 1024; default: one per core); the status bar shows them. The few commands a partitioned run cannot take are refused, saying why; a recording replays partitioned (docs/dashboard.md).",
             valueName: "n"))
     var threads: String?
+
+    @Flag(
+        help:
+            "Simulate in one engine on one core (engine revision 3), which takes every command; the default runs a system of several partitions partitioned."
+    )
+    var oneEngine = false
 
     @Flag(help: "Overwrite the --record file if it exists.")
     var force = false
@@ -44,7 +50,10 @@ struct DashboardCommand: ParsableCommand {
     func run() throws {
         let loaded = try loadPreset(preset)
         let factor = try parseSpeedFactor(speed)
-        let threadCount = try threads.map(BenchCommand.threadCount)
+        if oneEngine && threads != nil { throw badInput("--one-engine and --threads: choose one") }
+        // One core gains nothing from partitions, and one engine takes every command.
+        let cores = SystemRun.defaultThreads
+        let threadCount = oneEngine ? nil : try threads.map(BenchCommand.threadCount) ?? (cores > 1 ? cores : nil)
         let environment = ProcessInfo.processInfo.environment
         let colorAllowed = TerminalSession.colorAllowed(noColor: noColor, environment: environment)
         // Never over the preset being run, through any link (docs/replay.md).
