@@ -30,6 +30,33 @@ import Testing
         try tmux.expectRestored(after)
     }
 
+    /// On a machine of several cores a system of several partitions runs partitioned unless
+    /// asked for one engine, and the status bar says which.
+    @Test func aSystemOfSeveralPartitionsRunsPartitionedByDefault() throws {
+        try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let partitioned = try Tmux(["08-multi-dc"], width: 200, height: 50)
+        let screen = try partitioned.waitFor("08-multi-dc")
+        if cores > 1 {
+            _ = try partitioned.waitFor("2 partitions on 2 threads")
+        } else {
+            #expect(!screen.contains("partitions on"))
+        }
+        try partitioned.send(":")
+        try partitioned.type("set users 300000")
+        try partitioned.send("Enter")
+        try partitioned.waitFor("300k users")
+        try partitioned.send("q")
+        #expect(try partitioned.finished().contains("EXIT=0"))
+
+        let whole = try Tmux(["08-multi-dc", "--one-engine"], width: 200, height: 50)
+        try whole.waitFor("08-multi-dc")
+        try whole.waitFor("speed")
+        #expect(!(try whole.screen().contains("partitions on")))
+        try whole.send("q")
+        #expect(try whole.finished().contains("EXIT=0"))
+    }
+
     @Test func tooSmallThenResized() throws {
         try #require(Tmux.isInstalled, "tmux is needed (.ci/run installs it)")
         let tmux = try Tmux(["00"], width: 60, height: 20)
