@@ -95,7 +95,7 @@ extension SimCommand {
 extension Engine {
     /// This engine's whole structure as a system of one partition, to try a command on:
     /// never run, and sharing no storage it changes with this engine.
-    fileprivate func wholeSystemCopy() -> Engine {
+    func wholeSystemCopy() -> Engine {
         var copy = self
         copy.makeStorageUnique()
         copy.crossing = PartitionCrossing()
