@@ -103,4 +103,24 @@ extension PartitionedCommandTests {
         #expect(effects.map(\.name) == ["outcomes for breaker app-eu -> db"])
         #expect(effects.map(\.delay) == [80 * Nanos.perMillisecond])
     }
+
+    /// A script that puts a breaker on app's writes to the primary and kills the primary
+    /// runs partitioned (its breaker tried on a copy at the start): the one engine's run,
+    /// the breaker opened.
+    @Test func aScriptThatPutsABreakerRunsPartitioned() throws {
+        let second = Nanos.perSecond
+        let script = [
+            ScheduledCommand(at: second / 4, command: .setBreaker(from: "app", to: "db", breaker: .standard)),
+            ScheduledCommand(at: second, command: .kill(node: "db", server: nil)),
+        ]
+        let spec = try Self.quickFailover(edges: true)
+        let scripted = Engine(spec: spec, script: script)
+        #expect(scripted.reasonNotPartitioned == nil)
+        let partitioned = try #require(PartitionedEngine(scripted, threads: 2))
+        partitioned.run(until: 3 * second)
+        var whole = Engine(spec: spec)
+        whole.run(until: 3 * second, applying: script)
+        #expect(partitioned.summary() == whole.summary())
+        #expect(whole.summary().breakers.first.map { $0.state == .open && $0.timesOpened == 1 } == true)
+    }
 }
