@@ -86,9 +86,10 @@ extension Engine {
     ///
     /// Today those are requests travelling on routes with a latency, users sent to a data
     /// center other than their nearest, a primary's writes reaching replicas and caches
-    /// in another, and the outcomes of calls through a circuit breaker; a script may hold only the commands a partitioned run takes. Every other effect of docs/design/
-    /// partitioned-engine-audit.md still reaches across at once, so a system that has one
-    /// runs as one partition.
+    /// in another, and the outcomes of calls through a circuit breaker; a script may hold
+    /// only the commands a partitioned run takes. Every other effect of
+    /// docs/design/partitioned-engine-audit.md still reaches across at once, so a system
+    /// that has one runs as one partition.
     public var reasonNotPartitioned: String? {
         let plan = partitionPlan
         guard plan.partitions.count > 1 else { return "it is one partition" }
