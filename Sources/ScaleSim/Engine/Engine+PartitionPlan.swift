@@ -48,7 +48,7 @@ extension Engine {
     /// An effect that crosses from one data center to another, and its least delay.
     struct CrossEffect {
         enum Kind {
-            case route, call, replication, cacheWrites, users, retries
+            case route, call, replication, cacheWrites, users, retries, breakerOutcomes
         }
 
         var kind: Kind
@@ -60,7 +60,8 @@ extension Engine {
 
     /// Every kind of effect between two data centers the engine simulates, with its least
     /// delay: routes and calls between nodes, replication, writes reaching caches, users
-    /// reaching a data center other than their nearest, and retries.
+    /// reaching a data center other than their nearest, retries, and the outcomes of calls
+    /// through a circuit breaker coming back to it (Parallel/Engine+BreakersAcross.swift).
     func crossDataCenterEffects() -> [CrossEffect] {
         guard datacenters.count > 1 else { return [] }
         let home = nodes.indices.map { homeDataCenter(of: $0) }
@@ -90,6 +91,14 @@ extension Engine {
         for cache in cacheStates where cache.source >= 0 {
             let (p, c) = (Int(cache.source), Int(cache.node))
             add(.cacheWrites, home[p], home[c], cache.writeDelay, "writes \(id(p)) -> \(id(c))")
+        }
+        for breaker in breakers {
+            let (f, t) = (Int(breaker.from), Int(breaker.to))
+            for dc in breakerOutcomeSources(to: t).sorted() {
+                add(
+                    .breakerOutcomes, dc, home[f], breakerOutcomeDelay(from: dc, breaker: f, to: t),
+                    "outcomes for breaker \(id(f)) -> \(id(t))")
+            }
         }
         let retries = spec.workload.retries
         let leastBackoff: SimTime? =

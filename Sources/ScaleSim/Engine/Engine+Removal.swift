@@ -103,6 +103,10 @@ extension Engine {
             // While travelling, `server` is the node that sent the request.
             if requests.slots[i].phase == .travelling { requests.slots[i].server = map(requests.slots[i].server) }
         }
+        for k in breakerCalls.indices {
+            breakerCalls[k].from = map(breakerCalls[k].from)
+            breakerCalls[k].to = map(breakerCalls[k].to)
+        }
     }
 
     private mutating func renumberServers(_ renumbered: [Int32]) {
@@ -126,7 +130,7 @@ extension Engine {
                 timers[k] = renumbered[Int(n)] >= 0 ? .fillArrives(cache: renumbered[Int(n)], key: key, version: version) : nil
             case .resyncDone(let s):
                 if servers[Int(s)].node < 0 { timers[k] = nil }
-            case .script, .partitionCaughtUp, .breakerHalfOpen:
+            case .script, .partitionCaughtUp, .breakerHalfOpen, .breakerOutcome:
                 break
             }
         }

@@ -42,6 +42,9 @@ public struct Engine: Sendable {
         /// In a partitioned run, the answer to a miss at CDN edge `n`, served in another
         /// partition, comes back to fill it (Parallel/EnginePartition.swift).
         case fillArrives(cache: Int32, key: UInt32, version: CachedVersion)
+        /// In a partitioned run, the outcome of a call let through in `epoch`, whose attempt
+        /// ended in another partition, reaches its breaker (Parallel/Engine+BreakersAcross.swift).
+        case breakerOutcome(epoch: UInt32, failed: Bool)
     }
 
     /// Length of a metrics window.
@@ -279,6 +282,7 @@ public struct Engine: Sendable {
         case .resyncDone(let s): finishResync(replica: Int(s))
         case .partitionCaughtUp(let episode): finishCatchUp(episode: episode)
         case .breakerHalfOpen(let epoch): endBreakerOpenSpell(epoch: epoch)
+        case .breakerOutcome(let epoch, let failed): recordBreakerOutcome(epoch: epoch, failed: failed)
         case .cacheWriteArrives(let c): deliverArrivedWrites(cache: Int(c))
         case .fillArrives(let c, let key, let version): fillArrived(cache: Int(c), key: key, version: version)
         case .script(let index):

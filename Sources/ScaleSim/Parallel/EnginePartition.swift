@@ -1,12 +1,16 @@
 /// What one engine partition sends another (docs/architecture.md, "Windows and messages").
 enum EngineMessage: Sendable {
-    /// A request crossing to a node the receiver simulates, as it left its sender.
-    case request(RequestTable.Slot)
+    /// A request crossing to a node the receiver simulates, as it left its sender, with the
+    /// calls through circuit breakers its attempt carries (latest first).
+    case request(RequestTable.Slot, breakerCalls: [BreakerCall] = [])
     /// A write committed at primary `primary`, for the receiver's replicas and caches of its
     /// data (Parallel/Engine+CommitsAcross.swift).
     case commit(primary: Int32, key: UInt32, position: LogPosition, committed: SimTime)
     /// The answer to a miss at the receiver's CDN edge `cache`, served here, to fill it.
     case fill(cache: Int32, key: UInt32, version: CachedVersion)
+    /// The outcome of a call let through in `epoch` by one of the receiver's circuit
+    /// breakers, whose attempt ended here (Parallel/Engine+BreakersAcross.swift).
+    case breakerOutcome(epoch: UInt32, failed: Bool)
 }
 
 /// An engine's part in a partitioned run: which partition it is, which partition simulates
@@ -39,6 +43,10 @@ struct PartitionCrossing: Sendable {
     /// True for a scratch copy that tries a command and never runs: the caches it adds keep
     /// no storage (Parallel/PartitionedEngine+Structure.swift).
     var keepsNoCacheStorage = false
+    /// How far apart the epochs this partition hands its circuit breakers are: the number
+    /// of partitions, each partition starting at its own index past those handed out before
+    /// the split, so no two hand out the same one (Components/CircuitBreaker).
+    var breakerEpochStep: UInt32 = 1
 
     @inline(__always) var isPartitioned: Bool { !owners.isEmpty }
 
@@ -77,17 +85,18 @@ extension Engine {
     /// between its partitions must be one the partitioned engine carries as a message.
     ///
     /// Today those are requests travelling on routes with a latency, users sent to a data
-    /// center other than their nearest, and a primary's writes reaching replicas and caches
-    /// in another; a script may hold only the commands a partitioned run takes. Every other effect of docs/design/
-    /// partitioned-engine-audit.md still reaches across at once, so a system that has one
-    /// runs as one partition.
+    /// center other than their nearest, a primary's writes reaching replicas and caches
+    /// in another, and the outcomes of calls through a circuit breaker; a script may hold
+    /// only the commands a partitioned run takes. Every other effect of
+    /// docs/design/partitioned-engine-audit.md still reaches across at once, so a system
+    /// that has one runs as one partition.
     public var reasonNotPartitioned: String? {
         let plan = partitionPlan
         guard plan.partitions.count > 1 else { return "it is one partition" }
         let partitionOf = dataCenterPartitions(plan)
         for effect in crossDataCenterEffects() where partitionOf[effect.from] != partitionOf[effect.to] {
             switch effect.kind {
-            case .route, .users, .replication, .cacheWrites: continue
+            case .route, .users, .replication, .cacheWrites, .breakerOutcomes: continue
             case .call, .retries:
                 return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
             }
@@ -112,8 +121,7 @@ extension Engine {
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }
         if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
         if client.timeout > 0 { return "its clients give up after a deadline" }
-        if !breakers.isEmpty { return "it has circuit breakers" }
-        return nil
+        return scriptedBreakerRefusal(plan: plan)
     }
 
     /// The system split into its partitions, ready to run (see `reasonNotPartitioned`,
@@ -127,7 +135,8 @@ extension Engine {
         return plan.partitions.indices.map { p in
             var copy = self
             copy.becomePartition(
-                Int32(p), owners: owners, homeRegions: workload.regionShares.indices.map { regionHomes[$0] == p })
+                Int32(p), of: plan.partitions.count, owners: owners,
+                homeRegions: workload.regionShares.indices.map { regionHomes[$0] == p })
             return EnginePartition(engine: copy)
         }
     }
@@ -143,12 +152,14 @@ extension Engine {
         datacenters.map { dc in plan.partitions.firstIndex { $0.contains(dc.name) } ?? 0 }
     }
 
-    /// Makes this fresh engine partition `index`: only its own regions' arrivals are
-    /// scheduled, from their streams' start, as a whole-system engine schedules them.
-    private mutating func becomePartition(_ index: Int32, owners: [Int32], homeRegions: [Bool]) {
+    /// Makes this fresh engine partition `index` of `count`: only its own regions' arrivals
+    /// are scheduled, from their streams' start, as a whole-system engine schedules them.
+    private mutating func becomePartition(_ index: Int32, of count: Int, owners: [Int32], homeRegions: [Bool]) {
         precondition(now == 0 && requests.live == 0, "a partition starts from time zero")
         makeStorageUnique()
         crossing = PartitionCrossing(index: index, owners: owners, homeRegions: homeRegions)
+        crossing.breakerEpochStep = UInt32(count)
+        breakerEpoch &+= UInt32(index)
         crossing.commitSubscribers = commitSubscribers(owners: owners)
         dropForeignCacheStorage()
         events = EventQueue()
@@ -180,19 +191,24 @@ extension Engine {
         slot.node = target
         slot.server = sender
         slot.phase = .travelling
-        crossing.outbox.send(.request(slot), to: Int(crossing.owners[Int(target)]), at: time)
+        let calls = slot.breakerCall >= 0 ? takeBreakerCalls(of: r) : []
+        crossing.outbox.send(.request(slot, breakerCalls: calls), to: Int(crossing.owners[Int(target)]), at: time)
         requests.release(r)
     }
 
     /// Takes in what another partition sent, to happen at the message's time.
     mutating func receive(_ message: PartitionMessage<EngineMessage>) {
         switch message.payload {
-        case .request(let slot):
-            events.schedule(requests.adopt(slot), at: message.time)
+        case .request(let slot, let calls):
+            let r = requests.adopt(slot)
+            if slot.breakerCall >= 0 { keepBreakerCalls(calls, of: r) }
+            events.schedule(r, at: message.time)
         case .commit(let primary, let key, let position, let committed):
             receiveCommit(primary: Int(primary), key: key, position: position, committed: committed)
         case .fill(let cache, let key, let version):
             schedule(.fillArrives(cache: cache, key: key, version: version), at: message.time)
+        case .breakerOutcome(let epoch, let failed):
+            schedule(.breakerOutcome(epoch: epoch, failed: failed), at: message.time)
         }
     }
 

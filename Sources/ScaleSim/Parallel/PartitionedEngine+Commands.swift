@@ -25,11 +25,13 @@
 /// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
 ///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
 ///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
-///   and a CDN edge whose users were sent to another partition is filled by a message.
+///   and a CDN edge whose users were sent to another partition is filled by a message;
+/// - `breaker FROM TO ...`, when the outcomes of the link's calls still cross partitions
+///   no sooner than the lookahead (tried on a scratch copy, as adding nodes is): every copy
+///   links the breaker, live only in FROM's partition (Parallel/Engine+BreakersAcross.swift).
 ///
-/// Any other could reach across partitions at once (retries and their budget, a circuit
-/// breaker's calls, a network partition between data centers, shards splitting a primary's
-/// data) and is refused. A script's commands (the preset's and any added) apply the same
+/// Any other could reach across partitions at once (retries and their budget, a network
+/// partition between data centers, shards splitting a primary's data) and is refused. A script's commands (the preset's and any added) apply the same
 /// way, at their times; a system whose script holds a command not taken, or one that adds
 /// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
@@ -58,7 +60,9 @@ extension PartitionedEngine {
             return result
         }
         let first = simulation.partitions[0].engine
-        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command) {
+        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command)
+            ?? refusalOfBreaker(command)
+        {
             return refuse(command, refusal)
         }
         let owner = first.commandedNode(command).map { Int(first.crossing.owners[$0]) } ?? 0
@@ -85,6 +89,16 @@ extension PartitionedEngine {
             + "primary, not one server (run with --one-engine to kill one)"
     }
 
+    /// Why a partitioned run does not put this circuit breaker on a link, or nil: tried on a
+    /// scratch copy of the whole system, its outcomes must not join two partitions or cross
+    /// sooner than the windows of this run (as for adding nodes, `structuralRefusal`).
+    private func refusalOfBreaker(_ command: SimCommand) -> String? {
+        guard case .setBreaker = command else { return nil }
+        var trial = simulation.partitions[0].engine.wholeSystemCopy()
+        if case .refused(let reason) = trial.apply(command) { return reason }
+        return structuralRefusal(trial: trial, before: simulation.partitions[0].engine)
+    }
+
     /// Keeps `command`'s refusal where the run's figures read the refused commands.
     func refuse(_ command: SimCommand, _ reason: String) -> CommandResult {
         let refused = RefusedCommand(at: now, command: command, reason: reason)
@@ -107,7 +121,7 @@ extension Engine {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
-            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards:
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards, .setBreaker:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A
@@ -157,11 +171,13 @@ extension Engine {
 
 extension Engine {
     /// The node a command taken by a partitioned run changes, whose owner answers for it:
-    /// the node it names, or for `remove replica` the pool it shrinks.
+    /// the node it names, for `remove replica` the pool it shrinks, for `breaker` the node
+    /// whose calls it guards.
     fileprivate func commandedNode(_ command: SimCommand) -> Int? {
         if case .removeReplicas(let primary, _) = command {
             return nodeIndex[primary].flatMap { replicaPools(of: Int($0)).first }.map(Int.init)
         }
+        if case .setBreaker(let from, _, _) = command { return nodeIndex[from].map(Int.init) }
         return command.nodeID.flatMap { nodeIndex[$0] }.map(Int.init)
     }
 }

@@ -21,9 +21,7 @@ extension PartitionedEngine {
         }
         var trial = first.wholeSystemCopy()
         if case .refused(let reason) = trial.apply(command) { return .refused(reason) }
-        if let reason = structuralRefusal(trial: trial, before: first) {
-            return .refused(reason + " (run with --one-engine to take it)")
-        }
+        if let reason = structuralRefusal(trial: trial, before: first) { return .refused(reason) }
         let owners = trial.owners(in: trial.partitionPlan)
         var result = CommandResult.applied
         var losses = Engine.RemovalLosses()
@@ -46,24 +44,29 @@ extension PartitionedEngine {
     }
 
     /// Why the system `trial` (this run's with a command's nodes added or removed) cannot go
-    /// on in this run's partitions, or nil when it can.
+    /// on in this run's partitions, or nil when it can; the refusal says how to take it.
     func structuralRefusal(trial: Engine, before: Engine) -> String? {
-        let prefix = "a partitioned run cannot take this: "
+        reasonStructureBreaks(trial: trial, before: before).map {
+            "a partitioned run cannot take this: \($0) (run with --one-engine to take it)"
+        }
+    }
+
+    private func reasonStructureBreaks(trial: Engine, before: Engine) -> String? {
         let plan = trial.partitionPlan
         guard plan.partitions == self.plan.partitions else {
-            return prefix + "it would change which data centers run together"
+            return "it would change which data centers run together"
         }
-        if let reason = trial.reasonNotPartitioned { return prefix + reason }
+        if let reason = trial.reasonNotPartitioned { return reason }
         if let lookahead = plan.lookahead, lookahead < simulation.lookahead {
             let limit = plan.limitedBy ?? "an effect"
-            return prefix + "\(limit) would cross partitions in \(Nanos.seconds(lookahead)) s, "
+            return "\(limit) would cross partitions in \(Nanos.seconds(lookahead)) s, "
                 + "less than the \(Nanos.seconds(simulation.lookahead)) s windows of this run"
         }
         let owners = trial.owners(in: plan)
         let moved = before.nodes.indices.first { n in
             trial.nodeIndex[before.spec.nodes[n].id].map { owners[Int($0)] != before.crossing.owners[n] } ?? false
         }
-        if let moved { return prefix + "\(before.spec.nodes[moved].id) would move to another partition" }
+        if let moved { return "\(before.spec.nodes[moved].id) would move to another partition" }
         return nil
     }
 }
@@ -97,7 +100,7 @@ extension SimCommand {
 extension Engine {
     /// This engine's whole structure as a system of one partition, to try a command on:
     /// never run, and sharing no storage it changes with this engine.
-    fileprivate func wholeSystemCopy() -> Engine {
+    func wholeSystemCopy() -> Engine {
         var copy = self
         copy.makeStorageUnique()
         copy.crossing = PartitionCrossing()

@@ -27,10 +27,10 @@ extension PartitionedEngine {
         }
     }
 
-    /// The first partition's engine with the design as its owners run it and every whole-run
-    /// tally `Engine.summary(nodes:)` reads summed over the partitions: outcomes and
-    /// latencies (counted where a request ends), requests alive, region tallies, client
-    /// counters and writes lost.
+    /// The first partition's engine with the design as its owners run it, each circuit
+    /// breaker as its owner runs it, and every whole-run tally `Engine.summary(nodes:)` reads
+    /// summed over the partitions: outcomes and latencies (counted where a request ends),
+    /// requests alive, region tallies, client counters and writes lost.
     ///
     /// Requests are counted where they are born and where they end; one travelling between
     /// partitions at the end is alive in the sum, as it would be in one engine. The
@@ -39,6 +39,7 @@ extension PartitionedEngine {
         let engines = self.engines
         var whole = engines[0]
         whole.spec = spec
+        whole.breakers = ownersBreakers()
         whole.outcomesRun = ClassOutcomes()
         whole.runLatency = Column(RequestClass.allCases.map { _ in LatencyHistogram() })
         whole.liveRun = 0
@@ -59,5 +60,16 @@ extension PartitionedEngine {
             whole.writesLostAtStatsStart += engine.writesLostAtStatsStart
         }
         return whole
+    }
+
+    /// Every circuit breaker as the partition simulating its `from` node has it: the only
+    /// copy where it is live (Parallel/Engine+BreakersAcross.swift).
+    func ownersBreakers() -> [BreakerRuntime] {
+        let engines = self.engines
+        let owners = engines[0].crossing.owners
+        return engines[0].breakers.map { breaker in
+            let owner = engines[Int(owners[Int(breaker.from)])]
+            return owner.breakers.first { $0.fromID == breaker.fromID && $0.toID == breaker.toID } ?? breaker
+        }
     }
 }

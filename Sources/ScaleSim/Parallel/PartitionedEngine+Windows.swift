@@ -83,8 +83,9 @@ extension PartitionedEngine {
     }
 
     /// The whole picture for display, as `Engine.simulationSnapshot` gives it for one engine:
-    /// each node's from its owner, the whole system's and the regions' windows from the
-    /// coordinator, links, notices and the clients' last second summed over the partitions.
+    /// each node and circuit breaker from its owner, the whole system's and the regions'
+    /// windows from the coordinator, links, notices and the clients' last second summed over
+    /// the partitions.
     public func simulationSnapshot(
         paused: Bool = false, speed: Double = 1, behind: Bool = false, historyLimit: Int = 120, speedReached: Double? = nil
     ) -> SimulationSnapshot {
@@ -92,6 +93,7 @@ extension PartitionedEngine {
         var view = engines[0]
         view.systemHistory = whole.system
         view.regionMetrics = whole.regions
+        view.breakers = ownersBreakers()
         view.links = LinkCounters()
         view.client.lastSecond = ClientCounters()
         for engine in engines {

@@ -19,6 +19,10 @@ struct BreakerCall: Sendable {
     /// The epoch the call left in: it names the breaker and its spell (see `CircuitBreaker`).
     var epoch: UInt32
     var next: Int32
+    /// The guarded link, by node number: in a partitioned run, where the outcome is sent
+    /// when the attempt ends in another partition (Parallel/EnginePartition.swift).
+    var from: Int32
+    var to: Int32
 }
 
 /// A circuit breaker as reports show it, over the measured part of the run.
@@ -83,7 +87,7 @@ extension Engine {
             fail(r, .failed)
             return false
         }
-        let call = BreakerCall(epoch: epoch, next: requests.slots[Int(r)].breakerCall)
+        let call = BreakerCall(epoch: epoch, next: requests.slots[Int(r)].breakerCall, from: from, to: to)
         if let reused = freeBreakerCalls.popLast() {
             breakerCalls[Int(reused)] = call
             requests.slots[Int(r)].breakerCall = reused
@@ -94,7 +98,8 @@ extension Engine {
         return true
     }
 
-    /// Request slot `i`'s attempt ended: each breaker it went through hears the outcome.
+    /// Request slot `i`'s attempt ended: each breaker it went through hears the outcome, at
+    /// once here or, for a breaker another partition simulates, by a message.
     mutating func settleBreakerCalls(_ i: Int, failed: Bool) {
         var k = requests.slots[i].breakerCall
         requests.slots[i].breakerCall = -1
@@ -102,20 +107,35 @@ extension Engine {
             let call = breakerCalls[Int(k)]
             freeBreakerCalls.append(k)
             k = call.next
-            guard let b = breakers.firstIndex(where: { $0.machine.epoch == call.epoch }) else { continue }
-            let fresh = breakerEpoch &+ 1
-            guard let state = breakers[b].machine.record(failed: failed, callEpoch: call.epoch, now: now, newEpoch: fresh)
-            else { continue }
-            breakerEpoch = fresh
-            if state == .open { schedule(.breakerHalfOpen(epoch: fresh), at: breakers[b].machine.openUntil) }
-            noteBreaker(b)
+            if crossing.isPartitioned && call.from >= 0 && crossing.isForeign(call.from) {
+                sendBreakerOutcome(call, failed: failed, endedAt: Int(requests.slots[i].node))
+            } else {
+                recordBreakerOutcome(epoch: call.epoch, failed: failed)
+            }
         }
     }
+
+    /// The outcome of a call let through in `epoch` reaches its breaker.
+    mutating func recordBreakerOutcome(epoch: UInt32, failed: Bool) {
+        guard let b = breakers.firstIndex(where: { $0.machine.epoch == epoch }) else { return }
+        let fresh = nextBreakerEpoch
+        guard let state = breakers[b].machine.record(failed: failed, callEpoch: epoch, now: now, newEpoch: fresh)
+        else { return }
+        breakerEpoch = fresh
+        if state == .open { schedule(.breakerHalfOpen(epoch: fresh), at: breakers[b].machine.openUntil) }
+        noteBreaker(b)
+    }
+
+    /// The epoch the next change of state takes (see `CircuitBreaker`). One engine counts
+    /// one by one; each partition of a partitioned run steps by the number of partitions
+    /// from its own start (`PartitionCrossing.breakerEpochStep`), so no two hand out the
+    /// same epoch.
+    var nextBreakerEpoch: UInt32 { breakerEpoch &+ crossing.breakerEpochStep }
 
     /// The open spell that began in `epoch` is over: the breaker goes half-open.
     mutating func endBreakerOpenSpell(epoch: UInt32) {
         guard let b = breakers.firstIndex(where: { $0.machine.epoch == epoch }) else { return }
-        let fresh = breakerEpoch &+ 1
+        let fresh = nextBreakerEpoch
         guard breakers[b].machine.endOpenSpell(now: now, newEpoch: fresh) else { return }
         breakerEpoch = fresh
         noteBreaker(b)
@@ -139,7 +159,7 @@ extension Engine {
                     old.machine.reconfigure(settings)
                     breaker = old
                 } else {
-                    breakerEpoch &+= 1
+                    breakerEpoch = nextBreakerEpoch
                     breaker = BreakerRuntime(
                         fromID: node.id, toID: route.to, from: -1, to: -1,
                         machine: CircuitBreaker(spec: settings, epoch: breakerEpoch))
