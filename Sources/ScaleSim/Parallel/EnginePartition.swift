@@ -7,6 +7,9 @@ enum EngineMessage: Sendable {
     case commit(primary: Int32, key: UInt32, position: LogPosition, committed: SimTime)
     /// The answer to a miss at the receiver's CDN edge `cache`, served here, to fill it.
     case fill(cache: Int32, key: UInt32, version: CachedVersion)
+    /// A user request's retry, failed here, for its region's home partition to start at the
+    /// message's time, when its backoff is over (Parallel/Engine+RetriesAcross.swift).
+    case retry(RequestTable.Slot)
 }
 
 /// An engine's part in a partitioned run: which partition it is, which partition simulates
@@ -18,6 +21,8 @@ struct PartitionCrossing: Sendable {
     var owners: [Int32] = []
     /// Whether each user region's arrivals are simulated here.
     var homeRegions: [Bool] = []
+    /// The partition simulating each user region's arrivals, where its retries start.
+    var regionHomes: [Int32] = []
     /// Messages sent during the current window (lent by the coordinator for the window).
     var outbox = Outbox<EngineMessage>(source: 0)
     /// The partitions to tell of each primary's writes, by node index (see
@@ -77,8 +82,9 @@ extension Engine {
     /// between its partitions must be one the partitioned engine carries as a message.
     ///
     /// Today those are requests travelling on routes with a latency, users sent to a data
-    /// center other than their nearest, and a primary's writes reaching replicas and caches
-    /// in another; a script may hold only the commands a partitioned run takes. Every other effect of docs/design/
+    /// center other than their nearest, a primary's writes reaching replicas and caches
+    /// in another, and retries going back to their region's partition; a script may hold
+    /// only the commands a partitioned run takes. Every other effect of docs/design/
     /// partitioned-engine-audit.md still reaches across at once, so a system that has one
     /// runs as one partition.
     public var reasonNotPartitioned: String? {
@@ -87,8 +93,8 @@ extension Engine {
         let partitionOf = dataCenterPartitions(plan)
         for effect in crossDataCenterEffects() where partitionOf[effect.from] != partitionOf[effect.to] {
             switch effect.kind {
-            case .route, .users, .replication, .cacheWrites: continue
-            case .call, .retries:
+            case .route, .users, .replication, .cacheWrites, .retries: continue
+            case .call:
                 return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
             }
         }
@@ -109,6 +115,7 @@ extension Engine {
             let taken = scheduled.command.changesStructure ? "takes only live" : "does not take yet"
             return "its script \(what) at \(Nanos.seconds(scheduled.at)) s, which a partitioned run \(taken)"
         }
+        if let lookahead = plan.lookahead, let refusal = scriptedRetriesRefusal(lookahead: lookahead) { return refusal }
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }
         if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
         if client.timeout > 0 { return "its clients give up after a deadline" }
@@ -128,6 +135,7 @@ extension Engine {
             var copy = self
             copy.becomePartition(
                 Int32(p), owners: owners, homeRegions: workload.regionShares.indices.map { regionHomes[$0] == p })
+            copy.crossing.regionHomes = workload.regionShares.indices.map { Int32(regionHomes[$0]) }
             return EnginePartition(engine: copy)
         }
     }
@@ -193,6 +201,8 @@ extension Engine {
             receiveCommit(primary: Int(primary), key: key, position: position, committed: committed)
         case .fill(let cache, let key, let version):
             schedule(.fillArrives(cache: cache, key: key, version: version), at: message.time)
+        case .retry(let slot):
+            events.schedule(requests.adopt(slot), at: message.time)
         }
     }
 

@@ -25,10 +25,11 @@
 /// - `kill dc` and `restore dc`: every copy marks the data center and its nodes, and
 ///   geo-DNS, the same in every copy, moves each partition's own regions' users; a dead
 ///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
-///   and a CDN edge whose users were sent to another partition is filled by a message.
+///   and a CDN edge whose users were sent to another partition is filled by a message;
+/// - `set retries` and `set retry-policy`, unless retries could then come back sooner than
+///   the run's windows (Parallel/Engine+RetriesAcross.swift).
 ///
-/// Any other could reach across partitions at once (retries and their budget, a circuit
-/// breaker's calls, a network partition between data centers, shards splitting a primary's
+/// Any other could reach across partitions at once (a circuit breaker's calls, a network partition between data centers, shards splitting a primary's
 /// data) and is refused. A script's commands (the preset's and any added) apply the same
 /// way, at their times; a system whose script holds a command not taken, or one that adds
 /// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
@@ -49,6 +50,8 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
+        // What the command sends (the retries of requests it failed) arrives after the barrier.
+        defer { deliverSentAtBarrier() }
         if revision == 4, let refusal = simulation.partitions[0].engine.revision4Refusal(of: command) {
             return refuse(command, refusal)
         }
@@ -58,7 +61,9 @@ extension PartitionedEngine {
             return result
         }
         let first = simulation.partitions[0].engine
-        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command) {
+        if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command)
+            ?? first.retriesRefusal(of: command, lookahead: simulation.lookahead)
+        {
             return refuse(command, refusal)
         }
         let owner = first.commandedNode(command).map { Int(first.crossing.owners[$0]) } ?? 0
@@ -107,7 +112,8 @@ extension Engine {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
-            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setRetries,
+            .setRetryPolicy:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A
