@@ -23,7 +23,9 @@ struct PartitionCrossing: Sendable {
     var homeRegions: [Bool] = []
     /// The partition simulating each user region's arrivals, where its retries start.
     var regionHomes: [Int32] = []
-    /// Messages sent during the current window (lent by the coordinator for the window).
+    /// Messages sent during the current window (lent by the coordinator for the window);
+    /// between windows, what a command sends, which the coordinator delivers at once
+    /// (`PartitionedEngine.deliverSentAtBarrier`).
     var outbox = Outbox<EngineMessage>(source: 0)
     /// The partitions to tell of each primary's writes, by node index (see
     /// Engine+CommitsAcross.swift).
