@@ -46,8 +46,8 @@ import Testing
         let before = partitioned.spec
         let refused: [(SimCommand, String)] = [
             (.partition("us-east", "eu-west"), "a partitioned run does not take this command yet"),
-            (.setRetryPolicy(budget: 0.1, jitter: .full), "a partitioned run does not take this command yet"),
-            (.setRetries(limit: 3, backoff: Nanos.perMillisecond), "a partitioned run does not take this command yet"),
+            (.setRetryPolicy(budget: 0.1, jitter: .full), "retries with full jitter can come back at once"),
+            (.setRetries(limit: 3, backoff: Nanos.perMillisecond), "retries after a 1 ms backoff with half jitter"),
         ]
         for (command, reason) in refused {
             guard case .refused(let said) = partitioned.execute(command) else {

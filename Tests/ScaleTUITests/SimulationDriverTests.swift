@@ -60,7 +60,7 @@ import Testing
         driver.advance(by: .milliseconds(500), clock: VirtualClock(), overBudget: { false }, into: &actions)
         #expect(driver.now == Nanos.perSecond / 2)
         driver.apply(.addServers(node: "app", count: 1), into: &actions)
-        // Retries return to the users' side from any partition: not taken.
+        // Retries that could come back sooner than the run's windows: not taken.
         driver.apply(.setRetries(limit: 3, backoff: Nanos.perMillisecond), into: &actions)
         let answers = actions.compactMap { action -> CommandResult? in
             if case .commandAnswered(_, let result, let time) = action, time == Nanos.perSecond / 2 { return result }

@@ -100,14 +100,7 @@ extension Engine {
                     "outcomes for breaker \(id(f)) -> \(id(t))")
             }
         }
-        let retries = spec.workload.retries
-        let leastBackoff: SimTime? =
-            switch retries.jitter {
-            case _ where retries.limit == 0: nil
-            case .none, .decorrelated: retries.backoff
-            case .half: retries.backoff / 2
-            case .full: 0
-            }
+        let leastBackoff = spec.workload.retries.leastBackoff
         for region in regionLatency.indices {
             let nearest = nearestDataCenter(region: region)
             let name = spec.workload.regions.indices.contains(region) ? spec.workload.regions[region].name : "the users"

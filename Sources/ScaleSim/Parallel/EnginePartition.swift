@@ -11,6 +11,9 @@ enum EngineMessage: Sendable {
     /// The outcome of a call let through in `epoch` by one of the receiver's circuit
     /// breakers, whose attempt ended here (Parallel/Engine+BreakersAcross.swift).
     case breakerOutcome(epoch: UInt32, failed: Bool)
+    /// A user request's retry, failed here, for its region's home partition to start at the
+    /// message's time, when its backoff is over (Parallel/Engine+RetriesAcross.swift).
+    case retry(RequestTable.Slot)
 }
 
 /// An engine's part in a partitioned run: which partition it is, which partition simulates
@@ -22,7 +25,11 @@ struct PartitionCrossing: Sendable {
     var owners: [Int32] = []
     /// Whether each user region's arrivals are simulated here.
     var homeRegions: [Bool] = []
-    /// Messages sent during the current window (lent by the coordinator for the window).
+    /// The partition simulating each user region's arrivals, where its retries start.
+    var regionHomes: [Int32] = []
+    /// Messages sent during the current window (lent by the coordinator for the window);
+    /// between windows, what a command sends, which the coordinator delivers at once
+    /// (`PartitionedEngine.deliverSentAtBarrier`).
     var outbox = Outbox<EngineMessage>(source: 0)
     /// The partitions to tell of each primary's writes, by node index (see
     /// Engine+CommitsAcross.swift).
@@ -86,18 +93,18 @@ extension Engine {
     ///
     /// Today those are requests travelling on routes with a latency, users sent to a data
     /// center other than their nearest, a primary's writes reaching replicas and caches
-    /// in another, and the outcomes of calls through a circuit breaker; a script may hold
-    /// only the commands a partitioned run takes. Every other effect of
-    /// docs/design/partitioned-engine-audit.md still reaches across at once, so a system
-    /// that has one runs as one partition.
+    /// in another, the outcomes of calls through a circuit breaker, and retries going back
+    /// to their region's partition; a script may hold only the commands a partitioned run
+    /// takes. Every other effect of docs/design/partitioned-engine-audit.md still reaches
+    /// across at once, so a system that has one runs as one partition.
     public var reasonNotPartitioned: String? {
         let plan = partitionPlan
         guard plan.partitions.count > 1 else { return "it is one partition" }
         let partitionOf = dataCenterPartitions(plan)
         for effect in crossDataCenterEffects() where partitionOf[effect.from] != partitionOf[effect.to] {
             switch effect.kind {
-            case .route, .users, .replication, .cacheWrites, .breakerOutcomes: continue
-            case .call, .retries:
+            case .route, .users, .replication, .cacheWrites, .breakerOutcomes, .retries: continue
+            case .call:
                 return "\(effect.name) crosses partitions, which the partitioned engine does not carry yet"
             }
         }
@@ -118,6 +125,7 @@ extension Engine {
             let taken = scheduled.command.changesStructure ? "takes only live" : "does not take yet"
             return "its script \(what) at \(Nanos.seconds(scheduled.at)) s, which a partitioned run \(taken)"
         }
+        if let lookahead = plan.lookahead, let refusal = scriptedRetriesRefusal(lookahead: lookahead) { return refusal }
         if spec.workload.requestLimit != nil { return "it stops at a request limit" }
         if !workload.traceKeys.isEmpty { return "its keys come from a trace" }
         if client.timeout > 0 { return "its clients give up after a deadline" }
@@ -137,6 +145,7 @@ extension Engine {
             copy.becomePartition(
                 Int32(p), of: plan.partitions.count, owners: owners,
                 homeRegions: workload.regionShares.indices.map { regionHomes[$0] == p })
+            copy.crossing.regionHomes = workload.regionShares.indices.map { Int32(regionHomes[$0]) }
             return EnginePartition(engine: copy)
         }
     }
@@ -209,6 +218,8 @@ extension Engine {
             schedule(.fillArrives(cache: cache, key: key, version: version), at: message.time)
         case .breakerOutcome(let epoch, let failed):
             schedule(.breakerOutcome(epoch: epoch, failed: failed), at: message.time)
+        case .retry(let slot):
+            events.schedule(requests.adopt(slot), at: message.time)
         }
     }
 

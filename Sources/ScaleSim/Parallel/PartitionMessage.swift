@@ -56,4 +56,11 @@ public protocol SimulationPartition: Sendable {
     /// order, at the window's end (every window, even with none): each takes effect at its
     /// time, after the window.
     mutating func receive(_ messages: [PartitionMessage<Payload>])
+    /// Tells every partition, at the barrier at `time` and before its messages, what it
+    /// keeps of the others' state as of the barrier (nothing unless a partition says so).
+    static func shareAtBarrier(_ time: SimTime, _ partitions: inout [Self])
+}
+
+extension SimulationPartition {
+    public static func shareAtBarrier(_ time: SimTime, _ partitions: inout [Self]) {}
 }

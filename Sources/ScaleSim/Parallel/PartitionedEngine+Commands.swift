@@ -28,10 +28,12 @@
 ///   and a CDN edge whose users were sent to another partition is filled by a message;
 /// - `breaker FROM TO ...`, when the outcomes of the link's calls still cross partitions
 ///   no sooner than the lookahead (tried on a scratch copy, as adding nodes is): every copy
-///   links the breaker, live only in FROM's partition (Parallel/Engine+BreakersAcross.swift).
+///   links the breaker, live only in FROM's partition (Parallel/Engine+BreakersAcross.swift);
+/// - `set retries` and `set retry-policy`, unless retries could then come back sooner than
+///   the run's windows (Parallel/Engine+RetriesAcross.swift).
 ///
-/// Any other could reach across partitions at once (retries and their budget, a network
-/// partition between data centers, shards splitting a primary's data) and is refused. A script's commands (the preset's and any added) apply the same
+/// Any other could reach across partitions at once (a network partition between data
+/// centers) and is refused. A script's commands (the preset's and any added) apply the same
 /// way, at their times; a system whose script holds a command not taken, or one that adds
 /// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
@@ -51,6 +53,8 @@ extension PartitionedEngine {
         // Every message sent so far is delivered first: a command may kill what one is on
         // its way to, or drop what has not arrived (`kill dc`), as one engine would.
         simulation.endWindowHere()
+        // What the command sends (the retries of requests it failed) arrives after the barrier.
+        defer { deliverSentAtBarrier() }
         if let refusal = simulation.partitions[0].engine.olderRevisionRefusal(of: command, revision: revision) {
             return refuse(command, refusal)
         }
@@ -61,7 +65,7 @@ extension PartitionedEngine {
         }
         let first = simulation.partitions[0].engine
         if let refusal = first.partitionedRunRefusal(of: command) ?? refusalToKillPartOfAPrimary(command)
-            ?? refusalOfBreaker(command)
+            ?? refusalOfBreaker(command) ?? first.retriesRefusal(of: command, lookahead: simulation.lookahead)
         {
             return refuse(command, refusal)
         }
@@ -121,7 +125,8 @@ extension Engine {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
-            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards, .setBreaker:
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards, .setBreaker,
+            .setRetries, .setRetryPolicy:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A

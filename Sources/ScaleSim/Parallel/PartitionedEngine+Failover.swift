@@ -43,6 +43,7 @@ extension PartitionedEngine {
                 if promote { partition.engine.takeOver(primary: n, losing: p == primaryOwner ? lost : nil) }
             }
         }
+        deliverSentAtBarrier()
     }
 }
 

@@ -15,8 +15,8 @@ struct ClosedWindow: Sendable {
     var latency: LatencyHistogram
     /// The region tallies as of the tick, their open windows included.
     var regions: RegionMetrics
-    /// Requests alive here, and those sent to another partition in the window so far: a
-    /// request on its way is alive in no table until its receiver adopts it.
+    /// Requests alive here, and those sent to another partition in the window so far (retries
+    /// too): a request on its way is alive in no table until its receiver adopts it.
     var live: Int
 }
 
@@ -26,7 +26,10 @@ extension Engine {
     mutating func keepClosedWindow() {
         var travelling = 0
         for message in crossing.outbox.messages {
-            if case .request = message.payload { travelling += 1 }
+            switch message.payload {
+            case .request, .retry: travelling += 1
+            case .commit, .fill, .breakerOutcome: continue
+            }
         }
         crossing.closedWindow = ClosedWindow(
             end: now, outcomes: outcomesAll.total, latency: windowLatency, regions: regionMetrics,

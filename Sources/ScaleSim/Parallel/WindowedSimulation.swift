@@ -124,10 +124,12 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         return min(next, ((time + 1) / alignment + 1) * alignment - 1)
     }
 
-    /// Every partition has run through the barrier: delivers the window's messages.
+    /// Every partition has run through the barrier: shares what the partitions keep of each
+    /// other's state, then delivers the window's messages.
     private func endWindow() {
         windowsRun += 1
         collectMessages(sentThrough: nextBarrier)
+        Partition.shareAtBarrier(nextBarrier, &partitions)
         forEachPartition { window, p in window.deliver(to: p) }
         if threads > 1 && threads < partitions.count { assignment = Self.balanced(busyTime, threads: threads) }
         nextBarrier = Self.barrier(after: nextBarrier, lookahead: lookahead, alignment: alignment)

@@ -20,7 +20,8 @@ extension ClientState {
     /// Merged: the running totals, their marks at the warm-up's end and at the last tick, and
     /// the last second's figures. Every copy marks them at the same barriers, so each sum is
     /// the one-engine figure. Not merged: `timeout` (the same in every copy), the deadlines
-    /// and their tags (held where the attempt is, C4) and the retry budget (a redesign, C3).
+    /// and their tags (held where the attempt is, C4) and the retry budget, which the
+    /// partitions share at every barrier instead (Parallel/Engine+RetriesAcross.swift).
     mutating func mergeCounters(_ other: ClientState) {
         counters.merge(other.counters)
         countersAtStatsStart.merge(other.countersAtStatsStart)

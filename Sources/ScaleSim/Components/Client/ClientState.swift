@@ -10,6 +10,9 @@ struct ClientState: Sendable {
     /// The tag the next attempt put under a deadline gets; never 0, which means none.
     var nextTag: UInt32 = 1
     var budget = RetryBudgetWindow()
+    /// In a partitioned run, the other partitions' first attempts and retries in the budget's
+    /// window as of the last barrier (Parallel/Engine+RetriesAcross.swift); empty in one engine.
+    var budgetElsewhere = RetryBudgetWindow()
     var counters = ClientCounters()
     var countersAtStatsStart = ClientCounters()
     var countersAtTick = ClientCounters()
@@ -106,7 +109,7 @@ struct RetryBudgetWindow: Sendable {
     private var second: Int64 = 0
 
     /// Moves the window to the second holding `now`, forgetting seconds that left it.
-    private mutating func advance(to now: SimTime) {
+    mutating func advance(to now: SimTime) {
         let current = now / Nanos.perSecond
         guard current != second else { return }
         let passed = min(Int64(Self.seconds), current - second)
@@ -123,19 +126,31 @@ struct RetryBudgetWindow: Sendable {
         firsts[Int(second % Int64(Self.seconds))] += 1
     }
 
-    /// Takes a retry from the budget if every span ending now has room for it.
-    mutating func allowRetry(at now: SimTime, budget: Double) -> Bool {
+    /// Takes a retry from the budget if every span ending now has room for it, counting
+    /// `elsewhere`'s attempts too when given (another partition's, already moved to `now`).
+    mutating func allowRetry(at now: SimTime, budget: Double, elsewhere: RetryBudgetWindow? = nil) -> Bool {
         advance(to: now)
+        precondition(elsewhere.map { $0.second == second } ?? true, "both windows end in the same second")
         var firstSum = 0
         var retrySum = 1
         for back in 0..<Self.seconds {
             guard Int64(back) <= second else { break }
             let index = Int((second - Int64(back)) % Int64(Self.seconds))
-            firstSum += firsts[index]
-            retrySum += retries[index]
+            firstSum += firsts[index] + (elsewhere?.firsts[index] ?? 0)
+            retrySum += retries[index] + (elsewhere?.retries[index] ?? 0)
             if Double(retrySum) > budget * Double(firstSum) + 1e-9 { return false }
         }
         retries[Int(second % Int64(Self.seconds))] += 1
         return true
+    }
+
+    /// Adds `other`'s counts to these, second by second; both windows must end in the same
+    /// second.
+    mutating func add(_ other: RetryBudgetWindow) {
+        precondition(other.second == second, "both windows end in the same second")
+        for k in 0..<Self.seconds {
+            firsts[k] += other.firsts[k]
+            retries[k] += other.retries[k]
+        }
     }
 }

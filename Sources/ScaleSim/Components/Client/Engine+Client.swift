@@ -69,17 +69,26 @@ extension Engine {
     }
 
     /// True when the retry budget (if any) has room for one more retry now; counts the
-    /// refusal otherwise.
+    /// refusal otherwise. A partition of a partitioned run counts the other partitions'
+    /// attempts as of the last barrier (Parallel/Engine+RetriesAcross.swift).
     @inline(__always)
     mutating func retryAllowed() -> Bool {
         guard let budget = spec.workload.retries.budget else { return true }
-        if client.budget.allowRetry(at: now, budget: budget) { return true }
+        let allowed: Bool
+        if crossing.isPartitioned {
+            client.budgetElsewhere.advance(to: now)
+            allowed = client.budget.allowRetry(at: now, budget: budget, elsewhere: client.budgetElsewhere)
+        } else {
+            allowed = client.budget.allowRetry(at: now, budget: budget)
+        }
+        if allowed { return true }
         client.counters.retriesDenied += 1
         return false
     }
 
     /// Sends user request `r`, its attempt number already raised, back to its client to
-    /// retry after the backoff.
+    /// retry after the backoff: in a partitioned run, to its region's partition if that is
+    /// another (Parallel/Engine+RetriesAcross.swift).
     mutating func scheduleRetry(_ r: Int32) {
         let i = Int(r)
         client.counters.retries += 1
@@ -90,7 +99,12 @@ extension Engine {
         requests.slots[i].fillCache = -1
         requests.slots[i].returnTo = -1
         requests.slots[i].deadline = 0
-        events.schedule(r, at: now + Nanos.fromNanoseconds(backoff))
+        let start = now + Nanos.fromNanoseconds(backoff)
+        if crossing.isPartitioned, let home = retryHome(of: i) {
+            sendRetryHome(r, to: home, at: start)
+            return
+        }
+        events.schedule(r, at: start)
     }
 
     /// The wait before request `i`'s next attempt, in nanoseconds: the exponential backoff
@@ -103,12 +117,12 @@ extension Engine {
         let attempt = Int(requests.slots[i].attempt)
         switch spec.workload.retries.jitter {
         case .half:
-            let jitter = 0.5 + retryRandom[Int(requests.slots[i].region)].unitOpenBelow()
+            let jitter = 0.5 + retryJitter(of: i)
             return exponentialBackoff(attempt: attempt) * jitter
         case .none:
             return exponentialBackoff(attempt: attempt)
         case .full:
-            return exponentialBackoff(attempt: attempt) * retryRandom[Int(requests.slots[i].region)].unitOpenBelow()
+            return exponentialBackoff(attempt: attempt) * retryJitter(of: i)
         case .decorrelated:
             return decorrelatedBackoff(of: i, attempt: attempt)
         }
@@ -119,11 +133,7 @@ extension Engine {
     /// generator keyed by the request's birth, user and key, so no wait needs storing.
     func decorrelatedBackoff(of i: Int, attempt: Int) -> Double {
         let base = Double(spec.workload.retries.backoff)
-        let slot = requests.slots[i]
-        var random = SplitMix64(
-            state: SplitMix64.mix(
-                seed ^ RandomPurpose.retries.rawValue << 56 ^ UInt64(bitPattern: slot.born)
-                    ^ UInt64(slot.user) << 32 ^ UInt64(slot.key)))
+        var random = requestRetryRandom(of: i)
         let cap = exponentialBackoff(attempt: max(attempt, spec.workload.retries.limit))
         var wait = base
         for _ in 1...attempt {
@@ -131,6 +141,28 @@ extension Engine {
             wait = min(cap, base + u * (3 * wait - base))
         }
         return wait
+    }
+
+    /// A uniform draw in (0, 1] spreading request `i`'s backoff: the next of its region's
+    /// retry stream in one engine. A partitioned run draws the attempt's own: the n-th draw
+    /// of the request's generator for its n-th retry, which no other partition's failures
+    /// can move (docs/architecture.md, "Retries in a partitioned run").
+    @inline(__always)
+    mutating func retryJitter(of i: Int) -> Double {
+        guard crossing.isPartitioned else { return retryRandom[Int(requests.slots[i].region)].unitOpenBelow() }
+        var random = requestRetryRandom(of: i)
+        for _ in 0..<max(0, Int(requests.slots[i].attempt) - 1) { _ = random.next() }
+        return random.unitOpenBelow()
+    }
+
+    /// Request `i`'s own retry generator, keyed by its birth, user and key under the
+    /// `retries` purpose: the same for every attempt of the request, wherever it fails.
+    func requestRetryRandom(of i: Int) -> SplitMix64 {
+        let slot = requests.slots[i]
+        return SplitMix64(
+            state: SplitMix64.mix(
+                seed ^ RandomPurpose.retries.rawValue << 56 ^ UInt64(bitPattern: slot.born)
+                    ^ UInt64(slot.user) << 32 ^ UInt64(slot.key)))
     }
 
     /// An abandoned attempt ended at the servers: an answer nobody reads, when it completed.
