@@ -46,7 +46,6 @@ import Testing
         let before = partitioned.spec
         let refused: [(SimCommand, String)] = [
             (.setShards(node: "db", count: 2), "a partitioned run does not take this command yet"),
-            (.partition("us-east", "eu-west"), "a partitioned run does not take this command yet"),
             (.setRetryPolicy(budget: 0.1, jitter: .full), "a partitioned run does not take this command yet"),
             (.setRetries(limit: 3, backoff: Nanos.perMillisecond), "a partitioned run does not take this command yet"),
         ]

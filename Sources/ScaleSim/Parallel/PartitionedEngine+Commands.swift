@@ -27,9 +27,11 @@
 ///   primary's failover happens at a barrier (Parallel/PartitionedEngine+Failover.swift),
 ///   and a CDN edge whose users were sent to another partition is filled by a message.
 ///
+/// - `partition` and `heal`: every copy keeps the same table of cut links, and what a cut
+///   holds back waits in the partition it was on its way to (Parallel/PartitionedEngine+Cuts.swift).
+///
 /// Any other could reach across partitions at once (retries and their budget, a circuit
-/// breaker's calls, a network partition between data centers, shards splitting a primary's
-/// data) and is refused. A script's commands (the preset's and any added) apply the same
+/// breaker's calls, shards splitting a primary's data) and is refused. A script's commands (the preset's and any added) apply the same
 /// way, at their times; a system whose script holds a command not taken, or one that adds
 /// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
@@ -69,6 +71,7 @@ extension PartitionedEngine {
         for p in simulation.partitions.indices where p != owner {
             simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
+        if case .heal = command { agreeOnCatchUps() }
         return result
     }
 
@@ -107,7 +110,7 @@ extension Engine {
         case .setUsers, .setRatePerUser, .slow, .killDataCenter, .restoreDataCenter, .removeReplicas, .setServers,
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
-            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush:
+            .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .partition, .heal:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A
