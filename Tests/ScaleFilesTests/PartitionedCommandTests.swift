@@ -45,7 +45,6 @@ import Testing
         partitioned.run(until: Nanos.perSecond)
         let before = partitioned.spec
         let refused: [(SimCommand, String)] = [
-            (.partition("us-east", "eu-west"), "a partitioned run does not take this command yet"),
             (.setRetryPolicy(budget: 0.1, jitter: .full), "retries with full jitter can come back at once"),
             (.setRetries(limit: 3, backoff: Nanos.perMillisecond), "retries after a 1 ms backoff with half jitter"),
         ]

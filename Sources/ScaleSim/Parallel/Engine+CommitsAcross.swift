@@ -61,12 +61,18 @@ extension Engine {
     }
 
     /// A write committed at primary `p` of another partition, heard of at a window's end:
-    /// the mirror learns it, and it leaves for this partition's replicas and caches of `p`.
+    /// the mirror learns it, and it leaves for this partition's replicas and caches of `p`,
+    /// or waits for the heal of a cut between them and `p` (docs/architecture.md, "Network
+    /// cuts in a partitioned run"): the cuts it finds are those of its commit's time, as
+    /// commands apply only at barriers, after every commit before them has been heard of.
     mutating func receiveCommit(primary p: Int, key: UInt32, position: LogPosition, committed: SimTime) {
         primaryStates[Int(nodes[p].slot)].store.learn(key, position: position)
         if crossing.firstCommits[Self.primaryKey(p, key)] == nil { crossing.firstCommits[Self.primaryKey(p, key)] = committed }
         for pool in primaryStates[Int(nodes[p].slot)].replicaPools.map(Int.init) where !crossing.isForeign(Int32(pool)) {
             let k = Int(nodes[pool].slot)
+            if partitions.active && holdsReplication(position: position, committed: committed, pool: k, primary: p) {
+                continue
+            }
             let arrives = committed + replicaPoolStates[k].replicationDelay
             for s in nodes[pool].activeServers where !servers[Int(s)].down {
                 let service = replicaPoolStates[k].applySampler.sample(&nodes[pool].serviceRandom)
@@ -78,6 +84,7 @@ extension Engine {
             }
         }
         for c in primaryStates[Int(nodes[p].slot)].caches.map(Int.init) where !crossing.isForeign(Int32(c)) {
+            if partitions.active && holdsCacheWrite(key: key, position: position, cache: c, primary: p) { continue }
             let k = Int(nodes[c].slot)
             let arrives = committed + cacheStates[k].writeDelay
             cacheStates[k].inFlight.append(.init(arrives: arrives, key: key, position: position))

@@ -30,12 +30,14 @@
 ///   no sooner than the lookahead (tried on a scratch copy, as adding nodes is): every copy
 ///   links the breaker, live only in FROM's partition (Parallel/Engine+BreakersAcross.swift);
 /// - `set retries` and `set retry-policy`, unless retries could then come back sooner than
-///   the run's windows (Parallel/Engine+RetriesAcross.swift).
+///   the run's windows (Parallel/Engine+RetriesAcross.swift);
+/// - `partition` and `heal`: every copy keeps the same table of cut links, and what a cut
+///   holds back waits in the partition it was on its way to (Parallel/PartitionedEngine+Cuts.swift).
 ///
-/// Any other could reach across partitions at once (a network partition between data
-/// centers) and is refused. A script's commands (the preset's and any added) apply the same
-/// way, at their times; a system whose script holds a command not taken, or one that adds
-/// or removes nodes, runs in one engine (`Engine.reasonNotPartitioned`).
+/// Adding or removing a data center changes the partitions and is refused. A script's
+/// commands (the preset's and any added) apply the same way, at their times; a system whose
+/// script holds a command not taken, or one that adds or removes nodes, runs in one engine
+/// (`Engine.reasonNotPartitioned`).
 extension PartitionedEngine {
     /// The design as it runs now: each node as its owner runs it (only the owner's
     /// autoscaler resizes a pool), the rest the same in every partition.
@@ -77,6 +79,7 @@ extension PartitionedEngine {
         for p in simulation.partitions.indices where p != owner {
             simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
+        if case .heal = command { agreeOnCatchUps() }
         return result
     }
 
@@ -126,7 +129,7 @@ extension Engine {
             .addServers, .removeServers, .setWorkers, .setSize, .resize, .kill, .restore, .setPolicy, .setHealthCheck,
             .setRateLimit, .removeRateLimit, .setConcurrencyLimit, .setQueueDeadline, .setAutoscale, .setSessions,
             .setCacheCapacity, .setEviction, .setTTL, .setWritePolicy, .setCoalescing, .flush, .setShards, .setBreaker,
-            .setRetries, .setRetryPolicy:
+            .setRetries, .setRetryPolicy, .partition, .heal:
             // A node's own state stays in its owner; what reaches across (requests, writes,
             // a failover) goes by messages and barriers (docs/architecture.md, "Windows and
             // messages", Commands). `remove replica` resizes the primary's first pool. A

@@ -4,7 +4,9 @@ extension PartitionedEngine {
     /// The figures of the measured part of the run so far, over every partition: what
     /// `Engine.summary()` gives for a run in one engine, the same on any number of threads.
     public func summary() -> RunSummary {
-        wholeRunTallies().summary(nodes: nodeSummaries())
+        var summary = wholeRunTallies().summary(nodes: nodeSummaries())
+        summary.partitions = partitionEpisodes
+        return summary
     }
 
     /// Each node's figures over the measured part, from the partition that simulates it, in

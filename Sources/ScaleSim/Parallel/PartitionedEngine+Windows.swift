@@ -118,6 +118,7 @@ extension PartitionedEngine {
         var snapshot = view.simulationSnapshot(
             paused: paused, speed: speed, behind: behind, historyLimit: historyLimit, speedReached: speedReached,
             nodes: nodes)
+        snapshot.partitions = partitionEpisodes
         snapshot.spread = PartitionSpread(partitions: engines.count, threads: threads)
         return snapshot
     }

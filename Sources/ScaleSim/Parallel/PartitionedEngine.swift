@@ -50,13 +50,18 @@ public final class PartitionedEngine {
     public var engines: [Engine] { simulation.partitions.map(\.engine) }
 
     /// Runs every partition up to and including `end`, applying each command of the
-    /// system's script after every event at or before its time, and carrying out each
-    /// failover of a dead primary at its time (Parallel/PartitionedEngine+Failover.swift).
+    /// system's script after every event at or before its time, carrying out each
+    /// failover of a dead primary at its time (Parallel/PartitionedEngine+Failover.swift)
+    /// and finishing each healed cut's catch-up at its time (Parallel/PartitionedEngine+Cuts.swift).
     public func run(until end: SimTime) {
         while true {
             let command = nextScripted < script.count && script[nextScripted].at <= end ? script[nextScripted] : nil
             let failover = nextFailover(through: end)
-            if let command, failover.map({ command.at <= $0.at }) ?? true {
+            if let catchUp = nextCatchUp(through: end), catchUp.at <= command?.at ?? .max,
+                catchUp.at < failover?.at ?? .max
+            {
+                finish(catchUp)
+            } else if let command, failover.map({ command.at <= $0.at }) ?? true {
                 advance(until: command.at)
                 let result = execute(command.command)
                 // The notice one engine posts when its script runs a command.

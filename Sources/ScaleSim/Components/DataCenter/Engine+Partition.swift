@@ -36,6 +36,10 @@ extension Engine {
         let caughtUp = max(releaseReplication(episode: e), now)
         releaseCacheWrites()
         partitions.episodes[e].caughtUpAt = caughtUp
+        // In a partitioned run this is this partition's own replicas' catch-up: the
+        // coordinator finishes the episode at a barrier when every partition's have caught
+        // up (Parallel/PartitionedEngine+Cuts.swift).
+        guard !crossing.isPartitioned else { return .applied }
         if caughtUp > now {
             schedule(.partitionCaughtUp(episode: e), at: caughtUp)
         } else {
@@ -86,26 +90,36 @@ extension Engine {
 
     // MARK: Writes across a cut
 
-    /// Holds write `position` back from replica pool `k` (a slot of `replicaPoolStates`) if
-    /// a cut lies between it and its primary `n`; returns whether it did.
-    mutating func holdsReplication(position: LogPosition, pool k: Int, primary n: Int) -> Bool {
+    /// Holds write `position`, committed at `committed`, back from replica pool `k` (a slot
+    /// of `replicaPoolStates`) if a cut lies between it and its primary `n`; returns whether
+    /// it did. A pool in another partition holds the write itself when the commit reaches
+    /// it (Parallel/Engine+CommitsAcross.swift).
+    mutating func holdsReplication(position: LogPosition, committed: SimTime, pool k: Int, primary n: Int) -> Bool {
         guard let e = cutEpisode(from: n, to: Int(replicaPoolStates[k].node)) else { return false }
-        replicaPoolStates[k].hold.hold(position: position, committed: now)
+        if crossing.isPartitioned && crossing.isForeign(replicaPoolStates[k].node) { return true }
+        replicaPoolStates[k].hold.hold(position: position, committed: committed)
         partitions.episodes[e].writesHeld += 1
         return true
     }
 
     /// A write of `key` committed at primary `n` as `position` reaches its caches on this
-    /// side of every cut now, and is held for those across one.
+    /// side of every cut now, and is held for those across one. A cache in another
+    /// partition hears of it from the commit sent there (Parallel/Engine+CommitsAcross.swift).
     mutating func writeReachesCachesAcrossCuts(key: UInt32, position: LogPosition, primary n: Int) {
-        for c in primaryStates[Int(nodes[n].slot)].caches.map(Int.init) {
-            if cutEpisode(from: n, to: c) != nil {
-                partitions.heldCacheWrites.append(
-                    HeldCacheWrite(cache: spec.nodes[c].id, primary: spec.nodes[n].id, key: key, position: position))
-            } else {
-                sendWrite(toCache: c, key: key, position: position, primary: n)
+        for c in primaryStates[Int(nodes[n].slot)].caches where !crossing.isPartitioned || !crossing.isForeign(c) {
+            if !holdsCacheWrite(key: key, position: position, cache: Int(c), primary: n) {
+                sendWrite(toCache: Int(c), key: key, position: position, primary: n)
             }
         }
+    }
+
+    /// Holds the write of `key` committed at primary `n` as `position` back from cache `c`
+    /// if a cut lies between them, until it heals; returns whether it did.
+    mutating func holdsCacheWrite(key: UInt32, position: LogPosition, cache c: Int, primary n: Int) -> Bool {
+        guard cutEpisode(from: n, to: c) != nil else { return false }
+        partitions.heldCacheWrites.append(
+            HeldCacheWrite(cache: spec.nodes[c].id, primary: spec.nodes[n].id, key: key, position: position))
+        return true
     }
 
     /// Ships every replica pool the writes held for it, once no cut lies between it and its
@@ -158,11 +172,16 @@ extension Engine {
 
     /// The replicas of episode `e` have caught up: its stale reads stop counting.
     mutating func finishCatchUp(episode e: Int) {
+        countStaleReadsAtCatchUp(episode: e)
         let episode = partitions.episodes[e]
-        partitions.episodes[e].staleAtCatchUp = staleReads(of: episode.cutOff)
         notices.post(
             .partitionCaughtUp(dataCenters: episode.dataCenters, writes: episode.writesHeld, after: episode.catchUpTime ?? 0),
             at: now)
+    }
+
+    /// Keeps the stale reads episode `e`'s nodes cut off had counted when they caught up.
+    mutating func countStaleReadsAtCatchUp(episode e: Int) {
+        partitions.episodes[e].staleAtCatchUp = staleReads(of: partitions.episodes[e].cutOff)
     }
 
     // MARK: Figures
@@ -184,9 +203,13 @@ extension Engine {
         return cut
     }
 
-    /// The stale reads nodes `ids` have counted (those still there).
+    /// The stale reads nodes `ids` have counted (those still there); in a partitioned run,
+    /// those this partition simulates, whose counts are live here.
     private func staleReads(of ids: [String]) -> Int {
-        ids.reduce(0) { sum, id in sum + (nodeIndex[id].map { nodes[Int($0)].counters.staleReads } ?? 0) }
+        ids.reduce(0) { sum, id in
+            guard let n = nodeIndex[id].map(Int.init), crossing.simulates(n) else { return sum }
+            return sum + nodes[n].counters.staleReads
+        }
     }
 
     /// Every partition so far, its stale reads counted to its catch-up or to now.

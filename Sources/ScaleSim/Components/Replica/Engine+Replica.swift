@@ -51,7 +51,7 @@ extension Engine {
     mutating func replicate(key: UInt32, position: LogPosition, primary n: Int) {
         for pool in primaryStates[Int(nodes[n].slot)].replicaPools.map(Int.init) {
             let k = Int(nodes[pool].slot)
-            if partitions.active && holdsReplication(position: position, pool: k, primary: n) { continue }
+            if partitions.active && holdsReplication(position: position, committed: now, pool: k, primary: n) { continue }
             let arrives = now + replicaPoolStates[k].replicationDelay
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             // A pool in another partition hears of the write from `sendCommitAcross`.
