@@ -78,39 +78,53 @@ extension PartitionedCommandTests {
         #expect(abs(Double(completed) / Double(completedWhole) - 1) < 0.01, "\(completed) \(completedWhole)")
     }
 
-    /// Retries that could come back sooner than the run's 80 ms windows are refused, saying
-    /// why: half jitter of a 100 ms backoff (50 ms at least), and full jitter (at once),
-    /// even while retries are off. Turning retries off is taken.
-    @Test func retriesFasterThanTheWindowsAreRefused() throws {
-        let partitioned = try #require(PartitionedEngine(Engine(spec: try Stage.spec("08-multi-dc")), threads: 2))
-        partitioned.run(until: Nanos.perSecond)
+    /// Retries that could come back sooner than the run's 80 ms windows shorten the windows
+    /// from their command on: the dashboard's `t` (a 100 ms backoff under half jitter, 50 ms
+    /// at least) is taken and the windows last 50 ms, the same run on any number of threads.
+    /// Retries that would need windows shorter than `PartitionedEngine.shortestWindow`, and
+    /// full jitter (at once, even while retries are off), are refused, saying why.
+    @Test func retriesFasterThanTheWindowsShortenThemOrAreRefused() throws {
+        let spec = try Stage.spec("08-multi-dc")
+        let runs = try [1, 2].map { try #require(PartitionedEngine(Engine(spec: spec), threads: $0)) }
         let refused: [(SimCommand, String)] = [
             (
-                .setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond),
-                "retries after a 100 ms backoff with half jitter can come back after 50 ms, and this run's partitions "
-                    + "need at least 80 ms between them"
+                .setRetries(limit: 3, backoff: 15 * Nanos.perMillisecond),
+                "retries after a 15 ms backoff with half jitter can come back after 7.5 ms, and a partitioned run's "
+                    + "windows last at least 10 ms"
             ),
             (
                 .setRetryPolicy(budget: 0.1, jitter: .full),
-                "retries with full jitter can come back at once, and this run's partitions need at least 80 ms between them"
+                "retries with full jitter can come back at once, and a partitioned run's windows last at least 10 ms"
             ),
         ]
-        for (command, reason) in refused {
-            guard case .refused(let said) = partitioned.execute(command) else {
-                Issue.record("\(command) was applied")
-                continue
+        for run in runs {
+            run.run(until: Nanos.perSecond)
+            #expect(run.simulation.lookahead == 80 * Nanos.perMillisecond)
+            for (command, reason) in refused {
+                guard case .refused(let said) = run.execute(command) else {
+                    Issue.record("\(command) was applied")
+                    continue
+                }
+                #expect(said.hasPrefix(reason), "\(said)")
             }
-            #expect(said.hasPrefix(reason), "\(said)")
+            #expect(run.spec.workload.retries == RetrySpec())
+            #expect(run.simulation.lookahead == 80 * Nanos.perMillisecond)
+            #expect(run.execute(.setRetries(limit: 3, backoff: 100 * Nanos.perMillisecond)) == .applied)
+            #expect(run.simulation.lookahead == 50 * Nanos.perMillisecond)
+            #expect(run.plan.limitedBy?.hasPrefix("retries of") == true)
+            run.run(until: 2 * Nanos.perSecond)
+            // Windows only get shorter: retries turned off leave them as they are.
+            #expect(run.execute(.setRetries(limit: 0, backoff: 0)) == .applied)
+            #expect(run.simulation.lookahead == 50 * Nanos.perMillisecond)
+            run.run(until: 3 * Nanos.perSecond)
         }
-        #expect(partitioned.spec.workload.retries == RetrySpec())
-        #expect(partitioned.execute(.setRetries(limit: 3, backoff: 160 * Nanos.perMillisecond)) == .applied)
-        #expect(partitioned.execute(.setRetries(limit: 0, backoff: 0)) == .applied)
+        #expect(runs[0].summary() == runs[1].summary())
     }
 
     /// 08-multi-dc with retries and a budget in its workload, and a script killing the
     /// primary, runs partitioned: with half jitter of 100 ms its windows shrink to 50 ms,
     /// the same on any number of threads. A script turning on retries faster than the
-    /// windows keeps the system in one engine, saying why.
+    /// shortest windows keeps the system in one engine, saying why.
     @Test func aSystemWithRetriesRunsPartitioned() throws {
         var spec = try Stage.spec("08-multi-dc")
         spec.workload.retries = RetrySpec(limit: 3, backoff: 100 * Nanos.perMillisecond, budget: 0.1)
@@ -126,8 +140,10 @@ extension PartitionedCommandTests {
         #expect(runs[0].summary().clients.retriesDenied > 0, "\(runs[0].summary().clients)")
 
         var slow = try Stage.spec("08-multi-dc")
-        slow.script = [ScheduledCommand(at: Nanos.perSecond, command: .setRetries(limit: 2, backoff: 60 * Nanos.perMillisecond))]
+        slow.script = [ScheduledCommand(at: Nanos.perSecond, command: .setRetries(limit: 2, backoff: 15 * Nanos.perMillisecond))]
         let reason = Engine(spec: slow).reasonNotPartitioned ?? ""
-        #expect(reason.hasPrefix("its script changes the retries at 1.0 s: retries after a 60 ms backoff"), "\(reason)")
+        #expect(reason.hasPrefix("its script changes the retries at 1.0 s: retries after a 15 ms backoff"), "\(reason)")
+        slow.script = [ScheduledCommand(at: Nanos.perSecond, command: .setRetries(limit: 2, backoff: 60 * Nanos.perMillisecond))]
+        #expect(Engine(spec: slow).reasonNotPartitioned == nil)
     }
 }

@@ -180,4 +180,48 @@ import Testing
         var newer = Replayer(file: try ReplayReader.read(file: renamed), threads: 1)
         #expect(throws: ReplayDivergence.self) { try newer.runToEnd(verify: true) }
     }
+    /// A session of partitioned revision 5 keeps verifying: its replay refuses again what
+    /// revision 5 refused (a network cut and its heal) while revision 6 takes them, and runs
+    /// in one engine a system revision 5 did not partition (a script with a cut).
+    @Test func aRevision5SessionStillVerifies() throws {
+        let catalog = PresetCatalog(environment: [:])
+        let spec = try catalog.load("08-multi-dc").spec
+        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
+        let run = SystemRun(Engine(spec: spec), threads: 2, partitionedRevision: 5)
+        let driver = SimulationDriver(run: run, header: header, clock: VirtualClock(), threads: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision5-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var actions: [DashboardAction] = []
+        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
+        for command in [
+            SimCommand.partition("us-east", "eu-west"), .addServers(node: "app", count: 1), .heal("us-east", "eu-west"),
+        ] {
+            driver.advance(by: .milliseconds(600), clock: VirtualClock(), overBudget: { false }, into: &actions)
+            driver.apply(command, into: &actions)
+        }
+        driver.advance(by: .milliseconds(1_500), clock: VirtualClock(), overBudget: { false }, into: &actions)
+        driver.stopRecording(into: &actions)
+        let answers = actions.compactMap { if case .commandAnswered(_, let result, _) = $0 { result } else { nil } }
+        #expect(answers.map { $0 == .applied } == [false, true, false], "\(answers)")
+
+        let file = try ReplayReader.read(file: path)
+        #expect(file.header.engineRevision == 5)
+        var replayer = Replayer(file: file, threads: 1)
+        try replayer.runToEnd(verify: true)
+        #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
+
+        // Read as revision 6, the cut applies: the run moves, and the replay says so.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "\"engine_revision\":5", with: "\"engine_revision\":6")
+        let renamed = path + ".6.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: renamed) }
+        try text.write(toFile: renamed, atomically: true, encoding: .utf8)
+        var newer = Replayer(file: try ReplayReader.read(file: renamed), threads: 1)
+        #expect(throws: ReplayDivergence.self) { try newer.runToEnd(verify: true) }
+
+        // The partition preset's script cuts the link: one engine in revision 5, partitions in 6.
+        let cut = Engine(spec: try catalog.load("partition").spec)
+        #expect(SystemRun(cut, threads: 2, partitionedRevision: 5).partitioned == nil)
+        #expect(SystemRun(cut, threads: 2, partitionedRevision: 6).partitioned != nil)
+    }
 }

@@ -78,7 +78,8 @@ extension Engine {
 
     /// Why the breakers this system's script puts on links keep it from running in the
     /// partitions of `plan`, or nil: a breaker whose outcomes would cross partitions sooner
-    /// than the lookahead, or join two (each command tried in turn on a copy).
+    /// than the windows may last (the lookahead, or `PartitionedEngine.shortestWindow` once
+    /// shortened), or join two (each command tried in turn on a copy).
     func scriptedBreakerRefusal(plan: PartitionPlan) -> String? {
         let scripted = script.filter {
             if case .setBreaker = $0.command { true } else { false }
@@ -88,9 +89,10 @@ extension Engine {
         for scheduled in scripted {
             _ = trial.apply(scheduled.command)
             let after = trial.partitionPlan
-            if after.partitions != plan.partitions || (after.lookahead ?? .max) < (plan.lookahead ?? .max) {
+            let shortest = min(plan.lookahead ?? .max, PartitionedEngine.shortestWindow)
+            if after.partitions != plan.partitions || (after.lookahead ?? .max) < shortest {
                 return "its script puts a breaker on a link at \(Nanos.seconds(scheduled.at)) s whose outcomes "
-                    + "would cross partitions sooner than the lookahead"
+                    + "would cross partitions sooner than a partitioned run's windows may last"
             }
         }
         return nil

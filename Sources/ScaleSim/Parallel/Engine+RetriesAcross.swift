@@ -31,8 +31,10 @@ extension Engine {
     /// Why a partitioned run does not take `command` on retries set as `retries`, or nil.
     ///
     /// A retry that failed in another partition than its region's must come back no sooner
-    /// than a window's length. `full` jitter can bring one back at once, so it is refused
-    /// even while retries are off: turning them on later could not be taken.
+    /// than a window's length: a shorter least backoff than the windows of `lookahead`
+    /// shortens them, down to `PartitionedEngine.shortestWindow` at most. `full` jitter can
+    /// bring one back at once, so it is refused even while retries are off: turning them on
+    /// later could not be taken.
     static func retriesRefusal(of command: SimCommand, changing retries: RetrySpec, lookahead: SimTime) -> String? {
         var after = retries
         switch command {
@@ -45,14 +47,13 @@ extension Engine {
         default:
             return nil
         }
-        let windows =
-            "this run's partitions need at least \(milliseconds(lookahead)) between them; run with "
-            + "--one-engine"
+        let shortest = PartitionedEngine.shortestWindow
+        let windows = "a partitioned run's windows last at least \(milliseconds(shortest)); run with --one-engine"
         if after.jitter == .full { return "retries with full jitter can come back at once, and \(windows)" }
-        guard let least = after.leastBackoff, least < lookahead else { return nil }
-        let shortest = after.jitter == .half ? 2 * lookahead : lookahead
+        guard let least = after.leastBackoff, least < min(lookahead, shortest) else { return nil }
+        let backoff = after.jitter == .half ? 2 * shortest : shortest
         return "retries after a \(milliseconds(after.backoff)) backoff with \(after.jitter.name) can come back "
-            + "after \(milliseconds(least)), and \(windows), or a backoff of at least \(milliseconds(shortest))"
+            + "after \(milliseconds(least)), and \(windows), or a backoff of at least \(milliseconds(backoff))"
     }
 
     /// Why the script's changes of the retries, applied in turn from now on, cannot run in

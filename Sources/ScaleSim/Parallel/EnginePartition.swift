@@ -132,6 +132,21 @@ extension Engine {
         return scriptedBreakerRefusal(plan: plan)
     }
 
+    /// Why partitioned `revision` ran this system in one engine, or nil when it ran it in
+    /// partitions: before revision 6, also a system with circuit breakers or retries, or
+    /// one whose script holds a command that revision refused. A replay of an older
+    /// recording runs as its revision did, so it verifies (docs/replay.md, "Engine revisions").
+    func reasonNotPartitioned(revision: Int) -> String? {
+        if let reason = reasonNotPartitioned { return reason }
+        guard revision < 6 else { return nil }
+        if !breakers.isEmpty { return "it has circuit breakers" }
+        if spec.workload.retries.limit > 0 { return "its retries cross partitions" }
+        if let scheduled = script.first(where: { olderRevisionRefusal(of: $0.command, revision: revision) != nil }) {
+            return "its script has a command at \(Nanos.seconds(scheduled.at)) s, which revision \(revision) did not take"
+        }
+        return nil
+    }
+
     /// The system split into its partitions, ready to run (see `reasonNotPartitioned`,
     /// which must be nil): each copy simulates its own nodes and regions from time zero.
     func partitioned() -> [EnginePartition] {

@@ -63,6 +63,7 @@ extension PartitionedEngine {
         if command.changesStructure {
             let result = executeStructural(command)
             if case .refused(let reason) = result { return refuse(command, reason) }
+            keepWindowsWithinTheLookahead()
             return result
         }
         let first = simulation.partitions[0].engine
@@ -80,7 +81,19 @@ extension PartitionedEngine {
             simulation.update(p) { _ = $0.engine.applyAtBarrier(command) }
         }
         if case .heal = command { agreeOnCatchUps() }
+        keepWindowsWithinTheLookahead()
         return result
+    }
+
+    /// Shortens the windows from here on when the command just taken brought two partitions
+    /// closer than the windows (a shorter backoff, a breaker's outcomes, a new route): each
+    /// command that could is refused if it would need windows shorter than `shortestWindow`.
+    private func keepWindowsWithinTheLookahead() {
+        let after = simulation.partitions[0].engine.partitionPlan
+        guard let lookahead = after.lookahead, lookahead < simulation.lookahead else { return }
+        precondition(after.partitions == plan.partitions, "a command taken keeps the partitions")
+        simulation.shortenWindows(to: lookahead)
+        plan = after
     }
 
     /// Why a partitioned run does not kill one server of this primary, or nil. Every copy

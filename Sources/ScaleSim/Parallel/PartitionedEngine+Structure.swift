@@ -3,8 +3,8 @@
 /// database, a message queue, and taking one away.
 ///
 /// Each is first tried on a scratch copy of the whole system. The run takes it only if
-/// the system it makes keeps the same partitions, no shorter a lookahead than the windows
-/// already run on, every node it keeps in the partition it had, and nothing the partitioned
+/// the system it makes keeps the same partitions, a lookahead no shorter than the windows
+/// already run on or `PartitionedEngine.shortestWindow` (windows shorten to it), every node it keeps in the partition it had, and nothing the partitioned
 /// engine does not carry (`Engine.reasonNotPartitioned`); otherwise it is refused, saying
 /// why, and nothing changes. Taken, it applies at the barrier in every partition, whose
 /// copies add (at the end) or remove the same nodes, so indices stay the same everywhere;
@@ -57,10 +57,11 @@ extension PartitionedEngine {
             return "it would change which data centers run together"
         }
         if let reason = trial.reasonNotPartitioned { return reason }
-        if let lookahead = plan.lookahead, lookahead < simulation.lookahead {
+        if let lookahead = plan.lookahead, lookahead < min(simulation.lookahead, Self.shortestWindow) {
             let limit = plan.limitedBy ?? "an effect"
             return "\(limit) would cross partitions in \(Nanos.seconds(lookahead)) s, "
-                + "less than the \(Nanos.seconds(simulation.lookahead)) s windows of this run"
+                + "which needs windows shorter than the \(Nanos.seconds(Self.shortestWindow)) s a partitioned run "
+                + "takes at least"
         }
         let owners = trial.owners(in: plan)
         let moved = before.nodes.indices.first { n in

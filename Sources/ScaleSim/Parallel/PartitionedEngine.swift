@@ -5,14 +5,19 @@
 /// `scaletop run`, the dashboard, `scaletop replay` and `scaletop bench` drive it with
 /// `--threads`, through `SystemRun` but for the bench.
 public final class PartitionedEngine {
-    /// The partitions and the lookahead, as the system's plan gives them.
-    public let plan: PartitionPlan
+    /// The partitions and the lookahead, as the system's plan gives them; a command may
+    /// shorten the lookahead, never below `shortestWindow`.
+    public internal(set) var plan: PartitionPlan
     let simulation: WindowedSimulation<EnginePartition>
     /// The whole system's per-second windows (Parallel/PartitionedEngine+Windows.swift).
     var whole: WholeWindows
     /// The system's timed commands, by time, and the next one to apply.
     private let script: [ScheduledCommand]
     private var nextScripted = 0
+
+    /// The shortest a command may make the windows: shorter, the barriers would cost more
+    /// than the threads give, so a command that would need them is refused.
+    public static let shortestWindow: SimTime = 10 * Nanos.perMillisecond
 
     /// The most threads a run may ask for.
     public static let maxThreads = 1024
@@ -22,10 +27,11 @@ public final class PartitionedEngine {
     public let revision: Int
 
     /// `engine`'s system, from time zero, in its partitions on `threads` threads, taking
-    /// commands as `revision` did; nil when the system cannot run in partitions
-    /// (`Engine.reasonNotPartitioned` says why).
+    /// commands as `revision` did; nil when the system cannot run in partitions, or did not
+    /// in `revision` (`Engine.reasonNotPartitioned(revision:)` says why).
     public init?(_ engine: Engine, threads: Int, revision: Int = Engine.partitionedRevision) {
-        guard engine.now == 0, engine.reasonNotPartitioned == nil, let lookahead = engine.partitionPlan.lookahead
+        guard engine.now == 0, engine.reasonNotPartitioned(revision: revision) == nil,
+            let lookahead = engine.partitionPlan.lookahead
         else { return nil }
         plan = engine.partitionPlan
         self.revision = revision

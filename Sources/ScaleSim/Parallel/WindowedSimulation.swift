@@ -20,7 +20,9 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
     /// The partitions, as of the end of the last window.
     public private(set) var partitions: [Partition]
     /// The least delay of an effect between two partitions: the longest a window may be.
-    public let lookahead: SimTime
+    /// A command may bring partitions closer: the windows after it are shorter
+    /// (`shortenWindows(to:)`).
+    public private(set) var lookahead: SimTime
     /// Windows also end a nanosecond before every multiple of this, if given.
     public let alignment: SimTime?
     /// Threads the windows run on: at most one per partition.
@@ -109,6 +111,17 @@ public final class WindowedSimulation<Partition: SimulationPartition> {
         guard simulatedThrough < nextBarrier, simulatedThrough >= 0 else { return }
         nextBarrier = simulatedThrough
         endWindow()
+    }
+
+    /// Makes every window from here on no longer than `lookahead`, which a change of the
+    /// system made the least delay between two partitions. Called where a window ends
+    /// (`endWindowHere`): every message sent so far is delivered, and one sent from now on
+    /// takes effect after the window it is sent in, as ever.
+    public func shortenWindows(to lookahead: SimTime) {
+        precondition(lookahead > 0 && lookahead <= self.lookahead, "windows only get shorter, and stay positive")
+        precondition(outboxes.allSatisfy(\.messages.isEmpty), "windows shorten where one ends")
+        self.lookahead = lookahead
+        nextBarrier = Self.barrier(after: simulatedThrough, lookahead: lookahead, alignment: alignment)
     }
 
     /// Changes partition `index` where the run stands: a command applied at its time.
