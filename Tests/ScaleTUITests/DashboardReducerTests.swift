@@ -4,6 +4,23 @@ import Testing
 @testable import ScaleTUI
 
 @Suite struct DashboardReducerTests {
+    /// `j` says what defended retries mean only once the engine takes them; refused (as a
+    /// partitioned run refuses full jitter), they stay off, and `j` asks for them again.
+    @Test func defendedRetriesAreExplainedOnlyWhenTaken() async throws {
+        var state = try await Fixtures.state("00", width: 120, height: 40)
+        let defended = SimCommand.setRetryPolicy(budget: DashboardState.defendedRetryBudget, jitter: .full)
+        #expect(state.reduce(.keyPressed(.character("j"))) == [.send(defended)])
+        _ = state.reduce(.commandAnswered(defended, .refused("retries with full jitter can come back at once"), at: 0))
+        #expect(state.retryPolicyBeforeDefence == nil)
+        #expect(!state.log.contains { $0.text.hasPrefix("defended retries on") })
+        #expect(state.log.last?.text.hasPrefix("refused: set retry-policy 0.1 full") == true, "\(state.log.last?.text ?? "")")
+
+        #expect(state.reduce(.keyPressed(.character("j"))) == [.send(defended)])
+        _ = state.reduce(.commandAnswered(defended, .applied, at: 0))
+        #expect(state.log.last?.text.hasPrefix("defended retries on: retries may add at most 10%") == true)
+        #expect(state.reduce(.keyPressed(.character("j"))) != [.send(defended)])
+    }
+
     @Test func buildingKeysSendTheScriptGrammarsCommands() async throws {
         var state = try await Fixtures.state("00", width: 120, height: 40)
         let app = try #require(state.snapshot?.nodes.first { $0.kind == .app || $0.kind == .station })

@@ -23,6 +23,7 @@ extension DashboardState {
             case .applied: log(CommandGrammar.encode(command), tone: .accent, at: time)
             case .refused(let reason): log("refused: \(CommandGrammar.encode(command)): \(reason)", tone: .error, at: time)
             }
+            defendedRetriesAnswered(command, applied: result == .applied)
         case .presetLoaded(let info, let changes):
             preset = info
             selection = nil

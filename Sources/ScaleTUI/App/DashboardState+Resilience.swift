@@ -7,7 +7,8 @@ extension DashboardState {
     static let defendedRetryBudget = 0.1
 
     /// `j`: a 10% retry budget and full jitter on the workload; pressed again, the budget
-    /// and jitter from before. The event log says which, and what it means.
+    /// and jitter from before. The event log says which, and what it means (once taken:
+    /// `defendedRetriesAnswered`).
     mutating func toggleDefendedRetries() -> [DashboardEffect] {
         guard let snapshot else { return [] }
         let retries = snapshot.workload.retries
@@ -18,13 +19,28 @@ extension DashboardState {
             log("defended retries off: " + Self.describeRetryPolicy(before), tone: .dim)
         } else {
             retryPolicyBeforeDefence = retries
-            command = .setRetryPolicy(budget: Self.defendedRetryBudget, jitter: .full)
-            log(
-                "defended retries on: retries may add at most 10% of first attempts, each waiting a random time up to its backoff"
-                    + (retries.limit == 0 ? " (retries are off: t turns them on)" : ""),
-                tone: .dim)
+            command = Self.defendedRetries
         }
         return [.send(command)]
+    }
+
+    /// The policy `j` turns on.
+    static let defendedRetries = SimCommand.setRetryPolicy(budget: defendedRetryBudget, jitter: .full)
+
+    /// What `j` turning defended retries on means, once the engine took it; refused (a
+    /// partitioned run does not take full jitter), they stay off, and `j` turns them on
+    /// again.
+    mutating func defendedRetriesAnswered(_ command: SimCommand, applied: Bool) {
+        guard command == Self.defendedRetries, retryPolicyBeforeDefence != nil else { return }
+        guard applied else {
+            retryPolicyBeforeDefence = nil
+            return
+        }
+        let retriesOff = snapshot?.workload.retries.limit == 0
+        log(
+            "defended retries on: retries may add at most 10% of first attempts, each waiting a random time up to its backoff"
+                + (retriesOff ? " (retries are off: t turns them on)" : ""),
+            tone: .dim)
     }
 
     static func describeRetryPolicy(_ retries: RetrySpec) -> String {
