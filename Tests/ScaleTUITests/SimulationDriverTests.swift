@@ -141,61 +141,28 @@ import Testing
         #expect((eu.byDataCenter["us-east"]?.arrivals ?? 0) > 0, "\(eu)")
     }
 
-    /// A session of partitioned revision 4 keeps verifying: its replay refuses again what
-    /// revision 4 refused (a cache's capacity, a new cache), while revision 5 takes them,
-    /// so the same file read as revision 5 diverges.
-    @Test func aRevision4SessionStillVerifies() throws {
+    /// What a revision refused that the next one takes, recorded between commands both take.
+    static let refusedByRevision: [Int: [SimCommand]] = [
+        4: [.setCacheCapacity(node: "cache-eu", entries: 100), .addCache(front: "db-replica-eu", entries: 50)],
+        5: [.partition("us-east", "eu-west"), .heal("us-east", "eu-west")],
+    ]
+
+    /// A session of an older partitioned revision keeps verifying: its replay refuses again
+    /// what that revision refused (4: a cache's capacity, a new cache; 5: a network cut and
+    /// its heal), while the next takes them, so the same file read as the next revision
+    /// diverges.
+    @Test(arguments: [4, 5])
+    func anOlderRevisionsSessionStillVerifies(revision: Int) throws {
         let spec = try PresetCatalog(environment: [:]).load("08-multi-dc").spec
         let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
-        let run = SystemRun(Engine(spec: spec), threads: 2, partitionedRevision: 4)
+        let run = SystemRun(Engine(spec: spec), threads: 2, partitionedRevision: revision)
         let driver = SimulationDriver(run: run, header: header, clock: VirtualClock(), threads: 2)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision4-\(UUID()).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision\(revision)-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var actions: [DashboardAction] = []
         driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
-        for command in [
-            SimCommand.setCacheCapacity(node: "cache-eu", entries: 100), .addCache(front: "db-replica-eu", entries: 50),
-            .addServers(node: "app", count: 1),
-        ] {
-            driver.advance(by: .milliseconds(600), clock: VirtualClock(), overBudget: { false }, into: &actions)
-            driver.apply(command, into: &actions)
-        }
-        driver.advance(by: .milliseconds(1_500), clock: VirtualClock(), overBudget: { false }, into: &actions)
-        driver.stopRecording(into: &actions)
-        let answers = actions.compactMap { if case .commandAnswered(_, let result, _) = $0 { result } else { nil } }
-        #expect(answers.map { $0 == .applied } == [false, false, true], "\(answers)")
-
-        let file = try ReplayReader.read(file: path)
-        #expect(file.header.engineRevision == 4)
-        var replayer = Replayer(file: file, threads: 1)
-        try replayer.runToEnd(verify: true)
-        #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
-
-        // Read as revision 5, the same commands apply: the run moves, and the replay says so.
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-            .replacingOccurrences(of: "\"engine_revision\":4", with: "\"engine_revision\":5")
-        let renamed = path + ".5.jsonl"
-        defer { try? FileManager.default.removeItem(atPath: renamed) }
-        try text.write(toFile: renamed, atomically: true, encoding: .utf8)
-        var newer = Replayer(file: try ReplayReader.read(file: renamed), threads: 1)
-        #expect(throws: ReplayDivergence.self) { try newer.runToEnd(verify: true) }
-    }
-    /// A session of partitioned revision 5 keeps verifying: its replay refuses again what
-    /// revision 5 refused (a network cut and its heal) while revision 6 takes them, and runs
-    /// in one engine a system revision 5 did not partition (a script with a cut).
-    @Test func aRevision5SessionStillVerifies() throws {
-        let catalog = PresetCatalog(environment: [:])
-        let spec = try catalog.load("08-multi-dc").spec
-        let header = ReplayHeader(spec: spec, presetName: "08-multi-dc", seed: 42)
-        let run = SystemRun(Engine(spec: spec), threads: 2, partitionedRevision: 5)
-        let driver = SimulationDriver(run: run, header: header, clock: VirtualClock(), threads: 2)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("revision5-\(UUID()).jsonl").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        var actions: [DashboardAction] = []
-        driver.startRecording(into: try ReplayWriter(creating: path, force: false), terminal: "80x24", into: &actions)
-        for command in [
-            SimCommand.partition("us-east", "eu-west"), .addServers(node: "app", count: 1), .heal("us-east", "eu-west"),
-        ] {
+        let refused = try #require(Self.refusedByRevision[revision])
+        for command in [refused[0], .addServers(node: "app", count: 1), refused[1]] {
             driver.advance(by: .milliseconds(600), clock: VirtualClock(), overBudget: { false }, into: &actions)
             driver.apply(command, into: &actions)
         }
@@ -205,22 +172,25 @@ import Testing
         #expect(answers.map { $0 == .applied } == [false, true, false], "\(answers)")
 
         let file = try ReplayReader.read(file: path)
-        #expect(file.header.engineRevision == 5)
+        #expect(file.header.engineRevision == revision)
         var replayer = Replayer(file: file, threads: 1)
         try replayer.runToEnd(verify: true)
         #expect(replayer.verifiedCheckpoints == 4, "3 whole seconds and the end")
 
-        // Read as revision 6, the cut applies: the run moves, and the replay says so.
+        // Read as the next revision, the same commands apply: the run moves, and the replay says so.
         let text = try String(contentsOfFile: path, encoding: .utf8)
-            .replacingOccurrences(of: "\"engine_revision\":5", with: "\"engine_revision\":6")
-        let renamed = path + ".6.jsonl"
+            .replacingOccurrences(of: "\"engine_revision\":\(revision)", with: "\"engine_revision\":\(revision + 1)")
+        let renamed = path + ".next.jsonl"
         defer { try? FileManager.default.removeItem(atPath: renamed) }
         try text.write(toFile: renamed, atomically: true, encoding: .utf8)
         var newer = Replayer(file: try ReplayReader.read(file: renamed), threads: 1)
         #expect(throws: ReplayDivergence.self) { try newer.runToEnd(verify: true) }
+    }
 
-        // The partition preset's script cuts the link: one engine in revision 5, partitions in 6.
-        let cut = Engine(spec: try catalog.load("partition").spec)
+    /// A system revision 5 ran in one engine (the partition preset, whose script cuts the
+    /// link) replays in one engine from a revision-5 file, and runs partitioned in 6.
+    @Test func revision5RunsInOneEngineWhatItDid() throws {
+        let cut = Engine(spec: try PresetCatalog(environment: [:]).load("partition").spec)
         #expect(SystemRun(cut, threads: 2, partitionedRevision: 5).partitioned == nil)
         #expect(SystemRun(cut, threads: 2, partitionedRevision: 6).partitioned != nil)
     }

@@ -64,16 +64,7 @@ extension Engine {
     /// partition's list, in the same order.
     mutating func keepBreakerCalls(_ calls: [BreakerCall], of r: Int32) {
         requests.slots[Int(r)].breakerCall = -1
-        for var call in calls.reversed() {
-            call.next = requests.slots[Int(r)].breakerCall
-            if let reused = freeBreakerCalls.popLast() {
-                breakerCalls[Int(reused)] = call
-                requests.slots[Int(r)].breakerCall = reused
-            } else {
-                breakerCalls.append(call)
-                requests.slots[Int(r)].breakerCall = Int32(breakerCalls.count - 1)
-            }
-        }
+        for call in calls.reversed() { pushBreakerCall(call, onto: r) }
     }
 
     /// Why the breakers this system's script puts on links keep it from running in the

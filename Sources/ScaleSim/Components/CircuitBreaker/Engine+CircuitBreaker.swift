@@ -87,7 +87,16 @@ extension Engine {
             fail(r, .failed)
             return false
         }
-        let call = BreakerCall(epoch: epoch, next: requests.slots[Int(r)].breakerCall, from: from, to: to)
+        pushBreakerCall(BreakerCall(epoch: epoch, next: -1, from: from, to: to), onto: r)
+        return true
+    }
+
+    /// Puts `call` first on request `r`'s list of calls awaiting an outcome, in a free
+    /// element of the pool if there is one.
+    @inline(__always)
+    mutating func pushBreakerCall(_ call: BreakerCall, onto r: Int32) {
+        var call = call
+        call.next = requests.slots[Int(r)].breakerCall
         if let reused = freeBreakerCalls.popLast() {
             breakerCalls[Int(reused)] = call
             requests.slots[Int(r)].breakerCall = reused
@@ -95,7 +104,6 @@ extension Engine {
             breakerCalls.append(call)
             requests.slots[Int(r)].breakerCall = Int32(breakerCalls.count - 1)
         }
-        return true
     }
 
     /// Request slot `i`'s attempt ended: each breaker it went through hears the outcome, at
