@@ -23,9 +23,12 @@ extension Engine {
     }
 
     /// Why a partitioned run whose windows last `lookahead` does not take `command`, which
-    /// changes the retries, or nil when it does (or when `command` is another).
+    /// changes the retries, or nil when it does (or when `command` is another); the refusal
+    /// says how to take it.
     func retriesRefusal(of command: SimCommand, lookahead: SimTime) -> String? {
-        Self.retriesRefusal(of: command, changing: spec.workload.retries, lookahead: lookahead)
+        Self.retriesRefusal(of: command, changing: spec.workload.retries, lookahead: lookahead).map {
+            $0 + " (run with --one-engine to take it)"
+        }
     }
 
     /// Why a partitioned run does not take `command` on retries set as `retries`, or nil.
@@ -48,12 +51,12 @@ extension Engine {
             return nil
         }
         let shortest = PartitionedEngine.shortestWindow
-        let windows = "a partitioned run's windows last at least \(milliseconds(shortest)); run with --one-engine"
+        let windows = "a partitioned run's windows last at least \(milliseconds(shortest))"
         if after.jitter == .full { return "retries with full jitter can come back at once, and \(windows)" }
         guard let least = after.leastBackoff, least < min(lookahead, shortest) else { return nil }
         let backoff = after.jitter == .half ? 2 * shortest : shortest
         return "retries after a \(milliseconds(after.backoff)) backoff with \(after.jitter.name) can come back "
-            + "after \(milliseconds(least)), and \(windows), or a backoff of at least \(milliseconds(backoff))"
+            + "after \(milliseconds(least)), and \(windows): a backoff of at least \(milliseconds(backoff)) would do"
     }
 
     /// Why the script's changes of the retries, applied in turn from now on, cannot run in
