@@ -16,6 +16,38 @@ import Testing
         #expect(app.servers == 2)
     }
 
+    /// A key's command applies and is drawn before the loop waits again: no tick or frame
+    /// interval stands between them, running or paused, whatever the time of the press.
+    @Test(arguments: [false, true])
+    func aKeysAnswerIsDrawnAtOnce(paused: Bool) throws {
+        let session = try VirtualSession("00")
+        var pressedAt: [Duration] = []
+        var shownAt: [Duration] = []
+        var pausing = paused
+        session.run { screen, elapsed in
+            if pausing {
+                guard screen.contains("app x1") else { return nil }
+                pausing = false
+                return .key(.character(" "))
+            }
+            if paused && !screen.contains("PAUSED") { return nil }
+            let servers = pressedAt.count + 1
+            if shownAt.count < pressedAt.count {
+                guard screen.contains("app x\(servers)") else { return nil }
+                shownAt.append(elapsed)
+            }
+            if pressedAt.count == 5 { return .key(.character("q")) }
+            // Presses at odd times between ticks, 7 ms apart once the last answer showed.
+            guard screen.contains("app x\(servers)"), elapsed >= (pressedAt.last ?? .zero) + .milliseconds(7) else {
+                return nil
+            }
+            pressedAt.append(elapsed)
+            return .key(.character("a"))
+        }
+        #expect(pressedAt.count == 5 && shownAt == pressedAt, "pressed at \(pressedAt), shown at \(shownAt)")
+        #expect(session.app.state.snapshot?.paused == paused)
+    }
+
     @Test func theEngineKeepsToTheClockAtTheSpeedAsked() throws {
         for speed in [1.0, 4] {
             let session = try VirtualSession("00", speed: speed)

@@ -7,7 +7,8 @@ import ScaleSim
 /// the reducer, and the state to the terminal as frames.
 ///
 /// It waits only in `clock.nextEvent`, for a key or the next tick or frame due; the engine
-/// is advanced in budgeted slices once per tick, so input and frames never wait long.
+/// is advanced in budgeted slices once per tick, so input and frames never wait long, and
+/// a key's effects apply and are drawn at once, without waiting for either.
 public final class DashboardApp {
     public private(set) var state: DashboardState
     let terminal: any TerminalBackend
@@ -66,6 +67,7 @@ public final class DashboardApp {
         while !interrupted() {
             // Wait for input until the next tick, or the frame owed if it is due first.
             let deadline = dirty ? min(nextTick, lastFrame + frameInterval) : nextTick
+            var answered = false
             if let event = clock.nextEvent(from: terminal, until: deadline) {
                 dirty = true
                 if handle(event) { return }
@@ -73,6 +75,9 @@ public final class DashboardApp {
                 while let more = terminal.nextEvent(timeoutMilliseconds: 0) {
                     if handle(more) { return }
                 }
+                // The keys' answers, drawn at once rather than at the next tick and frame.
+                for action in driver.respond() { perform(state.reduce(action)) }
+                answered = true
             }
             let now = clock.now
             if now >= nextTick {
@@ -81,7 +86,7 @@ public final class DashboardApp {
                 for action in actions { perform(state.reduce(action)) }
                 if !actions.isEmpty { dirty = true }
             }
-            if dirty, clock.now - lastFrame >= frameInterval {
+            if dirty, answered || clock.now - lastFrame >= frameInterval {
                 terminal.present(DashboardView.render(state))
                 lastFrame = clock.now
                 dirty = false

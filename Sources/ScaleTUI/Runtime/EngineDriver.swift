@@ -106,6 +106,19 @@ final class EngineDriver {
         return actions
     }
 
+    /// Applies the effects given since the last tick at once, without moving the engine
+    /// on, and returns what happened, a snapshot of the result last: a key's answer reaches
+    /// the screen without waiting for the next tick. The commands apply at the same
+    /// simulated time as at the tick (the engine moves only in ticks), so a recording is
+    /// the same. A replay's effects wait for the tick, which paces its playback.
+    func respond() -> [DashboardAction] {
+        guard case .live(let live) = mode, !pending.isEmpty else { return [] }
+        applyPending()
+        post(live.snapshot())
+        defer { actions = [] }
+        return actions
+    }
+
     /// Ends the session as the loop ends: commands not applied yet are dropped (they never
     /// ran, so nothing records them, and quitting never waits for a burst), the rest apply,
     /// and a recording gets its end line.

@@ -9,14 +9,18 @@ extension BenchCommand {
     /// - `frame_ms`: one 200x60 frame of the `ten-million-users` topology after 5 simulated
     ///   seconds, a node selected, the inspector open, state to cell buffer: the median of
     ///   300 frames.
-    /// - `key_ms`: the dashboard loop (`DashboardApp`, stage 00, running at 1x) from `a`
-    ///   pressed to the first frame showing the added server: the median of 20 presses.
+    /// - `key_ms`: the dashboard loop (`DashboardApp`, 200x60, `ten-million-users` running
+    ///   at 1x on the threads the dashboard takes by default) from `a` pressed to the first
+    ///   frame showing the added server: the median of 20 presses. `structural_key_ms`: the
+    ///   same for `r`, which adds a replica, a command a partitioned run first tries on a
+    ///   scratch copy of the whole system: the median of 10.
     /// - `cpu_pct`: the process's CPU time over wall time while the simulation is paused
     ///   and a redraw is forced every frame (30 frames per second), over 5 s;
     ///   `idle_cpu_pct` the same with nothing to redraw (the loop must sleep, not spin).
     func renderScenario() throws -> BenchResult {
         let frame = try frameMilliseconds()
-        let key = try keyToScreenMilliseconds()
+        let key = try keyToScreenMilliseconds(key: "a", presses: 20) { "web-us x\(40 + $0)" }
+        let structuralKey = try keyToScreenMilliseconds(key: "r", presses: 10) { "replicas-us x\(2 + $0)" }
         let cpu = try pausedCPUPercent(forcingFrames: true)
         let idle = try pausedCPUPercent(forcingFrames: false)
         return BenchResult(fields: [
@@ -24,6 +28,7 @@ extension BenchCommand {
             ("size", .string("200x60")),
             ("frame_ms", .double(frame, digits: 3)),
             ("key_ms", .double(key, digits: 1)),
+            ("structural_key_ms", .double(structuralKey, digits: 1)),
             ("cpu_pct", .double(cpu, digits: 1)),
             ("idle_cpu_pct", .double(idle, digits: 1)),
             ("rss_mib", .int(ResourceUsage.peakResidentMiB())),
@@ -53,13 +58,15 @@ extension BenchCommand {
         return times.sorted()[times.count / 2]
     }
 
-    func keyToScreenMilliseconds() throws -> Double {
-        let presses = 20
+    /// The median time from `key` pressed in the dashboard loop on `ten-million-users` to
+    /// the first frame that shows `showing(k)` after the k-th press (`showing(0)` is on the
+    /// screen before the first).
+    func keyToScreenMilliseconds(key: Character, presses: Int, showing: @escaping (Int) -> String) throws -> Double {
         let clock = ContinuousClock()
-        let terminal = MemoryTerminal(width: 120, height: 40)
+        let terminal = MemoryTerminal(width: 200, height: 60)
         var pressed = 0
         var lastPress: ContinuousClock.Instant?
-        /// The text the last `a` should bring on screen, until a frame shows it.
+        /// The text the last press should bring on screen, until a frame shows it.
         var awaiting: String?
         var latencies: [Duration] = []
         terminal.onPresent = { frame in
@@ -68,20 +75,23 @@ extension BenchCommand {
                 awaiting = nil
             }
         }
-        // One `a` every 250 ms once the first server shows, each after the last showed.
+        // One press every 250 ms once the system shows, each after the last showed.
         terminal.script = { terminal in
-            guard awaiting == nil, pressed > 0 || terminal.screen.text.contains("app x1") else { return nil }
+            guard awaiting == nil, pressed > 0 || terminal.screen.text.contains(showing(0)) else { return nil }
             if pressed == presses { return .key(.character("q")) }
             if let lastPress, clock.now - lastPress < .milliseconds(250) { return nil }
             pressed += 1
             lastPress = clock.now
-            awaiting = "app x\(pressed + 1)"
-            return .key(.character("a"))
+            awaiting = showing(pressed)
+            return .key(.character(key))
         }
-        let app = DashboardApp(terminal: terminal, preset: try loadPreset("00"), seed: nil, speed: 1, catalog: PresetCatalog())
+        let cores = SystemRun.defaultThreads
+        let app = DashboardApp(
+            terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1,
+            catalog: PresetCatalog(), threads: cores > 1 ? cores : nil)
         app.run()
         guard latencies.count == presses else {
-            throw badInput("bench render: only \(latencies.count) of \(presses) key presses reached the screen")
+            throw badInput("bench render: only \(latencies.count) of \(presses) presses of \(key) reached the screen")
         }
         return latencies.map { $0.seconds * 1000 }.sorted()[presses / 2]
     }
