@@ -19,12 +19,13 @@ let package = Package(
         // Preset (YAML) and report codecs; shipped presets embedded at build time.
         .target(
             name: "ScaleFiles",
-            dependencies: ["ScaleSim", "Yams"],
+            dependencies: ["ScaleSim", "CTerminalSafety", "Yams"],
             plugins: ["EmbedPresets", "StampVersion"]
         ),
         // System ncurses (wide-char ncursesw) for the dashboard's terminal backend.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
-        // Signal handlers that restore the terminal (C: they must be async-signal-safe).
+        // Signal handlers that restore the terminal and remove files left incomplete (C: they
+        // must be async-signal-safe).
         .target(name: "CTerminalSafety"),
         // The dashboard: state, actions, reducer, views into a cell buffer, key map, terminals.
         .target(name: "ScaleTUI", dependencies: ["ScaleSim", "ScaleFiles", "CNCurses", "CTerminalSafety"]),

@@ -27,6 +27,8 @@ struct Scaletop: ParsableCommand {
         // A parent's thread may have started us with signals blocked (a dispatch worker
         // does): SIGTERM would then never end us, nor SIGWINCH resize the dashboard.
         scaletop_unblock_signals()
+        // A signal that ends a command leaves no file it was creating half written.
+        scaletop_remove_on_signal_begin()
         atexit {
             guard fflush(nil) != 0 else { return }
             let code = errno

@@ -1,6 +1,7 @@
-// Signal handling and emergency terminal restore for the dashboard, in C because a signal
-// handler may only call async-signal-safe functions (write, tcsetattr, sigaction, raise),
-// which Swift code cannot promise. TerminalSession is the only caller.
+// Signal handling, emergency terminal restore for the dashboard and removal of incomplete
+// output files, in C because a signal handler may only call async-signal-safe functions
+// (write, tcsetattr, sigaction, raise, unlink), which Swift code cannot promise.
+// TerminalSession calls the terminal functions, FileDescriptorIO the file ones.
 #ifndef SCALETOP_TERMINAL_SAFETY_H
 #define SCALETOP_TERMINAL_SAFETY_H
 
@@ -71,5 +72,22 @@ void scaletop_child_guard_begin(int group, const sigset_t *saved);
 
 /// Puts back the signal actions scaletop_child_guard_begin found.
 void scaletop_child_guard_end(void);
+
+/// Installs the handlers that remove the files `scaletop_remove_on_signal_add` holds when
+/// SIGINT, SIGTERM, SIGHUP, SIGPIPE or SIGXFSZ ends the process, then end it by that
+/// signal's default action; a signal ignored at the start stays ignored. Call once in main,
+/// before any handler of its own: the dashboard's (scaletop_safety_begin) replace these
+/// while it owns the terminal and put them back after, so a recording it was writing when
+/// a signal came stays, as far as it got.
+void scaletop_remove_on_signal_begin(void);
+
+/// Holds `path`, the regular file open at `descriptor` that this process created, to be
+/// removed if one of those signals ends the process before it is complete; removed only if
+/// the same file is still at `path`. Returns 0, or -1 when not held (not a regular file, a
+/// path of PATH_MAX bytes or more, or 16 files held already).
+int scaletop_remove_on_signal_add(const char *path, int descriptor);
+
+/// Lets go of the file open at `descriptor`: it is complete, or removed already.
+void scaletop_remove_on_signal_forget(int descriptor);
 
 #endif

@@ -1,3 +1,4 @@
+import CTerminalSafety
 import Foundation
 
 /// Creating and writing files through descriptors, as reports, replay recordings, saved
@@ -84,6 +85,8 @@ public enum FileDescriptorIO {
             if fd >= 0 {
                 var status = stat()
                 fstat(fd, &status)
+                // Removed if a signal ends the process before the file is complete and closed.
+                _ = scaletop_remove_on_signal_add(path, fd)
                 return .success(Opened(descriptor: fd, identity: FileIdentity(status), created: true, isCharacterDevice: false))
             }
             guard errno == EEXIST else { return .failure(.current) }
@@ -145,8 +148,10 @@ public enum FileDescriptorIO {
     }
 
     /// Closes `descriptor`; nil when it closed cleanly, else why the last writes failed (a
-    /// file system may report a full disk only here).
+    /// file system may report a full disk only here). A file `openOutput` created is no
+    /// longer removed by a signal from here on: it is complete, or a failure removes it.
     public static func close(_ descriptor: Int32) -> Failure? {
+        scaletop_remove_on_signal_forget(descriptor)
         // On Linux the descriptor is gone even after EINTR; a retry could close another.
         guard Foundation.close(descriptor) != 0, errno != EINTR else { return nil }
         return .current

@@ -323,7 +323,7 @@ final class CastOutput {
     }
 
     deinit {
-        if !isClosed { Foundation.close(descriptor) }
+        if !isClosed { _ = FileDescriptorIO.close(descriptor) }
     }
 
     /// Adds `text`, writing once a chunk has gathered.
