@@ -32,6 +32,15 @@ import Testing
         return process
     }
 
+    /// Waits for `process` to end, killing it after 30 s: a signal that failed to end it
+    /// fails the test rather than hanging it.
+    static func waitOrKill(_ process: Process) {
+        let started = Date()
+        while process.isRunning && Date().timeIntervalSince(started) < 30 { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGXFSZ])
     func aSignalRemovesTheReportAndRecordingBeingWritten(_ signal: Int32) throws {
         let folder = try CLI.temporaryDirectory()
@@ -43,7 +52,7 @@ import Testing
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         #expect(FileManager.default.fileExists(atPath: report), "the report was not created at the start")
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        Self.waitOrKill(process)
         #expect(
             process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
             "scaletop ended with \(process.terminationStatus) (\(process.terminationReason.rawValue))")
@@ -61,7 +70,7 @@ import Testing
             Self.endless + ["--out", report, "--force", "--record", recording], waitingFor: [recording])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        Self.waitOrKill(process)
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
         #expect(FileManager.default.fileExists(atPath: report))
         #expect(!FileManager.default.fileExists(atPath: recording))
