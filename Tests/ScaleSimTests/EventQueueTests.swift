@@ -143,4 +143,28 @@ import Testing
         while let event = original.pop() { targets.append(event.target) }
         #expect(targets == (0..<1_000).reversed().map { Int32($0) })
     }
+
+    /// The heap's branch-free `precedence` agrees with `EventQueue.precedes` on every pair:
+    /// equal times, sequences on either side of the wrap-around, and extreme times.
+    @Test func branchFreePrecedenceAgreesWithPrecedes() {
+        var rng = Xoshiro256StarStar(seed: 13)
+        let times: [SimTime] = [0, 1, 2, 1_000, .max - 1, .max, -1, .min, .min + 1]
+        let sequences: [UInt32] = [0, 1, 2, 1 << 31 - 1, 1 << 31, 1 << 31 + 1, .max - 1, .max]
+        var events: [ScheduledEvent] = []
+        for time in times {
+            for sequence in sequences { events.append(ScheduledEvent(time: time, sequence: sequence, target: 0)) }
+        }
+        for _ in 0..<600 {
+            let time = SimTime(rng.below(4))
+            let sequence = UInt32.max &- 8 &+ UInt32(rng.below(16))
+            events.append(ScheduledEvent(time: time, sequence: sequence, target: 0))
+        }
+        var disagreements = 0
+        for a in events {
+            for b in events where EventHeap.precedence(a, b) != (EventQueue.precedes(a, b) ? 1 : 0) {
+                disagreements += 1
+            }
+        }
+        #expect(disagreements == 0)
+    }
 }
