@@ -4,13 +4,14 @@
 ///
 /// Each is first tried on a scratch copy of the whole system. The run takes it only if
 /// the system it makes keeps the same partitions, a lookahead no shorter than the windows
-/// already run on or `PartitionedEngine.shortestWindow` (windows shorten to it), every node it keeps in the partition it had, and nothing the partitioned
-/// engine does not carry (`Engine.reasonNotPartitioned`); otherwise it is refused, saying
-/// why, and nothing changes. Taken, it applies at the barrier in every partition, whose
-/// copies add (at the end) or remove the same nodes, so indices stay the same everywhere;
-/// a new node belongs to the partition of its data center, and a cache's storage is built
-/// only there (neither the scratch copy nor another partition builds one: a cache of
-/// 100,000,000 entries is built once).
+/// already run on or `PartitionedEngine.shortestWindow` (windows shorten to it), every node
+/// it keeps in the partition it had, and nothing the partitioned engine does not carry
+/// (`Engine.reasonNotPartitioned`); otherwise it is refused, saying why, and nothing
+/// changes. Taken, it applies at the barrier in every partition, whose copies add (at the
+/// end) or remove the same nodes, so indices stay the same everywhere; a new node belongs
+/// to the partition of its data center, and a cache's storage is built only there
+/// (neither the scratch copy nor another partition builds one: a cache of 100,000,000
+/// entries is built once).
 extension PartitionedEngine {
     /// Applies `command`, which adds or removes nodes, in every partition, or refuses it
     /// saying why.
