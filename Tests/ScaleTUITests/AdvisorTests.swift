@@ -17,6 +17,24 @@ import Testing
         #expect(!Advisor.advice(for: split).text.contains("database out"))
     }
 
+    /// The key the advice names acts on the node it names: in a system of two app pools,
+    /// `a` with nothing selected adds to the busy one, not the first; a selection still
+    /// decides, and of equals (before any second has closed) the first is taken.
+    @Test func theAdvisedKeyRelievesTheNodeTheAdviceNames() async throws {
+        // app-eu keeps 6 of its 24 servers: about 100% busy, where app runs near 27%.
+        let hot = try await Fixtures.snapshot("08-multi-dc", seconds: 8, commands: [.removeServers(node: "app-eu", count: 18)])
+        let advice = Advisor.advice(for: hot)
+        #expect(advice.text.hasPrefix("app-eu"), "\(advice.text)")
+        #expect(advice.text.contains("a adds"), "\(advice.text)")
+        func add(_ snapshot: SimulationSnapshot, selection: String?) -> Result<SimCommand, NoTarget> {
+            CommandTargets(snapshot: snapshot, selection: selection).command(for: .addAppServer)
+        }
+        #expect(add(hot, selection: nil) == .success(.addServers(node: "app-eu", count: 1)))
+        #expect(add(hot, selection: "app") == .success(.addServers(node: "app", count: 1)))
+        let idle = try await Fixtures.snapshot("08-multi-dc", seconds: 0)
+        #expect(add(idle, selection: nil) == .success(.addServers(node: "app", count: 1)))
+    }
+
     @Test func aHealthySystemInvitesMoreUsers() async throws {
         let advice = Advisor.advice(for: try await Fixtures.snapshot("00", seconds: 5))
         #expect(advice.tone == .healthy)

@@ -26,7 +26,7 @@ extension CommandTargets {
         node.spec.routes.contains { route in route.classes.map { $0.contains(.read) || $0.contains(.write) } ?? true }
     }
 
-    /// `b`: the selected app pool, else the first, whose database still runs on its own servers.
+    /// `b`: the selected app pool, else the busiest, whose database still runs on its own servers.
     var databaseSplit: Result<SimCommand, NoTarget> {
         guard snapshot.nodes.contains(where: { $0.kind == .app }) else {
             return .failure(NoTarget(message: "there is no app pool whose database could move"))
@@ -37,7 +37,7 @@ extension CommandTargets {
         return .success(.addDatabase(node: app.id))
     }
 
-    /// `m`: the `add queue` line for the selected app pool or station, else the first one
+    /// `m`: the `add queue` line for the selected app pool or station, else the busiest one
     /// with no queue behind it yet, for the user to change the class or add workers.
     var queueLine: Result<String, NoTarget> {
         let queues = Set(snapshot.nodes.filter { $0.kind == .queue }.map(\.id))

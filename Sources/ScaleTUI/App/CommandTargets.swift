@@ -15,10 +15,12 @@ public struct CommandTargets: Sendable {
 
     var selected: NodeSnapshot? { snapshot.nodes.first { $0.id == selection } }
 
-    /// The selected node if it is of one of `kinds`, else the first such node.
+    /// The selected node if it is of one of `kinds`, else the busiest such node by its
+    /// hottest member, as the advisor ranks them (the first of equals): in a system of
+    /// several app pools, `a` relieves the pool the advisor names, not the first one.
     func node(_ kinds: Set<NodeKind>, where condition: (NodeSnapshot) -> Bool = { _ in true }) -> NodeSnapshot? {
         if let selected, kinds.contains(selected.kind), condition(selected) { return selected }
-        return snapshot.nodes.first { kinds.contains($0.kind) && condition($0) }
+        return snapshot.nodes.filter { kinds.contains($0.kind) && condition($0) }.max { $0.peakLoad < $1.peakLoad }
     }
 
     /// The database a data-tier key acts on: the selected one, the primary of a selected
