@@ -1,0 +1,264 @@
+/// The future event list's radix heap: the events not in a delay line, by time.
+///
+/// Every event is scheduled no earlier than the clock, and the clock never passes an event
+/// still waiting, so the heap only ever holds times at or after `last`, the time of the
+/// event it gave up last (Ahuja, Mehlhorn, Orlin and Tarjan's radix heap). Bucket `b`
+/// holds the times whose highest bit differing from `last` is bit `b - 1`; bucket 0 holds
+/// `last` itself. A lower bucket holds only earlier times, so the earliest event is in the
+/// lowest bucket that is not empty, and when that bucket's earliest event leaves, the
+/// others move to lower buckets, closer to their turn. An event moves a few times in its
+/// life, each time in a plain pass over a bucket, where a binary heap's sift-down follows
+/// a chain of dependent loads and comparisons for every event.
+///
+/// Ties need no sequence comparison: a bucket receives moved events only while empty and
+/// its events are appended in scheduling order, so events of one time stay in the order
+/// they were scheduled in, whatever bucket they are in. An event scheduled before `last`
+/// (a caller whose clock went back) is the one case the buckets cannot take: the heap is
+/// then rebuilt around it, in (time, sequence) order.
+///
+/// Like `Column`, copies share the buffers until `makeUnique()`, which the owner calls at
+/// each entry point that may write; debug builds stop at a write to a shared heap.
+struct EventHeap {
+    private var storage = EventHeapStorage()
+
+    /// The events held.
+    var count: Int { storage.count }
+
+    /// The earliest event, if any.
+    var first: ScheduledEvent? { storage.count > 0 ? storage.top : nil }
+
+    /// Gives this heap buffers of their own if a copy of its owner shares them.
+    @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    /// Adds `event`.
+    @inline(__always)
+    mutating func insert(_ event: ScheduledEvent) {
+        checkUnique()
+        storage.insert(event)
+    }
+
+    /// Removes the earliest event, which must exist.
+    @inline(__always)
+    mutating func removeFirst() {
+        checkUnique()
+        storage.removeFirst()
+    }
+
+    /// Debug builds stop at a write to a shared heap; release builds trust the owner.
+    @inline(__always)
+    private mutating func checkUnique() {
+        #if DEBUG
+        precondition(isKnownUniquelyReferenced(&storage), "a shared EventHeap was written: call makeUnique() first")
+        #endif
+    }
+}
+
+extension EventHeap: @unchecked Sendable {}
+
+/// One bucket of the radix heap: events in the order they came in.
+struct EventBucket {
+    var events: UnsafeMutablePointer<ScheduledEvent>
+    var count = 0
+    var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        events = .allocate(capacity: capacity)
+    }
+}
+
+/// The buckets behind an `EventHeap` and where its earliest event is.
+final class EventHeapStorage {
+    /// Buckets 0 to 64: one for `last`, one for each highest differing bit.
+    static let bucketCount = 65
+
+    private var buckets: UnsafeMutablePointer<EventBucket>
+    /// Bucket 0 is taken from its front: its events up to here have left.
+    private var head = 0
+    /// Bit `b - 1` is set when bucket `b` (1 to 64) holds events.
+    private var occupied: UInt64 = 0
+    /// The key of the last event given up: every event held is at or after it.
+    private var last: UInt64 = 0
+    private(set) var count = 0
+    /// The earliest event, and its bucket and place there, while the heap is not empty.
+    private(set) var top = ScheduledEvent(time: 0, sequence: 0, target: 0)
+    private var topBucket = 0
+    private var topIndex = 0
+
+    init() {
+        buckets = .allocate(capacity: Self.bucketCount)
+        for b in 0..<Self.bucketCount { (buckets + b).initialize(to: EventBucket(capacity: 16)) }
+    }
+
+    deinit {
+        for b in 0..<Self.bucketCount { buckets[b].events.deallocate() }
+        buckets.deallocate()
+    }
+
+    /// Times as unsigned keys in the same order: the sign bit flipped.
+    @inline(__always)
+    static func key(_ time: SimTime) -> UInt64 { UInt64(bitPattern: time) ^ (1 << 63) }
+
+    /// The bucket of `key`, which is at or after `last`.
+    @inline(__always)
+    private func bucket(of key: UInt64) -> Int { 64 &- (key ^ last).leadingZeroBitCount }
+
+    @inline(__always)
+    func insert(_ event: ScheduledEvent) {
+        let key = Self.key(event.time)
+        guard key >= last else {
+            rebuild(adding: event)
+            return
+        }
+        let b = bucket(of: key)
+        let index = append(event, to: b)
+        count += 1
+        // Bucket 0's front is its earliest event; an event of a lower bucket is earlier than
+        // any of a higher one.
+        if count == 1 || b < topBucket || (b == topBucket && b > 0 && key < Self.key(top.time)) {
+            top = event
+            topBucket = b
+            topIndex = index
+        }
+    }
+
+    /// Removes `top`, then finds the next earliest event.
+    @inline(__always)
+    func removeFirst() {
+        count -= 1
+        if topBucket == 0 {
+            head += 1
+            if head < buckets[0].count {
+                topIndex = head
+                top = buckets[0].events[head]
+                return
+            }
+            buckets[0].count = 0
+            head = 0
+        } else if spill(topBucket, leaving: topIndex) {
+            return
+        }
+        if count > 0 { findTop() }
+    }
+
+    /// Sets `last` to the time of `top`, which leaves from place `leaving` of bucket `b`,
+    /// and moves the bucket's other events down to their buckets by the new `last`.
+    ///
+    /// Returns whether any moved: the buckets below `b` were empty, so the earliest of the
+    /// moved events is then the next `top`, found on the way.
+    private func spill(_ b: Int, leaving: Int) -> Bool {
+        last = Self.key(top.time)
+        let spilled = buckets[b]
+        buckets[b].count = 0
+        occupied &= ~(1 << UInt64(b - 1))
+        guard spilled.count > 1 else { return false }
+        var earliest = (key: UInt64.max, bucket: 0, index: 0)
+        // Two loops around the leaving event rather than a test per event; the earliest is
+        // kept by selects, as which event is earliest is a coin toss for a branch.
+        for i in 0..<leaving { move(spilled.events[i], keepingEarliest: &earliest) }
+        for i in leaving + 1..<spilled.count { move(spilled.events[i], keepingEarliest: &earliest) }
+        topBucket = earliest.bucket
+        topIndex = earliest.index
+        top = buckets[topBucket].events[topIndex]
+        return true
+    }
+
+    /// Appends `event` to its bucket by `last`, and notes it in `earliest` if strictly
+    /// earlier: of events at one time, the first moved was scheduled first.
+    @inline(__always)
+    private func move(_ event: ScheduledEvent, keepingEarliest earliest: inout (key: UInt64, bucket: Int, index: Int)) {
+        let key = Self.key(event.time)
+        let to = bucket(of: key)
+        let index = append(event, to: to)
+        let earlier = key < earliest.key
+        earliest.key = earlier ? key : earliest.key
+        earliest.bucket = earlier ? to : earliest.bucket
+        earliest.index = earlier ? index : earliest.index
+    }
+
+    /// Points `top` at the earliest event: bucket 0's front, else the earliest event of the
+    /// lowest bucket that holds any, the first of several at one time.
+    private func findTop() {
+        if buckets[0].count > head {
+            topBucket = 0
+            topIndex = head
+            top = buckets[0].events[head]
+            return
+        }
+        let b = occupied.trailingZeroBitCount + 1
+        let events = buckets[b].events
+        var best = 0
+        var bestKey = Self.key(events[0].time)
+        for i in 1..<buckets[b].count {
+            let key = Self.key(events[i].time)
+            let earlier = key < bestKey
+            best = earlier ? i : best
+            bestKey = earlier ? key : bestKey
+        }
+        topBucket = b
+        topIndex = best
+        top = events[best]
+    }
+
+    /// Appends `event` to bucket `b`; returns its place there.
+    @inline(__always)
+    private func append(_ event: ScheduledEvent, to b: Int) -> Int {
+        if buckets[b].count == buckets[b].capacity { grow(b) }
+        let index = buckets[b].count
+        buckets[b].events[index] = event
+        buckets[b].count = index + 1
+        if b > 0 { occupied |= 1 << UInt64(b - 1) }
+        return index
+    }
+
+    /// Doubles bucket `b`'s buffer.
+    private func grow(_ b: Int) {
+        let capacity = buckets[b].capacity * 2
+        let grown = UnsafeMutablePointer<ScheduledEvent>.allocate(capacity: capacity)
+        grown.initialize(from: buckets[b].events, count: buckets[b].count)
+        buckets[b].events.deallocate()
+        buckets[b].events = grown
+        buckets[b].capacity = capacity
+    }
+
+    /// Every event held, in no particular order.
+    private var allEvents: [ScheduledEvent] {
+        var all: [ScheduledEvent] = []
+        all.reserveCapacity(count)
+        for b in 0..<Self.bucketCount {
+            for i in (b == 0 ? head : 0)..<buckets[b].count { all.append(buckets[b].events[i]) }
+        }
+        return all
+    }
+
+    /// Takes `event`, earlier than `last`: every event is put back in (time, sequence) order
+    /// around it, which keeps the events of each time in scheduling order in their buckets.
+    private func rebuild(adding event: ScheduledEvent) {
+        let sorted = (allEvents + [event]).sorted(by: EventQueue.precedes)
+        for b in 0..<Self.bucketCount { buckets[b].count = 0 }
+        head = 0
+        occupied = 0
+        last = Self.key(event.time)
+        for event in sorted { _ = append(event, to: bucket(of: Self.key(event.time))) }
+        count = sorted.count
+        findTop()
+    }
+
+    /// A storage of its own with the same events.
+    func copy() -> EventHeapStorage {
+        let twin = EventHeapStorage()
+        for b in 0..<Self.bucketCount {
+            for i in 0..<buckets[b].count { _ = twin.append(buckets[b].events[i], to: b) }
+        }
+        twin.head = head
+        twin.last = last
+        twin.count = count
+        twin.top = top
+        twin.topBucket = topBucket
+        twin.topIndex = topIndex
+        return twin
+    }
+}
