@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ScaleFilesTests", dependencies: ["ScaleFiles", "ScaleSim", "TestSupport"]),
         .testTarget(
             name: "ScaleTUITests",
-            dependencies: ["ScaleTUI", "ScaleSim", "ScaleFiles"],
+            dependencies: ["ScaleTUI", "ScaleSim", "ScaleFiles", "TestSupport"],
             exclude: ["Snapshots"]
         ),
         .testTarget(

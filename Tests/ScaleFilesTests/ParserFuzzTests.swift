@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ScaleSim
+import TestSupport
 @testable import ScaleFiles
 
 /// Fuzz tests for every parser that reads a user's file: preset YAML, script files (and the
@@ -782,12 +783,9 @@ enum FuzzHarness {
         return nil
     }
 
-    /// A new, empty directory for one test's files.
+    /// A new, empty directory for one test's files, removed when the tests end.
     static func temporaryDirectory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "/scaletop-fuzz-\(ProcessInfo.processInfo.processIdentifier)-\(name)"
-        try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryFolder.make(prefix: "scaletop-fuzz-\(name)").path
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ScaleFiles
 import ScaleSim
+import TestSupport
 import Testing
 @testable import ScaleTUI
 
@@ -307,11 +308,8 @@ import Testing
 
     // MARK: - Helpers
 
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-cast-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// A fresh directory for a test's files, removed when the tests end.
+    static func temporaryDirectory() throws -> URL { try TemporaryFolder.make(prefix: "scaletop-cast") }
 }
 
 /// Builds a replay file of stage 0 line by line, as a recording would hold it.

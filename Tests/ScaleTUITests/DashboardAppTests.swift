@@ -1,6 +1,7 @@
 import Foundation
 import ScaleFiles
 import ScaleSim
+import TestSupport
 import Testing
 @testable import ScaleTUI
 
@@ -187,12 +188,8 @@ import Testing
         #expect((2_000...2_100).contains(resume - pause), "\(resume - pause) ms")
     }
 
-    /// A fresh directory for a test's files.
-    static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh directory for a test's files, removed when the tests end.
+    static func temporaryDirectory() throws -> String { try TemporaryFolder.make().path }
 }
 
 /// The engine's driver on its own, ticked by hand.

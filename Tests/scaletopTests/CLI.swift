@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `scaletop` binary as a user would, in a separate process.
 enum CLI {
@@ -60,15 +61,11 @@ enum CLI {
         )
     }
 
-    /// A fresh temporary folder.
     /// An XDG_CONFIG_HOME with nothing in it, so no test reads the user's pricing file.
     static let noConfigHome = "/nonexistent/scaletop-tests-config"
 
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// A fresh temporary folder, removed when the tests end.
+    static func temporaryDirectory() throws -> URL { try TemporaryFolder.make() }
 
     static func json(_ text: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]

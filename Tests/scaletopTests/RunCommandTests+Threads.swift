@@ -62,9 +62,7 @@ import Testing
     /// core, and records the partitioned engine's revision; `--one-engine` runs it in one
     /// engine, as before partitions, and records revision 3.
     @Test func aSystemOfSeveralPartitionsRunsPartitionedUnlessAskedForOneEngine() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaletop-default-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try CLI.temporaryDirectory()
         let args = ["run", "08-multi-dc", "--duration", "2s", "--report", "json"]
         let revision = { (name: String) throws -> Int? in
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
