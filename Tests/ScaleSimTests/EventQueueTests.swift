@@ -163,4 +163,16 @@ import Testing
         let expected = scheduled.sorted { ($0.time, $0.order) < ($1.time, $1.order) }
         #expect(popped == expected.map(\.target))
     }
+
+    /// Events at the last representable time pop after the one before it, in order, also
+    /// when the heap moves them together: the largest key is an ordinary key.
+    @Test func popsEventsAtTheLastTime() {
+        var queue = EventQueue()
+        queue.schedule(-1, at: 0)
+        queue.schedule(0, at: .max - 1)
+        for target in 1...3 { queue.schedule(Int32(target), at: .max) }
+        var popped: [Int32] = []
+        while let event = queue.pop() { popped.append(event.target) }
+        #expect(popped == [-1, 0, 1, 2, 3])
+    }
 }

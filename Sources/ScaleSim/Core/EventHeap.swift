@@ -155,7 +155,8 @@ final class EventHeapStorage {
         buckets[b].count = 0
         occupied &= ~(1 << UInt64(b - 1))
         guard spilled.count > 1 else { return false }
-        var earliest = (key: UInt64.max, bucket: 0, index: 0)
+        // Index -1 until the first event moves: any key, the largest too, is earlier than none.
+        var earliest = (key: UInt64.max, bucket: 0, index: -1)
         // Two loops around the leaving event rather than a test per event; the earliest is
         // kept by selects, as which event is earliest is a coin toss for a branch.
         for i in 0..<leaving { move(spilled.events[i], keepingEarliest: &earliest) }
@@ -173,7 +174,7 @@ final class EventHeapStorage {
         let key = Self.key(event.time)
         let to = bucket(of: key)
         let index = append(event, to: to)
-        let earlier = key < earliest.key
+        let earlier = key < earliest.key || earliest.index < 0
         earliest.key = earlier ? key : earliest.key
         earliest.bucket = earlier ? to : earliest.bucket
         earliest.index = earlier ? index : earliest.index
