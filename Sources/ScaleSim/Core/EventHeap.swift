@@ -155,12 +155,14 @@ final class EventHeapStorage {
         buckets[b].count = 0
         occupied &= ~(1 << UInt64(b - 1))
         guard spilled.count > 1 else { return false }
-        // Index -1 until the first event moves: any key, the largest too, is earlier than none.
         var earliest = (key: UInt64.max, bucket: 0, index: -1)
         // Two loops around the leaving event rather than a test per event; the earliest is
         // kept by selects, as which event is earliest is a coin toss for a branch.
         for i in 0..<leaving { move(spilled.events[i], keepingEarliest: &earliest) }
         for i in leaving + 1..<spilled.count { move(spilled.events[i], keepingEarliest: &earliest) }
+        // None earlier than the largest key: every event moved is at the last representable
+        // time, so all went, in order, to the one bucket of that key, empty until then.
+        if earliest.index < 0 { earliest = (.max, bucket(of: .max), 0) }
         topBucket = earliest.bucket
         topIndex = earliest.index
         top = buckets[topBucket].events[topIndex]
@@ -174,7 +176,7 @@ final class EventHeapStorage {
         let key = Self.key(event.time)
         let to = bucket(of: key)
         let index = append(event, to: to)
-        let earlier = key < earliest.key || earliest.index < 0
+        let earlier = key < earliest.key
         earliest.key = earlier ? key : earliest.key
         earliest.bucket = earlier ? to : earliest.bucket
         earliest.index = earlier ? index : earliest.index
