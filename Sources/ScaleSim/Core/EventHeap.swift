@@ -106,6 +106,7 @@ final class EventHeapStorage {
     @inline(__always)
     private func bucket(of key: UInt64) -> Int { 64 &- (key ^ last).leadingZeroBitCount }
 
+    /// Adds `event` to its bucket, or rebuilds the heap around it if it is before `last`.
     @inline(__always)
     func insert(_ event: ScheduledEvent) {
         let key = Self.key(event.time)
