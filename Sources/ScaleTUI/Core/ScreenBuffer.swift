@@ -72,6 +72,20 @@ public struct ScreenBuffer: Sendable, Equatable {
         return String(text)
     }
 
+    /// The column and row where `text` first appears within one row, scanning rows top
+    /// down; nil if no row holds it (or `text` is empty).
+    public func firstCell(showing text: String) -> (x: Int, y: Int)? {
+        let wanted = Array(text.unicodeScalars)
+        guard !wanted.isEmpty, wanted.count <= width else { return nil }
+        for y in 0..<height {
+            let row = y * width
+            for x in 0...(width - wanted.count) where scalars[row + x] == wanted[0] {
+                if scalars[(row + x)..<(row + x + wanted.count)].elementsEqual(wanted) { return (x, y) }
+            }
+        }
+        return nil
+    }
+
     /// The whole screen as text, one line per row, trailing spaces removed.
     public var text: String {
         (0..<height).map { y in

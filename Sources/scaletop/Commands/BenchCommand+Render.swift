@@ -10,16 +10,17 @@ extension BenchCommand {
     ///   seconds, a node selected, the inspector open, state to cell buffer: the median of
     ///   300 frames.
     /// - `key_ms`: the dashboard loop (`DashboardApp`, 200x60, `ten-million-users` running
-    ///   at 1x on the threads the dashboard takes by default) from `a` pressed to the first
-    ///   frame showing the added server: the median of 20 presses. `structural_key_ms`: the
-    ///   same for `r`, which adds a replica, a command a partitioned run first tries on a
-    ///   scratch copy of the whole system: the median of 10.
+    ///   at 1x on the threads the dashboard takes by default) from `a` pressed, with `web-us`
+    ///   selected by a click, to the first frame showing the added server: the median of 20
+    ///   presses. `structural_key_ms`: the same for `r`, which adds a replica, a command a
+    ///   partitioned run first tries on a scratch copy of the whole system: the median of 10.
     /// - `cpu_pct`: the process's CPU time over wall time while the simulation is paused
     ///   and a redraw is forced every frame (30 frames per second), over 5 s;
     ///   `idle_cpu_pct` the same with nothing to redraw (the loop must sleep, not spin).
     func renderScenario() throws -> BenchResult {
         let frame = try frameMilliseconds()
-        let key = try keyToScreenMilliseconds(key: "a", presses: 20) { "web-us x\(40 + $0)" }
+        // Unselected, `a` adds to the busiest app pool, and web-eu and web-us take turns.
+        let key = try keyToScreenMilliseconds(key: "a", presses: 20, selecting: "web-us") { "web-us x\(40 + $0)" }
         let structuralKey = try keyToScreenMilliseconds(key: "r", presses: 10) { "replicas-us x\(2 + $0)" }
         let cpu = try pausedCPUPercent(forcingFrames: true)
         let idle = try pausedCPUPercent(forcingFrames: false)
@@ -60,14 +61,22 @@ extension BenchCommand {
 
     /// The median time from `key` pressed in the dashboard loop on `ten-million-users` to
     /// the first frame that shows `showing(k)` after the k-th press (`showing(0)` is on the
-    /// screen before the first).
-    func keyToScreenMilliseconds(key: Character, presses: Int, showing: @escaping (Int) -> String) throws -> Double {
+    /// screen before the first). With `selecting`, a click on that node's box comes first.
+    ///
+    /// A press whose text is not on screen within `timeLimit` ends the bench with an error,
+    /// so a key that acts elsewhere cannot hang it.
+    func keyToScreenMilliseconds(
+        key: Character, presses: Int, selecting node: String? = nil, timeLimit: Duration = .seconds(10),
+        showing: @escaping (Int) -> String
+    ) throws -> Double {
         let clock = ContinuousClock()
         let terminal = MemoryTerminal(width: 200, height: 60)
         var pressed = 0
+        var clicked = node == nil
         var lastPress: ContinuousClock.Instant?
         /// The text the last press should bring on screen, until a frame shows it.
         var awaiting: String?
+        var timedOut: String?
         var latencies: [Duration] = []
         terminal.onPresent = { frame in
             if let expected = awaiting, let lastPress, frame.text.contains(expected) {
@@ -77,7 +86,19 @@ extension BenchCommand {
         }
         // One press every 250 ms once the system shows, each after the last showed.
         terminal.script = { terminal in
+            if let expected = awaiting, let lastPress, clock.now - lastPress > timeLimit {
+                timedOut = "press \(pressed) of \(key) did not show \(expected) within \(timeLimit)"
+                return .key(.character("q"))
+            }
             guard awaiting == nil, pressed > 0 || terminal.screen.text.contains(showing(0)) else { return nil }
+            if !clicked, let node {
+                clicked = true
+                guard let cell = terminal.screen.firstCell(showing: "\(node) ") else {
+                    timedOut = "\(node) is not on the screen to select"
+                    return .key(.character("q"))
+                }
+                return .click(x: cell.x, y: cell.y)
+            }
             if pressed == presses { return .key(.character("q")) }
             if let lastPress, clock.now - lastPress < .milliseconds(250) { return nil }
             pressed += 1
@@ -90,6 +111,7 @@ extension BenchCommand {
             terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1,
             catalog: PresetCatalog(), threads: cores > 1 ? cores : nil)
         app.run()
+        if let timedOut { throw badInput("bench render: \(timedOut)") }
         guard latencies.count == presses else {
             throw badInput("bench render: only \(latencies.count) of \(presses) presses of \(key) reached the screen")
         }
