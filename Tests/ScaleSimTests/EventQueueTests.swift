@@ -17,8 +17,9 @@ import Testing
     }
 
     /// Runs `operations` random steps on `queue` and on a sorted-list reference, checking
-    /// every pop, `nextTime` and `count`; returns how many events popped.
-    func compare(_ queue: inout EventQueue, seed: UInt64, operations: Int, delays: [SimTime]) -> Int {
+    /// every pop, `nextTime` and `count`; returns how many events popped. Events come at a
+    /// time, after one of `delays`, or from one of `sources`.
+    func compare(_ queue: inout EventQueue, seed: UInt64, operations: Int, delays: [SimTime], sources: Int = 3) -> Int {
         var rng = Xoshiro256StarStar(seed: seed)
         var reference: [ReferenceEvent] = []
         var inserted = 0
@@ -38,13 +39,22 @@ import Testing
                 #expect(sequence == firstSequence &+ UInt32(inserted))
                 reference.append(ReferenceEvent(time: time, order: inserted, target: Int32(inserted)))
                 inserted += 1
-            } else if roll < 55 {
+            } else if roll < 45 {
                 let delay = delays[rng.below(delays.count)]
                 // Now sometimes goes back: the queue must still keep every lane in order.
                 let from = rng.below(20) == 0 ? max(0, now - SimTime(rng.below(3))) : now
                 let sequence = queue.schedule(Int32(inserted), after: delay, from: from)
                 #expect(sequence == firstSequence &+ UInt32(inserted))
                 reference.append(ReferenceEvent(time: from + delay, order: inserted, target: Int32(inserted)))
+                inserted += 1
+            } else if roll < 55 {
+                // A source's events, each usually at or after its last pending one (a
+                // region's arrivals); now and then earlier, which must go to the heap.
+                let source = rng.below(sources)
+                let time = now + SimTime(rng.below(6))
+                let sequence = queue.schedule(Int32(inserted), at: time, source: source)
+                #expect(sequence == firstSequence &+ UInt32(inserted))
+                reference.append(ReferenceEvent(time: time, order: inserted, target: Int32(inserted)))
                 inserted += 1
             } else if roll < 58 {
                 now += SimTime(rng.below(3))  // the clock moves on without an event, as `run(until:)` does
@@ -84,6 +94,14 @@ import Testing
         // Twelve delays, more than the queue has lanes, so some go to the heap; zero too.
         let delays: [SimTime] = [0, 1, 2, 3, 5, 7, 10, 11, 13, 17, 19, 40]
         #expect(compare(&queue, seed: seed, operations: 20_000, delays: delays) > 5_000)
+    }
+
+    /// Sources and delays share the lanes: a few of each, every source with a lane; more
+    /// sources than lanes; sources and delays whose events often tie.
+    @Test(arguments: [(2, [0, 3, 9]), (12, [1, 4]), (3, [0, 1, 2])] as [(Int, [SimTime])])
+    func sourcesAndDelaysShareTheLanes(sources: Int, delays: [SimTime]) {
+        var queue = EventQueue()
+        #expect(compare(&queue, seed: 5, operations: 20_000, delays: delays, sources: sources) > 5_000)
     }
 
     @Test func ordersAcrossTheSequenceWrapAround() {

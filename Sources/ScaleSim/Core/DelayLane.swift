@@ -1,16 +1,18 @@
-/// A delay line: the pending events scheduled one fixed delay after their scheduling time.
+/// A delay line: the pending events scheduled one fixed delay after their scheduling time,
+/// or the events of one source that schedules each after the last (a region's arrivals).
 ///
 /// Events enter at `now + delay` with `now` never decreasing and ever-later insertion
 /// sequences, so a plain ring buffer holds them already in (time, sequence) order: they
 /// need no heap, and only the oldest competes with the rest of the future event list.
 struct DelayLane: Sendable {
-    /// The delay every event of this lane was scheduled after.
-    var delay: SimTime
+    /// What the lane's events share: their delay (zero or more), or `~source` (negative)
+    /// for a source's lane; see `EventQueue.schedule(_:at:source:)`.
+    var key: Int64
     private var storage = Column<ScheduledEvent>()
     private var head = 0
     private(set) var count = 0
 
-    init(delay: SimTime) { self.delay = delay }
+    init(key: Int64) { self.key = key }
 
     var isEmpty: Bool { count == 0 }
 

@@ -14,7 +14,8 @@ public struct ScheduledEvent: Sendable {
 /// The future event list, ordered by (time, insertion sequence).
 ///
 /// Events scheduled a fixed delay ahead (`schedule(_:after:from:)`) wait in delay lines,
-/// one FIFO per distinct delay, already in order; the others wait in a radix heap.
+/// one FIFO per distinct delay, already in order, and so do the events of a source that
+/// schedules each after the last (`schedule(_:at:source:)`); the others wait in a radix heap.
 /// `pop` takes whichever is earlier of the heap's top and the earliest lane head. Ties in
 /// time break by insertion order wherever the events wait, so the same inputs always pop in
 /// the same order: the engine's determinism rests on this.
@@ -31,8 +32,8 @@ public struct EventQueue: Sendable {
     private var laneEntries = 0
     private var nextSequence: UInt32
 
-    /// Past this many distinct delays pending at once, events go to the heap: every lane
-    /// head is scanned when a lane event pops.
+    /// Past this many distinct delays and sources pending at once, events go to the heap:
+    /// every lane head is scanned when a lane event pops.
     static let maximumLanes = 8
 
     public init() { self.init(firstSequence: 0) }
@@ -95,8 +96,27 @@ public struct EventQueue: Sendable {
     /// without a lane, when every lane is busy with another delay, goes to the heap.
     @discardableResult
     public mutating func schedule(_ target: Int32, after delay: SimTime, from now: SimTime) -> UInt32 {
-        let time = now + delay
-        guard let k = lane(for: delay), lanes[k].isEmpty || lanes[k].lastTime <= time else {
+        schedule(target, at: now + delay, inLaneOf: delay)
+    }
+
+    /// Schedules `target` at `time` in the lane of `source` (0 or more), for a source whose
+    /// events come one after another, each scheduled at or after the last (a user region's
+    /// arrivals); returns the sequence number it was given.
+    ///
+    /// The same order as `schedule(target, at: time)`, which an event earlier than the
+    /// source's last pending one, or a source without a lane, falls back to. The lane saves
+    /// the event the radix heap's moves: a region's arrivals, a few microseconds apart, are
+    /// a quarter of the events of ten-million-users (docs/architecture.md, "The future event list").
+    @discardableResult
+    public mutating func schedule(_ target: Int32, at time: SimTime, source: Int) -> UInt32 {
+        schedule(target, at: time, inLaneOf: ~Int64(source))
+    }
+
+    /// Schedules `target` at `time` in the lane of `key` if it has one, or gets one, that
+    /// takes the event; else in the heap.
+    @inline(__always)
+    private mutating func schedule(_ target: Int32, at time: SimTime, inLaneOf key: Int64) -> UInt32 {
+        guard let k = lane(for: key), lanes[k].isEmpty || lanes[k].lastTime <= time else {
             return schedule(target, at: time)
         }
         let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)
@@ -111,21 +131,21 @@ public struct EventQueue: Sendable {
         return event.sequence
     }
 
-    /// The lane of `delay`: its own, else an empty lane given to it, else a new one while
-    /// fewer than `maximumLanes` exist.
+    /// The lane of `key` (a delay, or a source's `~source`): its own, else an empty lane
+    /// given to it, else a new one while fewer than `maximumLanes` exist.
     @inline(__always)
-    private mutating func lane(for delay: SimTime) -> Int? {
+    private mutating func lane(for key: Int64) -> Int? {
         var empty = -1
         for k in lanes.indices {
-            if lanes[k].delay == delay { return k }
+            if lanes[k].key == key { return k }
             if empty < 0 && lanes[k].isEmpty { empty = k }
         }
         if empty >= 0 {
-            lanes[empty].delay = delay
+            lanes[empty].key = key
             return empty
         }
         guard lanes.count < Self.maximumLanes else { return nil }
-        lanes.append(DelayLane(delay: delay))
+        lanes.append(DelayLane(key: key))
         return lanes.count - 1
     }
 

@@ -16,7 +16,8 @@ extension Engine {
             return
         }
         let gap = Nanos.fromNanoseconds(arrivalRandom[region].exponential(mean: workload.meanGaps[region]))
-        workload.pendingSequences[region] = events.schedule(EventTarget.arrivalBase - Int32(region), at: now + gap)
+        workload.pendingSequences[region] = events.schedule(
+            EventTarget.arrivalBase - Int32(region), at: now + gap, source: region)
     }
 
     /// Reschedules every region's next arrival, after a change of rate.
