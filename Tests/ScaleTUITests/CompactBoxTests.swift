@@ -130,6 +130,28 @@ import Testing
                 let text = try Self.boxText(node.id, in: state)
                 #expect(text.contains(lesson), "\(preset) at \(width)x\(height): \(node.id) lacks \(lesson):\n\(text)")
             }
+            if layout.compact {
+                try Self.expectLoneBoxesShowTheirWholeLine(layout, snapshot, state, "\(preset) at \(width)x\(height)")
+            }
+        }
+    }
+
+    /// A one-line box alone in its row of its frame grows to show its whole line, the pool
+    /// size among it, when the frame is wide enough: what `a` or `r` changed stays in sight.
+    static func expectLoneBoxesShowTheirWholeLine(
+        _ layout: TopologyLayout, _ snapshot: SimulationSnapshot, _ state: DashboardState, _ context: String
+    ) throws {
+        for box in layout.boxes {
+            guard let node = snapshot.nodes.first(where: { $0.id == box.id }),
+                let frame = layout.groups.first(where: { $0.rect.contains(x: box.rect.x, y: box.rect.y) })
+            else { continue }
+            let alone = !layout.boxes.contains {
+                $0.id != box.id && $0.rect.y == box.rect.y && frame.rect.contains(x: $0.rect.x, y: $0.rect.y)
+            }
+            guard alone, node.compactLineWidth <= frame.rect.width - 2 else { continue }
+            let text = try boxText(node.id, in: state)
+            #expect(box.rect.width >= node.compactLineWidth, "\(context): \(node.id) is cut: \(text)")
+            if node.showsPoolSize { #expect(text.contains("x\(node.servers)"), "\(context): \(node.id) lacks its size: \(text)") }
         }
     }
 

@@ -64,6 +64,11 @@ extension NodeSnapshot {
         keyFigureLabel.map { id.count + 1 + $0.count + 1 + Self.widestFigureValue }
     }
 
+    /// Columns a one-line box needs to show its whole line, every figure in.
+    public var compactLineWidth: Int {
+        compactLine(width: .max).reduce(-1) { $0 + 1 + $1.text.unicodeScalars.count }
+    }
+
     /// The figures beside the load, in the order a box shows them: its status (`DOWN`, `2
     /// down`), sessions lost, warming servers, requests turned away, the lesson figure, the
     /// rate limit; the rate (completions) first in a full box, last in a one-line box.

@@ -91,7 +91,7 @@ public struct TopologyLayout: Sendable, Equatable {
         var forms: [Form] = []
         for compact in [false, true] {
             for stacked in canStack ? [false, true] : [false] {
-                let placed = place(groups, in: area, compact: compact, stacked: stacked)
+                let placed = place(groups, in: area, compact: compact, stacked: stacked) { nodes[$0]?.compactLineWidth }
                 let lessons =
                     compact
                     ? placed.boxes.count { box in nodes[box.id]?.compactLessonWidth.map { $0 <= box.rect.width } ?? true }
@@ -194,7 +194,10 @@ public struct TopologyLayout: Sendable, Equatable {
 
     /// The edge group across the top, data centers side by side when each gets room for
     /// two boxes a row, unless `stacked` (then one under the other), anything else below.
-    static func place(_ groups: [NodeGroup], in area: Rect, compact: Bool, stacked: Bool = false) -> Placed {
+    /// `lineWidth` gives the columns a one-line box needs for its whole line.
+    static func place(
+        _ groups: [NodeGroup], in area: Rect, compact: Bool, stacked: Bool = false, lineWidth: (String) -> Int? = { _ in nil }
+    ) -> Placed {
         var rows: [[NodeGroup]] = []
         let centers = groups.filter { $0.title != "edge" && $0.title != "other" }
         rows += groups.filter { $0.title == "edge" }.map { [$0] }
@@ -213,7 +216,10 @@ public struct TopologyLayout: Sendable, Equatable {
                 let x = area.x + i * columnWidth
                 let width = i == row.count - 1 ? area.maxX - x : columnWidth
                 rowHeight = max(
-                    rowHeight, placeGroup(group, at: Rect(x: x, y: y, width: width, height: 0), compact: compact, into: &placed))
+                    rowHeight,
+                    placeGroup(
+                        group, at: Rect(x: x, y: y, width: width, height: 0), compact: compact, lineWidth: lineWidth,
+                        into: &placed))
             }
             // Side-by-side frames share the row's height, so their bottoms line up.
             for i in placed.groups.indices.suffix(row.count) { placed.groups[i].rect.height = rowHeight }
@@ -228,7 +234,14 @@ public struct TopologyLayout: Sendable, Equatable {
     }
 
     /// Places one group's frame and boxes from `origin`'s top-left; returns its height.
-    static func placeGroup(_ group: NodeGroup, at origin: Rect, compact: Bool, into placed: inout Placed) -> Int {
+    ///
+    /// One-line boxes may grow past `maxBoxWidth`, up to their share of the row, to show
+    /// their whole line (`lineWidth`): a one-line box has no bar to keep in proportion, and
+    /// a pool's size left out hides what `a` or `r` just changed.
+    static func placeGroup(
+        _ group: NodeGroup, at origin: Rect, compact: Bool, lineWidth: (String) -> Int? = { _ in nil },
+        into placed: inout Placed
+    ) -> Int {
         let inner = origin.width - 2
         let perRowLimit = max(1, (inner + 1) / (minBoxWidth + 1))
         let boxHeight = compact ? 1 : fullBoxHeight
@@ -236,7 +249,11 @@ public struct TopologyLayout: Sendable, Equatable {
         for tier in group.tiers {
             for start in stride(from: 0, to: tier.count, by: perRowLimit) {
                 let row = Array(tier[start..<min(tier.count, start + perRowLimit)])
-                let width = max(minBoxWidth, min(boxWidth(origin.width, perRow: row.count), inner))
+                var width = max(minBoxWidth, min(boxWidth(origin.width, perRow: row.count), inner))
+                if compact {
+                    let share = (inner - (row.count - 1)) / row.count
+                    width = max(width, min(share, row.compactMap(lineWidth).max() ?? 0))
+                }
                 let used = row.count * width + (row.count - 1)
                 var x = origin.x + 1 + max(0, (inner - used) / 2)
                 y += 1  // the row of flow labels above the boxes
