@@ -49,14 +49,19 @@ extension Engine {
     /// the pool's replication delay and is applied in commit order by the replica's single
     /// apply worker; a pool across a cut link gets it when the link heals.
     mutating func replicate(key: UInt32, position: LogPosition, primary n: Int) {
-        for pool in primaryStates[Int(nodes[n].slot)].replicaPools.map(Int.init) {
+        // By index, not over a copy of the lists: a copy costs an allocation or a retain
+        // per write, and shipping changes neither list.
+        let primary = Int(nodes[n].slot)
+        for j in primaryStates[primary].replicaPools.indices {
+            let pool = Int(primaryStates[primary].replicaPools[j])
             let k = Int(nodes[pool].slot)
             if partitions.active && holdsReplication(position: position, committed: now, pool: k, primary: n) { continue }
             let arrives = now + replicaPoolStates[k].replicationDelay
             links.count(from: Int32(n), to: pool, slot: LinkCounters.replicationSlot)
             // A pool in another partition hears of the write from `sendCommitAcross`.
             if crossing.isPartitioned && crossing.isForeign(Int32(pool)) { continue }
-            for s in nodes[pool].activeServers where !servers[Int(s)].down {
+            for m in nodes[pool].activeServers.indices where !servers[Int(nodes[pool].activeServers[m])].down {
+                let s = nodes[pool].activeServers[m]
                 let service = replicaPoolStates[k].applySampler.sample(&nodes[pool].serviceRandom)
                 if !servers[Int(s)].applyLog.ship(
                     position: position, committed: now, arrives: arrives, service: service, now: now)
