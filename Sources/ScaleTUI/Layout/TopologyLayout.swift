@@ -89,9 +89,12 @@ public struct TopologyLayout: Sendable, Equatable {
         let canStack = centers > 1 && area.width / centers >= minColumn
         let linkRows = linkRowsNeeded(snapshot, width: area.width)
         var forms: [Form] = []
+        // Full boxes rank first, so one-line boxes are measured only when none fits.
         for compact in [false, true] {
+            forms = []
+            let lineWidths = compact ? nodes.mapValues(\.compactLineWidth) : [:]
             for stacked in canStack ? [false, true] : [false] {
-                let placed = place(groups, in: area, compact: compact, stacked: stacked) { nodes[$0]?.compactLineWidth }
+                let placed = place(groups, in: area, compact: compact, stacked: stacked) { lineWidths[$0] }
                 let lessons =
                     compact
                     ? placed.boxes.count { box in nodes[box.id]?.compactLessonWidth.map { $0 <= box.rect.width } ?? true }
@@ -100,10 +103,10 @@ public struct TopologyLayout: Sendable, Equatable {
                     forms.append(Form(compact: compact, placed: placed, linkRows: rows, lessons: lessons))
                 }
             }
+            let fitting = forms.filter { $0.height <= area.height }
+            if let best = fitting.max(by: { rank($0) < rank($1) }) { return best }
         }
-        let fitting = forms.filter { $0.height <= area.height }
-        if let best = fitting.max(by: { rank($0) < rank($1) }) { return best }
-        return forms.filter { $0.compact && $0.linkRows == 0 }.min { $0.height < $1.height }!
+        return forms.filter { $0.linkRows == 0 }.min { $0.height < $1.height }!
     }
 
     /// How much a form shows, to compare forms that fit: larger is better.
