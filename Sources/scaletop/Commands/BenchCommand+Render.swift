@@ -63,8 +63,9 @@ extension BenchCommand {
     /// the first frame that shows `showing(k)` after the k-th press (`showing(0)` is on the
     /// screen before the first). With `selecting`, a click on that node's box comes first.
     ///
-    /// A press whose text is not on screen within `timeLimit` ends the bench with an error,
-    /// so a key that acts elsewhere cannot hang it.
+    /// A press whose text is not on screen within `timeLimit`, or a system not on screen
+    /// within a minute, ends the bench with an error, so a key that acts elsewhere cannot
+    /// hang it.
     func keyToScreenMilliseconds(
         key: Character, presses: Int, selecting node: String? = nil, timeLimit: Duration = .seconds(10),
         showing: @escaping (Int) -> String
@@ -76,7 +77,9 @@ extension BenchCommand {
         var lastPress: ContinuousClock.Instant?
         /// The text the last press should bring on screen, until a frame shows it.
         var awaiting: String?
-        var timedOut: String?
+        /// Why the run stopped before its last press showed, if it did.
+        var failure: String?
+        let started = clock.now
         var latencies: [Duration] = []
         terminal.onPresent = { frame in
             if let expected = awaiting, let lastPress, frame.text.contains(expected) {
@@ -87,14 +90,18 @@ extension BenchCommand {
         // One press every 250 ms once the system shows, each after the last showed.
         terminal.script = { terminal in
             if let expected = awaiting, let lastPress, clock.now - lastPress > timeLimit {
-                timedOut = "press \(pressed) of \(key) did not show \(expected) within \(timeLimit)"
+                failure = "press \(pressed) of \(key) did not show \(expected) within \(timeLimit)"
+                return .key(.character("q"))
+            }
+            if pressed == 0, clock.now - started > .seconds(60) {
+                failure = "the system did not show \(showing(0)) within a minute"
                 return .key(.character("q"))
             }
             guard awaiting == nil, pressed > 0 || terminal.screen.text.contains(showing(0)) else { return nil }
             if !clicked, let node {
                 clicked = true
                 guard let cell = terminal.screen.firstCell(showing: "\(node) ") else {
-                    timedOut = "\(node) is not on the screen to select"
+                    failure = "\(node) is not on the screen to select"
                     return .key(.character("q"))
                 }
                 return .click(x: cell.x, y: cell.y)
@@ -111,7 +118,7 @@ extension BenchCommand {
             terminal: terminal, preset: try loadPreset("ten-million-users"), seed: nil, speed: 1,
             catalog: PresetCatalog(), threads: cores > 1 ? cores : nil)
         app.run()
-        if let timedOut { throw badInput("bench render: \(timedOut)") }
+        if let failure { throw badInput("bench render: \(failure)") }
         guard latencies.count == presses else {
             throw badInput("bench render: only \(latencies.count) of \(presses) presses of \(key) reached the screen")
         }
