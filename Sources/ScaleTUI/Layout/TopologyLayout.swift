@@ -199,7 +199,7 @@ public struct TopologyLayout: Sendable, Equatable {
     /// two boxes a row, unless `stacked` (then one under the other), anything else below.
     /// `lineWidth` gives the columns a one-line box needs for its whole line.
     static func place(
-        _ groups: [NodeGroup], in area: Rect, compact: Bool, stacked: Bool = false, lineWidth: (String) -> Int? = { _ in nil }
+        _ groups: [NodeGroup], in area: Rect, compact: Bool, stacked: Bool, lineWidth: (String) -> Int?
     ) -> Placed {
         var rows: [[NodeGroup]] = []
         let centers = groups.filter { $0.title != "edge" && $0.title != "other" }
@@ -242,8 +242,7 @@ public struct TopologyLayout: Sendable, Equatable {
     /// their whole line (`lineWidth`): a one-line box has no bar to keep in proportion, and
     /// a pool's size left out hides what `a` or `r` just changed.
     static func placeGroup(
-        _ group: NodeGroup, at origin: Rect, compact: Bool, lineWidth: (String) -> Int? = { _ in nil },
-        into placed: inout Placed
+        _ group: NodeGroup, at origin: Rect, compact: Bool, lineWidth: (String) -> Int?, into placed: inout Placed
     ) -> Int {
         let inner = origin.width - 2
         let perRowLimit = max(1, (inner + 1) / (minBoxWidth + 1))
