@@ -69,6 +69,47 @@ import Testing
         #expect(base == changed)
     }
 
+    /// `spec` run for `seconds`, its keys drawn at birth or at their first read, after
+    /// `commands` at `commandTime` (each of which sets the choice afresh).
+    static func run(
+        _ spec: SystemSpec, keysAtBirth: Bool, seconds: Int64 = 10, commands: [SimCommand] = [], commandTime: Int64 = 2
+    ) -> Engine {
+        var engine = Engine(spec: spec, seed: 7)
+        engine.workload.drawsKeysAtBirth = keysAtBirth
+        engine.run(until: commandTime * Nanos.perSecond)
+        for command in commands { #expect(engine.execute(command) == .applied, "\(command)") }
+        engine.run(until: seconds * Nanos.perSecond)
+        return engine
+    }
+
+    /// A key drawn when a node first reads it is the key drawn at the request's birth: the
+    /// same figures whichever the engine does, through caches, writes, static assets, queue
+    /// jobs and retries, and through a key reader added while requests are on their way.
+    @Test(arguments: [false, true])
+    func aKeyIsTheSameWhenEverItIsDrawn(addsAReader: Bool) {
+        let spec = addsAReader ? TestNetworks.reference : Self.geo
+        let commands: [SimCommand] = addsAReader ? [.addCache(front: "db", entries: 500)] : [.kill(node: "web-us", server: 0)]
+        let atBirth = Self.run(spec, keysAtBirth: true, commands: commands)
+        let atFirstRead = Self.run(spec, keysAtBirth: false, commands: commands)
+        #expect(atBirth.summary().endToEnd.counts.completed > 8_000)
+        #expect(atBirth.summary() == atFirstRead.summary())
+        #expect(atBirth.digest() == atFirstRead.digest())
+    }
+
+    /// A design whose nodes read no keys draws none: every slot of the reference network's
+    /// requests still holds an undrawn key, in flight or done.
+    @Test func aDesignThatReadsNoKeysDrawsNone() {
+        var engine = Engine(spec: TestNetworks.reference, seed: 7)
+        #expect(!engine.workload.drawsKeysAtBirth)
+        engine.run(until: 5 * Nanos.perSecond)
+        let slots = engine.requests.slots.indices
+        #expect(slots.count > 20)
+        #expect(slots.allSatisfy { engine.requests.slots[$0].key == RequestTable.undrawnKey })
+        // Once a cache reads them, new requests draw theirs at birth.
+        #expect(engine.execute(.addCache(front: "db", entries: 500)) == .applied)
+        #expect(engine.workload.drawsKeysAtBirth)
+    }
+
     @Test func eachRegionIsAPoissonStreamOfItsShare() {
         let (records, _) = Self.arrivals(Self.geo, seconds: 60)
         let us = records.filter { $0.region == 0 }

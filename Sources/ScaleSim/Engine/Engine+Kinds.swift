@@ -117,23 +117,32 @@ extension Engine {
     /// time hides the memory latency: over millions of keys each is a miss otherwise. A
     /// hint: it changes nothing.
     @inline(__always)
-    func prefetchKeyState(of r: Int32, at n: Int) {
-        let key = requests.slots[Int(r)].key
+    mutating func prefetchKeyState(of r: Int32, at n: Int) {
         let k = Int(nodes[n].slot)
         guard k >= 0 else { return }
         switch nodes[n].kind {
         case .cache, .cdn:
+            let key = self.key(of: Int(r))
             cacheStates[k].cache.prefetch(key)
-            let p = Int(cacheStates[k].source)
-            if p >= 0, let primary = primarySlot(p) { primaryStates[primary].store.prefetch(key) }
+            prefetchVersion(of: Int(r), primary: Int(cacheStates[k].source))
         case .replica:
-            let p = Int(replicaPoolStates[k].primary)
-            if p >= 0, let primary = primarySlot(p) { primaryStates[primary].store.prefetch(key) }
+            prefetchVersion(of: Int(r), primary: Int(replicaPoolStates[k].primary))
         case .db:
-            primaryStates[k].store.prefetch(key)
+            prefetchVersion(of: Int(r), primary: n)
         case .lb, .app, .station, .queue, .sessionStore:
             break
         }
+    }
+
+    /// Starts loading request `i`'s key's version at primary `p` (none if -1): a hint. Before
+    /// the first write there is nothing to load, and no key to draw.
+    @inline(__always)
+    mutating func prefetchVersion(of i: Int, primary p: Int) {
+        guard anyWriteCommitted, p >= 0, let slot = primarySlot(p) else { return }
+        // The key first: drawing it writes to `self`, which `primaryStates[slot]` would
+        // have to be copied out of (retaining its arrays) to outlive.
+        let key = self.key(of: i)
+        primaryStates[slot].store.prefetch(key)
     }
 
     /// A request passed through node `n` without service (no service time).

@@ -56,19 +56,21 @@ extension Engine {
         }
         let requestClass = workload.classes[classIndex]
         let user = UInt32(truncatingIfNeeded: random.below(workload.users))
-        let isStatic = requestClass == UInt8(RequestClass.static.rawValue)
-        let key: UInt32
-        if isStatic {
-            key = UInt32(truncatingIfNeeded: workload.staticZipf.sample(&random))
-        } else if !workload.traceKeys.isEmpty {
+        // A Zipf key comes from `random` as it is now, at once or when a node first reads
+        // it (`key(of:)`); a trace's keys are taken in arrival order, so at once.
+        var key = RequestTable.undrawnKey
+        if !workload.traceKeys.isEmpty && requestClass != UInt8(RequestClass.static.rawValue) {
             key = workload.traceKeys[workload.traceCursor]
             workload.traceCursor = (workload.traceCursor + 1) % workload.traceKeys.count
-        } else {
-            key = UInt32(truncatingIfNeeded: workload.zipf.sample(&random))
+        } else if workload.drawsKeysAtBirth {
+            var keyRandom = random
+            key = sampleKey(class: requestClass, &keyRandom)
         }
         let r = requests.allocate(
-            born: now, user: user, key: key, requestClass: requestClass, region: UInt8(truncatingIfNeeded: region))
+            born: now, user: user, key: key, requestClass: requestClass, region: UInt8(truncatingIfNeeded: region),
+            keyStream: random.state)
         if arrivalTrace != nil {
+            let key = self.key(of: Int(r))
             arrivalTrace?.append(ArrivalRecord(region: region, born: now, requestClass: requestClass, user: user, key: key))
         }
         outcomesAll.byClass[Int(requestClass)].requests += 1
@@ -84,6 +86,38 @@ extension Engine {
         }
         startFirstAttempt(r)
         enterSystem(r)
+    }
+
+    /// Request `i`'s key. A Zipf key is drawn when a node first reads it, from the request's
+    /// attribute stream as its birth left it, so it is the same whenever it is drawn; a
+    /// design whose nodes read no keys never pays for the draw (docs/architecture.md,
+    /// "Random streams").
+    @inline(__always)
+    mutating func key(of i: Int) -> UInt32 {
+        let key = requests.slots[i].key
+        return key != RequestTable.undrawnKey ? key : drawKey(of: i)
+    }
+
+    /// Draws request `i`'s key if it is not drawn yet; called before a slot is copied (a
+    /// retry, a partition crossing), since the copy carries the key but not its stream.
+    @discardableResult
+    mutating func drawKey(of i: Int) -> UInt32 {
+        guard requests.slots[i].key == RequestTable.undrawnKey else { return requests.slots[i].key }
+        var random = SplitMix64(state: requests.keyStreams[i])
+        let key = sampleKey(class: requests.slots[i].requestClass, &random)
+        requests.slots[i].key = key
+        return key
+    }
+
+    /// A Zipf key for a request of `requestClass` (a static asset's or a data key), drawn
+    /// from the request's attribute stream. The samplers are read one by one: a method of
+    /// `workload` would copy it, and retain its arrays, on every call.
+    @inline(__always)
+    func sampleKey(class requestClass: UInt8, _ random: inout SplitMix64) -> UInt32 {
+        let key =
+            requestClass == UInt8(RequestClass.static.rawValue)
+            ? workload.staticZipf.sample(&random) : workload.zipf.sample(&random)
+        return UInt32(truncatingIfNeeded: key)
     }
 
     // MARK: Stations
@@ -166,8 +200,9 @@ extension Engine {
     /// rotation.
     mutating func pickServer(node n: Int, from: Int32, request i: Int) -> Int32? {
         if nodes[n].sharded {
+            let key = self.key(of: i)
             let pool = nodes[n].activeServers
-            return pool[Int(SplitMix64.mix(UInt64(requests.slots[i].key)) % UInt64(pool.count))]
+            return pool[Int(SplitMix64.mix(UInt64(key)) % UInt64(pool.count))]
         }
         if from < 0 && nodes[n].activeServers.count > 1 { return resolveByDNS(node: n, request: i) }
         let count = nodes[n].rotation.count

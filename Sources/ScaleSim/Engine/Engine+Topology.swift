@@ -85,6 +85,10 @@ extension Engine {
         }
         linkRegions()
         linkWriteDelays()
+        // Where keys are read, drawing one at birth, from the stream still in registers, is
+        // cheaper than loading the stream back from memory at the first read.
+        let writes = workload.classes.contains(UInt8(RequestClass.write.rawValue))
+        workload.drawsKeysAtBirth = writes || nodes.contains { $0.kind == .cache || $0.kind == .cdn || $0.sharded }
         declareLinks()
         reconcileBreakers()
         // Any node clients reach directly (the entry, a data center's entry) resolves by DNS.

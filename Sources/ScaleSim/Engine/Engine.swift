@@ -82,6 +82,9 @@ public struct Engine: Sendable {
     /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift).
     var cacheStates: [CacheState] = []
     var primaryStates: [PrimaryState] = []
+    /// Whether any primary has committed, or learnt of, a write: until then every key's
+    /// version is 0, and a read needs no key to know it.
+    var anyWriteCommitted = false
     var replicaPoolStates: [ReplicaPoolState] = []
     var appStates: [AppState] = []
     /// The rate limiters, one per limited node (see Engine+RateLimiter.swift).

@@ -77,31 +77,44 @@ struct RequestTable {
     var slots = Column<Slot>()
     private var free = Column<Int32>()
 
+    /// `Slot.key` while the request's key is not drawn yet (`Engine.key(of:)`): no key
+    /// space reaches it (`KeySpace.maxCount`).
+    static let undrawnKey = UInt32.max
+
+    /// Each slot's attribute stream as its request's birth left it, where a key not drawn
+    /// yet is drawn from; read only while the slot's key is `undrawnKey`.
+    private(set) var keyStreams = Column<UInt64>()
+
     /// Requests alive now, lost ones waiting for their event excluded.
     private(set) var live = 0
 
+    /// A slot for a new request; a `key` of `undrawnKey` is drawn from `keyStream` later.
     mutating func allocate(
-        born time: SimTime, user: UInt32, key: UInt32, requestClass: UInt8, role: Role = .user, region: UInt8 = 0
+        born time: SimTime, user: UInt32, key: UInt32, requestClass: UInt8, role: Role = .user, region: UInt8 = 0,
+        keyStream: UInt64 = 0
     ) -> Int32 {
-        live += 1
-        let slot = Slot(
-            born: time, enteredNode: time, user: user, key: key, requestClass: requestClass, role: role, region: region)
-        if let reused = free.popLast() {
-            slots[Int(reused)] = slot
-            return reused
-        }
-        slots.append(slot)
-        return Int32(slots.count - 1)
+        let r = take(
+            Slot(born: time, enteredNode: time, user: user, key: key, requestClass: requestClass, role: role, region: region))
+        if key == Self.undrawnKey { keyStreams[Int(r)] = keyStream }
+        return r
     }
 
-    /// Takes in a request that crossed from another partition, with its state as it left.
+    /// Takes in a request that crossed from another partition, with its state as it left
+    /// (its key drawn).
     mutating func adopt(_ slot: Slot) -> Int32 {
+        take(slot)
+    }
+
+    /// A free slot, or a new one, now holding `slot`.
+    @inline(__always)
+    private mutating func take(_ slot: Slot) -> Int32 {
         live += 1
         if let reused = free.popLast() {
             slots[Int(reused)] = slot
             return reused
         }
         slots.append(slot)
+        keyStreams.append(0)
         return Int32(slots.count - 1)
     }
 
@@ -109,6 +122,7 @@ struct RequestTable {
     mutating func makeUnique() {
         slots.makeUnique()
         free.makeUnique()
+        keyStreams.makeUnique()
     }
 
     /// Starts loading slot `slot` into the CPU's cache: a hint, it changes nothing.

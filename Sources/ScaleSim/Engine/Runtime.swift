@@ -170,6 +170,9 @@ struct WorkloadRuntime: Sendable {
     var traceKeys: [UInt32] = []
     var traceCursor = 0
     var staticZipf: ZipfSampler
+    /// Whether a request's Zipf key is drawn at its birth rather than at its first read
+    /// (`Engine.key(of:)`): set by `Engine.linkTopology`, a hint that changes no key.
+    var drawsKeysAtBirth = false
     var entry: Int32 = 0
     var limit: Int?
     var generated = 0

@@ -67,6 +67,7 @@ extension Engine {
     /// commands apply only at barriers, after every commit before them has been heard of.
     mutating func receiveCommit(primary p: Int, key: UInt32, position: LogPosition, committed: SimTime) {
         primaryStates[Int(nodes[p].slot)].store.learn(key, position: position)
+        anyWriteCommitted = true
         if crossing.firstCommits[Self.primaryKey(p, key)] == nil { crossing.firstCommits[Self.primaryKey(p, key)] = committed }
         for pool in primaryStates[Int(nodes[p].slot)].replicaPools.map(Int.init) where !crossing.isForeign(Int32(pool)) {
             let k = Int(nodes[pool].slot)

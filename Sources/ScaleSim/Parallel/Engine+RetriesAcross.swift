@@ -18,6 +18,7 @@ extension Engine {
     /// Hands retry `r`, failed here, to its region's partition `home`, which starts it at
     /// `time`; its slot here is free again.
     mutating func sendRetryHome(_ r: Int32, to home: Int32, at time: SimTime) {
+        drawKey(of: Int(r))
         crossing.outbox.send(.retry(requests.slots[Int(r)]), to: Int(home), at: time)
         requests.release(r)
     }

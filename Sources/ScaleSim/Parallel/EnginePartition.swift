@@ -211,6 +211,7 @@ extension Engine {
     /// Hands request `r`, travelling to node `target` of another partition, to that
     /// partition, where it arrives at `time`; its slot here is free again.
     mutating func sendAcross(_ r: Int32, to target: Int32, from sender: Int32, arriving time: SimTime) {
+        drawKey(of: Int(r))
         var slot = requests.slots[Int(r)]
         slot.node = target
         slot.server = sender
@@ -247,8 +248,9 @@ extension Engine {
         let region = min(Int(requests.slots[Int(r)].region), regionLatency.count - 1)
         let here = datacenters.indices.filter { datacenters[$0].entry >= 0 && crossing.simulates(Int(datacenters[$0].entry)) }
         let delay = here.map { 2 * regionLatency[region][$0] }.min() ?? 0
+        let key = self.key(of: Int(r))
         crossing.outbox.send(
-            .fill(cache: Int32(c), key: requests.slots[Int(r)].key, version: requests.slots[Int(r)].version),
+            .fill(cache: Int32(c), key: key, version: requests.slots[Int(r)].version),
             to: Int(crossing.owners[c]), at: now + delay)
     }
 

@@ -5,7 +5,8 @@ extension Engine {
     /// to the origin and fills the edge when it comes back.
     mutating func lookUpEdge(_ r: Int32, cdn n: Int) {
         let i = Int(r)
-        if let k = cacheSlot(n), cacheStates[k].cache.lookup(requests.slots[i].key, now: now) != nil {
+        let key = self.key(of: i)
+        if let k = cacheSlot(n), cacheStates[k].cache.lookup(key, now: now) != nil {
             finish(r, .completed)
         } else {
             requests.slots[i].fillCache = Int32(n)

@@ -33,7 +33,7 @@ extension Engine {
     /// miss goes on and fills the cache when its read returns.
     mutating func lookUp(_ r: Int32, cache n: Int) {
         let i = Int(r)
-        let key = requests.slots[i].key
+        let key = self.key(of: i)
         if let k = cacheSlot(n), let version = cacheStates[k].cache.lookup(key, now: now) {
             let p = Int(cacheStates[k].source)
             // A cache holds versions that were current once, never newer: stale means changed.
@@ -60,7 +60,8 @@ extension Engine {
         if crossing.isPartitioned && crossing.isForeign(Int32(c)) {
             sendFillAcross(r, cache: c)
         } else if let k = cacheSlot(c) {
-            cacheStates[k].cache.insert(requests.slots[i].key, version: requests.slots[i].version, now: now)
+            let key = self.key(of: i)
+            cacheStates[k].cache.insert(key, version: requests.slots[i].version, now: now)
             if !cacheStates[k].fills.isEmpty { answerWaiters(of: r, cache: c, slot: k) }
         }
         requests.slots[i].fillCache = -1

@@ -29,7 +29,7 @@ extension Engine {
     /// The fill led by `r` ended at the cache it was filling: the waiters take its answer
     /// (the version it read) and leave as hits would.
     mutating func answerWaiters(of r: Int32, cache c: Int, slot k: Int) {
-        let key = requests.slots[Int(r)].key
+        let key = self.key(of: Int(r))
         guard let fill = cacheStates[k].fills[key], fill.leader == r else { return }
         cacheStates[k].fills[key] = nil
         let version = requests.slots[Int(r)].version
@@ -47,7 +47,7 @@ extension Engine {
         let c = Int(requests.slots[Int(r)].fillCache)
         requests.slots[Int(r)].fillCache = -1
         guard c >= 0, let k = cacheSlot(c), !cacheStates[k].fills.isEmpty else { return }
-        let key = requests.slots[Int(r)].key
+        let key = self.key(of: Int(r))
         guard let fill = cacheStates[k].fills[key], fill.leader == r else { return }
         cacheStates[k].fills[key] = nil
         for w in fill.waiters {

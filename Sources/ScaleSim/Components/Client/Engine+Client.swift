@@ -57,8 +57,9 @@ extension Engine {
         let attempt = Int(requests.slots[i].attempt)
         if attempt < spec.workload.retries.limit && retryAllowed() {
             let old = requests.slots[i]
+            drawKey(of: i)
             let retry = requests.allocate(
-                born: old.born, user: old.user, key: old.key, requestClass: old.requestClass, region: old.region)
+                born: old.born, user: old.user, key: requests.slots[i].key, requestClass: old.requestClass, region: old.region)
             requests.slots[i].role = .abandoned
             requests.slots[Int(retry)].attempt = old.attempt + 1
             scheduleRetry(retry)
@@ -131,7 +132,7 @@ extension Engine {
     /// Decorrelated jitter: each wait uniform between `backoff` and three times the one
     /// before, capped at the longest exponential backoff (the last retry's). The chain is drawn afresh from a
     /// generator keyed by the request's birth, user and key, so no wait needs storing.
-    func decorrelatedBackoff(of i: Int, attempt: Int) -> Double {
+    mutating func decorrelatedBackoff(of i: Int, attempt: Int) -> Double {
         let base = Double(spec.workload.retries.backoff)
         var random = requestRetryRandom(of: i)
         let cap = exponentialBackoff(attempt: max(attempt, spec.workload.retries.limit))
@@ -157,7 +158,8 @@ extension Engine {
 
     /// Request `i`'s own retry generator, keyed by its birth, user and key under the
     /// `retries` purpose: the same for every attempt of the request, wherever it fails.
-    func requestRetryRandom(of i: Int) -> SplitMix64 {
+    mutating func requestRetryRandom(of i: Int) -> SplitMix64 {
+        drawKey(of: i)
         let slot = requests.slots[i]
         return SplitMix64(
             state: SplitMix64.mix(

@@ -23,17 +23,27 @@ extension Engine {
         primarySlot(p).map { primaryStates[$0].store.version(of: key) } ?? 0
     }
 
+    /// The latest committed version of request `i`'s key at primary `p`: before the first
+    /// write, 0 without drawing the key.
+    @inline(__always)
+    mutating func latestVersion(primary p: Int, of i: Int) -> LogPosition {
+        guard anyWriteCommitted else { return 0 }
+        let key = self.key(of: i)
+        return latestVersion(primary: p, key: key)
+    }
+
     /// A request served at a primary: a write commits (and reaches caches and replicas), a
     /// read returns the latest version.
     mutating func serveAtPrimary(_ r: Int32, node n: Int) {
         let i = Int(r)
-        let key = requests.slots[i].key
         guard requests.slots[i].requestClass == UInt8(RequestClass.write.rawValue) else {
-            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latestVersion(primary: n, key: key))
+            requests.slots[i].version = CachedVersion(truncatingIfNeeded: latestVersion(primary: n, of: i))
             fillWaitingCache(r)
             return
         }
+        let key = self.key(of: i)
         let position = primaryStates[Int(nodes[n].slot)].store.commit(key)
+        anyWriteCommitted = true
         if partitions.active {
             writeReachesCachesAcrossCuts(key: key, position: position, primary: n)
         } else {

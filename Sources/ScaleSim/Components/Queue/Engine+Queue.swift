@@ -17,8 +17,9 @@ extension Engine {
             fail(r, .dropped)
             return
         }
+        let key = self.key(of: i)
         let job = requests.allocate(
-            born: now, user: requests.slots[i].user, key: requests.slots[i].key, requestClass: requests.slots[i].requestClass,
+            born: now, user: requests.slots[i].user, key: key, requestClass: requests.slots[i].requestClass,
             role: .job)
         requests.slots[Int(job)].node = Int32(n)
         requests.slots[Int(job)].enteredNode = now

@@ -30,7 +30,7 @@ extension Engine {
         let p = Int(replicaPoolStates[Int(nodes[n].slot)].primary)
         guard p >= 0, requests.slots[i].requestClass != UInt8(RequestClass.write.rawValue) else { return }
         catchUp(replica: s)
-        let latest = latestVersion(primary: p, key: requests.slots[i].key)
+        let latest = latestVersion(primary: p, of: i)
         if latest > servers[s].applied {
             nodes[n].counters.staleReads += 1
             // Some older version: all that matters is that it is older.
@@ -39,7 +39,8 @@ extension Engine {
             requests.slots[i].version = CachedVersion(truncatingIfNeeded: latest)
             // A primary in another partition may have committed the key since its last window.
             if crossing.isPartitioned && crossing.isForeign(Int32(p)) {
-                checkFreshnessLater(node: n, primary: p, key: requests.slots[i].key)
+                let key = self.key(of: i)
+                checkFreshnessLater(node: n, primary: p, key: key)
             }
         }
         fillWaitingCache(r)
