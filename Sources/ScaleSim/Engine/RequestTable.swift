@@ -78,7 +78,7 @@ struct RequestTable {
     private var free = Column<Int32>()
 
     /// `Slot.key` while the request's key is not drawn yet (`Engine.key(of:)`): no key
-    /// space reaches it (`KeySpace.maxCount`).
+    /// space (`KeySpace.maxCount`) or trace (`TraceLimits`) reaches it.
     static let undrawnKey = UInt32.max
 
     /// Each slot's attribute stream as its request's birth left it, where a key not drawn

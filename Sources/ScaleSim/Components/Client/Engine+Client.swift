@@ -56,10 +56,10 @@ extension Engine {
         client.counters.abandoned += 1
         let attempt = Int(requests.slots[i].attempt)
         if attempt < spec.workload.retries.limit && retryAllowed() {
-            let old = requests.slots[i]
             drawKey(of: i)
+            let old = requests.slots[i]
             let retry = requests.allocate(
-                born: old.born, user: old.user, key: requests.slots[i].key, requestClass: old.requestClass, region: old.region)
+                born: old.born, user: old.user, key: old.key, requestClass: old.requestClass, region: old.region)
             requests.slots[i].role = .abandoned
             requests.slots[Int(retry)].attempt = old.attempt + 1
             scheduleRetry(retry)
