@@ -306,6 +306,32 @@ import Testing
         #expect((cache.cache?.hitRatio ?? 0) > 0.3)
     }
 
+    /// A cache or replicas put in front of the database's reads of a network that splits
+    /// its traffic by probability (the reference network: 80% to a cache station, 20% to the
+    /// database) take the reads of the database's 20% only: the station keeps its 80% of
+    /// every class. Revision 3, which replays of its recordings follow, let the new route
+    /// take every read, and the station got none.
+    @Test(arguments: [SimCommand.addCache(front: "db", entries: 500), .addReplicas(primary: "db", count: 1)])
+    func aSplitRouteLeavesItsProbabilisticSiblingItsShare(command: SimCommand) throws {
+        for revision in [Engine.revision, 3] {
+            var engine = Engine(spec: TestNetworks.reference, seed: 1)
+            engine.followsRevision = revision
+            #expect(engine.execute(command) == .applied)
+            engine.run(until: 20 * Nanos.perSecond)
+            let nodes = engine.summary().nodes
+            let app = try #require(nodes.first { $0.id == "app" })
+            let station = try #require(nodes.first { $0.id == "cache" })
+            let added = try #require(nodes.first { $0.kind == .cache || $0.kind == .replica })
+            if revision == 3 {
+                #expect(station.arrivals == 0)
+                #expect(abs(Double(added.arrivals) / Double(app.completions) - 0.2) < 0.02)
+            } else {
+                #expect(abs(Double(station.arrivals) / Double(app.completions) - 0.8) < 0.02)
+                #expect(abs(Double(added.arrivals) / Double(app.completions) - 0.2) < 0.02)
+            }
+        }
+    }
+
     @Test func refusedCommandsChangeNothingAndAreRecorded() {
         var spec = ComponentTests.webTier(balancer: true)
         spec.script = [

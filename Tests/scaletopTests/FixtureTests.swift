@@ -75,8 +75,9 @@ import Testing
         #expect(Self.withoutVersion(#"{"a":1,"b":"0.1.0"}"#) == #"{"a":1,"b":"0.1.0"}"#)
     }
 
-    /// The one engine's figures (engine revision 3): the partitioned engine, which runs a
-    /// system of several partitions by default, is held to them in RunThreadsTests.
+    /// The one engine's figures (engine revision 7, the same as 3 for every preset alone):
+    /// the partitioned engine, which runs a system of several partitions by default, is held
+    /// to them in RunThreadsTests.
     @Test(arguments: presets)
     func presetReportsKeepEveryFigure(preset: String) throws {
         let result = try CLI.run(["run", preset, "--duration", "120s", "--warmup", "20s", "--report", "json", "--one-engine"])

@@ -60,7 +60,7 @@ import Testing
 
     /// Without `--threads` a system of several partitions runs partitioned, on one thread per
     /// core, and records the partitioned engine's revision; `--one-engine` runs it in one
-    /// engine, as before partitions, and records revision 3.
+    /// engine, as before partitions, and records revision 7.
     @Test func aSystemOfSeveralPartitionsRunsPartitionedUnlessAskedForOneEngine() throws {
         let dir = try CLI.temporaryDirectory()
         let args = ["run", "08-multi-dc", "--duration", "2s", "--report", "json"]
@@ -75,8 +75,8 @@ import Testing
         #expect(byDefault.stdout == one.stdout)
         // 08-multi-dc's partitioned run is the one engine's figure for figure.
         #expect(whole.stdout == byDefault.stdout)
-        #expect(try revision("default.jsonl") == 6)
-        #expect(try revision("one.jsonl") == 3)
+        #expect(try revision("default.jsonl") == 8)
+        #expect(try revision("one.jsonl") == 7)
 
         let both = try CLI.run(args + ["--one-engine", "--threads", "2"])
         #expect(both.status == 2)

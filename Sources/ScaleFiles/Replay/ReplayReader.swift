@@ -51,7 +51,7 @@ public struct ReplayFile: Sendable {
         isVerifiable
             ? nil
             : "recorded with engine revision \(header.engineRevision); this build simulates revisions "
-                + "\(Self.listed(Engine.verifiableRevisions)): it plays, but cannot verify"
+                + "\(Self.listed(Engine.verifiableRevisions.sorted())): it plays, but cannot verify"
     }
 
     /// `[3, 4, 5, 6]` as `3, 4, 5 and 6`.

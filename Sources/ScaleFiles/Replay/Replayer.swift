@@ -38,11 +38,20 @@ public struct Replayer {
             Engine.partitionedRevisions.contains(file.header.engineRevision)
             ? threads ?? SystemRun.defaultThreads : nil
         run = SystemRun(
-            Engine(
-                spec: file.spec, seed: file.header.seed,
-                warmup: file.header.warmupMicroseconds * Nanos.perMicrosecond),
+            Self.engine(
+                Engine(
+                    spec: file.spec, seed: file.header.seed,
+                    warmup: file.header.warmupMicroseconds * Nanos.perMicrosecond),
+                following: file.header.engineRevision),
             threads: self.threads, partitionedRevision: file.header.engineRevision)
         presetName = file.header.presetName
+    }
+
+    /// `engine`, following the rules of the recording's `revision` (`Engine.followsRevision`).
+    private static func engine(_ engine: Engine, following revision: Int) -> Engine {
+        var engine = engine
+        engine.followsRevision = revision
+        return engine
     }
 
     /// True once every line has been applied.
@@ -68,7 +77,8 @@ public struct Replayer {
                 // The reader decoded every load's preset.
                 guard let spec = entry.loadedSpec else { return nil }
                 run = SystemRun(
-                    Engine(spec: spec, seed: seed), threads: threads, partitionedRevision: file.header.engineRevision)
+                    Self.engine(Engine(spec: spec, seed: seed), following: file.header.engineRevision),
+                    threads: threads, partitionedRevision: file.header.engineRevision)
                 presetName = name
                 stage += 1
             case .pause: paused = true

@@ -191,7 +191,11 @@ extension Engine {
             var rewritten: [RouteSpec] = []
             for route in spec.nodes[n].routes {
                 guard route.to == old else {
-                    rewritten.append(route)
+                    // A route naming no class keeps, by name, the classes the split below
+                    // is about to name: a probabilistic sibling still takes its share.
+                    var kept = route
+                    if classes != nil && route.classes == nil && splitKeepsUnnamedRoutes { kept.classes = unnamed }
+                    rewritten.append(kept)
                     continue
                 }
                 guard let classes else {

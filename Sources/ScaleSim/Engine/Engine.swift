@@ -53,6 +53,10 @@ public struct Engine: Sendable {
     public static let historyLength = 600
 
     public internal(set) var spec: SystemSpec
+    /// The engine revision whose rules this engine follows where revisions differ: a
+    /// replay of an older recording follows its own, so it still verifies
+    /// (`splitKeepsUnnamedRoutes`, docs/replay.md).
+    public var followsRevision = Engine.revision
     public internal(set) var now: SimTime = 0
     /// Statistics for reports count from here (the end of the warm-up).
     public let statsStart: SimTime

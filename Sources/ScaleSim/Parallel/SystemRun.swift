@@ -27,7 +27,7 @@ public final class SystemRun {
     public init(_ engine: Engine, threads: Int?, partitionedRevision: Int = Engine.partitionedRevision) {
         partitioned = threads.flatMap { PartitionedEngine(engine, threads: $0, revision: partitionedRevision) }
         self.engine = partitioned == nil ? engine : nil
-        revision = threads == nil ? Engine.revision : partitionedRevision
+        revision = threads == nil ? engine.followsRevision : partitionedRevision
     }
 
     /// The simulated time now.

@@ -35,7 +35,7 @@ struct DashboardCommand: ParsableCommand {
 
     @Flag(
         help:
-            "Simulate in one engine on one core (engine revision 3), which takes every command; the default runs a system of several partitions partitioned."
+            "Simulate in one engine on one core (engine revision \(Engine.revision)), which takes every command; the default runs a system of several partitions partitioned."
     )
     var oneEngine = false
 

@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
 
     @Flag(
         help:
-            "Simulate in one engine on one core (engine revision 3), as before partitions; the default runs a system of several partitions partitioned."
+            "Simulate in one engine on one core (engine revision \(Engine.revision)), as before partitions; the default runs a system of several partitions partitioned."
     )
     var oneEngine = false
 
