@@ -194,7 +194,9 @@ extension Engine {
                     // A route naming no class keeps, by name, the classes the split below
                     // is about to name: a probabilistic sibling still takes its share.
                     var kept = route
-                    if classes != nil && route.classes == nil && splitKeepsUnnamedRoutes { kept.classes = unnamed }
+                    if classes != nil && route.classes == nil && !unnamed.isEmpty && splitKeepsUnnamedRoutes {
+                        kept.classes = unnamed
+                    }
                     rewritten.append(kept)
                     continue
                 }
