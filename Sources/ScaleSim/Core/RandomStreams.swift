@@ -96,56 +96,15 @@ enum ExponentialZiggurat {
     static let r = 7.697_117_470_131_049_72
     static let area = 3.949_659_822_581_557_2e-3
 
-    /// The three tables, computed once and never freed: plain pointers, so a draw reads them
-    /// without reference counting.
-    struct Tables {
-        /// Below `limit[i]`, a position in layer `i` lies under the density for sure.
-        let limit: UnsafePointer<UInt64>
-        /// A position's x is `position * width[i]`.
-        let width: UnsafePointer<Double>
-        /// The density at the layer's right edge.
-        let density: UnsafePointer<Double>
-
-        init() {
-            let limit = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-            let width = UnsafeMutablePointer<Double>.allocate(capacity: 256)
-            let density = UnsafeMutablePointer<Double>.allocate(capacity: 256)
-            let scale = 0x1.0p53
-            var x = r
-            var previous = r
-            let base = area / Foundation.exp(-r)
-            limit[0] = UInt64(r / base * scale)
-            limit[1] = 0
-            width[0] = base / scale
-            width[255] = r / scale
-            density[0] = 1
-            density[255] = Foundation.exp(-r)
-            for i in stride(from: 254, through: 1, by: -1) {
-                x = -Foundation.log(area / x + Foundation.exp(-x))
-                limit[i + 1] = UInt64(x / previous * scale)
-                previous = x
-                density[i] = Foundation.exp(-x)
-                width[i] = x / scale
-            }
-            self.limit = UnsafePointer(limit)
-            self.width = UnsafePointer(width)
-            self.density = UnsafePointer(density)
-        }
-    }
-
-    /// Written once, at first use, and only read after.
-    nonisolated(unsafe) static let tables = Tables()
-
     /// A standard (mean 1) exponential variate.
     @inline(__always)
     static func standard<R: RandomBits>(_ random: inout R) -> Double {
-        let tables = tables
         while true {
             let bits = random.next()
             let layer = Int(bits & 0xFF)
             let position = bits >> 11
-            let x = Double(position) * tables.width[layer]
-            if position < tables.limit[layer] { return x }
+            let x = Double(position) * width[layer]
+            if position < limit[layer] { return x }
             if let accepted = edge(layer: layer, x: x, &random) { return accepted }
         }
     }
@@ -154,7 +113,6 @@ enum ExponentialZiggurat {
     @inline(never)
     static func edge<R: RandomBits>(layer: Int, x: Double, _ random: inout R) -> Double? {
         if layer == 0 { return r - Foundation.log(random.unitOpenBelow()) }
-        let density = tables.density
         let y = density[layer] + random.unitOpenBelow() * (density[layer - 1] - density[layer])
         return y < Foundation.exp(-x) ? x : nil
     }
