@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A growable array whose element writes skip Swift's copy-on-write check.
 ///
 /// Writing an element of an `Array` held in a struct asks, on every write, whether the
@@ -15,8 +17,7 @@ struct Column<Element> {
     init() { storage = ColumnStorage(capacity: 0) }
 
     init(repeating value: Element, count: Int) {
-        storage = ColumnStorage(capacity: count)
-        for _ in 0..<count { storage.append(value) }
+        storage = ColumnStorage(repeating: value, count: count)
     }
 
     init<S: Sequence>(_ elements: S) where S.Element == Element {
@@ -80,6 +81,11 @@ struct Column<Element> {
         #endif
     }
 
+    /// Starts loading element `index`, if there is one, into the CPU's cache: a hint that
+    /// changes nothing. Through the storage object, so no copy of the owner is made for it.
+    @inline(__always)
+    func prefetch(_ index: Int) { storage.prefetch(index) }
+
     /// Calls `body` with the elements as a buffer, for reads in bulk and prefetch hints.
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: storage.elements, count: storage.count))
@@ -104,6 +110,14 @@ final class ColumnStorage<Element> {
         elements = .allocate(capacity: self.capacity)
     }
 
+    /// `count` copies of `value`, laid out as a `LargeTable` (on huge pages when large).
+    init(repeating value: Element, count: Int) {
+        capacity = max(count, 1)
+        elements = LargeTable.allocate(Element.self, count: capacity)
+        elements.initialize(repeating: value, count: count)
+        self.count = count
+    }
+
     deinit {
         elements.deinitialize(count: count)
         elements.deallocate()
@@ -113,6 +127,11 @@ final class ColumnStorage<Element> {
     func checked(_ index: Int) -> Int {
         precondition(index >= 0 && index < count, "Column index out of range")
         return index
+    }
+
+    @inline(__always)
+    func prefetch(_ index: Int) {
+        if index >= 0 && index < count { prefetchForRead(elements + index) }
     }
 
     func append(_ value: Element) {

@@ -1,10 +1,10 @@
-import CPrefetch
-
 /// A primary database's data as versions: each write takes the next log position, and a
 /// key's version is the position of its last write.
 struct VersionStore: Sendable {
     private(set) var position: LogPosition = 0
-    private var dense: [LogPosition]
+    /// A `Column`: a commit writes without asking whether the buffer is shared, so the
+    /// engine makes it unique at each entry point (`makeUnique()`).
+    private var dense: Column<LogPosition>
     private var sparse: [UInt32: LogPosition] = [:]
 
     /// Key spaces up to this size get a flat array (8 bytes a key); larger ones a dictionary
@@ -12,17 +12,12 @@ struct VersionStore: Sendable {
     static let denseLimit = 1 << 24
 
     init(keys: Int) {
-        guard keys <= Self.denseLimit else {
-            dense = []
-            return
-        }
         // Read at random, key by key, over up to 128 MB: on huge pages (see `LargeTable`).
-        dense = [LogPosition](unsafeUninitializedCapacity: keys) { buffer, initialized in
-            if let base = buffer.baseAddress { adviseHugePages(base, keys * MemoryLayout<LogPosition>.stride) }
-            buffer.initialize(repeating: 0)
-            initialized = keys
-        }
+        dense = keys <= Self.denseLimit ? Column(repeating: 0, count: keys) : Column()
     }
+
+    /// Gives the flat array a buffer of its own if a copy of the engine shares it.
+    mutating func makeUnique() { dense.makeUnique() }
 
     /// The most bytes a store of `keys` keys takes: the flat array, or about 32 bytes of
     /// dictionary per key once every key has been written.
@@ -37,11 +32,7 @@ struct VersionStore: Sendable {
 
     /// Starts loading `key`'s version into the CPU's cache: a hint, it changes nothing.
     @inline(__always)
-    func prefetch(_ key: UInt32) {
-        dense.withUnsafeBufferPointer { buffer in
-            if Int(key) < buffer.count, let base = buffer.baseAddress { prefetchForRead(base + Int(key)) }
-        }
-    }
+    func prefetch(_ key: UInt32) { dense.prefetch(Int(key)) }
 
     /// Learns of a write of `key` committed elsewhere as `position` (a partition's mirror of
     /// a primary in another, Parallel/Engine+CommitsAcross.swift): commits arrive in order.

@@ -1,0 +1,33 @@
+import Testing
+
+@testable import ScaleSim
+
+/// The engine's hot-path array (docs/architecture.md, "Hot-path storage").
+@Suite struct ColumnTests {
+    /// Filled at once, small or laid out as a large table (past 4 MiB), and growable after.
+    @Test(arguments: [0, 1, 5, 600_000])
+    func aRepeatedColumnHoldsItsValuesAndGrows(count: Int) {
+        var column = Column(repeating: UInt64(7), count: count)
+        #expect(column.count == count)
+        #expect(column.allSatisfy { $0 == 7 })
+        // A hint, in range or not, changes nothing.
+        for index in [-1, 0, count / 2, count, count + 1] { column.prefetch(index) }
+        #expect(column.allSatisfy { $0 == 7 })
+        if count > 0 { column[count - 1] = 9 }
+        for value in 0..<3 { column.append(UInt64(value)) }
+        #expect(column.count == count + 3)
+        #expect(Array(column.suffix(3)) == [0, 1, 2])
+        if count > 0 { #expect(column[count - 1] == 9) }
+    }
+
+    /// A copy shares the buffer until made unique; then writes stay its own.
+    @Test func aCopyMadeUniqueWritesItsOwnBuffer() {
+        let original = Column(repeating: UInt64(1), count: 600_000)
+        var copy = original
+        copy.makeUnique()
+        copy[0] = 2
+        copy.append(3)
+        #expect(original[0] == 1 && original.count == 600_000)
+        #expect(copy[0] == 2 && copy.count == 600_001)
+    }
+}
