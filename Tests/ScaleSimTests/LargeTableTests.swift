@@ -24,4 +24,21 @@ import Testing
         let position = store.commit(2_999_999)
         #expect(store.version(of: 2_999_999) == position && store.version(of: 1_500_000) == 0)
     }
+
+    /// A store is a value: a copy keeps its versions while the other commits and learns,
+    /// flat (the column is made unique at the write, not before) or sparse (past
+    /// `denseLimit` keys).
+    @Test(arguments: [3_000_000, VersionStore.denseLimit + 1])
+    func aCopiedStoreKeepsItsVersionsWhileTheOtherWrites(keys: Int) {
+        var store = VersionStore(keys: keys)
+        _ = store.commit(5)
+        let copy = store
+        _ = store.commit(5)
+        store.learn(7, position: 9)
+        #expect(copy.version(of: 5) == 1 && copy.version(of: 7) == 0 && copy.position == 1)
+        #expect(store.version(of: 5) == 2 && store.version(of: 7) == 9 && store.position == 9)
+        var other = copy
+        _ = other.commit(7)
+        #expect(copy.version(of: 7) == 0 && other.version(of: 7) == 2 && store.version(of: 7) == 9)
+    }
 }

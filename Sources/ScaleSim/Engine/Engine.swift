@@ -211,7 +211,6 @@ public struct Engine: Sendable {
         nodes.makeUnique()
         servers.makeUnique()
         for s in servers.indices { servers[s].queue.makeUnique() }
-        for k in primaryStates.indices { primaryStates[k].store.makeUnique() }
         arrivalRandom.makeUnique()
         retryRandom.makeUnique()
         workload.makeUnique()

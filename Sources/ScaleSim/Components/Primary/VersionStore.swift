@@ -2,8 +2,11 @@
 /// key's version is the position of its last write.
 struct VersionStore: Sendable {
     private(set) var position: LogPosition = 0
-    /// A `Column`: a commit writes without asking whether the buffer is shared, so the
-    /// engine makes it unique at each entry point (`makeUnique()`).
+    /// A `Column`, so a read's prefetch goes through its storage object: through an `Array`
+    /// it copied the store out, two retains and two releases a read. Each write makes the
+    /// column unique first, as an `Array` would: a copy of a running engine (a partitioned
+    /// run's scratch copy of the system) then shares up to 128 MB until either writes,
+    /// rather than copying it at every entry point.
     private var dense: Column<LogPosition>
     private var sparse: [UInt32: LogPosition] = [:]
 
@@ -15,9 +18,6 @@ struct VersionStore: Sendable {
         // Read at random, key by key, over up to 128 MB: on huge pages (see `LargeTable`).
         dense = keys <= Self.denseLimit ? Column(repeating: 0, count: keys) : Column()
     }
-
-    /// Gives the flat array a buffer of its own if a copy of the engine shares it.
-    mutating func makeUnique() { dense.makeUnique() }
 
     /// The most bytes a store of `keys` keys takes: the flat array, or about 32 bytes of
     /// dictionary per key once every key has been written.
@@ -38,13 +38,24 @@ struct VersionStore: Sendable {
     /// a primary in another, Parallel/Engine+CommitsAcross.swift): commits arrive in order.
     mutating func learn(_ key: UInt32, position: LogPosition) {
         self.position = max(self.position, position)
-        if dense.isEmpty { sparse[key] = position } else { dense[Int(key)] = position }
+        write(key, position)
     }
 
     /// Commits a write of `key`; returns its log position.
     mutating func commit(_ key: UInt32) -> LogPosition {
         position += 1
-        if dense.isEmpty { sparse[key] = position } else { dense[Int(key)] = position }
+        write(key, position)
         return position
+    }
+
+    /// Sets `key`'s version, in a buffer of this store's own.
+    @inline(__always)
+    private mutating func write(_ key: UInt32, _ version: LogPosition) {
+        if dense.isEmpty {
+            sparse[key] = version
+        } else {
+            dense.makeUnique()
+            dense[Int(key)] = version
+        }
     }
 }
