@@ -123,12 +123,15 @@ extension Engine {
         switch nodes[n].kind {
         case .cache, .cdn:
             let key = self.key(of: Int(r))
-            cacheStates[k].cache.prefetch(key)
+            prefetchLookups(cache: k, key: key)
             prefetchVersion(of: Int(r), primary: Int(cacheStates[k].source))
         case .replica:
             prefetchVersion(of: Int(r), primary: Int(replicaPoolStates[k].primary))
         case .db:
             prefetchVersion(of: Int(r), primary: n)
+            if requests.slots[Int(r)].requestClass == UInt8(RequestClass.write.rawValue) {
+                prefetchWrittenEntries(of: Int(r), primary: n)
+            }
         case .lb, .app, .station, .queue, .sessionStore:
             break
         }

@@ -18,6 +18,11 @@ struct WritesInFlight: Sendable {
 
     mutating func append(_ write: Write) { writes.append(write) }
 
+    /// The key of the write `ahead` places after the oldest, if that many are on their way.
+    func key(ahead: Int) -> UInt32? {
+        head + ahead < writes.count ? writes[head + ahead].key : nil
+    }
+
     /// Removes and returns the oldest write if it has arrived by `now`; a later write never
     /// overtakes it.
     mutating func popArrived(by now: SimTime) -> Write? {
@@ -56,7 +61,10 @@ extension Engine {
     /// Delivers the writes on their way to cache `c` that have arrived, in commit order.
     mutating func deliverArrivedWrites(cache c: Int) {
         guard let k = cacheSlot(c) else { return }
-        while let write = cacheStates[k].inFlight.popArrived(by: now) {
+        while true {
+            // The write two behind this one starts its entry loading (`LookupPrefetch`).
+            if let key = cacheStates[k].inFlight.key(ahead: 2) { prefetchLookups(cache: k, key: key) }
+            guard let write = cacheStates[k].inFlight.popArrived(by: now) else { break }
             // A cache whose primary went away (its routes changed) drops what was on its way.
             let p = cacheStates[k].source
             if p >= 0 { writeReachesCache(c, key: write.key, position: write.position, primary: Int(p)) }

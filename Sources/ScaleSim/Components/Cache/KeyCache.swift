@@ -172,6 +172,21 @@ public struct KeyCache: Sendable {
         storage.prefetchIndexEntry(of: key)
     }
 
+    /// Where `key`'s entry is, and its place for `neighbourAddresses(ofEntry:)`, read from
+    /// the index entry that `prefetch(_:)` loaded earlier; nil when absent. For prefetch
+    /// hints (`LookupPrefetch`): it changes nothing.
+    @inline(__always)
+    func entryAddress(of key: UInt32) -> (entry: Int32, address: UnsafeRawPointer)? {
+        storage.slotAddress(of: key).map { ($0.slot, $0.address) }
+    }
+
+    /// Where the entries a hit on `entry` (from `entryAddress(of:)`) unlinks it from are,
+    /// read from the entry. For prefetch hints: it changes nothing.
+    @inline(__always)
+    func neighbourAddresses(ofEntry entry: Int32) -> (newer: UnsafeRawPointer, older: UnsafeRawPointer)? {
+        storage.neighbourAddresses(ofSlot: entry)
+    }
+
     /// Every key held, the next to be evicted first (for tests: linear in the entries).
     func keysInEvictionOrder() -> [UInt32] {
         storage.keysInEvictionOrder()

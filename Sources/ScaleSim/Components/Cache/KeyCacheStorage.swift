@@ -272,6 +272,32 @@ final class KeyCacheStorage: @unchecked Sendable {
         if let denseIndex, Int(key) < keySpace { prefetchForWrite(denseIndex + Int(key)) }
     }
 
+    /// Where the slot of `key` is, read from its index entry, or nil when the key is absent
+    /// or has no dense index entry: the second stage of a lookup's prefetch, to call once
+    /// `prefetchIndexEntry(of:)` has had time to bring the entry in.
+    ///
+    /// Addresses rather than the hints themselves: a caller that prefetches once the storage
+    /// is out of hand need not retain it around the hint.
+    @inline(__always)
+    func slotAddress(of key: UInt32) -> (slot: Int32, address: UnsafeRawPointer)? {
+        guard let denseIndex, Int(key) < keySpace else { return nil }
+        let slot = denseIndex[Int(key)]
+        return slot >= 0 ? (slot, UnsafeRawPointer(slots + Int(slot))) : nil
+    }
+
+    /// Where the neighbours a hit on `slot` would unlink it from are (the slot itself for a
+    /// missing one): the third stage, once the slot from `slotAddress(of:)` has had time to
+    /// come in. A slot reused since only makes the addresses useless hints.
+    @inline(__always)
+    func neighbourAddresses(ofSlot slot: Int32) -> (newer: UnsafeRawPointer, older: UnsafeRawPointer)? {
+        guard slot >= 0 && Int(slot) < slotsUsed else { return nil }
+        let newer = slots[Int(slot)].newer
+        let older = slots[Int(slot)].older
+        return (
+            UnsafeRawPointer(slots + Int(newer >= 0 ? newer : slot)), UnsafeRawPointer(slots + Int(older >= 0 ? older : slot))
+        )
+    }
+
     /// Prefetches the slots a hit on `slot` unlinks it from.
     @inline(__always)
     private func prefetchNeighbours(of slot: Int) {
