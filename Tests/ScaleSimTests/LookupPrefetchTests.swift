@@ -60,10 +60,10 @@ import Testing
     @Test func whateverThePipelineHoldsNoFigureMoves() {
         let spec = DataCenterLatencyTests.farCache(between: 40 * Self.ms)
         let junk: [LookupPrefetch] = [
-            LookupPrefetch(indexLoading: (99, 3), entryLoading: (99, 3)),
-            LookupPrefetch(indexLoading: (0, .max), entryLoading: (1, .max)),
-            LookupPrefetch(indexLoading: (1, 1 << 20), entryLoading: (0, -7)),
-            LookupPrefetch(indexLoading: (Int32.max, 0), entryLoading: (Int32.max, 0)),
+            LookupPrefetch(indexLoading: ((99, 3), (99, 3)), entryLoading: ((99, 3), (99, 3))),
+            LookupPrefetch(indexLoading: ((0, .max), (0, .max)), entryLoading: ((1, .max), (1, .max))),
+            LookupPrefetch(indexLoading: ((1, 1 << 20), (1, 1 << 20)), entryLoading: ((0, -7), (0, -7))),
+            LookupPrefetch(indexLoading: ((.max, 0), (.max, 0)), entryLoading: ((.max, 0), (.max, 0))),
         ]
         var plain = Engine(spec: spec, seed: 3)
         var disturbed = Engine(spec: spec, seed: 3)
