@@ -85,7 +85,7 @@ public struct Engine: Sendable {
     /// The state of each kind that has one, densely stored: node `n` of such a kind owns
     /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift).
     var cacheStates: [CacheState] = []
-    /// The cache lines of the last lookups to come, loading in stages (a hint only).
+    /// The cache operations to come whose memory is loading, in stages: hints only.
     var lookupPrefetch = LookupPrefetch()
     var primaryStates: [PrimaryState] = []
     /// Whether any primary has committed, or learnt of, a write: until then every key's

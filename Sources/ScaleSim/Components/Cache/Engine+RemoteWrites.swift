@@ -61,10 +61,9 @@ extension Engine {
     /// Delivers the writes on their way to cache `c` that have arrived, in commit order.
     mutating func deliverArrivedWrites(cache c: Int) {
         guard let k = cacheSlot(c) else { return }
-        while true {
+        while let write = cacheStates[k].inFlight.popArrived(by: now) {
             // The write two behind this one starts its entry loading (`LookupPrefetch`).
-            if let key = cacheStates[k].inFlight.key(ahead: 2) { prefetchLookups(cache: k, key: key) }
-            guard let write = cacheStates[k].inFlight.popArrived(by: now) else { break }
+            if let key = cacheStates[k].inFlight.key(ahead: 1) { prefetchLookups(cache: k, key: key) }
             // A cache whose primary went away (its routes changed) drops what was on its way.
             let p = cacheStates[k].source
             if p >= 0 { writeReachesCache(c, key: write.key, position: write.position, primary: Int(p)) }
