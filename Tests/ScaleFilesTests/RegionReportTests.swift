@@ -122,6 +122,35 @@ private func outageRun(seconds: Int = 30) throws -> Engine {
         #expect(width <= 110, "the widest line has \(width) columns")
     }
 
+    /// Every node sits under its own data center's heading, and each heading appears once,
+    /// however the nodes are ordered (ten-million-users lists a CDN edge before the first
+    /// data center and another between them).
+    @Test func eachDataCenterGetsOneHeadingWithAllItsNodes() throws {
+        for preset in ["08", "ten-million-users"] {
+            let summary = Stage.run(try Stage.spec(preset), seconds: 2).summary()
+            let lines = TextReport.render(RunReport(summary: summary, preset: UntrustedText(preset)).json).split(separator: "\n")
+            let headings = lines.filter { $0.hasPrefix("[") }
+            #expect(Set(headings).count == headings.count, "\(preset): \(headings)")
+            #expect(headings.contains("[no data center]"), "\(preset): \(headings)")
+            var heading: Substring?
+            // The node table: from its header on, each row starts with a node's id (the
+            // indented lines under a row carry its kind's figures).
+            let table = try #require(lines.firstIndex { $0.hasPrefix("node ") })
+            for line in lines[table...].dropFirst() where !line.hasPrefix(" ") {
+                if line.hasPrefix("[") { heading = line; continue }
+                guard let id = line.split(separator: " ").first,
+                    let node = summary.nodes.first(where: { $0.id == String(id) })
+                else { continue }
+                #expect(heading == "[\(node.dc ?? "no data center")]", "\(preset): \(id) under \(heading ?? "nothing")")
+            }
+            #expect(summary.nodes.allSatisfy { node in lines.contains { $0.hasPrefix(node.id + " ") } })
+        }
+        // Without data centers, no headings at all.
+        let reference = Stage.run(try Stage.spec("bench-network"), seconds: 2).summary()
+        let plain = TextReport.render(RunReport(summary: reference, preset: "bench-network").json)
+        #expect(!plain.split(separator: "\n").contains { $0.hasPrefix("[") })
+    }
+
     @Test func constantsPrintOnceUnderSeeds() throws {
         let spec = try Stage.spec("00")
         let reports = [7, 8, 9].map { seed in

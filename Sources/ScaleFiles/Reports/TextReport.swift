@@ -113,7 +113,7 @@ public enum TextReport {
     }
 
     /// The node table, each row followed by the figures of its kind that apply (hit ratio,
-    /// replication lag, sessions lost...), and a heading where the data center changes.
+    /// replication lag, sessions lost...), grouped under one heading per data center.
     static func nodeTable(_ nodes: [JSONValue]) -> [String] {
         let header = [
             "node", "kind", "size", "util", "req/s", "mean ms", "p99 ms", "dropped", "timed out", "failed", "$/month", "",
@@ -139,16 +139,18 @@ public enum TextReport {
             if case .string(let dc)? = n["dc"] { dataCenters.append(dc) } else { dataCenters.append(nil) }
         }
         let formatted = table(rows)
-        var lines: [String] = []
-        var currentDataCenter: String?
-        for (i, line) in formatted.enumerated() {
-            // Nodes outside every data center (CDN edges) that come after one get a heading too.
-            if i > 0, dataCenters[i] != currentDataCenter {
-                lines.append("[\(dataCenters[i] ?? "no data center")]")
+        var lines = [formatted[0]]
+        // One heading per data center, nodes outside every data center (CDN edges) under one
+        // heading of their own; groups in the order they first appear, rows in theirs.
+        let grouped = dataCenters.dropFirst().contains { $0 != nil }
+        var groups: [String?] = []
+        for dc in dataCenters.dropFirst() where !groups.contains(dc) { groups.append(dc) }
+        for group in groups {
+            if grouped { lines.append("[\(group ?? "no data center")]") }
+            for i in formatted.indices.dropFirst() where dataCenters[i] == group {
+                lines.append(formatted[i])
+                if !extras[i].isEmpty { lines.append("    " + extras[i].joined(separator: "  ")) }
             }
-            if i > 0 { currentDataCenter = dataCenters[i] }
-            lines.append(line)
-            if !extras[i].isEmpty { lines.append("    " + extras[i].joined(separator: "  ")) }
         }
         return lines
     }
