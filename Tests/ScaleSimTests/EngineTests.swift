@@ -63,7 +63,7 @@ import Testing
         spec.workload.requestLimit = 4_000
         var engine = Engine(spec: spec, seed: 1)
         engine.runUntilDrained()
-        let perServer = engine.nodes[1].activeServers.map { engine.servers[Int($0)].completions }
+        let perServer = engine.nodes[1].activeServers.map { engine.serverTraffic[Int($0)].completions }
         #expect(perServer == [1_000, 1_000, 1_000, 1_000])
     }
 

@@ -105,9 +105,11 @@ final class ColumnStorage<Element> {
     private(set) var count = 0
     private var capacity: Int
 
+    /// Room for `capacity` elements, cache-line-aligned (a `LargeTable`), so an element
+    /// whose stride is a multiple of 64 bytes starts a line (see `ServerRuntime`).
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
-        elements = .allocate(capacity: self.capacity)
+        elements = LargeTable.allocate(Element.self, count: self.capacity)
     }
 
     /// `count` copies of `value`, laid out as a `LargeTable` (on huge pages when large).
@@ -162,7 +164,7 @@ final class ColumnStorage<Element> {
     }
 
     private func grow() {
-        let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        let grown = LargeTable.allocate(Element.self, count: capacity * 2)
         grown.moveInitialize(from: elements, count: count)
         elements.deallocate()
         elements = grown

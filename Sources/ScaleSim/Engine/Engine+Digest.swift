@@ -66,7 +66,7 @@ extension Engine {
             for s in nodes[n].allServers {
                 let server = servers[Int(s)]
                 hash.add(Int(server.busy))
-                hash.add(server.completions)
+                hash.add(serverTraffic[Int(s)].completions)
                 hash.add(server.queue.count)
                 hash.add(server.down ? 1 : 0)
             }

@@ -2,9 +2,8 @@
 /// hottest server (or shard) behind a pool's mean. Counting only: nothing here draws a
 /// random number or schedules an event, so no simulated figure moves.
 struct MemberCounters: Sendable {
-    /// Requests given to this server since time zero (placed, queued or dropped there).
-    var arrivals = 0
-    /// `arrivals` and the busy area at the last window's close.
+    /// The server's arrivals (`ServerTraffic.arrivals`) and busy area at the last window's
+    /// close.
     var arrivalsAtTick = 0
     var busyAreaAtTick: Int64 = 0
     /// The last closed window's arrivals and busy worker-nanoseconds.
@@ -56,7 +55,7 @@ extension Engine {
     /// Counts request `r`'s arrival at server `s`.
     @inline(__always)
     mutating func countMemberArrival(server s: Int32) {
-        servers[Int(s)].member.arrivals += 1
+        serverTraffic[Int(s)].arrivals += 1
     }
 
     /// Closes the window of each server of node `n`, and of its session figures; call
@@ -66,9 +65,9 @@ extension Engine {
         for s in nodes[n].allServers {
             let i = Int(s)
             let busy = servers[i].areas(at: now).busy
-            servers[i].member.windowArrivals = servers[i].member.arrivals - servers[i].member.arrivalsAtTick
+            servers[i].member.windowArrivals = serverTraffic[i].arrivals - servers[i].member.arrivalsAtTick
             servers[i].member.windowBusyArea = busy &- servers[i].member.busyAreaAtTick
-            servers[i].member.arrivalsAtTick = servers[i].member.arrivals
+            servers[i].member.arrivalsAtTick = serverTraffic[i].arrivals
             servers[i].member.busyAreaAtTick = busy
         }
     }
@@ -93,7 +92,7 @@ extension Engine {
 
     /// Requests given to each server of node `n` since time zero, in pool order.
     public func memberArrivals(of n: Int) -> [Int] {
-        nodes[n].activeServers.map { servers[Int($0)].member.arrivals }
+        nodes[n].activeServers.map { serverTraffic[Int($0)].arrivals }
     }
 
 }

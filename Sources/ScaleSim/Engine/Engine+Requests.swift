@@ -268,7 +268,7 @@ extension Engine {
         let s = Int(requests.slots[i].server)
         let n = Int(servers[s].node)
         servers[s].touch(now)
-        servers[s].completions += 1
+        serverTraffic[s].completions += 1
         startNextQueued(server: s)
         let latency = now - requests.slots[i].enteredNode
         nodes[n].counters.completions += 1

@@ -41,6 +41,7 @@ extension Engine {
     mutating func appendServer(to n: Int) {
         let s = Int32(servers.count)
         servers.append(ServerRuntime(node: Int32(n), now: now))
+        serverTraffic.append(ServerTraffic())
         servers[Int(s)].poolPosition = Int32(nodes[n].activeServers.count)
         nodes[n].activeServers.append(s)
         serverJoined(Int(s), node: n)

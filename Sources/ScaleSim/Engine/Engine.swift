@@ -72,6 +72,8 @@ public struct Engine: Sendable {
     let attributeSeed: UInt64
     var nodes = Column<NodeRuntime>()
     var servers = Column<ServerRuntime>()
+    /// Each server's arrivals and completions, beside `servers` (see `ServerRuntime`).
+    var serverTraffic = Column<ServerTraffic>()
     var nodeIndex: [String: Int32] = [:]
     var requests = RequestTable()
     var workload: WorkloadRuntime
@@ -212,6 +214,7 @@ public struct Engine: Sendable {
         requests.makeUnique()
         nodes.makeUnique()
         servers.makeUnique()
+        serverTraffic.makeUnique()
         for s in servers.indices { servers[s].queue.makeUnique() }
         arrivalRandom.makeUnique()
         retryRandom.makeUnique()
