@@ -131,6 +131,33 @@ import Testing
         #expect(sum.total == 0 && sum.quantile(0.5) == nil)
     }
 
+    /// `record` writes through a pointer to the buckets kept beside them: after every way a
+    /// histogram gets a buffer of its own (made unique, merged into, cleared, subtracted
+    /// from) its records land in its own buckets, and never in a copy's.
+    @Test func recordsLandInTheHistogramsOwnBucketsAfterEveryChangeOfBuffer() {
+        let value: SimTime = 2_000_000
+        func recorded(_ times: Int) -> LatencyHistogram {
+            var h = LatencyHistogram()
+            for _ in 0..<times { h.record(value) }
+            return h
+        }
+        let original = recorded(1)
+        // Each change, and how many records of `value` the copy holds after it.
+        let changes: [(String, Int, (inout LatencyHistogram) -> Void)] = [
+            ("makeUnique", 1, { $0.makeUnique() }),
+            ("merge", 2, { $0.merge(original) }),
+            ("clear", 0, { $0.clear() }),
+            ("subtract", 0, { $0.subtract(original) }),
+        ]
+        for (name, held, change) in changes {
+            var copy = original
+            change(&copy)
+            for _ in 0..<3 { copy.record(value) }
+            #expect(copy == recorded(held + 3), "\(name)")
+            #expect(original == recorded(1), "\(name) wrote into the original's buckets")
+        }
+    }
+
     @Test func warmupSamplesAreLeftOutOfTheRunTotal() {
         var h = WindowedHistogram()
         let statsStart: SimTime = 1_500_000_000

@@ -86,6 +86,11 @@ struct Column<Element> {
     @inline(__always)
     func prefetch(_ index: Int) { storage.prefetch(index) }
 
+    /// The first element's address, for an owner that writes a fixed-size column by
+    /// pointer between entry points: it must read it again after anything that may give the
+    /// column a new buffer (`makeUnique()`, a write through the column, `append`).
+    var baseAddress: UnsafeMutablePointer<Element> { storage.elements }
+
     /// Calls `body` with the elements as a buffer, for reads in bulk and prefetch hints.
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: storage.elements, count: storage.count))

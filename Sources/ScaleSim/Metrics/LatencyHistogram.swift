@@ -9,19 +9,27 @@
 /// so a histogram that shares its buckets with a copy must be given its own with
 /// `makeUnique()` before the next `record` (the engine does so at each entry point, see
 /// `Engine.makeStorageUnique()`). `merge`, `subtract` and `clear` check for themselves.
-public struct LatencyHistogram: Sendable, Equatable {
+/// `record` writes through `buckets`, the column's buffer, kept here: going through the
+/// column's storage object cost a second cache line per request, and on the big presets
+/// a miss (docs/architecture.md, "Hot-path storage").
+public struct LatencyHistogram: @unchecked Sendable, Equatable {
     static let subBucketBits = 7
     static let subBuckets = 1 << subBucketBits
     static let linearLimit = 2 * subBuckets  // 256: values below have their own bucket
     static let maxBits = 46
     static let bucketCount = linearLimit + (maxBits - subBucketBits - 1) * subBuckets
 
-    private var counts: Column<UInt64>
+    private var counts: Column<UInt64> { didSet { buckets = counts.baseAddress } }
+    /// `counts`' buffer, read again whenever `counts` changes.
+    private var buckets: UnsafeMutablePointer<UInt64>
     private var lowest = Int.max
     private var highest = -1
     public private(set) var total: UInt64 = 0
 
-    public init() { counts = Column(repeating: 0, count: Self.bucketCount) }
+    public init() {
+        counts = Column(repeating: 0, count: Self.bucketCount)
+        buckets = counts.baseAddress
+    }
 
     /// Whether both hold the same counts (the buckets compared, not their storage).
     public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
@@ -64,7 +72,12 @@ public struct LatencyHistogram: Sendable, Equatable {
     @inline(__always)
     public mutating func record(_ value: SimTime) {
         let b = Self.bucket(for: value)
+        #if DEBUG
+        // Through the column, which stops at a write to a shared buffer.
         counts[b] &+= 1
+        #else
+        buckets[b] &+= 1
+        #endif
         total &+= 1
         if b < lowest { lowest = b }
         if b > highest { highest = b }
