@@ -93,11 +93,11 @@ struct NodeRuntime: Sendable {
 
 /// One server of a pool: `workers` parallel workers in front of one FIFO queue.
 ///
-/// The fields a request's visit reads and writes come first and fill 64 bytes, one cache
-/// line, as a `Column` is line-aligned and the stride is a multiple of 64 bytes; the two counters
-/// a visit bumps live in `Engine.serverTraffic`, a dense column. Over a cache of millions
-/// of keys the lines of tens of servers are pushed out between two visits, and each line a
-/// visit touches is a memory load (docs/architecture.md, "Hot-path storage").
+/// The fields a request's visit reads and writes come first and fill 64 bytes: one cache
+/// line, as a `Column` is line-aligned and the stride is a multiple of 64 bytes. The two
+/// counters a visit bumps live in `Engine.serverTraffic`, a dense column. Over a cache of
+/// millions of keys the lines of tens of servers are pushed out between two visits, and
+/// each line a visit touches is a memory load (docs/architecture.md, "Hot-path storage").
 struct ServerRuntime: Sendable {
     var node: Int32
     var busy: Int32 = 0
