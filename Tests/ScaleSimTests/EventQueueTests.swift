@@ -148,6 +148,56 @@ import Testing
         #expect(popped.map(\.time) == expected.map(\.time))
     }
 
+    /// A heap that fills past the short list's limit and drains below its return, again and
+    /// again, pops in (time, insertion order) whichever form it is in, across each change of
+    /// form, and with now and then an event earlier than the last pop. A copy taken at each
+    /// turn, in either form, pops the same events on its own.
+    @Test(arguments: [21, 22] as [UInt64])
+    func popsInOrderAcrossTheShortListsLimits(seed: UInt64) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var queue = EventQueue()
+        var reference: [ReferenceEvent] = []
+        var order = 0
+        var now: SimTime = 0
+        var copiesChecked = 0
+        let depths = [
+            EventHeapStorage.listLimit + 1, EventHeapStorage.listReturn, EventHeapStorage.listLimit - 1, 0,
+            EventHeapStorage.listCapacity * 3, EventHeapStorage.listReturn + 1, 2, EventHeapStorage.listLimit,
+        ]
+        for round in 0..<60 {
+            let depth = depths[round % depths.count]
+            while reference.count < depth {
+                // Near times, many of them tied; one in 30 before the last pop.
+                let back = rng.below(30) == 0 ? SimTime(rng.below(5)) : 0
+                let time = max(0, now - back) + SimTime(rng.below(8))
+                queue.schedule(Int32(order), at: time)
+                reference.append(ReferenceEvent(time: time, order: order, target: Int32(order)))
+                order += 1
+            }
+            if round % 3 == 0 {
+                var copy = queue
+                copy.makeUnique()
+                let expected = reference.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target)
+                var popped: [Int32] = []
+                while let event = copy.pop() { popped.append(event.target) }
+                #expect(popped == expected)
+                copiesChecked += 1
+            }
+            while reference.count > depth / 2 {
+                guard let k = earliestIndex(reference), let event = queue.pop() else {
+                    Issue.record("the queue ran dry with \(reference.count) events left")
+                    return
+                }
+                let expected = reference.remove(at: k)
+                #expect(event.time == expected.time && event.target == expected.target)
+                now = max(now, expected.time)
+                #expect(queue.count == reference.count)
+            }
+        }
+        #expect(copiesChecked == 20)
+        #expect(order > 500)
+    }
+
     /// A copy made unique pops on its own: the original keeps every event (engine snapshots).
     @Test func copiesStayIndependent() {
         var original = EventQueue()

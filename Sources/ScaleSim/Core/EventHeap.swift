@@ -1,6 +1,12 @@
-/// The future event list's radix heap: the events not in a delay line, by time.
+/// The future event list's heap: the events not in a delay line, by time.
 ///
-/// Every event is scheduled no earlier than the clock, and the clock never passes an event
+/// A few events (the reference network holds under ten) wait in one short sorted list:
+/// an insertion shifts the later ones up, usually none or one, and a pop takes the
+/// front, where a heap of any kind would move events at every pop. Past
+/// `EventHeapStorage.listLimit` events the list turns into a radix heap, and back when the
+/// heap falls to `listReturn`: both give up the same events in the same order.
+///
+/// In the radix heap every event is scheduled no earlier than the clock, and the clock never passes an event
 /// still waiting, so the heap only ever holds times at or after `last`, the time of the
 /// event it gave up last (Ahuja, Mehlhorn, Orlin and Tarjan's radix heap). Bucket `b`
 /// holds the times whose highest bit differing from `last` is bit `b - 1`; bucket 0 holds
@@ -70,10 +76,24 @@ struct EventBucket {
     }
 }
 
-/// The buckets behind an `EventHeap` and where its earliest event is.
+/// The short list or the buckets behind an `EventHeap`, and where its earliest event is.
 final class EventHeapStorage {
     /// Buckets 0 to 64: one for `last`, one for each highest differing bit.
     static let bucketCount = 65
+    /// The events the short list holds at most: inserting one more turns it into buckets.
+    static let listLimit = 32
+    /// The buckets turn back into the short list when a pop leaves this many events.
+    static let listReturn = 8
+    /// The list's room: it is taken from the front and filled at the back, and its events
+    /// move back to the start when the back is reached.
+    static let listCapacity = 64
+
+    /// Whether the events wait in the short list rather than in the buckets.
+    private var inList = true
+    /// The short list, in (time, sequence) order between `listHead` and `listEnd`.
+    private var list: UnsafeMutablePointer<ScheduledEvent>
+    private var listHead = 0
+    private var listEnd = 0
 
     private var buckets: UnsafeMutablePointer<EventBucket>
     /// Bucket 0 is taken from its front: its events up to here have left.
@@ -89,6 +109,7 @@ final class EventHeapStorage {
     private var topIndex = 0
 
     init() {
+        list = LargeTable.allocate(ScheduledEvent.self, count: Self.listCapacity)
         buckets = .allocate(capacity: Self.bucketCount)
         for b in 0..<Self.bucketCount { (buckets + b).initialize(to: EventBucket(capacity: 16)) }
     }
@@ -96,6 +117,7 @@ final class EventHeapStorage {
     deinit {
         for b in 0..<Self.bucketCount { buckets[b].events.deallocate() }
         buckets.deallocate()
+        list.deallocate()
     }
 
     /// Times as unsigned keys in the same order: the sign bit flipped.
@@ -106,9 +128,111 @@ final class EventHeapStorage {
     @inline(__always)
     private func bucket(of key: UInt64) -> Int { 64 &- (key ^ last).leadingZeroBitCount }
 
-    /// Adds `event` to its bucket, or rebuilds the heap around it if it is before `last`.
+    /// Adds `event`, scheduled after every event held.
     @inline(__always)
     func insert(_ event: ScheduledEvent) {
+        if inList {
+            if count < Self.listLimit {
+                insertIntoList(event)
+                return
+            }
+            moveListToBuckets()
+        }
+        insertIntoBuckets(event)
+    }
+
+    /// Removes `top`, then finds the next earliest event.
+    @inline(__always)
+    func removeFirst() {
+        count -= 1
+        if inList {
+            listHead += 1
+            if count > 0 {
+                top = list[listHead]
+            } else {
+                listHead = 0
+                listEnd = 0
+            }
+            return
+        }
+        removeFirstFromBuckets()
+        if count <= Self.listReturn { moveBucketsToList() }
+    }
+
+    // MARK: The short list
+
+    /// Puts `event` after every held event not later than it: they were all scheduled
+    /// before it, so it goes after those of its own time.
+    @inline(__always)
+    private func insertIntoList(_ event: ScheduledEvent) {
+        if listEnd == Self.listCapacity { moveListToStart() }
+        var j = listEnd
+        while j > listHead && event.time < list[j - 1].time {
+            list[j] = list[j - 1]
+            j -= 1
+        }
+        list[j] = event
+        listEnd += 1
+        count += 1
+        if j == listHead { top = event }
+    }
+
+    /// Moves the list's events to the start of its room, to make room at the back.
+    private func moveListToStart() {
+        for k in listHead..<listEnd { list[k - listHead] = list[k] }
+        listEnd -= listHead
+        listHead = 0
+    }
+
+    /// Turns the short list into buckets around its earliest event.
+    private func moveListToBuckets() {
+        inList = false
+        last = Self.key(list[listHead].time)
+        // The list is in (time, sequence) order, so each bucket gets its events in order.
+        for k in listHead..<listEnd { _ = append(list[k], to: bucket(of: Self.key(list[k].time))) }
+        listHead = 0
+        listEnd = 0
+        findTop()
+    }
+
+    /// Turns the buckets, holding at most `listReturn` events, back into the short list.
+    private func moveBucketsToList() {
+        let events = bucketEvents
+        for k in events.indices { list[k] = events[k] }
+        listHead = 0
+        listEnd = count
+        // Insertion sort: a handful of events, mostly in order already.
+        for k in 1..<max(listEnd, 1) {
+            let event = list[k]
+            var j = k
+            while j > 0 && EventQueue.precedes(event, list[j - 1]) {
+                list[j] = list[j - 1]
+                j -= 1
+            }
+            list[j] = event
+        }
+        emptyBuckets()
+        inList = true
+        if count > 0 { top = list[0] }
+    }
+
+    /// Leaves every bucket empty.
+    private func emptyBuckets() {
+        buckets[0].count = 0
+        head = 0
+        var bits = occupied
+        while bits != 0 {
+            buckets[bits.trailingZeroBitCount + 1].count = 0
+            bits &= bits - 1
+        }
+        occupied = 0
+    }
+
+    // MARK: The radix heap
+
+    /// Adds `event` to its bucket, or rebuilds the heap around it if it is before `last`.
+    @inline(__always)
+    private func insertIntoBuckets(_ event: ScheduledEvent) {
         let key = Self.key(event.time)
         guard key >= last else {
             rebuild(adding: event)
@@ -126,10 +250,10 @@ final class EventHeapStorage {
         }
     }
 
-    /// Removes `top`, then finds the next earliest event.
+    /// Removes `top` from its bucket, then finds the next earliest event; `count` is
+    /// already one less.
     @inline(__always)
-    func removeFirst() {
-        count -= 1
+    private func removeFirstFromBuckets() {
         if topBucket == 0 {
             head += 1
             if head < buckets[0].count {
@@ -228,8 +352,8 @@ final class EventHeapStorage {
         buckets[b].capacity = capacity
     }
 
-    /// Every event held, in no particular order.
-    private var allEvents: [ScheduledEvent] {
+    /// Every event in the buckets, in no particular order.
+    private var bucketEvents: [ScheduledEvent] {
         var all: [ScheduledEvent] = []
         all.reserveCapacity(count)
         for b in 0..<Self.bucketCount {
@@ -241,10 +365,8 @@ final class EventHeapStorage {
     /// Takes `event`, earlier than `last`: every event is put back in (time, sequence) order
     /// around it, which keeps the events of each time in scheduling order in their buckets.
     private func rebuild(adding event: ScheduledEvent) {
-        let sorted = (allEvents + [event]).sorted(by: EventQueue.precedes)
-        for b in 0..<Self.bucketCount { buckets[b].count = 0 }
-        head = 0
-        occupied = 0
+        let sorted = (bucketEvents + [event]).sorted(by: EventQueue.precedes)
+        emptyBuckets()
         last = Self.key(event.time)
         for event in sorted { _ = append(event, to: bucket(of: Self.key(event.time))) }
         count = sorted.count
@@ -254,6 +376,10 @@ final class EventHeapStorage {
     /// A storage of its own with the same events.
     func copy() -> EventHeapStorage {
         let twin = EventHeapStorage()
+        twin.inList = inList
+        for k in listHead..<listEnd { twin.list[k] = list[k] }
+        twin.listHead = listHead
+        twin.listEnd = listEnd
         for b in 0..<Self.bucketCount {
             for i in 0..<buckets[b].count { _ = twin.append(buckets[b].events[i], to: b) }
         }
