@@ -80,6 +80,7 @@ public struct EventQueue: Sendable {
     }
 
     /// Schedules `target` at `time`; returns the sequence number it was given.
+    @inline(__always)
     @discardableResult
     public mutating func schedule(_ target: Int32, at time: SimTime) -> UInt32 {
         let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)

@@ -6,6 +6,7 @@ extension Engine {
 
     /// A user's request (or a retry) leaves the client: a static request goes to its
     /// region's CDN edge if there is one, everything else to its origin.
+    @inline(__always)
     mutating func enterSystem(_ r: Int32) {
         let i = Int(r)
         if requests.slots[i].requestClass == UInt8(RequestClass.static.rawValue) {
@@ -20,6 +21,7 @@ extension Engine {
 
     /// Sends `r` to the data center geo-DNS picks for its region (the nearest one it believes
     /// alive), across the region's round-trip latency; with no data centers, to the entry.
+    @inline(__always)
     mutating func routeToOrigin(_ r: Int32) {
         guard !datacenters.isEmpty else {
             enter(r, node: workload.entry, from: -1)

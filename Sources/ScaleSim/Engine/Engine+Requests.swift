@@ -10,6 +10,7 @@ extension Engine {
 
     /// Schedules region `region`'s next candidate arrival at its peak rate (thinning
     /// handles the shape), from the region's own arrival stream.
+    @inline(__always)
     mutating func scheduleNextArrival(region: Int) {
         guard !workload.exhausted, workload.meanGaps[region].isFinite else {
             workload.pendingSequences[region] = nil
@@ -153,6 +154,7 @@ extension Engine {
 
     /// Starts `r` on server `s` if a worker is free, queues it if there is room, else drops
     /// it; a dead server fails it.
+    @inline(__always)
     mutating func place(_ r: Int32, on s: Int32) {
         let si = Int(s)
         let n = Int(servers[si].node)
@@ -442,6 +444,7 @@ extension Engine {
         }
     }
 
+    @inline(__always)
     mutating func countOutcome(of i: Int, _ outcome: Outcome) {
         let c = Int(requests.slots[i].requestClass)
         let counted = requests.slots[i].born >= statsStart

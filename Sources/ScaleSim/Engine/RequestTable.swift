@@ -134,6 +134,7 @@ struct RequestTable {
     }
 
     /// The request's life is over and no event of it is pending: its slot can be reused.
+    @inline(__always)
     mutating func release(_ slot: Int32) {
         live -= 1
         slots[Int(slot)].phase = .free
