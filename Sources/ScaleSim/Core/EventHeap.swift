@@ -1,20 +1,20 @@
 /// The future event list's heap: the events not in a delay line, by time.
 ///
 /// A few events (the reference network holds under ten) wait in one short sorted list:
-/// an insertion shifts the later ones up, usually none or one, and a pop takes the
-/// front, where a heap of any kind would move events at every pop. Past
+/// an insertion shifts the later ones up, a handful at most, and a pop takes the front,
+/// where the radix heap would move most of them at every pop. Past
 /// `EventHeapStorage.listLimit` events the list turns into a radix heap, and back when the
 /// heap falls to `listReturn`: both give up the same events in the same order.
 ///
-/// In the radix heap every event is scheduled no earlier than the clock, and the clock never passes an event
-/// still waiting, so the heap only ever holds times at or after `last`, the time of the
-/// event it gave up last (Ahuja, Mehlhorn, Orlin and Tarjan's radix heap). Bucket `b`
-/// holds the times whose highest bit differing from `last` is bit `b - 1`; bucket 0 holds
-/// `last` itself. A lower bucket holds only earlier times, so the earliest event is in the
-/// lowest bucket that is not empty, and when that bucket's earliest event leaves, the
-/// others move to lower buckets, closer to their turn. An event moves a few times in its
-/// life, each time in a plain pass over a bucket, where a binary heap's sift-down follows
-/// a chain of dependent loads and comparisons for every event.
+/// In the radix heap every event is scheduled no earlier than the clock, and the clock
+/// never passes an event still waiting, so the heap only ever holds times at or after
+/// `last`, the time of the event it gave up last (Ahuja, Mehlhorn, Orlin and Tarjan's
+/// radix heap). Bucket `b` holds the times whose highest bit differing from `last` is bit
+/// `b - 1`; bucket 0 holds `last` itself. A lower bucket holds only earlier times, so the
+/// earliest event is in the lowest bucket that is not empty, and when that bucket's
+/// earliest event leaves, the others move to lower buckets, closer to their turn. An event
+/// moves a few times in its life, each time in a plain pass over a bucket, where a binary
+/// heap's sift-down follows a chain of dependent loads and comparisons for every event.
 ///
 /// Ties need no sequence comparison: a bucket receives moved events only while empty and
 /// its events are appended in scheduling order, so events of one time stay in the order
