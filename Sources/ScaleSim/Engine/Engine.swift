@@ -228,8 +228,11 @@ public struct Engine: Sendable {
         guard let event = events.pop() else { return }
         now = event.time
         let target = event.target
-        // The next event's request is a DRAM miss more often than not: start loading it now.
-        if let next = events.nextTarget, next >= 0 { requests.prefetch(next) }
+        // In a table past the CPU's caches the next event's request is a DRAM miss more
+        // often than not: start loading it now. A small table stays cached.
+        if requests.slots.count > RequestTable.cachedSlots, let next = events.nextTarget, next >= 0 {
+            requests.prefetch(next)
+        }
         if target >= 0 {
             switch requests.slots[Int(target)].phase {
             case .inService: completeService(target)

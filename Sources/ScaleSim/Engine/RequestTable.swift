@@ -81,6 +81,10 @@ struct RequestTable {
     /// space (`KeySpace.maxCount`) or trace (`TraceLimits`) reaches it.
     static let undrawnKey = UInt32.max
 
+    /// Up to this many slots (256 KiB) the table stays in the CPU's caches, and the engine
+    /// does not prefetch the next event's request.
+    static let cachedSlots = 4_096
+
     /// Each slot's attribute stream as its request's birth left it, where a key not drawn
     /// yet is drawn from; read only while the slot's key is `undrawnKey`.
     private(set) var keyStreams = Column<UInt64>()
