@@ -197,20 +197,10 @@ final class EventHeapStorage {
 
     /// Turns the buckets, holding at most `listReturn` events, back into the short list.
     private func moveBucketsToList() {
-        let events = bucketEvents
+        let events = bucketEvents.sorted(by: EventQueue.precedes)
         for k in events.indices { list[k] = events[k] }
         listHead = 0
         listEnd = count
-        // Insertion sort: a handful of events, mostly in order already.
-        for k in 1..<max(listEnd, 1) {
-            let event = list[k]
-            var j = k
-            while j > 0 && EventQueue.precedes(event, list[j - 1]) {
-                list[j] = list[j - 1]
-                j -= 1
-            }
-            list[j] = event
-        }
         emptyBuckets()
         inList = true
         if count > 0 { top = list[0] }
