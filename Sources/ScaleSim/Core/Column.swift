@@ -106,8 +106,11 @@ extension Column: RandomAccessCollection {
 
 /// The buffer behind a `Column`: a manually managed allocation that doubles when full.
 final class ColumnStorage<Element> {
-    private(set) var elements: UnsafeMutablePointer<Element>
-    private(set) var count = 0
+    // `fileprivate`, not `private(set)`: with every access in this file the optimizer drops
+    // Swift's dynamic exclusivity checks even in the tests' `-enable-testing` build, where an
+    // internal getter kept them on every access (docs/architecture.md, "Hot-path storage").
+    fileprivate var elements: UnsafeMutablePointer<Element>
+    fileprivate var count = 0
     private var capacity: Int
 
     /// Room for `capacity` elements, cache-line-aligned (a `LargeTable`), so an element

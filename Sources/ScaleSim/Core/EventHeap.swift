@@ -102,9 +102,11 @@ final class EventHeapStorage {
     private var occupied: UInt64 = 0
     /// The key of the last event given up: every event held is at or after it.
     private var last: UInt64 = 0
-    private(set) var count = 0
+    /// `fileprivate`, as `ColumnStorage`'s buffer is: no dynamic exclusivity checks even in
+    /// the tests' build (docs/architecture.md, "Hot-path storage").
+    fileprivate var count = 0
     /// The earliest event, and its bucket and place there, while the heap is not empty.
-    private(set) var top = ScheduledEvent(time: 0, sequence: 0, target: 0)
+    fileprivate var top = ScheduledEvent(time: 0, sequence: 0, target: 0)
     private var topBucket = 0
     private var topIndex = 0
 
