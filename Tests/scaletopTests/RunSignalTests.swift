@@ -9,8 +9,12 @@ import Testing
     static let endless = ["run", "million-users", "--duration", "3600s"]
 
     /// Starts `scaletop` with `arguments` (through `/bin/sh -c` with `shellPrefix` when
-    /// given) and waits until every one of `files` exists and is not empty.
-    static func start(_ arguments: [String], waitingFor files: [String], shellPrefix: String? = nil) throws -> Process {
+    /// given) and waits until every one of `files` exists and is not empty, and every one of
+    /// `created` exists (a report is created empty at the start, after the recording's header:
+    /// waiting on the recording alone raced with the report's creation on a loaded machine).
+    static func start(
+        _ arguments: [String], waitingFor files: [String], created: [String] = [], shellPrefix: String? = nil
+    ) throws -> Process {
         let process = Process()
         if let shellPrefix {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -26,7 +30,7 @@ import Testing
         let started = Date()
         while Date().timeIntervalSince(started) < 60 && process.isRunning {
             let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? nil }
-            if sizes.allSatisfy({ ($0 ?? 0) > 0 }) { break }
+            if sizes.allSatisfy({ ($0 ?? 0) > 0 }) && created.allSatisfy(FileManager.default.fileExists(atPath:)) { break }
             usleep(20_000)
         }
         return process
@@ -48,7 +52,8 @@ import Testing
         let recording = folder.appendingPathComponent("run.replay").path
         // The report is created at the start and written at the end; the recording grows.
         let process = try Self.start(
-            Self.endless + ["--report", "json", "--out", report, "--record", recording], waitingFor: [recording])
+            Self.endless + ["--report", "json", "--out", report, "--record", recording], waitingFor: [recording],
+            created: [report])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         #expect(FileManager.default.fileExists(atPath: report), "the report was not created at the start")
         kill(process.processIdentifier, signal)
