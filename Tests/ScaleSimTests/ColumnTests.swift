@@ -20,6 +20,30 @@ import Testing
         if count > 0 { #expect(column[count - 1] == 9) }
     }
 
+    /// The tests' build checks bounds (the README's test command defines
+    /// `CHECK_COLUMN_BOUNDS`; debug builds always do): a read or a write before the first
+    /// element, past the last, or of one just popped stops the program. Built without
+    /// checks, these read and write outside the column, and the test fails.
+    @Test(arguments: [-1, 3, 4, 1 << 40])
+    func anIndexOutOfRangeStopsACheckedBuild(index: Int) async {
+        await #expect(processExitsWith: .failure) { [index] in
+            let column = Column(repeating: UInt64(1), count: 3)
+            _ = column[index]
+        }
+        await #expect(processExitsWith: .failure) { [index] in
+            var column = Column(repeating: UInt64(1), count: 3)
+            column[index] = 2
+        }
+    }
+
+    @Test func anIndexPoppedStopsACheckedBuild() async {
+        await #expect(processExitsWith: .failure) {
+            var column = Column(repeating: UInt64(1), count: 3)
+            _ = column.popLast()
+            _ = column[2]
+        }
+    }
+
     /// A copy shares the buffer until made unique; then writes stay its own.
     @Test func aCopyMadeUniqueWritesItsOwnBuffer() {
         let original = Column(repeating: UInt64(1), count: 600_000)

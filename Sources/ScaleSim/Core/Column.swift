@@ -11,6 +11,13 @@ import CPrefetch
 ///
 /// Debug builds check the rule on every write and stop at a write to a shared column. A
 /// column inside an element of another column is its owner's to make unique as well.
+///
+/// Indices are the engine's own (slots, nodes, servers it numbered itself), so, as with an
+/// `UnsafeMutableBufferPointer`, their bounds are checked in debug builds and in the tests'
+/// build (`-DCHECK_COLUMN_BOUNDS`, the README's test command), not in the shipped binary,
+/// where a check at each of some seventy accesses a request cost 8% of the engine's speed
+/// (docs/architecture.md, "Hot-path storage"). Input from outside is validated before it
+/// becomes an index.
 struct Column<Element> {
     private var storage: ColumnStorage<Element>
 
@@ -133,9 +140,12 @@ final class ColumnStorage<Element> {
         elements.deallocate()
     }
 
+    /// `index`, stopping the program if it is out of range in a checked build (see `Column`).
     @inline(__always)
     func checked(_ index: Int) -> Int {
+        #if DEBUG || CHECK_COLUMN_BOUNDS
         precondition(index >= 0 && index < count, "Column index out of range")
+        #endif
         return index
     }
 
@@ -157,7 +167,9 @@ final class ColumnStorage<Element> {
     }
 
     func remove(at index: Int) -> Element {
-        let removed = (elements + checked(index)).move()
+        // Off the hot path: checked in every build.
+        precondition(index >= 0 && index < count, "Column index out of range")
+        let removed = (elements + index).move()
         (elements + index).moveInitialize(from: elements + index + 1, count: count - index - 1)
         count -= 1
         return removed
