@@ -198,6 +198,49 @@ import Testing
         #expect(order > 500)
     }
 
+    /// Events scheduled from a nanosecond to days ahead, many of them tied and now and then
+    /// one before the last pop, pop in (time, insertion order) from a heap thousands deep:
+    /// every level and digit of the radix heap's buckets, and its moves between them.
+    @Test(arguments: [31, 32, 33] as [UInt64])
+    func popsDelaysOfEveryMagnitudeInOrder(seed: UInt64) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var queue = EventQueue()
+        var reference: [ReferenceEvent] = []
+        var now: SimTime = 0
+        var order = 0
+        var ties = 0
+        func scheduleOne() {
+            var time: SimTime
+            switch rng.below(20) {
+            case 0: time = max(0, now - SimTime(rng.below(1_000)))  // before the last pop
+            case 1, 2: time = reference.isEmpty ? now : reference[rng.below(reference.count)].time  // a tie
+            default: time = now + SimTime(rng.below(1 << 10)) << SimTime(rng.below(38))  // 1 ns to 3 days
+            }
+            if reference.contains(where: { $0.time == time }) { ties += 1 }
+            queue.schedule(Int32(order), at: time)
+            reference.append(ReferenceEvent(time: time, order: order, target: Int32(order)))
+            order += 1
+        }
+        for _ in 0..<2_000 { scheduleOne() }
+        for _ in 0..<20_000 {
+            scheduleOne()
+            guard let k = earliestIndex(reference), let event = queue.pop() else {
+                Issue.record("the queue ran dry with \(reference.count) events left")
+                return
+            }
+            let expected = reference.remove(at: k)
+            #expect(event.time == expected.time && event.target == expected.target)
+            now = max(now, event.time)
+        }
+        while let event = queue.pop() {
+            guard let k = earliestIndex(reference) else { break }
+            let expected = reference.remove(at: k)
+            #expect(event.time == expected.time && event.target == expected.target)
+        }
+        #expect(reference.isEmpty && queue.isEmpty)
+        #expect(ties > 1_000)
+    }
+
     /// A copy made unique pops on its own: the original keeps every event (engine snapshots).
     @Test func copiesStayIndependent() {
         var original = EventQueue()

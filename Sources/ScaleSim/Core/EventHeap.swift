@@ -9,12 +9,14 @@
 /// In the radix heap every event is scheduled no earlier than the clock, and the clock
 /// never passes an event still waiting, so the heap only ever holds times at or after
 /// `last`, the time of the event it gave up last (Ahuja, Mehlhorn, Orlin and Tarjan's
-/// radix heap). Bucket `b` holds the times whose highest bit differing from `last` is bit
-/// `b - 1`; bucket 0 holds `last` itself. A lower bucket holds only earlier times, so the
-/// earliest event is in the lowest bucket that is not empty, and when that bucket's
-/// earliest event leaves, the others move to lower buckets, closer to their turn. An event
-/// moves a few times in its life, each time in a plain pass over a bucket, where a binary
-/// heap's sift-down follows a chain of dependent loads and comparisons for every event.
+/// radix heap, with a radix of 256). A time's key is read as eight 8-bit digits; its level
+/// is the highest digit where it differs from `last`, and its bucket is that level and its
+/// digit there (which is above `last`'s); bucket 0 holds `last` itself. A lower bucket
+/// holds only earlier times, so the earliest event is in the lowest bucket that is not
+/// empty, and when that bucket's earliest event leaves, the others move to buckets of
+/// lower levels, closer to their turn. An event moves a few times in its life, at most
+/// once a level, each time in a plain pass over a bucket, where a binary heap's sift-down
+/// follows a chain of dependent loads and comparisons for every event.
 ///
 /// Ties need no sequence comparison: a bucket receives moved events only while empty and
 /// its events are appended in scheduling order, so events of one time stay in the order
@@ -66,20 +68,24 @@ extension EventHeap: @unchecked Sendable {}
 
 /// One bucket of the radix heap: events in the order they came in.
 struct EventBucket {
-    var events: UnsafeMutablePointer<ScheduledEvent>
+    /// Allocated at the first append; until then (`capacity` 0) an address never read.
+    var events = UnsafeMutablePointer<ScheduledEvent>(bitPattern: MemoryLayout<ScheduledEvent>.alignment)!
     var count = 0
-    var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        events = .allocate(capacity: capacity)
-    }
+    var capacity = 0
 }
 
 /// The short list or the buckets behind an `EventHeap`, and where its earliest event is.
 final class EventHeapStorage {
-    /// Buckets 0 to 64: one for `last`, one for each highest differing bit.
-    static let bucketCount = 65
+    /// Bits per digit of a key: a level's buckets split one digit.
+    static let digitBits = 8
+    /// Buckets per level, one per digit value (the value of `last`'s digit stays empty).
+    static let digits = 1 << digitBits
+    /// Levels of a 64-bit key.
+    static let levels = (64 + digitBits - 1) / digitBits
+    /// Bucket 0 for `last`, then `digits` buckets for each level, lowest level first.
+    static let bucketCount = 1 + levels * digits
+    /// Words of `occupied`, one bit for each bucket but bucket 0.
+    static let occupiedWords = (bucketCount - 1 + 63) / 64
     /// The events the short list holds at most: inserting one more turns it into buckets.
     static let listLimit = 32
     /// The buckets turn back into the short list when a pop leaves this many events.
@@ -98,8 +104,8 @@ final class EventHeapStorage {
     private var buckets: UnsafeMutablePointer<EventBucket>
     /// Bucket 0 is taken from its front: its events up to here have left.
     private var head = 0
-    /// Bit `b - 1` is set when bucket `b` (1 to 64) holds events.
-    private var occupied: UInt64 = 0
+    /// Bit `b - 1` (counting through the words) is set when bucket `b` holds events.
+    private var occupied: UnsafeMutablePointer<UInt64>
     /// The key of the last event given up: every event held is at or after it.
     private var last: UInt64 = 0
     /// `fileprivate`, as `ColumnStorage`'s buffer is: no dynamic exclusivity checks even in
@@ -113,12 +119,16 @@ final class EventHeapStorage {
     init() {
         list = LargeTable.allocate(ScheduledEvent.self, count: Self.listCapacity)
         buckets = .allocate(capacity: Self.bucketCount)
-        for b in 0..<Self.bucketCount { (buckets + b).initialize(to: EventBucket(capacity: 16)) }
+        // Buckets get room when first used: most of a heap's never are.
+        for b in 0..<Self.bucketCount { (buckets + b).initialize(to: EventBucket()) }
+        occupied = .allocate(capacity: Self.occupiedWords)
+        occupied.initialize(repeating: 0, count: Self.occupiedWords)
     }
 
     deinit {
-        for b in 0..<Self.bucketCount { buckets[b].events.deallocate() }
+        for b in 0..<Self.bucketCount where buckets[b].capacity > 0 { buckets[b].events.deallocate() }
         buckets.deallocate()
+        occupied.deallocate()
         list.deallocate()
     }
 
@@ -126,9 +136,31 @@ final class EventHeapStorage {
     @inline(__always)
     static func key(_ time: SimTime) -> UInt64 { UInt64(bitPattern: time) ^ (1 << 63) }
 
-    /// The bucket of `key`, which is at or after `last`.
+    /// The bucket of `key`, which is at or after `last`: 0 for `last` itself, else by the
+    /// highest digit where the two differ (the level) and the key's digit there.
     @inline(__always)
-    private func bucket(of key: UInt64) -> Int { 64 &- (key ^ last).leadingZeroBitCount }
+    private func bucket(of key: UInt64) -> Int {
+        let differing = key ^ last
+        let level = (63 &- differing.leadingZeroBitCount) / Self.digitBits
+        let digit = Int(truncatingIfNeeded: key &>> UInt64(level &* Self.digitBits)) & (Self.digits - 1)
+        return differing == 0 ? 0 : 1 &+ level &* Self.digits &+ digit
+    }
+
+    /// Notes that bucket `b` (1 or more) holds events, or holds none.
+    @inline(__always)
+    private func setOccupied(_ b: Int, _ holds: Bool) {
+        let word = (b &- 1) &>> 6
+        let bit: UInt64 = 1 &<< UInt64((b &- 1) & 63)
+        occupied[word] = holds ? occupied[word] | bit : occupied[word] & ~bit
+    }
+
+    /// The lowest bucket past 0 that holds events; the heap's buckets must hold some.
+    @inline(__always)
+    private func lowestOccupied() -> Int {
+        var word = 0
+        while occupied[word] == 0 { word += 1 }
+        return 1 &+ word &* 64 &+ occupied[word].trailingZeroBitCount
+    }
 
     /// Adds `event`, scheduled after every event held.
     @inline(__always)
@@ -212,12 +244,14 @@ final class EventHeapStorage {
     private func emptyBuckets() {
         buckets[0].count = 0
         head = 0
-        var bits = occupied
-        while bits != 0 {
-            buckets[bits.trailingZeroBitCount + 1].count = 0
-            bits &= bits - 1
+        for word in 0..<Self.occupiedWords {
+            var bits = occupied[word]
+            while bits != 0 {
+                buckets[1 + word * 64 + bits.trailingZeroBitCount].count = 0
+                bits &= bits - 1
+            }
+            occupied[word] = 0
         }
-        occupied = 0
     }
 
     // MARK: The radix heap
@@ -262,7 +296,9 @@ final class EventHeapStorage {
     }
 
     /// Sets `last` to the time of `top`, which leaves from place `leaving` of bucket `b`,
-    /// and moves the bucket's other events down to their buckets by the new `last`.
+    /// and moves the bucket's other events down to their buckets by the new `last`: the
+    /// digits above `b`'s level are `last`'s, and so is its digit there, so each goes to a
+    /// lower level.
     ///
     /// Returns whether any moved: the buckets below `b` were empty, so the earliest of the
     /// moved events is then the next `top`, found on the way.
@@ -270,7 +306,7 @@ final class EventHeapStorage {
         last = Self.key(top.time)
         let spilled = buckets[b]
         buckets[b].count = 0
-        occupied &= ~(1 << UInt64(b - 1))
+        setOccupied(b, false)
         guard spilled.count > 1 else { return false }
         var earliest = (key: UInt64.max, bucket: 0, index: -1)
         // Two loops around the leaving event rather than a test per event; the earliest is
@@ -308,7 +344,7 @@ final class EventHeapStorage {
             top = buckets[0].events[head]
             return
         }
-        let b = occupied.trailingZeroBitCount + 1
+        let b = lowestOccupied()
         let events = buckets[b].events
         var best = 0
         var bestKey = Self.key(events[0].time)
@@ -330,16 +366,16 @@ final class EventHeapStorage {
         let index = buckets[b].count
         buckets[b].events[index] = event
         buckets[b].count = index + 1
-        if b > 0 { occupied |= 1 << UInt64(b - 1) }
+        if b > 0 { setOccupied(b, true) }
         return index
     }
 
     /// Doubles bucket `b`'s buffer.
     private func grow(_ b: Int) {
-        let capacity = buckets[b].capacity * 2
+        let capacity = max(buckets[b].capacity * 2, 16)
         let grown = UnsafeMutablePointer<ScheduledEvent>.allocate(capacity: capacity)
         grown.initialize(from: buckets[b].events, count: buckets[b].count)
-        buckets[b].events.deallocate()
+        if buckets[b].capacity > 0 { buckets[b].events.deallocate() }
         buckets[b].events = grown
         buckets[b].capacity = capacity
     }
@@ -348,8 +384,14 @@ final class EventHeapStorage {
     private var bucketEvents: [ScheduledEvent] {
         var all: [ScheduledEvent] = []
         all.reserveCapacity(count)
-        for b in 0..<Self.bucketCount {
-            for i in (b == 0 ? head : 0)..<buckets[b].count { all.append(buckets[b].events[i]) }
+        for i in head..<buckets[0].count { all.append(buckets[0].events[i]) }
+        for word in 0..<Self.occupiedWords {
+            var bits = occupied[word]
+            while bits != 0 {
+                let b = 1 + word * 64 + bits.trailingZeroBitCount
+                for i in 0..<buckets[b].count { all.append(buckets[b].events[i]) }
+                bits &= bits - 1
+            }
         }
         return all
     }
