@@ -84,7 +84,8 @@ final class EventHeapStorage {
     static let levels = (64 + digitBits - 1) / digitBits
     /// Bucket 0 for `last`, then `digits` buckets for each level, lowest level first.
     static let bucketCount = 1 + levels * digits
-    /// Words of `occupied`, one bit for each bucket but bucket 0.
+    /// Words of `occupied`, one bit for each bucket but bucket 0 (64 at most, one bit each
+    /// in `occupiedWordsMask`).
     static let occupiedWords = (bucketCount - 1 + 63) / 64
     /// The events the short list holds at most: inserting one more turns it into buckets.
     static let listLimit = 32
@@ -106,6 +107,9 @@ final class EventHeapStorage {
     private var head = 0
     /// Bit `b - 1` (counting through the words) is set when bucket `b` holds events.
     private var occupied: UnsafeMutablePointer<UInt64>
+    /// Bit `w` is set when word `w` of `occupied` may not be zero (cleared lazily, when
+    /// found zero): the lowest bucket holding events is found without a scan of the words.
+    private var occupiedWordsMask: UInt64 = 0
     /// The key of the last event given up: every event held is at or after it.
     private var last: UInt64 = 0
     /// `fileprivate`, as `ColumnStorage`'s buffer is: no dynamic exclusivity checks even in
@@ -152,13 +156,17 @@ final class EventHeapStorage {
         let word = (b &- 1) &>> 6
         let bit: UInt64 = 1 &<< UInt64((b &- 1) & 63)
         occupied[word] = holds ? occupied[word] | bit : occupied[word] & ~bit
+        if holds { occupiedWordsMask |= 1 &<< UInt64(word) }
     }
 
     /// The lowest bucket past 0 that holds events; the heap's buckets must hold some.
     @inline(__always)
     private func lowestOccupied() -> Int {
-        var word = 0
-        while occupied[word] == 0 { word += 1 }
+        var word = occupiedWordsMask.trailingZeroBitCount
+        while occupied[word] == 0 {
+            occupiedWordsMask &= ~(1 &<< UInt64(word))
+            word = occupiedWordsMask.trailingZeroBitCount
+        }
         return 1 &+ word &* 64 &+ occupied[word].trailingZeroBitCount
     }
 
@@ -252,6 +260,7 @@ final class EventHeapStorage {
             }
             occupied[word] = 0
         }
+        occupiedWordsMask = 0
     }
 
     // MARK: The radix heap
