@@ -107,6 +107,34 @@ import Testing
         #expect(h.quantile(0.5) == nil)
     }
 
+    /// Each quantile is the bucket of the sample at its rank (the ceiling of q times the
+    /// count, at least 1) among all samples sorted, for samples few or many, near together
+    /// or spread over every magnitude, and ranks at and beside each bucket's end: the scan
+    /// that passes eight buckets at a time stops where one bucket at a time would.
+    @Test(arguments: [(5, 3), (100, 12), (5_000, 30), (40_000, 40)] as [(Int, Int)])
+    func histogramQuantilesAreTheSamplesAtTheirRanks(samples count: Int, magnitudeBits: Int) {
+        var rng = Xoshiro256StarStar(seed: UInt64(count))
+        var h = LatencyHistogram()
+        var samples: [SimTime] = []
+        for _ in 0..<count {
+            let sample = SimTime(rng.below(1 << 12)) << SimTime(rng.below(magnitudeBits))
+            h.record(sample)
+            samples.append(sample)
+        }
+        samples.sort()
+        var qs = [0.0, 0.5, 0.95, 0.99, 0.999, 1.0]
+        // The ranks that end a bucket of samples, and those just past: every edge of a scan.
+        for k in stride(from: 1, to: count, by: max(1, count / 50)) {
+            qs += [Double(k) / Double(count), Double(k + 1) / Double(count)]
+        }
+        qs.sort()
+        let expected = qs.map { q in
+            let rank = max(1, Int((q * Double(count)).rounded(.up)))
+            return LatencyHistogram.representative(of: LatencyHistogram.bucket(for: samples[rank - 1])) as SimTime?
+        }
+        #expect(h.quantiles(qs) == expected)
+    }
+
     @Test func histogramBucketsAreContiguous() {
         for b in 0..<(LatencyHistogram.bucketCount - 1) {
             let low = LatencyHistogram.lowerBound(of: b)

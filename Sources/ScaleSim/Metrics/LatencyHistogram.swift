@@ -96,8 +96,17 @@ public struct LatencyHistogram: @unchecked Sendable, Equatable {
         let highest = highest, total = total
         // Through the buffer: one bounds check per bucket less, in a scan of thousands a window.
         counts.withUnsafeBufferPointer { counts in
+            let base = UnsafeRawPointer(counts.baseAddress!)
             for q in qs {
                 let rank = max(1, UInt64((q * Double(total)).rounded(.up)))
+                // Eight buckets at a time while all eight would be passed one by one: the
+                // same bucket is found, in an eighth of the steps.
+                while b + 8 <= highest {
+                    let block = base.loadUnaligned(fromByteOffset: b * 8, as: SIMD8<UInt64>.self).wrappedSum()
+                    if seen + block >= rank { break }
+                    seen += block
+                    b += 8
+                }
                 while b < highest && seen + counts[b] < rank {
                     seen += counts[b]
                     b += 1
