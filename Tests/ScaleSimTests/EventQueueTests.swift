@@ -16,6 +16,18 @@ import Testing
         reference.indices.min { (reference[$0].time, reference[$0].order) < (reference[$1].time, reference[$1].order) }
     }
 
+    /// Pops `queue`'s next event and checks it against the earliest of `reference`, which
+    /// loses that one; nil, with an issue recorded, when either runs dry first.
+    func popChecked(_ queue: inout EventQueue, _ reference: inout [ReferenceEvent]) -> ScheduledEvent? {
+        guard let k = earliestIndex(reference), let event = queue.pop() else {
+            Issue.record("the queue ran dry with \(reference.count) events left")
+            return nil
+        }
+        let expected = reference.remove(at: k)
+        #expect(event.time == expected.time && event.target == expected.target)
+        return event
+    }
+
     /// Runs `operations` random steps on `queue` and on a sorted-list reference, checking
     /// every pop, `nextTime` and `count`; returns how many events popped. Events come at a
     /// time, after one of `delays`, or from one of `sources`.
@@ -184,13 +196,8 @@ import Testing
                 copiesChecked += 1
             }
             while reference.count > depth / 2 {
-                guard let k = earliestIndex(reference), let event = queue.pop() else {
-                    Issue.record("the queue ran dry with \(reference.count) events left")
-                    return
-                }
-                let expected = reference.remove(at: k)
-                #expect(event.time == expected.time && event.target == expected.target)
-                now = max(now, expected.time)
+                guard let event = popChecked(&queue, &reference) else { return }
+                now = max(now, event.time)
                 #expect(queue.count == reference.count)
             }
         }
@@ -224,20 +231,13 @@ import Testing
         for _ in 0..<2_000 { scheduleOne() }
         for _ in 0..<20_000 {
             scheduleOne()
-            guard let k = earliestIndex(reference), let event = queue.pop() else {
-                Issue.record("the queue ran dry with \(reference.count) events left")
-                return
-            }
-            let expected = reference.remove(at: k)
-            #expect(event.time == expected.time && event.target == expected.target)
+            guard let event = popChecked(&queue, &reference) else { return }
             now = max(now, event.time)
         }
-        while let event = queue.pop() {
-            guard let k = earliestIndex(reference) else { break }
-            let expected = reference.remove(at: k)
-            #expect(event.time == expected.time && event.target == expected.target)
+        while !reference.isEmpty {
+            guard popChecked(&queue, &reference) != nil else { return }
         }
-        #expect(reference.isEmpty && queue.isEmpty)
+        #expect(queue.isEmpty)
         #expect(ties > 1_000)
     }
 
