@@ -379,7 +379,7 @@ final class EventHeapStorage {
         return index
     }
 
-    /// Doubles bucket `b`'s buffer.
+    /// Doubles bucket `b`'s buffer, or gives it its first 16 places.
     private func grow(_ b: Int) {
         let capacity = max(buckets[b].capacity * 2, 16)
         let grown = UnsafeMutablePointer<ScheduledEvent>.allocate(capacity: capacity)
