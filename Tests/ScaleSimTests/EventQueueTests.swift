@@ -242,6 +242,55 @@ import Testing
     }
 
     /// A copy made unique pops on its own: the original keeps every event (engine snapshots).
+    /// A heap of ten-million-users' shape: thousands of events a millisecond or so ahead, so
+    /// a bucket of the 65 µs level holds a hundred or more when its turn comes and is sorted
+    /// into bucket 0 as a run; then events a few nanoseconds to microseconds ahead land
+    /// inside the run's range, ties among them, while it is taken from the front (it fills
+    /// its room, moves to the start or grows). Every pop against the sorted reference, and a
+    /// copy made in the middle of a run pops the same order.
+    @Test(arguments: [41, 42, 43] as [UInt64])
+    func popsRunsOfASpilledBucketInOrder(seed: UInt64) {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var queue = EventQueue()
+        var reference: [ReferenceEvent] = []
+        var now: SimTime = 0
+        var order = 0
+        func schedule(at time: SimTime) {
+            queue.schedule(Int32(order), at: time)
+            reference.append(ReferenceEvent(time: time, order: order, target: Int32(order)))
+            order += 1
+        }
+        func scheduleOne() {
+            switch rng.below(10) {
+            case 0, 1, 2: schedule(at: now + SimTime(rng.below(1 << 16)))  // inside a 65 µs bucket's run
+            case 3: schedule(at: reference.isEmpty ? now : reference[rng.below(reference.count)].time)  // a tie
+            case 4: schedule(at: now + SimTime(rng.below(4)))  // a few nanoseconds
+            default: schedule(at: now + SimTime(rng.below(1 << 21)))  // up to 2 ms
+            }
+        }
+        for _ in 0..<3_000 { schedule(at: SimTime(rng.below(1 << 21))) }
+        var copiesChecked = 0
+        for step in 0..<12_000 {
+            scheduleOne()
+            if step % 4_000 == 1_234 {
+                var copy = queue
+                copy.makeUnique()
+                let expected = reference.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target)
+                var popped: [Int32] = []
+                while let event = copy.pop() { popped.append(event.target) }
+                #expect(popped == expected)
+                copiesChecked += 1
+            }
+            guard let event = popChecked(&queue, &reference) else { return }
+            now = max(now, event.time)
+        }
+        while !reference.isEmpty {
+            guard popChecked(&queue, &reference) != nil else { return }
+        }
+        #expect(queue.isEmpty)
+        #expect(copiesChecked == 3)
+    }
+
     @Test func copiesStayIndependent() {
         var original = EventQueue()
         for i in 0..<1_000 { original.schedule(Int32(i), at: SimTime(1_000 - i)) }

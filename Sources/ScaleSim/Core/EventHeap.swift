@@ -16,7 +16,10 @@
 /// empty, and when that bucket's earliest event leaves, the others move to buckets of
 /// lower levels, closer to their turn. An event moves a few times in its life, at most
 /// once a level, each time in a plain pass over a bucket, where a binary heap's sift-down
-/// follows a chain of dependent loads and comparisons for every event.
+/// follows a chain of dependent loads and comparisons for every event. A bucket of up to
+/// `runLimit` events is sorted into bucket 0 instead (a run), which then takes every time
+/// of that bucket's range and gives them up from its front: a hundred events moved once
+/// into one array rather than scattered over 256 buckets (docs/architecture.md).
 ///
 /// Ties need no sequence comparison: a bucket receives moved events only while empty and
 /// its events are appended in scheduling order, so events of one time stay in the order
@@ -94,6 +97,10 @@ final class EventHeapStorage {
     /// The list's room: it is taken from the front and filled at the back, and its events
     /// move back to the start when the back is reached.
     static let listCapacity = 64
+    /// The most events a spill sorts into bucket 0 rather than moves to lower buckets.
+    static let runLimit = 256
+    /// Runs up to this long are put in order by insertion alone.
+    static let insertionSortLimit = 16
 
     /// Whether the events wait in the short list rather than in the buckets.
     private var inList = true
@@ -107,11 +114,16 @@ final class EventHeapStorage {
     private var head = 0
     /// Bit `b - 1` (counting through the words) is set when bucket `b` holds events.
     private var occupied: UnsafeMutablePointer<UInt64>
+    /// A run's counting pass: where the events of each digit go.
+    private var digitPlaces: UnsafeMutablePointer<Int>
     /// Bit `w` is set when word `w` of `occupied` may not be zero (cleared lazily, when
     /// found zero): the lowest bucket holding events is found without a scan of the words.
     private var occupiedWordsMask: UInt64 = 0
     /// The key of the last event given up: every event held is at or after it.
     private var last: UInt64 = 0
+    /// The highest key bucket 0 takes: `last`, or while bucket 0 holds a spilled bucket's
+    /// events in order (a run), the top of that bucket's range.
+    private var runHigh: UInt64 = 0
     /// `fileprivate`, as `ColumnStorage`'s buffer is: no dynamic exclusivity checks even in
     /// the tests' build (docs/architecture.md, "Hot-path storage").
     fileprivate var count = 0
@@ -127,12 +139,15 @@ final class EventHeapStorage {
         for b in 0..<Self.bucketCount { (buckets + b).initialize(to: EventBucket()) }
         occupied = .allocate(capacity: Self.occupiedWords)
         occupied.initialize(repeating: 0, count: Self.occupiedWords)
+        digitPlaces = .allocate(capacity: Self.digits + 1)
+        digitPlaces.initialize(repeating: 0, count: Self.digits + 1)
     }
 
     deinit {
         for b in 0..<Self.bucketCount where buckets[b].capacity > 0 { buckets[b].events.deallocate() }
         buckets.deallocate()
         occupied.deallocate()
+        digitPlaces.deallocate()
         list.deallocate()
     }
 
@@ -230,6 +245,7 @@ final class EventHeapStorage {
     private func moveListToBuckets() {
         inList = false
         last = Self.key(list[listHead].time)
+        runHigh = last
         // The list is in (time, sequence) order, so each bucket gets its events in order.
         for k in listHead..<listEnd { _ = append(list[k], to: bucket(of: Self.key(list[k].time))) }
         listHead = 0
@@ -273,6 +289,10 @@ final class EventHeapStorage {
             rebuild(adding: event)
             return
         }
+        if key <= runHigh {
+            insertIntoRun(event, key: key)
+            return
+        }
         let b = bucket(of: key)
         let index = append(event, to: b)
         count += 1
@@ -283,6 +303,43 @@ final class EventHeapStorage {
             topBucket = b
             topIndex = index
         }
+    }
+
+    /// Puts `event`, of a key in bucket 0's range, after every event there not later than
+    /// it: they were all scheduled before it, so it goes after those of its own time.
+    @inline(__always)
+    private func insertIntoRun(_ event: ScheduledEvent, key: UInt64) {
+        if buckets[0].count == buckets[0].capacity { makeRoomInRun() }
+        let events = buckets[0].events
+        var j = buckets[0].count
+        while j > head && key < Self.key(events[j &- 1].time) {
+            events[j] = events[j &- 1]
+            j &-= 1
+        }
+        events[j] = event
+        buckets[0].count &+= 1
+        count &+= 1
+        // Bucket 0's events are earlier than any other bucket's.
+        if j == head {
+            top = event
+            topBucket = 0
+            topIndex = head
+        }
+    }
+
+    /// Room at the back of bucket 0: its events moved to the start if half of it has left,
+    /// else a bigger buffer.
+    private func makeRoomInRun() {
+        guard head > 0 && head >= buckets[0].count / 2 else {
+            grow(0)
+            return
+        }
+        let events = buckets[0].events
+        let remaining = buckets[0].count - head
+        for k in 0..<remaining { events[k] = events[head + k] }
+        buckets[0].count = remaining
+        if topBucket == 0 { topIndex -= head }
+        head = 0
     }
 
     /// Removes `top` from its bucket, then finds the next earliest event; `count` is
@@ -298,6 +355,10 @@ final class EventHeapStorage {
             }
             buckets[0].count = 0
             head = 0
+            // The run's last event: every bucket holding events is of a level at or above
+            // the run's, where this key's digits are those of the `last` they were put by.
+            last = Self.key(top.time)
+            runHigh = last
         } else if spill(topBucket, leaving: topIndex) {
             return
         }
@@ -313,10 +374,15 @@ final class EventHeapStorage {
     /// moved events is then the next `top`, found on the way.
     private func spill(_ b: Int, leaving: Int) -> Bool {
         last = Self.key(top.time)
+        runHigh = last
         let spilled = buckets[b]
         buckets[b].count = 0
         setOccupied(b, false)
         guard spilled.count > 1 else { return false }
+        if spilled.count <= Self.runLimit {
+            sortIntoRun(spilled, level: (b &- 1) / Self.digits, leaving: leaving)
+            return true
+        }
         var earliest = (key: UInt64.max, bucket: 0, index: -1)
         // Two loops around the leaving event rather than a test per event; the earliest is
         // kept by selects, as which event is earliest is a coin toss for a branch.
@@ -329,6 +395,56 @@ final class EventHeapStorage {
         topIndex = earliest.index
         top = buckets[topBucket].events[topIndex]
         return true
+    }
+
+    /// Puts the events of `spilled`, a bucket of `level` whose place `leaving` just left,
+    /// into bucket 0 in (time, sequence) order, and makes bucket 0 take every key of that
+    /// bucket's range: no other bucket holds one, and the lower levels are empty.
+    ///
+    /// A bucket keeps the events of one time in scheduling order, so a stable order by key
+    /// is the (time, sequence) order: a counting pass by the digit below the bucket's level,
+    /// then an insertion pass over what is by then nearly in order.
+    private func sortIntoRun(_ spilled: EventBucket, level: Int, leaving: Int) {
+        let n = spilled.count &- 1
+        if buckets[0].capacity < n { grow(0, toHold: n) }
+        let run = buckets[0].events
+        if level == 0 || n <= Self.insertionSortLimit {
+            var k = 0
+            for i in 0..<spilled.count where i != leaving {
+                run[k] = spilled.events[i]
+                k &+= 1
+            }
+        } else {
+            let shift = UInt64((level &- 1) &* Self.digitBits)
+            let places = digitPlaces
+            places.update(repeating: 0, count: Self.digits + 1)
+            for i in 0..<spilled.count where i != leaving {
+                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & (Self.digits &- 1)
+                places[digit &+ 1] &+= 1
+            }
+            for d in 0..<Self.digits { places[d &+ 1] &+= places[d] }
+            for i in 0..<spilled.count where i != leaving {
+                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & (Self.digits &- 1)
+                run[places[digit]] = spilled.events[i]
+                places[digit] &+= 1
+            }
+        }
+        for i in 1..<max(n, 1) {
+            let event = run[i]
+            let key = Self.key(event.time)
+            var j = i
+            while j > 0 && key < Self.key(run[j &- 1].time) {
+                run[j] = run[j &- 1]
+                j &-= 1
+            }
+            run[j] = event
+        }
+        buckets[0].count = n
+        head = 0
+        runHigh = last | ((1 &<< UInt64(level &* Self.digitBits)) &- 1)
+        topBucket = 0
+        topIndex = 0
+        top = run[0]
     }
 
     /// Appends `event` to its bucket by `last`, and notes it in `earliest` if strictly
@@ -379,9 +495,11 @@ final class EventHeapStorage {
         return index
     }
 
-    /// Doubles bucket `b`'s buffer, or gives it its first 16 places.
-    private func grow(_ b: Int) {
-        let capacity = max(buckets[b].capacity * 2, 16)
+    /// Doubles bucket `b`'s buffer (or more, to hold `needed`), or gives it its first 16
+    /// places.
+    private func grow(_ b: Int, toHold needed: Int = 0) {
+        var capacity = max(buckets[b].capacity * 2, 16)
+        while capacity < needed { capacity *= 2 }
         let grown = UnsafeMutablePointer<ScheduledEvent>.allocate(capacity: capacity)
         grown.initialize(from: buckets[b].events, count: buckets[b].count)
         if buckets[b].capacity > 0 { buckets[b].events.deallocate() }
@@ -411,6 +529,7 @@ final class EventHeapStorage {
         let sorted = (bucketEvents + [event]).sorted(by: EventQueue.precedes)
         emptyBuckets()
         last = Self.key(event.time)
+        runHigh = last
         for event in sorted { _ = append(event, to: bucket(of: Self.key(event.time))) }
         count = sorted.count
         findTop()
@@ -428,6 +547,7 @@ final class EventHeapStorage {
         }
         twin.head = head
         twin.last = last
+        twin.runHigh = runHigh
         twin.count = count
         twin.top = top
         twin.topBucket = topBucket
