@@ -291,6 +291,13 @@ import Testing
         #expect(copiesChecked == 3)
     }
 
+    /// The radix heap finds its lowest bucket through one bit per word of its bitmap, in a
+    /// 64-bit mask: a digit size that needs more words than that must not build quietly.
+    @Test func theBitmapsWordsFitTheirMask() {
+        #expect(EventHeapStorage.occupiedWords <= UInt64.bitWidth)
+        #expect(EventHeapStorage.occupiedWords * 64 >= EventHeapStorage.bucketCount - 1)
+    }
+
     @Test func copiesStayIndependent() {
         var original = EventQueue()
         for i in 0..<1_000 { original.schedule(Int32(i), at: SimTime(1_000 - i)) }

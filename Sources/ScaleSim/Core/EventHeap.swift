@@ -165,13 +165,19 @@ final class EventHeapStorage {
         return differing == 0 ? 0 : 1 &+ level &* Self.digits &+ digit
     }
 
-    /// Notes that bucket `b` (1 or more) holds events, or holds none.
+    /// Notes that bucket `b` (1 or more) holds events.
     @inline(__always)
-    private func setOccupied(_ b: Int, _ holds: Bool) {
+    private func markOccupied(_ b: Int) {
         let word = (b &- 1) &>> 6
-        let bit: UInt64 = 1 &<< UInt64((b &- 1) & 63)
-        occupied[word] = holds ? occupied[word] | bit : occupied[word] & ~bit
-        if holds { occupiedWordsMask |= 1 &<< UInt64(word) }
+        occupied[word] |= 1 &<< UInt64((b &- 1) & 63)
+        occupiedWordsMask |= 1 &<< UInt64(word)
+    }
+
+    /// Notes that bucket `b` (1 or more) holds no events; `occupiedWordsMask` is cleared
+    /// when `lowestOccupied` finds the word empty.
+    @inline(__always)
+    private func markEmpty(_ b: Int) {
+        occupied[(b &- 1) &>> 6] &= ~(1 &<< UInt64((b &- 1) & 63))
     }
 
     /// The lowest bucket past 0 that holds events; the heap's buckets must hold some.
@@ -377,7 +383,7 @@ final class EventHeapStorage {
         runHigh = last
         let spilled = buckets[b]
         buckets[b].count = 0
-        setOccupied(b, false)
+        markEmpty(b)
         guard spilled.count > 1 else { return false }
         if spilled.count <= Self.runLimit {
             sortIntoRun(spilled, level: (b &- 1) / Self.digits, leaving: leaving)
@@ -491,7 +497,7 @@ final class EventHeapStorage {
         let index = buckets[b].count
         buckets[b].events[index] = event
         buckets[b].count = index + 1
-        if b > 0 { setOccupied(b, true) }
+        if b > 0 { markOccupied(b) }
         return index
     }
 
