@@ -4,7 +4,9 @@
 #include "CTerminalSafety.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,11 +23,18 @@ struct pending_file {
 };
 
 static struct pending_file pending[slot_count];
+// Files being created and not held yet: a handler on another thread waits for them.
+static volatile sig_atomic_t creating;
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
 static int installed;
 
 static void remove_pending_and_die(int signal_number) {
     int saved = errno;
+    // A thread creating a file blocks these signals, so this handler runs on another one
+    // meanwhile: it waits (a few system calls' time, bounded) for the file to be held.
+    for (long spins = 0; __atomic_load_n(&creating, __ATOMIC_SEQ_CST) > 0 && spins < 200000000; spins++) {
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    }
     for (int i = 0; i < slot_count; i++) {
         if (!pending[i].used) continue;
         struct stat status;
@@ -61,7 +70,8 @@ void scaletop_remove_on_signal_begin(void) {
     }
 }
 
-int scaletop_remove_on_signal_add(const char *path, int descriptor) {
+// Holds `path`, open at `descriptor`, to be removed by the handler; 0, or -1 when not held.
+static int hold(const char *path, int descriptor) {
     size_t length = strlen(path);
     if (length >= PATH_MAX) return -1;
     struct stat status;
@@ -78,6 +88,24 @@ int scaletop_remove_on_signal_add(const char *path, int descriptor) {
         return 0;
     }
     return -1;
+}
+
+int scaletop_create_removable(const char *path, int mode) {
+    // The handled signals wait while the file is created and held, here and (through
+    // `creating`) in a handler on another thread: one that came between the two would end
+    // the process with the new file left behind, not yet held.
+    sigset_t blocked, saved;
+    sigemptyset(&blocked);
+    for (size_t k = 0; k < sizeof handled / sizeof handled[0]; k++) sigaddset(&blocked, handled[k]);
+    pthread_sigmask(SIG_BLOCK, &blocked, &saved);
+    __atomic_add_fetch(&creating, 1, __ATOMIC_SEQ_CST);
+    int descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+    int saved_errno = errno;
+    if (descriptor >= 0) hold(path, descriptor);
+    __atomic_sub_fetch(&creating, 1, __ATOMIC_SEQ_CST);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    errno = saved_errno;
+    return descriptor;
 }
 
 void scaletop_remove_on_signal_forget(int descriptor) {

@@ -65,6 +65,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: recording), "the half-made recording stayed")
     }
 
+    /// A signal at any moment of a run's start, before its files are created, while they
+    /// are and after, leaves neither behind: a file is held for removal as it is created,
+    /// with the signals waiting meanwhile (a signal between the two used to leave the report).
+    @Test func aSignalAtAnyMomentOfTheStartLeavesNoFile() throws {
+        let folder = try CLI.temporaryDirectory()
+        // The files come 10 to 30 ms after the start on this project's machine, later on a
+        // loaded one: every millisecond of the first 30, then every 30 ms up to 0.39 s.
+        let delays = Array(stride(from: 0, to: 30_000, by: 1_000)) + Array(stride(from: 30_000, to: 390_000, by: 30_000))
+        for (round, delay) in delays.enumerated() {
+            let report = folder.appendingPathComponent("report-\(round).json").path
+            let recording = folder.appendingPathComponent("run-\(round).replay").path
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = Self.endless + ["--report", "json", "--out", report, "--record", recording]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delay))
+            kill(process.processIdentifier, SIGTERM)
+            Self.waitOrKill(process)
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+            #expect(!FileManager.default.fileExists(atPath: report), "the report stayed after \(delay) µs")
+            #expect(!FileManager.default.fileExists(atPath: recording), "the recording stayed after \(delay) µs")
+        }
+    }
+
     /// Only what the run created goes: a file `--force` writes over stays, as after a failure.
     @Test func aFileThatWasThereBeforeStays() throws {
         let folder = try CLI.temporaryDirectory()

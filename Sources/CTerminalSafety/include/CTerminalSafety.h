@@ -81,11 +81,13 @@ void scaletop_child_guard_end(void);
 /// a signal came stays, as far as it got.
 void scaletop_remove_on_signal_begin(void);
 
-/// Holds `path`, the regular file open at `descriptor` that this process created, to be
-/// removed if one of those signals ends the process before it is complete; removed only if
-/// the same file is still at `path`. Returns 0, or -1 when not held (not a regular file, a
-/// path of PATH_MAX bytes or more, or 16 files held already).
-int scaletop_remove_on_signal_add(const char *path, int descriptor);
+/// Creates `path` for writing (O_CREAT | O_EXCL | O_CLOEXEC, permissions `mode`) and holds
+/// it, to be removed if one of those signals ends the process before it is complete;
+/// removed only if the same file is still at `path`. The signals wait while the file is
+/// created and held, so none finds it created and not held. Returns the descriptor, or -1
+/// with errno set as open(2) sets it. A file is not held when it is not a regular file,
+/// its path has PATH_MAX bytes or more, or 16 files are held already.
+int scaletop_create_removable(const char *path, int mode);
 
 /// Lets go of the file open at `descriptor`: it is complete, or removed already.
 void scaletop_remove_on_signal_forget(int descriptor);

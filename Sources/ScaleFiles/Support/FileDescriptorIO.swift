@@ -81,12 +81,11 @@ public enum FileDescriptorIO {
     ) -> Result<Opened, Failure> {
         // Two rounds: the file may vanish between the two opens of the first.
         for _ in 0..<2 {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            // Removed if a signal ends the process before the file is complete and closed.
+            let fd = scaletop_create_removable(path, 0o644)
             if fd >= 0 {
                 var status = stat()
                 fstat(fd, &status)
-                // Removed if a signal ends the process before the file is complete and closed.
-                _ = scaletop_remove_on_signal_add(path, fd)
                 return .success(Opened(descriptor: fd, identity: FileIdentity(status), created: true, isCharacterDevice: false))
             }
             guard errno == EEXIST else { return .failure(.current) }
