@@ -28,6 +28,17 @@ import Testing
         return event
     }
 
+    /// Drains a copy of `queue`, made unique, and checks that it pops `reference`'s events
+    /// in (time, insertion) order; `queue` itself is left as it was.
+    func checkCopyDrains(_ queue: EventQueue, _ reference: [ReferenceEvent]) {
+        var copy = queue
+        copy.makeUnique()
+        let expected = reference.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target)
+        var popped: [Int32] = []
+        while let event = copy.pop() { popped.append(event.target) }
+        #expect(popped == expected)
+    }
+
     /// Runs `operations` random steps on `queue` and on a sorted-list reference, checking
     /// every pop, `nextTime` and `count`; returns how many events popped. Events come at a
     /// time, after one of `delays`, or from one of `sources`.
@@ -187,12 +198,7 @@ import Testing
                 order += 1
             }
             if round % 3 == 0 {
-                var copy = queue
-                copy.makeUnique()
-                let expected = reference.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target)
-                var popped: [Int32] = []
-                while let event = copy.pop() { popped.append(event.target) }
-                #expect(popped == expected)
+                checkCopyDrains(queue, reference)
                 copiesChecked += 1
             }
             while reference.count > depth / 2 {
@@ -273,12 +279,7 @@ import Testing
         for step in 0..<12_000 {
             scheduleOne()
             if step % 4_000 == 1_234 {
-                var copy = queue
-                copy.makeUnique()
-                let expected = reference.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target)
-                var popped: [Int32] = []
-                while let event = copy.pop() { popped.append(event.target) }
-                #expect(popped == expected)
+                checkCopyDrains(queue, reference)
                 copiesChecked += 1
             }
             guard let event = popChecked(&queue, &reference) else { return }
