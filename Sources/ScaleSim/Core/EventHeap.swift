@@ -224,17 +224,27 @@ final class EventHeapStorage {
 
     // MARK: The short list
 
-    /// Puts `event` after every held event not later than it: they were all scheduled
-    /// before it, so it goes after those of its own time.
+    /// Puts `event` into `buffer` after every event of `floor..<end` not later than it,
+    /// the later ones shifted up by one; returns its place. The events there were all
+    /// scheduled before it, so it goes after those of its own time.
+    @inline(__always)
+    private static func insertInOrder(
+        _ event: ScheduledEvent, into buffer: UnsafeMutablePointer<ScheduledEvent>, above floor: Int, end: Int
+    ) -> Int {
+        var j = end
+        while j > floor && event.time < buffer[j &- 1].time {
+            buffer[j] = buffer[j &- 1]
+            j &-= 1
+        }
+        buffer[j] = event
+        return j
+    }
+
+    /// Puts `event` after every held event not later than it.
     @inline(__always)
     private func insertIntoList(_ event: ScheduledEvent) {
         if listEnd == Self.listCapacity { moveListToStart() }
-        var j = listEnd
-        while j > listHead && event.time < list[j - 1].time {
-            list[j] = list[j - 1]
-            j -= 1
-        }
-        list[j] = event
+        let j = Self.insertInOrder(event, into: list, above: listHead, end: listEnd)
         listEnd += 1
         count += 1
         if j == listHead { top = event }
@@ -296,7 +306,7 @@ final class EventHeapStorage {
             return
         }
         if key <= runHigh {
-            insertIntoRun(event, key: key)
+            insertIntoRun(event)
             return
         }
         let b = bucket(of: key)
@@ -311,18 +321,12 @@ final class EventHeapStorage {
         }
     }
 
-    /// Puts `event`, of a key in bucket 0's range, after every event there not later than
-    /// it: they were all scheduled before it, so it goes after those of its own time.
+    /// Puts `event`, of a time in bucket 0's range, after every event there not later
+    /// than it.
     @inline(__always)
-    private func insertIntoRun(_ event: ScheduledEvent, key: UInt64) {
+    private func insertIntoRun(_ event: ScheduledEvent) {
         if buckets[0].count == buckets[0].capacity { makeRoomInRun() }
-        let events = buckets[0].events
-        var j = buckets[0].count
-        while j > head && key < Self.key(events[j &- 1].time) {
-            events[j] = events[j &- 1]
-            j &-= 1
-        }
-        events[j] = event
+        let j = Self.insertInOrder(event, into: buckets[0].events, above: head, end: buckets[0].count)
         buckets[0].count &+= 1
         count &+= 1
         // Bucket 0's events are earlier than any other bucket's.
@@ -435,16 +439,7 @@ final class EventHeapStorage {
                 places[digit] &+= 1
             }
         }
-        for i in 1..<max(n, 1) {
-            let event = run[i]
-            let key = Self.key(event.time)
-            var j = i
-            while j > 0 && key < Self.key(run[j &- 1].time) {
-                run[j] = run[j &- 1]
-                j &-= 1
-            }
-            run[j] = event
-        }
+        for i in 1..<max(n, 1) { _ = Self.insertInOrder(run[i], into: run, above: 0, end: i) }
         buckets[0].count = n
         head = 0
         runHigh = last | ((1 &<< UInt64(level &* Self.digitBits)) &- 1)
