@@ -199,49 +199,73 @@ extension Engine {
     ///
     /// A sharded node sends each key to its shard; clients reach a pool without a balancer
     /// through DNS; otherwise the sender's balancing policy chooses among the servers in
-    /// rotation.
+    /// rotation. Inline, for its common cases: a call cost 2% of the reference network's
+    /// instructions (docs/benchmark.md, "Stop 47").
+    @inline(__always)
     mutating func pickServer(node n: Int, from: Int32, request i: Int) -> Int32? {
-        if nodes[n].sharded {
-            let key = self.key(of: i)
-            let pool = nodes[n].activeServers
-            return pool[Int(SplitMix64.mix(UInt64(key)) % UInt64(pool.count))]
-        }
-        if from < 0 && nodes[n].activeServers.count > 1 { return resolveByDNS(node: n, request: i) }
+        if nodes[n].sharded { return pickShard(node: n, request: i) }
+        if from < 0 { return pickServerForClient(node: n, request: i) }
         let count = nodes[n].rotation.count
-        if count == 0 { return nil }
-        if count == 1 { return nodes[n].rotation[0] }
-        let position: Int
-        switch from >= 0 ? nodes[Int(from)].policy : .random {
+        if count <= 1 { return nodes[n].rotation.first }
+        switch nodes[Int(from)].policy {
         case .random:
-            position = nodes[n].routingRandom.below(count)
+            return nodes[n].rotation[nodes[n].routingRandom.below(count)]
         case .roundRobin:
-            position = nodes[n].roundRobinCursor % count
+            let position = nodes[n].roundRobinCursor % count
             nodes[n].roundRobinCursor = (position + 1) % count
+            return nodes[n].rotation[position]
         case .leastConnections:
-            // Fewest requests at the server; ties go to the first after a rotating start.
-            let start = nodes[n].roundRobinCursor % count
-            nodes[n].roundRobinCursor = (start + 1) % count
-            var best = start
-            var bestLoad = Int.max
-            for k in 0..<count {
-                let p = (start + k) % count
-                let s = Int(nodes[n].rotation[p])
-                let load = Int(servers[s].busy) + servers[s].queue.count
-                if load < bestLoad {
-                    best = p
-                    bestLoad = load
-                }
-            }
-            position = best
+            return pickLeastLoaded(node: n)
         case .consistentHash:
-            // The ring is over pool positions, so a user's server survives others' failures.
-            let pool = nodes[n].activeServers
-            let rotation = nodes[n].rotation
-            guard let owner = nodes[n].ring.position(for: requests.slots[i].user, eligible: { rotation.contains(pool[$0]) })
-            else { return nil }
-            return pool[owner]
+            return pickByUser(node: n, request: i)
         }
-        return nodes[n].rotation[position]
+    }
+
+    /// The shard of a sharded `node` that holds request `i`'s key.
+    mutating func pickShard(node n: Int, request i: Int) -> Int32 {
+        let key = self.key(of: i)
+        let pool = nodes[n].activeServers
+        return pool[Int(SplitMix64.mix(UInt64(key)) % UInt64(pool.count))]
+    }
+
+    /// The server a client reaches: through DNS when the pool has several, else at random
+    /// among those in rotation.
+    mutating func pickServerForClient(node n: Int, request i: Int) -> Int32? {
+        if nodes[n].activeServers.count > 1 { return resolveByDNS(node: n, request: i) }
+        let count = nodes[n].rotation.count
+        if count <= 1 { return nodes[n].rotation.first }
+        return nodes[n].rotation[nodes[n].routingRandom.below(count)]
+    }
+
+    /// The server of `node`'s rotation (two or more) with the fewest requests; ties go to
+    /// the first after a rotating start.
+    mutating func pickLeastLoaded(node n: Int) -> Int32 {
+        let count = nodes[n].rotation.count
+        let start = nodes[n].roundRobinCursor % count
+        nodes[n].roundRobinCursor = (start + 1) % count
+        var best = start
+        var bestLoad = Int.max
+        for k in 0..<count {
+            let p = (start + k) % count
+            let s = Int(nodes[n].rotation[p])
+            let load = Int(servers[s].busy) + servers[s].queue.count
+            if load < bestLoad {
+                best = p
+                bestLoad = load
+            }
+        }
+        return nodes[n].rotation[best]
+    }
+
+    /// The owner of request `i`'s user on `node`'s hash ring, among the servers in
+    /// rotation. The ring is over pool positions, so a user's server survives others'
+    /// failures.
+    func pickByUser(node n: Int, request i: Int) -> Int32? {
+        let pool = nodes[n].activeServers
+        let rotation = nodes[n].rotation
+        guard let owner = nodes[n].ring.position(for: requests.slots[i].user, eligible: { rotation.contains(pool[$0]) })
+        else { return nil }
+        return pool[owner]
     }
 
     /// DNS round-robin: the user's resolver answers from its cache until the TTL runs out,
