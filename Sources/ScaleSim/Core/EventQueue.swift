@@ -108,6 +108,7 @@ public struct EventQueue: Sendable {
     /// source's last pending one, or a source without a lane, falls back to. The lane saves
     /// the event the radix heap's moves: a region's arrivals, a few microseconds apart, are
     /// a quarter of the events of ten-million-users (docs/architecture.md, "The future event list").
+    @inline(__always)
     @discardableResult
     public mutating func schedule(_ target: Int32, at time: SimTime, source: Int) -> UInt32 {
         schedule(target, at: time, inLaneOf: ~Int64(source))
