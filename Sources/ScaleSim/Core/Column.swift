@@ -19,17 +19,27 @@ import CPrefetch
 /// (docs/architecture.md, "Hot-path storage"). Input from outside is validated before it
 /// becomes an index.
 struct Column<Element> {
+    // No observer: `isKnownUniquelyReferenced(&storage)` would then see a temporary copy.
     private var storage: ColumnStorage<Element>
+    /// `storage`'s buffer, kept beside it and read again whenever the buffer may change
+    /// (`makeUnique()`, `append`): an element is then one load away from the owner, not two
+    /// (docs/architecture.md, "Hot-path storage").
+    private var elements: UnsafeMutablePointer<Element>
 
-    init() { storage = ColumnStorage(capacity: 0) }
+    init() {
+        storage = ColumnStorage(capacity: 0)
+        elements = storage.elements
+    }
 
     init(repeating value: Element, count: Int) {
         storage = ColumnStorage(repeating: value, count: count)
+        elements = storage.elements
     }
 
     init<S: Sequence>(_ elements: S) where S.Element == Element {
         storage = ColumnStorage(capacity: elements.underestimatedCount)
         for element in elements { storage.append(element) }
+        self.elements = storage.elements
     }
 
     var count: Int { storage.count }
@@ -39,25 +49,29 @@ struct Column<Element> {
     /// Gives this column a buffer of its own if a copy of its owner shares it.
     @inline(__always)
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+            elements = storage.elements
+        }
     }
 
     subscript(index: Int) -> Element {
-        @inline(__always) _read { yield storage.elements[storage.checked(index)] }
+        @inline(__always) _read { yield elements[storage.checked(index)] }
         @inline(__always) _modify {
             checkUnique()
-            yield &storage.elements[storage.checked(index)]
+            yield &elements[storage.checked(index)]
         }
     }
 
     /// The first element, if any.
-    var first: Element? { storage.count > 0 ? storage.elements[0] : nil }
+    var first: Element? { storage.count > 0 ? elements[0] : nil }
 
     /// Adds `value` at the end.
     @inline(__always)
     mutating func append(_ value: Element) {
         checkUnique()
         storage.append(value)
+        elements = storage.elements
     }
 
     /// Removes and returns the last element, if any.
@@ -77,7 +91,7 @@ struct Column<Element> {
     @inline(__always)
     mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Element>) throws -> R) rethrows -> R {
         checkUnique()
-        return try body(UnsafeMutableBufferPointer(start: storage.elements, count: storage.count))
+        return try body(UnsafeMutableBufferPointer(start: elements, count: storage.count))
     }
 
     /// Debug builds stop at a write to a shared column; release builds trust the owner.
@@ -96,11 +110,11 @@ struct Column<Element> {
     /// The first element's address, for an owner that writes a fixed-size column by
     /// pointer between entry points: it must read it again after anything that may give the
     /// column a new buffer (`makeUnique()`, a write through the column, `append`).
-    var baseAddress: UnsafeMutablePointer<Element> { storage.elements }
+    var baseAddress: UnsafeMutablePointer<Element> { elements }
 
     /// Calls `body` with the elements as a buffer, for reads in bulk and prefetch hints.
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: storage.elements, count: storage.count))
+        try body(UnsafeBufferPointer(start: elements, count: storage.count))
     }
 }
 

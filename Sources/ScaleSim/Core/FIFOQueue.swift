@@ -5,8 +5,15 @@
 /// queue at its entry points).
 public struct FIFOQueue: Sendable {
     private var storage = Column<Int32>()
-    private var head = 0
-    public private(set) var count = 0
+    // 32-bit, so a queue fits in the first cache line of a `ServerRuntime`.
+    private var start: Int32 = 0
+    private var length: Int32 = 0
+
+    public var count: Int { Int(length) }
+    private var head: Int {
+        get { Int(start) }
+        set { start = Int32(truncatingIfNeeded: newValue) }
+    }
 
     public init() {}
 
@@ -25,7 +32,7 @@ public struct FIFOQueue: Sendable {
         var slot = head + count
         if slot >= storage.count { slot -= storage.count }
         storage[slot] = value
-        count += 1
+        length += 1
     }
 
     public mutating func removeFirst() -> Int32 {
@@ -33,7 +40,7 @@ public struct FIFOQueue: Sendable {
         let value = storage[head]
         head += 1
         if head == storage.count { head = 0 }
-        count -= 1
+        length -= 1
         return value
     }
 
