@@ -19,9 +19,8 @@ import CPrefetch
 /// (docs/architecture.md, "Hot-path storage"). Input from outside is validated before it
 /// becomes an index.
 struct Column<Element> {
-    // No observer: `isKnownUniquelyReferenced(&storage)` would then see a temporary copy.
     private var storage: ColumnStorage<Element>
-    /// `storage`'s buffer, kept beside it and read again whenever the buffer may change
+    /// `storage`'s buffer, kept beside it and read again wherever the buffer may change
     /// (`makeUnique()`, `append`): an element is then one load away from the owner, not two
     /// (docs/architecture.md, "Hot-path storage").
     private var elements: UnsafeMutablePointer<Element>
