@@ -44,6 +44,25 @@ import Testing
         }
     }
 
+    /// A column keeps its buffer's address beside its storage: after each new buffer (an
+    /// `append` that grows it, a copy made unique) reads and writes go to the buffer the
+    /// column holds now. A copy made unique copies the buffer itself, so it shows what the
+    /// column's writes really reached.
+    @Test func readsAndWritesFollowEveryNewBuffer() {
+        var column = Column<Int>()
+        for value in 0..<1_000 {
+            // Doubles the buffer ten times over.
+            column.append(-1)
+            column[value] = value
+        }
+        var copy = column
+        copy.makeUnique()
+        #expect(Array(copy) == Array(0..<1_000))
+        for index in copy.indices { copy[index] = -index }
+        #expect(Array(column) == Array(0..<1_000))
+        #expect(Array(copy) == (0..<1_000).map { -$0 })
+    }
+
     /// A copy shares the buffer until made unique; then writes stay its own.
     @Test func aCopyMadeUniqueWritesItsOwnBuffer() {
         let original = Column(repeating: UInt64(1), count: 600_000)
