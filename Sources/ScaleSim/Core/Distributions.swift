@@ -93,12 +93,31 @@ extension Nanos {
 ///
 /// Rejection-inversion (Hörmann and Derflinger, 1996): constant expected time and no table,
 /// so ten million keys cost nothing in memory.
+///
+/// Each draw inverts the integral of the density, `exp(log1p(t) / t · u)`, which is
+/// `(1 + t)^(1 / (1 − s))`: a whole power when 1/(1 − s) is whole (s = 0.9 gives 10). Such
+/// exponents take the power by multiplications, and since only the rounded rank and one
+/// comparison depend on the result, the library functions are needed only when the power,
+/// widened by its error bound, straddles a rounding or the comparison's boundary: the ranks
+/// are those of the library functions, bit for bit (docs/architecture.md, "Random streams").
 public struct ZipfSampler: Sendable {
     public let count: Int
     public let exponent: Double
-    private let hIntegralX1: Double
-    private let hIntegralN: Double
+    /// The range of `u`: its least value inverts to rank 1, its greatest to rank `count`.
+    let hIntegralX1: Double
+    let hIntegralN: Double
     private let threshold: Double
+    /// 1/(1 − s) when it is a whole number from −64 to 64 (but 0), else 0.
+    let wholePower: Int
+
+    /// The relative distance within which the power and the library functions' result agree.
+    ///
+    /// Both start from the same `t`. With |ln x| ≤ 21 (a billion keys at most), the library
+    /// path is within 1e-14 of `(1 + t)^(u/t)` (four roundings before `exp` scaled by ln x, one
+    /// in it), the power within 1.5e-14 of `(1 + t)^n` (at most 130 roundings of 2^-53 for
+    /// |n| ≤ 64), and `u/t` is `1/(1 − s)` within one rounding, which is n within 1e-14 of
+    /// itself: 2.4e-13 in all, forty times inside this margin.
+    static let powerMargin = 1e-11
 
     public init(count: Int, exponent: Double) {
         precondition(count >= 1 && exponent >= 0)
@@ -107,6 +126,7 @@ public struct ZipfSampler: Sendable {
         hIntegralX1 = Self.hIntegral(1.5, exponent) - 1
         hIntegralN = Self.hIntegral(Double(count) + 0.5, exponent)
         threshold = 2 - Self.hIntegralInverse(Self.hIntegral(2.5, exponent) - Self.h(2, exponent), exponent)
+        wholePower = Self.wholePower(ofExponent: exponent)
     }
 
     @inline(__always)
@@ -114,13 +134,74 @@ public struct ZipfSampler: Sendable {
         if exponent == 0 { return rng.below(count) }
         while true {
             let u = hIntegralN + rng.unitOpenBelow() * (hIntegralX1 - hIntegralN)
-            let x = Self.hIntegralInverse(u, exponent)
-            var k = (x + 0.5).rounded(.down)
-            if k < 1 { k = 1 } else if k > Double(count) { k = Double(count) }
-            if k - x <= threshold || u >= Self.hIntegral(k + 0.5, exponent) - Self.h(k, exponent) {
-                return Int(k) - 1
+            let (k, squeezed) = candidate(u)
+            if squeezed || accepts(u, rank: k) { return Int(k) - 1 }
+        }
+    }
+
+    /// The rank (1-based, as a double) that `u` inverts to, and whether it passes the squeeze
+    /// test `k − x ≤ threshold` that spares the exact comparison.
+    @inline(__always)
+    func candidate(_ u: Double) -> (rank: Double, squeezed: Bool) {
+        if wholePower != 0 {
+            let base = 1 + u * (1 - exponent)
+            if base > 1e-3 {
+                let x = Self.power(base, wholePower)
+                let low = x * (1 - Self.powerMargin)
+                let high = x * (1 + Self.powerMargin)
+                let k = rank(x)
+                if rank(low) == k && rank(high) == k {
+                    // k − x falls as x grows: both ends on one side decide it for every x between.
+                    let squeezedAtHigh = k - high <= threshold
+                    if squeezedAtHigh == (k - low <= threshold) { return (k, squeezedAtHigh) }
+                }
             }
         }
+        return libraryCandidate(u)
+    }
+
+    /// The exact test for a candidate the squeeze did not accept.
+    @inline(never)
+    private func accepts(_ u: Double, rank k: Double) -> Bool {
+        u >= Self.hIntegral(k + 0.5, exponent) - Self.h(k, exponent)
+    }
+
+    /// `candidate(_:)` through the library's `log1p` and `exp`, for every exponent.
+    @inline(never)
+    func libraryCandidate(_ u: Double) -> (rank: Double, squeezed: Bool) {
+        let x = Self.hIntegralInverse(u, exponent)
+        let k = rank(x)
+        return (k, k - x <= threshold)
+    }
+
+    /// The nearest rank to `x`, within 1...count.
+    @inline(__always)
+    private func rank(_ x: Double) -> Double {
+        let k = (x + 0.5).rounded(.down)
+        if k < 1 { return 1 }
+        return k > Double(count) ? Double(count) : k
+    }
+
+    private static func wholePower(ofExponent s: Double) -> Int {
+        guard s != 1 else { return 0 }
+        let power = 1 / (1 - s)
+        let whole = power.rounded()
+        guard abs(whole) <= 64, whole != 0, abs(power - whole) <= 1e-14 * abs(power) else { return 0 }
+        return Int(whole)
+    }
+
+    /// `base` to a whole power, by squaring.
+    @inline(__always)
+    private static func power(_ base: Double, _ exponent: Int) -> Double {
+        var result = 1.0
+        var square = base
+        var bits = exponent.magnitude
+        while bits != 0 {
+            if bits & 1 != 0 { result *= square }
+            square *= square
+            bits >>= 1
+        }
+        return exponent < 0 ? 1 / result : result
     }
 
     /// The probability of rank `k` (0-based), for tests and analysis.
