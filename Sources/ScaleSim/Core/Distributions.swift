@@ -177,9 +177,11 @@ public struct ZipfSampler: Sendable {
     /// The nearest rank to `x`, within 1...count.
     @inline(__always)
     private func rank(_ x: Double) -> Double {
-        let k = (x + 0.5).rounded(.down)
-        if k < 1 { return 1 }
-        return k > Double(count) ? Double(count) : k
+        let shifted = x + 0.5
+        if !(shifted < Double(count)) { return Double(count) }
+        if shifted < 1 { return 1 }
+        // Truncation is the floor of a positive value, and needs no library call.
+        return Double(Int(shifted))
     }
 
     private static func wholePower(ofExponent s: Double) -> Int {
