@@ -149,8 +149,9 @@ public struct ZipfSampler: Sendable {
                 let x = Self.power(base, wholePower)
                 let low = x * (1 - Self.powerMargin)
                 let high = x * (1 + Self.powerMargin)
-                let k = rank(x)
-                if rank(low) == k && rank(high) == k {
+                // `rank` never falls as x grows, and low ≤ x ≤ high: equal ends settle x's rank.
+                let k = rank(low)
+                if rank(high) == k {
                     // k − x falls as x grows: both ends on one side decide it for every x between.
                     let squeezedAtHigh = k - high <= threshold
                     if squeezedAtHigh == (k - low <= threshold) { return (k, squeezedAtHigh) }
