@@ -412,8 +412,8 @@ final class EventHeapStorage {
     /// bucket's range: no other bucket holds one, and the lower levels are empty.
     ///
     /// A bucket keeps the events of one time in scheduling order, so a stable order by key
-    /// is the (time, sequence) order: a counting pass by the digit below the bucket's level,
-    /// then an insertion pass over what is by then nearly in order.
+    /// is the (time, sequence) order: a counting pass by the top bits of the range below
+    /// the bucket's level, then an insertion pass over what is by then nearly in order.
     private func sortIntoRun(_ spilled: EventBucket, level: Int, leaving: Int) {
         let n = spilled.count &- 1
         if buckets[0].capacity < n { grow(0, toHold: n) }
@@ -425,16 +425,22 @@ final class EventHeapStorage {
                 k &+= 1
             }
         } else {
-            let shift = UInt64((level &- 1) &* Self.digitBits)
+            // The top bits of the bucket's range below its level, about one place per two
+            // events: fewer places to clear and add up than a whole digit's 256, and the
+            // insertion pass puts right what they leave.
+            let bits = min(Self.digitBits, Int.bitWidth &- n.leadingZeroBitCount)
             let places = digitPlaces
-            places.update(repeating: 0, count: Self.digits + 1)
+            let placeCount = 1 &<< bits
+            let shift = UInt64(level &* Self.digitBits &- bits)
+            let mask = placeCount &- 1
+            places.update(repeating: 0, count: placeCount &+ 1)
             for i in 0..<spilled.count where i != leaving {
-                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & (Self.digits &- 1)
+                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & mask
                 places[digit &+ 1] &+= 1
             }
-            for d in 0..<Self.digits { places[d &+ 1] &+= places[d] }
+            for d in 0..<placeCount { places[d &+ 1] &+= places[d] }
             for i in 0..<spilled.count where i != leaving {
-                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & (Self.digits &- 1)
+                let digit = Int(truncatingIfNeeded: Self.key(spilled.events[i].time) &>> shift) & mask
                 run[places[digit]] = spilled.events[i]
                 places[digit] &+= 1
             }

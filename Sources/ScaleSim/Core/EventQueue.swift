@@ -153,13 +153,22 @@ public struct EventQueue: Sendable {
 
     /// Removes and returns the earliest event.
     @inline(__always)
-    public mutating func pop() -> ScheduledEvent? {
+    public mutating func pop() -> ScheduledEvent? { pop(notAfter: .max) }
+
+    /// Removes and returns the earliest event if it is due by `end`: `nextTime` and `pop()`
+    /// in one comparison of the heap's top with the earliest lane head, where the event loop
+    /// made it twice an event.
+    @inline(__always)
+    public mutating func pop(notAfter end: SimTime) -> ScheduledEvent? {
         if earliestLane >= 0 {
-            guard let top = heap.first, Self.precedes(top, earliestLaneHead) else { return popLane() }
-            heap.removeFirst()
-            return top
+            if let top = heap.first, Self.precedes(top, earliestLaneHead) {
+                guard top.time <= end else { return nil }
+                heap.removeFirst()
+                return top
+            }
+            return earliestLaneHead.time <= end ? popLane() : nil
         }
-        guard let top = heap.first else { return nil }
+        guard let top = heap.first, top.time <= end else { return nil }
         heap.removeFirst()
         return top
     }

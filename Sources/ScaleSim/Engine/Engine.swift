@@ -184,16 +184,14 @@ public struct Engine: Sendable {
     /// Runs every event up to and including `end`, then sets the clock to `end`.
     public mutating func run(until end: SimTime) {
         makeStorageUnique()
-        while let t = events.nextTime, t <= end {
-            step()
-        }
+        while step(notAfter: end) {}
         if end > now { now = end }
     }
 
     /// Runs until a request limit is reached and the system has drained.
     public mutating func runUntilDrained() {
         makeStorageUnique()
-        while !isDrained, events.nextTime != nil { step() }
+        while !isDrained, step(notAfter: .max) {}
     }
 
     /// Applies a command now, recording it if refused.
@@ -222,10 +220,10 @@ public struct Engine: Sendable {
         makeMetricsUnique()
     }
 
-    /// Pops and handles one event.
+    /// Pops and handles the earliest event if it is due by `end`; returns whether there was one.
     @inline(__always)
-    mutating func step() {
-        guard let event = events.pop() else { return }
+    mutating func step(notAfter end: SimTime) -> Bool {
+        guard let event = events.pop(notAfter: end) else { return false }
         now = event.time
         let target = event.target
         // In a table past the CPU's caches the next event's request is a DRAM miss more
@@ -260,6 +258,7 @@ public struct Engine: Sendable {
         } else {
             fireTimer(Int(target - EventTarget.timerBase))
         }
+        return true
     }
 
     /// Schedules `timer` at `time`.
