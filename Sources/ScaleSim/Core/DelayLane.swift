@@ -5,14 +5,14 @@
 /// sequences, so a plain ring buffer holds them already in (time, sequence) order: they
 /// need no heap, and only the oldest competes with the rest of the future event list.
 struct DelayLane: Sendable {
-    /// What the lane's events share: their delay (zero or more), or `~source` (negative)
-    /// for a source's lane; see `EventQueue.schedule(_:at:source:)`.
-    var key: Int64
     private var storage = Column<ScheduledEvent>()
+    /// The ring's capacity less one (a power of two less one), kept here with the other
+    /// fields a schedule or a pop reads: the ring's own count is a load from its storage.
+    private var mask = -1
     private var head = 0
     private(set) var count = 0
-
-    init(key: Int64) { self.key = key }
+    /// The time of the latest event; meaningful while the lane is not empty.
+    private(set) var lastTime: SimTime = 0
 
     var isEmpty: Bool { count == 0 }
 
@@ -23,33 +23,28 @@ struct DelayLane: Sendable {
     @inline(__always)
     var first: ScheduledEvent { storage[head] }
 
-    /// The time of the latest event; the lane must not be empty.
-    @inline(__always)
-    var lastTime: SimTime {
-        let slot = (head + count - 1) & (storage.count - 1)
-        return storage[slot].time
-    }
-
     @inline(__always)
     mutating func append(_ event: ScheduledEvent) {
-        if count == storage.count { grow() }
-        storage[(head + count) & (storage.count - 1)] = event
-        count += 1
+        if count > mask { grow() }
+        storage[(head &+ count) & mask] = event
+        count &+= 1
+        lastTime = event.time
     }
 
     /// Drops the earliest event; the lane must not be empty.
     @inline(__always)
     mutating func removeFirst() {
-        head = (head + 1) & (storage.count - 1)
-        count -= 1
+        head = (head &+ 1) & mask
+        count &-= 1
     }
 
     /// Doubles the ring, a power of two so a mask wraps the indices.
     private mutating func grow() {
-        let newCapacity = max(64, storage.count * 2)
+        let newCapacity = max(64, (mask + 1) * 2)
         var grown = Column(repeating: ScheduledEvent(time: 0, sequence: 0, target: 0), count: newCapacity)
-        for i in 0..<count { grown[i] = storage[(head + i) & (storage.count - 1)] }
+        for i in 0..<count { grown[i] = storage[(head + i) & mask] }
         storage = grown
+        mask = newCapacity - 1
         head = 0
     }
 }

@@ -25,6 +25,10 @@ public struct ScheduledEvent: Sendable {
 public struct EventQueue: Sendable {
     private var heap = EventHeap()
     private var lanes = Column<DelayLane>()
+    /// What each lane's events share (`lanes[k]`'s delay, or `~source` for a source's lane),
+    /// `noLane` past the last lane: eight keys side by side, so finding a key's lane reads
+    /// one cache line however many lanes there are.
+    private var laneKeys = SIMD8<Int64>(repeating: Self.noLane)
     /// The lane whose head is the earliest lane event, or -1 when every lane is empty.
     private var earliestLane = -1
     /// That lane's head, kept here so `pop` compares it without reaching into the lane.
@@ -34,7 +38,10 @@ public struct EventQueue: Sendable {
 
     /// Past this many distinct delays and sources pending at once, events go to the heap:
     /// every lane head is scanned when a lane event pops.
-    static let maximumLanes = 8
+    static let maximumLanes = SIMD8<Int64>.scalarCount
+    /// The key of a lane not made yet: no delay (zero or more) and no `~source` (source 0 or
+    /// more) is `Int64.min`.
+    private static let noLane = Int64.min
 
     public init() { self.init(firstSequence: 0) }
 
@@ -137,17 +144,20 @@ public struct EventQueue: Sendable {
     /// given to it, else a new one while fewer than `maximumLanes` exist.
     @inline(__always)
     private mutating func lane(for key: Int64) -> Int? {
-        var empty = -1
-        for k in lanes.indices {
-            if lanes[k].key == key { return k }
-            if empty < 0 && lanes[k].isEmpty { empty = k }
-        }
-        if empty >= 0 {
-            lanes[empty].key = key
+        for k in 0..<Self.maximumLanes where laneKeys[k] == key { return k }
+        return newLane(for: key)
+    }
+
+    /// An empty lane given to `key`, which has none, else a new one while fewer than
+    /// `maximumLanes` exist.
+    private mutating func newLane(for key: Int64) -> Int? {
+        if let empty = lanes.indices.first(where: { lanes[$0].isEmpty }) {
+            laneKeys[empty] = key
             return empty
         }
         guard lanes.count < Self.maximumLanes else { return nil }
-        lanes.append(DelayLane(key: key))
+        lanes.append(DelayLane())
+        laneKeys[lanes.count - 1] = key
         return lanes.count - 1
     }
 
