@@ -323,8 +323,28 @@ final class EventHeapStorage {
 
     /// Puts `event`, of a time in bucket 0's range, after every event there not later
     /// than it.
+    ///
+    /// An event earlier than the run's middle goes in from the front, into the room the
+    /// pops left, moving the events before it down by one: most are scheduled a little
+    /// ahead of the clock, near the front, and would otherwise move most of the run up.
     @inline(__always)
     private func insertIntoRun(_ event: ScheduledEvent) {
+        let end = buckets[0].count
+        // While the run lasts (`head` > 0 only then), its front is `top`.
+        if head > 0 && event.time < buckets[0].events[(head &+ end) &>> 1].time {
+            let run = buckets[0].events
+            head &-= 1
+            var j = head
+            while run[j &+ 1].time <= event.time {
+                run[j] = run[j &+ 1]
+                j &+= 1
+            }
+            run[j] = event
+            count &+= 1
+            topIndex = head
+            top = run[head]
+            return
+        }
         if buckets[0].count == buckets[0].capacity { makeRoomInRun() }
         let j = Self.insertInOrder(event, into: buckets[0].events, above: head, end: buckets[0].count)
         buckets[0].count &+= 1
