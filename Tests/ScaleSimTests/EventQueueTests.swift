@@ -84,7 +84,12 @@ import Testing
             } else {
                 let earliest = earliestIndex(reference)
                 #expect(queue.nextTime == earliest.map { reference[$0].time })
-                let event = queue.pop()
+                // The event loop's pop: nothing before the earliest event's time, that event at it.
+                if let k = earliest, rng.below(8) == 0 {
+                    #expect(queue.pop(notAfter: reference[k].time - 1) == nil)
+                    #expect(queue.count == reference.count)
+                }
+                let event = rng.below(2) == 0 ? queue.pop() : queue.pop(notAfter: earliest.map { reference[$0].time } ?? 0)
                 guard let k = earliest else {
                     #expect(event == nil)
                     continue
@@ -330,6 +335,23 @@ import Testing
         while let event = queue.pop() { popped.append(event.target) }
         let expected = scheduled.sorted { ($0.time, $0.order) < ($1.time, $1.order) }
         #expect(popped == expected.map(\.target))
+    }
+
+    /// Events at the last representable time, from a source or after a delay, go to the
+    /// heap (a lane's empty place is marked by that time) and pop in scheduling order with
+    /// the heap's own, after the lane events before them.
+    @Test func laneEventsAtTheLastTimePopInOrder() {
+        var queue = EventQueue()
+        queue.schedule(0, at: .max - 2, source: 0)
+        queue.schedule(1, at: .max, source: 0)
+        queue.schedule(2, at: .max)
+        queue.schedule(3, after: 2, from: .max - 2)
+        queue.schedule(4, after: 1, from: .max - 2)
+        queue.schedule(5, at: .max, source: 1)
+        var popped: [Int32] = []
+        while let event = queue.pop(notAfter: .max) { popped.append(event.target) }
+        #expect(popped == [0, 4, 1, 2, 3, 5])
+        #expect(queue.isEmpty)
     }
 
     /// Events at the last representable time pop after the one before it, in order, also
