@@ -134,8 +134,11 @@ import Testing
                 let place = random.below(dataCenters + 1)
                 let outcome = Self.outcomes[random.below(Self.outcomes.count)]
                 let latency = Self.latency(&random)
-                single.countOutcome(region: region, place: place, outcome, latency: latency, measured: measured)
-                parts[part].countOutcome(region: region, place: place, outcome, latency: latency, measured: measured)
+                let bucket = LatencyHistogram.bucket(for: latency)
+                single.countOutcome(
+                    region: region, place: place, outcome, latency: latency, bucket: bucket, measured: measured)
+                parts[part].countOutcome(
+                    region: region, place: place, outcome, latency: latency, bucket: bucket, measured: measured)
             }
         }
         var merged = Self.merged(parts, into: RegionMetrics(regionCount: regions)) { $0.merge($1) }

@@ -16,14 +16,15 @@ extension Engine {
         regionMetrics.countRouted(region: Int(requests.slots[i].region), dataCenter: Int(requests.slots[i].dataCenter) - 1)
     }
 
-    /// User request slot `i` ended with `outcome` now.
+    /// User request slot `i` ended with `outcome` now, `latency` after its birth (in
+    /// histogram bucket `bucket`).
     @inline(__always)
-    mutating func countRegionOutcome(of i: Int, _ outcome: Outcome) {
+    mutating func countRegionOutcome(of i: Int, _ outcome: Outcome, latency: SimTime, bucket: Int) {
         guard regionMetrics.isTracking else { return }
         let slot = requests.slots[i]
         regionMetrics.countOutcome(
             region: Int(slot.region), place: Int(slot.dataCenter), outcome,
-            latency: now - slot.born, measured: slot.born >= statsStart)
+            latency: latency, bucket: bucket, measured: slot.born >= statsStart)
     }
 
     /// Each region's share of the users, normalised; empty when the workload names none.

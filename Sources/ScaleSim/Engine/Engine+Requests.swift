@@ -471,15 +471,17 @@ extension Engine {
     mutating func countOutcome(of i: Int, _ outcome: Outcome) {
         let c = Int(requests.slots[i].requestClass)
         let counted = requests.slots[i].born >= statsStart
+        // Up to four histograms count a completed request's latency: its bucket found once.
+        let latency = now - requests.slots[i].born
+        let bucket = LatencyHistogram.bucket(for: latency)
         switch outcome {
         case .completed:
-            let latency = now - requests.slots[i].born
             outcomesAll.byClass[c].completed += 1
-            windowLatency.record(latency)
+            windowLatency.record(bucket: bucket)
             if counted {
                 outcomesRun.byClass[c].completed += 1
                 outcomesRun.byClass[c].latencySum += Double(latency)
-                runLatency[c].record(latency)
+                runLatency[c].record(bucket: bucket)
             }
         case .dropped:
             outcomesAll.byClass[c].dropped += 1
@@ -495,6 +497,6 @@ extension Engine {
             if counted { outcomesRun.byClass[c].rejected += 1 }
         }
         if counted { liveRun -= 1 }
-        countRegionOutcome(of: i, outcome)
+        countRegionOutcome(of: i, outcome, latency: latency, bucket: bucket)
     }
 }

@@ -70,8 +70,12 @@ public struct LatencyHistogram: @unchecked Sendable, Equatable {
 
     /// Counts `value`; the buckets must be this histogram's own (see `makeUnique()`).
     @inline(__always)
-    public mutating func record(_ value: SimTime) {
-        let b = Self.bucket(for: value)
+    public mutating func record(_ value: SimTime) { record(bucket: Self.bucket(for: value)) }
+
+    /// Counts a value of bucket `b` (`bucket(for:)`), for a value several histograms count:
+    /// its bucket found once.
+    @inline(__always)
+    mutating func record(bucket b: Int) {
         #if DEBUG
         // Through the column, which stops at a write to a shared buffer.
         counts[b] &+= 1

@@ -131,20 +131,22 @@ struct RegionMetrics: Sendable {
         regions[region].places[place].routed += 1
     }
 
-    /// A request of `region` ended with `outcome` after `latency`; `place` is 0 or its data
-    /// center plus one.
-    mutating func countOutcome(region: Int, place: Int, _ outcome: Outcome, latency: SimTime, measured: Bool) {
+    /// A request of `region` ended with `outcome` after `latency`, of histogram bucket
+    /// `bucket` (`LatencyHistogram.bucket(for:)`); `place` is 0 or its data center plus one.
+    mutating func countOutcome(
+        region: Int, place: Int, _ outcome: Outcome, latency: SimTime, bucket: Int, measured: Bool
+    ) {
         // Places exist for every data center from the first window on; a request can still
         // name one past them (a data center added, or removed, since it was routed).
         if place >= regions[region].places.count { growPlaces(region: region, to: place) }
         switch outcome {
         case .completed:
             regions[region].places[place].outcomes.completed += 1
-            regions[region].places[place].window.record(latency)
+            regions[region].places[place].window.record(bucket: bucket)
             if measured {
                 regions[region].measured.completed += 1
                 regions[region].measured.latencySum += Double(latency)
-                regions[region].measuredLatency.record(latency)
+                regions[region].measuredLatency.record(bucket: bucket)
             }
         case .dropped:
             regions[region].places[place].outcomes.dropped += 1
