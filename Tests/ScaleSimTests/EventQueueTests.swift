@@ -337,9 +337,9 @@ import Testing
         #expect(popped == expected.map(\.target))
     }
 
-    /// Events at the last representable time, from a source or after a delay, go to the
-    /// heap (a lane's empty place is marked by that time) and pop in scheduling order with
-    /// the heap's own, after the lane events before them.
+    /// Events at the last representable time, from sources, after a delay and in the heap,
+    /// pop in scheduling order, after the lane events before them: the lanes and the heap
+    /// agree at the end of time.
     @Test func laneEventsAtTheLastTimePopInOrder() {
         var queue = EventQueue()
         queue.schedule(0, at: .max - 2, source: 0)

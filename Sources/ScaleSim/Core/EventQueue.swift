@@ -29,9 +29,6 @@ public struct EventQueue: Sendable {
     /// `noLane` past the last lane: eight keys side by side, so finding a key's lane reads
     /// one cache line however many lanes there are.
     private var laneKeys = SIMD8<Int64>(repeating: Self.noLane)
-    /// Each lane's earliest event, `vacant` for an empty lane or one not made yet: after a
-    /// pop, the earliest lane is found in these two cache lines, not in every lane's ring.
-    private var laneHeads = Column(repeating: Self.vacant, count: Self.maximumLanes)
     /// The lane whose head is the earliest lane event, or -1 when every lane is empty.
     private var earliestLane = -1
     /// That lane's head, kept here so `pop` compares it without reaching into the lane.
@@ -45,9 +42,6 @@ public struct EventQueue: Sendable {
     /// The key of a lane not made yet: no delay (zero or more) and no `~source` (source 0 or
     /// more) is `Int64.min`.
     private static let noLane = Int64.min
-    /// The head of an empty lane: later than any lane event, as no lane takes an event at
-    /// the last representable time.
-    private static let vacant = ScheduledEvent(time: .max, sequence: 0, target: 0)
 
     public init() { self.init(firstSequence: 0) }
 
@@ -62,7 +56,6 @@ public struct EventQueue: Sendable {
     public mutating func makeUnique() {
         heap.makeUnique()
         lanes.makeUnique()
-        laneHeads.makeUnique()
         for k in lanes.indices { lanes[k].makeUnique() }
     }
 
@@ -132,21 +125,17 @@ public struct EventQueue: Sendable {
     /// takes the event; else in the heap.
     @inline(__always)
     private mutating func schedule(_ target: Int32, at time: SimTime, inLaneOf key: Int64) -> UInt32 {
-        guard time < Self.vacant.time, let k = lane(for: key), lanes[k].isEmpty || lanes[k].lastTime <= time else {
+        guard let k = lane(for: key), lanes[k].isEmpty || lanes[k].lastTime <= time else {
             return schedule(target, at: time)
         }
         let event = ScheduledEvent(time: time, sequence: nextSequence, target: target)
         nextSequence &+= 1
-        let wasEmpty = lanes[k].isEmpty
         lanes[k].append(event)
         laneEntries += 1
         // A non-empty lane k has an earlier head already, so only an empty one can win.
-        if wasEmpty {
-            laneHeads[k] = event
-            if earliestLane < 0 || Self.precedes(event, earliestLaneHead) {
-                earliestLane = k
-                earliestLaneHead = event
-            }
+        if earliestLane < 0 || Self.precedes(event, earliestLaneHead) {
+            earliestLane = k
+            earliestLaneHead = event
         }
         return event.sequence
     }
@@ -197,23 +186,16 @@ public struct EventQueue: Sendable {
     /// Removes and returns the earliest lane's head, then finds the new earliest lane.
     private mutating func popLane() -> ScheduledEvent {
         let event = earliestLaneHead
-        let k = earliestLane
-        lanes[k].removeFirst()
-        laneHeads[k] = lanes[k].isEmpty ? Self.vacant : lanes[k].first
+        lanes[earliestLane].removeFirst()
         laneEntries -= 1
-        guard laneEntries > 0 else {
-            earliestLane = -1
-            return event
+        earliestLane = -1
+        for k in lanes.indices where !lanes[k].isEmpty {
+            let head = lanes[k].first
+            if earliestLane < 0 || Self.precedes(head, earliestLaneHead) {
+                earliestLane = k
+                earliestLaneHead = head
+            }
         }
-        // Every lane event precedes `vacant`, so the earliest head is a lane event's.
-        var earliest = 0
-        var earliestHead = laneHeads[0]
-        for j in 1..<Self.maximumLanes where Self.precedes(laneHeads[j], earliestHead) {
-            earliest = j
-            earliestHead = laneHeads[j]
-        }
-        earliestLane = earliest
-        earliestLaneHead = earliestHead
         return event
     }
 }
