@@ -337,6 +337,24 @@ import Testing
         #expect(popped == expected.map(\.target))
     }
 
+    /// Negative delays, the most negative included, go to the heap and pop in order with the
+    /// lanes' events: no delay is taken for the key of a lane not made yet.
+    @Test func negativeDelaysPopInOrder() {
+        var queue = EventQueue()
+        let now: SimTime = 1_000
+        let delays: [SimTime] = [3, .min, -5, 0, -1, 3, .min + 1, 7, -5]
+        var scheduled: [ReferenceEvent] = []
+        for (order, delay) in delays.enumerated() {
+            queue.schedule(Int32(order), after: delay, from: now)
+            scheduled.append(ReferenceEvent(time: now + delay, order: order, target: Int32(order)))
+        }
+        queue.schedule(Int32(delays.count), at: now + 2, source: 0)
+        scheduled.append(ReferenceEvent(time: now + 2, order: delays.count, target: Int32(delays.count)))
+        var popped: [Int32] = []
+        while let event = queue.pop() { popped.append(event.target) }
+        #expect(popped == scheduled.sorted { ($0.time, $0.order) < ($1.time, $1.order) }.map(\.target))
+    }
+
     /// Events at the last representable time, from sources, after a delay and in the heap,
     /// pop in scheduling order, after the lane events before them: the lanes and the heap
     /// agree at the end of time.

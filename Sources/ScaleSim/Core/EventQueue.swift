@@ -39,8 +39,8 @@ public struct EventQueue: Sendable {
     /// Past this many distinct delays and sources pending at once, events go to the heap:
     /// every lane head is scanned when a lane event pops.
     static let maximumLanes = SIMD8<Int64>.scalarCount
-    /// The key of a lane not made yet: no delay (zero or more) and no `~source` (source 0 or
-    /// more) is `Int64.min`.
+    /// The key of a lane not made yet: no delay (zero or more; a negative one goes to the
+    /// heap) and no `~source` (a region's number) is `Int64.min`.
     private static let noLane = Int64.min
 
     public init() { self.init(firstSequence: 0) }
@@ -101,10 +101,12 @@ public struct EventQueue: Sendable {
     ///
     /// The same order as `schedule(target, at: now + delay)`: a lane only takes an event no
     /// earlier than its last, so each lane stays sorted even if `now` went back; a delay
-    /// without a lane, when every lane is busy with another delay, goes to the heap.
+    /// without a lane, when every lane is busy with another delay, goes to the heap, and so
+    /// does a negative delay (the lanes' keys are delays of zero or more and sources).
     @discardableResult
     public mutating func schedule(_ target: Int32, after delay: SimTime, from now: SimTime) -> UInt32 {
-        schedule(target, at: now + delay, inLaneOf: delay)
+        guard delay >= 0 else { return schedule(target, at: now + delay) }
+        return schedule(target, at: now + delay, inLaneOf: delay)
     }
 
     /// Schedules `target` at `time` in the lane of `source` (0 or more), for a source whose
