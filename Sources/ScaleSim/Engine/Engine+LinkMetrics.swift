@@ -41,16 +41,18 @@ public struct LinkSnapshot: Sendable, Hashable {
 /// among the receiver's few senders, adds one and draws nothing: link metrics change no
 /// simulated figure.
 struct LinkCounters: Sendable {
-    /// Each link's sender (-1: users' clients) and receiver, by link number.
-    private(set) var senders: [Int32] = []
+    /// Each link's sender (-1: users' clients) and receiver, by link number. The senders, a
+    /// receiver's first link and the next links are columns: each message reads them, and an
+    /// array's bounds checks there were 1% of ten-million-users' instructions.
+    private(set) var senders = Column<Int32>()
     private(set) var receivers: [Int32] = []
     /// The kinds the spec declares on each link (bit `slot - classSlots + 1`, bit 0 for
     /// requests), shown even when idle.
     private(set) var declared: [UInt8] = []
     /// Each receiving node's first link and, by link, the receiver's next one (-1 ends
     /// the list): flat arrays, so finding a link touches no reference count.
-    private var firstLink: [Int32] = []
-    private var nextLink: [Int32] = []
+    private var firstLink = Column<Int32>()
+    private var nextLink = Column<Int32>()
     /// Every link by sender and receiver, for `declare`: walking a receiver's senders for
     /// each declared link made rewiring cubic once a node had hundreds of senders.
     private var linkNumbers: [Int64: Int32] = [:]
@@ -101,18 +103,23 @@ struct LinkCounters: Sendable {
     /// Gives the counts buffers of their own if a copy shares them; the engine calls it at
     /// each entry point (see `Column`).
     mutating func makeUnique() {
+        senders.makeUnique()
+        firstLink.makeUnique()
+        nextLink.makeUnique()
         current.makeUnique()
         closed.makeUnique()
     }
 
     /// Makes room for `count` nodes and forgets what the spec declared (see `declare`).
     mutating func resize(nodes count: Int) {
-        if firstLink.count < count { firstLink += Array(repeating: -1, count: count - firstLink.count) }
+        makeUnique()
+        while firstLink.count < count { firstLink.append(-1) }
         for k in declared.indices { declared[k] = 0 }
     }
 
     /// Marks the link from `from` to `to` as declared for `slot`'s kind.
     mutating func declare(from: Int, to: Int, slot: Int) {
+        makeUnique()
         let link = linkNumbers[Int64(from) << 32 | Int64(to)].map(Int.init) ?? self.link(from: Int32(from), to: to)
         declared[link] |= Self.declaredBit(slot)
     }
@@ -248,11 +255,9 @@ extension LinkCounters {
     /// same tick barrier); the declared kinds are the spec's, the same in every copy, and
     /// are joined so a fresh value takes them on.
     mutating func merge(_ other: LinkCounters) {
-        if firstLink.count < other.firstLink.count {
-            firstLink += Array(repeating: -1, count: other.firstLink.count - firstLink.count)
-        }
-        // The counts are written through unchecked subscripts (see `Column`).
+        // The lists and counts are written through unchecked subscripts (see `Column`).
         makeUnique()
+        while firstLink.count < other.firstLink.count { firstLink.append(-1) }
         for theirs in other.senders.indices {
             let mine = link(from: other.senders[theirs], to: Int(other.receivers[theirs]))
             declared[mine] |= other.declared[theirs]

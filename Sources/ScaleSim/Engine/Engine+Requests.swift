@@ -116,8 +116,8 @@ extension Engine {
     @inline(__always)
     func sampleKey(class requestClass: UInt8, _ random: inout SplitMix64) -> UInt32 {
         // One call site, so the sampler is inlined once.
-        let zipf = requestClass == UInt8(RequestClass.static.rawValue) ? workload.staticZipf : workload.zipf
-        return UInt32(truncatingIfNeeded: zipf.sample(&random))
+        let sampler = WorkloadRuntime.keySamplerIndex(of: requestClass)
+        return UInt32(truncatingIfNeeded: workload.keySamplers[sampler].sample(&random))
     }
 
     // MARK: Stations

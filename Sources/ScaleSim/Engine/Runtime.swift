@@ -182,11 +182,12 @@ struct WorkloadRuntime: Sendable {
     var meanGaps: [Double]
     var classCumulative: [Double]
     var classes: [UInt8]
-    var zipf: ZipfSampler
+    /// The key samplers, by `keySamplerIndex(of:)`: a column, so a draw reads the one it
+    /// needs in place, where choosing between two stored samplers copied one a request.
+    let keySamplers: Column<ZipfSampler>
     /// Keys from a trace, used in order and over again; empty means Zipf.
     var traceKeys: [UInt32] = []
     var traceCursor = 0
-    var staticZipf: ZipfSampler
     /// Whether a request's Zipf key is drawn at its birth rather than at its first read
     /// (`Engine.key(of:)`): set by `Engine.linkTopology`, a hint that changes no key.
     var drawsKeysAtBirth = false
@@ -220,8 +221,10 @@ struct WorkloadRuntime: Sendable {
             classes = [UInt8(RequestClass.read.rawValue)]
             classCumulative = [1]
         }
-        zipf = ZipfSampler(count: spec.keys.count, exponent: spec.keys.zipf)
-        staticZipf = ZipfSampler(count: spec.staticAssets.count, exponent: spec.staticAssets.zipf)
+        keySamplers = Column([
+            ZipfSampler(count: spec.keys.count, exponent: spec.keys.zipf),
+            ZipfSampler(count: spec.staticAssets.count, exponent: spec.staticAssets.zipf),
+        ])
         let shareTotal = spec.regions.reduce(0) { $0 + $1.share }
         regionShares = spec.regions.count > 1 ? spec.regions.map { $0.share / shareTotal } : [1]
         meanGaps = regionShares.map { _ in .infinity }
@@ -235,6 +238,13 @@ struct WorkloadRuntime: Sendable {
     mutating func makeUnique() {
         arrivals.makeUnique()
         pendingSequences.makeUnique()
+    }
+
+    /// Where the sampler of a request class's keys is in `keySamplers`: static assets' at 1,
+    /// data keys' at 0.
+    @inline(__always)
+    static func keySamplerIndex(of requestClass: UInt8) -> Int {
+        requestClass == UInt8(RequestClass.static.rawValue) ? 1 : 0
     }
 
     mutating func updateRate() {
