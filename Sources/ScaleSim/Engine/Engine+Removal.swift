@@ -144,7 +144,9 @@ extension Engine {
             for k in states.indices { nodes[Int(node(states[k]))].slot = Int32(k) }
             for k in states.indices { set(&states[k], renumbered[Int(node(states[k]))]) }
         }
-        retarget(&cacheStates, node: \.node) { $0.node = $1 }
+        var caches = Array(cacheStates)
+        retarget(&caches, node: \.node) { $0.node = $1 }
+        cacheStates = Column(caches)
         retarget(&primaryStates, node: \.node) { $0.node = $1 }
         retarget(&replicaPoolStates, node: \.node) { $0.node = $1 }
         retarget(&appStates, node: \.node) { $0.node = $1 }

@@ -85,8 +85,9 @@ public struct Engine: Sendable {
     /// The CDN edge serving each region, or -1.
     var cdnEdges: [Int32] = []
     /// The state of each kind that has one, densely stored: node `n` of such a kind owns
-    /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift).
-    var cacheStates: [CacheState] = []
+    /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift). The caches'
+    /// is a column, their storage made unique with it: requests read and write them.
+    var cacheStates = Column<CacheState>()
     /// The cache operations to come whose memory is loading, in stages: hints only.
     var lookupPrefetch = LookupPrefetch()
     var primaryStates: [PrimaryState] = []
@@ -217,6 +218,8 @@ public struct Engine: Sendable {
         arrivalRandom.makeUnique()
         retryRandom.makeUnique()
         workload.makeUnique()
+        cacheStates.makeUnique()
+        for k in cacheStates.indices { cacheStates[k].cache.makeStorageUnique() }
         makeMetricsUnique()
     }
 

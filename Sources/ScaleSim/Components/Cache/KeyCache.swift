@@ -199,3 +199,48 @@ public struct KeyCache: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 }
+
+/// The per-request operations for an owner that gives the storage a buffer of its own at
+/// each of its entry points, as `Column`'s owners do (`Engine.makeStorageUnique()`): the
+/// same as `lookup`, `insert`, `invalidate`, `update` and `countCoalesced`, without the
+/// copy-on-write check each request paid for (docs/architecture.md, "Hot-path storage").
+/// Debug builds check the rule.
+extension KeyCache {
+    @inline(__always)
+    mutating func lookupInPlace(_ key: UInt32, now: SimTime) -> CachedVersion? {
+        checkInPlace()
+        return storage.lookup(key, now: now)
+    }
+
+    @inline(__always)
+    mutating func insertInPlace(_ key: UInt32, version: CachedVersion, now: SimTime) {
+        checkInPlace()
+        storage.insert(key, version: version, now: now)
+    }
+
+    @inline(__always)
+    mutating func invalidateInPlace(_ key: UInt32) {
+        checkInPlace()
+        _ = storage.invalidate(key)
+    }
+
+    @inline(__always)
+    mutating func updateInPlace(_ key: UInt32, version: CachedVersion, now: SimTime) {
+        checkInPlace()
+        _ = storage.update(key, version: version, now: now)
+    }
+
+    @inline(__always)
+    mutating func countCoalescedInPlace() {
+        checkInPlace()
+        storage.countCoalesced()
+    }
+
+    /// Debug builds stop at an operation on shared storage; release builds trust the owner.
+    @inline(__always)
+    private mutating func checkInPlace() {
+        #if DEBUG
+        precondition(isKnownUniquelyReferenced(&storage), "a shared KeyCache was written in place: call makeStorageUnique() first")
+        #endif
+    }
+}
