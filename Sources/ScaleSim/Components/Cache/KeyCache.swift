@@ -240,7 +240,8 @@ extension KeyCache {
     @inline(__always)
     private mutating func checkInPlace() {
         #if DEBUG
-        precondition(isKnownUniquelyReferenced(&storage), "a shared KeyCache was written in place: call makeStorageUnique() first")
+        precondition(
+            isKnownUniquelyReferenced(&storage), "a shared KeyCache was written in place: call makeStorageUnique() first")
         #endif
     }
 }
