@@ -152,6 +152,33 @@ import Testing
         return spec
     }
 
+    /// The answers geo-DNS keeps are those it would find afresh at every moment: around
+    /// deaths and returns, the moments it notices them, and a return it never noticed.
+    @Test func keptGeoDNSAnswersAreTheFreshOnes() {
+        var engine = Engine(spec: Self.twoRegions, seed: 3)
+        let commands: [(at: Int, SimCommand)] = [
+            (20, .killDataCenter("us")), (25, .restoreDataCenter("us")), (42, .killDataCenter("eu")),
+            (47, .killDataCenter("us")), (60, .restoreDataCenter("eu")), (65, .restoreDataCenter("us")),
+            (66, .killDataCenter("us")), (80, .restoreDataCenter("us")),
+        ]
+        var answers: Set<Int32> = []
+        for tenth in 1...1_000 {
+            let time = SimTime(tenth) * Self.second / 10
+            engine.run(until: time)
+            for command in commands where command.at * 10 == tenth { #expect(engine.execute(command.1) == .applied) }
+            for region in engine.geoAnswers.indices {
+                let kept = engine.geoAnswer(region: region)
+                var fresh = engine
+                fresh.answerGeoDNS(region: region)
+                #expect(kept.dc == fresh.geoAnswers[region].dc, "region \(region) at \(Nanos.seconds(time)) s")
+                #expect(kept.roundTrip == fresh.geoAnswers[region].roundTrip)
+                answers.insert(kept.dc)
+            }
+        }
+        // Both data centers and none were the answer at some point.
+        #expect(answers == [-1, 0, 1])
+    }
+
     @Test func aRestoredDataCenterGetsItsUsersBackOnlyOnceGeoDNSNotices() throws {
         var engine = Engine(spec: Self.twoRegionsWithSessions, seed: 6)
         engine.run(until: 60 * Self.second)

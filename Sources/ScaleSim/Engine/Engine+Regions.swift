@@ -29,23 +29,51 @@ extension Engine {
         }
         let i = Int(r)
         let region = min(Int(requests.slots[i].region), regionLatency.count - 1)
-        var best = -1
-        for dc in datacenters.indices where !geoDNSBelievesDown(dc) {
-            if best < 0 || regionLatency[region][dc] < regionLatency[region][best] { best = dc }
-        }
-        guard best >= 0 else {
+        let answer = geoAnswer(region: region)
+        guard answer.dc >= 0 else {
             fail(r, .failed)
             return
         }
+        let best = Int(answer.dc)
         countRegionRouting(of: i, to: best)
         if crossing.isPartitioned && crossing.isForeign(datacenters[best].entry) {
-            sendAcross(r, to: datacenters[best].entry, from: -1, arriving: now + 2 * regionLatency[region][best])
+            sendAcross(r, to: datacenters[best].entry, from: -1, arriving: now + answer.roundTrip)
             return
         }
         requests.slots[i].node = datacenters[best].entry
         requests.slots[i].server = -1
         requests.slots[i].phase = .travelling
-        events.schedule(r, after: 2 * regionLatency[region][best], from: now)
+        events.schedule(r, after: answer.roundTrip, from: now)
+    }
+
+    /// Geo-DNS's answer for `region` now: the one kept, while it holds.
+    @inline(__always)
+    mutating func geoAnswer(region: Int) -> GeoAnswer {
+        if !(geoAnswers[region].validFrom <= now && now < geoAnswers[region].validUntil) { answerGeoDNS(region: region) }
+        return geoAnswers[region]
+    }
+
+    /// Finds geo-DNS's answer for `region`, the nearest data center it believes alive, and
+    /// how long it holds: a belief changes only when geo-DNS notices a death or a return,
+    /// `geoHealthCheck` after it, so the answer holds from the last such moment until the
+    /// next (a data center dying or coming back meanwhile forgets every answer).
+    mutating func answerGeoDNS(region: Int) {
+        var answer = GeoAnswer(validFrom: .min, validUntil: .max)
+        var best = -1
+        for dc in datacenters.indices {
+            let noticed = datacenters[dc].changedAt + Self.geoHealthCheck
+            if noticed > now {
+                answer.validUntil = min(answer.validUntil, noticed)
+            } else {
+                answer.validFrom = max(answer.validFrom, noticed)
+            }
+            if !geoDNSBelievesDown(dc), best < 0 || regionLatency[region][dc] < regionLatency[region][best] { best = dc }
+        }
+        if best >= 0 {
+            answer.dc = Int32(best)
+            answer.roundTrip = 2 * regionLatency[region][best]
+        }
+        geoAnswers[region] = answer
     }
 
     /// Whether geo-DNS believes data center `dc` down: it notices a death or a return once
@@ -70,6 +98,7 @@ extension Engine {
         datacenters[dc].believedDown = geoDNSBelievesDown(dc)
         datacenters[dc].down = down
         datacenters[dc].changedAt = now
+        for region in geoAnswers.indices { geoAnswers[region] = GeoAnswer() }
         for n in nodes.indices where nodes[n].dc == Int32(dc) {
             _ = setDown(node: n, server: nil, down: down)
         }

@@ -117,6 +117,7 @@ extension Engine {
                 spec.latencies.first { $0.region == region.name && $0.dc == dc.name }?.latency ?? 0
             }
         }
+        geoAnswers = Array(repeating: GeoAnswer(), count: regionLatency.count)
         datacenterLatencies = datacenters.map { from in
             datacenters.map { to in spec.datacenterLatency(from: from.name, to: to.name) }
         }

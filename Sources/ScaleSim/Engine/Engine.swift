@@ -80,6 +80,9 @@ public struct Engine: Sendable {
     var datacenters: [DataCenterRuntime] = []
     /// One-way latency from each user region to each data center.
     var regionLatency: [[SimTime]] = []
+    /// Geo-DNS's answer for each region, kept while it holds: finding it again took a loop
+    /// over the data centers a request.
+    var geoAnswers: [GeoAnswer] = []
     /// One-way latency from each data center to each other (`dc_latency`), by index.
     var datacenterLatencies: [[SimTime]] = []
     /// The CDN edge serving each region, or -1.

@@ -170,6 +170,16 @@ struct DataCenterRuntime: Sendable {
     var believedDown = false
 }
 
+/// Geo-DNS's answer for one user region: the nearest data center it believes alive (-1 for
+/// none) and the round trip to it, which holds while no belief changes, from `validFrom`
+/// until `validUntil` (see `Engine.answerGeoDNS`).
+struct GeoAnswer: Sendable {
+    var dc: Int32 = -1
+    var roundTrip: SimTime = 0
+    var validFrom: SimTime = .max
+    var validUntil: SimTime = .min
+}
+
 /// The arrival process compiled from a `WorkloadSpec`.
 struct WorkloadRuntime: Sendable {
     var users: Int
