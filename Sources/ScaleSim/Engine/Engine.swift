@@ -89,7 +89,8 @@ public struct Engine: Sendable {
     var cdnEdges: [Int32] = []
     /// The state of each kind that has one, densely stored: node `n` of such a kind owns
     /// element `nodes[n].slot` of its kind's array (see Engine+Kinds.swift). The caches'
-    /// is a column, their storage made unique with it: requests read and write them.
+    /// is a column (requests write it); each cache's storage, too large to copy at every
+    /// entry point, still makes itself unique at each write.
     var cacheStates = Column<CacheState>()
     /// The cache operations to come whose memory is loading, in stages: hints only.
     var lookupPrefetch = LookupPrefetch()
@@ -222,7 +223,6 @@ public struct Engine: Sendable {
         retryRandom.makeUnique()
         workload.makeUnique()
         cacheStates.makeUnique()
-        for k in cacheStates.indices { cacheStates[k].cache.makeStorageUnique() }
         makeMetricsUnique()
     }
 

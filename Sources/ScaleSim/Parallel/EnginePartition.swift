@@ -257,6 +257,6 @@ extension Engine {
     /// The answer to a miss at CDN edge `c`, served in another partition, fills it.
     mutating func fillArrived(cache c: Int, key: UInt32, version: CachedVersion) {
         guard let k = cacheSlot(c) else { return }
-        cacheStates[k].cache.insertInPlace(key, version: version, now: now)
+        cacheStates[k].cache.insert(key, version: version, now: now)
     }
 }

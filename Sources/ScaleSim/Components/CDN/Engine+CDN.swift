@@ -6,7 +6,7 @@ extension Engine {
     mutating func lookUpEdge(_ r: Int32, cdn n: Int) {
         let i = Int(r)
         let key = self.key(of: i)
-        if let k = cacheSlot(n), cacheStates[k].cache.lookupInPlace(key, now: now) != nil {
+        if let k = cacheSlot(n), cacheStates[k].cache.lookup(key, now: now) != nil {
             finish(r, .completed)
         } else {
             requests.slots[i].fillCache = Int32(n)

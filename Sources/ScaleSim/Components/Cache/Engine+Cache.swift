@@ -34,7 +34,7 @@ extension Engine {
     mutating func lookUp(_ r: Int32, cache n: Int) {
         let i = Int(r)
         let key = self.key(of: i)
-        if let k = cacheSlot(n), let version = cacheStates[k].cache.lookupInPlace(key, now: now) {
+        if let k = cacheSlot(n), let version = cacheStates[k].cache.lookup(key, now: now) {
             let p = Int(cacheStates[k].source)
             // A cache holds versions that were current once, never newer: stale means changed.
             if p >= 0 && version != CachedVersion(truncatingIfNeeded: latestVersion(primary: p, key: key)) {
@@ -61,7 +61,7 @@ extension Engine {
             sendFillAcross(r, cache: c)
         } else if let k = cacheSlot(c) {
             let key = self.key(of: i)
-            cacheStates[k].cache.insertInPlace(key, version: requests.slots[i].version, now: now)
+            cacheStates[k].cache.insert(key, version: requests.slots[i].version, now: now)
             if !cacheStates[k].fills.isEmpty { answerWaiters(of: r, cache: c, slot: k) }
         }
         requests.slots[i].fillCache = -1
@@ -85,10 +85,10 @@ extension Engine {
         let k = Int(nodes[c].slot)
         switch cacheStates[k].writePolicy {
         case .invalidate:
-            cacheStates[k].cache.invalidateInPlace(key)
+            _ = cacheStates[k].cache.invalidate(key)
             links.count(from: Int32(n), to: c, slot: LinkCounters.invalidationSlot)
         case .writeThrough:
-            cacheStates[k].cache.updateInPlace(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
+            cacheStates[k].cache.update(key, version: CachedVersion(truncatingIfNeeded: position), now: now)
             links.count(from: Int32(n), to: c, slot: LinkCounters.writeThroughSlot)
         case .ttlOnly: break
         }

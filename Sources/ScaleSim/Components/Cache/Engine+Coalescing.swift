@@ -16,7 +16,7 @@ extension Engine {
         guard cacheStates[k].coalesce else { return false }
         if cacheStates[k].fills[key] != nil {
             cacheStates[k].fills[key]!.waiters.append(r)
-            cacheStates[k].cache.countCoalescedInPlace()
+            cacheStates[k].cache.countCoalesced()
             requests.slots[Int(r)].phase = .coalesced
             requests.slots[Int(r)].node = Int32(n)
             requests.slots[Int(r)].server = -1
