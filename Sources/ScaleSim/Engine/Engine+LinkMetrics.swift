@@ -110,16 +110,16 @@ struct LinkCounters: Sendable {
         closed.makeUnique()
     }
 
-    /// Makes room for `count` nodes and forgets what the spec declared (see `declare`).
+    /// Makes room for `count` nodes and forgets what the spec declared (see `declare`);
+    /// makes the lists unique for the declarations that follow it.
     mutating func resize(nodes count: Int) {
         makeUnique()
         while firstLink.count < count { firstLink.append(-1) }
         for k in declared.indices { declared[k] = 0 }
     }
 
-    /// Marks the link from `from` to `to` as declared for `slot`'s kind.
+    /// Marks the link from `from` to `to` as declared for `slot`'s kind; call after `resize`.
     mutating func declare(from: Int, to: Int, slot: Int) {
-        makeUnique()
         let link = linkNumbers[Int64(from) << 32 | Int64(to)].map(Int.init) ?? self.link(from: Int32(from), to: to)
         declared[link] |= Self.declaredBit(slot)
     }
